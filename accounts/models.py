@@ -1,0 +1,98 @@
+"""People of Attain: employees who sign in, their roles (DESIGN §1) and geos."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+GEO_VALIDATOR = RegexValidator(r"^[A-Z][A-Z0-9_]{1,15}$", "A geo is an upper-case code such as AMER or EMEA.")
+
+
+class Role(models.TextChoices):
+    CSM = "csm", "Customer Success Manager"
+    CSVP = "csvp", "Geo VP of Customer Success"
+    CCO = "cco", "Chief Customer Officer"
+    FINANCE = "finance", "Finance"
+    OPS = "ops", "Commission operations"
+    ADMIN = "admin", "Administrator"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        if not email:
+            raise ValueError("A user needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        user = self.create_user(email, password, **fields)
+        UserRole.objects.get_or_create(user=user, role=Role.ADMIN)
+        return user
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in; an employee when ``employee_id`` is set (imported as `employees`)."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    employee_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    geo = models.CharField(max_length=16, blank=True, validators=[GEO_VALIDATOR])
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["email"]
+        indexes = [models.Index(fields=["geo"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+    @property
+    def role_codes(self) -> set[str]:
+        cached = getattr(self, "_role_codes", None)
+        if cached is None:
+            cached = set(self.roles.values_list("role", flat=True)) if self.pk else set()
+            self._role_codes = cached
+        return cached
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_codes
+
+
+class UserRole(models.Model):
+    """One role held by a person; a person may hold several (DESIGN §1)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=16, choices=Role.choices)
+
+    class Meta:
+        ordering = ["user_id", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="userrole_unique"),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="userrole_known_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.email}: {self.role}"

@@ -1,0 +1,8 @@
+"""Pages people open. The home page points each person to where they work."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
