@@ -7,7 +7,6 @@ from django.db.models import Q
 
 from accounts.models import GEO_VALIDATOR
 from commissions.calendar import FISCAL_YEAR_RE, PERIOD_RE
-
 from commissions.errors import SnapshotFrozen
 
 from .frozen import FrozenGuardedQuerySet, snapshot_triggers, targetline_triggers
@@ -44,7 +43,9 @@ class Ownership(models.Model):
     """From ``start_date`` on, ``employee`` owns ``customer`` (until a later row starts)."""
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownerships")
-    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ownerships")
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ownerships"
+    )
     start_date = models.DateField()
 
     class Meta:
@@ -111,16 +112,6 @@ class Snapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.fiscal_year} ({self.status})"
 
-    fiscal_year_path = "fiscal_year"
-
-    @staticmethod
-    def frozen_q() -> Q:
-        return Q(status="approved")
-
-    @property
-    def is_frozen(self) -> bool:
-        return self.status == self.Status.APPROVED
-
     def save(self, *args, **kwargs):
         if self.pk:
             stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
@@ -132,6 +123,16 @@ class Snapshot(models.Model):
         if self.pk and type(self).objects.filter(pk=self.pk, status=self.Status.APPROVED).exists():
             raise SnapshotFrozen(self.fiscal_year)
         return super().delete(*args, **kwargs)
+
+    fiscal_year_path = "fiscal_year"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @staticmethod
+    def frozen_q() -> Q:
+        return Q(status="approved")
 
 
 class TargetLine(models.Model):
@@ -149,26 +150,21 @@ class TargetLine(models.Model):
         ordering = ["snapshot_id", "customer_id", "period"]
         constraints = [
             models.UniqueConstraint(fields=["snapshot", "customer", "period"], name="targetline_natural_key"),
-            models.CheckConstraint(condition=score_in_range("baseline_score"), name="targetline_baseline_range"),
+            models.CheckConstraint(
+                condition=score_in_range("baseline_score"), name="targetline_baseline_range"
+            ),
             models.CheckConstraint(
                 condition=Q(target_score__isnull=True) | score_in_range("target_score"),
                 name="targetline_target_range",
             ),
-            models.CheckConstraint(condition=Q(period__regex=PERIOD_RE.pattern), name="targetline_period_code"),
+            models.CheckConstraint(
+                condition=Q(period__regex=PERIOD_RE.pattern), name="targetline_period_code"
+            ),
         ]
         triggers = targetline_triggers()
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.period}: {self.baseline_score} → {self.target_score}"
-
-    fiscal_year_path = "snapshot__fiscal_year"
-
-    @staticmethod
-    def frozen_q() -> Q:
-        return Q(snapshot__status="approved")
-
-    def _frozen(self, snapshot_id) -> bool:
-        return Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.APPROVED).exists()
 
     def save(self, *args, **kwargs):
         if self._frozen(self.snapshot_id):
@@ -183,6 +179,16 @@ class TargetLine(models.Model):
         if self._frozen(self.snapshot_id):
             raise SnapshotFrozen(self.snapshot.fiscal_year)
         return super().delete(*args, **kwargs)
+
+    fiscal_year_path = "snapshot__fiscal_year"
+
+    @staticmethod
+    def _frozen(snapshot_id) -> bool:
+        return Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.APPROVED).exists()
+
+    @staticmethod
+    def frozen_q() -> Q:
+        return Q(snapshot__status="approved")
 
 
 class ScoreObservation(models.Model):

@@ -71,10 +71,18 @@ class Period:
         return FiscalYear(self.fiscal_year)
 
     def next(self) -> Period:
-        return Period(self.fiscal_year + 1, 1) if self.quarter == 4 else Period(self.fiscal_year, self.quarter + 1)
+        return (
+            Period(self.fiscal_year + 1, 1)
+            if self.quarter == 4
+            else Period(self.fiscal_year, self.quarter + 1)
+        )
 
     def previous(self) -> Period:
-        return Period(self.fiscal_year - 1, 4) if self.quarter == 1 else Period(self.fiscal_year, self.quarter - 1)
+        return (
+            Period(self.fiscal_year - 1, 4)
+            if self.quarter == 1
+            else Period(self.fiscal_year, self.quarter - 1)
+        )
 
     def __str__(self) -> str:
         return self.code

@@ -40,7 +40,9 @@ class Plan(models.Model):
     class Meta:
         ordering = ["fiscal_year", "code"]
         constraints = [
-            models.CheckConstraint(condition=Q(fiscal_year__regex=FISCAL_YEAR_RE.pattern), name="plan_fy_code"),
+            models.CheckConstraint(
+                condition=Q(fiscal_year__regex=FISCAL_YEAR_RE.pattern), name="plan_fy_code"
+            ),
             models.CheckConstraint(condition=Q(customer_cap__gt=0), name="plan_customer_cap_positive"),
         ]
 
@@ -73,12 +75,17 @@ class Component(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="component_natural_key"),
             models.CheckConstraint(condition=Q(weight__gt=0), name="component_weight_positive"),
-            models.CheckConstraint(condition=Q(metric__in=["adoption", "nrr", "kpi"]), name="component_metric"),
+            models.CheckConstraint(
+                condition=Q(metric__in=["adoption", "nrr", "kpi"]), name="component_metric"
+            ),
             models.CheckConstraint(condition=~Q(metric="kpi") | ~Q(kpi=""), name="component_kpi_code"),
             models.CheckConstraint(condition=Q(threshold__gte=0), name="component_threshold_not_negative"),
-            models.CheckConstraint(condition=Q(accelerator__gte=0), name="component_accelerator_not_negative"),
             models.CheckConstraint(
-                condition=Q(cap__isnull=True) | Q(cap__gte=models.F("threshold")), name="component_cap_ge_threshold"
+                condition=Q(accelerator__gte=0), name="component_accelerator_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(cap__isnull=True) | Q(cap__gte=models.F("threshold")),
+                name="component_cap_ge_threshold",
             ),
         ]
 
@@ -89,7 +96,9 @@ class Component(models.Model):
 class Assignment(models.Model):
     """An employee on a plan from ``start_date`` to ``end_date`` (open when empty); OTI is per quarter."""
 
-    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="assignments")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
@@ -149,7 +158,9 @@ class KpiActual(models.Model):
     """The value an employee reached on a KPI in a quarter."""
 
     period = models.CharField(max_length=7)
-    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kpi_actuals")
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="kpi_actuals"
+    )
     kpi = models.CharField(max_length=64)
     value = models.DecimalField(max_digits=18, decimal_places=6)
 
@@ -214,3 +225,17 @@ class ImportRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.status})"
+
+
+# The quarter's life (periods, pulls, runs, results) lives in its own module; import it so Django finds it.
+from .quarters import (  # noqa: E402, F401
+    ComponentResult,
+    CustomerResult,
+    Payout,
+    Period,
+    PeriodEvent,
+    PulledScore,
+    QuarterEndJob,
+    Run,
+    ScorePull,
+)

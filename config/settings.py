@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,7 +145,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Attain API", "VERSION": "0.1.0"}
 
-# --- Security: strict unless DEBUG ---------------------------------------------------------------------------
+# --- Security: strict unless DEBUG ----------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -180,4 +181,18 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- Schedules (UTC, early on the 1st, away from daylight-saving changeovers) ---------------------------
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    "quarter-end": {
+        "task": "commissions.tasks.quarter_end_tick",
+        "schedule": crontab(minute=30, hour=4, day_of_month=1),
+    },
+    "reconcile-quarter-ends": {
+        "task": "commissions.tasks.reconcile_quarter_ends",
+        "schedule": crontab(minute=0, hour=6),
+    },
 }

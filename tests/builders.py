@@ -10,8 +10,9 @@ from adoption.models import Customer, Ownership, Snapshot, TargetLine
 _seq = count(1)
 
 
-def make_user(*roles: str, geo: str = "AMER", email: str | None = None, employee_id: str | None = None,
-              **fields) -> User:
+def make_user(
+    *roles: str, geo: str = "AMER", email: str | None = None, employee_id: str | None = None, **fields
+) -> User:
     n = next(_seq)
     user = User.objects.create_user(
         email=email or f"person{n}@example.com",
@@ -25,12 +26,21 @@ def make_user(*roles: str, geo: str = "AMER", email: str | None = None, employee
     return user
 
 
-def make_customer(customer_id: str | None = None, *, geo: str = "AMER", start_date: date = date(2019, 1, 1),
-                  owner: User | None = None, **fields) -> Customer:
+def make_customer(
+    customer_id: str | None = None,
+    *,
+    geo: str = "AMER",
+    start_date: date = date(2019, 1, 1),
+    owner: User | None = None,
+    **fields,
+) -> Customer:
     n = next(_seq)
     customer = Customer.objects.create(
-        customer_id=customer_id or f"C{n:05d}", name=fields.pop("name", f"Customer {n}"), geo=geo,
-        start_date=start_date, **fields,
+        customer_id=customer_id or f"C{n:05d}",
+        name=fields.pop("name", f"Customer {n}"),
+        geo=geo,
+        start_date=start_date,
+        **fields,
     )
     if owner is not None:
         Ownership.objects.create(customer=customer, employee=owner, start_date=start_date)
@@ -42,8 +52,11 @@ def make_snapshot(fiscal_year: str = "FY22", *, lines: int = 1, approved_by: Use
     snapshot = Snapshot.objects.create(fiscal_year=fiscal_year)
     for _ in range(lines):
         TargetLine.objects.create(
-            snapshot=snapshot, customer=make_customer(), period=f"{fiscal_year}-Q2",
-            baseline_score=Decimal("40"), target_score=Decimal("60"),
+            snapshot=snapshot,
+            customer=make_customer(),
+            period=f"{fiscal_year}-Q2",
+            baseline_score=Decimal("40"),
+            target_score=Decimal("60"),
         )
     if approved_by is not None:
         from adoption.services import approve_snapshot

@@ -1,0 +1,150 @@
+"""Admin for customers, ownership, ARR, target snapshots and scores.
+
+An approved snapshot and its target lines are shown read-only: no change, no delete, no new line
+(DESIGN §3 "Target snapshots"); the models and the database refuse it too.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+
+from commissions.errors import AttainError
+
+from .models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
+from .services import approve_snapshot
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ("customer_id", "name", "geo", "segment", "start_date")
+    list_filter = ("geo", "segment")
+    search_fields = ("customer_id", "name")
+    ordering = ("customer_id",)
+    date_hierarchy = "start_date"
+
+
+@admin.register(Ownership)
+class OwnershipAdmin(admin.ModelAdmin):
+    list_display = ("customer", "employee", "start_date")
+    list_filter = ("customer__geo",)
+    search_fields = ("customer__customer_id", "customer__name", "employee__email", "employee__name")
+    ordering = ("customer__customer_id", "-start_date")
+    list_select_related = ("customer", "employee")
+    autocomplete_fields = ("customer", "employee")
+    date_hierarchy = "start_date"
+
+
+@admin.register(ArrRecord)
+class ArrRecordAdmin(admin.ModelAdmin):
+    list_display = ("customer", "as_of", "arr", "currency")
+    list_filter = ("currency",)
+    search_fields = ("customer__customer_id", "customer__name")
+    ordering = ("customer__customer_id", "-as_of")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+    date_hierarchy = "as_of"
+
+
+class TargetLineInline(admin.TabularInline):
+    model = TargetLine
+    fields = ("customer", "period", "baseline_score", "target_score")
+    autocomplete_fields = ("customer",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("customer")
+
+    # ``obj`` is the snapshot: lines of an approved one are frozen.
+    def has_add_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_frozen) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_frozen) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_frozen) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(admin.ModelAdmin):
+    list_display = ("fiscal_year", "status", "line_count", "approved_by", "approved_at", "created_at")
+    list_filter = ("status",)
+    search_fields = ("fiscal_year",)
+    ordering = ("-fiscal_year",)
+    list_select_related = ("approved_by",)
+    # Approval happens only through the service (the action below or ``approve_snapshot``).
+    readonly_fields = ("status", "approved_by", "approved_at", "created_at")
+    inlines = [TargetLineInline]
+    actions = ["approve_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(line_total=Count("lines"))
+
+    @admin.display(description="target lines", ordering="line_total")
+    def line_count(self, snapshot: Snapshot) -> int:
+        return snapshot.line_total
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return ("fiscal_year", *self.readonly_fields)
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_frozen) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_frozen) and super().has_delete_permission(request, obj)
+
+    @admin.action(description="Approve selected snapshots", permissions=["view"])
+    def approve_selected(self, request, queryset):
+        # The service decides who may approve (a cco) and what (a non-empty draft).
+        for snapshot in queryset.order_by("fiscal_year"):
+            try:
+                approved = approve_snapshot(fiscal_year=snapshot.fiscal_year, user=request.user)
+            except AttainError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
+            lines = approved.lines.count()
+            noun = "target line" if lines == 1 else "target lines"
+            message = f"Approved the {approved.fiscal_year} target snapshot ({lines} {noun})."
+            self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(TargetLine)
+class TargetLineAdmin(admin.ModelAdmin):
+    list_display = ("customer", "snapshot", "period", "baseline_score", "target_score")
+    list_filter = ("snapshot__fiscal_year", "snapshot__status", "period")
+    search_fields = ("customer__customer_id", "customer__name", "period")
+    ordering = ("snapshot__fiscal_year", "customer__customer_id", "period")
+    list_select_related = ("customer", "snapshot")
+    autocomplete_fields = ("customer",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "snapshot":
+            # Only a draft snapshot takes new or moved lines.
+            kwargs["queryset"] = Snapshot.objects.filter(status=Snapshot.Status.DRAFT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.snapshot.is_frozen:
+            return ("snapshot", "customer", "period", "baseline_score", "target_score")
+        return ()
+
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and obj.snapshot.is_frozen) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.snapshot.is_frozen) and super().has_delete_permission(
+            request, obj
+        )
+
+
+@admin.register(ScoreObservation)
+class ScoreObservationAdmin(admin.ModelAdmin):
+    list_display = ("customer", "as_of", "score")
+    search_fields = ("customer__customer_id", "customer__name")
+    ordering = ("customer__customer_id", "-as_of")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+    date_hierarchy = "as_of"

@@ -1,0 +1,247 @@
+"""Admin for plans and components, assignments, deals, KPI actuals, FX rates and the import log.
+
+A plan is edited here until its fiscal year has a closed period (DESIGN §3 "Plans"); component forms
+apply the same rules as ``load_plan``. Import records are a log: read-only.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from .currencies import is_currency
+from .models import Assignment, Component, Deal, FxRate, ImportRecord, KpiActual, Plan
+from .services.plans import DEFAULT_NRR_FLOOR, component_errors, plan_is_locked
+
+
+def _currency(value: str) -> str:
+    code = (value or "").strip().upper()
+    if not is_currency(code):
+        raise ValidationError(f"{value!r} is not an ISO 4217 currency code such as USD or EUR.")
+    return code
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = (
+            "code",
+            "name",
+            "fiscal_year",
+            "currency",
+            "credit_date",
+            "new_customer_window_days",
+            "adoption_formula",
+            "adoption_weighting",
+            "customer_cap",
+        )
+
+    def clean_currency(self) -> str:
+        return _currency(self.cleaned_data.get("currency"))
+
+
+class ComponentForm(forms.ModelForm):
+    """A component as ``load_plan`` would accept it (goal > floor on NRR, kpi code only on KPIs, …)."""
+
+    class Meta:
+        model = Component
+        fields = (
+            "plan",
+            "position",
+            "code",
+            "metric",
+            "kpi",
+            "weight",
+            "goal",
+            "floor",
+            "threshold",
+            "accelerator",
+            "cap",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:  # a field already failed; its own message says why
+            return cleaned
+        problems = component_errors(cleaned)
+        if problems:
+            raise ValidationError(problems)
+        if cleaned.get("metric") == Component.Metric.NRR and cleaned.get("floor") is None:
+            cleaned["floor"] = DEFAULT_NRR_FLOOR
+        return cleaned
+
+
+class PlanLockMixin:
+    """No change or delete once the plan's fiscal year has a closed period (``plan_is_locked``)."""
+
+    def _plan_of(self, obj):
+        return obj if isinstance(obj, Plan) else getattr(obj, "plan", None)
+
+    def _locked(self, obj) -> bool:
+        plan = self._plan_of(obj)
+        return plan is not None and plan.pk is not None and plan_is_locked(plan)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class ComponentInline(PlanLockMixin, admin.TabularInline):
+    model = Component
+    form = ComponentForm
+    fields = (
+        "position",
+        "code",
+        "metric",
+        "kpi",
+        "weight",
+        "goal",
+        "floor",
+        "threshold",
+        "accelerator",
+        "cap",
+    )
+    ordering = ("position",)
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+
+@admin.register(Plan)
+class PlanAdmin(PlanLockMixin, admin.ModelAdmin):
+    form = PlanForm
+    list_display = ("code", "name", "fiscal_year", "currency", "credit_date", "component_count", "updated_at")
+    list_filter = ("fiscal_year", "currency", "credit_date")
+    search_fields = ("code", "name")
+    ordering = ("-fiscal_year", "code")
+    readonly_fields = ("source", "updated_at")
+    inlines = [ComponentInline]
+    fieldsets = (
+        (None, {"fields": ("code", "name", "fiscal_year", "currency")}),
+        ("Crediting", {"fields": ("credit_date", "new_customer_window_days")}),
+        ("Adoption", {"fields": ("adoption_formula", "adoption_weighting", "customer_cap")}),
+        ("Loaded from", {"fields": ("source", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(component_total=Count("components"))
+
+    @admin.display(description="components", ordering="component_total")
+    def component_count(self, plan: Plan) -> int:
+        return plan.component_total
+
+
+@admin.register(Component)
+class ComponentAdmin(PlanLockMixin, admin.ModelAdmin):
+    form = ComponentForm
+    list_display = (
+        "code",
+        "plan",
+        "metric",
+        "kpi",
+        "weight",
+        "goal",
+        "floor",
+        "threshold",
+        "accelerator",
+        "cap",
+    )
+    list_filter = ("metric", "plan__fiscal_year", "plan")
+    search_fields = ("code", "kpi", "plan__code", "plan__name")
+    ordering = ("plan__code", "position")
+    list_select_related = ("plan",)
+    autocomplete_fields = ("plan",)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("employee", "plan", "start_date", "end_date", "on_target_amount", "nrr_goal", "kpi_goal")
+    list_filter = ("plan__fiscal_year", "plan")
+    search_fields = ("employee__email", "employee__name", "employee__employee_id", "plan__code")
+    ordering = ("employee__email", "plan__code", "start_date")
+    list_select_related = ("employee", "plan")
+    autocomplete_fields = ("employee", "plan")
+    date_hierarchy = "start_date"
+
+
+class DealForm(forms.ModelForm):
+    class Meta:
+        model = Deal
+        fields = ("deal_id", "customer", "type", "arr_delta", "currency", "booked_on", "effective_on")
+
+    def clean_currency(self) -> str:
+        return _currency(self.cleaned_data.get("currency"))
+
+
+@admin.register(Deal)
+class DealAdmin(admin.ModelAdmin):
+    form = DealForm
+    list_display = ("deal_id", "customer", "type", "arr_delta", "currency", "booked_on", "effective_on")
+    list_filter = ("type", "currency")
+    search_fields = ("deal_id", "customer__customer_id", "customer__name")
+    ordering = ("-booked_on", "deal_id")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+    date_hierarchy = "booked_on"
+
+
+@admin.register(KpiActual)
+class KpiActualAdmin(admin.ModelAdmin):
+    list_display = ("period", "employee", "kpi", "value")
+    list_filter = ("period", "kpi")
+    search_fields = ("employee__email", "employee__name", "employee__employee_id", "kpi")
+    ordering = ("-period", "employee__email", "kpi")
+    list_select_related = ("employee",)
+    autocomplete_fields = ("employee",)
+
+
+class FxRateForm(forms.ModelForm):
+    class Meta:
+        model = FxRate
+        fields = ("period", "currency", "rate")
+
+    def clean_currency(self) -> str:
+        return _currency(self.cleaned_data.get("currency"))
+
+
+@admin.register(FxRate)
+class FxRateAdmin(admin.ModelAdmin):
+    form = FxRateForm
+    list_display = ("period", "currency", "rate")
+    list_filter = ("period", "currency")
+    search_fields = ("currency", "period")
+    ordering = ("-period", "currency")
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    """The import log: read-only entirely."""
+
+    list_display = (
+        "started_at",
+        "kind",
+        "file_name",
+        "status",
+        "user",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+    )
+    list_filter = ("kind", "status")
+    search_fields = ("file_name", "sha256", "user__email")
+    ordering = ("-started_at",)
+    list_select_related = ("user",)
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,118 @@
+"""Inputs and outputs of the quarter calculation (DESIGN §4). Pure Python: no Django here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+@dataclass(frozen=True)
+class ComponentSpec:
+    """One weighted component of a plan (DESIGN §3 "Plans")."""
+
+    code: str
+    metric: str  # adoption | nrr | kpi
+    weight: Decimal
+    kpi: str = ""
+    goal: Decimal | None = None
+    floor: Decimal | None = None
+    threshold: Decimal = ZERO
+    accelerator: Decimal = ONE
+    cap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """The rules of one plan that the calculation needs."""
+
+    code: str
+    currency: str
+    components: tuple[ComponentSpec, ...]
+    credit_date: str = "booked"  # booked | effective
+    new_customer_window_days: int = 90
+    formula: str = "progress"  # progress | ratio
+    weighting: str = "arr"  # arr | equal
+    customer_cap: Decimal = Decimal("1.5")
+
+
+# Column contracts of the input tables. Money, scores and ratios are Decimal objects; dates are datetime.date.
+COLUMNS = {
+    "assignments": ["employee_id", "start_date", "end_date", "on_target_amount", "nrr_goal", "kpi_goal"],
+    "ownership": ["customer_id", "employee_id", "start_date"],
+    "customers": ["customer_id", "start_date"],
+    "targets": ["customer_id", "baseline", "target"],
+    "scores": ["customer_id", "score"],
+    "arr": ["customer_id", "as_of", "arr", "currency"],
+    "deals": ["deal_id", "customer_id", "type", "arr_delta", "currency", "booked_on", "effective_on"],
+    "kpis": ["employee_id", "kpi", "value"],
+    "adjustments": ["customer_id", "kind", "value"],
+}
+
+
+def empty(kind: str) -> pd.DataFrame:
+    """An empty input table of ``kind`` with its columns."""
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in COLUMNS[kind]})
+
+
+@dataclass
+class QuarterInputs:
+    """Everything the calculation of one quarter for one plan reads; loaders build it from the database.
+
+    ``targets`` holds the approved snapshot's lines for this quarter (``target`` None: no target
+    assigned); ``scores`` the pulled score per customer; ``adjustments`` the applied exceptions
+    (``kind`` = "exception", ``value`` = granted r) and extra credit (``kind`` = "extra_credit",
+    ``value`` = points). ``fx`` maps a currency to units of ``base_currency`` per unit, for this quarter.
+    """
+
+    period: str
+    start: date
+    end: date
+    plan: PlanSpec
+    assignments: pd.DataFrame
+    ownership: pd.DataFrame
+    customers: pd.DataFrame
+    targets: pd.DataFrame
+    scores: pd.DataFrame
+    arr: pd.DataFrame
+    deals: pd.DataFrame
+    kpis: pd.DataFrame
+    fx: dict[str, Decimal] = field(default_factory=dict)
+    adjustments: pd.DataFrame = field(default_factory=lambda: empty("adjustments"))
+    base_currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class EngineWarning:
+    """Something a reviewer should see before closing: it names the record it is about."""
+
+    code: str  # missing_score | not_in_snapshot | missing_arr | missing_kpi | missing_goal
+    message: str
+    employee_id: str = ""
+    customer_id: str = ""
+
+
+@dataclass
+class QuarterResult:
+    """Results of one plan for one quarter.
+
+    ``customers``: one row per CSM and book customer — employee_id, customer_id, baseline, target, score,
+    r, counted, reason, weight. ``components``: one row per CSM and component — employee_id, component,
+    metric, applies, metric_value, attainment, factor, weight, share, payout (detail columns included).
+    ``payouts``: one row per CSM — employee_id, oti, total. ``deals``: the credited deals per CSM with
+    their converted delta.
+    """
+
+    period: str
+    plan_code: str
+    currency: str
+    customers: pd.DataFrame
+    components: pd.DataFrame
+    payouts: pd.DataFrame
+    deals: pd.DataFrame
+    warnings: list[EngineWarning]

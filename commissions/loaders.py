@@ -1,0 +1,170 @@
+"""Database → engine inputs, in a handful of bulk queries (STYLE: data flows one way)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+import pandas as pd
+from django.conf import settings
+from django.db.models import Q
+
+from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
+
+from .engine import ComponentSpec, PlanSpec, QuarterInputs, empty
+from .errors import AttainError
+from .models import Assignment, Deal, FxRate, KpiActual, Plan
+from .quarters import Period, PulledScore, ScorePull
+
+
+def frame(kind: str, rows) -> pd.DataFrame:
+    """An engine input table of ``kind`` from an iterable of tuples in the kind's column order."""
+    columns = list(empty(kind).columns)
+    rows = list(rows)
+    return pd.DataFrame(rows, columns=columns, dtype=object) if rows else empty(kind)
+
+
+def plan_spec(plan: Plan) -> PlanSpec:
+    components = tuple(
+        ComponentSpec(
+            code=c.code,
+            metric=c.metric,
+            weight=c.weight,
+            kpi=c.kpi,
+            goal=c.goal,
+            floor=c.floor,
+            threshold=c.threshold,
+            accelerator=c.accelerator,
+            cap=c.cap,
+        )
+        for c in plan.components.order_by("position", "id")
+    )
+    return PlanSpec(
+        code=plan.code,
+        currency=plan.currency,
+        components=components,
+        credit_date=plan.credit_date,
+        new_customer_window_days=plan.new_customer_window_days,
+        formula=plan.adoption_formula,
+        weighting=plan.adoption_weighting,
+        customer_cap=plan.customer_cap,
+    )
+
+
+def load_quarter(*, plan: Plan, period: Period, pull: ScorePull | None) -> QuarterInputs:
+    """The inputs of ``plan`` for ``period``: scores from ``pull`` (None: latest observations, live).
+
+    Raises ``AttainError`` when the plan measures adoption and its fiscal year has no approved snapshot.
+    """
+    spec = plan_spec(plan)
+    start, end = period.start, period.end
+    window_start = end - timedelta(days=spec.new_customer_window_days)
+    assignments = Assignment.objects.filter(plan=plan, start_date__lte=end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
+    ownership = Ownership.objects.filter(start_date__lte=end)
+    deals = Deal.objects.filter(
+        Q(booked_on__range=(min(start, window_start), end))
+        | Q(effective_on__range=(min(start, window_start), end))
+    )
+    return QuarterInputs(
+        period=period.code,
+        start=start,
+        end=end,
+        plan=spec,
+        assignments=frame(
+            "assignments",
+            assignments.values_list(
+                "employee__employee_id", "start_date", "end_date", "on_target_amount", "nrr_goal", "kpi_goal"
+            ),
+        ),
+        ownership=frame(
+            "ownership", ownership.values_list("customer__customer_id", "employee__employee_id", "start_date")
+        ),
+        customers=frame("customers", Customer.objects.values_list("customer_id", "start_date")),
+        targets=_targets(plan, period, spec),
+        scores=_scores(pull, end),
+        arr=frame(
+            "arr",
+            ArrRecord.objects.filter(as_of__lte=end).values_list(
+                "customer__customer_id", "as_of", "arr", "currency"
+            ),
+        ),
+        deals=frame(
+            "deals",
+            deals.values_list(
+                "deal_id",
+                "customer__customer_id",
+                "type",
+                "arr_delta",
+                "currency",
+                "booked_on",
+                "effective_on",
+            ),
+        ),
+        kpis=frame(
+            "kpis",
+            KpiActual.objects.filter(period=period.code).values_list("employee__employee_id", "kpi", "value"),
+        ),
+        fx=dict(FxRate.objects.filter(period=period.code).values_list("currency", "rate")),
+        adjustments=empty("adjustments"),
+        base_currency=settings.BASE_CURRENCY,
+    )
+
+
+def _targets(plan: Plan, period: Period, spec: PlanSpec) -> pd.DataFrame:
+    if not any(c.metric == "adoption" for c in spec.components):
+        return empty("targets")
+    snapshot = Snapshot.objects.filter(fiscal_year=plan.fiscal_year, status=Snapshot.Status.APPROVED).first()
+    if snapshot is None:
+        raise AttainError(
+            f"The target snapshot of {plan.fiscal_year} is not approved: a cco approves it before "
+            f"{plan.code} can be calculated."
+        )
+    lines = TargetLine.objects.filter(snapshot=snapshot, period=period.code)
+    return frame("targets", lines.values_list("customer__customer_id", "baseline_score", "target_score"))
+
+
+def _scores(pull: ScorePull | None, end) -> pd.DataFrame:
+    if pull is not None:
+        rows = PulledScore.objects.filter(pull=pull).values_list("customer__customer_id", "score")
+        return frame("scores", rows)
+    latest = (
+        ScoreObservation.objects.filter(as_of__lte=end)
+        .order_by("customer_id", "-as_of")
+        .values_list("customer__customer_id", "score", "customer_id")
+    )
+    seen: set = set()
+    rows = []
+    for customer_id, score, pk in latest.iterator(chunk_size=20000):
+        if pk not in seen:
+            seen.add(pk)
+            rows.append((customer_id, score))
+    return frame("scores", rows)
+
+
+def fingerprint(inputs: QuarterInputs) -> str:
+    """SHA-256 of the inputs in a canonical form: the same inputs always give the same fingerprint."""
+    digest = hashlib.sha256()
+    spec = inputs.plan
+    digest.update(
+        repr(
+            (inputs.period, inputs.start, inputs.end, spec, sorted(inputs.fx.items()), inputs.base_currency)
+        ).encode()
+    )
+    for name in (
+        "assignments",
+        "ownership",
+        "customers",
+        "targets",
+        "scores",
+        "arr",
+        "deals",
+        "kpis",
+        "adjustments",
+    ):
+        table: pd.DataFrame = getattr(inputs, name)
+        digest.update(f"\n#{name}\n".encode())
+        ordered = table.astype(str).sort_values(list(table.columns)) if not table.empty else table
+        digest.update(ordered.to_csv(index=False).encode())
+    return digest.hexdigest()

@@ -1,0 +1,56 @@
+from django.core.management.base import CommandError
+
+from commissions.management.base import AttainCommand
+from commissions.models import Plan
+from commissions.services.close import plans_of
+from commissions.services.periods import get_period
+from commissions.services.runs import calculate
+
+
+class Command(AttainCommand):
+    help = "Calculate a quarter as a new versioned run of each plan (or of --plan), and show payout changes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("period", help="e.g. FY22-Q2")
+        parser.add_argument("--plan", help="plan code; default: every plan of the quarter's fiscal year")
+        parser.add_argument("--user", help="e-mail of the person calculating")
+
+    def handle(self, *args, period, plan=None, user=None, **options):
+        quarter = get_period(period)
+        if plan:
+            plans = list(Plan.objects.filter(code=plan))
+            if not plans:
+                raise CommandError(f"No plan with code {plan}.")
+        else:
+            plans = list(plans_of(quarter))
+            if not plans:
+                raise CommandError(f"No plan covers {quarter.code}.")
+        for each in plans:
+            self.report(calculate(period=quarter, plan=each, user=self.user(user)))
+
+    def report(self, calc) -> None:
+        run = calc.run
+        if not calc.created:
+            self.stdout.write(
+                f"{run.plan.code} {run.period.code}: inputs unchanged since v{run.version}; no new run."
+            )
+            return
+        total = sum(p.amount for p in run.payouts.all())
+        self.stdout.write(
+            f"{run.plan.code} {run.period.code} v{run.version}: {run.payouts.count()} CSMs, total "
+            f"{total:,.2f} {run.plan.currency}, {len(run.warnings)} warnings, "
+            f"{sum(run.timings.values())} ms"
+        )
+        for warning in run.warnings[:20]:
+            self.stdout.write(f"  warning: {warning['message']}")
+        if len(run.warnings) > 20:
+            self.stdout.write(f"  … and {len(run.warnings) - 20} more warnings (see the run in the admin)")
+        label = f"v{calc.previous.version}" if calc.previous else "no previous run"
+        self.stdout.write(f"  payout changes against {label}:")
+        for employee_id, before, after in calc.changes:
+            if before != after:
+                delta = (after or 0) - (before or 0)
+                self.stdout.write(
+                    f"    {employee_id}: {before if before is not None else '—'} → "
+                    f"{after if after is not None else '—'} ({delta:+,.2f})"
+                )

@@ -1,0 +1,21 @@
+from commissions.management.base import AttainCommand
+from commissions.services.export import write_payouts
+from commissions.services.periods import get_period
+
+
+class Command(AttainCommand):
+    help = "Payroll CSV of a closed quarter: one row per CSM and plan, or per component with --detail."
+
+    def add_arguments(self, parser):
+        parser.add_argument("period", help="e.g. FY22-Q2")
+        parser.add_argument("--detail", action="store_true", help="one row per CSM, plan and component")
+        parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+
+    def handle(self, *args, period, detail=False, output=None, **options):
+        quarter = get_period(period)
+        if output:
+            with open(output, "w", newline="", encoding="utf-8") as out:
+                rows = write_payouts(quarter, out, detail=detail)
+            self.stderr.write(f"Wrote {rows} rows to {output}.")
+        else:
+            write_payouts(quarter, self.stdout, detail=detail)

@@ -1,0 +1,27 @@
+"""``python manage.py load_plan FILE`` — create or replace a commission plan from YAML (DESIGN §3, §6)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from commissions.errors import AttainError
+from commissions.services.plans import describe_plan, load_plan
+
+
+class Command(BaseCommand):
+    help = "Load a commission plan from a YAML file; every problem of an invalid file is reported."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="path of the plan's YAML file")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"Cannot read {path}: {exc}") from exc
+        try:
+            plan = load_plan(source=source, file_name=path.name)
+        except AttainError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(f"Loaded plan {describe_plan(plan)}"))

@@ -1,0 +1,19 @@
+from commissions.management.base import AttainCommand
+from commissions.services.periods import get_period
+from commissions.services.pulls import pull_scores
+
+
+class Command(AttainCommand):
+    help = (
+        "Capture each customer's latest score with as_of ≤ the quarter's last day (re-runnable while open)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("period", help="e.g. FY22-Q2")
+        parser.add_argument("--user", help="e-mail of the person pulling")
+
+    def handle(self, *args, period, user=None, **options):
+        pull = pull_scores(period=get_period(period), user=self.user(user))
+        self.stdout.write(
+            f"Pulled scores of {pull.customers} customers for {pull.period.code} (pull #{pull.pk})."
+        )

@@ -1,0 +1,59 @@
+"""``python manage.py seed_demo [--today YYYY-MM-DD] [--seed N]``: the demo company (services/demo.py)."""
+
+import argparse
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from commissions.errors import AttainError
+from commissions.services.demo import seed_demo
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a date like 2025-03-14, got {value!r}") from exc
+
+
+class Command(BaseCommand):
+    help = "Seed a realistic demo company (idempotent: does nothing when it is already seeded)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--today", type=_date, default=None, help="Pretend today is this date (ISO).")
+        parser.add_argument("--seed", type=int, default=7, help="Random seed (default 7).")
+
+    def handle(self, *args, today: date | None = None, seed: int = 7, **options) -> None:
+        try:
+            summary = seed_demo(today=today, seed=seed)
+        except AttainError as exc:
+            raise CommandError(str(exc)) from exc
+
+        if summary.already_seeded:
+            self.stdout.write(f"The demo company is already seeded; nothing changed ({summary.fiscal_year}).")
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Seeded the demo company for {summary.fiscal_year} (today {summary.today})."
+                )
+            )
+        width = max(len(label) for label in summary.counts)
+        for label, count in summary.counts.items():
+            self.stdout.write(f"  {label:<{width}}  {count:>7,}")
+
+        self.stdout.write("\nDemo logins:")
+        email_width = max(len(login.email) for login in summary.logins)
+        self.stdout.write(f"  {'role':<8} {'email':<{email_width}}  password")
+        for login in summary.logins:
+            self.stdout.write(
+                f"  {login.role:<8} {login.email:<{email_width}}  {login.password or '(not set)'}"
+            )
+        if any(login.password is None for login in summary.logins):
+            self.stdout.write(
+                "Passwords are only set to the demo password when DEBUG is on. "
+                "Set one with: python manage.py changepassword EMAIL"
+            )
+        else:
+            self.stdout.write(
+                self.style.WARNING("Demo passwords (DEBUG only): never use them in production.")
+            )

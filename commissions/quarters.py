@@ -1,0 +1,242 @@
+"""Models of a quarter's life: the period's state, score pulls, calculation runs and their results."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from adoption.models import score_field
+
+from .calendar import PERIOD_RE
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+# Ratios keep 20 decimal places: results are shown to 4 and recomputed exactly by the engine.
+RATIO = {"max_digits": 40, "decimal_places": 20}
+
+
+class Period(models.Model):
+    """A fiscal quarter: open until ops closes it; closing freezes its pulls, runs and inputs."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    code = models.CharField(max_length=7, unique=True)
+    start = models.DateField()
+    end = models.DateField()
+    status = models.CharField(max_length=6, choices=Status.choices, default=Status.OPEN)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(code__regex=PERIOD_RE.pattern), name="period_code"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="period_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(closed_at__isnull=False, closed_by__isnull=False),
+                name="period_closed_has_closer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.status})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class PeriodEvent(models.Model):
+    """A close or re-open of a period: who, when, why."""
+
+    class Action(models.TextChoices):
+        CLOSED = "closed", "Closed"
+        REOPENED = "reopened", "Re-opened"
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=8, choices=Action.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+    final_runs = models.JSONField(default=list, blank=True, help_text="Runs marked final at this close.")
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.period.code} {self.action} by {self.user_id}"
+
+
+class ScorePull(models.Model):
+    """The quarter-end capture of every customer's latest score with as_of ≤ the quarter's last day.
+
+    Re-runnable while the quarter is open: the latest pull wins, earlier pulls are kept.
+    """
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="pulls")
+    pulled_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    trigger = models.CharField(max_length=32, default="command")
+    customers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-id"]
+        get_latest_by = "id"
+
+    def __str__(self) -> str:
+        return f"pull #{self.pk} of {self.period.code}"
+
+
+class PulledScore(models.Model):
+    """One customer's score as captured by a pull."""
+
+    pull = models.ForeignKey(ScorePull, on_delete=models.CASCADE, related_name="scores")
+    customer = models.ForeignKey("adoption.Customer", on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField()
+    score = score_field()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["pull", "customer"], name="pulledscore_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.score} ({self.as_of})"
+
+
+class Run(models.Model):
+    """A versioned calculation of one plan for one quarter; it never overwrites an earlier run."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey("commissions.Plan", on_delete=models.PROTECT, related_name="runs")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="runs")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    progress = models.PositiveSmallIntegerField(default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    trigger = models.CharField(max_length=32, default="command")
+    pull = models.ForeignKey(ScorePull, null=True, blank=True, on_delete=models.PROTECT, related_name="runs")
+    fingerprint = models.CharField(max_length=64)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    is_final = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["period_id", "plan_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "period", "version"], name="run_version_unique"),
+            # The same inputs never make a second run (a failed run may be retried).
+            models.UniqueConstraint(
+                fields=["plan", "period", "fingerprint"],
+                condition=~Q(status="failed"),
+                name="run_inputs_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "period"], condition=Q(is_final=True), name="run_one_final_per_plan_period"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="run_progress_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} {self.period.code} v{self.version} ({self.status})"
+
+
+class CustomerResult(models.Model):
+    """How one customer of a CSM's book entered adoption in a run (DESIGN §4.3)."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="customer_results")
+    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("adoption.Customer", on_delete=models.PROTECT, related_name="+")
+    baseline = score_field(null=True, blank=True)
+    target = score_field(null=True, blank=True)
+    score = score_field(null=True, blank=True)
+    r = models.DecimalField(null=True, blank=True, **RATIO)
+    counted = models.BooleanField()
+    reason = models.CharField(max_length=120)
+    weight = models.DecimalField(null=True, blank=True, max_digits=40, decimal_places=12)
+
+    class Meta:
+        ordering = ["run_id", "employee_id", "customer_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "customer"], name="customerresult_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} r={self.r} ({self.reason})"
+
+
+class ComponentResult(models.Model):
+    """One CSM's line for one component in a run: metric, attainment, factor, share, payout."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="component_results")
+    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    component = models.CharField(max_length=64)
+    metric = models.CharField(max_length=10)
+    position = models.PositiveSmallIntegerField(default=0)
+    applies = models.BooleanField()
+    metric_value = models.DecimalField(null=True, blank=True, **RATIO)
+    attainment = models.DecimalField(null=True, blank=True, **RATIO)
+    factor = models.DecimalField(null=True, blank=True, **RATIO)
+    weight = models.DecimalField(max_digits=12, decimal_places=6)
+    share = models.DecimalField(**RATIO)
+    payout = models.DecimalField(**MONEY)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["run_id", "employee_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "employee", "component"], name="componentresult_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.component} {self.payout}"
+
+
+class Payout(models.Model):
+    """A CSM's payout of a run, in the plan's currency: the sum of the rounded component lines."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="payouts")
+    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payouts")
+    on_target_amount = models.DecimalField(max_digits=30, decimal_places=12)
+    amount = models.DecimalField(**MONEY)
+    currency = models.CharField(max_length=3)
+
+    class Meta:
+        ordering = ["run_id", "employee_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "employee"], name="payout_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.amount} {self.currency}"
+
+
+class QuarterEndJob(models.Model):
+    """The quarter-end pull and calculation of a period: one per period, so redelivery does nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        COMPLETED = "completed", "Completed"
+        FAILED = "failed", "Failed"
+
+    period = models.OneToOneField(Period, on_delete=models.PROTECT, related_name="quarter_end_job")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+
+    def __str__(self) -> str:
+        return f"quarter-end job {self.period.code} ({self.status})"

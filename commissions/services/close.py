@@ -1,0 +1,92 @@
+"""Quarter close and re-open (DESIGN §5 "Quarter close")."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.roles import require_role
+
+from ..calendar import Period as FiscalPeriod
+from ..errors import AttainError, PeriodClosed
+from ..models import Plan
+from ..quarters import Period, PeriodEvent, Run
+from .periods import period_lock
+
+
+def plans_of(period: Period):
+    """The plans of the period's fiscal year."""
+    return Plan.objects.filter(fiscal_year=FiscalPeriod.parse(period.code).fy.code).order_by("code")
+
+
+def pending_requests(period: Period) -> list[str]:
+    """Names of the quarter's exception and extra-credit requests still pending (none before the workflow)."""
+    return []
+
+
+def close_period(*, period: Period, user: User) -> list[Run]:
+    """Close ``period`` as ``user`` (ops): mark each plan's latest successful run final; freeze the quarter.
+
+    Refuses when the period is closed, when a plan of its fiscal year has no successful run, or while
+    requests of the quarter are pending. Takes the period lock; one transaction. Returns the final runs.
+    """
+    require_role(user, Role.OPS, action=f"close {period.code}")
+    with period_lock(period), transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if period.is_closed:
+            raise PeriodClosed(f"{period.code} is already closed.")
+        pending = pending_requests(period)
+        if pending:
+            raise AttainError(f"{period.code} has pending requests: {', '.join(pending)}. Decide them first.")
+        plans = list(plans_of(period))
+        if not plans:
+            raise AttainError(f"No plan covers {period.code}: nothing to close.")
+        finals, missing = [], []
+        for plan in plans:
+            run = (
+                Run.objects.filter(plan=plan, period=period, status=Run.Status.SUCCEEDED)
+                .order_by("-version")
+                .first()
+            )
+            if run is None:
+                missing.append(plan.code)
+            else:
+                finals.append(run)
+        if missing:
+            raise AttainError(
+                f"Cannot close {period.code}: no successful run of {', '.join(missing)}. Run calculate first."
+            )
+        Run.objects.filter(period=period, is_final=True).update(is_final=False)
+        Run.objects.filter(pk__in=[r.pk for r in finals]).update(is_final=True)
+        Period.objects.filter(pk=period.pk).update(
+            status=Period.Status.CLOSED, closed_at=timezone.now(), closed_by=user
+        )
+        PeriodEvent.objects.create(
+            period=period,
+            action=PeriodEvent.Action.CLOSED,
+            user=user,
+            final_runs=[{"plan": r.plan.code, "run": r.pk, "version": r.version} for r in finals],
+        )
+    return finals
+
+
+def reopen_period(*, period: Period, user: User, reason: str) -> Period:
+    """Re-open a closed period as ``user`` (ops) with a reason; the closed runs stay as they were."""
+    require_role(user, Role.OPS, action=f"re-open {period.code}")
+    if len(reason.strip()) < 10:
+        raise AttainError("Re-opening a quarter needs a reason of at least 10 characters.")
+    with period_lock(period), transaction.atomic():
+        period = Period.objects.select_for_update().get(pk=period.pk)
+        if not period.is_closed:
+            raise AttainError(f"{period.code} is not closed.")
+        Period.objects.filter(pk=period.pk).update(status=Period.Status.OPEN, closed_at=None, closed_by=None)
+        PeriodEvent.objects.create(
+            period=period, action=PeriodEvent.Action.REOPENED, user=user, reason=reason.strip()
+        )
+    period.refresh_from_db()
+    return period
+
+
+def closed_period_codes() -> set[str]:
+    return set(Period.objects.filter(status=Period.Status.CLOSED).values_list("code", flat=True))

@@ -1,0 +1,86 @@
+"""Payroll export of a closed quarter (DESIGN §6 ``export_payouts``)."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from typing import TextIO
+
+from ..engine import to_cents, to_ratio
+from ..errors import AttainError
+from ..quarters import ComponentResult, Payout, Period, Run
+
+SUMMARY_HEADER = ["period", "employee_id", "email", "plan", "currency", "amount"]
+DETAIL_HEADER = [
+    "period",
+    "employee_id",
+    "plan",
+    "component",
+    "metric_value",
+    "attainment",
+    "factor",
+    "weight",
+    "payout",
+]
+
+
+def final_runs(period: Period) -> list[Run]:
+    if not period.is_closed:
+        raise AttainError(f"{period.code} is not closed: close it before exporting payroll.")
+    return list(
+        Run.objects.filter(period=period, is_final=True).select_related("plan").order_by("plan__code")
+    )
+
+
+def _ratio(value: Decimal | None) -> str:
+    return "" if value is None else str(to_ratio(value))
+
+
+def write_payouts(period: Period, out: TextIO, *, detail: bool = False) -> int:
+    """Write the payroll CSV of a closed quarter to ``out``; returns the number of data rows."""
+    runs = final_runs(period)
+    writer = csv.writer(out, lineterminator="\n")
+    count = 0
+    if not detail:
+        writer.writerow(SUMMARY_HEADER)
+        payouts = (
+            Payout.objects.filter(run__in=runs)
+            .select_related("employee", "run__plan")
+            .order_by("employee__employee_id", "run__plan__code")
+        )
+        for p in payouts:
+            writer.writerow(
+                [
+                    period.code,
+                    p.employee.employee_id,
+                    p.employee.email,
+                    p.run.plan.code,
+                    p.currency,
+                    str(to_cents(p.amount)),
+                ]
+            )
+            count += 1
+        return count
+    writer.writerow(DETAIL_HEADER)
+    lines = (
+        ComponentResult.objects.filter(run__in=runs)
+        .select_related("employee", "run__plan")
+        .order_by("employee__employee_id", "run__plan__code", "position")
+    )
+    for line in lines:
+        applies = line.applies
+        writer.writerow(
+            [
+                period.code,
+                line.employee.employee_id,
+                line.run.plan.code,
+                line.component,
+                _ratio(line.metric_value) if applies else "",
+                _ratio(line.attainment) if applies else "",
+                _ratio(line.factor) if applies else "",
+                _ratio(line.share if applies else Decimal(0)),
+                str(to_cents(line.payout)),
+            ]
+        )
+        count += 1
+    return count

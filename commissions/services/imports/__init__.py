@@ -1,0 +1,129 @@
+"""CSV imports of DESIGN §3: the one service the ``import_csv`` command (and later the API) calls.
+
+``import_file`` validates the whole file, then writes every row of it in one transaction or none, and
+records the attempt as an ``ImportRecord`` (refused attempts too, with their errors).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from django.db import DatabaseError, transaction
+
+from accounts.models import User
+from commissions.errors import AttainError
+from commissions.models import ImportRecord
+
+from .base import ImportRefused, Refusal, RowError, Spec, db_rows, validate
+from .specs import SPECS
+from .writers import upsert
+
+__all__ = ["KINDS", "ImportRefused", "ImportResult", "RowError", "import_file"]
+
+KINDS = tuple(SPECS)
+RECORDED_ERRORS = 1000  # the record keeps the first errors; the refusal itself carries all of them
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, in a dry run, would do)."""
+
+    kind: str
+    file_name: str
+    sha256: str
+    dry_run: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    record: ImportRecord | None = field(default=None, repr=False)
+
+    @property
+    def summary(self) -> str:
+        text = (
+            f"{self.kind}: {self.rows} rows — {self.created} created, {self.updated} updated,"
+            f" {self.unchanged} unchanged"
+        )
+        return text + (" (dry run)" if self.dry_run else "")
+
+
+def import_file(
+    *,
+    kind: str,
+    path: str | Path | None = None,
+    file: IO[bytes] | None = None,
+    file_name: str | None = None,
+    user: User | None = None,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import the CSV at ``path`` (or the binary ``file``) as ``kind``.
+
+    Side effects: on success every row is created or updated in one transaction (a dry run rolls it
+    back); unchanged rows are not written. Always records an ``ImportRecord`` (status applied, dry_run
+    or refused). Raises ``ImportRefused`` listing every bad row when any row is bad — nothing else is
+    written then — and ``AttainError`` for an unknown kind.
+    """
+    spec = SPECS.get(kind)
+    if spec is None:
+        raise AttainError(f"Unknown import kind {kind!r}: use one of {', '.join(KINDS)}.")
+    if (path is None) == (file is None):
+        raise ValueError("import_file needs exactly one of path or file")
+    if path is not None:
+        data = Path(path).read_bytes()
+        file_name = file_name or Path(path).name
+    else:
+        data = file.read()
+        file_name = file_name or getattr(file, "name", "") or "upload.csv"
+    result = ImportResult(
+        kind=kind, file_name=str(file_name), sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run
+    )
+    started = time.monotonic()
+    try:
+        parsed = validate(spec, data)
+        del data
+        with transaction.atomic():
+            result.created, result.updated, result.unchanged = _write(spec, parsed, apply=not dry_run)
+            if dry_run:
+                transaction.set_rollback(True)
+        result.rows = len(parsed.rows)
+    except Refusal as refusal:
+        record = _record(result, user, started, ImportRecord.Status.REFUSED, refusal.errors)
+        raise ImportRefused(kind, refusal.errors, record) from None
+    except DatabaseError as exc:  # a concurrent change the checks could not see, e.g. a snapshot approved
+        errors = [RowError(0, "", "", f"the database refused the import: {exc}".strip())]
+        record = _record(result, user, started, ImportRecord.Status.REFUSED, errors)
+        raise ImportRefused(kind, errors, record) from exc
+    status = ImportRecord.Status.DRY_RUN if dry_run else ImportRecord.Status.APPLIED
+    result.record = _record(result, user, started, status, [])
+    return result
+
+
+def _write(spec: Spec, parsed, *, apply: bool) -> tuple[int, int, int]:
+    if spec.write is not None:
+        return spec.write(parsed, apply)
+    resolvers = dict(parsed.refs)
+    if spec.prepare is not None:
+        resolvers.update(spec.prepare(parsed))
+    names = [name for name, _column in spec.fields]
+    size = len(spec.key)
+    return upsert(spec.model, names[:size], names[size:], db_rows(parsed, resolvers), apply=apply)
+
+
+def _record(result: ImportResult, user: User | None, started: float, status: str, errors: list[RowError]):
+    return ImportRecord.objects.create(
+        kind=result.kind,
+        file_name=result.file_name[-500:],
+        sha256=result.sha256,
+        user=user,
+        status=status,
+        rows=result.rows,
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        errors=[error.as_dict() for error in errors[:RECORDED_ERRORS]],
+        duration_ms=int((time.monotonic() - started) * 1000),
+    )

@@ -1,0 +1,122 @@
+"""Rules of DESIGN §3 that look across a row's columns, across rows, or at stored rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from adoption.models import Snapshot, TargetLine
+from commissions.calendar import Period
+from commissions.errors import SnapshotFrozen
+from commissions.models import Assignment
+
+from .base import ParsedFile, RowError
+
+
+def deal_sign(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """expansion > 0, contraction < 0, churn < 0, renewal any (DESIGN §3 `deals`)."""
+    kind, delta = row["type"], row["arr_delta"]
+    if kind == "expansion" and delta <= 0:
+        yield "arr_delta", "an expansion must have a positive arr_delta"
+    if kind in ("contraction", "churn") and delta >= 0:
+        yield "arr_delta", f"a {kind} must have a negative arr_delta"
+
+
+def period_in_fiscal_year(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    if Period.parse(row["period"]).fy.code != row["fiscal_year"]:
+        yield "period", f"{row['period']} is not a quarter of {row['fiscal_year']}"
+
+
+def end_after_start(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    if row["end_date"] is not None and row["end_date"] < row["start_date"]:
+        yield "end_date", f"end_date is before start_date {row['start_date']}"
+
+
+def manager_not_self(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    if row["manager_employee_id"] == row["employee_id"]:
+        yield "manager_employee_id", "an employee cannot be their own manager"
+
+
+def check_targets(parsed: ParsedFile) -> list[RowError]:
+    """An approved snapshot refuses the whole file (DESIGN §3 "Target snapshots"); a customer has one
+    baseline per fiscal year, in the file and with the lines already stored."""
+    fy_at, customer_at = parsed.index("fiscal_year"), parsed.index("customer_id")
+    baseline_at, period_at = parsed.index("baseline_score"), parsed.index("period")
+    errors: list[RowError] = []
+    first_line: dict[str, int] = {}
+    for row in parsed.rows:
+        first_line.setdefault(row[fy_at], row[0])
+    frozen = Snapshot.objects.filter(fiscal_year__in=list(first_line), status=Snapshot.Status.APPROVED)
+    frozen_years = set(frozen.values_list("fiscal_year", flat=True))
+    for fiscal_year in sorted(frozen_years):
+        errors.append(
+            RowError(first_line[fiscal_year], "fiscal_year", fiscal_year, SnapshotFrozen(fiscal_year).message)
+        )
+
+    baseline: dict[tuple[str, str], tuple[Any, int]] = {}
+    periods: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in parsed.rows:
+        key = (row[fy_at], row[customer_at])
+        periods[key].add(row[period_at])
+        value, line = baseline.setdefault(key, (row[baseline_at], row[0]))
+        if value != row[baseline_at]:
+            reason = f"baseline_score differs from {value} on line {line}: a customer has one baseline a year"
+            errors.append(RowError(row[0], "baseline_score", str(row[baseline_at]), reason))
+
+    stored = TargetLine.objects.filter(snapshot__fiscal_year__in=set(first_line) - frozen_years).values_list(
+        "snapshot__fiscal_year", "customer__customer_id", "period", "baseline_score"
+    )
+    reported: set[tuple[str, str]] = set()
+    for fiscal_year, customer_id, period, stored_baseline in stored.iterator(chunk_size=10_000):
+        key = (fiscal_year, customer_id)
+        if key not in baseline or period in periods[key] or key in reported:
+            continue
+        value, line = baseline[key]
+        if value != stored_baseline:
+            reported.add(key)
+            reason = (
+                f"baseline_score differs from {stored_baseline} stored for {period}: "
+                "a customer has one baseline a year"
+            )
+            errors.append(RowError(line, "baseline_score", str(value), reason))
+    return errors
+
+
+def check_assignments(parsed: ParsedFile) -> list[RowError]:
+    """One employee's assignments to one plan never overlap (DESIGN §3), counting the stored ones that
+    this file does not replace."""
+    employee_at, plan_at = parsed.index("employee_id"), parsed.index("plan")
+    start_at, end_at = parsed.index("start_date"), parsed.index("end_date")
+    spans: dict[tuple[str, str], list[tuple[date, date | None, int | None]]] = defaultdict(list)
+    for row in parsed.rows:
+        spans[(row[employee_at], row[plan_at])].append((row[start_at], row[end_at], row[0]))
+    stored = Assignment.objects.filter(
+        employee__employee_id__in={employee for employee, _ in spans},
+        plan__code__in={plan for _, plan in spans},
+    ).values_list("employee__employee_id", "plan__code", "start_date", "end_date")
+    for employee, plan, start, end in stored:
+        group = spans.get((employee, plan))
+        if group is not None and all(start != file_start for file_start, _, _ in group):
+            group.append((start, end, None))
+
+    errors: list[RowError] = []
+    for (employee, plan), group in spans.items():
+        group.sort(key=lambda span: span[0])
+        latest = group[0]  # the span reaching furthest so far
+        for span in group[1:]:
+            overlaps = latest[1] is None or span[0] <= latest[1]
+            if overlaps and (span[2] is not None or latest[2] is not None):
+                line, other = (span[2], latest) if span[2] is not None else (latest[2], span)
+                reason = f"overlaps the assignment of {employee} to {plan} {_describe(other)}"
+                errors.append(RowError(line, "start_date", str(span[0] if span[2] else latest[0]), reason))
+            if latest[1] is not None and (span[1] is None or span[1] > latest[1]):
+                latest = span
+    return errors
+
+
+def _describe(span: tuple[date, date | None, int | None]) -> str:
+    start, end, line = span
+    until = f"to {end}" if end is not None else "with no end"
+    return f"from {start} {until} " + (f"on line {line}" if line is not None else "already stored")

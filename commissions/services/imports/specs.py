@@ -1,0 +1,202 @@
+"""One ``Spec`` per import kind of DESIGN §3: its columns, natural key, references and rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from accounts.models import User
+from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
+from commissions.models import Assignment, Deal, FxRate, KpiActual, Plan
+
+from . import closed, rules
+from . import parsers as p
+from .base import Column, ParsedFile, Reference, Spec
+from .employees import check_emails, write_employees
+
+ZERO = Decimal(0)
+
+CUSTOMER = Reference("customer_id", Customer, "customer_id", "customer")
+EMPLOYEE = Reference("employee_id", User, "employee_id", "employee")
+
+
+def customer_id() -> Column:
+    return Column("customer_id", p.text_for(Customer, "customer_id"))
+
+
+def employee_id() -> Column:
+    return Column("employee_id", p.text_for(User, "employee_id"))
+
+
+def date(name: str, *, required: bool = True) -> Column:
+    return Column(name, p.iso_date, required=required)
+
+
+def same(*names: str) -> tuple[tuple[str, str], ...]:
+    """Model fields named like the file's columns; references map ``x_id`` columns to the ``x`` field."""
+    return tuple(
+        (name.removesuffix("_id") if name in ("customer_id", "employee_id") else name, name) for name in names
+    )
+
+
+def snapshots_of(parsed: ParsedFile) -> dict[str, dict[Any, Any]]:
+    """The draft snapshot of each fiscal year in the file, created when missing (DESIGN §3)."""
+    at = parsed.index("fiscal_year")
+    ids = {}
+    for fiscal_year in sorted({row[at] for row in parsed.rows}):
+        ids[fiscal_year] = Snapshot.objects.get_or_create(fiscal_year=fiscal_year)[0].pk
+    return {"fiscal_year": ids}
+
+
+SPECS: dict[str, Spec] = {
+    spec.kind: spec
+    for spec in [
+        Spec(
+            kind="employees",
+            columns=(
+                employee_id(),
+                Column("email", p.email),
+                Column("name", p.text_for(User, "name")),
+                Column("roles", p.roles, required=False, default=frozenset()),
+                Column("geo", p.geo, required=False, default=""),
+                Column("manager_employee_id", p.text_for(User, "employee_id"), required=False),
+            ),
+            key=("employee_id",),
+            references=(Reference("manager_employee_id", User, "employee_id", "manager", in_file=True),),
+            check_row=rules.manager_not_self,
+            check_file=check_emails,
+            write=write_employees,
+        ),
+        Spec(
+            kind="customers",
+            columns=(
+                customer_id(),
+                Column("name", p.text_for(Customer, "name")),
+                Column("geo", p.geo),
+                date("start_date"),
+                Column("segment", p.text_for(Customer, "segment"), required=False, default=""),
+            ),
+            key=("customer_id",),
+            model=Customer,
+            fields=(("customer_id", "customer_id"), *same("name", "geo", "start_date", "segment")),
+        ),
+        Spec(
+            kind="ownership",
+            columns=(customer_id(), employee_id(), date("start_date")),
+            key=("customer_id", "start_date"),
+            model=Ownership,
+            fields=same("customer_id", "start_date", "employee_id"),
+            references=(CUSTOMER, EMPLOYEE),
+        ),
+        Spec(
+            kind="arr",
+            columns=(
+                customer_id(),
+                date("as_of"),
+                Column("arr", p.number_for(ArrRecord, "arr", minimum=ZERO, label="arr")),
+                Column("currency", p.currency),
+            ),
+            key=("customer_id", "as_of"),
+            model=ArrRecord,
+            fields=same("customer_id", "as_of", "arr", "currency"),
+            references=(CUSTOMER,),
+        ),
+        Spec(
+            kind="targets",
+            columns=(
+                Column("fiscal_year", p.fiscal_year),
+                customer_id(),
+                Column("baseline_score", p.score("baseline_score")),
+                Column("period", p.period),
+                Column("target_score", p.score("target_score"), required=False),
+            ),
+            key=("fiscal_year", "customer_id", "period"),
+            model=TargetLine,
+            fields=(
+                ("snapshot", "fiscal_year"),
+                *same("customer_id", "period", "baseline_score", "target_score"),
+            ),
+            references=(CUSTOMER,),
+            check_row=rules.period_in_fiscal_year,
+            check_file=rules.check_targets,
+            prepare=snapshots_of,
+        ),
+        Spec(
+            kind="scores",
+            columns=(customer_id(), date("as_of"), Column("score", p.score("score"))),
+            key=("customer_id", "as_of"),
+            model=ScoreObservation,
+            fields=same("customer_id", "as_of", "score"),
+            references=(CUSTOMER,),
+        ),
+        Spec(
+            kind="deals",
+            columns=(
+                Column("deal_id", p.text_for(Deal, "deal_id")),
+                customer_id(),
+                Column("type", p.choice(Deal.Type.values, "type")),
+                Column("arr_delta", p.number_for(Deal, "arr_delta", label="arr_delta")),
+                Column("currency", p.currency),
+                date("booked_on"),
+                date("effective_on"),
+            ),
+            key=("deal_id",),
+            model=Deal,
+            fields=same(
+                "deal_id", "customer_id", "type", "arr_delta", "currency", "booked_on", "effective_on"
+            ),
+            references=(CUSTOMER,),
+            check_row=rules.deal_sign,
+            check_file=closed.check_deals,
+        ),
+        Spec(
+            kind="kpis",
+            columns=(
+                Column("period", p.period),
+                employee_id(),
+                Column("kpi", p.text_for(KpiActual, "kpi")),
+                Column("value", p.number_for(KpiActual, "value", label="value")),
+            ),
+            key=("period", "employee_id", "kpi"),
+            model=KpiActual,
+            fields=same("period", "employee_id", "kpi", "value"),
+            references=(EMPLOYEE,),
+            check_file=closed.check_kpis,
+        ),
+        Spec(
+            kind="fx",
+            columns=(
+                Column("period", p.period),
+                Column("currency", p.currency),
+                Column("rate", p.number_for(FxRate, "rate", positive=True, label="rate")),
+            ),
+            key=("period", "currency"),
+            model=FxRate,
+            fields=same("period", "currency", "rate"),
+            check_file=closed.check_fx,
+        ),
+        Spec(
+            kind="assignments",
+            columns=(
+                employee_id(),
+                Column("plan", p.text_for(Plan, "code")),
+                date("start_date"),
+                date("end_date", required=False),
+                Column(
+                    "on_target_amount",
+                    p.number_for(Assignment, "on_target_amount", minimum=ZERO, label="on_target_amount"),
+                ),
+                Column("nrr_goal", p.number_for(Assignment, "nrr_goal", label="nrr_goal"), required=False),
+                Column("kpi_goal", p.number_for(Assignment, "kpi_goal", label="kpi_goal"), required=False),
+            ),
+            key=("employee_id", "plan", "start_date"),
+            model=Assignment,
+            fields=same(
+                "employee_id", "plan", "start_date", "end_date", "on_target_amount", "nrr_goal", "kpi_goal"
+            ),
+            references=(EMPLOYEE, Reference("plan", Plan, "code", "plan")),
+            check_row=rules.end_after_start,
+            check_file=rules.check_assignments,
+        ),
+    ]
+}

@@ -1,0 +1,117 @@
+"""The one bulk upsert every table-shaped import uses (DESIGN §3: upsert on the natural key).
+
+Rows go to a temporary staging table — PostgreSQL ``COPY``, SQLite batched inserts — and from there
+one SQL statement counts what would be created, updated or left as it is, and one
+``INSERT … ON CONFLICT (natural key) DO UPDATE … WHERE values differ`` writes only the rows that change,
+so a re-import of the same file writes no row at all.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from datetime import date
+from decimal import Decimal
+from itertools import islice
+from typing import Any
+
+from django.db import connection, models
+
+from .base import Counts
+
+SQLITE_BATCH = 5000
+COPY_BUFFER = 8 * 1024 * 1024
+
+
+def upsert(
+    model: type[models.Model],
+    key_fields: list[str],
+    value_fields: list[str],
+    rows: Iterable[tuple],
+    *,
+    apply: bool,
+) -> Counts:
+    """Stage ``rows`` (key values then other values, in field order), count created/updated/unchanged
+    against ``model``'s table and, when ``apply``, insert or update the rows that differ.
+
+    Must run inside the import's transaction; the staging table is dropped before returning.
+    """
+    fields = [model._meta.get_field(name) for name in [*key_fields, *value_fields]]
+    columns = [field.column for field in fields]
+    keys, values = columns[: len(key_fields)], columns[len(key_fields) :]
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    table, stage = model._meta.db_table, f"import_stage_{model._meta.db_table}"
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(column) for column in columns)
+    distinct = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {qn(stage)}")
+        definition = ", ".join(f"{qn(f.column)} {f.db_type(connection)}" for f in fields)
+        cursor.execute(f"CREATE TEMPORARY TABLE {qn(stage)} ({definition})")
+        try:
+            _stage(cursor, stage, columns, rows)
+            join = " AND ".join(f"t.{qn(c)} = s.{qn(c)}" for c in keys)
+            differs = " OR ".join(f"t.{qn(c)} {distinct} s.{qn(c)}" for c in values) or "FALSE"
+            cursor.execute(
+                f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN t.{pk} IS NULL THEN 1 ELSE 0 END), 0),"  # noqa: S608
+                f" COALESCE(SUM(CASE WHEN t.{pk} IS NOT NULL AND ({differs}) THEN 1 ELSE 0 END), 0)"
+                f" FROM {qn(stage)} s LEFT JOIN {qn(table)} t ON {join}"
+            )
+            total, created, updated = (int(n) for n in cursor.fetchone())
+            if apply and (created or updated):
+                assign = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in values)
+                changed = " OR ".join(f"{qn(table)}.{qn(c)} {distinct} excluded.{qn(c)}" for c in values)
+                # "WHERE true" lets SQLite tell the SELECT's end from the upsert clause.
+                cursor.execute(
+                    f"INSERT INTO {qn(table)} ({cols}) SELECT {cols} FROM {qn(stage)} WHERE true"  # noqa: S608
+                    f" ON CONFLICT ({', '.join(qn(c) for c in keys)}) DO UPDATE SET {assign} WHERE {changed}"
+                )
+        finally:
+            cursor.execute(f"DROP TABLE IF EXISTS {qn(stage)}")
+    return created, updated, total - created - updated
+
+
+def _stage(cursor: Any, stage: str, columns: list[str], rows: Iterable[tuple]) -> None:
+    qn = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        with tempfile.TemporaryFile("w+", encoding="utf-8", buffering=COPY_BUFFER) as buffer:
+            buffer.writelines(_copy_lines(rows))
+            buffer.seek(0)
+            names = ", ".join(qn(column) for column in columns)
+            cursor.cursor.copy_expert(f"COPY {qn(stage)} ({names}) FROM STDIN", buffer)
+        cursor.execute(f"ANALYZE {qn(stage)}")
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {qn(stage)} VALUES ({placeholders})"  # noqa: S608
+    iterator = iter(rows)
+    while batch := list(islice(iterator, SQLITE_BATCH)):
+        cursor.executemany(sql, [tuple(_sqlite_value(value) for value in row) for row in batch])
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _copy_lines(rows: Iterable[tuple]) -> Iterator[str]:
+    """Rows in PostgreSQL's COPY text format."""
+    for row in rows:
+        yield "\t".join(_copy_value(value) for value in row) + "\n"

@@ -1,0 +1,51 @@
+"""Periods: the database row of a fiscal quarter, its lock, and refusals for closed quarters."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
+
+from ..calendar import CalendarError
+from ..calendar import Period as FiscalPeriod
+from ..errors import AttainError, PeriodClosed
+from ..fiscal import calendar
+from ..quarters import Period
+
+
+def get_period(code: str) -> Period:
+    """The Period row of ``code`` (e.g. FY22-Q2), created open on first use."""
+    try:
+        fiscal = FiscalPeriod.parse(code)
+    except CalendarError as exc:
+        raise AttainError(str(exc)) from None
+    start, end = calendar().bounds(fiscal)
+    period, _ = Period.objects.get_or_create(code=fiscal.code, defaults={"start": start, "end": end})
+    return period
+
+
+def require_open(period: Period, *, action: str) -> None:
+    if period.is_closed:
+        raise PeriodClosed(f"{period.code} is closed: cannot {action}. Re-open it first (with a reason).")
+
+
+@contextmanager
+def period_lock(period: Period) -> Iterator[None]:
+    """Serialise calculations and pulls of one quarter across processes.
+
+    PostgreSQL: a session-level advisory lock keyed by the period, held outside any transaction so a
+    run can commit its progress while it holds it. SQLite serialises writers by itself.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = zlib.crc32(f"attain-period:{period.code}".encode())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [key])

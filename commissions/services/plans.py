@@ -1,0 +1,453 @@
+"""Loading a commission plan from YAML (DESIGN §3 "Plans", §6 ``load_plan``).
+
+The whole file is validated before anything is written, and every problem is reported at once
+(``PlanInvalid``), each naming the field it is about. Numbers become ``Decimal`` from their YAML text:
+the loader below never lets a float stand for a weight, goal or cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from django.db import models, transaction
+
+from commissions.calendar import CalendarError, FiscalYear
+from commissions.currencies import is_currency
+from commissions.errors import PeriodClosed, PlanInvalid
+from commissions.models import Component, Plan
+
+TOP_LEVEL_KEYS = (
+    "code",
+    "name",
+    "fiscal_year",
+    "currency",
+    "credit_date",
+    "new_customer_window_days",
+    "adoption",
+    "components",
+)
+ADOPTION_KEYS = ("formula", "weighting", "customer_cap")
+COMPONENT_KEYS = ("code", "metric", "kpi", "weight", "goal", "floor", "threshold", "accelerator", "cap")
+
+# Plan defaults of DESIGN §3.
+DEFAULT_CREDIT_DATE = Plan.CreditDate.BOOKED
+DEFAULT_WINDOW_DAYS = 90
+DEFAULT_FORMULA = Plan.Formula.PROGRESS
+DEFAULT_WEIGHTING = Plan.Weighting.ARR
+DEFAULT_CUSTOMER_CAP = Decimal("1.5")
+DEFAULT_NRR_FLOOR = Decimal("1.0")
+DEFAULT_THRESHOLD = Decimal("0")
+DEFAULT_ACCELERATOR = Decimal("1")
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """``SafeLoader`` that reads YAML floats as ``Decimal`` from their text (``1.10`` stays ``1.10``)."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | float:
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        # .inf, .nan and YAML 1.1 sexagesimals: let the validation below refuse or convert them.
+        return loader.construct_yaml_float(node)
+
+
+_PlanLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+@dataclass
+class _Errors:
+    messages: list[str] = field(default_factory=list)
+
+    def add(self, message: str) -> None:
+        self.messages.append(message)
+
+
+def _show(value: Any) -> str:
+    """A value as the plan's author wrote it: ``1.10`` stays ``1.10``, ``True`` is ``true``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def _plain(value: Decimal) -> str:
+    """``Decimal('1.000000')`` → ``1``, ``Decimal('1.10')`` → ``1.1``; never scientific notation."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word in ("adoption", "nrr") else f"a {word}"  # "an NRR", "a KPI"
+
+
+def _model_field(model: type[models.Model], name: str) -> models.DecimalField:
+    return model._meta.get_field(name)  # type: ignore[return-value]
+
+
+class _Reader:
+    """Reads and checks the fields of one mapping, recording problems under ``label``."""
+
+    def __init__(self, data: dict, label: str, errors: _Errors, *, scope: str | None = None):
+        self.data = data
+        self.label = label  # prefixes every message: "", "adoption." or "components[1] (NRR): "
+        self.scope = label if scope is None else scope  # prefixes the unknown-key message
+        self.errors = errors
+
+    def error(self, message: str) -> None:
+        self.errors.add(f"{self.label}{message}")
+
+    def text(self, key: str, *, required: bool, max_length: int) -> str | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(f"{key} is required")
+            return None
+        if not isinstance(value, str):
+            self.error(f"{key} must be text, got {_show(value)}")
+            return None
+        value = value.strip()
+        if not value:
+            if required:
+                self.error(f"{key} is required")
+            return None
+        if len(value) > max_length:
+            self.error(f"{key} is longer than {max_length} characters")
+            return None
+        return value
+
+    def choice(self, key: str, choices: list[str], default: str) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if value not in choices:
+            self.error(f"{key} must be one of {', '.join(choices)}, got {_show(value)}")
+            return None
+        return value
+
+    def number(self, key: str, *, model: type[models.Model], field_name: str | None = None) -> Decimal | None:
+        """A number as ``Decimal``; ``None`` when missing or bad (bad ones are recorded)."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            self.error(f"{key} must be a number, got {_show(value)}")
+            return None
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not number.is_finite():
+            self.error(f"{key} must be a finite number, got {_show(value)}")
+            return None
+        db_field = _model_field(model, field_name or key)
+        places = db_field.decimal_places
+        whole_digits = db_field.max_digits - places
+        if abs(number) >= Decimal(10) ** whole_digits:
+            self.error(
+                f"{key} ({_show(number)}) is too large: at most {whole_digits} digits before the point"
+            )
+            return None
+        if number.as_tuple().exponent < -places and number != number.quantize(Decimal(1).scaleb(-places)):
+            self.error(f"{key} ({_show(number)}) has more than {places} decimal places")
+            return None
+        return number
+
+    def whole_number(self, key: str, default: int) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(f"{key} must be a whole number of days, got {_show(value)}")
+            return None
+        if value < 0:
+            self.error(f"{key} ({value}) must be 0 or more")
+            return None
+        return value
+
+    def unknown_keys(self, allowed: tuple[str, ...]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                self.errors.add(
+                    f"{self.scope}unknown key {_show(key)}; allowed keys are {', '.join(allowed)}"
+                )
+
+
+@dataclass
+class _ComponentSpec:
+    code: str
+    metric: str
+    kpi: str
+    weight: Decimal
+    goal: Decimal | None
+    floor: Decimal | None
+    threshold: Decimal
+    accelerator: Decimal
+    cap: Decimal | None
+
+
+@dataclass
+class _PlanSpec:
+    code: str
+    name: str
+    fiscal_year: str
+    currency: str
+    credit_date: str
+    new_customer_window_days: int
+    adoption_formula: str
+    adoption_weighting: str
+    customer_cap: Decimal
+    components: list[_ComponentSpec]
+
+
+def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
+    """Parse and validate plan YAML; raise ``PlanInvalid`` listing every problem found."""
+    where = file_name or "the plan"
+    try:
+        data = yaml.load(source, Loader=_PlanLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise PlanInvalid([f"{where} is not valid YAML: {exc}"]) from exc
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise PlanInvalid(
+            [f"{where} must be a YAML mapping of plan fields (code, name, …), but it is {kind}"]
+        )
+
+    errors = _Errors()
+    top = _Reader(data, "", errors)
+    top.unknown_keys(TOP_LEVEL_KEYS)
+
+    code = top.text("code", required=True, max_length=_model_field(Plan, "code").max_length)
+    name = top.text("name", required=True, max_length=_model_field(Plan, "name").max_length)
+    fiscal_year = data.get("fiscal_year")
+    if fiscal_year is None or fiscal_year == "":
+        top.error("fiscal_year is required")
+    else:
+        try:
+            fiscal_year = FiscalYear.parse(fiscal_year).code
+        except CalendarError:
+            top.error(f"fiscal_year must be written like FY22, got {_show(fiscal_year)}")
+            fiscal_year = None
+    currency = top.text("currency", required=True, max_length=10)
+    if currency is not None and not is_currency(currency):
+        top.error(f"currency must be an ISO 4217 code such as USD or EUR, got {_show(currency)}")
+        currency = None
+    credit_date = top.choice("credit_date", Plan.CreditDate.values, DEFAULT_CREDIT_DATE)
+    window = top.whole_number("new_customer_window_days", DEFAULT_WINDOW_DAYS)
+
+    formula, weighting, customer_cap = DEFAULT_FORMULA, DEFAULT_WEIGHTING, DEFAULT_CUSTOMER_CAP
+    adoption = data.get("adoption")
+    if adoption is not None and not isinstance(adoption, dict):
+        errors.add(f"adoption must be a mapping of {', '.join(ADOPTION_KEYS)}, got {_show(adoption)}")
+    elif adoption is not None:
+        section = _Reader(adoption, "adoption.", errors, scope="adoption: ")
+        section.unknown_keys(ADOPTION_KEYS)
+        formula = section.choice("formula", Plan.Formula.values, DEFAULT_FORMULA)
+        weighting = section.choice("weighting", Plan.Weighting.values, DEFAULT_WEIGHTING)
+        customer_cap = section.number("customer_cap", model=Plan)
+        if customer_cap is None and "customer_cap" not in adoption:
+            customer_cap = DEFAULT_CUSTOMER_CAP
+        elif customer_cap is not None and customer_cap <= 0:
+            section.error(f"customer_cap ({_show(customer_cap)}) must be greater than 0")
+
+    components = _parse_components(data.get("components"), errors)
+
+    if errors.messages:
+        raise PlanInvalid(errors.messages)
+    return _PlanSpec(
+        code=code,
+        name=name,
+        fiscal_year=fiscal_year,
+        currency=currency,
+        credit_date=credit_date,
+        new_customer_window_days=window,
+        adoption_formula=formula,
+        adoption_weighting=weighting,
+        customer_cap=customer_cap,
+        components=components,
+    )
+
+
+def _parse_components(items: Any, errors: _Errors) -> list[_ComponentSpec]:
+    if items is None:
+        errors.add("components is required: a list of at least one component")
+        return []
+    if not isinstance(items, list) or not items:
+        errors.add(f"components must be a non-empty list of components, got {_show(items)}")
+        return []
+    specs: list[_ComponentSpec] = []
+    first_index: dict[str, int] = {}
+    metric_index: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors.add(f"components[{index}] must be a mapping such as {{code: NRR, metric: nrr, weight: 1}}")
+            continue
+        code = item.get("code").strip() if isinstance(item.get("code"), str) else ""
+        label = f"components[{index}] ({code}): " if code else f"components[{index}]: "
+        spec = _parse_component(_Reader(item, label, errors))
+        if code in first_index:
+            errors.add(f"{label}code {code} is already used by components[{first_index[code]}]")
+        elif code:
+            first_index[code] = index
+        metric = item.get("metric")
+        if metric in (Component.Metric.ADOPTION, Component.Metric.NRR):
+            if metric in metric_index:
+                errors.add(
+                    f"{label}a plan has at most one {metric} component; "
+                    f"components[{metric_index[metric]}] is one already"
+                )
+            else:
+                metric_index[metric] = index
+        if spec is not None:
+            specs.append(spec)
+    return specs
+
+
+def _parse_component(item: _Reader) -> _ComponentSpec | None:
+    """One component; ``None`` when any of its fields is bad (each problem is recorded)."""
+    before = len(item.errors.messages)
+    item.unknown_keys(COMPONENT_KEYS)
+    code = item.text("code", required=True, max_length=_model_field(Component, "code").max_length)
+    metric = item.data.get("metric")
+    if metric is None:
+        item.error(f"metric is required: one of {', '.join(Component.Metric.values)}")
+    elif metric not in Component.Metric.values:
+        item.error(f"metric must be one of {', '.join(Component.Metric.values)}, got {_show(metric)}")
+        metric = None
+
+    kpi = item.text("kpi", required=False, max_length=_model_field(Component, "kpi").max_length)
+    if metric == Component.Metric.KPI and kpi is None and not item.data.get("kpi"):
+        item.error("kpi (the KPI code, such as prs) is required on kpi components")
+    if metric is not None and metric != Component.Metric.KPI and "kpi" in item.data:
+        item.error(f"kpi is only allowed on kpi components, not on {_a(metric)} component")
+
+    weight = item.number("weight", model=Component)
+    if weight is None and "weight" not in item.data:
+        item.error("weight is required: a number greater than 0")
+    elif weight is not None and weight <= 0:
+        item.error(f"weight ({_show(weight)}) must be greater than 0")
+
+    goal = item.number("goal", model=Component)
+    if goal is not None and goal <= 0:
+        item.error(f"goal ({_show(goal)}) must be greater than 0")
+        goal = None
+
+    floor = item.number("floor", model=Component)
+    if metric is not None and metric != Component.Metric.NRR and "floor" in item.data:
+        item.error(f"floor is only allowed on nrr components, not on {_a(metric)} component")
+    elif metric == Component.Metric.NRR:
+        if floor is None and "floor" not in item.data:
+            floor = DEFAULT_NRR_FLOOR
+        elif floor is not None and floor < 0:
+            item.error(f"floor ({_show(floor)}) must be 0 or more")
+        if goal is not None and floor is not None and goal <= floor:
+            item.error(f"goal ({_show(goal)}) must be greater than floor ({_show(floor)})")
+
+    threshold = item.number("threshold", model=Component)
+    if threshold is None and "threshold" not in item.data:
+        threshold = DEFAULT_THRESHOLD
+    elif threshold is not None and threshold < 0:
+        item.error(f"threshold ({_show(threshold)}) must be 0 or more")
+
+    accelerator = item.number("accelerator", model=Component)
+    if accelerator is None and "accelerator" not in item.data:
+        accelerator = DEFAULT_ACCELERATOR
+    elif accelerator is not None and accelerator < 0:
+        item.error(f"accelerator ({_show(accelerator)}) must be 0 or more")
+
+    cap = item.number("cap", model=Component)
+    if cap is not None:
+        if cap <= 0:
+            item.error(f"cap ({_show(cap)}) must be greater than 0")
+        elif threshold is not None and cap < threshold:
+            item.error(f"cap ({_show(cap)}) must be at least threshold ({_show(threshold)})")
+
+    if len(item.errors.messages) > before:
+        return None
+    return _ComponentSpec(
+        code=code,
+        metric=metric,
+        kpi=kpi or "",
+        weight=weight,
+        goal=goal,
+        floor=floor if metric == Component.Metric.NRR else None,
+        threshold=threshold,
+        accelerator=accelerator,
+        cap=cap,
+    )
+
+
+def plan_is_locked(plan: Plan) -> bool:
+    """Whether ``plan`` may no longer change because its fiscal year has a closed period (DESIGN §3).
+
+    There is no Period model yet: the quarter-close issue fills this in (a closed period of
+    ``plan.fiscal_year`` locks the plan). Until then no plan is locked.
+    """
+    return False
+
+
+def load_plan(*, source: str, file_name: str = "") -> Plan:
+    """Create or replace the plan described by the YAML ``source``; return it with its components.
+
+    Validates the whole file first and raises ``PlanInvalid`` with every problem. Upserts by plan code in
+    one transaction (the existing plan row is locked with ``select_for_update``): plan fields and
+    ``source`` are overwritten, components are matched by code (updated, created, or deleted when gone
+    from the file). Raises ``PeriodClosed`` when the existing plan is locked (``plan_is_locked``).
+    """
+    spec = parse_plan(source, file_name=file_name)
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().filter(code=spec.code).first()
+        if plan is not None and plan_is_locked(plan):
+            raise PeriodClosed(
+                f"Plan {plan.code} cannot change: fiscal year {plan.fiscal_year} already has a closed period."
+            )
+        plan = plan or Plan(code=spec.code)
+        plan.name = spec.name
+        plan.fiscal_year = spec.fiscal_year
+        plan.currency = spec.currency
+        plan.credit_date = spec.credit_date
+        plan.new_customer_window_days = spec.new_customer_window_days
+        plan.adoption_formula = spec.adoption_formula
+        plan.adoption_weighting = spec.adoption_weighting
+        plan.customer_cap = spec.customer_cap
+        plan.source = source
+        plan.save()
+
+        existing = {component.code: component for component in plan.components.all()}
+        plan.components.exclude(code__in=[c.code for c in spec.components]).delete()
+        for position, item in enumerate(spec.components):
+            component = existing.get(item.code) or Component(plan=plan, code=item.code)
+            component.position = position
+            component.metric = item.metric
+            component.kpi = item.kpi
+            component.weight = item.weight
+            component.goal = item.goal
+            component.floor = item.floor
+            component.threshold = item.threshold
+            component.accelerator = item.accelerator
+            component.cap = item.cap
+            component.save()
+    return Plan.objects.prefetch_related("components").get(pk=plan.pk)
+
+
+def describe_plan(plan: Plan) -> str:
+    """One line for people: ``CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1``."""
+    components = list(plan.components.all())
+    parts = ", ".join(f"{c.code} {_plain(c.weight)}" for c in components)
+    noun = "component" if len(components) == 1 else "components"
+    return f"{plan.code} ({plan.fiscal_year}, {plan.currency}): {len(components)} {noun} {parts}"
+
+
+def component_errors(values: dict[str, Any]) -> list[str]:
+    """The problems ``load_plan`` would find in one component given as field values (empty = left out).
+
+    The admin's component forms use it so that a plan edited there obeys the rules of a loaded one.
+    """
+    errors = _Errors()
+    given = {key: value for key, value in values.items() if key in COMPONENT_KEYS and value not in (None, "")}
+    _parse_component(_Reader(given, "", errors))
+    return errors.messages

@@ -1,0 +1,60 @@
+"""The quarter-end score pull (DESIGN §2, §4.3)."""
+
+from __future__ import annotations
+
+from django.db import connection, transaction
+
+from accounts.models import User
+from adoption.models import ScoreObservation
+
+from ..quarters import Period, PulledScore, ScorePull
+from .periods import period_lock, require_open
+
+
+def pull_scores(*, period: Period, user: User | None = None, trigger: str = "command") -> ScorePull:
+    """Capture, for every customer, the latest score with as_of ≤ the quarter's last day.
+
+    Re-runnable while the quarter is open: each pull is a new ScorePull (the latest wins; earlier pulls
+    are kept). Raises ``PeriodClosed`` on a closed quarter. Takes the period lock.
+    """
+    with period_lock(period):
+        period.refresh_from_db()
+        require_open(period, action="pull scores")
+        with transaction.atomic():
+            pull = ScorePull.objects.create(period=period, started_by=user, trigger=trigger)
+            count = _capture(pull, period)
+            ScorePull.objects.filter(pk=pull.pk).update(customers=count)
+            pull.customers = count
+    return pull
+
+
+def _capture(pull: ScorePull, period: Period) -> int:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {PulledScore._meta.db_table} (pull_id, customer_id, as_of, score)
+                SELECT DISTINCT ON (customer_id) %s, customer_id, as_of, score
+                FROM {ScoreObservation._meta.db_table}
+                WHERE as_of <= %s
+                ORDER BY customer_id, as_of DESC
+                """,  # noqa: S608 - table names come from the models, values are parameters
+                [pull.pk, period.end],
+            )
+            return cursor.rowcount
+    latest = (
+        ScoreObservation.objects.filter(as_of__lte=period.end)
+        .order_by("customer_id", "-as_of")
+        .values_list("customer_id", "as_of", "score")
+    )
+    rows, seen = [], set()
+    for customer_id, as_of, score in latest.iterator(chunk_size=20000):
+        if customer_id not in seen:
+            seen.add(customer_id)
+            rows.append(PulledScore(pull=pull, customer_id=customer_id, as_of=as_of, score=score))
+    PulledScore.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
+
+
+def latest_pull(period: Period) -> ScorePull | None:
+    return ScorePull.objects.filter(period=period).order_by("-id").first()

@@ -1,0 +1,53 @@
+"""Helpers for the import tests: write a CSV, import it, read the refusal."""
+
+from pathlib import Path
+
+import pytest
+
+from commissions.services.imports import ImportRefused, ImportResult, import_file
+
+WORKED = Path(__file__).resolve().parents[3] / "shared" / "examples" / "worked"
+if not WORKED.exists():  # the copy kept in the repository
+    WORKED = Path(__file__).resolve().parents[2] / "fixtures" / "worked"
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    """``csv_file(text)`` writes ``text`` (or bytes) to a fresh file and returns its path."""
+    counter = iter(range(1_000_000))
+
+    def write(content: str | bytes, name: str | None = None) -> Path:
+        path = tmp_path / (name or f"import_{next(counter)}.csv")
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def run_import(csv_file):
+    """``run_import(kind, text, dry_run=False)`` imports the text and returns the ``ImportResult``."""
+
+    def run(kind: str, content: str | bytes, **options) -> ImportResult:
+        return import_file(kind=kind, path=csv_file(content), **options)
+
+    return run
+
+
+@pytest.fixture
+def refusal(csv_file):
+    """``refusal(kind, text)`` expects the import to be refused; returns its errors as tuples."""
+
+    def run(kind: str, content: str | bytes, **options) -> list[tuple]:
+        with pytest.raises(ImportRefused) as caught:
+            import_file(kind=kind, path=csv_file(content), **options)
+        return [(e.line, e.column, e.value, e.reason) for e in caught.value.errors]
+
+    return run
+
+
+def lines(*rows: str) -> str:
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,53 @@
+"""``manage.py load_plan FILE`` (DESIGN §6): a summary, or every error and a non-zero exit."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command, execute_from_command_line
+
+from commissions.models import Plan
+
+from .test_load_plan import WORKED_PLAN
+
+
+@pytest.mark.django_db
+def test_load_plan_prints_a_summary():
+    out = StringIO()
+    call_command("load_plan", str(WORKED_PLAN), stdout=out)
+    assert out.getvalue() == "Loaded plan CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1\n"
+    assert Plan.objects.get().components.count() == 3
+
+
+@pytest.mark.django_db
+def test_load_plan_refuses_an_invalid_file_with_every_error(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "code: CS-FY22\nname: CS\nfiscal_year: FY22\ncurrency: USD\nwindow: 3\n"
+        "components:\n  - {code: NRR, metric: nrr, weight: 1, goal: 1.0}\n"
+    )
+    with pytest.raises(CommandError) as caught:
+        call_command("load_plan", str(path))
+    assert str(caught.value) == (
+        "The plan is invalid:\n"
+        "  - unknown key 'window'; allowed keys are code, name, fiscal_year, currency, credit_date, "
+        "new_customer_window_days, adoption, components\n"
+        "  - components[0] (NRR): goal (1.0) must be greater than floor (1.0)"
+    )
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_plan_names_a_file_it_cannot_read(tmp_path):
+    missing = tmp_path / "missing.yaml"
+    with pytest.raises(CommandError, match=r"^Cannot read .*missing\.yaml: "):
+        call_command("load_plan", str(missing))
+
+
+@pytest.mark.django_db
+def test_load_plan_exits_non_zero_on_refusal(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text("- not a plan\n")
+    with pytest.raises(SystemExit) as caught:
+        execute_from_command_line(["manage.py", "load_plan", str(path)])
+    assert caught.value.code != 0
+    assert "bad.yaml must be a YAML mapping of plan fields" in capsys.readouterr().err

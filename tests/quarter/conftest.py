@@ -1,0 +1,51 @@
+"""The worked example of DESIGN §4 loaded through the import and plan services, plus personas."""
+
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Role
+from adoption.services import approve_snapshot
+from commissions.services.imports import import_file
+from commissions.services.plans import load_plan
+from tests.builders import make_user
+
+WORKED = Path(__file__).resolve().parents[2] / "fixtures" / "worked"
+KINDS = ["employees", "customers", "ownership", "arr", "targets", "scores", "deals", "kpis"]
+
+
+def load_worked_example(cco) -> None:
+    for kind in KINDS:
+        import_file(kind=kind, path=WORKED / f"{kind}.csv")
+    load_plan(source=(WORKED / "plan.yaml").read_text(), file_name="plan.yaml")
+    import_file(kind="assignments", path=WORKED / "assignments.csv")
+    approve_snapshot(fiscal_year="FY22", user=cco)
+
+
+@pytest.fixture
+def cco(db):
+    return make_user(Role.CCO, email="cco@example.com")
+
+
+@pytest.fixture
+def ops(db):
+    return make_user(Role.OPS, email="ops@example.com")
+
+
+@pytest.fixture
+def worked(db, cco):
+    """The worked example's data, imported; the snapshot approved; no pull yet."""
+    load_worked_example(cco)
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    """``csv_file(text)`` writes ``text`` to a fresh file and returns its path."""
+    counter = iter(range(1_000_000))
+
+    def write(content: str) -> Path:
+        path = tmp_path / f"file_{next(counter)}.csv"
+        path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
