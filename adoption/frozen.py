@@ -71,10 +71,17 @@ class FrozenGuardedQuerySet(models.QuerySet):
 
 def snapshot_triggers() -> list:
     """PostgreSQL: an approved snapshot row can be neither updated nor deleted."""
-    approved = pgtrigger.Q(old__status="approved")
+    func = f"""
+        RAISE EXCEPTION '{FROZEN_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+    """
     return [
-        pgtrigger.Protect(name="snapshot_frozen_update", operation=pgtrigger.Update, condition=approved),
-        pgtrigger.Protect(name="snapshot_frozen_delete", operation=pgtrigger.Delete, condition=approved),
+        pgtrigger.Trigger(
+            name="snapshot_frozen",
+            when=pgtrigger.Before,
+            operation=pgtrigger.Update | pgtrigger.Delete,
+            condition=pgtrigger.Q(old__status="approved"),
+            func=func,
+        )
     ]
 
 

@@ -3,10 +3,11 @@
 import argparse
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandParser
 
-from commissions.errors import AttainError
+from commissions.management.base import AttainCommand
 from commissions.services.demo import seed_demo
+from commissions.services.demo_quarters import run_demo_quarters
 
 
 def _date(value: str) -> date:
@@ -16,7 +17,7 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"expected a date like 2025-03-14, got {value!r}") from exc
 
 
-class Command(BaseCommand):
+class Command(AttainCommand):
     help = "Seed a realistic demo company (idempotent: does nothing when it is already seeded)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,10 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=7, help="Random seed (default 7).")
 
     def handle(self, *args, today: date | None = None, seed: int = 7, **options) -> None:
-        try:
-            summary = seed_demo(today=today, seed=seed)
-        except AttainError as exc:
-            raise CommandError(str(exc)) from exc
+        summary = seed_demo(today=today, seed=seed)
 
         if summary.already_seeded:
             self.stdout.write(f"The demo company is already seeded; nothing changed ({summary.fiscal_year}).")
@@ -37,6 +35,8 @@ class Command(BaseCommand):
                     f"Seeded the demo company for {summary.fiscal_year} (today {summary.today})."
                 )
             )
+            for line in run_demo_quarters(today=summary.today):
+                self.stdout.write(f"  {line}")
         width = max(len(label) for label in summary.counts)
         for label, count in summary.counts.items():
             self.stdout.write(f"  {label:<{width}}  {count:>7,}")
