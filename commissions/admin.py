@@ -245,3 +245,6 @@ class ImportRecordAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from . import admin_quarters  # noqa: E402, F401  (registers the quarter models)

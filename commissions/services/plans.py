@@ -382,12 +382,11 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
 
 
 def plan_is_locked(plan: Plan) -> bool:
-    """Whether ``plan`` may no longer change because its fiscal year has a closed period (DESIGN §3).
+    """Whether ``plan`` may no longer change because its fiscal year has a closed period (DESIGN §3)."""
+    from ..quarters import Period
 
-    There is no Period model yet: the quarter-close issue fills this in (a closed period of
-    ``plan.fiscal_year`` locks the plan). Until then no plan is locked.
-    """
-    return False
+    closed = Period.objects.filter(status=Period.Status.CLOSED)
+    return closed.filter(code__startswith=f"{plan.fiscal_year}-").exists()
 
 
 def load_plan(*, source: str, file_name: str = "") -> Plan:

@@ -473,9 +473,24 @@ def test_reloading_the_same_file_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_plans_are_not_locked_until_periods_can_close():
+def test_a_plan_is_locked_once_a_period_of_its_fiscal_year_is_closed():
+    from django.utils import timezone
+
+    from commissions.services.periods import get_period
+    from tests.builders import make_user
+
     plan = load_plan(source=plan_yaml())
     assert plan_is_locked(plan) is False
+    other_year = get_period("FY23-Q1")
+    other_year.status, other_year.closed_at, other_year.closed_by = "closed", timezone.now(), make_user("ops")
+    other_year.save()
+    assert plan_is_locked(plan) is False
+    period = get_period("FY22-Q2")
+    period.status, period.closed_at, period.closed_by = "closed", timezone.now(), make_user("ops")
+    period.save()
+    assert plan_is_locked(plan) is True
+    with pytest.raises(PeriodClosed, match="Plan CS-FY22 cannot change"):
+        load_plan(source=plan_yaml(NRR))
 
 
 @pytest.mark.django_db
