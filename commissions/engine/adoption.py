@@ -8,7 +8,7 @@ from decimal import Decimal
 import pandas as pd
 
 from .money import Converter, exact
-from .tables import arr_at, credit_dates, none_for_nan
+from .tables import arr_at, clean, credit_dates, none_for_nan
 from .types import ONE, ZERO, EngineWarning, PlanSpec
 
 # Why a customer counts or not; shown on statements.
@@ -159,15 +159,16 @@ def customer_weights(rows: pd.DataFrame, inputs, converter: Converter, warnings:
     """w per counted customer: ARR at the quarter's last day in the plan currency, or 1 (``equal``)."""
     if inputs.plan.weighting == "equal":
         return [ONE if counted else None for counted in rows["counted"]]
-    arr = arr_at(inputs.arr, inputs.end).set_index("customer_id")
-    counted_ids = set(rows.loc[rows["counted"], "customer_id"])
-    converter.require(arr.loc[arr.index.isin(counted_ids), "currency"])
+    arr = rows[["customer_id"]].merge(arr_at(inputs.arr, inputs.end), on="customer_id", how="left")
+    converter.require(arr.loc[rows["counted"].to_numpy(), "currency"].dropna())
     weights: list = []
-    for cid, eid, counted in zip(rows["customer_id"], rows["employee_id"], rows["counted"], strict=True):
+    for cid, eid, counted, amount, currency in zip(
+        rows["customer_id"], rows["employee_id"], rows["counted"], arr["arr"], arr["currency"], strict=True
+    ):
         if not counted:
             weights.append(None)
-        elif cid in arr.index:
-            weights.append(converter.convert(arr.at[cid, "arr"], arr.at[cid, "currency"]))
+        elif clean(amount) is not None:
+            weights.append(converter.convert(amount, currency))
         else:
             warnings.append(
                 EngineWarning(
