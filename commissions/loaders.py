@@ -107,9 +107,16 @@ def load_quarter(*, plan: Plan, period: Period, pull: ScorePull | None) -> Quart
             KpiActual.objects.filter(period=period.code).values_list("employee__employee_id", "kpi", "value"),
         ),
         fx=dict(FxRate.objects.filter(period=period.code).values_list("currency", "rate")),
-        adjustments=empty("adjustments"),
+        adjustments=_adjustments(period),
         base_currency=settings.BASE_CURRENCY,
     )
+
+
+def _adjustments(period: Period) -> pd.DataFrame:
+    """Applied exceptions and extra credit of the quarter (DESIGN §4.3), in the order they were applied."""
+    from approvals.services import applied_adjustments
+
+    return frame("adjustments", applied_adjustments(period))
 
 
 def _targets(plan: Plan, period: Period, spec: PlanSpec) -> pd.DataFrame:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "accounts",
     "adoption",
     "commissions",
+    "approvals",
     "dashboards",
 ]
 

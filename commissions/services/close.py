@@ -21,8 +21,13 @@ def plans_of(period: Period):
 
 
 def pending_requests(period: Period) -> list[str]:
-    """Names of the quarter's exception and extra-credit requests still pending (none before the workflow)."""
-    return []
+    """Names of the quarter's exception and extra-credit requests not yet decided or applied."""
+    from approvals.services import open_requests
+
+    return [
+        f"{r.label} ({r.customer.customer_id}, {r.get_status_display().lower()})"
+        for r in open_requests(period)
+    ]
 
 
 def close_period(*, period: Period, user: User) -> list[Run]:

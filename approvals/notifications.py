@@ -1,0 +1,86 @@
+"""E-mails of the workflow: the next party at each step, the filer at the end, the CSM on an answer.
+
+Sent by a Celery task after the transition commits; a failure to send is logged and never undoes
+or hides the transition.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def notify(obj, event: str) -> None:
+    """Queue the e-mails of ``event`` on ``obj`` (a Request or an Inquiry) once the transaction commits."""
+    model = obj._meta.model_name
+    pk = obj.pk
+
+    def send() -> None:
+        from .tasks import send_notification
+
+        try:
+            send_notification.delay(model, pk, event)
+        except Exception:  # the transition is committed; a mail outage must not turn it into an error page
+            logger.exception("could not queue the %s e-mail for %s #%s", event, model, pk)
+
+    transaction.on_commit(send)
+
+
+def recipients(obj, event: str) -> list[str]:
+    """E-mail addresses of the people ``event`` concerns."""
+    from accounts.models import Role, User
+
+    from .models import Inquiry, Request
+
+    def holders(role: str, *, geo: str | None = None) -> list[User]:
+        people = User.objects.filter(is_active=True, roles__role=role)
+        if geo is not None:
+            people = people.filter(geo=geo)
+        return list(people.distinct())
+
+    if isinstance(obj, Inquiry):
+        if event == "inquiry_opened":
+            people = holders(Role.OPS) + holders(Role.CSVP, geo=obj.employee.geo)
+        else:
+            people = [obj.employee]
+    elif event in ("filed",):
+        people = holders(Role.CCO)
+    elif event == "approved" and obj.status == Request.Status.PENDING_FINANCE:
+        people = holders(Role.FINANCE)
+    elif event == "approved":
+        people = holders(Role.OPS)
+    elif event == "withdrawn":
+        people = holders(
+            Role.FINANCE if obj.finance_approver_id is None and obj.cco_approver_id else Role.CCO
+        )
+    else:  # applied or rejected: the end, told to the filer
+        people = [obj.filed_by]
+    excluded = {getattr(obj, "filed_by_id", None), getattr(obj, "cco_approver_id", None)} - {None}
+    if event in ("applied", "rejected") or isinstance(obj, Inquiry):
+        excluded = set()
+    return sorted({p.email for p in people if p.pk not in excluded and p.email})
+
+
+def message(obj, event: str) -> tuple[str, str]:
+    """Subject and body of the e-mail."""
+    from .models import Inquiry
+
+    if isinstance(obj, Inquiry):
+        subject = f"Attain: inquiry #{obj.pk} {'answered' if event == 'inquiry_answered' else 'opened'}"
+        body = f"Inquiry #{obj.pk} about {obj.period.code}: {obj.message}\n"
+        if obj.answer:
+            body += f"\nAnswer: {obj.answer}\n"
+        return subject, body + f"\nOpen it: /requests/inquiries/{obj.pk}/\n"
+    step = obj.steps.order_by("-at", "-id").first()
+    subject = f"Attain: {obj.label} for {obj.customer.customer_id} ({obj.period.code}) {event}"
+    body = (
+        f"{obj.get_kind_display()} #{obj.pk} for {obj.customer.customer_id} {obj.customer.name}, "
+        f"{obj.period.code}\n"
+        f"Value: {obj.value.normalize()}\nStatus: {obj.get_status_display()}\n"
+    )
+    if step is not None:
+        body += f"Last step: {step.get_action_display()} by {step.actor.email}: {step.comment}\n"
+    return subject, body + f"\nOpen it: /requests/{obj.pk}/\n"

@@ -1,0 +1,323 @@
+"""Every state change of requests and inquiries, with its checks, its timeline step and its e-mails.
+
+Transitions are compare-and-set on (id, status, version) inside one transaction: of two approvers
+clicking at once, one wins and the other is told what happened. Segregation of duties is checked
+here and enforced again by the database's check constraints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from accounts.models import Role, User
+from adoption.models import Customer
+from commissions.errors import AttainError, NotAllowed
+from commissions.models import Plan
+from commissions.quarters import Period
+from commissions.services.periods import require_open
+
+from .models import Inquiry, Request, RequestStep
+from .notifications import notify
+
+MIN_JUSTIFICATION = 20
+S = Request.Status
+
+
+@dataclass(frozen=True)
+class Step:
+    """Who acts on a request in a given status, and where it goes."""
+
+    role: str
+    approved: str
+
+
+def next_step(request: Request) -> Step | None:
+    """The step a request waits for (DESIGN §5), or None when it is final."""
+    if request.status == S.PENDING_CCO:
+        after = S.PENDING_FINANCE if request.kind == Request.Kind.EXCEPTION else S.APPROVED
+        return Step(Role.CCO, after)
+    if request.status == S.PENDING_FINANCE:
+        return Step(Role.FINANCE, S.APPROVED)
+    if request.status == S.APPROVED:
+        return Step(Role.OPS, S.APPLIED)
+    return None
+
+
+def customer_cap(customer: Customer, period: Period) -> Decimal:
+    """The highest customer cap among the plans of the quarter's fiscal year (1.5 when none)."""
+    caps = Plan.objects.filter(fiscal_year=period.code.split("-")[0]).aggregate(cap=Max("customer_cap"))
+    return caps["cap"] if caps["cap"] is not None else Decimal("1.5")
+
+
+def _value(raw, kind: str, cap: Decimal) -> Decimal:
+    try:
+        value = Decimal(str(raw).strip())
+    except (InvalidOperation, ValueError):
+        raise AttainError(f"{raw!r} is not a number.") from None
+    if not value.is_finite():
+        raise AttainError(f"{raw!r} is not a number.")
+    if kind == Request.Kind.EXCEPTION and not Decimal(0) <= value <= cap:
+        raise AttainError(f"The granted attainment must be between 0 and the customer cap {cap.normalize()}.")
+    if kind == Request.Kind.EXTRA_CREDIT and not Decimal(0) < value <= 1:
+        raise AttainError("Extra credit points must be more than 0 and at most 1.")
+    if value.as_tuple().exponent < -4:
+        raise AttainError("Use at most 4 decimal places.")
+    return value
+
+
+def file_request(
+    *, user: User, kind: str, customer: Customer, period: Period, value, justification: str
+) -> Request:
+    """A ``csvp`` of the customer's geo files a request for an open quarter; the CCO is notified."""
+    if kind not in Request.Kind.values:
+        raise AttainError(f"Unknown request kind {kind!r}.")
+    if not user.is_active or not user.has_role(Role.CSVP):
+        raise NotAllowed("Only a Geo VP (csvp) files exception and extra-credit requests.")
+    if user.geo != customer.geo:
+        raise NotAllowed(f"{customer.customer_id} is in {customer.geo}; you file for {user.geo or 'no geo'}.")
+    require_open(period, action="file a request")
+    justification = (justification or "").strip()
+    if len(justification) < MIN_JUSTIFICATION:
+        raise AttainError(f"The justification needs at least {MIN_JUSTIFICATION} characters.")
+    amount = _value(value, kind, customer_cap(customer, period))
+    try:
+        with transaction.atomic():
+            request = Request.objects.create(
+                kind=kind,
+                customer=customer,
+                period=period,
+                value=amount,
+                justification=justification,
+                filed_by=user,
+            )
+            RequestStep.objects.create(
+                request=request,
+                action=RequestStep.Action.FILED,
+                role=Role.CSVP,
+                actor=user,
+                comment=justification,
+                status_after=request.status,
+            )
+    except IntegrityError:
+        raise AttainError(
+            f"{customer.customer_id} already has an open {Request.Kind(kind).label.lower()} request for "
+            f"{period.code}."
+        ) from None
+    notify(request, "filed")
+    return request
+
+
+def _refuse_unless_may_act(request: Request, user: User, step: Step) -> None:
+    """The transition's permission check: role, segregation of duties (DESIGN §1)."""
+    if not user.is_active or not user.has_role(step.role):
+        raise NotAllowed(f"{request.label} waits for {step.role}; {user.email} does not hold that role.")
+    if user.pk == request.filed_by_id:
+        raise NotAllowed(f"{user.email} filed {request.label} and cannot decide on it.")
+    if user.pk in (request.cco_approver_id, request.finance_approver_id):
+        raise NotAllowed(
+            f"{user.email} already approved a step of {request.label}; another person decides this one."
+        )
+
+
+def _transition(
+    request: Request, user: User, *, action: str, role: str, to: str, comment: str, **fields
+) -> Request:
+    """Compare-and-set from the request's current status and version; record the step; notify."""
+    with transaction.atomic():
+        changed = Request.objects.filter(
+            pk=request.pk, status=request.status, version=request.version
+        ).update(status=to, version=F("version") + 1, **fields)
+        if changed != 1:
+            current = Request.objects.get(pk=request.pk)
+            raise AttainError(
+                f"{request.label} changed while you were deciding: it is now "
+                f"“{current.get_status_display()}”. Reload it and try again."
+            )
+        RequestStep.objects.create(
+            request=request, action=action, role=role, actor=user, comment=comment, status_after=to
+        )
+    request.refresh_from_db()
+    notify(request, action)
+    return request
+
+
+def _comment(comment: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise AttainError("Every decision carries a comment.")
+    return comment
+
+
+def approve(*, request: Request, user: User, comment: str) -> Request:
+    """Approve the step the request waits for (cco, then finance for exceptions)."""
+    step = next_step(request)
+    if step is None or step.role == Role.OPS:
+        raise AttainError(
+            f"{request.label} is “{request.get_status_display()}”: there is nothing to approve."
+        )
+    _refuse_unless_may_act(request, user, step)
+    who = {"cco_approver": user} if step.role == Role.CCO else {"finance_approver": user}
+    return _transition(
+        request,
+        user,
+        action=RequestStep.Action.APPROVED,
+        role=step.role,
+        to=step.approved,
+        comment=_comment(comment),
+        **who,
+    )
+
+
+def reject(*, request: Request, user: User, comment: str) -> Request:
+    """Reject at the step the request waits for; final."""
+    step = next_step(request)
+    if step is None or step.role == Role.OPS:
+        raise AttainError(
+            f"{request.label} is “{request.get_status_display()}”: it can no longer be rejected."
+        )
+    _refuse_unless_may_act(request, user, step)
+    return _transition(
+        request,
+        user,
+        action=RequestStep.Action.REJECTED,
+        role=step.role,
+        to=S.REJECTED,
+        comment=_comment(comment),
+    )
+
+
+def withdraw(*, request: Request, user: User, comment: str = "") -> Request:
+    """The filer withdraws a request still waiting for an approval."""
+    if user.pk != request.filed_by_id:
+        raise NotAllowed(f"Only the person who filed {request.label} can withdraw it.")
+    if request.status not in (S.PENDING_CCO, S.PENDING_FINANCE):
+        raise AttainError(
+            f"{request.label} is “{request.get_status_display()}”: it can no longer be withdrawn."
+        )
+    return _transition(
+        request,
+        user,
+        action=RequestStep.Action.WITHDRAWN,
+        role=Role.CSVP,
+        to=S.WITHDRAWN,
+        comment=(comment or "").strip(),
+    )
+
+
+def apply(*, request: Request, user: User, comment: str = "") -> Request:
+    """Ops applies an approved request: it becomes an input of the next calculation of its quarter."""
+    step = next_step(request)
+    if step is None or step.role != Role.OPS:
+        raise AttainError(
+            f"{request.label} is “{request.get_status_display()}”: only an approved request is applied."
+        )
+    _refuse_unless_may_act(request, user, step)
+    require_open(request.period, action=f"apply {request.label}")
+    return _transition(
+        request,
+        user,
+        action=RequestStep.Action.APPLIED,
+        role=Role.OPS,
+        to=S.APPLIED,
+        comment=(comment or "").strip(),
+        applied_by=user,
+        applied_at=timezone.now(),
+    )
+
+
+def open_requests(period: Period) -> list[Request]:
+    """The quarter's requests still waiting for a decision or for ops to apply them."""
+    return list(
+        Request.objects.filter(period=period, status__in=Request.OPEN)
+        .select_related("customer")
+        .order_by("pk")
+    )
+
+
+def applied_adjustments(period: Period) -> list[tuple[str, str, Decimal]]:
+    """(customer_id, kind, value) of the quarter's applied requests, in the order they were applied."""
+    rows = Request.objects.filter(period=period, status=S.APPLIED).order_by("applied_at", "pk")
+    return list(rows.values_list("customer__customer_id", "kind", "value"))
+
+
+# --- inquiries ---------------------------------------------------------------------------------------------
+
+
+def open_inquiry(
+    *, user: User, period: Period, message: str, customer: Customer | None = None, component: str = ""
+) -> Inquiry:
+    """A CSM questions a line of their statement or a customer's credit; ops and the geo's CSVP see it."""
+    if not user.is_active or not user.has_role(Role.CSM):
+        raise NotAllowed("Only a CSM raises an inquiry about their own statement.")
+    if customer is None and not component.strip():
+        raise AttainError("Say which statement line or which customer the inquiry is about.")
+    if len((message or "").strip()) < 10:
+        raise AttainError("Describe the question in at least 10 characters.")
+    inquiry = Inquiry.objects.create(
+        employee=user, period=period, customer=customer, component=component.strip(), message=message.strip()
+    )
+    notify(inquiry, "inquiry_opened")
+    return inquiry
+
+
+def answer_inquiry(*, inquiry: Inquiry, user: User, answer: str) -> Inquiry:
+    """Ops, or the CSM's geo VP, answers an open inquiry; the CSM is notified."""
+    _may_handle_inquiry(inquiry, user)
+    if len((answer or "").strip()) < 10:
+        raise AttainError("The answer needs at least 10 characters.")
+    changed = Inquiry.objects.filter(pk=inquiry.pk, status=Inquiry.Status.OPEN).update(
+        status=Inquiry.Status.ANSWERED,
+        answer=answer.strip(),
+        answered_by=user,
+        answered_at=timezone.now(),
+        owner=user,
+    )
+    if changed != 1:
+        raise AttainError(f"Inquiry #{inquiry.pk} was already handled.")
+    inquiry.refresh_from_db()
+    notify(inquiry, "inquiry_answered")
+    return inquiry
+
+
+def convert_inquiry(*, inquiry: Inquiry, user: User, value, justification: str) -> Request:
+    """The geo's CSVP turns an inquiry about a customer into an exception request."""
+    if not user.has_role(Role.CSVP):
+        raise NotAllowed("Only a Geo VP (csvp) turns an inquiry into an exception request.")
+    if inquiry.customer is None:
+        raise AttainError("Only an inquiry about a customer can become an exception request.")
+    with transaction.atomic():
+        locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
+        if locked.status != Inquiry.Status.OPEN:
+            raise AttainError(f"Inquiry #{inquiry.pk} was already handled.")
+        request = file_request(
+            user=user,
+            kind=Request.Kind.EXCEPTION,
+            customer=inquiry.customer,
+            period=inquiry.period,
+            value=value,
+            justification=justification,
+        )
+        Inquiry.objects.filter(pk=inquiry.pk).update(
+            status=Inquiry.Status.CONVERTED,
+            request=request,
+            owner=user,
+            answered_by=user,
+            answered_at=timezone.now(),
+            answer=f"Turned into {request.label}.",
+        )
+    inquiry.refresh_from_db()
+    notify(inquiry, "inquiry_answered")
+    return request
+
+
+def _may_handle_inquiry(inquiry: Inquiry, user: User) -> None:
+    if user.is_active and user.has_role(Role.OPS):
+        return
+    if user.is_active and user.has_role(Role.CSVP) and user.geo and user.geo == inquiry.employee.geo:
+        return
+    raise NotAllowed("Only ops or the CSM's Geo VP answers an inquiry.")
