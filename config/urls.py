@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("requests/", include("approvals.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("", include("dashboards.urls")),
 ]

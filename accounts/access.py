@@ -1,0 +1,121 @@
+"""The ONE place that decides who may see what (DESIGN §1).
+
+Every page, export and API endpoint scopes its querysets through these functions: a CSM sees their
+own book and results, a CSVP everything of their geo, the CCO, finance, ops and admins everything.
+An object outside a person's scope is a 404 — its existence is not revealed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Role, User
+
+EVERYTHING = (Role.CCO, Role.FINANCE, Role.OPS, Role.ADMIN)
+
+
+def sees_everything(user: User) -> bool:
+    return user.is_active and (user.is_superuser or any(user.has_role(role) for role in EVERYTHING))
+
+
+def is_geo_vp(user: User) -> bool:
+    return user.is_active and user.has_role(Role.CSVP) and bool(user.geo)
+
+
+def is_csm(user: User) -> bool:
+    return user.is_active and user.has_role(Role.CSM)
+
+
+def current_owner_ids(on: date | None = None) -> Subquery:
+    """Per customer (as OuterRef("pk")), the employee owning it on ``on`` (default today)."""
+    from adoption.models import Ownership
+
+    day = on or timezone.localdate()
+    latest = Ownership.objects.filter(customer=OuterRef("pk"), start_date__lte=day).order_by("-start_date")
+    return Subquery(latest.values("employee_id")[:1])
+
+
+def customers_visible_to(user: User, *, on: date | None = None) -> QuerySet:
+    """Customers: all; a CSVP's geo; a CSM's current book."""
+    from adoption.models import Customer
+
+    customers = Customer.objects.all()
+    if sees_everything(user):
+        return customers
+    if is_geo_vp(user):
+        return customers.filter(geo=user.geo)
+    if is_csm(user):
+        return customers.annotate(owner_id=current_owner_ids(on)).filter(owner_id=user.pk)
+    return customers.none()
+
+
+def employees_visible_to(user: User) -> QuerySet:
+    """People: all; a CSVP's geo; a CSM only themselves."""
+    people = User.objects.all()
+    if sees_everything(user):
+        return people
+    if is_geo_vp(user):
+        return people.filter(geo=user.geo)
+    if is_csm(user):
+        return people.filter(pk=user.pk)
+    return people.none()
+
+
+def _by_employee(queryset: QuerySet, user: User, field: str = "employee") -> QuerySet:
+    if sees_everything(user):
+        return queryset
+    if is_geo_vp(user):
+        return queryset.filter(**{f"{field}__geo": user.geo})
+    if is_csm(user):
+        return queryset.filter(**{field: user})
+    return queryset.none()
+
+
+def payouts_visible_to(user: User) -> QuerySet:
+    from commissions.models import Payout
+
+    return _by_employee(Payout.objects.all(), user)
+
+
+def component_results_visible_to(user: User) -> QuerySet:
+    from commissions.models import ComponentResult
+
+    return _by_employee(ComponentResult.objects.all(), user)
+
+
+def customer_results_visible_to(user: User) -> QuerySet:
+    from commissions.models import CustomerResult
+
+    return _by_employee(CustomerResult.objects.all(), user)
+
+
+def requests_visible_to(user: User) -> QuerySet:
+    """Requests: all; a CSVP's geo (by the customer's geo); a CSM's those about their current book."""
+    from approvals.models import Request
+
+    requests = Request.objects.all()
+    if sees_everything(user):
+        return requests
+    if is_geo_vp(user):
+        return requests.filter(customer__geo=user.geo)
+    if is_csm(user):
+        return requests.filter(customer__in=customers_visible_to(user))
+    return requests.none()
+
+
+def inquiries_visible_to(user: User) -> QuerySet:
+    from approvals.models import Inquiry
+
+    return _by_employee(Inquiry.objects.all(), user)
+
+
+def get_visible(queryset: QuerySet, **lookup):
+    """The object of ``queryset`` (already scoped) matching ``lookup``, or 404."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404("Not found.")
+    return obj
