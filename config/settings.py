@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "pghistory.middleware.HistoryMiddleware",
+    "config.history.HistoryMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
