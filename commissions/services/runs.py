@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from adoption.models import Customer
 
+from ..bulk import insert_rows
 from ..engine import QuarterResult, calculate_quarter
 from ..errors import AttainError
 from ..loaders import fingerprint, load_quarter
@@ -132,26 +133,27 @@ def _jsonable(detail: dict) -> dict:
 
 
 def _write_results(run: Run, result: QuarterResult) -> None:
-    """Bulk-insert the run's per-customer, per-component and per-CSM results."""
+    """Insert the run's per-customer, per-component and per-CSM results (COPY on PostgreSQL)."""
     employee_ids = set(result.payouts["employee_id"])
     employees = dict(User.objects.filter(employee_id__in=employee_ids).values_list("employee_id", "pk"))
-    customer_ids = set(result.customers["customer_id"])
-    customers = dict(Customer.objects.filter(customer_id__in=customer_ids).values_list("customer_id", "pk"))
+    customers = dict(Customer.objects.values_list("customer_id", "pk"))
     c = result.customers
-    CustomerResult.objects.bulk_create(
+    insert_rows(
+        CustomerResult._meta.db_table,
         [
-            CustomerResult(
-                run=run,
-                employee_id=employees[eid],
-                customer_id=customers[cid],
-                baseline=b,
-                target=t,
-                score=a,
-                r=r,
-                counted=bool(counted),
-                reason=reason,
-                weight=w,
-            )
+            "run_id",
+            "employee_id",
+            "customer_id",
+            "baseline",
+            "target",
+            "score",
+            "r",
+            "counted",
+            "reason",
+            "weight",
+        ],
+        (
+            (run.pk, employees[eid], customers[cid], b, t, a, r, bool(counted), reason, w)
             for eid, cid, b, t, a, r, counted, reason, w in zip(
                 c["employee_id"],
                 c["customer_id"],
@@ -164,46 +166,55 @@ def _write_results(run: Run, result: QuarterResult) -> None:
                 c["weight"],
                 strict=True,
             )
-        ],
-        batch_size=5000,
+        ),
     )
     _progress(run, 80)
     positions = {code: i for i, code in enumerate(dict.fromkeys(result.components["component"]))}
-    ComponentResult.objects.bulk_create(
+    insert_rows(
+        ComponentResult._meta.db_table,
         [
-            ComponentResult(
-                run=run,
-                employee_id=employees[line["employee_id"]],
-                component=line["component"],
-                metric=line["metric"],
-                position=positions[line["component"]],
-                applies=line["applies"],
-                metric_value=line["metric_value"],
-                attainment=line["attainment"],
-                factor=line["factor"],
-                weight=line["weight"],
-                share=line["share"],
-                payout=line["payout"],
-                detail=_jsonable(line["detail"]),
+            "run_id",
+            "employee_id",
+            "component",
+            "metric",
+            "position",
+            "applies",
+            "metric_value",
+            "attainment",
+            "factor",
+            "weight",
+            "share",
+            "payout",
+            "detail",
+        ],
+        (
+            (
+                run.pk,
+                employees[line["employee_id"]],
+                line["component"],
+                line["metric"],
+                positions[line["component"]],
+                bool(line["applies"]),
+                line["metric_value"],
+                line["attainment"],
+                line["factor"],
+                line["weight"],
+                line["share"],
+                line["payout"],
+                _jsonable(line["detail"]),
             )
             for line in result.components.to_dict("records")
-        ],
-        batch_size=5000,
+        ),
     )
-    Payout.objects.bulk_create(
-        [
-            Payout(
-                run=run,
-                employee_id=employees[eid],
-                on_target_amount=oti,
-                amount=total,
-                currency=result.currency,
-            )
+    insert_rows(
+        Payout._meta.db_table,
+        ["run_id", "employee_id", "on_target_amount", "amount", "currency"],
+        (
+            (run.pk, employees[eid], oti, total, result.currency)
             for eid, oti, total in zip(
                 result.payouts["employee_id"], result.payouts["oti"], result.payouts["total"], strict=True
             )
-        ],
-        batch_size=5000,
+        ),
     )
 
 

@@ -8,19 +8,14 @@ so a re-import of the same file writes no row at all.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterable, Iterator
-from datetime import date
-from decimal import Decimal
-from itertools import islice
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, models
 
-from .base import Counts
+from commissions.bulk import insert_rows
 
-SQLITE_BATCH = 5000
-COPY_BUFFER = 8 * 1024 * 1024
+from .base import Counts
 
 
 def upsert(
@@ -72,46 +67,6 @@ def upsert(
 
 
 def _stage(cursor: Any, stage: str, columns: list[str], rows: Iterable[tuple]) -> None:
-    qn = connection.ops.quote_name
+    insert_rows(stage, columns, rows)
     if connection.vendor == "postgresql":
-        with tempfile.TemporaryFile("w+", encoding="utf-8", buffering=COPY_BUFFER) as buffer:
-            buffer.writelines(_copy_lines(rows))
-            buffer.seek(0)
-            names = ", ".join(qn(column) for column in columns)
-            cursor.cursor.copy_expert(f"COPY {qn(stage)} ({names}) FROM STDIN", buffer)
-        cursor.execute(f"ANALYZE {qn(stage)}")
-        return
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {qn(stage)} VALUES ({placeholders})"  # noqa: S608
-    iterator = iter(rows)
-    while batch := list(islice(iterator, SQLITE_BATCH)):
-        cursor.executemany(sql, [tuple(_sqlite_value(value) for value in row) for row in batch])
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_value(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
-
-
-def _copy_lines(rows: Iterable[tuple]) -> Iterator[str]:
-    """Rows in PostgreSQL's COPY text format."""
-    for row in rows:
-        yield "\t".join(_copy_value(value) for value in row) + "\n"
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(stage)}")

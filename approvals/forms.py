@@ -1,0 +1,138 @@
+"""Forms of the request and inquiry pages: they check the input's shape; the services decide."""
+
+from __future__ import annotations
+
+from django import forms
+
+from accounts.access import customers_visible_to
+from accounts.models import User
+from commissions.quarters import Period
+
+from . import selectors
+from .models import Request
+from .services import MIN_JUSTIFICATION
+
+MIN_INQUIRY = 10
+MIN_ANSWER = 10
+
+
+def _min_length(field: str, n: int) -> dict:
+    return {"min_length": f"The {field} needs at least {n} characters (it has %(show_value)d)."}
+
+
+class RequestForm(forms.Form):
+    """File an exception or extra-credit request (DESIGN §5)."""
+
+    kind = forms.ChoiceField(choices=Request.Kind.choices, widget=forms.RadioSelect, label="Kind")
+    customer = forms.CharField(
+        label="Customer ID",
+        max_length=64,
+        help_text="A customer of your geo, by its CRM ID (e.g. C1).",
+    )
+    period = forms.ModelChoiceField(
+        queryset=Period.objects.none(), to_field_name="code", label="Quarter", empty_label=None
+    )
+    value = forms.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        label="Value",
+        help_text="Exception: the granted attainment r, from 0 to the customer cap. "
+        "Extra credit: points above 0 and at most 1.",
+    )
+    justification = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        min_length=MIN_JUSTIFICATION,
+        help_text=f"Why the score does not reflect the work; at least {MIN_JUSTIFICATION} characters.",
+        error_messages=_min_length("justification", MIN_JUSTIFICATION),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["period"].queryset = selectors.open_periods()
+
+    def clean_customer(self):
+        customer_id = self.cleaned_data["customer"].strip()
+        customer = selectors.customer_in_scope(self.user, customer_id)
+        if customer is None:
+            raise forms.ValidationError(f"No customer {customer_id} among the customers of your geo.")
+        return customer
+
+
+class DecisionForm(forms.Form):
+    """Approve or reject: every decision carries a comment (DESIGN §5)."""
+
+    comment = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Comment",
+        help_text="Required: it goes into the request's timeline and the e-mails.",
+        error_messages={"required": "Every decision carries a comment."},
+    )
+
+
+class NoteForm(forms.Form):
+    """Withdraw or apply: an optional comment."""
+
+    comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Comment", required=False)
+
+
+class InquiryForm(forms.Form):
+    """A CSM's question about a customer of their book or a line of their statement."""
+
+    period = forms.ModelChoiceField(queryset=Period.objects.none(), to_field_name="code", label="Quarter")
+    customer = forms.ModelChoiceField(
+        queryset=None,
+        to_field_name="customer_id",
+        required=False,
+        label="Customer",
+        empty_label="— none: a statement line —",
+    )
+    component = forms.CharField(
+        max_length=64,
+        required=False,
+        label="Statement line (component code)",
+        help_text="E.g. ADOPTION, NRR or a KPI code.",
+    )
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        min_length=MIN_INQUIRY,
+        label="Question",
+        error_messages=_min_length("question", MIN_INQUIRY),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.order_by("-start")
+        self.fields["customer"].queryset = customers_visible_to(user).order_by("customer_id")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("customer") and not (data.get("component") or "").strip():
+            raise forms.ValidationError("Say which customer or which statement line the question is about.")
+        return data
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=MIN_ANSWER,
+        label="Answer",
+        error_messages=_min_length("answer", MIN_ANSWER),
+    )
+
+
+class ConvertForm(forms.Form):
+    """Turn an inquiry about a customer into an exception request."""
+
+    value = forms.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        label="Granted attainment r",
+        help_text="From 0 to the customer cap.",
+    )
+    justification = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=MIN_JUSTIFICATION,
+        help_text=f"At least {MIN_JUSTIFICATION} characters.",
+        error_messages=_min_length("justification", MIN_JUSTIFICATION),
+    )

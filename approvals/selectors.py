@@ -1,0 +1,281 @@
+"""Read paths of the request and inquiry pages: scoped lists, queues, the customer's context, actions.
+
+Every list starts from ``accounts.access`` (the one scoping module) and selects what its page shows in
+a constant number of queries. Permission checks that decide which buttons a page shows reuse the
+services' own checks, so a page never offers what the service would refuse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
+
+from accounts.access import (
+    customers_visible_to,
+    inquiries_visible_to,
+    is_geo_vp,
+    requests_visible_to,
+)
+from accounts.models import Role, User
+from adoption.models import Customer, ScoreObservation, TargetLine
+from commissions.errors import AttainError, NotAllowed
+from commissions.fiscal import calendar
+from commissions.quarters import CustomerResult, Period, PulledScore, Run, ScorePull
+from commissions.services.periods import get_period
+
+from . import services
+from .models import Inquiry, Request
+
+S = Request.Status
+# Which status waits for which approver role (DESIGN §5).
+APPROVER_STATUSES = {Role.CCO: S.PENDING_CCO, Role.FINANCE: S.PENDING_FINANCE}
+
+
+def _listed(requests: QuerySet) -> QuerySet:
+    return requests.select_related("customer", "period", "filed_by")
+
+
+def my_requests(user: User, *, whole_geo: bool = False) -> QuerySet:
+    """A CSVP's filed requests (or their geo's with ``whole_geo``); for everyone else, their scope."""
+    requests = requests_visible_to(user)
+    if user.has_role(Role.CSVP) and not whole_geo:
+        requests = requests.filter(filed_by=user)
+    return _listed(requests).order_by("-filed_at", "-pk")
+
+
+def to_approve(user: User) -> QuerySet:
+    """Requests waiting for a step ``user`` may take: their role's status, not filed or approved by them."""
+    statuses = [status for role, status in APPROVER_STATUSES.items() if user.has_role(role)]
+    if not user.is_active or not statuses:
+        return Request.objects.none()
+    requests = (
+        requests_visible_to(user)
+        .filter(status__in=statuses)
+        .exclude(filed_by=user)
+        .exclude(cco_approver=user)
+        .exclude(finance_approver=user)
+    )
+    return _listed(requests).order_by("filed_at", "pk")
+
+
+def to_apply(user: User) -> QuerySet:
+    """Approved requests ``user`` (ops) may apply: not ones they filed or approved a step of."""
+    if not user.is_active or not user.has_role(Role.OPS):
+        return Request.objects.none()
+    requests = (
+        requests_visible_to(user)
+        .filter(status=S.APPROVED)
+        .exclude(filed_by=user)
+        .exclude(cco_approver=user)
+        .exclude(finance_approver=user)
+    )
+    return _listed(requests).order_by("period__start", "filed_at", "pk")
+
+
+def periods_to_recalculate() -> list[Period]:
+    """Open periods with a request applied after their latest successful run (or with no run yet)."""
+    last_run = (
+        Run.objects.filter(period=OuterRef("period"), status=Run.Status.SUCCEEDED)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    stale = (
+        Request.objects.filter(status=S.APPLIED, period__status=Period.Status.OPEN)
+        .annotate(last_run=Subquery(last_run))
+        .filter(Q(last_run__isnull=True) | Q(applied_at__gt=F("last_run")))
+        .values("period_id")
+    )
+    return list(Period.objects.filter(pk__in=stale).order_by("start"))
+
+
+def request_for(user: User, pk: int) -> Request:
+    """The request ``pk`` within ``user``'s scope, or 404."""
+    from accounts.access import get_visible
+
+    scoped = requests_visible_to(user).select_related(
+        "customer", "period", "filed_by", "cco_approver", "finance_approver", "applied_by"
+    )
+    return get_visible(scoped, pk=pk)
+
+
+def timeline(request: Request) -> list:
+    return list(request.steps.select_related("actor").order_by("at", "pk"))
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What the current person may do on a request page."""
+
+    decide: bool = False
+    withdraw: bool = False
+    apply: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.decide or self.withdraw or self.apply
+
+
+def actions_for(request: Request, user: User) -> Actions:
+    """The buttons to show, by the services' own permission rules."""
+    step = services.next_step(request)
+    may_act = False
+    if step is not None:
+        try:
+            # The services' check (role, segregation of duties): one rule for pages and transitions.
+            services._refuse_unless_may_act(request, user, step)
+            may_act = True
+        except NotAllowed:
+            may_act = False
+    return Actions(
+        decide=may_act and step.role in (Role.CCO, Role.FINANCE),
+        withdraw=user.pk == request.filed_by_id and request.status in (S.PENDING_CCO, S.PENDING_FINANCE),
+        apply=may_act and step.role == Role.OPS and not request.period.is_closed,
+    )
+
+
+# --- periods and customers of the filing form -------------------------------------------------------------
+
+
+def ensure_recent_periods(*codes: str) -> None:
+    """Make sure the current quarter, the last ended one and any ``codes`` asked for have their row.
+
+    Periods are created open on first use (``get_period``); a form offering open periods must offer
+    the quarter people are working on even before anything else touched it.
+    """
+    today = timezone.localdate()
+    fiscal = calendar()
+    wanted = {fiscal.period_of(today).code, fiscal.last_ended_before(today).code, *codes}
+    for code in wanted:
+        try:
+            get_period(code)
+        except AttainError:
+            continue
+
+
+def open_periods() -> QuerySet:
+    return Period.objects.filter(status=Period.Status.OPEN).order_by("-start")
+
+
+def customer_in_scope(user: User, customer_id: str) -> Customer | None:
+    return customers_visible_to(user).filter(customer_id=customer_id).first()
+
+
+@dataclass(frozen=True)
+class CustomerContext:
+    """What a filer and an approver look at beside a request: targets, score and the credited r."""
+
+    customer: Customer
+    period: Period
+    target_line: TargetLine | None
+    score: Decimal | None
+    score_as_of: date | None
+    score_source: str
+    result: CustomerResult | None
+    cap: Decimal
+    open_requests: list
+
+    @property
+    def baseline(self) -> Decimal | None:
+        return self.target_line.baseline_score if self.target_line else None
+
+    @property
+    def target(self) -> Decimal | None:
+        return self.target_line.target_score if self.target_line else None
+
+
+def customer_context(customer: Customer, period: Period) -> CustomerContext:
+    """Baseline and target of the quarter's snapshot line, the latest score, the latest credited r.
+
+    The score is the latest pull's (what the calculation uses, DESIGN §4.3); before any pull, the
+    latest observation up to the quarter's last day. The r and its reason come from the latest
+    successful run of the quarter that holds the customer.
+    """
+    line = (
+        TargetLine.objects.filter(
+            customer=customer, period=period.code, snapshot__fiscal_year=period.code.split("-")[0]
+        )
+        .select_related("snapshot")
+        .first()
+    )
+    score, as_of, source = None, None, "no score yet"
+    pull = ScorePull.objects.filter(period=period).order_by("-id").first()
+    pulled = PulledScore.objects.filter(pull=pull, customer=customer).first() if pull else None
+    if pulled is not None:
+        score, as_of, source = pulled.score, pulled.as_of, f"score pull #{pull.pk}"
+    else:
+        observed = (
+            ScoreObservation.objects.filter(customer=customer, as_of__lte=period.end)
+            .order_by("-as_of")
+            .first()
+        )
+        if observed is not None:
+            score, as_of, source = observed.score, observed.as_of, "latest observation (no pull yet)"
+    result = (
+        CustomerResult.objects.filter(customer=customer, run__period=period, run__status=Run.Status.SUCCEEDED)
+        .select_related("run__plan")
+        .order_by("-run__created_at", "-run_id")
+        .first()
+    )
+    open_requests = list(
+        Request.objects.filter(customer=customer, period=period, status__in=Request.OPEN).order_by("pk")
+    )
+    return CustomerContext(
+        customer=customer,
+        period=period,
+        target_line=line,
+        score=score,
+        score_as_of=as_of,
+        score_source=source,
+        result=result,
+        cap=services.customer_cap(customer, period),
+        open_requests=open_requests,
+    )
+
+
+# --- inquiries ----------------------------------------------------------------------------------------------
+
+
+def inquiries_for(user: User) -> QuerySet:
+    """Inquiries in ``user``'s scope, open ones first, newest first within."""
+    open_first = Case(
+        When(status=Inquiry.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        inquiries_visible_to(user)
+        .select_related("employee", "period", "customer", "request")
+        .annotate(open_first=open_first)
+        .order_by("open_first", "-created_at", "-pk")
+    )
+
+
+def inquiry_for(user: User, pk: int) -> Inquiry:
+    from accounts.access import get_visible
+
+    scoped = inquiries_visible_to(user).select_related(
+        "employee", "period", "customer", "answered_by", "request"
+    )
+    return get_visible(scoped, pk=pk)
+
+
+def may_answer(inquiry: Inquiry, user: User) -> bool:
+    if inquiry.status != Inquiry.Status.OPEN:
+        return False
+    try:
+        services._may_handle_inquiry(inquiry, user)
+    except NotAllowed:
+        return False
+    return True
+
+
+def may_convert(inquiry: Inquiry, user: User) -> bool:
+    """The customer's geo VP may turn an open inquiry about a customer into an exception request."""
+    return (
+        inquiry.status == Inquiry.Status.OPEN
+        and inquiry.customer is not None
+        and is_geo_vp(user)
+        and user.geo == inquiry.customer.geo
+    )

@@ -1,0 +1,307 @@
+"""Pages of the exception / extra-credit workflow and of inquiries (DESIGN §5).
+
+Thin views: forms check the input, ``selectors`` read (scoped through ``accounts.access``), ``services``
+write and refuse. A refusal (``AttainError``) becomes a form error or a message; an object outside
+the person's scope is a 404; a page for a role the person lacks is a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from accounts.access import is_csm
+from accounts.models import Role
+from commissions.errors import AttainError
+
+from . import selectors, services
+from .forms import AnswerForm, ConvertForm, DecisionForm, InquiryForm, NoteForm, RequestForm
+from .models import Request
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- requests -----------------------------------------------------------------------------------------------
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    is_filer = user.has_role(Role.CSVP)
+    whole_geo = is_filer and request.GET.get("geo") == "1"
+    page = _page(request, selectors.my_requests(user, whole_geo=whole_geo))
+    return render(
+        request,
+        "approvals/request_list.html",
+        {"page": page, "is_filer": is_filer, "whole_geo": whole_geo},
+    )
+
+
+@login_required
+def request_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_role(Role.CSVP):
+        raise PermissionDenied("Only a Geo VP (csvp) files exception and extra-credit requests.")
+    selectors.ensure_recent_periods(*filter(None, [request.GET.get("period", "").strip()]))
+    if request.method == "POST":
+        form = RequestForm(request.POST, user=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                filed = services.file_request(
+                    user=user,
+                    kind=data["kind"],
+                    customer=data["customer"],
+                    period=data["period"],
+                    value=data["value"],
+                    justification=data["justification"],
+                )
+            except AttainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Filed {filed.label}; the CCO has been notified.")
+                return redirect("approvals:detail", pk=filed.pk)
+    else:
+        initial = {"kind": Request.Kind.EXCEPTION, "customer": request.GET.get("customer", "")}
+        if period := selectors.open_periods().filter(code=request.GET.get("period", "")).first():
+            initial["period"] = period
+        form = RequestForm(initial=initial, user=user)
+    context = _filing_context(form, user)
+    return render(request, "approvals/request_new.html", {"form": form, "context": context})
+
+
+def _filing_context(form: RequestForm, user) -> selectors.CustomerContext | None:
+    """The customer's context for the customer and quarter the form currently names, if both are known."""
+    customer_id = (form["customer"].value() or "").strip()
+    code = form["period"].value()
+    if hasattr(code, "code"):
+        code = code.code
+    customer = selectors.customer_in_scope(user, customer_id) if customer_id else None
+    period = selectors.open_periods().filter(code=code).first() if code else None
+    if customer is None or period is None:
+        return None
+    return selectors.customer_context(customer, period)
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, selectors.request_for(request.user, pk))
+
+
+def _render_detail(request: HttpRequest, req: Request, *, decision_form=None, status: int = 200):
+    actions = selectors.actions_for(req, request.user)
+    context = {
+        "req": req,
+        "steps": selectors.timeline(req),
+        "actions": actions,
+        "decision_form": decision_form or DecisionForm(),
+        "note_form": NoteForm(),
+        "customer_context": selectors.customer_context(req.customer, req.period),
+        "next_role": getattr(services.next_step(req), "role", None),
+    }
+    return render(request, "approvals/request_detail.html", context, status=status)
+
+
+def _decide(request: HttpRequest, pk: int, *, transition, done: str) -> HttpResponse:
+    req = selectors.request_for(request.user, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Every decision carries a comment.")
+        return _render_detail(request, req, decision_form=form, status=400)
+    try:
+        transition(request=req, user=request.user, comment=form.cleaned_data["comment"])
+    except AttainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"{done.capitalize()} {req.label}: it is now “{req.get_status_display()}”.")
+    return redirect("approvals:detail", pk=req.pk)
+
+
+@login_required
+@require_POST
+def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, transition=services.approve, done="approved")
+
+
+@login_required
+@require_POST
+def request_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decide(request, pk, transition=services.reject, done="rejected")
+
+
+@login_required
+@require_POST
+def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    req = selectors.request_for(request.user, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        services.withdraw(request=req, user=request.user, comment=form.cleaned_data.get("comment", ""))
+    except AttainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Withdrew {req.label}.")
+    return redirect("approvals:detail", pk=req.pk)
+
+
+@login_required
+@require_POST
+def request_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    req = selectors.request_for(request.user, pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        services.apply(request=req, user=request.user, comment=form.cleaned_data.get("comment", ""))
+    except AttainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _recalculate_message(req))
+    if request.POST.get("next") == "to-apply":
+        return redirect("approvals:to_apply")
+    return redirect("approvals:detail", pk=req.pk)
+
+
+def _recalculate_message(req: Request) -> str:
+    """There is no web recalculation yet: say how ops takes the applied request into account."""
+    code = req.period.code
+    runs = reverse("admin:commissions_run_changelist") + f"?period__code={code}"
+    periods = reverse("admin:commissions_period_changelist") + f"?q={code}"
+    return format_html(
+        "Applied {label}. It counts from the next calculation of {code}: run "
+        '<code>python manage.py calculate {code}</code>, then review the run in <a href="{runs}">Runs</a> '
+        '(or the quarter-end job from <a href="{periods}">Periods</a>).',
+        label=req.label,
+        code=code,
+        runs=runs,
+        periods=periods,
+    )
+
+
+@login_required
+def to_approve(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.has_role(Role.CCO) or user.has_role(Role.FINANCE)):
+        raise PermissionDenied("The approval queue is for the CCO and finance.")
+    page = _page(request, selectors.to_approve(user))
+    return render(request, "approvals/to_approve.html", {"page": page})
+
+
+@login_required
+def to_apply(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_role(Role.OPS):
+        raise PermissionDenied("Applying approved requests is for commission operations (ops).")
+    page = _page(request, selectors.to_apply(user))
+    return render(
+        request,
+        "approvals/to_apply.html",
+        {"page": page, "note_form": NoteForm(), "stale_periods": selectors.periods_to_recalculate()},
+    )
+
+
+# --- inquiries ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def inquiry_list(request: HttpRequest) -> HttpResponse:
+    page = _page(request, selectors.inquiries_for(request.user))
+    return render(request, "approvals/inquiry_list.html", {"page": page, "may_ask": is_csm(request.user)})
+
+
+@login_required
+def inquiry_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not is_csm(user):
+        raise PermissionDenied("Inquiries are raised by CSMs about their own statements.")
+    selectors.ensure_recent_periods(*filter(None, [request.GET.get("period", "").strip()]))
+    if request.method == "POST":
+        form = InquiryForm(request.POST, user=user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                inquiry = services.open_inquiry(
+                    user=user,
+                    period=data["period"],
+                    customer=data["customer"],
+                    component=data["component"],
+                    message=data["message"],
+                )
+            except AttainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"Sent inquiry #{inquiry.pk}; ops and your Geo VP will answer.")
+                return redirect("approvals:inquiry_detail", pk=inquiry.pk)
+    else:
+        form = InquiryForm(
+            initial={key: request.GET.get(key, "") for key in ("period", "customer", "component")}, user=user
+        )
+    return render(request, "approvals/inquiry_new.html", {"form": form})
+
+
+@login_required
+def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = selectors.inquiry_for(request.user, pk)
+    return _render_inquiry(request, inquiry)
+
+
+def _render_inquiry(request: HttpRequest, inquiry, *, answer_form=None, convert_form=None, status: int = 200):
+    user = request.user
+    context = {
+        "inquiry": inquiry,
+        "may_answer": selectors.may_answer(inquiry, user),
+        "may_convert": selectors.may_convert(inquiry, user),
+        "answer_form": answer_form or AnswerForm(),
+        "convert_form": convert_form or ConvertForm(),
+        "customer_context": (
+            selectors.customer_context(inquiry.customer, inquiry.period) if inquiry.customer else None
+        ),
+    }
+    return render(request, "approvals/inquiry_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def inquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = selectors.inquiry_for(request.user, pk)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return _render_inquiry(request, inquiry, answer_form=form, status=400)
+    try:
+        services.answer_inquiry(inquiry=inquiry, user=request.user, answer=form.cleaned_data["answer"])
+    except AttainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Answered inquiry #{inquiry.pk}; the CSM has been notified.")
+    return redirect("approvals:inquiry_detail", pk=inquiry.pk)
+
+
+@login_required
+@require_POST
+def inquiry_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    inquiry = selectors.inquiry_for(request.user, pk)
+    form = ConvertForm(request.POST)
+    if not form.is_valid():
+        return _render_inquiry(request, inquiry, convert_form=form, status=400)
+    try:
+        filed = services.convert_inquiry(
+            inquiry=inquiry,
+            user=request.user,
+            value=form.cleaned_data["value"],
+            justification=form.cleaned_data["justification"],
+        )
+    except AttainError as exc:
+        form.add_error(None, exc.message)
+        return _render_inquiry(request, inquiry, convert_form=form, status=400)
+    messages.success(request, f"Turned inquiry #{inquiry.pk} into {filed.label}; the CCO has been notified.")
+    return redirect("approvals:detail", pk=filed.pk)
