@@ -171,7 +171,10 @@ def fingerprint(inputs: QuarterInputs) -> str:
         "adjustments",
     ):
         table: pd.DataFrame = getattr(inputs, name)
-        digest.update(f"\n#{name}\n".encode())
-        ordered = table.astype(str).sort_values(list(table.columns)) if not table.empty else table
-        digest.update(ordered.to_csv(index=False).encode())
+        digest.update(f"\n#{name}:{','.join(table.columns)}:{len(table)}\n".encode())
+        if not table.empty:
+            # A 64-bit hash per row, sorted: the order rows come from the database does not matter.
+            rows = pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy(copy=True)
+            rows.sort()
+            digest.update(rows.tobytes())
     return digest.hexdigest()
