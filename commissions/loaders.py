@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from datetime import timedelta
 
 import pandas as pd
@@ -51,22 +52,27 @@ def plan_spec(plan: Plan) -> PlanSpec:
     )
 
 
-def load_quarter(*, plan: Plan, period: Period, pull: ScorePull | None) -> QuarterInputs:
+def load_quarter(
+    *, plan: Plan, period: Period, pull: ScorePull | None, employees: Collection[int] | None = None
+) -> QuarterInputs:
     """The inputs of ``plan`` for ``period``: scores from ``pull`` (None: latest observations, live).
 
-    Raises ``AttainError`` when the plan measures adoption and its fiscal year has no approved snapshot.
+    ``employees`` (user ids) narrows the inputs to those CSMs and the customers they own at the quarter's
+    end — what a dashboard needs; a run loads everyone. Raises ``AttainError`` when the plan measures
+    adoption and its fiscal year has no approved snapshot.
     """
     spec = plan_spec(plan)
     start, end = period.start, period.end
     window_start = end - timedelta(days=spec.new_customer_window_days)
+    scope = _Scope(employees, end)
     assignments = Assignment.objects.filter(plan=plan, start_date__lte=end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start)
     )
-    ownership = Ownership.objects.filter(start_date__lte=end)
     deals = Deal.objects.filter(
         Q(booked_on__range=(min(start, window_start), end))
         | Q(effective_on__range=(min(start, window_start), end))
     )
+    ownership = Ownership.objects.filter(start_date__lte=end)
     return QuarterInputs(
         period=period.code,
         start=start,
@@ -74,25 +80,28 @@ def load_quarter(*, plan: Plan, period: Period, pull: ScorePull | None) -> Quart
         plan=spec,
         assignments=frame(
             "assignments",
-            assignments.values_list(
+            scope.people(assignments).values_list(
                 "employee__employee_id", "start_date", "end_date", "on_target_amount", "nrr_goal", "kpi_goal"
             ),
         ),
         ownership=frame(
-            "ownership", ownership.values_list("customer__customer_id", "employee__employee_id", "start_date")
+            "ownership",
+            scope.book(ownership).values_list("customer__customer_id", "employee__employee_id", "start_date"),
         ),
-        customers=frame("customers", Customer.objects.values_list("customer_id", "start_date")),
-        targets=_targets(plan, period, spec),
-        scores=_scores(pull, end),
+        customers=frame(
+            "customers", scope.book(Customer.objects, "pk").values_list("customer_id", "start_date")
+        ),
+        targets=_targets(plan, period, spec, scope),
+        scores=_scores(pull, end, scope),
         arr=frame(
             "arr",
-            ArrRecord.objects.filter(as_of__lte=end).values_list(
+            scope.book(ArrRecord.objects.filter(as_of__lte=end)).values_list(
                 "customer__customer_id", "as_of", "arr", "currency"
             ),
         ),
         deals=frame(
             "deals",
-            deals.values_list(
+            scope.book(deals).values_list(
                 "deal_id",
                 "customer__customer_id",
                 "type",
@@ -104,22 +113,47 @@ def load_quarter(*, plan: Plan, period: Period, pull: ScorePull | None) -> Quart
         ),
         kpis=frame(
             "kpis",
-            KpiActual.objects.filter(period=period.code).values_list("employee__employee_id", "kpi", "value"),
+            scope.people(KpiActual.objects.filter(period=period.code)).values_list(
+                "employee__employee_id", "kpi", "value"
+            ),
         ),
         fx=dict(FxRate.objects.filter(period=period.code).values_list("currency", "rate")),
-        adjustments=_adjustments(period),
+        adjustments=_adjustments(period, scope),
         base_currency=settings.BASE_CURRENCY,
     )
 
 
-def _adjustments(period: Period) -> pd.DataFrame:
+class _Scope:
+    """Narrows querysets to some CSMs and their book at a date; everything when ``employees`` is None."""
+
+    def __init__(self, employees: Collection[int] | None, day):
+        self.employees = None if employees is None else list(employees)
+        self.customers = None
+        if self.employees is not None:
+            from accounts.access import current_owner_ids
+
+            owned = Customer.objects.annotate(owner_id=current_owner_ids(day)).filter(
+                owner_id__in=self.employees
+            )
+            self.customers = owned.values("pk")
+
+    def people(self, queryset, field: str = "employee_id"):
+        return queryset if self.employees is None else queryset.filter(**{f"{field}__in": self.employees})
+
+    def book(self, queryset, field: str = "customer_id"):
+        return queryset if self.customers is None else queryset.filter(**{f"{field}__in": self.customers})
+
+
+def _adjustments(period: Period, scope: _Scope) -> pd.DataFrame:
     """Applied exceptions and extra credit of the quarter (DESIGN §4.3), in the order they were applied."""
-    from approvals.services import applied_adjustments
+    from approvals.models import Request
 
-    return frame("adjustments", applied_adjustments(period))
+    applied = scope.book(Request.objects.filter(period=period, status=Request.Status.APPLIED))
+    rows = applied.order_by("applied_at", "pk").values_list("customer__customer_id", "kind", "value")
+    return frame("adjustments", rows)
 
 
-def _targets(plan: Plan, period: Period, spec: PlanSpec) -> pd.DataFrame:
+def _targets(plan: Plan, period: Period, spec: PlanSpec, scope: _Scope) -> pd.DataFrame:
     if not any(c.metric == "adoption" for c in spec.components):
         return empty("targets")
     snapshot = Snapshot.objects.filter(fiscal_year=plan.fiscal_year, status=Snapshot.Status.APPROVED).first()
@@ -128,16 +162,16 @@ def _targets(plan: Plan, period: Period, spec: PlanSpec) -> pd.DataFrame:
             f"The target snapshot of {plan.fiscal_year} is not approved: a cco approves it before "
             f"{plan.code} can be calculated."
         )
-    lines = TargetLine.objects.filter(snapshot=snapshot, period=period.code)
+    lines = scope.book(TargetLine.objects.filter(snapshot=snapshot, period=period.code))
     return frame("targets", lines.values_list("customer__customer_id", "baseline_score", "target_score"))
 
 
-def _scores(pull: ScorePull | None, end) -> pd.DataFrame:
+def _scores(pull: ScorePull | None, end, scope: _Scope) -> pd.DataFrame:
     if pull is not None:
-        rows = PulledScore.objects.filter(pull=pull).values_list("customer__customer_id", "score")
+        rows = scope.book(PulledScore.objects.filter(pull=pull)).values_list("customer__customer_id", "score")
         return frame("scores", rows)
     latest = (
-        ScoreObservation.objects.filter(as_of__lte=end)
+        scope.book(ScoreObservation.objects.filter(as_of__lte=end))
         .order_by("customer_id", "-as_of")
         .values_list("customer__customer_id", "score", "customer_id")
     )
