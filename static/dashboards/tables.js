@@ -1,0 +1,43 @@
+// Sorting and filtering for every table.sortable on the page; no dependencies.
+(function () {
+  "use strict";
+  function cellValue(row, index) {
+    var cell = row.children[index];
+    return cell ? cell.getAttribute("data-sort") || "" : "";
+  }
+  function compare(a, b, numeric) {
+    if (numeric) {
+      var x = a === "" ? -Infinity : parseFloat(a), y = b === "" ? -Infinity : parseFloat(b);
+      return x - y;
+    }
+    return a.localeCompare(b);
+  }
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var body = table.tBodies[0];
+    table.querySelectorAll("button.sort").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var index = parseInt(button.getAttribute("data-column"), 10);
+        var th = button.parentElement;
+        var numeric = /(number|money|ratio|percent)/.test(th.className);
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        table.querySelectorAll("th").forEach(function (other) { other.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (r1, r2) {
+          var result = compare(cellValue(r1, index), cellValue(r2, index), numeric);
+          return ascending ? result : -result;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
+  document.querySelectorAll("input[data-filter-for]").forEach(function (input) {
+    var table = document.getElementById(input.getAttribute("data-filter-for"));
+    input.addEventListener("input", function () {
+      var needle = input.value.trim().toLowerCase();
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        row.hidden = needle !== "" && row.textContent.toLowerCase().indexOf(needle) === -1;
+      });
+    });
+  });
+})();
