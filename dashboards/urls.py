@@ -1,6 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "dashboards"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("my/", include("dashboards.csm.urls")),
+    path("team/", include("dashboards.team.urls")),
+    path("company/", include("dashboards.company.urls")),
+    path("console/", include("dashboards.console.urls")),
+]

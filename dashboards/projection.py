@@ -1,0 +1,118 @@
+"""Projections for the dashboards: the quarter's payout as the engine would compute it now, for some
+CSMs, from the latest scores (before any pull) — and what-if variants of it. The same loaders and the
+same engine as a real run; nothing is saved."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from django.db.models import Q
+from django.utils import timezone
+
+from commissions.engine import QuarterInputs, QuarterResult, calculate_quarter
+from commissions.errors import AttainError
+from commissions.fiscal import calendar
+from commissions.loaders import load_quarter
+from commissions.models import Assignment, Plan
+from commissions.quarters import Period
+from commissions.services.periods import get_period
+
+
+def current_period(today: date | None = None) -> Period:
+    """The quarter containing today (the one being tracked live)."""
+    return get_period(calendar().period_of(today or timezone.localdate()).code)
+
+
+def plans_for(period: Period, employees: Collection[int]) -> list[Plan]:
+    """Plans with an assignment of any of ``employees`` overlapping ``period``."""
+    overlapping = Assignment.objects.filter(
+        employee_id__in=list(employees), start_date__lte=period.end
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
+    return list(Plan.objects.filter(pk__in=overlapping.values("plan_id")).order_by("code"))
+
+
+@dataclass
+class WhatIf:
+    """Changes a CSM tries out: expected scores per customer, expected deals, KPI values."""
+
+    scores: dict[str, Decimal] = field(default_factory=dict)  # customer_id -> score
+    deals: list[dict] = field(default_factory=list)  # customer_id, type, arr_delta, currency, date
+    kpis: dict[str, Decimal] = field(default_factory=dict)  # kpi code -> value (for the one CSM)
+
+    def apply(self, inputs: QuarterInputs, employee_id: str) -> QuarterInputs:
+        scores = inputs.scores[~inputs.scores["customer_id"].isin(self.scores.keys())]
+        extra_scores = pd.DataFrame(
+            [(cid, score) for cid, score in self.scores.items()],
+            columns=["customer_id", "score"],
+            dtype=object,
+        )
+        deals = inputs.deals
+        if self.deals:
+            extra = pd.DataFrame(
+                [
+                    (
+                        f"what-if-{i}",
+                        d["customer_id"],
+                        d["type"],
+                        d["arr_delta"],
+                        d["currency"],
+                        d["date"],
+                        d["date"],
+                    )
+                    for i, d in enumerate(self.deals, start=1)
+                ],
+                columns=list(inputs.deals.columns),
+                dtype=object,
+            )
+            deals = pd.concat([inputs.deals, extra], ignore_index=True)
+        kpis = inputs.kpis[
+            ~((inputs.kpis["employee_id"] == employee_id) & inputs.kpis["kpi"].isin(self.kpis.keys()))
+        ]
+        extra_kpis = pd.DataFrame(
+            [(employee_id, kpi, value) for kpi, value in self.kpis.items()],
+            columns=list(inputs.kpis.columns),
+            dtype=object,
+        )
+        return QuarterInputs(
+            **{
+                **inputs.__dict__,
+                "scores": pd.concat([scores, extra_scores], ignore_index=True)
+                if self.scores
+                else inputs.scores,
+                "deals": deals,
+                "kpis": pd.concat([kpis, extra_kpis], ignore_index=True) if self.kpis else inputs.kpis,
+            }
+        )
+
+
+@dataclass
+class Projection:
+    """One plan's projected result for some CSMs, or the reason it cannot be projected."""
+
+    plan: Plan
+    result: QuarterResult | None
+    error: str = ""
+
+
+def project(
+    period: Period, employees: Collection[int], *, what_if: WhatIf | None = None, employee_id: str = ""
+) -> list[Projection]:
+    """The engine's result for ``employees`` in ``period``, per plan, from the latest pull of a closed or
+    pulled quarter, else from the latest scores (live). ``what_if`` changes the inputs first."""
+    from commissions.services.pulls import latest_pull
+
+    pull = latest_pull(period)
+    projections = []
+    for plan in plans_for(period, employees):
+        try:
+            inputs = load_quarter(plan=plan, period=period, pull=pull, employees=employees)
+            if what_if is not None:
+                inputs = what_if.apply(inputs, employee_id)
+            projections.append(Projection(plan=plan, result=calculate_quarter(inputs)))
+        except AttainError as exc:
+            projections.append(Projection(plan=plan, result=None, error=str(exc)))
+    return projections
