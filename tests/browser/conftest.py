@@ -1,0 +1,80 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium (/usr/bin/chromium) against a live
+test server. No browser is downloaded; when Chromium or Playwright is missing the tests are skipped
+locally — CI installs both and runs them."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "correct horse battery staple"  # tests/builders.make_user's password
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+def _available() -> bool:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False
+    return shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists()
+
+
+pytestmark = pytest.mark.skipif(not _available(), reason="needs Playwright and Debian's chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not _available():
+        pytest.skip("needs Playwright and Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in(page, live_server):
+    """``sign_in(user)`` signs ``user`` in through the login form; returns the page."""
+
+    def go(user, password: str = PASSWORD):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", user.email)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit], input[type=submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return go
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page screenshot to docs/screenshots/<name>.png (shown in the README)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
