@@ -28,6 +28,10 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
+    def get_by_natural_key(self, username: str):
+        # E-mails are stored lower-case; people type them in any case when they sign in.
+        return self.get(email__iexact=username)
+
     def create_superuser(self, email: str, password: str | None = None, **fields):
         fields.setdefault("is_staff", True)
         fields.setdefault("is_superuser", True)

@@ -16,6 +16,10 @@ MIN_INQUIRY = 10
 MIN_ANSWER = 10
 
 
+def _code(period: Period) -> str:
+    return f"{period.code} (closed)" if period.is_closed else period.code
+
+
 def _min_length(field: str, n: int) -> dict:
     return {"min_length": f"The {field} needs at least {n} characters (it has %(show_value)d)."}
 
@@ -50,6 +54,7 @@ class RequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["period"].queryset = selectors.open_periods()
+        self.fields["period"].label_from_instance = _code
 
     def clean_customer(self):
         customer_id = self.cleaned_data["customer"].strip()
@@ -103,6 +108,7 @@ class InquiryForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = Period.objects.order_by("-start")
+        self.fields["period"].label_from_instance = _code
         self.fields["customer"].queryset = customers_visible_to(user).order_by("customer_id")
 
     def clean(self):

@@ -13,24 +13,29 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
-def notify(obj, event: str) -> None:
-    """Queue the e-mails of ``event`` on ``obj`` (a Request or an Inquiry) once the transaction commits."""
+def notify(obj, event: str, step=None) -> None:
+    """Queue the e-mails of ``event`` on ``obj`` (a Request or an Inquiry) once the transaction commits.
+
+    ``step`` is the RequestStep the event recorded: the task may run after later steps, and the e-mail
+    is about this one (who it goes to, what it says), not about the request's state at sending time.
+    """
     model = obj._meta.model_name
     pk = obj.pk
+    args = (model, pk, event) if step is None else (model, pk, event, step.pk)
 
     def send() -> None:
         from .tasks import send_notification
 
         try:
-            send_notification.delay(model, pk, event)
+            send_notification.delay(*args)
         except Exception:  # the transition is committed; a mail outage must not turn it into an error page
             logger.exception("could not queue the %s e-mail for %s #%s", event, model, pk)
 
     transaction.on_commit(send)
 
 
-def recipients(obj, event: str) -> list[str]:
-    """E-mail addresses of the people ``event`` concerns."""
+def recipients(obj, event: str, step=None) -> list[str]:
+    """E-mail addresses of the people ``event`` concerns (``step``: the step it recorded, if known)."""
     from accounts.models import Role, User
 
     from .models import Inquiry, Request
@@ -48,7 +53,7 @@ def recipients(obj, event: str) -> list[str]:
             people = [obj.employee]
     elif event in ("filed",):
         people = holders(Role.CCO)
-    elif event == "approved" and obj.status == Request.Status.PENDING_FINANCE:
+    elif event == "approved" and _status_after(obj, step) == Request.Status.PENDING_FINANCE:
         people = holders(Role.FINANCE)
     elif event == "approved":
         people = holders(Role.OPS)
@@ -64,7 +69,12 @@ def recipients(obj, event: str) -> list[str]:
     return sorted({p.email for p in people if p.pk not in excluded and p.email})
 
 
-def message(obj, event: str) -> tuple[str, str]:
+def _status_after(request, step) -> str:
+    """The request's status right after ``step`` (its current status when the step is unknown)."""
+    return step.status_after if step is not None else request.status
+
+
+def message(obj, event: str, step=None) -> tuple[str, str]:
     """Subject and body of the e-mail."""
     from .models import Inquiry
 
@@ -74,7 +84,8 @@ def message(obj, event: str) -> tuple[str, str]:
         if obj.answer:
             body += f"\nAnswer: {obj.answer}\n"
         return subject, body + f"\nOpen it: /requests/inquiries/{obj.pk}/\n"
-    step = obj.steps.order_by("-at", "-id").first()
+    if step is None:
+        step = obj.steps.order_by("-at", "-id").first()
     subject = f"Attain: {obj.label} for {obj.customer.customer_id} ({obj.period.code}) {event}"
     body = (
         f"{obj.get_kind_display()} #{obj.pk} for {obj.customer.customer_id} {obj.customer.name}, "

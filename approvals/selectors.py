@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.access import (
     customers_visible_to,
+    get_visible,
     inquiries_visible_to,
     is_geo_vp,
     requests_visible_to,
@@ -94,8 +95,6 @@ def periods_to_recalculate() -> list[Period]:
 
 def request_for(user: User, pk: int) -> Request:
     """The request ``pk`` within ``user``'s scope, or 404."""
-    from accounts.access import get_visible
-
     scoped = requests_visible_to(user).select_related(
         "customer", "period", "filed_by", "cco_approver", "finance_approver", "applied_by"
     )
@@ -253,8 +252,7 @@ def inquiries_for(user: User) -> QuerySet:
 
 
 def inquiry_for(user: User, pk: int) -> Inquiry:
-    from accounts.access import get_visible
-
+    """The inquiry ``pk`` within ``user``'s scope, or 404."""
     scoped = inquiries_visible_to(user).select_related(
         "employee", "period", "customer", "answered_by", "request"
     )

@@ -95,7 +95,7 @@ def file_request(
                 justification=justification,
                 filed_by=user,
             )
-            RequestStep.objects.create(
+            step = RequestStep.objects.create(
                 request=request,
                 action=RequestStep.Action.FILED,
                 role=Role.CSVP,
@@ -108,7 +108,7 @@ def file_request(
             f"{customer.customer_id} already has an open {Request.Kind(kind).label.lower()} request for "
             f"{period.code}."
         ) from None
-    notify(request, "filed")
+    notify(request, "filed", step)
     return request
 
 
@@ -138,11 +138,11 @@ def _transition(
                 f"{request.label} changed while you were deciding: it is now "
                 f"“{current.get_status_display()}”. Reload it and try again."
             )
-        RequestStep.objects.create(
+        step = RequestStep.objects.create(
             request=request, action=action, role=role, actor=user, comment=comment, status_after=to
         )
     request.refresh_from_db()
-    notify(request, action)
+    notify(request, action, step)
     return request
 
 

@@ -77,18 +77,31 @@ def request_new(request: HttpRequest) -> HttpResponse:
         if period := selectors.open_periods().filter(code=request.GET.get("period", "")).first():
             initial["period"] = period
         form = RequestForm(initial=initial, user=user)
-    context = _filing_context(form, user)
-    return render(request, "approvals/request_new.html", {"form": form, "context": context})
+    periods = list(selectors.open_periods())
+    code = _selected_period(form, periods)
+    return render(
+        request,
+        "approvals/request_new.html",
+        {
+            "form": form,
+            "periods": periods,
+            "selected_period": code,
+            "context": _filing_context(form, user, periods, code),
+        },
+    )
 
 
-def _filing_context(form: RequestForm, user) -> selectors.CustomerContext | None:
-    """The customer's context for the customer and quarter the form currently names, if both are known."""
+def _selected_period(form: RequestForm, periods: list) -> str:
+    value = form["period"].value()
+    code = getattr(value, "code", value) or ""
+    return code if any(p.code == code for p in periods) else (periods[0].code if periods else "")
+
+
+def _filing_context(form: RequestForm, user, periods: list, code: str) -> selectors.CustomerContext | None:
+    """The context of the customer and quarter the form names, when the customer is in the filer's scope."""
     customer_id = (form["customer"].value() or "").strip()
-    code = form["period"].value()
-    if hasattr(code, "code"):
-        code = code.code
     customer = selectors.customer_in_scope(user, customer_id) if customer_id else None
-    period = selectors.open_periods().filter(code=code).first() if code else None
+    period = next((p for p in periods if p.code == code), None)
     if customer is None or period is None:
         return None
     return selectors.customer_context(customer, period)

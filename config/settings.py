@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import plotly
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "adoption",
     "commissions",
     "approvals",
+    "audit",
     "dashboards",
 ]
 
@@ -134,7 +136,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# plotly.js is served from the installed plotly package: the pages need no CDN and work offline.
+STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", Path(plotly.__file__).parent / "package_data")]
 
 # --- Attain's own settings -------------------------------------------------------------------------------
 FISCAL_YEAR_START_MONTH = env_int("FISCAL_YEAR_START_MONTH", 2)
@@ -217,3 +220,4 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=0, hour=6),
     },
 }
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"  # each change at its own time, not the transaction start

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -100,7 +101,7 @@ def as_xlsx(table: Table) -> HttpResponse:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=table.title[:31] or "Sheet")
+    sheet = book.create_sheet(title=re.sub(r"[:\\/?*\[\]]", " ", table.title)[:31].strip() or "Sheet")
     sheet.append([column.label for column in table.columns])
     for row in table.rows:
         # Excel keeps numbers as binary floating point; the exact values are in the CSV download.

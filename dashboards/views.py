@@ -24,6 +24,17 @@ def places_for(user: User) -> list[Place]:
     """The pages a person works on, by role (DESIGN §1). Who may do what is still checked by each page."""
     roles = user.role_codes
     places = []
+    if Role.CSM in roles:
+        places.append(
+            Place("/my/", "My quarter", "Where you stand customer by customer; statements, what-if.")
+        )
+    if Role.CSVP in roles or roles & {Role.CCO, Role.FINANCE, Role.OPS, Role.ADMIN}:
+        places.append(Place("/team/", "Team", "A geo's CSMs ranked by projected payout; customers at risk."))
+    if roles & {Role.CCO, Role.FINANCE, Role.OPS, Role.ADMIN}:
+        places.append(Place("/company/", "Company", "Payout by geo, component and quarter; approval queues."))
+    if roles & {Role.OPS, Role.ADMIN, Role.CCO, Role.FINANCE}:
+        places.append(Place("/console/", "Quarter console", "Pulls, runs and their progress, close, export."))
+        places.append(Place("/audit/", "Audit trail", "Who changed what, and when."))
     if roles:
         places.append(Place("/requests/", "Requests", "Exception and extra-credit requests you can see."))
     if Role.CSVP in roles:
@@ -33,7 +44,9 @@ def places_for(user: User) -> list[Place]:
     if Role.OPS in roles:
         places.append(Place("/requests/to-apply/", "To apply", "Approved requests to apply to the quarter."))
     if Role.CSM in roles:
-        places.append(Place("/requests/inquiries/", "Inquiries", "Questions about your statement."))
+        places.append(Place("/requests/inquiries/", "Inquiries", "Your questions about your statement."))
+    elif roles & {Role.CSVP, Role.OPS}:
+        places.append(Place("/requests/inquiries/", "Inquiries", "CSMs' questions for you to answer."))
     if user.is_staff:
         places.append(
             Place("/admin/", "Administration", "Customers, snapshots, plans, imports, runs and people.")

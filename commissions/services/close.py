@@ -62,6 +62,12 @@ def close_period(*, period: Period, user: User) -> list[Run]:
             raise AttainError(
                 f"Cannot close {period.code}: no successful run of {', '.join(missing)}. Run calculate first."
             )
+        stale = _runs_before_applied_requests(period, finals)
+        if stale:
+            raise AttainError(
+                f"Cannot close {period.code}: {', '.join(stale)} predates requests applied since. "
+                "Run calculate again so the final run includes them."
+            )
         Run.objects.filter(period=period, is_final=True).update(is_final=False)
         Run.objects.filter(pk__in=[r.pk for r in finals]).update(is_final=True)
         Period.objects.filter(pk=period.pk).update(
@@ -74,6 +80,17 @@ def close_period(*, period: Period, user: User) -> list[Run]:
             final_runs=[{"plan": r.plan.code, "run": r.pk, "version": r.version} for r in finals],
         )
     return finals
+
+
+def _runs_before_applied_requests(period: Period, runs: list[Run]) -> list[str]:
+    """Runs calculated before the last request of the quarter was applied (their inputs lack it)."""
+    from approvals.models import Request
+
+    applied = Request.objects.filter(period=period, status=Request.Status.APPLIED).order_by("-applied_at")
+    applied = applied.first()
+    if applied is None:
+        return []
+    return [f"{run.plan.code} v{run.version}" for run in runs if run.created_at < applied.applied_at]
 
 
 def reopen_period(*, period: Period, user: User, reason: str) -> Period:

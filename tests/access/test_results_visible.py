@@ -1,9 +1,11 @@
 """Payouts, component lines and customer lines follow the employee's scope (DESIGN §1)."""
 
 import pytest
+from django.utils import timezone
 
 from accounts.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
 from accounts.models import Role
+from adoption.models import Ownership
 from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +54,6 @@ def test_csm_and_csvp_sees_the_geo(visible_to):
 
 def test_a_csm_keeps_seeing_their_payout_after_their_customer_moves(run, csm, other_csm, acme):
     """Results belong to the CSM they were calculated for, not to today's owner of the customer."""
-    from adoption.models import Ownership
-    from django.utils import timezone
-
     Ownership.objects.create(customer=acme, employee=other_csm, start_date=timezone.localdate())
 
     assert employees(payouts_visible_to(csm)) == {"csm@example.com"}

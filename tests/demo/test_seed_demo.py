@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
-from django.test import TestCase, override_settings
+from django.test import RequestFactory, TestCase, override_settings
 
 from accounts.models import Role, User
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
@@ -70,7 +70,8 @@ class SeededDemoTests(TestCase):
             assert f"\n  {role} " in self.output
         assert self.output.count(DEMO_PASSWORD) >= len(Role.values)
         csm_email = next(line.split()[1] for line in self.output.splitlines() if line.startswith("  csm "))
-        assert authenticate(username=csm_email, password=DEMO_PASSWORD) is not None
+        request = RequestFactory().post("/accounts/login/")  # django-axes checks sign-ins against a request
+        assert authenticate(request, username=csm_email, password=DEMO_PASSWORD) is not None
 
     def test_staff_and_superuser_flags_follow_the_role(self):
         for user in User.objects.prefetch_related("roles"):

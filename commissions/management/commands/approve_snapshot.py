@@ -1,14 +1,15 @@
 """``python manage.py approve_snapshot FY22 --user EMAIL`` — a CCO approves (freezes) a target snapshot."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.models import User
 from adoption.services import approve_snapshot
 from commissions.calendar import CalendarError
 from commissions.errors import AttainError
+from commissions.management.base import AttainCommand
 
 
-class Command(BaseCommand):
+class Command(AttainCommand):
     help = "Approve the draft target snapshot of a fiscal year; from then on its targets are frozen."
 
     def add_arguments(self, parser):

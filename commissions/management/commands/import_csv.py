@@ -1,13 +1,14 @@
 """``python manage.py import_csv KIND FILE [--dry-run] [--user EMAIL]`` (DESIGN §3, §6)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from accounts.models import User
 from commissions.errors import AttainError
+from commissions.management.base import AttainCommand
 from commissions.services.imports import KINDS, ImportRefused, import_file
 
 
-class Command(BaseCommand):
+class Command(AttainCommand):
     help = "Import a CSV file of one kind; a file with any bad row is refused whole."
 
     def add_arguments(self, parser):

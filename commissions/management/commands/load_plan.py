@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from commissions.errors import AttainError
+from commissions.management.base import AttainCommand
 from commissions.services.plans import describe_plan, load_plan
 
 
-class Command(BaseCommand):
+class Command(AttainCommand):
     help = "Load a commission plan from a YAML file; every problem of an invalid file is reported."
 
     def add_arguments(self, parser):

@@ -1,0 +1,113 @@
+"""The CCO / finance page (issue 5 §3): payouts by geo, component and quarter; the approval queues."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from dashboards.tables import Column, Table, download
+
+from . import charts, selectors
+
+PERIOD, CURRENCY, CSMS = (
+    Column("period", "Quarter"),
+    Column("currency", "Currency"),
+    Column("csms", "CSMs", "number"),
+)
+OTI, AMOUNT = Column("oti", "On-target amount", "money"), Column("amount", "Payout", "money")
+RATIO = Column("ratio", "Payout / OTI", "percent")
+
+
+def payout_tables(data: selectors.CompanyPayouts) -> list[Table]:
+    return [
+        Table(
+            "by-quarter",
+            "Payout by quarter",
+            [PERIOD, Column("status", "Quarter status"), CURRENCY, CSMS, OTI, AMOUNT, RATIO],
+            data.by_quarter,
+        ),
+        Table(
+            "by-geo",
+            "Payout by geo and quarter",
+            [PERIOD, Column("geo", "Geo"), CURRENCY, CSMS, OTI, AMOUNT, RATIO],
+            data.by_geo,
+        ),
+        Table(
+            "by-component",
+            "Payout by component and quarter",
+            [PERIOD, Column("component", "Component"), CURRENCY, CSMS, AMOUNT],
+            data.by_component,
+        ),
+        Table(
+            "runs",
+            "Runs counted",
+            [
+                PERIOD,
+                Column("plan", "Plan"),
+                Column("version", "Version", "number"),
+                Column("kind", "Which run"),
+            ],
+            data.runs,
+        ),
+    ]
+
+
+def queue_table(name: str, title: str, requests: list) -> Table:
+    rows = [
+        {
+            "id": f"#{r.pk}",
+            "url": reverse("approvals:detail", args=[r.pk]),
+            "kind": r.get_kind_display(),
+            "customer": f"{r.customer.customer_id} {r.customer.name}",
+            "geo": r.customer.geo,
+            "period": r.period.code,
+            "value": r.value,
+            "filed_by": r.filed_by.get_full_name(),
+            "filed_at": r.filed_at,
+        }
+        for r in requests
+    ]
+    columns = [
+        Column("id", "Request"),
+        Column("kind", "Kind"),
+        Column("customer", "Customer"),
+        Column("geo", "Geo"),
+        Column("period", "Quarter"),
+        Column("value", "Value", "number"),
+        Column("filed_by", "Filed by"),
+        Column("filed_at", "Filed on", "date"),
+    ]
+    return Table(name, title, columns, rows, links={"id": "url"})
+
+
+@login_required
+def company(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.may_see_company(user):
+        raise PermissionDenied("The company page is for the CCO, finance, operations and admins.")
+    data = selectors.company_payouts(user)
+    queues = selectors.approval_queues(user)
+    queue_tables = [
+        queue_table("pending-cco", "Waiting for the CCO", queues.pending_cco),
+        queue_table("pending-finance", "Waiting for finance", queues.pending_finance),
+        queue_table("approved", "Approved, waiting for ops to apply", queues.approved),
+    ]
+    tables = payout_tables(data) + queue_tables
+    response = download(request, tables)
+    if response is not None:
+        return response
+    context = {
+        "data": data,
+        "payout_tables": payout_tables_by_name(tables),
+        "queue_tables": queue_tables,
+        "currency": charts.main_currency(data),
+        "charts": [charts.actual_vs_oti(data), charts.payout_by_component(data)],
+    }
+    return render(request, "dashboards/company/company.html", context)
+
+
+def payout_tables_by_name(tables: list[Table]) -> dict[str, Table]:
+    return {table.name.replace("-", "_"): table for table in tables}

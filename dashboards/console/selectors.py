@@ -1,0 +1,149 @@
+"""Read paths of the operations console (DESIGN §5 "Quarter close"): a quarter's pulls, runs, their
+review (warnings, payout changes from the previous run) and the import history.
+
+Reads a constant number of queries however many runs a quarter has: the runs list defers the warnings
+(counted in the database) and only the reviewed runs load theirs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Func, IntegerField, QuerySet
+from django.utils import timezone
+
+from commissions.fiscal import calendar
+from commissions.models import ImportRecord, Plan
+from commissions.quarters import Payout, Period, Run, ScorePull
+from commissions.services.close import plans_of
+
+IMPORTS_SHOWN = 50
+
+
+class JSONArrayLength(Func):
+    """The length of a JSON array column (SQLite ``json_array_length``, PostgreSQL ``jsonb_array_length``)."""
+
+    function = "json_array_length"
+    output_field = IntegerField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="jsonb_array_length", **extra)
+
+
+@dataclass
+class Review:
+    """One run under review: its warnings and each CSM's payout before (previous run) and after."""
+
+    run: Run
+    previous: Run | None
+    warnings: list[dict] = field(default_factory=list)
+    changes: list[tuple[str, Decimal | None, Decimal | None]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[tuple[str, Decimal | None, Decimal | None]]:
+        return [(eid, before, after) for eid, before, after in self.changes if before != after]
+
+
+@dataclass
+class Console:
+    """What the console shows for one quarter."""
+
+    period: Period
+    pull: ScorePull | None
+    pull_count: int
+    plans: list[Plan]
+    runs: list[Run]
+    reviews: list[Review]
+    imports: list[ImportRecord]
+
+    @property
+    def running(self) -> bool:
+        return any(run.status == Run.Status.RUNNING for run in self.runs)
+
+
+def default_period_code(today: date | None = None) -> str:
+    """The last quarter that has ended (DESIGN §2): the one a close is usually about."""
+    return calendar().last_ended_before(today or timezone.localdate()).code
+
+
+def period_codes(*extra: str) -> list[str]:
+    """Codes of the known quarters (and ``extra``), newest first."""
+    codes = set(Period.objects.values_list("code", flat=True)) | set(extra)
+    return sorted(codes, key=lambda code: (code[2:4], code[-1]), reverse=True)
+
+
+def runs_of(period: Period) -> QuerySet:
+    return (
+        Run.objects.filter(period=period)
+        .select_related("plan", "started_by")
+        .defer("warnings", "timings", "fingerprint")
+        .annotate(warning_count=JSONArrayLength("warnings"))
+        .order_by("plan__code", "-version")
+    )
+
+
+def previous_of(run: Run, runs: list[Run]) -> Run | None:
+    """The latest successful run of the same plan with a lower version (what ``calculate`` compares with)."""
+    earlier = [
+        r
+        for r in runs
+        if r.plan_id == run.plan_id and r.status == Run.Status.SUCCEEDED and r.version < run.version
+    ]
+    return max(earlier, key=lambda r: r.version, default=None)
+
+
+def console(period: Period, *, run_id: int | None = None) -> Console:
+    """The quarter's console; reviews ``run_id`` if it is a run of the quarter, else each plan's latest."""
+    runs = list(runs_of(period))
+    chosen = [r for r in runs if r.pk == run_id]
+    if not chosen:
+        latest: dict[int, Run] = {}
+        for run in runs:  # ordered by plan, newest version first
+            latest.setdefault(run.plan_id, run)
+        chosen = list(latest.values())
+    warnings = dict(Run.objects.filter(pk__in=[r.pk for r in chosen]).values_list("pk", "warnings"))
+    pairs = [(run, previous_of(run, runs)) for run in chosen]
+    amounts = _amounts({r.pk for pair in pairs for r in pair if r is not None})
+    reviews = [
+        Review(
+            run=run,
+            previous=previous,
+            warnings=warnings.get(run.pk) or [],
+            changes=_changes(amounts, previous, run) if run.status == Run.Status.SUCCEEDED else [],
+        )
+        for run, previous in pairs
+    ]
+    pulls = ScorePull.objects.filter(period=period).select_related("started_by").order_by("-id")
+    return Console(
+        period=period,
+        pull=pulls.first(),
+        pull_count=pulls.count(),
+        plans=list(plans_of(period)),
+        runs=runs,
+        reviews=reviews,
+        imports=list(ImportRecord.objects.select_related("user").order_by("-started_at")[:IMPORTS_SHOWN]),
+    )
+
+
+def _amounts(run_ids: set[int]) -> dict[int, dict[str, Decimal]]:
+    """Each run's payout per employee id, for all ``run_ids`` in one query."""
+    amounts: dict[int, dict[str, Decimal]] = {run_id: {} for run_id in run_ids}
+    payouts = Payout.objects.filter(run_id__in=run_ids).values_list(
+        "run_id", "employee__employee_id", "amount"
+    )
+    for run_id, employee_id, amount in payouts:
+        amounts[run_id][employee_id] = amount
+    return amounts
+
+
+def _changes(amounts, previous: Run | None, run: Run) -> list[tuple[str, Decimal | None, Decimal | None]]:
+    """What ``services.runs.payout_changes(previous, run)`` returns, from amounts read in one query."""
+    before, after = (amounts[previous.pk] if previous else {}), amounts[run.pk]
+    return [(eid, before.get(eid), after.get(eid)) for eid in sorted(before.keys() | after.keys())]
+
+
+def latest_run_id(period: Period) -> int:
+    """The highest run id of the quarter (0 without runs): the page waits for a run queued after it."""
+    return Run.objects.filter(period=period).order_by("-id").values_list("id", flat=True).first() or 0

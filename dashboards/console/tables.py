@@ -1,0 +1,124 @@
+"""Tables of the operations console, built from its selectors (sortable, filterable, CSV/Excel)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from commissions.models import ImportRecord
+from dashboards.tables import Column, Table
+
+from .selectors import Console, Review
+
+
+def _when(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def runs_table(data: Console) -> Table:
+    columns = [
+        Column("plan", "Plan"),
+        Column("version", "Version", "number"),
+        Column("status", "Status"),
+        Column("progress", "Progress", "number"),
+        Column("started_by", "Started by"),
+        Column("trigger", "Trigger"),
+        Column("warnings", "Warnings", "number"),
+        Column("created", "Started", "date"),
+        Column("finished", "Finished", "date"),
+        Column("final", "Final"),
+    ]
+    rows = [
+        {
+            "plan": run.plan.code,
+            "version": run.version,
+            "status": run.status,
+            "progress": run.progress,
+            "started_by": run.started_by.get_full_name() if run.started_by else "",
+            "trigger": run.trigger,
+            "warnings": run.warning_count or 0,
+            "created": _when(run.created_at),
+            "finished": _when(run.finished_at),
+            "final": "final" if run.is_final else "",
+        }
+        for run in data.runs
+    ]
+    return Table("runs", f"Runs of {data.period.code}", columns, rows)
+
+
+def warnings_table(review: Review) -> Table:
+    run = review.run
+    columns = [
+        Column("code", "Code"),
+        Column("employee_id", "Employee"),
+        Column("customer_id", "Customer"),
+        Column("message", "Message"),
+    ]
+    rows = [
+        {key: w.get(key) or "" for key in ("code", "employee_id", "customer_id", "message")}
+        for w in review.warnings
+    ]
+    return Table(f"warnings-{run.pk}", f"Warnings of {run.plan.code} v{run.version}", columns, rows)
+
+
+def changes_table(review: Review) -> Table:
+    run, previous = review.run, review.previous
+    against = f"v{previous.version}" if previous else "no earlier run"
+    columns = [
+        Column("employee_id", "Employee"),
+        Column("before", f"Before ({against})", "money"),
+        Column("after", f"After (v{run.version})", "money"),
+        Column("change", "Change", "money"),
+    ]
+    rows = [
+        {
+            "employee_id": eid,
+            "before": before,
+            "after": after,
+            "change": (after or 0) - (before or 0),
+        }
+        for eid, before, after in review.changed
+    ]
+    return Table(
+        f"changes-{run.pk}", f"Payout changes of {run.plan.code} v{run.version} from {against}", columns, rows
+    )
+
+
+def imports_table(records: list[ImportRecord]) -> Table:
+    columns = [
+        Column("started", "When", "date"),
+        Column("kind", "Kind"),
+        Column("file_name", "File"),
+        Column("status", "Status"),
+        Column("user", "By"),
+        Column("rows", "Rows", "number"),
+        Column("created", "Created", "number"),
+        Column("updated", "Updated", "number"),
+        Column("unchanged", "Unchanged", "number"),
+        Column("errors", "Errors", "number"),
+    ]
+    rows = [
+        {
+            "started": _when(record.started_at),
+            "kind": record.kind,
+            "file_name": record.file_name,
+            "status": record.status,
+            "user": record.user.email if record.user else "(command)",
+            "rows": record.rows,
+            "created": record.created,
+            "updated": record.updated,
+            "unchanged": record.unchanged,
+            "errors": len(record.errors or []),
+        }
+        for record in records
+    ]
+    return Table("imports", "Import history", columns, rows)
+
+
+def with_keys(table: Table) -> list[list[dict]]:
+    """The table's cells, each with its column key (templates that render a column specially)."""
+    return [
+        [dict(cell, key=column.key) for cell, column in zip(row, table.columns, strict=True)]
+        for row in table.cells()
+    ]

@@ -1,0 +1,201 @@
+"""The operations console (issue 5 item 4; DESIGN §5 "Quarter close"): pull → calculate → review → close
+→ export, for one quarter at a time, plus the import history.
+
+Thin views: ``selectors`` read, the commissions services write and refuse. Ops and admins act; the CCO
+and finance look on read-only; anyone else gets a 403. A refusal (``AttainError``) becomes a message.
+"""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Role, User
+from commissions.errors import AttainError
+from commissions.models import Plan
+from commissions.quarters import Period, Run
+from commissions.services.calculations import start_calculation
+from commissions.services.close import close_period, plans_of
+from commissions.services.export import write_payouts
+from commissions.services.periods import get_period
+from commissions.services.pulls import pull_scores
+from dashboards.tables import download
+
+from . import selectors, tables
+
+ACTORS = (Role.OPS, Role.ADMIN)
+VIEWERS = (*ACTORS, Role.CCO, Role.FINANCE)
+
+
+def may_act(user: User) -> bool:
+    return user.is_active and (user.is_superuser or any(user.has_role(role) for role in ACTORS))
+
+
+def may_view(user: User) -> bool:
+    return may_act(user) or (user.is_active and any(user.has_role(role) for role in VIEWERS))
+
+
+def _require(user: User, *, act: bool = False) -> None:
+    if not (may_act(user) if act else may_view(user)):
+        what = "act on" if act else "see"
+        raise PermissionDenied(f"Only operations may {what} the quarter console.")
+
+
+def _period(request: HttpRequest, data) -> Period | None:
+    code = (data.get("period") or "").strip() or selectors.default_period_code()
+    try:
+        return get_period(code)
+    except AttainError as exc:
+        messages.error(request, exc.message)
+        return None
+
+
+def _back(period: Period | None, **params) -> HttpResponse:
+    query = {"period": period.code} if period else {}
+    query.update({key: value for key, value in params.items() if value is not None})
+    return redirect(f"{reverse('dashboards:console')}?{urlencode(query)}")
+
+
+@login_required
+@require_GET
+def console(request: HttpRequest) -> HttpResponse:
+    _require(request.user)
+    period = _period(request, request.GET) or get_period(selectors.default_period_code())
+    run_id = request.GET.get("run", "")
+    data = selectors.console(period, run_id=int(run_id) if run_id.isdigit() else None)
+    runs = tables.runs_table(data)
+    reviews = [
+        {"review": r, "warnings": tables.warnings_table(r), "changes": tables.changes_table(r)}
+        for r in data.reviews
+    ]
+    imports = tables.imports_table(data.imports)
+    every = [runs, imports, *(t for r in reviews for t in (r["warnings"], r["changes"]))]
+    if (response := download(request, every)) is not None:
+        return response
+    after = request.GET.get("after", "")
+    waiting = after.isdigit() and not any(run.pk > int(after) for run in data.runs)
+    context = {
+        "data": data,
+        "period": period,
+        "codes": selectors.period_codes(period.code, selectors.default_period_code()),
+        "may_act": may_act(request.user),
+        "runs": runs,
+        "run_rows": list(zip(data.runs, tables.with_keys(runs), strict=True)),
+        "reviews": reviews,
+        "imports": imports,
+        "import_rows": list(zip(data.imports, imports.cells(), strict=True)),
+        "waiting_after": int(after) if waiting else None,
+        "query": urlencode({"period": period.code, **({"run": run_id} if run_id.isdigit() else {})}),
+    }
+    return render(request, "dashboards/console/console.html", context)
+
+
+@login_required
+@require_POST
+def pull(request: HttpRequest) -> HttpResponse:
+    _require(request.user, act=True)
+    period = _period(request, request.POST)
+    if period is not None:
+        try:
+            done = pull_scores(period=period, user=request.user, trigger="console")
+        except AttainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Pulled the scores of {done.customers} customers for {period.code}.")
+    return _back(period)
+
+
+@login_required
+@require_POST
+def calculate(request: HttpRequest) -> HttpResponse:
+    _require(request.user, act=True)
+    period = _period(request, request.POST)
+    if period is None:
+        return _back(None)
+    plans = list(plans_of(period))
+    if code := request.POST.get("plan"):
+        plans = [get_object_or_404(Plan, code=code)]
+    if not plans:
+        messages.error(request, f"No plan covers {period.code}: nothing to calculate.")
+        return _back(period)
+    after = selectors.latest_run_id(period)
+    for plan in plans:
+        try:
+            start_calculation(period=period, plan=plan, user=request.user)
+        except AttainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.info(request, f"Calculation of {plan.code} for {period.code} queued.")
+    return _back(period, after=after)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest) -> HttpResponse:
+    _require(request.user, act=True)
+    period = _period(request, request.POST)
+    if period is not None:
+        try:
+            finals = close_period(period=period, user=request.user)
+        except AttainError as exc:
+            messages.error(request, exc.message)
+        else:
+            runs = ", ".join(f"{run.plan.code} v{run.version}" for run in finals)
+            messages.success(request, f"Closed {period.code}; final runs: {runs}. Payroll export is ready.")
+    return _back(period)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    _require(request.user, act=True)
+    period = _period(request, request.GET)
+    if period is None:
+        return _back(None)
+    detail = request.GET.get("detail") == "1"
+    out = io.StringIO()
+    try:
+        write_payouts(period, out, detail=detail)
+    except AttainError as exc:
+        messages.error(request, exc.message)
+        return _back(period)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"payouts-{period.code}{'-detail' if detail else ''}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def run_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    _require(request.user)
+    runs = Run.objects.filter(pk=pk).annotate(warning_count=selectors.JSONArrayLength("warnings"))
+    run = runs.values("status", "progress", "version", "warning_count").first()
+    if run is None:
+        raise Http404("No such run.")
+    return JsonResponse(
+        {
+            "status": run["status"],
+            "progress": run["progress"],
+            "version": run["version"],
+            "warnings": run["warning_count"] or 0,
+        }
+    )
+
+
+@login_required
+@require_GET
+def period_runs(request: HttpRequest) -> JsonResponse:
+    """The quarter's run ids and statuses: the page polls it while a queued calculation has no run yet."""
+    _require(request.user)
+    period = get_object_or_404(Period, code=request.GET.get("period", ""))
+    runs = Run.objects.filter(period=period).order_by("id").values("id", "status", "progress")
+    return JsonResponse({"period": period.code, "runs": list(runs)})

@@ -1,0 +1,96 @@
+"""The what-if form of "My quarter": an expected score, an expected deal and a KPI value to try out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from commissions.models import Deal
+from commissions.quarters import Period
+from dashboards.projection import WhatIf
+
+SIGNS = {"expansion": 1, "contraction": -1, "churn": -1}
+
+
+class WhatIfForm(forms.Form):
+    """All parts are optional; each part filled in changes the projection (nothing is saved)."""
+
+    period = forms.CharField(widget=forms.HiddenInput, required=False)
+    score_customer = forms.ChoiceField(label="Customer", required=False)
+    score = forms.DecimalField(
+        label="Expected score", required=False, min_value=0, max_value=100, decimal_places=2
+    )
+    deal_customer = forms.ChoiceField(label="Customer", required=False)
+    deal_type = forms.ChoiceField(label="Type", choices=Deal.Type.choices, required=False)
+    deal_amount = forms.DecimalField(
+        label="ARR change", required=False, max_digits=18, decimal_places=2, help_text="Signed, e.g. 10000"
+    )
+    deal_currency = forms.CharField(label="Currency", required=False, max_length=3, initial="USD")
+    deal_date = forms.DateField(
+        label="Credit date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kpi = forms.ChoiceField(label="KPI", required=False)
+    kpi_value = forms.DecimalField(label="KPI value", required=False, max_digits=18, decimal_places=6)
+
+    def __init__(self, *args, customers: list[tuple[str, str]], kpis: list[str], period: Period, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.period = period
+        choices = [("", "—"), *customers]
+        self.fields["score_customer"].choices = choices
+        self.fields["deal_customer"].choices = choices
+        self.fields["kpi"].choices = [("", "—"), *((k, k) for k in kpis)]
+        self.fields["deal_type"].choices = [("", "—"), *Deal.Type.choices]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("score_customer")) != (data.get("score") is not None):
+            self.add_error("score", "Pick a customer and give its expected score.")
+        deal = [data.get(k) for k in ("deal_customer", "deal_type", "deal_amount", "deal_date")]
+        if any(v not in (None, "") for v in deal) and not all(v not in (None, "") for v in deal):
+            self.add_error("deal_amount", "An expected deal needs a customer, a type, an amount and a date.")
+        elif all(v not in (None, "") for v in deal):
+            self._check_deal(data)
+        if bool(data.get("kpi")) != (data.get("kpi_value") is not None):
+            self.add_error("kpi_value", "Pick a KPI and give its value.")
+        if not self.errors and not (
+            data.get("score_customer") or data.get("deal_customer") or data.get("kpi")
+        ):
+            raise forms.ValidationError("Change a score, add a deal or give a KPI value to see its effect.")
+        return data
+
+    def _check_deal(self, data) -> None:
+        # DESIGN §3: expansion > 0, contraction < 0, churn < 0, renewal any.
+        sign = SIGNS.get(data["deal_type"])
+        if sign is not None and data["deal_amount"] * sign <= 0:
+            self.add_error(
+                "deal_amount", f"A {data['deal_type']} changes ARR by a {'+' if sign > 0 else '−'} amount."
+            )
+        if not self.period.start <= data["deal_date"] <= self.period.end:
+            self.add_error(
+                "deal_date",
+                f"Only deals credited in {self.period.code} ({self.period.start} … {self.period.end}) count.",
+            )
+        data["deal_currency"] = (data.get("deal_currency") or "").strip().upper()
+        if len(data["deal_currency"]) != 3 or not data["deal_currency"].isalpha():
+            self.add_error("deal_currency", "A three-letter currency code, e.g. USD.")
+
+    def what_if(self) -> WhatIf:
+        """The changes as the projection takes them."""
+        data = self.cleaned_data
+        change = WhatIf()
+        if data.get("score_customer"):
+            change.scores[data["score_customer"]] = Decimal(data["score"])
+        if data.get("deal_customer"):
+            change.deals.append(
+                {
+                    "customer_id": data["deal_customer"],
+                    "type": data["deal_type"],
+                    "arr_delta": Decimal(data["deal_amount"]),
+                    "currency": data["deal_currency"],
+                    "date": data["deal_date"],
+                }
+            )
+        if data.get("kpi"):
+            change.kpis[data["kpi"]] = Decimal(data["kpi_value"])
+        return change

@@ -1,0 +1,176 @@
+"""Read paths of a CSM's statement: a run's payout lines and the derivation of each (DESIGN §4), and
+what changed against the previous successful run of the same plan and quarter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from accounts.access import (
+    component_results_visible_to,
+    customer_results_visible_to,
+    get_visible,
+    payouts_visible_to,
+)
+from accounts.models import User
+from commissions.engine import calculate_quarter
+from commissions.errors import AttainError
+from commissions.loaders import load_quarter
+from commissions.quarters import ComponentResult, CustomerResult, Payout, Run
+
+EXACT_PLACES = Decimal("0.000001")
+
+
+@dataclass
+class Line:
+    """A payout line of the statement with what it was computed from."""
+
+    result: ComponentResult
+    exact: Decimal | None  # OTI × share × factor before rounding
+    detail: dict[str, Any]
+
+
+@dataclass
+class Statement:
+    payout: Payout
+    lines: list[Line]
+    customers: list[CustomerResult]
+    deals: list[dict[str, Any]] = field(default_factory=list)
+    deals_note: str = ""
+    previous: Run | None = None
+    line_changes: list[dict[str, Any]] = field(default_factory=list)
+    customer_changes: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def run(self) -> Run:
+        return self.payout.run
+
+
+def statement_for(viewer: User, csm: User, run_id: int) -> Statement:
+    """The statement of ``csm`` in run ``run_id`` as ``viewer`` may see it; 404 outside scope."""
+    payout = get_visible(
+        payouts_visible_to(viewer)
+        .filter(employee=csm)
+        .select_related("run__plan", "run__period", "run__pull"),
+        run_id=run_id,
+    )
+    run = payout.run
+    results = list(component_results_visible_to(viewer).filter(run=run, employee=csm).order_by("position"))
+    lines = [
+        Line(
+            result=result,
+            exact=(payout.on_target_amount * result.share * result.factor).quantize(
+                EXACT_PLACES, rounding=ROUND_HALF_UP
+            )
+            if result.applies and result.factor is not None
+            else None,
+            detail={key: _decimal(value) for key, value in (result.detail or {}).items()},
+        )
+        for result in results
+    ]
+    customers = list(
+        customer_results_visible_to(viewer)
+        .filter(run=run, employee=csm)
+        .select_related("customer")
+        .order_by("customer__customer_id")
+    )
+    statement = Statement(payout=payout, lines=lines, customers=customers)
+    if any(line.result.metric == "nrr" for line in lines):
+        statement.deals, statement.deals_note = credited_deals(run, csm, lines)
+    statement.previous = (
+        Run.objects.filter(
+            plan=run.plan, period=run.period, status=Run.Status.SUCCEEDED, version__lt=run.version
+        )
+        .order_by("-version")
+        .first()
+    )
+    if statement.previous is not None:
+        statement.line_changes = _line_changes(viewer, csm, statement.previous, results)
+        statement.customer_changes = _customer_changes(viewer, csm, statement.previous, customers)
+    return statement
+
+
+def _decimal(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except ArithmeticError:
+            return value
+    return value
+
+
+def credited_deals(run: Run, csm: User, lines: list[Line]) -> tuple[list[dict[str, Any]], str]:
+    """The deals credited to the CSM in the run, recomputed by the engine from the run's pull and the
+    current inputs; a note when they no longer add up to the run's stored Δ (inputs changed since)."""
+    try:
+        inputs = load_quarter(plan=run.plan, period=run.period, pull=run.pull, employees=[csm.pk])
+        result = calculate_quarter(inputs)
+    except AttainError as exc:
+        return [], f"The credited deals cannot be recomputed: {exc}"
+    if result.deals.empty:
+        deals: list[dict[str, Any]] = []
+    else:
+        deals = result.deals[result.deals["employee_id"] == csm.employee_id].to_dict("records")
+    stored = next((line.detail.get("delta") for line in lines if line.result.metric == "nrr"), None)
+    total = sum((deal["converted"] for deal in deals), Decimal(0))
+    note = ""
+    if stored is not None and isinstance(stored, Decimal) and total != stored:
+        note = (
+            f"The deals below add up to {total:,.2f}, not the run's {stored:,.2f}: "
+            "deals or rates changed after this run."
+        )
+    return deals, note
+
+
+def _line_changes(viewer, csm, previous: Run, results: list[ComponentResult]) -> list[dict[str, Any]]:
+    before = {r.component: r for r in component_results_visible_to(viewer).filter(run=previous, employee=csm)}
+    rows = []
+    for result in results:
+        old = before.pop(result.component, None)
+        rows.append(_change_row(result.component, old, result))
+    rows.extend(_change_row(code, old, None) for code, old in before.items())
+    return rows
+
+
+def _change_row(component: str, old: ComponentResult | None, new: ComponentResult | None) -> dict[str, Any]:
+    def value(result, name):
+        return getattr(result, name) if result is not None else None
+
+    return {
+        "component": component,
+        "attainment_before": value(old, "attainment"),
+        "attainment_after": value(new, "attainment"),
+        "payout_before": value(old, "payout"),
+        "payout_after": value(new, "payout"),
+        "change": (value(new, "payout") or Decimal(0)) - (value(old, "payout") or Decimal(0)),
+    }
+
+
+def _customer_changes(viewer, csm, previous: Run, customers: list[CustomerResult]) -> list[dict[str, Any]]:
+    """Customers whose r or counted differs between the previous run and this one."""
+    before = {
+        c.customer_id: c
+        for c in customer_results_visible_to(viewer)
+        .filter(run=previous, employee=csm)
+        .select_related("customer")
+    }
+    rows = []
+    for now in customers:
+        old = before.pop(now.customer_id, None)
+        if old is None or old.r != now.r or old.counted != now.counted:
+            rows.append(_customer_row(now.customer, old, now))
+    rows.extend(_customer_row(old.customer, old, None) for old in before.values())
+    return rows
+
+
+def _customer_row(customer, old: CustomerResult | None, new: CustomerResult | None) -> dict[str, Any]:
+    return {
+        "customer_id": customer.customer_id,
+        "name": customer.name,
+        "r_before": old.r if old else None,
+        "r_after": new.r if new else None,
+        "counted_before": ("yes" if old.counted else "no") if old else "not in the book",
+        "counted_after": ("yes" if new.counted else "no") if new else "not in the book",
+        "reason_after": new.reason if new else "",
+    }

@@ -1,0 +1,248 @@
+"""Tables of the CSM pages (dashboards.tables: sortable, filterable, CSV and Excel downloads)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from dashboards.tables import Column, Table
+
+from .selectors import PlanProjection
+from .statements import Statement
+
+
+def number(value: Decimal | None) -> str:
+    """A decimal without trailing zeros (12.000000 → 12), for prose."""
+    if value is None:
+        return "—"
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def book_table(rows: list[dict[str, Any]]) -> Table:
+    return Table(
+        "book",
+        "Customers of the book",
+        [
+            Column("customer_id", "Customer"),
+            Column("name", "Name"),
+            Column("baseline", "Baseline", "number"),
+            Column("target", "Target", "number"),
+            Column("score", "Latest score", "number"),
+            Column("score_on", "Score date", "date"),
+            Column("gap", "Gap to target", "number"),
+            Column("change", "30-day change", "number"),
+            Column("r", "r", "ratio"),
+            Column("status", "Status"),
+            Column("counts", "Counts now"),
+            Column("reason", "Why"),
+        ],
+        rows,
+    )
+
+
+def projection_table(plans: list[PlanProjection]) -> Table:
+    rows = [
+        {**line, "applies": "yes" if line["applies"] else "no"} for plan in plans for line in plan.components
+    ]
+    return Table(
+        "projection",
+        "Projected attainment and payout",
+        [
+            Column("plan", "Plan"),
+            Column("component", "Component"),
+            Column("metric", "Metric"),
+            Column("applies", "Applies"),
+            Column("metric_value", "Metric value", "ratio"),
+            Column("attainment", "Attainment", "percent"),
+            Column("factor", "Factor", "ratio"),
+            Column("share", "Share", "percent"),
+            Column("payout", "Projected payout", "money"),
+        ],
+        rows,
+    )
+
+
+DEAL_COLUMNS = [
+    Column("deal_id", "Deal"),
+    Column("customer_id", "Customer"),
+    Column("type", "Type"),
+    Column("arr_delta", "ARR change", "money"),
+    Column("currency", "Currency"),
+    Column("booked_on", "Booked", "date"),
+    Column("effective_on", "Effective", "date"),
+    Column("credit_date", "Credit date", "date"),
+    Column("rate", "FX rate", "number"),
+    Column("converted", "Credited (plan currency)", "money"),
+]
+
+
+def deals_table(plans: list[PlanProjection]) -> Table:
+    rows = [{**deal, "rate": deal.get("rate") or "1 (same currency)"} for p in plans for deal in p.deals]
+    return Table("deals", "Deals credited this quarter", [Column("plan", "Plan"), *DEAL_COLUMNS], rows)
+
+
+def statements_table(payouts, link) -> Table:
+    rows = [
+        {
+            "period": p.run.period.code,
+            "plan": p.run.plan.code,
+            "run": f"v{p.run.version}",
+            "kind": "final" if p.run.is_final else "latest run (provisional)",
+            "amount": p.amount,
+            "currency": p.currency,
+            "url": link(p.run_id),
+        }
+        for p in payouts
+    ]
+    columns = [
+        Column("period", "Quarter"),
+        Column("plan", "Plan"),
+        Column("run", "Run"),
+        Column("kind", "Statement"),
+        Column("amount", "Payout", "money"),
+        Column("currency", "Currency"),
+    ]
+    return Table("statements", "Past quarters and statements", columns, rows, links={"run": "url"})
+
+
+def statement_tables(statement: Statement) -> dict[str, Table]:
+    """The statement's tables by template key: lines, customers, deals, line_changes, customer_changes."""
+    lines = [
+        {
+            "component": line.result.component,
+            "metric": line.result.metric,
+            "applies": "yes" if line.result.applies else "no",
+            "metric_value": line.result.metric_value,
+            "attainment": line.result.attainment,
+            "factor": line.result.factor,
+            "weight": line.result.weight,
+            "share": line.result.share,
+            "exact": line.exact,
+            "payout": line.result.payout,
+        }
+        for line in statement.lines
+    ]
+    customers = [
+        {
+            "customer_id": c.customer.customer_id,
+            "name": c.customer.name,
+            "baseline": c.baseline,
+            "target": c.target,
+            "score": c.score,
+            "r": c.r,
+            "counted": "yes" if c.counted else "no",
+            "reason": c.reason,
+            "weight": c.weight,
+        }
+        for c in statement.customers
+    ]
+    deals = [{**deal, "rate": deal.get("rate") or "1 (same currency)"} for deal in statement.deals]
+    return {
+        "lines": Table(
+            "lines",
+            "Payout lines",
+            [
+                Column("component", "Component"),
+                Column("metric", "Metric"),
+                Column("applies", "Applies"),
+                Column("metric_value", "Metric value", "ratio"),
+                Column("attainment", "Attainment", "ratio"),
+                Column("factor", "Factor", "ratio"),
+                Column("weight", "Weight", "number"),
+                Column("share", "Share", "ratio"),
+                Column("exact", "Before rounding", "number"),
+                Column("payout", "Payout", "money"),
+            ],
+            lines,
+        ),
+        "customers": Table(
+            "customers",
+            "Adoption: customers of the book",
+            [
+                Column("customer_id", "Customer"),
+                Column("name", "Name"),
+                Column("baseline", "Baseline", "number"),
+                Column("target", "Target", "number"),
+                Column("score", "Score", "number"),
+                Column("r", "r", "ratio"),
+                Column("counted", "Counted"),
+                Column("reason", "Why"),
+                Column("weight", "Weight (ARR)", "money"),
+            ],
+            customers,
+        ),
+        "deals": Table("deals", "NRR: credited deals", DEAL_COLUMNS, deals),
+        "line_changes": Table(
+            "line-changes",
+            "Payout lines against the previous run",
+            [
+                Column("component", "Component"),
+                Column("attainment_before", "Attainment before", "ratio"),
+                Column("attainment_after", "Attainment after", "ratio"),
+                Column("payout_before", "Payout before", "money"),
+                Column("payout_after", "Payout after", "money"),
+                Column("change", "Change", "money"),
+            ],
+            statement.line_changes,
+        ),
+        "customer_changes": Table(
+            "customer-changes",
+            "Customers whose r or counting changed",
+            [
+                Column("customer_id", "Customer"),
+                Column("name", "Name"),
+                Column("r_before", "r before", "ratio"),
+                Column("r_after", "r after", "ratio"),
+                Column("counted_before", "Counted before"),
+                Column("counted_after", "Counted after"),
+                Column("reason_after", "Why now"),
+            ],
+            statement.customer_changes,
+        ),
+    }
+
+
+def whatif_table(before: list[PlanProjection], after: list[PlanProjection]) -> Table:
+    """Per component: attainment and payout before → after the what-if."""
+    old = {(line["plan"], line["component"]): line for plan in before for line in plan.components}
+    rows = []
+    for plan in after:
+        for line in plan.components:
+            prior = old.get((line["plan"], line["component"]), {})
+            rows.append(
+                {
+                    "plan": plan.plan_code,
+                    "component": line["component"],
+                    "attainment_before": prior.get("attainment"),
+                    "attainment_after": line["attainment"],
+                    "payout_before": prior.get("payout"),
+                    "payout_after": line["payout"],
+                    "change": line["payout"] - (prior.get("payout") or Decimal(0)),
+                }
+            )
+        prior_total = next((p.total for p in before if p.plan_code == plan.plan_code), None)
+        if plan.total is not None:
+            rows.append(
+                {
+                    "plan": plan.plan_code,
+                    "component": "Total",
+                    "payout_before": prior_total,
+                    "payout_after": plan.total,
+                    "change": plan.total - (prior_total or Decimal(0)),
+                }
+            )
+    return Table(
+        "what-if",
+        "What-if: projected attainment and payout",
+        [
+            Column("plan", "Plan"),
+            Column("component", "Component"),
+            Column("attainment_before", "Attainment now", "percent"),
+            Column("attainment_after", "Attainment with the change", "percent"),
+            Column("payout_before", "Payout now", "money"),
+            Column("payout_after", "Payout with the change", "money"),
+            Column("change", "Change", "money"),
+        ],
+        rows,
+    )

@@ -1,0 +1,177 @@
+"""The CSM's pages: "My quarter" (live), statements and the what-if estimator (issue 5 §1).
+
+Who may open whose page is decided by accounts.access alone: a CSM sees themselves; a CSVP of the
+geo, the CCO, finance, ops and admins may open a CSM's page at /my/<employee_id>/; anything else is 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import is_csm
+from commissions.engine import to_ratio
+from dashboards.projection import project
+from dashboards.tables import as_csv, as_xlsx, download
+
+from . import charts, selectors
+from .forms import WhatIfForm
+from .statements import statement_for
+from .tables import (
+    book_table,
+    deals_table,
+    number,
+    projection_table,
+    statement_tables,
+    statements_table,
+    whatif_table,
+)
+
+
+def _url(name: str, employee_id: str | None, **kwargs) -> str:
+    if employee_id is not None:
+        kwargs["employee_id"] = employee_id
+    return reverse(f"dashboards:{name}", kwargs=kwargs)
+
+
+@login_required
+def my_quarter(request: HttpRequest, employee_id: str | None = None) -> HttpResponse:
+    if employee_id is None and not is_csm(request.user):
+        return render(request, "dashboards/csm/pick.html", {"csms": selectors.csms_visible_to(request.user)})
+    csm = selectors.csm_shown(request.user, employee_id)
+    period = selectors.period_shown(request.GET.get("period"))
+    projections = project(period, [csm.pk])
+    plans = selectors.plan_projections(projections, csm.employee_id)
+    components = selectors.plan_components(projections)
+    book = selectors.book_rows(csm, period, selectors.engine_customers(projections, csm.employee_id))
+    past = selectors.past_statements(request.user, csm)
+    tables = [
+        book_table(book),
+        projection_table(plans),
+        deals_table(plans),
+        statements_table(past, lambda run_id: _url("csm-statement", employee_id, run_id=run_id)),
+    ]
+    if (response := download(request, tables)) is not None:
+        return response
+    caps = {(c["plan__code"], c["code"]): c["cap"] for c in components}
+    bullets = [
+        charts.bullet(p.plan_code, line, caps.get((p.plan_code, line["component"])))
+        for p in plans
+        for line in p.components
+    ]
+    form = WhatIfForm(
+        initial={"period": period.code},
+        customers=[(row["customer_id"], f"{row['name']} ({row['customer_id']})") for row in book],
+        kpis=sorted({c["kpi"] for c in components if c["metric"] == "kpi"}),
+        period=period,
+    )
+    context = {
+        "csm": csm,
+        "own": employee_id is None,
+        "period": period,
+        "live": not period.pulls.exists(),
+        "plans": plans,
+        "tables": {t.name: t for t in tables},
+        "bullets": bullets,
+        "dumbbell": charts.dumbbell(book),
+        "trends": charts.trends(selectors.score_trends(book, period)),
+        "as_of": selectors.as_of_day(period),
+        "form": form,
+        "whatif_url": _url("csm-whatif", employee_id),
+    }
+    return render(request, "dashboards/csm/quarter.html", context)
+
+
+@login_required
+def statement(request: HttpRequest, run_id: int, employee_id: str | None = None) -> HttpResponse:
+    csm = selectors.csm_shown(request.user, employee_id)
+    shown = statement_for(request.user, csm, run_id)
+    tables = statement_tables(shown)
+    if (response := download(request, list(tables.values()))) is not None:
+        return response
+    context = {
+        "csm": csm,
+        "statement": shown,
+        "run": shown.run,
+        "tables": tables,
+        "facts": [_facts(line, shown.payout) for line in shown.lines],
+        "back_url": _url("csm-quarter", employee_id),
+    }
+    return render(request, "dashboards/csm/statement.html", context)
+
+
+def _ratio(value) -> str:
+    """4 decimals as on exports, with the exact value the engine used when they differ."""
+    if value is None:
+        return "—"
+    shown = to_ratio(value)
+    return str(shown) if shown == value else f"{shown} (exact {number(value)})"
+
+
+def _facts(line, payout) -> dict:
+    """The derivation of one payout line as label/value pairs (DESIGN §4.3–§4.7)."""
+    result, detail = line.result, line.detail
+    facts: list[tuple[str, str]] = []
+    if result.metric == "nrr":
+        facts += [
+            ("Start ARR (S)", f"{detail.get('start_arr', 0):,.2f}"),
+            ("Credited ARR change (Δ)", f"{detail.get('delta', 0):,.2f}"),
+            ("NRR = (S + Δ) / S", _ratio(result.metric_value)),
+            ("Goal", number(detail.get("goal"))),
+            ("Floor", number(detail.get("floor"))),
+        ]
+    elif result.metric == "kpi":
+        facts += [
+            ("KPI", str(detail.get("kpi", ""))),
+            ("Value", f"{number(result.metric_value)} of {number(detail.get('goal'))}"),
+        ]
+    else:
+        facts.append(("Adoption A = Σ w·r / Σ w", _ratio(result.metric_value)))
+    facts += [
+        ("Attainment", _ratio(result.attainment)),
+        ("Factor", _ratio(result.factor)),
+        ("Weight → share", f"{number(result.weight)} → {_ratio(result.share)}"),
+        ("On-target amount (OTI)", f"{payout.on_target_amount:,.2f}"),
+    ]
+    if line.exact is not None:
+        facts.append(("OTI × share × factor", f"{number(line.exact)} → rounded {result.payout:,.2f}"))
+    else:
+        facts.append(("Payout", "does not apply: 0.00"))
+    return {"line": result, "facts": facts}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def what_if(request: HttpRequest, employee_id: str | None = None) -> HttpResponse:
+    """Projected attainment and payout with the CSM's changes, by the engine; nothing is saved."""
+    csm = selectors.csm_shown(request.user, employee_id)
+    if request.method == "GET":
+        return redirect(_url("csm-quarter", employee_id))
+    period = selectors.period_shown(request.POST.get("period"))
+    projections = project(period, [csm.pk])
+    components = selectors.plan_components(projections)
+    form = WhatIfForm(
+        request.POST,
+        customers=selectors.book_choices(csm, period),
+        kpis=sorted({c["kpi"] for c in components if c["metric"] == "kpi"}),
+        period=period,
+    )
+    context = {"csm": csm, "period": period, "form": form, "whatif_url": _url("csm-whatif", employee_id)}
+    context["back_url"] = _url("csm-quarter", employee_id) + f"?period={period.code}"
+    if form.is_valid():
+        before = selectors.plan_projections(projections, csm.employee_id)
+        changed = project(period, [csm.pk], what_if=form.what_if(), employee_id=csm.employee_id)
+        after = selectors.plan_projections(changed, csm.employee_id)
+        context["table"] = whatif_table(before, after)
+        context["errors"] = [p.error for p in after if p.error]
+        if request.POST.get("download") == context["table"].name:
+            # The result exists only for the posted changes: its download is posted back with them.
+            table = context["table"]
+            return as_xlsx(table) if request.POST.get("format") == "xlsx" else as_csv(table)
+        context["posted"] = [
+            (k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "download", "format")
+        ]
+    return render(request, "dashboards/csm/whatif.html", context, status=200 if form.is_valid() else 400)

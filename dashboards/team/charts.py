@@ -1,0 +1,59 @@
+"""Figures of the team page: how the geo's projected attainment is distributed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import plotly.graph_objects as go
+
+from dashboards.charts import PALETTE, Chart, chart, plain
+
+from .selectors import Leaderboard
+
+
+def _percent(value: Decimal | None) -> float | None:
+    return None if value is None else plain(value * 100)
+
+
+def payout_distribution(board: Leaderboard) -> Chart:
+    """Histogram of projected payout as a share of on-target amount, one count per CSM and plan."""
+    values = [_percent(row["payout_ratio"]) for row in board.rows if row["payout_ratio"] is not None]
+    fig = go.Figure(
+        go.Histogram(
+            x=values,
+            xbins={"size": 10},
+            marker={"color": PALETTE["primary"], "line": {"color": "white", "width": 1}},
+            name="CSMs",
+            hovertemplate="%{x}% of OTI: %{y} CSMs<extra></extra>",
+        )
+    )
+    fig.add_vline(x=100, line={"color": PALETTE["good"], "dash": "dash"})
+    fig.update_layout(
+        xaxis={"title": "Projected payout, % of on-target amount", "ticksuffix": "%"},
+        yaxis={"title": "CSMs", "dtick": 1},
+        bargap=0.05,
+    )
+    return chart("attainment-histogram", "Projected payout / OTI across the geo's CSMs", fig)
+
+
+def component_attainment(board: Leaderboard) -> Chart:
+    """A box per component: the spread of projected attainment, every CSM shown as a point."""
+    fig = go.Figure()
+    for component in board.components:
+        rows = [row for row in board.rows if row.get(f"att_{component}") is not None]
+        fig.add_trace(
+            go.Box(
+                y=[_percent(row[f"att_{component}"]) for row in rows],
+                text=[row["csm"] for row in rows],
+                name=component,
+                boxpoints="all",
+                jitter=0.4,
+                pointpos=0,
+                marker={"color": PALETTE["primary"], "size": 7},
+                line={"color": PALETTE["primary"]},
+                hovertemplate="%{text}: %{y:.1f}%<extra>" + component + "</extra>",
+            )
+        )
+    fig.add_hline(y=100, line={"color": PALETTE["good"], "dash": "dash"})
+    fig.update_layout(yaxis={"title": "Projected attainment", "ticksuffix": "%"}, showlegend=False)
+    return chart("component-attainment", "Projected attainment per component", fig)

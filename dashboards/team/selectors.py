@@ -1,0 +1,214 @@
+"""Read paths of the Geo VP's team page (issue 5 §2): the geo shown, its CSMs' projected leaderboard,
+at-risk customers and the geo's requests — each in a constant number of queries.
+
+Which geo a person sees is decided here, once: a CSVP always sees their own geo (a ``?geo=`` asking for
+another one is ignored, never an error, so a shared link cannot reveal another geo); the CCO, finance,
+ops and admins may pick any geo; anybody else is refused.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from accounts.access import (
+    current_owner_ids,
+    customers_visible_to,
+    employees_visible_to,
+    is_geo_vp,
+    sees_everything,
+)
+from accounts.models import Role, User
+from adoption.models import Customer, Ownership, ScoreObservation, TargetLine
+from approvals.selectors import my_requests
+from commissions.quarters import Period
+from dashboards.projection import project
+
+DEFAULT_GAP = Decimal(20)  # points below target that make a customer at risk (``?gap=``)
+DROP = Decimal(10)  # a fall of this many points within WINDOW_DAYS puts a customer at risk
+WINDOW_DAYS = 30
+
+
+def may_see_team(user: User) -> bool:
+    return is_geo_vp(user) or sees_everything(user)
+
+
+def known_geos() -> list[str]:
+    """Geos that have customers or people, for the picker of those who see everything."""
+    geos = set(Customer.objects.values_list("geo", flat=True).distinct())
+    geos |= set(User.objects.exclude(geo="").values_list("geo", flat=True).distinct())
+    return sorted(geos)
+
+
+def geo_for(user: User, requested: str | None, geos: list[str]) -> str:
+    """The geo ``user`` sees: a CSVP's own (``requested`` ignored); else ``requested`` or the first one."""
+    if is_geo_vp(user) and not sees_everything(user):
+        return user.geo
+    if not sees_everything(user):
+        raise PermissionDenied("The team page is for Geo VPs, the CCO, finance and operations.")
+    requested = (requested or "").strip().upper()
+    if requested:
+        return requested
+    if is_geo_vp(user):
+        return user.geo
+    return geos[0] if geos else ""
+
+
+def geo_csms(user: User, geo: str) -> list[User]:
+    """The CSMs of ``geo`` within ``user``'s scope (one query)."""
+    people = employees_visible_to(user).filter(geo=geo, roles__role=Role.CSM, is_active=True)
+    return list(people.distinct().order_by("name", "pk"))
+
+
+# --- the leaderboard -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Leaderboard:
+    """Rows per CSM and plan (ranked by payout / OTI), the component codes seen, and engine errors."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    components: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def leaderboard(period: Period, csms: list[User]) -> Leaderboard:
+    """The engine's projection of ``period`` for all ``csms`` at once (one ``project`` call for the geo)."""
+    board = Leaderboard()
+    if not csms:
+        return board
+    by_employee_id = {person.employee_id: person for person in csms if person.employee_id}
+    for projection in project(period, [person.pk for person in csms]):
+        if projection.result is None:
+            board.errors.append(f"{projection.plan.code}: {projection.error}")
+            continue
+        result = projection.result
+        attainment: dict[str, dict[str, Decimal | None]] = defaultdict(dict)
+        for line in result.components.to_dict("records"):
+            if line["component"] not in board.components:
+                board.components.append(line["component"])
+            attainment[line["employee_id"]][line["component"]] = (
+                line["attainment"] if line["applies"] else None
+            )
+        for payout in result.payouts.to_dict("records"):
+            person = by_employee_id.get(payout["employee_id"])
+            if person is None:
+                continue
+            oti, total = Decimal(payout["oti"]), Decimal(payout["total"])
+            row = {
+                "csm": person.get_full_name(),
+                "employee_id": person.employee_id,
+                "plan": projection.plan.code,
+                "currency": result.currency,
+                "payout": total,
+                "oti": oti,
+                "payout_ratio": total / oti if oti else None,
+            }
+            for component, value in attainment[payout["employee_id"]].items():
+                row[f"att_{component}"] = value
+            board.rows.append(row)
+    board.rows.sort(key=lambda row: (-(row["payout_ratio"] or Decimal(-1)), -row["payout"], row["csm"]))
+    for rank, row in enumerate(board.rows, start=1):
+        row["rank"] = rank
+    return board
+
+
+# --- at-risk customers -----------------------------------------------------------------------------------
+
+
+def _latest_score(before: date, value: str) -> Subquery:
+    observed = ScoreObservation.objects.filter(customer=OuterRef("pk"), as_of__lte=before).order_by("-as_of")
+    return Subquery(observed.values(value)[:1])
+
+
+def _owner_field(day: date, value: str) -> Subquery:
+    latest = Ownership.objects.filter(customer=OuterRef("pk"), start_date__lte=day).order_by("-start_date")
+    return Subquery(latest.values(value)[:1])
+
+
+def _target_field(period: Period, value: str) -> Subquery:
+    lines = TargetLine.objects.filter(
+        customer=OuterRef("pk"), period=period.code, snapshot__fiscal_year=period.code.split("-")[0]
+    )
+    return Subquery(lines.values(value)[:1])
+
+
+def geo_customers(user: User, geo: str, period: Period, today: date) -> QuerySet:
+    """The geo's customers with owner, latest score, the score WINDOW_DAYS ago and the quarter's target.
+
+    One query: every value is a correlated subquery on an indexed natural key.
+    """
+    ago = today - timedelta(days=WINDOW_DAYS)
+    return (
+        customers_visible_to(user)
+        .filter(geo=geo)
+        .annotate(
+            owner_pk=current_owner_ids(today),
+            owner_name=_owner_field(today, "employee__name"),
+            score_now=_latest_score(today, "score"),
+            score_as_of=_latest_score(today, "as_of"),
+            score_before=_latest_score(ago, "score"),
+            baseline=_target_field(period, "baseline_score"),
+            target=_target_field(period, "target_score"),
+        )
+        .order_by("customer_id")
+    )
+
+
+def _points(value: Any) -> Decimal | None:
+    """A score as stored (2 decimals); some backends hand subquery values back unquantized."""
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+
+
+def risk_reasons(customer: Any, today: date, gap: Decimal) -> list[str]:
+    """Why a customer is at risk (issue 5 §2), from the values ``geo_customers`` annotated."""
+    reasons = []
+    for name in ("score_now", "score_before", "target", "baseline"):
+        setattr(customer, name, _points(getattr(customer, name)))
+    now, before = customer.score_now, customer.score_before
+    if customer.score_as_of is None or customer.score_as_of < today - timedelta(days=WINDOW_DAYS):
+        reasons.append(f"no score in {WINDOW_DAYS} days")
+    if now is not None and before is not None and before - now >= DROP:
+        reasons.append(f"dropped {before - now:g} points in {WINDOW_DAYS} days")
+    if now is not None and customer.target is not None and customer.target - now > gap:
+        reasons.append(f"{customer.target - now:g} points below target")
+    return reasons
+
+
+def at_risk(user: User, geo: str, period: Period, today: date, gap: Decimal = DEFAULT_GAP) -> list[dict]:
+    """At-risk customers of ``geo`` with owner and reasons, worst gap first (one query)."""
+    rows = []
+    for customer in geo_customers(user, geo, period, today):
+        reasons = risk_reasons(customer, today, gap)
+        if not reasons:
+            continue
+        now, target, before = customer.score_now, customer.target, customer.score_before
+        rows.append(
+            {
+                "customer_id": customer.customer_id,
+                "name": customer.name,
+                "owner": customer.owner_name or "",
+                "score": now,
+                "score_as_of": customer.score_as_of,
+                "change": now - before if now is not None and before is not None else None,
+                "target": target,
+                "gap": target - now if target is not None and now is not None else None,
+                "reason": "; ".join(reasons),
+            }
+        )
+    rows.sort(key=lambda row: (-(row["gap"] or Decimal(0)), row["customer_id"]))
+    return rows
+
+
+# --- requests ----------------------------------------------------------------------------------------------
+
+
+def geo_requests(user: User, geo: str, limit: int = 500) -> list:
+    """The geo's requests, newest first, through the approvals selectors (scoped by ``accounts.access``)."""
+    return list(my_requests(user, whole_geo=True).filter(customer__geo=geo)[:limit])

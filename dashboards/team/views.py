@@ -1,0 +1,119 @@
+"""The Geo VP's team page (issue 5 §2). Which geo a person sees is decided in ``selectors.geo_for``."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboards.projection import current_period
+from dashboards.tables import Column, Table, download
+
+from . import charts, selectors
+
+
+def today() -> date:
+    """The day the page tracks (tests of a seeded demo pin it)."""
+    return timezone.localdate()
+
+
+def _gap(request: HttpRequest) -> Decimal:
+    try:
+        gap = Decimal(request.GET.get("gap", "") or selectors.DEFAULT_GAP)
+    except InvalidOperation:
+        return selectors.DEFAULT_GAP
+    return gap if gap.is_finite() and 0 <= gap <= 100 else selectors.DEFAULT_GAP
+
+
+def leaderboard_table(board: selectors.Leaderboard) -> Table:
+    columns = [
+        Column("rank", "Rank", "number"),
+        Column("csm", "CSM"),
+        Column("plan", "Plan"),
+        Column("payout", "Projected payout", "money"),
+        Column("oti", "On-target amount", "money"),
+        Column("currency", "Currency"),
+        Column("payout_ratio", "Payout / OTI", "percent"),
+        *[Column(f"att_{code}", f"{code} attainment", "percent") for code in board.components],
+    ]
+    return Table("leaderboard", "Leaderboard, projected payout this quarter", columns, board.rows)
+
+
+def at_risk_table(rows: list[dict], gap: Decimal) -> Table:
+    columns = [
+        Column("customer_id", "Customer ID"),
+        Column("name", "Customer"),
+        Column("owner", "Owner"),
+        Column("score", "Latest score", "number"),
+        Column("score_as_of", "Scored on", "date"),
+        Column("change", "30-day change", "number"),
+        Column("target", "Target", "number"),
+        Column("gap", "Gap to target", "number"),
+        Column("reason", "Why at risk"),
+    ]
+    return Table("at-risk", f"At-risk customers (gap above {gap:g} points)", columns, rows)
+
+
+def requests_table(requests: list) -> Table:
+    rows = [
+        {
+            "id": f"#{r.pk}",
+            "url": reverse("approvals:detail", args=[r.pk]),
+            "kind": r.get_kind_display(),
+            "customer": f"{r.customer.customer_id} {r.customer.name}",
+            "period": r.period.code,
+            "value": r.value,
+            "status": r.get_status_display(),
+            "filed_by": r.filed_by.get_full_name(),
+            "filed_at": r.filed_at,
+        }
+        for r in requests
+    ]
+    columns = [
+        Column("id", "Request"),
+        Column("kind", "Kind"),
+        Column("customer", "Customer"),
+        Column("period", "Quarter"),
+        Column("value", "Value", "number"),
+        Column("status", "Status"),
+        Column("filed_by", "Filed by"),
+        Column("filed_at", "Filed on", "date"),
+    ]
+    return Table("requests", "The geo's requests", columns, rows, links={"id": "url"})
+
+
+@login_required
+def team(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.may_see_team(user):
+        raise PermissionDenied("The team page is for Geo VPs, the CCO, finance and operations.")
+    geos = selectors.known_geos() if selectors.sees_everything(user) else []
+    geo = selectors.geo_for(user, request.GET.get("geo"), geos)
+    day = today()
+    period = current_period(day)
+    gap = _gap(request)
+    board = selectors.leaderboard(period, selectors.geo_csms(user, geo))
+    tables = [
+        leaderboard_table(board),
+        at_risk_table(selectors.at_risk(user, geo, period, day, gap), gap),
+        requests_table(selectors.geo_requests(user, geo)),
+    ]
+    response = download(request, tables)
+    if response is not None:
+        return response
+    context = {
+        "geo": geo,
+        "geos": geos,
+        "gap": gap,
+        "period": period,
+        "board": board,
+        "tables": {t.name.replace("-", "_"): t for t in tables},
+        "charts": [charts.payout_distribution(board), charts.component_attainment(board)],
+    }
+    return render(request, "dashboards/team/team.html", context)

@@ -1,0 +1,110 @@
+"""The home page: signed-in only; shows a person's roles and links to where they work (issue 4 §1)."""
+
+import pytest
+
+from accounts.models import Role
+from tests.builders import make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def links(client) -> set[str]:
+    response = client.get("/")
+    assert response.status_code == 200
+    return {place.url for place in response.context["places"]}
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get("/")
+
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/"
+
+
+def test_shows_the_persons_roles(client):
+    client.force_login(make_user(Role.CSM, Role.CSVP, name="Dana Vance"))
+
+    content = client.get("/").content.decode()
+
+    assert "Dana Vance" in content
+    assert "Customer Success Manager, Geo VP of Customer Success" in content
+
+
+def test_csm_is_pointed_to_requests_and_inquiries(client, csm):
+    client.force_login(csm)
+
+    assert links(client) == {"/my/", "/requests/", "/requests/inquiries/"}
+
+
+def test_csvp_is_pointed_to_filing_requests(client, csvp):
+    client.force_login(csvp)
+
+    assert links(client) == {"/team/", "/requests/", "/requests/new/", "/requests/inquiries/"}
+
+
+@pytest.mark.parametrize("persona", ["cco", "finance"])
+def test_approvers_are_pointed_to_what_waits_for_them(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert links(client) == {
+        "/team/",
+        "/company/",
+        "/console/",
+        "/audit/",
+        "/requests/",
+        "/requests/to-approve/",
+        "/admin/",
+    }
+
+
+def test_ops_is_pointed_to_what_to_apply(client, ops):
+    client.force_login(ops)
+
+    assert links(client) == {
+        "/team/",
+        "/company/",
+        "/console/",
+        "/audit/",
+        "/requests/",
+        "/requests/to-apply/",
+        "/requests/inquiries/",
+        "/admin/",
+    }
+
+
+def test_admin_is_pointed_to_the_admin(client, admin):
+    client.force_login(admin)
+
+    assert links(client) == {"/team/", "/company/", "/console/", "/audit/", "/requests/", "/admin/"}
+
+
+def test_person_with_several_roles_gets_the_links_of_each(client):
+    client.force_login(make_user(Role.CSM, Role.CSVP))
+
+    assert links(client) == {"/my/", "/team/", "/requests/", "/requests/new/", "/requests/inquiries/"}
+
+
+def test_person_without_a_role_is_told_to_ask_for_one(client, nobody):
+    client.force_login(nobody)
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert response.context["places"] == []
+    assert b"You hold no role yet" in response.content
+
+
+def test_links_are_in_the_page(client, ops):
+    client.force_login(ops)
+
+    content = client.get("/").content.decode()
+
+    assert 'href="/requests/to-apply/"' in content
+    assert 'href="/admin/"' in content
+
+
+def test_home_page_reads_the_roles_once(client, csm, django_assert_max_num_queries):
+    client.force_login(csm)
+
+    with django_assert_max_num_queries(3):  # session, user, roles
+        client.get("/")

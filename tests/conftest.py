@@ -1,0 +1,31 @@
+"""Fixtures for the whole suite."""
+
+import pytest
+from django.db import connection
+
+
+@pytest.fixture(autouse=True)
+def _thaw_frozen_snapshots_before_flush(request):
+    """SQLite: a transactional test ends with Django emptying every table with DELETE, which the
+    frozen-snapshot triggers refuse (PostgreSQL's TRUNCATE fires no row triggers). Delete the snapshot
+    rows with the triggers lifted, then put the triggers back for the next test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so it is torn down (flushed) after us
+    yield
+    if connection.vendor != "sqlite":
+        return
+    from adoption.frozen import SQLITE_DROP, SQLITE_TRIGGERS
+
+    with connection.cursor() as cursor:
+        for statement in SQLITE_DROP:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM adoption_targetline")
+        cursor.execute("DELETE FROM adoption_snapshot")
+        for statement in SQLITE_TRIGGERS:
+            cursor.execute(statement)

@@ -1,0 +1,92 @@
+"""The what-if estimator: the engine's projection with the CSM's changes; nothing is saved."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _rows(response) -> dict[str, dict]:
+    return {row["component"]: row for row in response.context["table"].rows}
+
+
+@pytest.fixture
+def open_quarter(worked, ops):
+    """The worked example, pulled and calculated but open; the page opened once (period row exists)."""
+    from commissions.models import Plan
+    from commissions.services.periods import get_period
+    from commissions.services.pulls import pull_scores
+    from commissions.services.runs import calculate
+
+    period = get_period("FY22-Q2")
+    pull_scores(period=period, user=ops)
+    calculate(period=period, plan=Plan.objects.get(), user=ops)
+    return worked
+
+
+def test_kpi_what_if_changes_the_payout_and_writes_nothing(client, open_quarter):
+    client.force_login(open_quarter)
+    client.get("/my/?period=FY22-Q2")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/my/what-if/", {"period": "FY22-Q2", "kpi": "prs", "kpi_value": "5"})
+    assert response.status_code == 200
+    rows = _rows(response)
+    assert rows["KPI"]["payout_before"] == Decimal("1000.00")
+    assert rows["KPI"]["payout_after"] == Decimal("500.00")
+    assert rows["Total"]["payout_after"] == Decimal("1833.33")
+    writes = [q["sql"] for q in captured.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == []
+    assert "Nothing was saved" in response.content.decode()
+
+
+def test_score_and_deal_what_if_raise_adoption_and_nrr(client, open_quarter):
+    client.force_login(open_quarter)
+    response = client.post(
+        "/my/what-if/",
+        {
+            "period": "FY22-Q2",
+            "score_customer": "C1",
+            "score": "60",
+            "deal_customer": "C1",
+            "deal_type": "expansion",
+            "deal_amount": "7500",
+            "deal_currency": "usd",
+            "deal_date": date(2021, 7, 1).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    rows = _rows(response)
+    assert rows["ADOPTION"]["payout_after"] == Decimal("1000.00")  # C1 r 1, C2 r 1
+    assert rows["NRR"]["payout_after"] == Decimal("1000.00")  # NRR 1.10
+    from commissions.models import Deal
+
+    assert Deal.objects.count() == 1
+
+
+def test_what_if_refuses_an_incomplete_deal(client, open_quarter):
+    client.force_login(open_quarter)
+    response = client.post("/my/what-if/", {"period": "FY22-Q2", "deal_customer": "C1"})
+    assert response.status_code == 400
+    assert "needs a customer, a type, an amount and a date" in response.content.decode()
+
+
+def test_what_if_form_is_on_the_page_with_csrf(client, open_quarter):
+    client.force_login(open_quarter)
+    page = client.get("/my/?period=FY22-Q2").content.decode()
+    assert 'action="/my/what-if/"' in page and "csrfmiddlewaretoken" in page
+
+
+def test_what_if_table_downloads_with_the_posted_changes(client, open_quarter):
+    client.force_login(open_quarter)
+    data = {"period": "FY22-Q2", "kpi": "prs", "kpi_value": "5", "download": "what-if", "format": "csv"}
+    response = client.post("/my/what-if/", data)
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("Plan,Component,Attainment now")
+    assert "CS-FY22,KPI,1.2000,0.5000,1000.00,500.00,-500.00" in lines
