@@ -1,6 +1,7 @@
 """Attain settings, read from the environment (README "Configuration")."""
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files (CSS, scripts, plotly.js) straight from the app server: no CDN, no separate server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -136,6 +139,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True  # serve from the app and package folders too, collected or not
+# Without collectstatic (development, tests) STATIC_ROOT does not exist; the finders serve everything.
+warnings.filterwarnings("ignore", message="No directory at: ")
 # plotly.js is served from the installed plotly package: the pages need no CDN and work offline.
 STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", Path(plotly.__file__).parent / "package_data")]
 
