@@ -113,7 +113,18 @@ def main() -> None:
     parser.add_argument("--size", default="M", choices=("S", "M", "L"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("-n", type=int, default=10, help="timed requests per dashboard")
+    parser.add_argument(
+        "--today", default="2024-07-31", help="the day the live pages track: inside the company's quarter"
+    )
     args = parser.parse_args()
+    # The generated company lives in FY25-Q2; the live pages (the team's at-risk list, "my quarter")
+    # track the quarter containing today, so pin today inside it.
+    from datetime import date
+
+    from django.utils import timezone
+
+    pinned = date.fromisoformat(args.today)
+    timezone.localdate = lambda *a, **k: pinned
     if connection.vendor != "postgresql":
         sys.exit("dashboards.py runs on PostgreSQL only: set DATABASE_URL=postgres://…")
     if args.setup:

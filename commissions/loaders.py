@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
 
@@ -130,12 +130,14 @@ class _Scope:
         self.employees = None if employees is None else list(employees)
         self.customers = None
         if self.employees is not None:
-            from accounts.access import current_owner_ids
-
-            owned = Customer.objects.annotate(owner_id=current_owner_ids(day)).filter(
-                owner_id__in=self.employees
+            # Their ownership rows in force on ``day``: no later row of the same customer starts by then.
+            later = Ownership.objects.filter(
+                customer_id=OuterRef("customer_id"),
+                start_date__gt=OuterRef("start_date"),
+                start_date__lte=day,
             )
-            self.customers = owned.values("pk")
+            owned = Ownership.objects.filter(employee_id__in=self.employees, start_date__lte=day)
+            self.customers = owned.exclude(Exists(later)).values("customer_id")
 
     def people(self, queryset, field: str = "employee_id"):
         return queryset if self.employees is None else queryset.filter(**{f"{field}__in": self.employees})
