@@ -1,10 +1,10 @@
-"""Routes under /api/: the read endpoints, the OpenAPI schema and its docs (served from the sidecar)."""
+"""Routes under /api/: read and write endpoints, the OpenAPI schema and its docs (served from the sidecar)."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import views, write_views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
@@ -28,5 +28,17 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script from our origin too, so the strict CSP (script-src 'self') holds.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    # Write endpoints (write_views). payouts.csv and runs/ come before the router: its format suffixes
+    # would read payouts.csv as the payout list rendered as "csv", and its read-only runs/ refuses POST.
+    path("payouts.csv", write_views.payouts_csv, name="payouts-csv"),
+    path("runs/", write_views.RunStartViewSet.as_view({"get": "list", "post": "create"}), name="run-start"),
+    path("imports/", write_views.import_create, name="import-create"),
+    path("snapshots/<str:fiscal_year>/approve/", write_views.snapshot_approve, name="snapshot-approve"),
+    path("pulls/", write_views.pull_create, name="pull-create"),
+    path("requests/", write_views.request_file, name="request-file"),
+    path("requests/<int:pk>/approve/", write_views.request_approve, name="request-approve"),
+    path("requests/<int:pk>/reject/", write_views.request_reject, name="request-reject"),
+    path("requests/<int:pk>/withdraw/", write_views.request_withdraw, name="request-withdraw"),
+    path("requests/<int:pk>/apply/", write_views.request_apply, name="request-apply"),
     *router.urls,
 ]

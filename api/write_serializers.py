@@ -1,0 +1,111 @@
+"""Serializers of the write endpoints: what a request carries in and what it answers.
+
+They check shapes only (types, required fields); every rule lives in the services the views call.
+"""
+
+from rest_framework import serializers
+
+from approvals.models import Request
+from commissions.quarters import ScorePull
+from commissions.services.imports import KINDS
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.JSONField(allow_null=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The API's one error shape (api.errors)."""
+
+    error = ErrorBodySerializer()
+
+
+class RowErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    column = serializers.CharField()
+    value = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class ImportRefusalBodySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = RowErrorSerializer(many=True)
+
+
+class ImportRefusalSerializer(serializers.Serializer):
+    """A refused import: every bad row, with its line, column, value and reason."""
+
+    error = ImportRefusalBodySerializer()
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    # A plain string (the import service refuses unknown kinds): an enum would collide with Request.kind.
+    kind = serializers.CharField(max_length=32, help_text="One of: " + ", ".join(KINDS) + ".")
+    file = serializers.FileField()
+    dry_run = serializers.BooleanField(default=False)
+
+
+class ImportResultSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    rows = serializers.IntegerField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
+    sha256 = serializers.CharField()
+
+
+class PeriodInputSerializer(serializers.Serializer):
+    period = serializers.CharField(max_length=16, help_text="A fiscal quarter, e.g. FY22-Q2.")
+
+
+class PullSerializer(serializers.ModelSerializer):
+    period = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ScorePull
+        fields = ["id", "period", "pulled_at", "trigger", "customers"]
+
+
+class RunStartSerializer(PeriodInputSerializer):
+    plan = serializers.CharField(max_length=64, help_text="The plan's code, e.g. CS-FY22.")
+
+
+class RunAcceptedSerializer(serializers.Serializer):
+    url = serializers.CharField(help_text="Where to follow the run's progress.")
+
+
+class RequestFileSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Request.Kind.choices)
+    customer_id = serializers.CharField(max_length=64)
+    period = serializers.CharField(max_length=16)
+    value = serializers.CharField(max_length=32, help_text="Attainment granted, or extra-credit points.")
+    justification = serializers.CharField()
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    customer = serializers.SlugRelatedField(slug_field="customer_id", read_only=True)
+    period = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    filed_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = Request
+        fields = [
+            "id",
+            "kind",
+            "customer",
+            "period",
+            "value",
+            "justification",
+            "status",
+            "filed_by",
+            "filed_at",
+            "version",
+        ]

@@ -1,0 +1,243 @@
+"""Write endpoints: imports, snapshot approval, pulls, calculation runs, the payroll CSV and requests.
+
+Each view checks the request's shape, calls one service and renders what it returns; the rules are the
+services'. Domain errors become statuses once, in api.errors; a refused import keeps its row errors.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import api_view, parser_classes, renderer_classes
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from accounts import access
+from accounts.models import Role
+from accounts.roles import require_role
+from adoption.services import approve_snapshot
+from approvals import services as approvals
+from commissions.calendar import CalendarError
+from commissions.errors import AttainError, NotFound
+from commissions.models import Plan
+from commissions.services.calculations import start_calculation
+from commissions.services.export import write_payouts
+from commissions.services.imports import ImportRefused, import_file
+from commissions.services.periods import get_period
+from commissions.services.pulls import pull_scores
+
+from . import views
+from . import write_serializers as ws
+from .errors import error_body
+from .serializers import SnapshotSerializer
+
+ERROR = ws.ErrorSerializer
+
+
+def _errors(*statuses: int) -> dict:
+    descriptions = {
+        400: "Invalid input, or refused by a rule.",
+        401: "Not signed in.",
+        403: "The role this needs is missing.",
+        404: "Not found, or out of your scope.",
+        409: "Conflicts with the current state.",
+    }
+    return {code: OpenApiResponse(ERROR, description=descriptions[code]) for code in (401, *statuses)}
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+@extend_schema(
+    operation_id="imports_create",
+    tags=["imports"],
+    summary="Import a CSV file of one DESIGN §3 kind (ops)",
+    request={"multipart/form-data": ws.ImportUploadSerializer},
+    responses={
+        201: ws.ImportResultSerializer,
+        400: OpenApiResponse(ws.ImportRefusalSerializer, description="Refused; nothing written."),
+        **_errors(403),
+    },
+)
+@api_view(["POST"])
+@parser_classes([MultiPartParser, FormParser])
+def import_create(request):
+    require_role(request.user, Role.OPS, action="import files")
+    data = _valid(ws.ImportUploadSerializer, request.data)
+    upload = data["file"]
+    try:
+        result = import_file(
+            kind=data["kind"], file=upload, file_name=upload.name, user=request.user, dry_run=data["dry_run"]
+        )
+    except ImportRefused as refused:
+        details = [error.as_dict() for error in refused.errors]
+        message = f"The {refused.kind} file was refused ({len(details)} error(s)); nothing was imported."
+        return Response(error_body("import_refused", message, details), status=status.HTTP_400_BAD_REQUEST)
+    return Response(ws.ImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(
+    operation_id="snapshots_approve",
+    tags=["snapshots"],
+    summary="Approve and freeze a fiscal year's target snapshot (cco)",
+    request=None,
+    responses={200: SnapshotSerializer, **_errors(400, 403, 404, 409)},
+)
+@api_view(["POST"])
+def snapshot_approve(request, fiscal_year: str):
+    try:
+        snapshot = approve_snapshot(fiscal_year=fiscal_year, user=request.user)
+    except CalendarError as exc:
+        raise AttainError(str(exc)) from None
+    return Response(SnapshotSerializer(snapshot).data)
+
+
+@extend_schema(
+    operation_id="pulls_create",
+    tags=["pulls"],
+    summary="Pull every customer's quarter-end score (ops)",
+    request=ws.PeriodInputSerializer,
+    responses={201: ws.PullSerializer, **_errors(400, 403, 409)},
+)
+@api_view(["POST"])
+def pull_create(request):
+    require_role(request.user, Role.OPS, action="pull scores")
+    data = _valid(ws.PeriodInputSerializer, request.data)
+    pull = pull_scores(period=get_period(data["period"]), user=request.user, trigger="api")
+    return Response(ws.PullSerializer(pull).data, status=status.HTTP_201_CREATED)
+
+
+# /api/runs/: the read list of api.views.RunViewSet (its docstring stays the list's description), plus
+# POST to start a calculation.
+class RunStartViewSet(views.RunViewSet):
+    @extend_schema(
+        operation_id="runs_start",
+        tags=["runs"],
+        summary="Start calculating a plan for a quarter (ops); runs in the background",
+        request=ws.RunStartSerializer,
+        responses={
+            202: OpenApiResponse(ws.RunAcceptedSerializer, description="Queued; follow the URL."),
+            **_errors(400, 403, 404, 409),
+        },
+    )
+    def create(self, request):
+        require_role(request.user, Role.OPS, action="start calculations")
+        data = _valid(ws.RunStartSerializer, request.data)
+        period = get_period(data["period"])
+        plan = Plan.objects.filter(code=data["plan"]).first()
+        if plan is None:
+            raise NotFound(f"There is no plan {data['plan']!r}.")
+        start_calculation(period=period, plan=plan, user=request.user)
+        url = "/api/runs/?" + urlencode({"period": period.code, "plan": plan.code})
+        return Response({"url": url}, status=status.HTTP_202_ACCEPTED)
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets a client ask for text/csv; errors are still rendered as the JSON error shape."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, str | bytes) else json.dumps(data)
+
+
+@extend_schema(
+    operation_id="payouts_csv",
+    tags=["payouts"],
+    summary="The payroll CSV of a closed quarter (ops, finance, cco, admin)",
+    parameters=[
+        OpenApiParameter("period", OpenApiTypes.STR, required=True, description="e.g. FY22-Q2"),
+        OpenApiParameter("detail", OpenApiTypes.BOOL, description="One row per component instead."),
+    ],
+    responses={
+        (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The payroll CSV (DESIGN §6)."),
+        **{(code, "application/json"): response for code, response in _errors(400, 403).items()},
+    },
+)
+@api_view(["GET"])
+@renderer_classes([JSONRenderer, CSVRenderer])
+def payouts_csv(request):
+    if not access.sees_everything(request.user):
+        require_role(request.user, Role.OPS, Role.FINANCE, Role.CCO, Role.ADMIN, action="export payroll")
+    data = _valid(ws.PeriodInputSerializer, request.query_params)
+    detail = request.query_params.get("detail", "") in ("1", "true", "yes")
+    period = get_period(data["period"])
+    out = io.StringIO()
+    write_payouts(period, out, detail=detail)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"payouts-{period.code}{'-detail' if detail else ''}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@extend_schema(
+    operation_id="requests_file",
+    tags=["requests"],
+    summary="File an exception or extra-credit request (csvp of the customer's geo)",
+    request=ws.RequestFileSerializer,
+    responses={201: ws.RequestSerializer, **_errors(400, 403, 404, 409)},
+)
+@api_view(["POST"])
+@parser_classes([JSONParser, FormParser, MultiPartParser])
+def request_file(request):
+    data = _valid(ws.RequestFileSerializer, request.data)
+    customer = access.get_visible(access.customers_visible_to(request.user), customer_id=data["customer_id"])
+    filed = approvals.file_request(
+        user=request.user,
+        kind=data["kind"],
+        customer=customer,
+        period=get_period(data["period"]),
+        value=data["value"],
+        justification=data["justification"],
+    )
+    return Response(ws.RequestSerializer(filed).data, status=status.HTTP_201_CREATED)
+
+
+ACTIONS = {
+    "approve": approvals.approve,
+    "reject": approvals.reject,
+    "withdraw": approvals.withdraw,
+    "apply": approvals.apply,
+}
+
+
+def _request_action(action: str):
+    service = ACTIONS[action]
+
+    @extend_schema(
+        operation_id=f"requests_{action}",
+        tags=["requests"],
+        summary=f"{action.capitalize()} a request (DESIGN §5)",
+        request=ws.CommentSerializer,
+        responses={200: ws.RequestSerializer, **_errors(400, 403, 404, 409)},
+    )
+    @api_view(["POST"])
+    @parser_classes([JSONParser, FormParser, MultiPartParser])
+    def view(request, pk: int):
+        data = _valid(ws.CommentSerializer, request.data)
+        target = access.get_visible(
+            access.requests_visible_to(request.user).select_related("period", "customer"), pk=pk
+        )
+        done = service(request=target, user=request.user, comment=data["comment"])
+        return Response(ws.RequestSerializer(done).data)
+
+    view.__name__ = f"request_{action}"
+    return view
+
+
+request_approve = _request_action("approve")
+request_reject = _request_action("reject")
+request_withdraw = _request_action("withdraw")
+request_apply = _request_action("apply")
