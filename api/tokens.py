@@ -20,7 +20,7 @@ def hash_key(key: str) -> str:
 
 def create_token(user: User, name: str) -> tuple[ApiToken, str]:
     """Make a token for ``user``; returns it with the plaintext key, which is never stored."""
-    key = secrets.token_urlsafe(32)
+    key = secrets.token_hex(32)  # hex: a key never starts with "-", which command lines would misread
     token = ApiToken.objects.create(user=user, name=name, prefix=key[:PREFIX_LENGTH], key_hash=hash_key(key))
     return token, key
 

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def client(live_server, key: str, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, str(CLIENT), "--url", live_server.url, "--token", key, *args],
+        [sys.executable, str(CLIENT), "--url", live_server.url, f"--token={key}", *args],
         capture_output=True,
         text=True,
         timeout=120,
