@@ -15,6 +15,7 @@ from .quarters import (
     PeriodEvent,
     QuarterEndJob,
     Run,
+    RunShard,
     ScorePull,
 )
 from .services import quarter_end
@@ -90,6 +91,16 @@ class ComponentResultInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class RunShardInline(ReadOnlyInline):
+    model = RunShard
+    fields = ("index", "status", "attempts", "worker", "csm_count", "timings", "finished_at")
+    readonly_fields = fields
+
+    @admin.display(description="CSMs")
+    def csm_count(self, shard: RunShard) -> int:
+        return len(shard.employees)
+
+
 def _changes_table(before: Run | None, after: Run):
     rows = [
         (eid, b if b is not None else "—", a if a is not None else "—", f"{(a or 0) - (b or 0):+.2f}")
@@ -130,6 +141,7 @@ class RunAdmin(ReadOnlyAdmin):
         "pull",
         "fingerprint",
         "is_final",
+        "shard_count",
         "created_at",
         "finished_at",
         "timings",
@@ -138,7 +150,7 @@ class RunAdmin(ReadOnlyAdmin):
         "difference_from_previous",
     )
     fields = readonly_fields
-    inlines = [PayoutInline, ComponentResultInline]
+    inlines = [RunShardInline, PayoutInline, ComponentResultInline]
     actions = ["compare_runs"]
 
     @admin.display(description="warnings")

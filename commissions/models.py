@@ -237,5 +237,6 @@ from .quarters import (  # noqa: E402, F401
     PulledScore,
     QuarterEndJob,
     Run,
+    RunShard,
     ScorePull,
 )

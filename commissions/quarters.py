@@ -131,6 +131,8 @@ class Run(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     is_final = models.BooleanField(default=False)
+    # 0: calculated in one process; N: split by CSM into N shards (RunShard), each its own Celery task.
+    shard_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["period_id", "plan_id", "-version"]
@@ -150,6 +152,43 @@ class Run(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.code} {self.period.code} v{self.version} ({self.status})"
+
+    @property
+    def duration_ms(self) -> int | None:
+        """Wall time from the run's start to its end (None while it runs)."""
+        if self.finished_at is None:
+            return None
+        return round((self.finished_at - self.created_at).total_seconds() * 1000)
+
+
+class RunShard(models.Model):
+    """One slice of a sharded run: some CSMs, calculated and written by one task, exactly once.
+
+    A shard writes its CSMs' results and turns ``done`` in one transaction, so a worker killed
+    mid-shard leaves nothing and the redelivered task starts over; a redelivery after ``done`` does
+    nothing.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Done"
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="shards")
+    index = models.PositiveSmallIntegerField()
+    employees = models.JSONField(default=list)  # user ids, sorted
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    worker = models.CharField(max_length=200, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run_id", "index"]
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="runshard_unique")]
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} shard {self.index} ({self.status})"
 
 
 class CustomerResult(models.Model):

@@ -1,6 +1,7 @@
 """Celery tasks: thin wrappers that take codes, not objects, and call one service each."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
@@ -34,17 +35,91 @@ def reconcile_quarter_ends() -> list[str]:
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=120, max_retries=5)
-def calculate_plan(period_code: str, plan_code: str, user_id: int | None = None) -> int:
+def calculate_plan(period_code: str, plan_code: str, user_id: int | None = None, shards: int = 0) -> int:
     """Calculate one plan for one quarter (the console's Calculate); returns the run's id.
 
-    Idempotent: a redelivery with unchanged inputs finds the run with the same fingerprint and makes none.
+    ``shards`` > 1 (default: the RUN_SHARDS setting) splits the run by CSM into that many
+    ``calculate_shard`` tasks, for any worker to take. Idempotent: a redelivery with unchanged inputs
+    finds the run with the same fingerprint and makes none.
     """
     from accounts.models import User
 
     from .models import Plan
     from .services.periods import get_period
     from .services.runs import calculate
+    from .services.shards import plan_sharded_run
 
     user = User.objects.filter(pk=user_id).first() if user_id else None
     plan = Plan.objects.get(code=plan_code)
-    return calculate(period=get_period(period_code), plan=plan, user=user, trigger="console").run.pk
+    period = get_period(period_code)
+    shards = shards or settings.RUN_SHARDS
+    if shards > 1:
+        calc = plan_sharded_run(period=period, plan=plan, shards=shards, user=user, trigger="console")
+        if calc.created:
+            dispatch_shards(calc.run.pk)
+        return calc.run.pk
+    return calculate(period=period, plan=plan, user=user, trigger="console").run.pk
+
+
+def dispatch_shards(run_id: int, *, pending_only: bool = False) -> int:
+    """Queue ``calculate_shard`` for each shard of a run (a group: any worker takes any shard).
+
+    ``pending_only``: only shards not done (the reconciler re-queues a stalled run's). Returns how many.
+    """
+    from celery import group
+
+    from .quarters import RunShard
+
+    shards = RunShard.objects.filter(run_id=run_id)
+    if pending_only:
+        shards = shards.filter(status=RunShard.Status.PENDING)
+    indexes = list(shards.order_by("index").values_list("index", flat=True))
+    if indexes:
+        group(calculate_shard.s(run_id, index) for index in indexes).apply_async()
+    return len(indexes)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=5,
+)
+def calculate_shard(self, run_id: int, index: int) -> str:
+    """Calculate and write one shard of a sharded run (services/shards.py); safe to deliver twice.
+
+    acks_late: the message is acknowledged only when the shard is written, so a worker killed
+    mid-shard leaves it to be redelivered to another worker. A failure that retrying cannot cure
+    fails the whole run and removes its partial results.
+    """
+    from .services import shards
+
+    try:
+        return shards.calculate_shard(run_id, index, worker=self.request.hostname or "")
+    except TRANSIENT:
+        raise
+    except Exception as exc:
+        shards.fail_run(run_id, f"shard {index}: {exc}")
+        raise
+
+
+@shared_task
+def requeue_stalled_shards(older_than_minutes: int = 60) -> list[int]:
+    """Hourly: re-queue the pending shards of sharded runs still running after ``older_than_minutes``.
+
+    A shard whose message was lost for good (a broker restart without persistence) would otherwise
+    leave its run running forever; shards are idempotent, so queuing one twice is harmless.
+    """
+    from datetime import timedelta
+
+    from .quarters import Run
+
+    stalled = Run.objects.filter(
+        status=Run.Status.RUNNING,
+        shard_count__gt=0,
+        created_at__lt=timezone.now() - timedelta(minutes=older_than_minutes),
+    ).values_list("pk", flat=True)
+    return [run_id for run_id in stalled if dispatch_shards(run_id, pending_only=True)]

@@ -165,8 +165,30 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A message a worker took but never acknowledged (it was killed) goes back to the queue after this long.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# Shards of a run have their own queue, so shard workers can be added on any machine (docs/scale-out.md).
+CELERY_TASK_ROUTES = {"commissions.tasks.calculate_shard": {"queue": "shards"}}
+# Calculations started from the console or the API split into this many shards (0 or 1: one process).
+RUN_SHARDS = env_int("RUN_SHARDS", 0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Cache: the dashboards' projections (dashboards/projection.py); Redis when REDIS_URL is set -----------
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "attain",
+        "TIMEOUT": 6 * 3600,
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "attain",
+        "TIMEOUT": 6 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 3000},
+    }
+}
 
 # --- REST framework ----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -246,6 +268,10 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-quarter-ends": {
         "task": "commissions.tasks.reconcile_quarter_ends",
         "schedule": crontab(minute=0, hour=6),
+    },
+    "requeue-stalled-shards": {
+        "task": "commissions.tasks.requeue_stalled_shards",
+        "schedule": crontab(minute=15, hour="*"),
     },
 }
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"  # each change at its own time, not the transaction start

@@ -14,7 +14,7 @@ from accounts.models import User
 from adoption.models import Customer
 
 from ..bulk import insert_rows
-from ..engine import QuarterResult, calculate_quarter
+from ..engine import QuarterInputs, QuarterResult, calculate_quarter
 from ..errors import AttainError
 from ..loaders import fingerprint, load_quarter
 from ..models import Plan
@@ -44,29 +44,20 @@ def calculate(
     Raises ``PeriodClosed`` on a closed quarter and ``AttainError`` without a score pull.
     """
     with period_lock(period):
-        period.refresh_from_db()
-        require_open(period, action=f"calculate {plan.code}")
-        pull = latest_pull(period)
-        if pull is None and plan.components.filter(metric="adoption").exists():
-            raise AttainError(f"No score pull for {period.code}: run pull_scores {period.code} first.")
         started = time.perf_counter()
-        inputs = load_quarter(plan=plan, period=period, pull=pull)
-        digest = fingerprint(inputs)
+        inputs, digest, existing = prepare(period=period, plan=plan)
         loaded = time.perf_counter()
-        same = Run.objects.filter(plan=plan, period=period, fingerprint=digest).exclude(
-            status=Run.Status.FAILED
-        )
-        if (existing := same.first()) is not None:
+        if existing is not None:
             return Calculation(run=existing, created=False)
-        run = _start_run(plan=plan, period=period, pull=pull, user=user, trigger=trigger, digest=digest)
+        run = start_run(plan=plan, period=period, user=user, trigger=trigger, digest=digest)
         if run is None:  # a concurrent caller made it first (SQLite has no advisory lock)
-            return Calculation(run=same.get(), created=False)
+            return Calculation(run=same_inputs(plan, period, digest).get(), created=False)
         try:
             result = calculate_quarter(inputs)
             _progress(run, 60)
             computed = time.perf_counter()
             with transaction.atomic():
-                _write_results(run, result)
+                write_results(run, result)
                 timings = {
                     "load_ms": _ms(started, loaded),
                     "calculate_ms": _ms(loaded, computed),
@@ -77,23 +68,52 @@ def calculate(
                     progress=100,
                     finished_at=timezone.now(),
                     timings=timings,
-                    warnings=[_warning(w) for w in result.warnings],
+                    warnings=[warning_row(w) for w in result.warnings],
                 )
         except Exception as exc:
             Run.objects.filter(pk=run.pk).update(
                 status=Run.Status.FAILED, error=str(exc), finished_at=timezone.now()
             )
             raise
+    return finished(run)
+
+
+def finished(run: Run) -> Calculation:
+    """The Calculation of a run that has just finished: its previous version and the payout changes."""
     run.refresh_from_db()
     previous = (
-        Run.objects.filter(plan=plan, period=period, status=Run.Status.SUCCEEDED, version__lt=run.version)
+        Run.objects.filter(
+            plan=run.plan, period=run.period, status=Run.Status.SUCCEEDED, version__lt=run.version
+        )
         .order_by("-version")
         .first()
     )
     return Calculation(run=run, created=True, previous=previous, changes=payout_changes(previous, run))
 
 
-def _start_run(*, plan, period, pull, user, trigger, digest) -> Run | None:
+def prepare(*, period: Period, plan: Plan) -> tuple[QuarterInputs, str, Run | None]:
+    """Load the inputs of a new run and fingerprint them; call with the period lock held.
+
+    Returns the inputs, their fingerprint, and the existing run with the same inputs (or None).
+    Raises ``PeriodClosed`` on a closed quarter and ``AttainError`` without a score pull.
+    """
+    period.refresh_from_db()
+    require_open(period, action=f"calculate {plan.code}")
+    pull = latest_pull(period)
+    if pull is None and plan.components.filter(metric="adoption").exists():
+        raise AttainError(f"No score pull for {period.code}: run pull_scores {period.code} first.")
+    inputs = load_quarter(plan=plan, period=period, pull=pull)
+    digest = fingerprint(inputs)
+    return inputs, digest, same_inputs(plan, period, digest).first()
+
+
+def same_inputs(plan: Plan, period: Period, digest: str):
+    """Runs of ``plan`` and ``period`` with the inputs ``digest`` that did not fail (at most one)."""
+    return Run.objects.filter(plan=plan, period=period, fingerprint=digest).exclude(status=Run.Status.FAILED)
+
+
+def start_run(*, plan, period, user, trigger, digest, shard_count: int = 0) -> Run | None:
+    """The next version's run row, running, on the latest pull; None if a concurrent caller made it."""
     try:
         with transaction.atomic():
             version = (Run.objects.filter(plan=plan, period=period).aggregate(v=Max("version"))["v"] or 0) + 1
@@ -101,11 +121,12 @@ def _start_run(*, plan, period, pull, user, trigger, digest) -> Run | None:
                 plan=plan,
                 period=period,
                 version=version,
-                pull=pull,
+                pull=latest_pull(period),
                 started_by=user,
                 trigger=trigger,
                 fingerprint=digest,
                 progress=10,
+                shard_count=shard_count,
             )
     except IntegrityError:
         return None
@@ -119,7 +140,7 @@ def _ms(start: float, end: float) -> int:
     return round((end - start) * 1000)
 
 
-def _warning(warning) -> dict:
+def warning_row(warning) -> dict:
     return {
         "code": warning.code,
         "message": warning.message,
@@ -132,11 +153,18 @@ def _jsonable(detail: dict) -> dict:
     return {key: (str(value) if isinstance(value, Decimal) else value) for key, value in detail.items()}
 
 
-def _write_results(run: Run, result: QuarterResult) -> None:
-    """Insert the run's per-customer, per-component and per-CSM results (COPY on PostgreSQL)."""
-    employee_ids = set(result.payouts["employee_id"])
+def write_results(run: Run, result: QuarterResult, *, progress: bool = True) -> None:
+    """Insert the run's per-customer, per-component and per-CSM results (COPY on PostgreSQL).
+
+    Runs in the caller's transaction. A shard writes its CSMs' part of a run the same way.
+    """
+    employee_ids = set(result.payouts["employee_id"]) | set(result.customers["employee_id"])
     employees = dict(User.objects.filter(employee_id__in=employee_ids).values_list("employee_id", "pk"))
-    customers = dict(Customer.objects.values_list("customer_id", "pk"))
+    customers = dict(
+        Customer.objects.filter(customer_id__in=set(result.customers["customer_id"])).values_list(
+            "customer_id", "pk"
+        )
+    )
     c = result.customers
     insert_rows(
         CustomerResult._meta.db_table,
@@ -168,7 +196,8 @@ def _write_results(run: Run, result: QuarterResult) -> None:
             )
         ),
     )
-    _progress(run, 80)
+    if progress:
+        _progress(run, 80)
     positions = {code: i for i, code in enumerate(dict.fromkeys(result.components["component"]))}
     insert_rows(
         ComponentResult._meta.db_table,

@@ -1,10 +1,14 @@
+import time
+
 from django.core.management.base import CommandError
 
 from commissions.management.base import AttainCommand
 from commissions.models import Plan
 from commissions.services.close import plans_of
 from commissions.services.periods import get_period
-from commissions.services.runs import calculate
+from commissions.services.runs import calculate, finished
+from commissions.services.shards import plan_sharded_run
+from commissions.tasks import dispatch_shards
 
 
 class Command(AttainCommand):
@@ -14,8 +18,21 @@ class Command(AttainCommand):
         parser.add_argument("period", help="e.g. FY22-Q2")
         parser.add_argument("--plan", help="plan code; default: every plan of the quarter's fiscal year")
         parser.add_argument("--user", help="e-mail of the person calculating")
+        parser.add_argument(
+            "--shards",
+            type=int,
+            default=0,
+            help="split each run by CSM into N shards calculated by Celery workers (queue 'shards')",
+        )
+        parser.add_argument(
+            "--wait",
+            type=int,
+            default=600,
+            metavar="SECONDS",
+            help="with --shards: how long to wait for the workers before leaving the run to finish (600)",
+        )
 
-    def handle(self, *args, period, plan=None, user=None, **options):
+    def handle(self, *args, period, plan=None, user=None, shards=0, wait=600, **options):
         quarter = get_period(period)
         if plan:
             plans = list(Plan.objects.filter(code=plan))
@@ -26,7 +43,34 @@ class Command(AttainCommand):
             if not plans:
                 raise CommandError(f"No plan covers {quarter.code}.")
         for each in plans:
-            self.report(calculate(period=quarter, plan=each, user=self.user(user)))
+            if shards > 1:
+                self.report_sharded(
+                    plan_sharded_run(period=quarter, plan=each, shards=shards, user=self.user(user)), wait
+                )
+            else:
+                self.report(calculate(period=quarter, plan=each, user=self.user(user)))
+
+    def report_sharded(self, calc, wait: int) -> None:
+        run = calc.run
+        if calc.created:
+            dispatch_shards(run.pk)  # without REDIS_URL the shards run here, one after the other
+            self.stdout.write(
+                f"{run.plan.code} {run.period.code} v{run.version}: {run.shard_count} shards queued"
+            )
+        deadline = time.monotonic() + wait
+        while True:
+            run.refresh_from_db()
+            if run.status != run.Status.RUNNING or time.monotonic() >= deadline:
+                break
+            time.sleep(0.5)
+        if run.status == run.Status.FAILED:
+            raise CommandError(f"{run.plan.code} {run.period.code} v{run.version} failed: {run.error}")
+        if run.status == run.Status.RUNNING:
+            self.stdout.write(
+                f"  still running ({run.progress}%) after {wait} s: follow it on the console or in the admin"
+            )
+            return
+        self.report(finished(run) if calc.created else calc)
 
     def report(self, calc) -> None:
         run = calc.run
@@ -39,7 +83,7 @@ class Command(AttainCommand):
         self.stdout.write(
             f"{run.plan.code} {run.period.code} v{run.version}: {run.payouts.count()} CSMs, total "
             f"{total:,.2f} {run.plan.currency}, {len(run.warnings)} warnings, "
-            f"{sum(run.timings.values())} ms"
+            f"{run.duration_ms} ms"
         )
         for warning in run.warnings[:20]:
             self.stdout.write(f"  warning: {warning['message']}")
