@@ -6,12 +6,13 @@ Domain errors (commissions.errors) are mapped to statuses here, once (STYLE "Err
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from commissions.errors import AttainError, NotAllowed, NotFound, PeriodClosed, SnapshotFrozen
+from commissions.errors import AttainError, Conflict, NotAllowed, NotFound, PeriodClosed, SnapshotFrozen
 
 
 def _domain_status(exc: AttainError) -> tuple[int, str]:
@@ -23,7 +24,29 @@ def _domain_status(exc: AttainError) -> tuple[int, str]:
         return status.HTTP_409_CONFLICT, "period_closed"
     if isinstance(exc, SnapshotFrozen):
         return status.HTTP_409_CONFLICT, "snapshot_frozen"
+    if isinstance(exc, Conflict):
+        return status.HTTP_409_CONFLICT, "conflict"
     return status.HTTP_400_BAD_REQUEST, "invalid"
+
+
+class PreconditionFailed(exceptions.APIException):
+    """An ``If-Match`` header names a version that is no longer the current one."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = "The object changed since you read it: fetch it again for its current ETag."
+
+
+class IdempotencyKeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was already used with a different request."
+
+
+class IdempotencyKeyInProgress(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "idempotency_key_in_progress"
+    default_detail = "A request with this Idempotency-Key is still being processed: retry in a moment."
 
 
 def _message(detail) -> str:
@@ -39,7 +62,7 @@ def error_body(code: str, message: str, details=None) -> dict:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, reshaped; AttainError subclasses become 403/404/409/400."""
+    """DRF's handler, reshaped; AttainError subclasses become 403/404/409/400; 412 and 422 keep theirs."""
     if isinstance(exc, AttainError):
         http_status, code = _domain_status(exc)
         details = getattr(exc, "errors", None)
@@ -60,3 +83,9 @@ def exception_handler(exc, context):
     details = detail if isinstance(detail, (dict, list)) else None
     response.data = error_body(str(code), _message(detail), details)
     return response
+
+
+@csrf_exempt  # a POST to no route is a 404 too, not a CSRF refusal
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other path under /api/: a 404 in the API's shape rather than Django's HTML page."""
+    return JsonResponse(error_body("not_found", "Not found."), status=404)

@@ -3,6 +3,7 @@
 import django_filters as filters
 
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, TargetLine
+from approvals.models import Request
 from commissions.models import Assignment, Deal, KpiActual
 from commissions.quarters import ComponentResult, CustomerResult, Payout, Run
 
@@ -109,3 +110,12 @@ class CustomerResultFilter(_ByRun):
     class Meta:
         model = CustomerResult
         fields = ["run", "period", "employee", "customer", "counted"]
+
+
+class RequestFilter(_ByCustomer):
+    period = filters.CharFilter(field_name="period__code")
+    filed_by = filters.CharFilter(field_name="filed_by__email")
+
+    class Meta:
+        model = Request
+        fields = ["customer", "period", "kind", "status", "filed_by"]

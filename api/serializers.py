@@ -11,8 +11,8 @@ def customer_field():
     return serializers.SlugRelatedField(slug_field="customer_id", read_only=True)
 
 
-def employee_field():
-    return serializers.SlugRelatedField(slug_field="email", read_only=True)
+def employee_field(**kwargs):
+    return serializers.SlugRelatedField(slug_field="email", read_only=True, **kwargs)
 
 
 class CustomerSerializer(serializers.ModelSerializer):
@@ -39,7 +39,7 @@ class ArrRecordSerializer(serializers.ModelSerializer):
 
 
 class SnapshotSerializer(serializers.ModelSerializer):
-    approved_by = employee_field()
+    approved_by = employee_field(allow_null=True)
 
     class Meta:
         model = Snapshot

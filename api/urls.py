@@ -1,10 +1,10 @@
 """Routes under /api/: read and write endpoints, the OpenAPI schema and its docs (served from the sidecar)."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views, write_views
+from . import audit_views, errors, request_views, score_views, views, write_views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
@@ -23,22 +23,25 @@ router.register("runs", views.RunViewSet, basename="run")
 router.register("payouts", views.PayoutViewSet, basename="payout")
 router.register("component-results", views.ComponentResultViewSet, basename="component-result")
 router.register("customer-results", views.CustomerResultViewSet, basename="customer-result")
+router.register("requests", request_views.RequestViewSet, basename="request")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its script from our origin too, so the strict CSP (script-src 'self') holds.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    # Write endpoints (write_views). payouts.csv and runs/ come before the router: its format suffixes
-    # would read payouts.csv as the payout list rendered as "csv", and its read-only runs/ refuses POST.
+    # Write endpoints. payouts.csv, runs/ and scores/ come before the router: its format suffixes would
+    # read payouts.csv as the payout list rendered as "csv", and its read-only runs/ and scores/ refuse
+    # POST. Requests (read, file, decide) are one router set, api.request_views.
     path("payouts.csv", write_views.payouts_csv, name="payouts-csv"),
     path("runs/", write_views.RunStartViewSet.as_view({"get": "list", "post": "create"}), name="run-start"),
     path("imports/", write_views.import_create, name="import-create"),
     path("snapshots/<str:fiscal_year>/approve/", write_views.snapshot_approve, name="snapshot-approve"),
     path("pulls/", write_views.pull_create, name="pull-create"),
-    path("requests/", write_views.request_file, name="request-file"),
-    path("requests/<int:pk>/approve/", write_views.request_approve, name="request-approve"),
-    path("requests/<int:pk>/reject/", write_views.request_reject, name="request-reject"),
-    path("requests/<int:pk>/withdraw/", write_views.request_withdraw, name="request-withdraw"),
-    path("requests/<int:pk>/apply/", write_views.request_apply, name="request-apply"),
+    path(
+        "scores/", score_views.ScoreBulkViewSet.as_view({"get": "list", "post": "create"}), name="score-bulk"
+    ),
+    path("audit/", audit_views.AuditTrailView.as_view(), name="audit"),
     *router.urls,
+    # Last: a path no route matches (e.g. /api/requests/abc/) answers the JSON error shape too.
+    re_path(r"^.*/$", errors.not_found),
 ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.response import Response
 
 from accounts import access
 from adoption.models import ArrRecord, Ownership, ScoreObservation, Snapshot, TargetLine
@@ -11,10 +13,14 @@ from commissions.models import Assignment, Deal, FxRate, KpiActual, Plan
 from commissions.quarters import Period, Run
 
 from . import filters, serializers
+from .concurrency import ETAG, snapshot_etag
+from .schema import AttainAutoSchema
 
 
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
     """A read-only set whose rows come from ``scoped(user)``, an access-module selector."""
+
+    schema = AttainAutoSchema()
 
     def scoped(self, user) -> QuerySet:
         raise NotImplementedError
@@ -92,6 +98,14 @@ class SnapshotViewSet(ScopedViewSet):
 
     def scoped(self, user) -> QuerySet:
         return Snapshot.objects.select_related("approved_by")
+
+    @extend_schema(responses={200: serializers.SnapshotSerializer}, parameters=[ETAG])
+    def retrieve(self, request, *args, **kwargs):
+        """One snapshot, with its ETag (a digest of its status and lines) for approving it with If-Match."""
+        snapshot = self.get_object()
+        response = Response(self.get_serializer(snapshot).data)
+        response["ETag"] = snapshot_etag(snapshot)
+        return response
 
 
 class KpiActualViewSet(ScopedViewSet):

@@ -3,6 +3,7 @@
 They check shapes only (types, required fields); every rule lives in the services the views call.
 """
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from approvals.models import Request
@@ -22,17 +23,40 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorBodySerializer()
 
 
-class RowErrorSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
-    column = serializers.CharField()
-    value = serializers.CharField()
-    reason = serializers.CharField()
+def row_errors_or_field_errors(row_schema: dict):
+    """``details`` of a refusal: the row errors, or (input malformed) errors by field, or null."""
+
+    @extend_schema_field(
+        {
+            "oneOf": [
+                {"type": "array", "items": row_schema},
+                {"type": "object", "additionalProperties": True},
+            ],
+            "nullable": True,
+        }
+    )
+    class DetailsField(serializers.JSONField):
+        pass
+
+    return DetailsField()
+
+
+ROW_ERROR = {
+    "type": "object",
+    "properties": {
+        "line": {"type": "integer", "description": "The line in the file; the header is line 1."},
+        "column": {"type": "string"},
+        "value": {"type": "string"},
+        "reason": {"type": "string"},
+    },
+    "required": ["line", "column", "value", "reason"],
+}
 
 
 class ImportRefusalBodySerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    details = RowErrorSerializer(many=True)
+    details = row_errors_or_field_errors(ROW_ERROR)
 
 
 class ImportRefusalSerializer(serializers.Serializer):

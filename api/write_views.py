@@ -1,4 +1,6 @@
-"""Write endpoints: imports, snapshot approval, pulls, calculation runs, the payroll CSV and requests.
+"""Write endpoints: imports, snapshot approval, pulls, calculation runs and the payroll CSV.
+
+(Requests are in api.request_views, bulk scores in api.score_views.)
 
 Each view checks the request's shape, calls one service and renders what it returns; the rules are the
 services'. Domain errors become statuses once, in api.errors; a refused import keeps its row errors.
@@ -10,21 +12,22 @@ import io
 import json
 from urllib.parse import urlencode
 
+from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view, parser_classes, renderer_classes
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.decorators import api_view, parser_classes, renderer_classes, schema
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from accounts import access
 from accounts.models import Role
 from accounts.roles import require_role
+from adoption.models import Snapshot
 from adoption.services import approve_snapshot
-from approvals import services as approvals
-from commissions.calendar import CalendarError
+from commissions.calendar import CalendarError, FiscalYear
 from commissions.errors import AttainError, NotFound
 from commissions.models import Plan
 from commissions.services.calculations import start_calculation
@@ -33,9 +36,11 @@ from commissions.services.imports import ImportRefused, import_file
 from commissions.services.periods import get_period
 from commissions.services.pulls import pull_scores
 
-from . import views
+from . import idempotency, views
 from . import write_serializers as ws
+from .concurrency import ETAG, IF_MATCH, if_match, precondition_failed_response, require_match, snapshot_etag
 from .errors import error_body
+from .schema import AttainAutoSchema
 from .serializers import SnapshotSerializer
 
 ERROR = ws.ErrorSerializer
@@ -48,6 +53,8 @@ def _errors(*statuses: int) -> dict:
         403: "The role this needs is missing.",
         404: "Not found, or out of your scope.",
         409: "Conflicts with the current state.",
+        412: "If-Match names a version that is not current.",
+        422: "The Idempotency-Key was used for another request.",
     }
     return {code: OpenApiResponse(ERROR, description=descriptions[code]) for code in (401, *statuses)}
 
@@ -63,14 +70,18 @@ def _valid(serializer_class, data) -> dict:
     tags=["imports"],
     summary="Import a CSV file of one DESIGN §3 kind (ops)",
     request={"multipart/form-data": ws.ImportUploadSerializer},
+    parameters=[idempotency.PARAMETER, idempotency.REPLAYED],
     responses={
         201: ws.ImportResultSerializer,
         400: OpenApiResponse(ws.ImportRefusalSerializer, description="Refused; nothing written."),
         **_errors(403),
+        **idempotency.responses(),
     },
 )
 @api_view(["POST"])
+@schema(AttainAutoSchema())
 @parser_classes([MultiPartParser, FormParser])
+@idempotency.idempotent
 def import_create(request):
     require_role(request.user, Role.OPS, action="import files")
     data = _valid(ws.ImportUploadSerializer, request.data)
@@ -91,15 +102,29 @@ def import_create(request):
     tags=["snapshots"],
     summary="Approve and freeze a fiscal year's target snapshot (cco)",
     request=None,
-    responses={200: SnapshotSerializer, **_errors(400, 403, 404, 409)},
+    parameters=[IF_MATCH, ETAG],
+    responses={200: SnapshotSerializer, **_errors(400, 403, 404, 409), **precondition_failed_response()},
 )
 @api_view(["POST"])
+@schema(AttainAutoSchema())
 def snapshot_approve(request, fiscal_year: str):
     try:
-        snapshot = approve_snapshot(fiscal_year=fiscal_year, user=request.user)
+        code = FiscalYear.parse(fiscal_year).code
     except CalendarError as exc:
         raise AttainError(str(exc)) from None
-    return Response(SnapshotSerializer(snapshot).data)
+    header = if_match(request)
+    with transaction.atomic():
+        if header is not None:
+            # Who may approve is answered before whether the version is current (403 before 412).
+            require_role(request.user, Role.CCO, action=f"approve the target snapshot of {code}")
+            # Locked, so the digest compared is the one approved (the service's transaction nests here).
+            current = Snapshot.objects.select_for_update().filter(fiscal_year=code).first()
+            if current is not None:
+                require_match(header, snapshot_etag(current))
+        snapshot = approve_snapshot(fiscal_year=code, user=request.user)
+    response = Response(SnapshotSerializer(snapshot).data)
+    response["ETag"] = snapshot_etag(snapshot)
+    return response
 
 
 @extend_schema(
@@ -107,9 +132,12 @@ def snapshot_approve(request, fiscal_year: str):
     tags=["pulls"],
     summary="Pull every customer's quarter-end score (ops)",
     request=ws.PeriodInputSerializer,
-    responses={201: ws.PullSerializer, **_errors(400, 403, 409)},
+    parameters=[idempotency.PARAMETER, idempotency.REPLAYED],
+    responses={201: ws.PullSerializer, **_errors(400, 403, 409), **idempotency.responses()},
 )
 @api_view(["POST"])
+@schema(AttainAutoSchema())
+@idempotency.idempotent
 def pull_create(request):
     require_role(request.user, Role.OPS, action="pull scores")
     data = _valid(ws.PeriodInputSerializer, request.data)
@@ -125,11 +153,14 @@ class RunStartViewSet(views.RunViewSet):
         tags=["runs"],
         summary="Start calculating a plan for a quarter (ops); runs in the background",
         request=ws.RunStartSerializer,
+        parameters=[idempotency.PARAMETER, idempotency.REPLAYED],
         responses={
             202: OpenApiResponse(ws.RunAcceptedSerializer, description="Queued; follow the URL."),
             **_errors(400, 403, 404, 409),
+            **idempotency.responses(),
         },
     )
+    @idempotency.idempotent
     def create(self, request):
         require_role(request.user, Role.OPS, action="start calculations")
         data = _valid(ws.RunStartSerializer, request.data)
@@ -150,7 +181,13 @@ class CSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data if isinstance(data, str | bytes) else json.dumps(data)
+        if isinstance(data, str | bytes):
+            return data
+        # An error asked for as CSV is still the JSON error shape, and says so.
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return json.dumps(data)
 
 
 @extend_schema(
@@ -163,10 +200,12 @@ class CSVRenderer(BaseRenderer):
     ],
     responses={
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The payroll CSV (DESIGN §6)."),
-        **{(code, "application/json"): response for code, response in _errors(400, 403).items()},
+        # 404: a ``format`` other than json or csv.
+        **{(code, "application/json"): response for code, response in _errors(400, 403, 404).items()},
     },
 )
 @api_view(["GET"])
+@schema(AttainAutoSchema())
 @renderer_classes([JSONRenderer, CSVRenderer])
 def payouts_csv(request):
     if not access.sees_everything(request.user):
@@ -180,64 +219,3 @@ def payouts_csv(request):
     name = f"payouts-{period.code}{'-detail' if detail else ''}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-@extend_schema(
-    operation_id="requests_file",
-    tags=["requests"],
-    summary="File an exception or extra-credit request (csvp of the customer's geo)",
-    request=ws.RequestFileSerializer,
-    responses={201: ws.RequestSerializer, **_errors(400, 403, 404, 409)},
-)
-@api_view(["POST"])
-@parser_classes([JSONParser, FormParser, MultiPartParser])
-def request_file(request):
-    data = _valid(ws.RequestFileSerializer, request.data)
-    customer = access.get_visible(access.customers_visible_to(request.user), customer_id=data["customer_id"])
-    filed = approvals.file_request(
-        user=request.user,
-        kind=data["kind"],
-        customer=customer,
-        period=get_period(data["period"]),
-        value=data["value"],
-        justification=data["justification"],
-    )
-    return Response(ws.RequestSerializer(filed).data, status=status.HTTP_201_CREATED)
-
-
-ACTIONS = {
-    "approve": approvals.approve,
-    "reject": approvals.reject,
-    "withdraw": approvals.withdraw,
-    "apply": approvals.apply,
-}
-
-
-def _request_action(action: str):
-    service = ACTIONS[action]
-
-    @extend_schema(
-        operation_id=f"requests_{action}",
-        tags=["requests"],
-        summary=f"{action.capitalize()} a request (DESIGN §5)",
-        request=ws.CommentSerializer,
-        responses={200: ws.RequestSerializer, **_errors(400, 403, 404, 409)},
-    )
-    @api_view(["POST"])
-    @parser_classes([JSONParser, FormParser, MultiPartParser])
-    def view(request, pk: int):
-        data = _valid(ws.CommentSerializer, request.data)
-        target = access.get_visible(
-            access.requests_visible_to(request.user).select_related("period", "customer"), pk=pk
-        )
-        done = service(request=target, user=request.user, comment=data["comment"])
-        return Response(ws.RequestSerializer(done).data)
-
-    view.__name__ = f"request_{action}"
-    return view
-
-
-request_approve = _request_action("approve")
-request_reject = _request_action("reject")
-request_withdraw = _request_action("withdraw")
-request_apply = _request_action("apply")

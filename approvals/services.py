@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from adoption.models import Customer
-from commissions.errors import AttainError, NotAllowed
+from commissions.errors import AttainError, Conflict, NotAllowed
 from commissions.models import Plan
 from commissions.quarters import Period
 from commissions.services.periods import require_open
@@ -134,7 +134,7 @@ def _transition(
         ).update(status=to, version=F("version") + 1, **fields)
         if changed != 1:
             current = Request.objects.get(pk=request.pk)
-            raise AttainError(
+            raise Conflict(
                 f"{request.label} changed while you were deciding: it is now "
                 f"“{current.get_status_display()}”. Reload it and try again."
             )

@@ -3,9 +3,15 @@
 ``write_company(size=SIZES["M"], seed=1, directory=...)`` writes ``<kind>.csv`` for every import kind, for
 fiscal year FY25 and quarter FY25-Q2 (2024-05-01 … 2024-07-31 with the default fiscal year start in
 February). The data exercises every rule of DESIGN §4: customers new in the quarter, ownership moved
-mid-quarter (and after it), ARR in USD and EUR that changes mid-quarter, customers with no target, with
-no score and outside the snapshot, deals of all four types inside and outside the quarter, CSMs without
-a KPI value, with goal overrides and with assignments starting or ending mid-quarter.
+mid-quarter (and after it), ARR in five currencies (USD, EUR, GBP, JPY, AUD) that changes mid-quarter,
+customers with no target, with no score and outside the snapshot, deals of all four types inside and
+outside the quarter, CSMs without a KPI value, with goal overrides, with assignments starting or ending
+mid-quarter, and CSMs moving from one plan to another mid-quarter.
+
+Three plans (``PLANS``), every size: ``CS-FY25`` (thirds: adoption, NRR, KPI; USD), ``CS-FY25-NRR``
+(NRR and KPI 50:50, accelerated and capped; EUR, so every amount is converted) and ``CS-FY25-ADOPT``
+(adoption 3 : NRR 1, ``ratio`` formula, ``equal`` weighting, ``effective`` credit date, 60-day window,
+threshold and accelerator; USD). CSM n is assigned to plan n mod 3, so csm0 is on ``CS-FY25``.
 """
 
 from __future__ import annotations
@@ -25,16 +31,80 @@ WEEKS = 13
 GEOS = ("AMER", "EMEA", "APAC")
 CCO, OPS = "E0000001", "E0000002"
 
-PLAN_YAML = f"""\
-code: {PLAN_CODE}
-name: Customer Success {FISCAL_YEAR} (benchmark)
-fiscal_year: {FISCAL_YEAR}
-currency: USD
-components:
-  - {{code: ADOPTION, metric: adoption, weight: 1, cap: 1.0}}
-  - {{code: NRR, metric: nrr, weight: 1, goal: 1.10, floor: 1.0, accelerator: 1.0}}
-  - {{code: KPI, metric: kpi, kpi: prs, weight: 1, goal: 10, cap: 1.0}}
-"""
+# The plans, as load_plan's YAML reads them (DESIGN §3 "Plans"); numbers as text so nothing is a float.
+# The lower bound (lower_bound.py) reads these same dicts; the ORM loop reads the loaded Plan rows.
+PLANS: dict[str, dict] = {
+    PLAN_CODE: {
+        "name": f"Customer Success {FISCAL_YEAR} thirds (benchmark)",
+        "currency": "USD",
+        "components": [
+            {"code": "ADOPTION", "metric": "adoption", "weight": "1", "cap": "1.0"},
+            {
+                "code": "NRR",
+                "metric": "nrr",
+                "weight": "1",
+                "goal": "1.10",
+                "floor": "1.0",
+                "accelerator": "1.0",
+            },
+            {"code": "KPI", "metric": "kpi", "kpi": "prs", "weight": "1", "goal": "10", "cap": "1.0"},
+        ],
+    },
+    f"{PLAN_CODE}-NRR": {
+        "name": f"Customer Success {FISCAL_YEAR} NRR and KPI 50:50 (benchmark)",
+        "currency": "EUR",
+        "components": [
+            {"code": "NRR", "metric": "nrr", "weight": "1", "goal": "1.08", "accelerator": "2", "cap": "2.0"},
+            {"code": "KPI", "metric": "kpi", "kpi": "prs", "weight": "1", "goal": "10", "threshold": "0.3"},
+        ],
+    },
+    f"{PLAN_CODE}-ADOPT": {
+        "name": f"Customer Success {FISCAL_YEAR} adoption-heavy (benchmark)",
+        "currency": "USD",
+        "credit_date": "effective",
+        "new_customer_window_days": 60,
+        "adoption": {"formula": "ratio", "weighting": "equal", "customer_cap": "1.2"},
+        "components": [
+            {
+                "code": "ADOPTION",
+                "metric": "adoption",
+                "weight": "3",
+                "threshold": "0.5",
+                "accelerator": "2",
+                "cap": "1.5",
+            },
+            {"code": "NRR", "metric": "nrr", "weight": "1", "goal": "1.05", "floor": "0.95"},
+        ],
+    },
+}
+PLAN_CODES = tuple(PLANS)
+
+# Units of USD per unit of each currency: a centre and a seeded jitter (DESIGN §3 `fx`); ARR and deals
+# are drawn in USD and divided by the centre, so a JPY customer is as large as a USD one.
+CURRENCIES = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27, "JPY": 0.0067, "AUD": 0.66}
+CURRENCY_SHARES = (0.5, 0.2, 0.1, 0.1, 0.1)
+
+
+def plan_yaml(code: str) -> str:
+    """``load_plan`` YAML of plan ``code`` of ``PLANS``."""
+    plan = PLANS[code]
+    lines = [
+        f"code: {code}",
+        f"name: {plan['name']}",
+        f"fiscal_year: {FISCAL_YEAR}",
+        f"currency: {plan['currency']}",
+    ]
+    lines += [f"{key}: {plan[key]}" for key in ("credit_date", "new_customer_window_days") if key in plan]
+    if "adoption" in plan:
+        lines.append("adoption:")
+        lines += [f"  {key}: {value}" for key, value in plan["adoption"].items()]
+    lines.append("components:")
+    for component in plan["components"]:
+        lines.append("  - {" + ", ".join(f"{key}: {value}" for key, value in component.items()) + "}")
+    return "\n".join(lines) + "\n"
+
+
+PLAN_YAML = plan_yaml(PLAN_CODE)  # the thirds plan alone (older callers)
 
 # The import order: references first; the plan is loaded before `assignments`.
 KINDS = ("employees", "customers", "ownership", "arr", "targets", "scores", "deals", "kpis", "fx")
@@ -130,9 +200,12 @@ def write_company(*, size: Size, seed: int, directory: Path) -> dict[str, int]:
         )
     frames["ownership"] = pd.concat(ownership, ignore_index=True)
 
-    # ARR: a row at the start (new customers have none on the quarter's first day); ~20% change in it.
-    currency = np.where(rng.random(n) < 0.25, "EUR", "USD")
-    arr = _money(rng.lognormal(mean=10.5, sigma=0.8, size=n))
+    # ARR in the customer's currency: a row at the start (new customers have none on the quarter's first
+    # day); ~20% change in it. Amounts are drawn in USD and turned into the currency at its centre rate.
+    codes = np.array(list(CURRENCIES))
+    currency = codes[rng.choice(len(codes), size=n, p=CURRENCY_SHARES)]
+    per_usd = 1 / pd.Series(CURRENCIES)[currency].to_numpy()
+    arr = _money(rng.lognormal(mean=10.5, sigma=0.8, size=n) * per_usd)
     change = ~new & (rng.random(n) < 0.2)
     frames["arr"] = pd.concat(
         [
@@ -192,10 +265,13 @@ def write_company(*, size: Size, seed: int, directory: Path) -> dict[str, int]:
     kind = np.array(["renewal", "expansion", "contraction", "churn"])[
         rng.choice(4, size=d, p=[0.4, 0.3, 0.15, 0.15])
     ]
-    magnitude = np.select(
-        [kind == "expansion", kind == "contraction", kind == "churn"],
-        [rng.uniform(1_000, 20_000, d), -rng.uniform(1_000, 10_000, d), -rng.uniform(5_000, 50_000, d)],
-        rng.uniform(-2_000, 5_000, d),
+    magnitude = (
+        np.select(
+            [kind == "expansion", kind == "contraction", kind == "churn"],
+            [rng.uniform(1_000, 20_000, d), -rng.uniform(1_000, 10_000, d), -rng.uniform(5_000, 50_000, d)],
+            rng.uniform(-2_000, 5_000, d),
+        )
+        * per_usd[customer]
     )
     booked = _days(rng, FY_START, date(2024, 9, 30), d)
     frames["deals"] = pd.DataFrame(
@@ -215,29 +291,51 @@ def write_company(*, size: Size, seed: int, directory: Path) -> dict[str, int]:
     frames["kpis"] = pd.DataFrame(
         {"period": PERIOD, "employee_id": csm_ids, "kpi": "prs", "value": rng.integers(0, 16, size.csms)}
     )[has_kpi]
+    jitter = 1 + rng.uniform(-0.02, 0.02, len(CURRENCIES))
     frames["fx"] = pd.DataFrame(
-        {"period": PERIOD, "currency": ["USD", "EUR"], "rate": ["1", f"{1.08 + rng.uniform(0, 0.04):.4f}"]}
-    )
-
-    # Assignments: the whole year for most; ~5% join and ~3% leave mid-quarter; a few goal overrides.
-    m = size.csms
-    joins, leaves = rng.random(m) < 0.05, rng.random(m) < 0.03
-    frames["assignments"] = pd.DataFrame(
         {
-            "employee_id": csm_ids,
-            "plan": PLAN_CODE,
-            "start_date": np.where(joins, "2024-06-01", FY_START.isoformat()),
-            "end_date": np.where(leaves & ~joins, "2024-06-30", ""),
-            "on_target_amount": np.array([2500, 3000, 3750, 4000, 5000])[rng.integers(0, 5, m)],
-            "nrr_goal": np.where(rng.random(m) < 0.1, "1.08", ""),
-            "kpi_goal": np.where(rng.random(m) < 0.1, "12", ""),
+            "period": PERIOD,
+            "currency": list(CURRENCIES),
+            "rate": [
+                "1" if code == "USD" else f"{centre * j:.6g}"
+                for (code, centre), j in zip(CURRENCIES.items(), jitter, strict=True)
+            ],
         }
     )
+
+    frames["assignments"] = assignments(rng, csm_ids)
 
     directory.mkdir(parents=True, exist_ok=True)
     for name, table in frames.items():
         table.to_csv(directory / f"{name}.csv", index=False, float_format="%.2f")
     return {name: len(table) for name, table in frames.items()}
+
+
+def assignments(rng: np.random.Generator, csm_ids: np.ndarray) -> pd.DataFrame:
+    """CSM n on plan n mod 3 for the whole year; ~5% join and ~3% leave mid-quarter; ~3% move to the
+    next plan on 2024-07-01 (an assignment to each plan, both prorated); a few goal overrides."""
+    m = len(csm_ids)
+    joins, leaves = rng.random(m) < 0.05, rng.random(m) < 0.03
+    leaves &= ~joins
+    moves = ~joins & ~leaves & (rng.random(m) < 0.03)
+    if not moves.any():  # S is small: still move one CSM (the last one that can), so CI covers it
+        moves[np.flatnonzero(~joins & ~leaves)[-1]] = True
+    plan = np.arange(m) % len(PLAN_CODES)
+    frame = pd.DataFrame(
+        {
+            "employee_id": csm_ids,
+            "plan": np.array(PLAN_CODES)[plan],
+            "start_date": np.where(joins, "2024-06-01", FY_START.isoformat()),
+            "end_date": np.where(leaves, "2024-06-30", np.where(moves, "2024-06-30", "")),
+            "on_target_amount": np.array([2500, 3000, 3750, 4000, 5000])[rng.integers(0, 5, m)],
+            "nrr_goal": np.where(rng.random(m) < 0.1, "1.08", ""),
+            "kpi_goal": np.where(rng.random(m) < 0.1, "12", ""),
+        }
+    )
+    moved = frame[moves].assign(
+        plan=np.array(PLAN_CODES)[(plan[moves] + 1) % len(PLAN_CODES)], start_date="2024-07-01", end_date=""
+    )
+    return pd.concat([frame, moved], ignore_index=True)
 
 
 def quarter_days() -> int:

@@ -40,3 +40,7 @@ class NotAllowed(AttainError):
 
 class NotFound(AttainError):
     pass
+
+
+class Conflict(AttainError):
+    """A compare-and-set lost: the object changed since the person read it."""

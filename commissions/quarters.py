@@ -178,7 +178,7 @@ class RunShard(models.Model):
     employees = models.JSONField(default=list)  # user ids, sorted
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
-    worker = models.CharField(max_length=200, blank=True)
+    worker = models.CharField(max_length=200, blank=True)  # host:pid of the process that last took it
     warnings = models.JSONField(default=list, blank=True)
     timings = models.JSONField(default=dict, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,5 +1,8 @@
 """Celery tasks: thin wrappers that take codes, not objects, and call one service each."""
 
+import os
+import socket
+
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -80,7 +83,6 @@ def dispatch_shards(run_id: int, *, pending_only: bool = False) -> int:
 
 
 @shared_task(
-    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT,
@@ -88,7 +90,7 @@ def dispatch_shards(run_id: int, *, pending_only: bool = False) -> int:
     retry_backoff_max=120,
     max_retries=5,
 )
-def calculate_shard(self, run_id: int, index: int) -> str:
+def calculate_shard(run_id: int, index: int) -> str:
     """Calculate and write one shard of a sharded run (services/shards.py); safe to deliver twice.
 
     acks_late: the message is acknowledged only when the shard is written, so a worker killed
@@ -98,7 +100,7 @@ def calculate_shard(self, run_id: int, index: int) -> str:
     from .services import shards
 
     try:
-        return shards.calculate_shard(run_id, index, worker=self.request.hostname or "")
+        return shards.calculate_shard(run_id, index, worker=f"{socket.gethostname()}:{os.getpid()}")
     except TRANSIENT:
         raise
     except Exception as exc:

@@ -33,7 +33,10 @@ def plain(value: Any) -> Any:
 
 
 def chart(name: str, title: str, fig: go.Figure, *, height: int = 320) -> Chart:
-    fig.update_layout(
+    # The common layout is merged into the figure's JSON rather than through ``fig.update_layout``:
+    # plotly validates every property it is given, which cost a page about 10 ms per chart.
+    figure = fig.to_plotly_json()
+    figure["layout"].update(
         height=height,
         margin={"l": 48, "r": 16, "t": 36, "b": 40},
         title={"text": title, "font": {"size": 15}},
@@ -41,4 +44,4 @@ def chart(name: str, title: str, fig: go.Figure, *, height: int = 320) -> Chart:
         plot_bgcolor="white",
         font={"family": "system-ui, sans-serif", "color": "#1d2430"},
     )
-    return Chart(name=name, title=title, figure=fig.to_plotly_json())
+    return Chart(name=name, title=title, figure=figure)

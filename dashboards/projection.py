@@ -1,15 +1,24 @@
 """Projections for the dashboards: the quarter's payout as the engine would compute it now, for some
 CSMs, from the latest scores (before any pull) — and what-if variants of it. The same loaders and the
-same engine as a real run; nothing is saved."""
+same engine as a real run; nothing is saved.
+
+A projection is cached (Django's cache: Redis when ``REDIS_URL`` is set) under the inputs stamp of
+``dashboards/stamp.py``: a change to anything the projection reads changes the stamp, so a cached
+projection is never shown once its inputs changed. What-if projections are never cached.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 import pandas as pd
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,6 +29,11 @@ from commissions.loaders import load_quarter
 from commissions.models import Assignment, Plan
 from commissions.quarters import Period
 from commissions.services.periods import get_period
+
+from .stamp import inputs_stamp
+
+# Part of every cache key: bump it when the engine's results or what is cached change shape.
+CACHE_VERSION = 1
 
 
 def current_period(today: date | None = None) -> Period:
@@ -99,10 +113,37 @@ class Projection:
 
 
 def project(
-    period: Period, employees: Collection[int], *, what_if: WhatIf | None = None, employee_id: str = ""
+    period: Period,
+    employees: Collection[int],
+    *,
+    what_if: WhatIf | None = None,
+    employee_id: str = "",
+    detail: bool = True,
 ) -> list[Projection]:
     """The engine's result for ``employees`` in ``period``, per plan, from the latest pull of a closed or
-    pulled quarter, else from the latest scores (live). ``what_if`` changes the inputs first."""
+    pulled quarter, else from the latest scores (live). ``what_if`` changes the inputs first (uncached).
+
+    ``detail=False`` keeps only the payouts and component lines (a leaderboard's needs): the per-customer
+    rows, credited deals and warnings of a geo are large and the team page shows none of them.
+    Cached under the inputs stamp; one query (the stamp) when cached.
+    """
+    if what_if is not None:
+        return compute(period, employees, what_if=what_if, employee_id=employee_id)
+    stamp = inputs_stamp()
+    if stamp is None:
+        return _shaped(compute(period, employees), detail)
+    key = projection_key(stamp, period, employees, detail)
+    projections = cache.get(key)
+    if projections is None:
+        projections = _shaped(compute(period, employees), detail)
+        cache.set(key, projections)
+    return projections
+
+
+def compute(
+    period: Period, employees: Collection[int], *, what_if: WhatIf | None = None, employee_id: str = ""
+) -> list[Projection]:
+    """``project`` without the cache: load the inputs of ``employees`` and run the engine, per plan."""
     from commissions.services.pulls import latest_pull
 
     pull = latest_pull(period)
@@ -116,3 +157,34 @@ def project(
         except AttainError as exc:
             projections.append(Projection(plan=plan, result=None, error=str(exc)))
     return projections
+
+
+def projection_key(stamp: str, period: Period, employees: Collection[int], detail: bool) -> str:
+    """The cache key of a projection: the inputs stamp, the quarter and the set of CSMs (order ignored)."""
+    people = ",".join(str(pk) for pk in sorted(set(employees)))
+    scope = hashlib.sha256(people.encode()).hexdigest()[:32]
+    parts = (
+        CACHE_VERSION,
+        settings.BASE_CURRENCY,
+        stamp,
+        period.pk,
+        "detail" if detail else "summary",
+        scope,
+    )
+    return "dashboards:projection:" + ":".join(str(part) for part in parts)
+
+
+def summary(result: QuarterResult) -> QuarterResult:
+    """``result`` with only its payouts and component lines."""
+    return dataclasses.replace(
+        result, customers=result.customers.iloc[0:0], deals=result.deals.iloc[0:0], warnings=[]
+    )
+
+
+def _shaped(projections: list[Projection], detail: bool) -> list[Projection]:
+    if detail:
+        return projections
+    return [
+        dataclasses.replace(p, result=summary(p.result) if p.result is not None else None)
+        for p in projections
+    ]

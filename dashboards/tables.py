@@ -62,6 +62,17 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)  # column key -> row key holding the cell's URL
+    # Rows shown on the page (None: all). Downloads always hold every row; a geo's at-risk list can hold
+    # tens of thousands, which no one reads on a page and which would cost the page its time budget.
+    limit: int | None = None
+
+    @property
+    def shown_rows(self) -> list[dict[str, Any]]:
+        return self.rows if self.limit is None else self.rows[: self.limit]
+
+    @property
+    def truncated(self) -> bool:
+        return self.limit is not None and len(self.rows) > self.limit
 
     def cells(self) -> list[list[dict[str, Any]]]:
         """Rows of cells for the template: text, sort key, kind and link."""
@@ -75,7 +86,7 @@ class Table:
                 }
                 for column in self.columns
             ]
-            for row in self.rows
+            for row in self.shown_rows
         ]
 
     def body_html(self) -> str:
@@ -86,7 +97,7 @@ class Table:
             return format_html(empty, len(self.columns))
         links = [self.links.get(column.key) for column in self.columns]
         parts = []
-        for row in self.rows:
+        for row in self.shown_rows:
             parts.append("<tr>")
             for column, link in zip(self.columns, links, strict=True):
                 value = row.get(column.key)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 
@@ -28,7 +29,8 @@ from accounts.models import Role, User
 from adoption.models import Customer, Ownership, ScoreObservation, TargetLine
 from approvals.selectors import my_requests
 from commissions.quarters import Period
-from dashboards.projection import project
+from dashboards.projection import CACHE_VERSION, project
+from dashboards.stamp import inputs_stamp
 
 DEFAULT_GAP = Decimal(20)  # points below target that make a customer at risk (``?gap=``)
 DROP = Decimal(10)  # a fall of this many points within WINDOW_DAYS puts a customer at risk
@@ -84,7 +86,7 @@ def leaderboard(period: Period, csms: list[User]) -> Leaderboard:
     if not csms:
         return board
     by_employee_id = {person.employee_id: person for person in csms if person.employee_id}
-    for projection in project(period, [person.pk for person in csms]):
+    for projection in project(period, [person.pk for person in csms], detail=False):
         if projection.result is None:
             board.errors.append(f"{projection.plan.code}: {projection.error}")
             continue
@@ -182,7 +184,30 @@ def risk_reasons(customer: Any, today: date, gap: Decimal) -> list[str]:
 
 
 def at_risk(user: User, geo: str, period: Period, today: date, gap: Decimal = DEFAULT_GAP) -> list[dict]:
-    """At-risk customers of ``geo`` with owner and reasons, worst gap first (one query)."""
+    """At-risk customers of ``geo`` with owner and reasons, worst gap first.
+
+    Cached under the inputs stamp (dashboards/stamp.py: scores, targets, ownership, customers and the
+    owners' names all stamp it), the day and the gap: one query (the stamp) when cached.
+    """
+    stamp = inputs_stamp()
+    if stamp is None:
+        return _at_risk(user, geo, period, today, gap)
+    key = at_risk_key(stamp, geo, period, today, gap)
+    rows = cache.get(key)
+    if rows is None:
+        rows = _at_risk(user, geo, period, today, gap)
+        cache.set(key, rows)
+    return rows
+
+
+def at_risk_key(stamp: str, geo: str, period: Period, today: date, gap: Decimal) -> str:
+    """Keyed by geo, not by viewer: whoever may see a geo's team page sees all its customers (a CSVP only
+    their own geo, ``geo_for``; the CCO, finance, ops and admins every geo)."""
+    parts = (CACHE_VERSION, stamp, geo, period.pk, today.isoformat(), gap)
+    return "dashboards:at-risk:" + ":".join(str(part) for part in parts)
+
+
+def _at_risk(user: User, geo: str, period: Period, today: date, gap: Decimal) -> list[dict]:
     rows = []
     for customer in geo_customers(user, geo, period, today):
         reasons = risk_reasons(customer, today, gap)

@@ -1,7 +1,7 @@
 """Personas (DESIGN §1), each with a personal API token, and a small world they look at.
 
 AMER: ``csm`` owns ACME, ``other_csm`` owns GLOBEX, ``csvp`` is their Geo VP. EMEA: ``emea_csm`` owns
-INITECH. ``cco``, ``finance``, ``ops`` and ``admin`` see everything.
+INITECH. ``cco``, ``finance``, ``ops`` and ``admin`` see everything; ``nobody`` holds no role.
 """
 
 from datetime import date
@@ -36,6 +36,7 @@ def people(db) -> dict[str, User]:
         "finance": make_user(Role.FINANCE, geo="", email="finance@example.com"),
         "ops": make_user(Role.OPS, geo="", email="ops@example.com"),
         "admin": User.objects.create_superuser(email="admin@example.com", password="x" * 20),
+        "nobody": make_user(geo="", email="nobody@example.com"),  # signed in, holds no role
     }
 
 

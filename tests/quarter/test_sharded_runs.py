@@ -268,20 +268,32 @@ def test_unchanged_inputs_make_no_second_run_sharded_or_not(demo):
 
 
 def test_calculate_command_with_shards_reports_the_finished_run(demo, monkeypatch):
-    """Without a broker the shards run in-process, one after the other; with one, workers take them."""
+    """The command queues the shards, waits for them and reports the run. Here the shards run in-process
+    where the command queues them (workers on a broker do that in production)."""
     from io import StringIO
 
-    from config.celery import app
+    from commissions.management.commands import calculate as command
 
-    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    queued = []
+
+    def run_here(run_id: int) -> int:
+        queued.append(run_id)
+        return len(run_all_shards(Run.objects.get(pk=run_id)))
+
+    monkeypatch.setattr(command, "dispatch_shards", run_here)
     plan = Plan.objects.order_by("code").first()
     out = StringIO()
     call_command("calculate", PERIOD, "--plan", plan.code, "--shards", "3", stdout=out)
     run = Run.objects.get(plan=plan, period=demo)
+    assert queued == [run.pk]
     assert run.status == Run.Status.SUCCEEDED and run.shard_count == 3
     text = out.getvalue()
     assert "3 shards queued" in text
     assert f"v{run.version}: {Payout.objects.filter(run=run).count()} CSMs" in text
+
+    call_command("calculate", PERIOD, "--plan", plan.code, "--shards", "3", stdout=out)
+    assert queued == [run.pk]  # unchanged inputs: nothing queued again
+    assert "inputs unchanged" in out.getvalue()
 
 
 def test_the_run_admin_shows_each_shard_with_its_attempts_and_worker(demo, admin_client):

@@ -72,7 +72,7 @@ class Worker:
                 self.kill()
 
     def wait_ready(self) -> None:
-        wait_for(lambda: "ready." in self.log.read_text(), 60, f"worker {self.log.stem} to start")
+        wait_for(lambda: "ready." in self.log.read_text(), 90, f"worker {self.log.stem} to start", self.log)
 
     def took_a_shard(self) -> bool:
         return "calculate_shard" in self.log.read_text()
@@ -109,13 +109,14 @@ def demo():
     return period
 
 
-def wait_for(predicate, timeout: float, what: str) -> None:
+def wait_for(predicate, timeout: float, what: str, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():
             return
         time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    tail = "\n".join(log.read_text().splitlines()[-30:]) if log is not None else ""
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{tail}")
 
 
 def adoption_plan() -> Plan:
@@ -139,12 +140,12 @@ def test_two_worker_processes_write_the_run_one_process_would(demo, workers):
     second.wait_ready()
     run = plan_sharded_run(period=demo, plan=plan, shards=6).run
     assert dispatch_shards(run.pk) == 6
-    wait_for(lambda: finished(run), 120, "the sharded run")
+    wait_for(lambda: finished(run), 180, "the sharded run", first.log)
 
     assert run.status == Run.Status.SUCCEEDED, run.error
     assert rows_of(run) == expected
-    hosts = set(RunShard.objects.filter(run=run).values_list("worker", flat=True))
-    assert len(hosts) == 2, hosts  # both processes took shards
+    processes = set(RunShard.objects.filter(run=run).values_list("worker", flat=True))
+    assert len(processes) == 2, processes  # both processes took shards
     assert first.took_a_shard() and second.took_a_shard()
 
 
@@ -162,8 +163,14 @@ def test_a_worker_killed_mid_shard_is_redelivered_and_the_run_completes_once(dem
         try:
             cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
             doomed = workers("doomed")
+            doomed.wait_ready()
             dispatch_shards(run.pk)
-            wait_for(lambda: _waiting_on(cursor, table), 60, "the first worker to block in its write")
+            wait_for(
+                lambda: _waiting_on(cursor, table),
+                90,
+                "the first worker to block in its write",
+                log=doomed.log,
+            )
             doomed.kill()  # …and kill it there: its shard is neither written nor acknowledged.
             # A backend waiting on a lock notices its client is gone only when it wakes; end it now.
             cursor.execute(
@@ -176,8 +183,8 @@ def test_a_worker_killed_mid_shard_is_redelivered_and_the_run_completes_once(dem
     assert RunShard.objects.filter(run=run, status=RunShard.Status.DONE).count() == 0
     assert not Payout.objects.filter(run=run).exists()
 
-    workers("rescuer")
-    wait_for(lambda: finished(run), 120, "the redelivered shard")
+    rescuer = workers("rescuer")
+    wait_for(lambda: finished(run), 180, "the redelivered shard", rescuer.log)
 
     assert run.status == Run.Status.SUCCEEDED, run.error
     assert rows_of(run) == expected  # nothing lost, nothing written twice

@@ -15,6 +15,7 @@ from typing import IO
 from django.db import DatabaseError, transaction
 
 from accounts.models import User
+from commissions.bulk import immediate_constraints
 from commissions.errors import AttainError
 from commissions.models import ImportRecord
 
@@ -85,7 +86,7 @@ def import_file(
     try:
         parsed = validate(spec, data)
         del data
-        with transaction.atomic():
+        with transaction.atomic(), immediate_constraints():
             result.created, result.updated, result.unchanged = _write(spec, parsed, apply=not dry_run)
             if dry_run:
                 transaction.set_rollback(True)
