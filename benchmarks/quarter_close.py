@@ -46,7 +46,7 @@ from orm_loop import orm_loop_payouts  # noqa: E402
 from accounts.models import User  # noqa: E402
 from adoption.services import approve_snapshot  # noqa: E402
 from commissions.models import Plan  # noqa: E402
-from commissions.quarters import Payout, Period  # noqa: E402
+from commissions.quarters import Payout, Period, Run  # noqa: E402
 from commissions.services.close import close_period  # noqa: E402
 from commissions.services.export import write_payouts  # noqa: E402
 from commissions.services.imports import import_file  # noqa: E402
@@ -54,6 +54,8 @@ from commissions.services.periods import get_period  # noqa: E402
 from commissions.services.plans import load_plan  # noqa: E402
 from commissions.services.pulls import pull_scores  # noqa: E402
 from commissions.services.runs import Calculation, calculate  # noqa: E402
+from commissions.services.shards import plan_sharded_run  # noqa: E402
+from commissions.tasks import dispatch_shards  # noqa: E402
 
 Payouts = dict[tuple[str, str], Decimal]  # (employee_id, plan code) → total payout in the plan currency
 
@@ -131,10 +133,62 @@ def load_company(directory: Path) -> dict[str, float]:
 
 
 def calculate_plan(*, period: Period, plan: Plan, shards: int = 1) -> Calculation:
-    """Calculate one plan's run. The one place to call a sharded calculation once it exists."""
-    if shards != 1:
-        raise SystemExit("--shards: sharded runs are not available yet; call them here once they are.")
-    return calculate(period=period, plan=plan, trigger="benchmark")
+    """Calculate one plan's run: in this process, or split into ``shards`` shards for the workers.
+
+    Sharded: ``plan_sharded_run``, one ``calculate_shard`` task per shard on the ``shards`` queue, then
+    wait for the run to finish. With REDIS_URL the shard workers (``--workers``) take them; without it
+    Celery runs them here, one after the other.
+    """
+    if shards <= 1:
+        return calculate(period=period, plan=plan, trigger="benchmark")
+    calc = plan_sharded_run(period=period, plan=plan, shards=shards, trigger="benchmark")
+    if calc.created:
+        dispatch_shards(calc.run.pk)
+    run = calc.run
+    while run.status == Run.Status.RUNNING:
+        time.sleep(0.05)
+        run.refresh_from_db()
+    if run.status != Run.Status.SUCCEEDED:
+        sys.exit(f"sharded run of {plan.code} failed: {run.error}")
+    return calc
+
+
+class ShardWorkers:
+    """``workers`` Celery worker processes on the shards queue (solo pool), for a sharded benchmark."""
+
+    def __init__(self, workers: int):
+        self.processes: list[subprocess.Popen] = []
+        if workers <= 0:
+            return
+        if not os.environ.get("REDIS_URL"):
+            sys.exit("--workers needs REDIS_URL (a real broker): the shards travel through it.")
+        for n in range(workers):
+            command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "shards"]
+            command += ["--pool", "solo", "-n", f"bench{n}@%h", "--without-gossip", "--without-mingle"]
+            self.processes.append(
+                subprocess.Popen(
+                    command,
+                    cwd=Path(__file__).resolve().parent.parent,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
+        time.sleep(8)  # let them connect before the first shard is queued
+
+    def peak_rss_mb(self) -> list[int]:
+        peaks = []
+        for process in self.processes:
+            status = Path(f"/proc/{process.pid}/status")
+            for line in status.read_text().splitlines() if status.exists() else []:
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) // 1024)
+        return peaks
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(60)
 
 
 def close_quarter(*, directory: Path, shards: int = 1) -> dict:
@@ -190,13 +244,20 @@ def measure(directory: Path, profile: str | None, shards: int) -> dict:
     return figures
 
 
-def run_measure_subprocess(directory: Path, profile: str | None, shards: int) -> dict:
+def run_measure_subprocess(directory: Path, profile: str | None, shards: int, workers: int = 0) -> dict:
     command = [sys.executable, str(Path(__file__).resolve()), "--measure", str(directory)]
     command += ["--shards", str(shards)] + (["--profile", profile] if profile else [])
-    done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
+    pool = ShardWorkers(workers)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
+        worker_peaks = pool.peak_rss_mb()
+    finally:
+        pool.stop()
     if done.returncode != 0:
         sys.exit(f"measure phase failed:\n{done.stdout}\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures.update(shards=shards, workers=workers, worker_peak_rss_mb=worker_peaks)
+    return figures
 
 
 # --- the three results and their agreement --------------------------------------------------------
@@ -311,6 +372,11 @@ def summary(size: str, s: dict, m: dict, ref: dict, agreed: dict) -> str:
         _row(f"  of which scores ({rows['scores']:,} rows)", s["import_s"]["scores"]),
         f"{'pull_scores':<46}{m['pull_s']:>10.2f}",
     ]
+    if m.get("shards", 1) > 1:
+        lines.append(
+            f"(each run in {m['shards']} shards; {m['workers'] or 'no'} worker processes, "
+            f"their peak memory {m['worker_peak_rss_mb'] or '—'} MB)"
+        )
     for code, p in m["plans"].items():
         t = p["timings_ms"]
         lines.append(f"{'calculate ' + code + ' (' + p['currency'] + ')':<46}{p['seconds']:>10.2f}")
@@ -359,7 +425,15 @@ def main() -> None:
     parser.add_argument("--size", choices=sorted(SIZES), default="S")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--profile", help="write cProfile stats of the measured close to this file")
-    parser.add_argument("--shards", type=int, default=1, help=argparse.SUPPRESS)  # see calculate_plan
+    parser.add_argument(
+        "--shards", type=int, default=1, help="split each run into N shards (see docs/scale-out.md)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="with --shards: start N shard worker processes (needs REDIS_URL); 0: shards run in-process",
+    )
     parser.add_argument("--measure", metavar="DIRECTORY", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -375,7 +449,7 @@ def main() -> None:
             f"generate {s['generate_s']:.1f} s, imports (s): {imported}",
             flush=True,
         )
-        m = run_measure_subprocess(directory, args.profile, args.shards)
+        m = run_measure_subprocess(directory, args.profile, args.shards, args.workers)
         run_ids = [p["run_id"] for p in m["plans"].values()]
         ref, agreed = agree(directory=directory, run_ids=run_ids, orm_loop=args.size in ORM_LOOP_SIZES)
     print(summary(args.size, s, m, ref, agreed))

@@ -41,6 +41,22 @@ def immediate_constraints() -> Iterator[None]:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+# A write of this many rows refreshes the table's planner statistics at once (PostgreSQL).
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def refresh_statistics(model) -> None:
+    """``ANALYZE`` the model's table, so the next queries are planned for the rows just written.
+
+    Autovacuum gets there too, but only after a while: until then a query planned for the old, small
+    table can take a hundred times longer (a CSM's targets after the year's snapshot import: 233 ms by
+    a nested loop over every line, instead of 2 ms).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def insert_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
     """Insert ``rows`` into ``table``; runs in the caller's transaction."""
     qn = connection.ops.quote_name
@@ -76,19 +92,40 @@ def _plain_value(value: Any) -> Any:
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+def _copy_text(value: str) -> str:
+    return value.translate(_COPY_ESCAPES)
+
+
+def _copy_json(value: Any) -> str:
+    return _json(value).translate(_COPY_ESCAPES)
+
+
+# COPY text of a value by its exact type: one dict lookup per value instead of a chain of isinstance.
+_COPY_FORMAT: dict[type, Any] = {
+    type(None): lambda value: "\\N",
+    bool: lambda value: "t" if value else "f",
+    str: _copy_text,
+    int: str,
+    Decimal: lambda value: format(value, "f"),
+    date: date.isoformat,
+    dict: _copy_json,
+    list: _copy_json,
+}
+
+
 def _copy_value(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
+    formatter = _COPY_FORMAT.get(type(value))
+    if formatter is not None:
+        return formatter(value)
     if isinstance(value, dict | list):
-        return _json(value).translate(_COPY_ESCAPES)
+        return _copy_json(value)
+    if isinstance(value, str):
+        return _copy_text(value)
     return str(_plain_value(value))
 
 
 def _copy_lines(rows: Iterable[tuple]) -> Iterator[str]:
     """Rows in PostgreSQL's COPY text format."""
+    value = _copy_value
     for row in rows:
-        yield "\t".join(_copy_value(value) for value in row) + "\n"
+        yield "\t".join([value(each) for each in row]) + "\n"

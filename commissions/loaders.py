@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pandas as pd
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
+from accounts.access import book_of
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
 
 from .engine import ComponentSpec, PlanSpec, QuarterInputs, empty
@@ -65,9 +66,7 @@ def load_quarter(
     start, end = period.start, period.end
     window_start = end - timedelta(days=spec.new_customer_window_days)
     scope = _Scope(employees, end)
-    assignments = Assignment.objects.filter(plan=plan, start_date__lte=end).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start)
-    )
+    assignments = plan_assignments(plan, period)
     deals = Deal.objects.filter(
         Q(booked_on__range=(min(start, window_start), end))
         | Q(effective_on__range=(min(start, window_start), end))
@@ -123,6 +122,22 @@ def load_quarter(
     )
 
 
+def plan_assignments(plan: Plan, period: Period):
+    """The plan's assignments overlapping the quarter."""
+    return Assignment.objects.filter(plan=plan, start_date__lte=period.end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=period.start)
+    )
+
+
+def plan_members(plan: Plan, period: Period) -> list[int]:
+    """User ids of the CSMs the plan pays in the quarter: a run loads only their books.
+
+    The engine pays and lists no one else (DESIGN §4.2: a CSM's book is what they own on the quarter's
+    last day), so a company with several plans loads each plan's share of the data, not all of it.
+    """
+    return sorted(set(plan_assignments(plan, period).values_list("employee_id", flat=True)))
+
+
 class _Scope:
     """Narrows querysets to some CSMs and their book at a date; everything when ``employees`` is None."""
 
@@ -130,14 +145,7 @@ class _Scope:
         self.employees = None if employees is None else list(employees)
         self.customers = None
         if self.employees is not None:
-            # Their ownership rows in force on ``day``: no later row of the same customer starts by then.
-            later = Ownership.objects.filter(
-                customer_id=OuterRef("customer_id"),
-                start_date__gt=OuterRef("start_date"),
-                start_date__lte=day,
-            )
-            owned = Ownership.objects.filter(employee_id__in=self.employees, start_date__lte=day)
-            self.customers = owned.exclude(Exists(later)).values("customer_id")
+            self.customers = book_of(self.employees, day)
 
     def people(self, queryset, field: str = "employee_id"):
         return queryset if self.employees is None else queryset.filter(**{f"{field}__in": self.employees})

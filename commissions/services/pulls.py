@@ -7,6 +7,7 @@ from django.db import connection, transaction
 from accounts.models import User
 from adoption.models import ScoreObservation
 
+from ..bulk import ANALYZE_AFTER_ROWS, refresh_statistics
 from ..quarters import Period, PulledScore, ScorePull
 from .periods import period_lock, require_open
 
@@ -25,6 +26,8 @@ def pull_scores(*, period: Period, user: User | None = None, trigger: str = "com
             count = _capture(pull, period)
             ScorePull.objects.filter(pk=pull.pk).update(customers=count)
             pull.customers = count
+    if count >= ANALYZE_AFTER_ROWS:
+        refresh_statistics(PulledScore)
     return pull
 
 

@@ -16,7 +16,7 @@ from adoption.models import Customer
 from ..bulk import insert_rows
 from ..engine import QuarterInputs, QuarterResult, calculate_quarter
 from ..errors import AttainError
-from ..loaders import fingerprint, load_quarter
+from ..loaders import fingerprint, load_quarter, plan_members
 from ..models import Plan
 from ..quarters import ComponentResult, CustomerResult, Payout, Period, Run
 from .periods import period_lock, require_open
@@ -102,7 +102,7 @@ def prepare(*, period: Period, plan: Plan) -> tuple[QuarterInputs, str, Run | No
     pull = latest_pull(period)
     if pull is None and plan.components.filter(metric="adoption").exists():
         raise AttainError(f"No score pull for {period.code}: run pull_scores {period.code} first.")
-    inputs = load_quarter(plan=plan, period=period, pull=pull)
+    inputs = load_quarter(plan=plan, period=period, pull=pull, employees=plan_members(plan, period))
     digest = fingerprint(inputs)
     return inputs, digest, same_inputs(plan, period, digest).first()
 

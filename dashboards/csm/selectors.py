@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import current_owner_ids, employees_visible_to, get_visible, is_csm, payouts_visible_to
+from accounts.access import book_of, employees_visible_to, get_visible, is_csm, payouts_visible_to
 from accounts.models import Role, User
 from adoption.models import Customer, ScoreObservation, Snapshot, TargetLine
 from commissions.engine.adoption import HELD_HARMLESS
@@ -107,8 +107,7 @@ def book_rows(csm: User, period: Period, engine: dict[str, dict]) -> list[dict[s
     day = as_of_day(period)
     scores = ScoreObservation.objects.filter(customer=OuterRef("pk")).order_by("-as_of")
     customers = (
-        Customer.objects.annotate(owner_id=current_owner_ids(period.end))
-        .filter(owner_id=csm.pk)
+        Customer.objects.filter(pk__in=book_of([csm.pk], period.end))
         .annotate(
             latest=Subquery(scores.filter(as_of__lte=day).values("score")[:1]),
             latest_on=Subquery(scores.filter(as_of__lte=day).values("as_of")[:1]),
@@ -122,7 +121,7 @@ def book_rows(csm: User, period: Period, engine: dict[str, dict]) -> list[dict[s
             snapshot__fiscal_year=period.code[:4],
             snapshot__status=Snapshot.Status.APPROVED,
             period=period.code,
-            customer__in=customers.values("pk"),
+            customer__in=book_of([csm.pk], period.end),
         ).values_list("customer__customer_id", "baseline_score", "target_score")
     }
     rows = []
@@ -218,7 +217,7 @@ def plan_components(projections: list[Projection]) -> list[dict[str, Any]]:
 
 def book_choices(csm: User, period: Period) -> list[tuple[str, str]]:
     """(customer_id, label) of the book at the quarter's end, for the what-if form. One query."""
-    customers = Customer.objects.annotate(owner_id=current_owner_ids(period.end)).filter(owner_id=csm.pk)
+    customers = Customer.objects.filter(pk__in=book_of([csm.pk], period.end))
     return [
         (cid, f"{name} ({cid})")
         for cid, name in customers.order_by("name").values_list("customer_id", "name")

@@ -15,7 +15,7 @@ from typing import IO
 from django.db import DatabaseError, transaction
 
 from accounts.models import User
-from commissions.bulk import immediate_constraints
+from commissions.bulk import ANALYZE_AFTER_ROWS, immediate_constraints, refresh_statistics
 from commissions.errors import AttainError
 from commissions.models import ImportRecord
 
@@ -100,6 +100,8 @@ def import_file(
         raise ImportRefused(kind, errors, record) from exc
     status = ImportRecord.Status.DRY_RUN if dry_run else ImportRecord.Status.APPLIED
     result.record = _record(result, user, started, status, [])
+    if not dry_run and spec.model is not None and result.created + result.updated >= ANALYZE_AFTER_ROWS:
+        refresh_statistics(spec.model)
     return result
 
 
