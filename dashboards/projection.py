@@ -25,7 +25,7 @@ from django.utils import timezone
 from commissions.engine import QuarterInputs, QuarterResult, calculate_quarter
 from commissions.errors import AttainError
 from commissions.fiscal import calendar
-from commissions.loaders import load_quarter
+from commissions.loaders import load_quarter, plan_members
 from commissions.models import Assignment, Plan
 from commissions.quarters import Period
 from commissions.services.periods import get_period
@@ -148,9 +148,12 @@ def compute(
 
     pull = latest_pull(period)
     projections = []
+    wanted = set(employees)
     for plan in plans_for(period, employees):
+        # Only the plan's own CSMs among them: the engine pays no one else, so no other book is loaded.
+        members = [pk for pk in plan_members(plan, period) if pk in wanted]
         try:
-            inputs = load_quarter(plan=plan, period=period, pull=pull, employees=employees)
+            inputs = load_quarter(plan=plan, period=period, pull=pull, employees=members)
             if what_if is not None:
                 inputs = what_if.apply(inputs, employee_id)
             projections.append(Projection(plan=plan, result=calculate_quarter(inputs)))

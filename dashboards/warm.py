@@ -21,7 +21,7 @@ from django.db.models import Q
 from accounts.models import Role, User
 from commissions.engine import QuarterResult, calculate_quarter
 from commissions.errors import AttainError
-from commissions.loaders import load_quarter
+from commissions.loaders import load_quarter, plan_members
 from commissions.models import Assignment, Plan
 from commissions.quarters import Period
 
@@ -130,7 +130,9 @@ def warm(period: Period) -> dict:
     results: dict[int, QuarterResult] = {}
     for plan in plans.values():
         try:
-            results[plan.pk] = calculate_quarter(load_quarter(plan=plan, period=period, pull=pull))
+            members = plan_members(plan, period)  # the plan's own CSMs' books, as a run loads them
+            inputs = load_quarter(plan=plan, period=period, pull=pull, employees=members)
+            results[plan.pk] = calculate_quarter(inputs)
         except AttainError as exc:
             logger.info("dashboards: not warming %s: %s", plan.code, exc)
             return {"warmed": 0, "error": str(exc)}
