@@ -20,7 +20,8 @@ def approve_snapshot(*, fiscal_year: str, user: User) -> Snapshot:
     code = FiscalYear.parse(fiscal_year).code
     require_role(user, Role.CCO, action=f"approve the target snapshot of {code}")
     with transaction.atomic():
-        snapshot = Snapshot.objects.filter(fiscal_year=code).first()
+        # Locked: waits for a targets import in progress (it holds the row), then sees its lines.
+        snapshot = Snapshot.objects.select_for_update().filter(fiscal_year=code).first()
         if snapshot is None:
             raise NotFound(f"There is no target snapshot for {code}: import its targets first.")
         if snapshot.is_frozen:

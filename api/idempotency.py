@@ -142,6 +142,12 @@ def claim(*, user: User, key: str, request_hash: str) -> Claim:
     raise IdempotencyKeyInProgress()
 
 
+def purge_expired() -> int:
+    """Delete every user's expired keys (the beat task ``api.tasks.purge_idempotency_keys``); how many."""
+    deleted, _ = IdempotencyKey.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
+
+
 def complete(record: IdempotencyKey, response: Response) -> None:
     """Store a successful response under the claimed key; release the key of a failed one."""
     if not 200 <= response.status_code < 300:

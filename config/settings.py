@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissions.tasks.reconcile_quarter_ends",
         "schedule": crontab(minute=0, hour=6),
     },
+    "purge-idempotency-keys": {
+        "task": "api.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=45, hour="*"),
+    },
     "requeue-stalled-shards": {
         "task": "commissions.tasks.requeue_stalled_shards",
         "schedule": crontab(minute=15, hour="*"),

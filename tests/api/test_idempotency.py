@@ -164,3 +164,15 @@ def test_two_concurrent_requests_with_one_key_act_once(world, client_for):
     assert (201, "") in statuses
     # The loser either waited for the winner's claim and saw it in progress, or came after and replayed.
     assert sorted(statuses) in ([(201, ""), (201, "true")], [(201, ""), (409, "")])
+
+
+@pytest.mark.django_db
+def test_the_hourly_purge_forgets_only_expired_keys(world, people, client_for):
+    from api.tasks import purge_idempotency_keys
+
+    client = client_for("ops")
+    client.post("/api/pulls/", {"period": PERIOD}, format="json", HTTP_IDEMPOTENCY_KEY="old")
+    client.post("/api/pulls/", {"period": PERIOD}, format="json", HTTP_IDEMPOTENCY_KEY="fresh")
+    IdempotencyKey.objects.filter(key="old").update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert purge_idempotency_keys.apply().get() == 1
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["fresh"]

@@ -40,11 +40,16 @@ def same(*names: str) -> tuple[tuple[str, str], ...]:
 
 
 def snapshots_of(parsed: ParsedFile) -> dict[str, dict[Any, Any]]:
-    """The draft snapshot of each fiscal year in the file, created when missing (DESIGN §3)."""
+    """The draft snapshot of each fiscal year in the file, created when missing (DESIGN §3).
+
+    Each snapshot row stays locked until the import commits, so an approval waits for the import and
+    then approves its lines too, or approves first and the import is refused: lines never land in a
+    snapshot approved while they were being written.
+    """
     at = parsed.index("fiscal_year")
     ids = {}
     for fiscal_year in sorted({row[at] for row in parsed.rows}):
-        ids[fiscal_year] = Snapshot.objects.get_or_create(fiscal_year=fiscal_year)[0].pk
+        ids[fiscal_year] = Snapshot.objects.select_for_update().get_or_create(fiscal_year=fiscal_year)[0].pk
     return {"fiscal_year": ids}
 
 
