@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissions.tasks.reconcile_quarter_ends",
         "schedule": crontab(minute=0, hour=6),
     },
+    "compact-dashboards-input-log": {
+        "task": "dashboards.tasks.compact_input_log",
+        "schedule": crontab(minute=30, hour=5),
+    },
     "purge-idempotency-keys": {
         "task": "api.tasks.purge_idempotency_keys",
         "schedule": crontab(minute=45, hour="*"),

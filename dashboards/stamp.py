@@ -138,3 +138,18 @@ def inputs_stamp() -> str | None:
         return None
     parts = f"{connection.settings_dict['NAME']}:{count}:{txid}:{token}:{changed_at}"
     return hashlib.sha256(parts.encode()).hexdigest()[:32]
+
+
+def compact() -> int:
+    """Keep only the newest row of the log (PostgreSQL); returns how many rows went.
+
+    The log grows by one row per writing transaction, and the stamp reads all of it. After compacting,
+    the row count is smaller than any count the newest transaction id was ever stamped with, so the
+    stamp is one never seen before: cached projections are computed afresh, never confused. SQLite keeps
+    a single row anyway.
+    """
+    if connection.vendor != "postgresql":
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {LOG} WHERE txid < (SELECT max(txid) FROM {LOG})")  # noqa: S608
+        return cursor.rowcount

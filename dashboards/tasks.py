@@ -1,4 +1,5 @@
-"""Background work of the dashboards: warming the projection cache (dashboards/warm.py)."""
+"""Background work of the dashboards: warming the projection cache (dashboards/warm.py), and keeping
+the inputs stamp's log short (dashboards/stamp.py)."""
 
 from __future__ import annotations
 
@@ -15,3 +16,11 @@ def warm_projections(period_code: str | None = None) -> dict:
 
     period = get_period(period_code) if period_code else current_period()
     return warm(period)
+
+
+@shared_task
+def compact_input_log() -> int:
+    """Daily: keep only the newest row of the inputs stamp's log (one row per writing transaction)."""
+    from .stamp import compact
+
+    return compact()

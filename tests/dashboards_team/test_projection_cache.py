@@ -135,3 +135,22 @@ def test_every_input_table_carries_the_trigger(db):
             )
             found = {name for (name,) in cursor.fetchall()}
     assert tables <= found
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the log keeps one row per transaction on PostgreSQL"
+)
+def test_compacting_the_log_keeps_the_newest_row_and_gives_a_stamp_never_seen(demo):
+    from dashboards.tasks import compact_input_log
+
+    with connection.cursor() as cursor:  # two older transactions' rows below the newest one
+        cursor.execute(
+            f"INSERT INTO {stamp.LOG} (txid, token, changed_at) VALUES (1, '', now()), (2, '', now())"  # noqa: S608
+        )
+    seen = {stamp.inputs_stamp()}
+    assert compact_input_log.apply().get() >= 2
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {stamp.LOG}")  # noqa: S608
+        assert cursor.fetchone()[0] == 1
+    after = stamp.inputs_stamp()
+    assert after is not None and after not in seen
