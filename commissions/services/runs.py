@@ -160,11 +160,7 @@ def write_results(run: Run, result: QuarterResult, *, progress: bool = True) -> 
     """
     employee_ids = set(result.payouts["employee_id"]) | set(result.customers["employee_id"])
     employees = dict(User.objects.filter(employee_id__in=employee_ids).values_list("employee_id", "pk"))
-    customers = dict(
-        Customer.objects.filter(customer_id__in=set(result.customers["customer_id"])).values_list(
-            "customer_id", "pk"
-        )
-    )
+    customers = _customer_pks(set(result.customers["customer_id"]))
     c = result.customers
     insert_rows(
         CustomerResult._meta.db_table,
@@ -245,6 +241,15 @@ def write_results(run: Run, result: QuarterResult, *, progress: bool = True) -> 
             )
         ),
     )
+
+
+def _customer_pks(customer_ids: set[str]) -> dict[str, int]:
+    """customer_id -> pk of ``customer_ids``; for many, every customer's (one plain scan is far cheaper
+    than a query with tens of thousands of parameters: 0.07 s against 0.3 s for 34,000 of 100,000)."""
+    customers = Customer.objects.all()
+    if len(customer_ids) <= 1000:
+        customers = customers.filter(customer_id__in=customer_ids)
+    return dict(customers.values_list("customer_id", "pk"))
 
 
 def payout_changes(previous: Run | None, run: Run) -> list[tuple[str, Decimal | None, Decimal | None]]:
