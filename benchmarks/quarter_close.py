@@ -54,8 +54,7 @@ from commissions.services.periods import get_period  # noqa: E402
 from commissions.services.plans import load_plan  # noqa: E402
 from commissions.services.pulls import pull_scores  # noqa: E402
 from commissions.services.runs import Calculation, calculate  # noqa: E402
-from commissions.services.shards import plan_sharded_run  # noqa: E402
-from commissions.tasks import dispatch_shards  # noqa: E402
+from commissions.services.shards import start_sharded_run, wait_for  # noqa: E402
 
 Payouts = dict[tuple[str, str], Decimal]  # (employee_id, plan code) → total payout in the plan currency
 
@@ -141,13 +140,8 @@ def calculate_plan(*, period: Period, plan: Plan, shards: int = 1) -> Calculatio
     """
     if shards <= 1:
         return calculate(period=period, plan=plan, trigger="benchmark")
-    calc = plan_sharded_run(period=period, plan=plan, shards=shards, trigger="benchmark")
-    if calc.created:
-        dispatch_shards(calc.run.pk)
-    run = calc.run
-    while run.status == Run.Status.RUNNING:
-        time.sleep(0.05)
-        run.refresh_from_db()
+    calc = start_sharded_run(period=period, plan=plan, shards=shards, trigger="benchmark")
+    run = wait_for(calc.run, timeout=3600, poll=0.05)
     if run.status != Run.Status.SUCCEEDED:
         sys.exit(f"sharded run of {plan.code} failed: {run.error}")
     return calc

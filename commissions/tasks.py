@@ -50,17 +50,14 @@ def calculate_plan(period_code: str, plan_code: str, user_id: int | None = None,
     from .models import Plan
     from .services.periods import get_period
     from .services.runs import calculate
-    from .services.shards import plan_sharded_run
+    from .services.shards import start_sharded_run
 
     user = User.objects.filter(pk=user_id).first() if user_id else None
     plan = Plan.objects.get(code=plan_code)
     period = get_period(period_code)
     shards = shards or settings.RUN_SHARDS
     if shards > 1:
-        calc = plan_sharded_run(period=period, plan=plan, shards=shards, user=user, trigger="console")
-        if calc.created:
-            dispatch_shards(calc.run.pk)
-        return calc.run.pk
+        return start_sharded_run(period=period, plan=plan, shards=shards, user=user, trigger="console").run.pk
     return calculate(period=period, plan=plan, user=user, trigger="console").run.pk
 
 

@@ -69,6 +69,31 @@ def plan_sharded_run(
     return Calculation(run=run, created=True)
 
 
+def start_sharded_run(
+    *, period: Period, plan: Plan, shards: int, user: User | None = None, trigger: str = "command"
+) -> Calculation:
+    """``plan_sharded_run``, then queue one ``calculate_shard`` per shard of a new run (a Celery group).
+
+    Without a broker (no REDIS_URL) Celery runs the shards here, one after the other.
+    """
+    from ..tasks import dispatch_shards
+
+    calc = plan_sharded_run(period=period, plan=plan, shards=shards, user=user, trigger=trigger)
+    if calc.created:
+        dispatch_shards(calc.run.pk)
+    return calc
+
+
+def wait_for(run: Run, *, timeout: float, poll: float = 0.5) -> Run:
+    """Reload ``run`` until it is no longer running or ``timeout`` seconds have passed; returns it."""
+    deadline = time.monotonic() + timeout
+    run.refresh_from_db()
+    while run.status == Run.Status.RUNNING and time.monotonic() < deadline:
+        time.sleep(poll)
+        run.refresh_from_db()
+    return run
+
+
 def split(inputs: QuarterInputs, shards: int) -> list[list[int]]:
     """The run's CSMs (user ids) in at most ``shards`` groups of about equal book size.
 

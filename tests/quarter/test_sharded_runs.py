@@ -272,7 +272,7 @@ def test_calculate_command_with_shards_reports_the_finished_run(demo, monkeypatc
     where the command queues them (workers on a broker do that in production)."""
     from io import StringIO
 
-    from commissions.management.commands import calculate as command
+    from commissions import tasks
 
     queued = []
 
@@ -280,7 +280,7 @@ def test_calculate_command_with_shards_reports_the_finished_run(demo, monkeypatc
         queued.append(run_id)
         return len(run_all_shards(Run.objects.get(pk=run_id)))
 
-    monkeypatch.setattr(command, "dispatch_shards", run_here)
+    monkeypatch.setattr(tasks, "dispatch_shards", run_here)
     plan = Plan.objects.order_by("code").first()
     out = StringIO()
     call_command("calculate", PERIOD, "--plan", plan.code, "--shards", "3", stdout=out)

@@ -1,5 +1,3 @@
-import time
-
 from django.core.management.base import CommandError
 
 from commissions.management.base import AttainCommand
@@ -7,8 +5,7 @@ from commissions.models import Plan
 from commissions.services.close import plans_of
 from commissions.services.periods import get_period
 from commissions.services.runs import calculate, finished
-from commissions.services.shards import plan_sharded_run
-from commissions.tasks import dispatch_shards
+from commissions.services.shards import start_sharded_run, wait_for
 
 
 class Command(AttainCommand):
@@ -45,7 +42,7 @@ class Command(AttainCommand):
         for each in plans:
             if shards > 1:
                 self.report_sharded(
-                    plan_sharded_run(period=quarter, plan=each, shards=shards, user=self.user(user)), wait
+                    start_sharded_run(period=quarter, plan=each, shards=shards, user=self.user(user)), wait
                 )
             else:
                 self.report(calculate(period=quarter, plan=each, user=self.user(user)))
@@ -53,16 +50,10 @@ class Command(AttainCommand):
     def report_sharded(self, calc, wait: int) -> None:
         run = calc.run
         if calc.created:
-            dispatch_shards(run.pk)  # without REDIS_URL the shards run here, one after the other
             self.stdout.write(
                 f"{run.plan.code} {run.period.code} v{run.version}: {run.shard_count} shards queued"
             )
-        deadline = time.monotonic() + wait
-        while True:
-            run.refresh_from_db()
-            if run.status != run.Status.RUNNING or time.monotonic() >= deadline:
-                break
-            time.sleep(0.5)
+        run = wait_for(run, timeout=wait)
         if run.status == run.Status.FAILED:
             raise CommandError(f"{run.plan.code} {run.period.code} v{run.version} failed: {run.error}")
         if run.status == run.Status.RUNNING:
