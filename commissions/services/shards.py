@@ -28,7 +28,7 @@ from accounts.models import User
 
 from ..engine import QuarterInputs, calculate_quarter
 from ..errors import AttainError
-from ..loaders import load_quarter
+from ..loaders import load
 from ..models import Plan
 from ..quarters import ComponentResult, CustomerResult, Payout, Period, Run, RunShard
 from .periods import period_lock, require_open
@@ -49,10 +49,10 @@ def plan_sharded_run(
         raise AttainError(f"A run is split into 1 to {MAX_SHARDS} shards, not {shards}.")
     with period_lock(period):
         started = time.perf_counter()
-        inputs, digest, existing = prepare(period=period, plan=plan)
+        loaded, digest, existing = prepare(period=period, plan=plan)
         if existing is not None:
             return Calculation(run=existing, created=False)
-        groups = split(inputs, shards)
+        groups = split(loaded.inputs, shards)
         with transaction.atomic():
             run = start_run(
                 plan=plan, period=period, user=user, trigger=trigger, digest=digest, shard_count=len(groups)
@@ -137,9 +137,9 @@ def calculate_shard(run_id: int, index: int, *, worker: str = "") -> str:
     RunShard.objects.filter(pk=shard.pk).update(attempts=shard.attempts + 1, worker=worker[:200])
     require_open(run.period, action=f"calculate {run.plan.code}")
     started = time.perf_counter()
-    inputs = load_quarter(plan=run.plan, period=run.period, pull=run.pull, employees=shard.employees)
-    loaded = time.perf_counter()
-    result = calculate_quarter(inputs)
+    loaded = load(plan=run.plan, period=run.period, pull=run.pull, employees=shard.employees)
+    read = time.perf_counter()
+    result = calculate_quarter(loaded.inputs)
     computed = time.perf_counter()
     _require_within(result, shard)
     with transaction.atomic():
@@ -147,14 +147,14 @@ def calculate_shard(run_id: int, index: int, *, worker: str = "") -> str:
         if locked.status == RunShard.Status.DONE:  # a twin delivery finished first
             return "skipped"
         _require_still_open(run.period)
-        write_results(run, result, progress=False)
+        write_results(run, result, customer_keys=loaded.customer_keys, progress=False)
         RunShard.objects.filter(pk=shard.pk).update(
             status=RunShard.Status.DONE,
             finished_at=timezone.now(),
             warnings=[warning_row(w) for w in result.warnings],
             timings={
-                "load_ms": _ms(started, loaded),
-                "calculate_ms": _ms(loaded, computed),
+                "load_ms": _ms(started, read),
+                "calculate_ms": _ms(read, computed),
                 "write_ms": _ms(computed),
             },
         )

@@ -136,3 +136,27 @@ def test_pull_ignores_scores_after_the_quarter(quarter):
     pull = pull_scores(period=quarter)
     captured = pull.scores.get(customer=customer)
     assert captured.as_of == date(2021, 7, 30) and captured.score == Decimal(55)
+
+
+def test_a_customer_with_results_cannot_be_deleted_not_even_in_raw_sql(quarter, plan):
+    """Customer results carry no database foreign keys (a run writes tens of thousands); the ORM's
+    PROTECT and a database trigger keep every result's customer in place."""
+    from django.db import IntegrityError, connection, transaction
+    from django.db.models import ProtectedError
+
+    from adoption.models import Customer, Ownership
+
+    calculate(period=quarter, plan=plan)
+    result = CustomerResult.objects.select_related("customer").first()
+    customer = result.customer
+    with pytest.raises(ProtectedError):
+        customer.delete()
+    Ownership.objects.filter(customer=customer).delete()  # nothing else holds the row now
+    with (
+        pytest.raises(IntegrityError, match="has calculation results"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM adoption_customer WHERE id = %s", [customer.pk])
+    assert Customer.objects.filter(pk=customer.pk).exists()
+    assert CustomerResult.objects.filter(customer=customer).exists()
