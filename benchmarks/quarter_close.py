@@ -65,6 +65,9 @@ TARGET_PEAK_MB = 2048.0
 TARGET_LOWER_BOUND_RATIO = 3.0
 TARGET_SCORE_IMPORT_S = 60.0
 ORM_LOOP_SIZES = ("S", "M")
+# The ratio is judged where there is volume: at S (1,000 customers, 0.1 s a run) each run's fixed cost,
+# some forty queries and three commits, outweighs the arithmetic. The summary prints it at every size.
+RATIO_SIZES = ("M", "L")
 
 
 def peak_rss_mb() -> float:
@@ -328,12 +331,12 @@ def agree(*, directory: Path, run_ids: list[int], orm_loop: bool) -> tuple[dict,
 def verdicts(size: str, s: dict, m: dict, ref: dict) -> dict[str, tuple[str, bool]]:
     """The issue's targets, judged on this run (time and memory targets apply to L)."""
     lower = ref["lower_bound_read_s"] + ref["lower_bound_compute_s"]
-    checks = {
-        "calculate within 3x of the lower bound (read + compute)": (
+    checks = {}
+    if size in RATIO_SIZES:
+        checks["calculate within 3x of the lower bound (read + compute)"] = (
             f"{m['calculate_s'] / lower:.1f}x",
             m["calculate_s"] / lower <= TARGET_LOWER_BOUND_RATIO,
         )
-    }
     if size == "L":
         checks["end to end (pull + calculate + close + export) < 60 s"] = (
             f"{m['end_to_end_s']:.1f} s",
