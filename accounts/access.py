@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,15 +28,6 @@ def is_geo_vp(user: User) -> bool:
 
 def is_csm(user: User) -> bool:
     return user.is_active and user.has_role(Role.CSM)
-
-
-def current_owner_ids(on: date | None = None) -> Subquery:
-    """Per customer (as OuterRef("pk")), the employee owning it on ``on`` (default today)."""
-    from adoption.models import Ownership
-
-    day = on or timezone.localdate()
-    latest = Ownership.objects.filter(customer=OuterRef("pk"), start_date__lte=day).order_by("-start_date")
-    return Subquery(latest.values("employee_id")[:1])
 
 
 def book_of(employees, on: date | None = None) -> QuerySet:
