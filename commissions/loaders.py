@@ -23,19 +23,11 @@ from .models import Assignment, Deal, FxRate, KpiActual, Plan
 from .quarters import Period, PulledScore, ScorePull
 
 
-def frame(kind: str, rows, codes: dict[int, str] | None = None) -> pd.DataFrame:
-    """An engine input table of ``kind`` from an iterable of tuples in the kind's column order.
-
-    With ``codes``, the rows carry customer keys (pk) in ``customer_id``, turned into customer ids.
-    """
+def frame(kind: str, rows) -> pd.DataFrame:
+    """An engine input table of ``kind`` from an iterable of tuples in the kind's column order."""
     columns = list(empty(kind).columns)
     rows = list(rows)
-    if not rows:
-        return empty(kind)
-    table = pd.DataFrame(rows, columns=columns, dtype=object)
-    if codes is not None:
-        table["customer_id"] = [None if pk is None else codes[pk] for pk in table["customer_id"]]
-    return table
+    return pd.DataFrame(rows, columns=columns, dtype=object) if rows else empty(kind)
 
 
 def plan_spec(plan: Plan) -> PlanSpec:
@@ -247,8 +239,20 @@ class _Scope:
         return queryset if self.customers is None else queryset.filter(**{f"{field}__in": self.customers})
 
     def table(self, kind: str, rows) -> pd.DataFrame:
-        """``frame`` of rows whose ``customer_id`` is the customer key."""
-        return frame(kind, rows, self.codes)
+        """``frame`` of rows whose ``customer_id`` is the customer key, turned into the customer id.
+
+        A key the map lacks (a customer that joined the book between two of a dashboard's queries; a
+        temporary book cannot change) is looked up, so the load never fails on it.
+        """
+        table = frame(kind, rows)
+        if table.empty:
+            return table
+        keys = table["customer_id"]
+        missing = set(keys.dropna()) - self.codes.keys()
+        if missing:
+            self.codes.update(Customer.objects.filter(pk__in=missing).values_list("pk", "customer_id"))
+        table["customer_id"] = [None if pk is None else self.codes[pk] for pk in keys]
+        return table
 
 
 def _adjustments(period: Period, scope: _Scope) -> pd.DataFrame:

@@ -121,3 +121,19 @@ def test_the_fingerprint_ignores_row_order_and_sees_every_value(demo_quarter):
     swapped = inputs.targets.copy()  # the same values in other columns are other inputs
     swapped[["baseline", "target"]] = swapped[["target", "baseline"]].to_numpy()
     assert fingerprint(replace(inputs, targets=swapped)) != digest
+
+
+def test_a_customer_joining_the_book_mid_load_is_read_not_a_failure():
+    """A dashboard's book is a subquery in each query: a customer assigned between two of them comes
+    back with a key the scope has not mapped yet; the scope looks it up."""
+    from accounts.models import Role
+    from commissions.loaders import _Scope
+    from tests.builders import make_customer, make_user
+
+    csm = make_user(Role.CSM)
+    make_customer("C-EARLY", owner=csm)
+    with _Scope([csm.pk], date(2026, 11, 25)) as scope:
+        assert set(scope.codes.values()) == {"C-EARLY"}
+        late = make_customer("C-LATE", owner=csm)
+        table = scope.table("scores", [(late.pk, None)])
+    assert list(table["customer_id"]) == ["C-LATE"]
