@@ -8,7 +8,8 @@ from django.db import connection
 def _thaw_frozen_snapshots_before_flush(request):
     """SQLite: a transactional test ends with Django emptying every table with DELETE, which the
     frozen-snapshot triggers refuse (PostgreSQL's TRUNCATE fires no row triggers). Delete the snapshot
-    rows with the triggers lifted, then put the triggers back for the next test."""
+    rows with the triggers lifted, then put the triggers back for the next test. Customer results go
+    first too: a trigger refuses to delete a customer that has them (commissions migration 0004)."""
     marker = request.node.get_closest_marker("django_db")
     transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
         {"transactional_db", "live_server"} & set(request.fixturenames)
@@ -23,6 +24,7 @@ def _thaw_frozen_snapshots_before_flush(request):
     from adoption.frozen import SQLITE_DROP, SQLITE_TRIGGERS
 
     with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM commissions_customerresult")
         for statement in SQLITE_DROP:
             cursor.execute(statement)
         cursor.execute("DELETE FROM adoption_targetline")
