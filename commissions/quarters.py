@@ -197,7 +197,7 @@ class CustomerResult(models.Model):
     A run writes one row per customer of its plan's books (35,000 at a time at L), so the table has no
     database foreign keys: their per-row checks at commit took 0.45 s of each run. The references
     still hold:
-    ``write_results`` takes the keys from the run, user and customer tables in the run's transaction;
+    ``write_results`` takes the keys from the run's own reads of the user and customer tables;
     the ORM refuses (PROTECT) or cascades deletes as below; and the database refuses to delete a
     customer with results (a trigger, migration 0004) or a run or CSM with results (their payouts
     reference them).
