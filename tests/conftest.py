@@ -4,6 +4,15 @@ import pytest
 from django.db import connection
 
 
+def pytest_configure(config):
+    """A fast password hasher for the suite: the default PBKDF2 takes half a second per password on
+    this machine's kind, and nearly every test makes people with passwords. Sign-in still checks
+    passwords the same way; only the hash's cost differs."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _thaw_frozen_snapshots_before_flush(request):
     """SQLite: a transactional test ends with Django emptying every table with DELETE, which the
