@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 
 from accounts.access import sees_everything
+from core.downloads import csv_writer
 
 from .selectors import AuditFilters, audit_trail, full_history_recorded, object_type_choices
 
@@ -50,7 +49,7 @@ class _Echo:
 
 
 def _csv(trail) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+    writer = csv_writer(_Echo(), lineterminator="\r\n")
 
     def rows():
         yield writer.writerow(CSV_HEADER)

@@ -3,10 +3,7 @@ and downloads as CSV or Excel with the same columns and values (issue "dashboard
 
 from __future__ import annotations
 
-import csv
 import html
-import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 
 from commissions.engine import to_cents, to_ratio
+from core.downloads import csv_writer, xlsx_bytes
 
 KINDS = ("text", "number", "money", "ratio", "percent", "date")
 
@@ -124,7 +122,7 @@ def _export_value(column: Column, value: Any) -> Any:
 def as_csv(table: Table) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(table.name)}.csv"'
-    writer = csv.writer(response, lineterminator="\n")
+    writer = csv_writer(response)
     writer.writerow([column.label for column in table.columns])
     for row in table.rows:
         values = [_export_value(column, row.get(column.key)) for column in table.columns]
@@ -133,23 +131,10 @@ def as_csv(table: Table) -> HttpResponse:
 
 
 def as_xlsx(table: Table) -> HttpResponse:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=re.sub(r"[:\\/?*\[\]]", " ", table.title)[:31].strip() or "Sheet")
-    sheet.append([column.label for column in table.columns])
-    for row in table.rows:
-        # Excel keeps numbers as binary floating point; the exact values are in the CSV download.
-        sheet.append(
-            [
-                float(v) if isinstance(v, Decimal) else v
-                for v in (_export_value(column, row.get(column.key)) for column in table.columns)
-            ]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
+    rows = ([_export_value(column, row.get(column.key)) for column in table.columns] for row in table.rows)
+    content = xlsx_bytes(table.title, [column.label for column in table.columns], rows)
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{slugify(table.name)}.xlsx"'
     return response

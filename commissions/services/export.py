@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from typing import TextIO
+
+from core.downloads import csv_writer
 
 from ..engine import to_cents, to_ratio
 from ..errors import AttainError
@@ -46,7 +47,7 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False) -> int:
     # Plan codes from the few runs, not joined onto every row: a joined run would be decoded per row,
     # warnings included (seconds and gigabytes for 2,000 CSMs with 100,000 customers).
     plans = {run.pk: run.plan.code for run in runs}
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     count = 0
     if not detail:
         writer.writerow(SUMMARY_HEADER)

@@ -1,0 +1,1 @@
+"""Small building blocks every app may import; this package imports no app (STYLE: core ← accounts ← …)."""
