@@ -7,6 +7,7 @@ An approved snapshot and its target lines are shown read-only: no change, no del
 from django.contrib import admin, messages
 from django.db.models import Count
 
+from commissions.admin_closed import ClosedQuarterAdminMixin
 from commissions.errors import AttainError
 
 from .models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
@@ -14,7 +15,7 @@ from .services import approve_snapshot
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
     list_display = ("customer_id", "name", "geo", "segment", "start_date")
     list_filter = ("geo", "segment")
     search_fields = ("customer_id", "name")
@@ -23,7 +24,7 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ownership)
-class OwnershipAdmin(admin.ModelAdmin):
+class OwnershipAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
     list_display = ("customer", "employee", "start_date")
     list_filter = ("customer__geo",)
     search_fields = ("customer__customer_id", "customer__name", "employee__email", "employee__name")
@@ -34,7 +35,7 @@ class OwnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArrRecord)
-class ArrRecordAdmin(admin.ModelAdmin):
+class ArrRecordAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
     list_display = ("customer", "as_of", "arr", "currency")
     list_filter = ("currency",)
     search_fields = ("customer__customer_id", "customer__name")
@@ -141,7 +142,7 @@ class TargetLineAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoreObservation)
-class ScoreObservationAdmin(admin.ModelAdmin):
+class ScoreObservationAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
     list_display = ("customer", "as_of", "score")
     search_fields = ("customer__customer_id", "customer__name")
     ordering = ("customer__customer_id", "-as_of")

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
+from .admin_closed import ClosedQuarterAdminMixin
 from .currencies import is_currency
 from .models import Assignment, Component, Deal, FxRate, ImportRecord, KpiActual, Plan
 from .services.plans import DEFAULT_NRR_FLOOR, component_errors, plan_is_locked
@@ -157,7 +158,7 @@ class ComponentAdmin(PlanLockMixin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
     list_display = ("employee", "plan", "start_date", "end_date", "on_target_amount", "nrr_goal", "kpi_goal")
     list_filter = ("plan__fiscal_year", "plan")
     search_fields = ("employee__email", "employee__name", "employee__employee_id", "plan__code")
@@ -177,7 +178,7 @@ class DealForm(forms.ModelForm):
 
 
 @admin.register(Deal)
-class DealAdmin(admin.ModelAdmin):
+class DealAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
     form = DealForm
     list_display = ("deal_id", "customer", "type", "arr_delta", "currency", "booked_on", "effective_on")
     list_filter = ("type", "currency")
@@ -189,7 +190,7 @@ class DealAdmin(admin.ModelAdmin):
 
 
 @admin.register(KpiActual)
-class KpiActualAdmin(admin.ModelAdmin):
+class KpiActualAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
     list_display = ("period", "employee", "kpi", "value")
     list_filter = ("period", "kpi")
     search_fields = ("employee__email", "employee__name", "employee__employee_id", "kpi")
@@ -208,7 +209,7 @@ class FxRateForm(forms.ModelForm):
 
 
 @admin.register(FxRate)
-class FxRateAdmin(admin.ModelAdmin):
+class FxRateAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
     form = FxRateForm
     list_display = ("period", "currency", "rate")
     list_filter = ("period", "currency")

@@ -7,6 +7,13 @@ from django.db.models import Q
 from adoption.models import score_field
 
 from .calendar import PERIOD_RE
+from .frozen import (
+    period_triggers,
+    pull_triggers,
+    pulled_score_triggers,
+    result_triggers,
+    run_triggers,
+)
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 # Ratios keep 20 decimal places: results are shown to 4 and recomputed exactly by the engine.
@@ -39,6 +46,7 @@ class Period(models.Model):
                 name="period_closed_has_closer",
             ),
         ]
+        triggers = period_triggers()
 
     def __str__(self) -> str:
         return f"{self.code} ({self.status})"
@@ -86,6 +94,7 @@ class ScorePull(models.Model):
     class Meta:
         ordering = ["-id"]
         get_latest_by = "id"
+        triggers = pull_triggers()
 
     def __str__(self) -> str:
         return f"pull #{self.pk} of {self.period.code}"
@@ -101,6 +110,7 @@ class PulledScore(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["pull", "customer"], name="pulledscore_unique")]
+        triggers = pulled_score_triggers()
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.score} ({self.as_of})"
@@ -149,6 +159,7 @@ class Run(models.Model):
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="run_progress_range"),
         ]
+        triggers = run_triggers()
 
     def __str__(self) -> str:
         return f"{self.plan.code} {self.period.code} v{self.version} ({self.status})"
@@ -223,6 +234,7 @@ class CustomerResult(models.Model):
     class Meta:
         ordering = ["run_id", "employee_id", "customer_id"]
         constraints = [models.UniqueConstraint(fields=["run", "customer"], name="customerresult_unique")]
+        triggers = result_triggers("customerresult_closed_quarter")
 
     def __str__(self) -> str:
         return f"{self.customer_id} r={self.r} ({self.reason})"
@@ -250,6 +262,7 @@ class ComponentResult(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "employee", "component"], name="componentresult_unique")
         ]
+        triggers = result_triggers("componentresult_closed_quarter")
 
     def __str__(self) -> str:
         return f"{self.employee_id} {self.component} {self.payout}"
@@ -267,6 +280,7 @@ class Payout(models.Model):
     class Meta:
         ordering = ["run_id", "employee_id"]
         constraints = [models.UniqueConstraint(fields=["run", "employee"], name="payout_unique")]
+        triggers = result_triggers("payout_closed_quarter")
 
     def __str__(self) -> str:
         return f"{self.employee_id} {self.amount} {self.currency}"

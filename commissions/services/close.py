@@ -10,6 +10,7 @@ from accounts.roles import require_role
 
 from ..calendar import Period as FiscalPeriod
 from ..errors import AttainError, PeriodClosed
+from ..frozen import reopening
 from ..models import Plan
 from ..quarters import Period, PeriodEvent, Run
 from .periods import period_lock
@@ -102,7 +103,10 @@ def reopen_period(*, period: Period, user: User, reason: str) -> Period:
         period = Period.objects.select_for_update().get(pk=period.pk)
         if not period.is_closed:
             raise AttainError(f"{period.code} is not closed.")
-        Period.objects.filter(pk=period.pk).update(status=Period.Status.OPEN, closed_at=None, closed_by=None)
+        with reopening():  # the one UPDATE the closed-period trigger lets through (commissions/frozen.py)
+            Period.objects.filter(pk=period.pk).update(
+                status=Period.Status.OPEN, closed_at=None, closed_by=None
+            )
         PeriodEvent.objects.create(
             period=period, action=PeriodEvent.Action.REOPENED, user=user, reason=reason.strip()
         )

@@ -1,93 +1,71 @@
-"""Rows credited to a closed quarter cannot change (DESIGN §3 "Frozen and closed data…").
+"""Rows a closed quarter read cannot change (DESIGN §3 "Frozen and closed data…").
 
-A row that would be created or changed in a closed quarter refuses the file; a row that is already
-stored exactly as the file says is left alone, so re-importing a full extract still works.
+A row that would be created, changed or moved in what a closed quarter read refuses the file; a row
+already stored exactly as the file says is left alone, so re-importing a full extract still works.
+The rule itself, for every kind, is ``commissions.closed.closed_quarter_read``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from commissions.fiscal import calendar
-from commissions.models import Deal, FxRate, KpiActual
-from commissions.services.close import closed_period_codes
+from commissions.closed import closed_message, closed_quarter_read, closed_quarters, reads_of
 
 from .base import ParsedFile, RowError
 
-
-def _closed_message(code: str, what: str) -> str:
-    return f"{code} is closed: {what} credited to it cannot change (ops may re-open it, with a reason)"
+CHUNK = 5000
 
 
-def check_kpis(parsed: ParsedFile) -> list[RowError]:
-    closed = closed_period_codes()
+def check_closed(parsed: ParsedFile) -> list[RowError]:
+    """Every row of the file that would change what a closed quarter read (DESIGN §3)."""
+    spec = parsed.spec
+    reads = reads_of(spec.model) if spec.model is not None else None
+    closed = closed_quarters() if reads is not None else []
     if not closed:
         return []
-    stored = {
-        (period, employee, kpi): value
-        for period, employee, kpi, value in KpiActual.objects.filter(period__in=closed).values_list(
-            "period", "employee__employee_id", "kpi", "value"
-        )
-    }
-    errors = []
+    meta = spec.model._meta
+    fields = [(meta.get_field(name).attname, column) for name, column in spec.fields]
+    size = len(spec.key)
+    rows = []
     for row in parsed.rows:
-        values = parsed.values(row)
-        key = (values["period"], values["employee_id"], values["kpi"])
-        if values["period"] in closed and stored.get(key) != values["value"]:
-            errors.append(
-                RowError(row[0], "period", values["period"], _closed_message(values["period"], "KPI values"))
-            )
+        values, new = parsed.values(row), {}
+        for attname, column in fields:
+            value, mapping = values[column], parsed.refs.get(column)
+            if mapping is not None and value is not None:
+                value = mapping.get(value)
+            new[attname] = value
+        rows.append((row[0], values, new))
+    stored = _stored(spec.model, [a for a, _ in fields], size, [new for _, _, new in rows])
+    columns = dict(fields)
+    errors = []
+    for line, values, new in rows:
+        key = tuple(new[a] for a, _ in fields[:size])
+        hit = closed_quarter_read(reads, stored.get(key), new, closed)
+        if hit is not None:
+            column = columns.get(hit[1], hit[1])
+            value = values.get(column)
+            shown = "" if value is None else str(value)
+            errors.append(RowError(line, column, shown, closed_message(reads, hit[0])))
     return errors
 
 
-def check_fx(parsed: ParsedFile) -> list[RowError]:
-    closed = closed_period_codes()
-    if not closed:
-        return []
-    rows = FxRate.objects.filter(period__in=closed).values_list("period", "currency", "rate")
-    stored = {(period, currency): rate for period, currency, rate in rows}
-    errors = []
-    for row in parsed.rows:
-        values = parsed.values(row)
-        if (
-            values["period"] in closed
-            and stored.get((values["period"], values["currency"])) != values["rate"]
-        ):
-            errors.append(
-                RowError(row[0], "period", values["period"], _closed_message(values["period"], "FX rates"))
-            )
-    return errors
+def _stored(model, attnames: list[str], size: int, rows: list[dict[str, Any]]) -> dict[tuple, dict[str, Any]]:
+    """The stored rows of the file's natural keys, as mappings of ``attnames``."""
+    first = attnames[0]
+    wanted = sorted({row[first] for row in rows if row[first] is not None}, key=str)
+    found: dict[tuple, dict[str, Any]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = model._default_manager.filter(**{f"{first}__in": wanted[start : start + CHUNK]})
+        for stored in chunk.values(*attnames).iterator(chunk_size=CHUNK):
+            found[tuple(stored[a] for a in attnames[:size])] = stored
+    return found
 
 
-DEAL_FIELDS = ("customer_id", "type", "arr_delta", "currency", "booked_on", "effective_on")
+def together(*checks: Callable[[ParsedFile], list[RowError]]) -> Callable[[ParsedFile], list[RowError]]:
+    """One ``check_file`` running several checks, their errors in order."""
 
+    def check(parsed: ParsedFile) -> list[RowError]:
+        return [error for each in checks for error in each(parsed)]
 
-def check_deals(parsed: ParsedFile) -> list[RowError]:
-    """A deal whose booking or effective date — in the file or as stored — falls in a closed quarter."""
-    closed = closed_period_codes()
-    if not closed:
-        return []
-    cal = calendar()
-    ids = [parsed.values(row)["deal_id"] for row in parsed.rows]
-    stored: dict[str, tuple[Any, ...]] = {
-        deal_id: rest
-        for deal_id, *rest in Deal.objects.filter(deal_id__in=ids).values_list(
-            "deal_id", "customer__customer_id", "type", "arr_delta", "currency", "booked_on", "effective_on"
-        )
-    }
-    errors = []
-    for row in parsed.rows:
-        values = parsed.values(row)
-        new = tuple(values[f] for f in DEAL_FIELDS)
-        old = stored.get(values["deal_id"])
-        if old is not None and tuple(old) == new:
-            continue
-        dates = [("booked_on", values["booked_on"]), ("effective_on", values["effective_on"])]
-        if old is not None:
-            dates += [("booked_on", old[4]), ("effective_on", old[5])]
-        for column, day in dates:
-            code = cal.period_of(day).code
-            if code in closed:
-                errors.append(RowError(row[0], column, str(values[column]), _closed_message(code, "deals")))
-                break
-    return errors
+    return check

@@ -84,6 +84,7 @@ SPECS: dict[str, Spec] = {
             key=("customer_id",),
             model=Customer,
             fields=(("customer_id", "customer_id"), *same("name", "geo", "start_date", "segment")),
+            check_file=closed.check_closed,
         ),
         Spec(
             kind="ownership",
@@ -92,6 +93,7 @@ SPECS: dict[str, Spec] = {
             model=Ownership,
             fields=same("customer_id", "start_date", "employee_id"),
             references=(CUSTOMER, EMPLOYEE),
+            check_file=closed.check_closed,
         ),
         Spec(
             kind="arr",
@@ -105,6 +107,7 @@ SPECS: dict[str, Spec] = {
             model=ArrRecord,
             fields=same("customer_id", "as_of", "arr", "currency"),
             references=(CUSTOMER,),
+            check_file=closed.check_closed,
         ),
         Spec(
             kind="targets",
@@ -133,6 +136,7 @@ SPECS: dict[str, Spec] = {
             model=ScoreObservation,
             fields=same("customer_id", "as_of", "score"),
             references=(CUSTOMER,),
+            check_file=closed.check_closed,
         ),
         Spec(
             kind="deals",
@@ -152,7 +156,7 @@ SPECS: dict[str, Spec] = {
             ),
             references=(CUSTOMER,),
             check_row=rules.deal_sign,
-            check_file=closed.check_deals,
+            check_file=closed.check_closed,
         ),
         Spec(
             kind="kpis",
@@ -166,7 +170,7 @@ SPECS: dict[str, Spec] = {
             model=KpiActual,
             fields=same("period", "employee_id", "kpi", "value"),
             references=(EMPLOYEE,),
-            check_file=closed.check_kpis,
+            check_file=closed.check_closed,
         ),
         Spec(
             kind="fx",
@@ -178,7 +182,7 @@ SPECS: dict[str, Spec] = {
             key=("period", "currency"),
             model=FxRate,
             fields=same("period", "currency", "rate"),
-            check_file=closed.check_fx,
+            check_file=closed.check_closed,
         ),
         Spec(
             kind="assignments",
@@ -201,7 +205,7 @@ SPECS: dict[str, Spec] = {
             ),
             references=(EMPLOYEE, Reference("plan", Plan, "code", "plan")),
             check_row=rules.end_after_start,
-            check_file=rules.check_assignments,
+            check_file=closed.together(rules.check_assignments, closed.check_closed),
         ),
     ]
 }

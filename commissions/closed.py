@@ -1,0 +1,168 @@
+"""What a closed quarter read cannot change (DESIGN §3 "Frozen and closed data"; docs/imports.md).
+
+One rule for every dated input, asked by every path that writes them — each import kind, the admin
+and (through the import service) the API: a change of a row is refused when the row, as stored or as
+it would be, lies in what a closed quarter read; a row left exactly as it is stored is no change.
+
+Where a row lies, per kind:
+
+- deals: on their booking and effective dates (a closed quarter's deals are credited by them);
+- KPI values and FX rates: in their period;
+- assignments: from start_date to end_date (open: on and on) — overlapping a closed quarter;
+- ownership and ARR rows: from their date on, since the owner and the ARR on a day are the latest row
+  on or before it — so a row dated on or before a closed quarter's last day is read by it;
+- scores: on their as_of date, inside a closed quarter (the quarter's pull captured them);
+- customers: their start_date (the held-harmless window, DESIGN §4.3) from that date on; a run reads
+  no other column of a customer, and a new customer is in no closed book yet, so only a change of
+  start_date, or a delete, of a customer that started by a closed quarter's end is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import models
+
+from .calendar import Period as FiscalPeriod
+from .fiscal import calendar
+from .quarters import Period
+
+Span = tuple[str, date, date | None]  # (field, first day, last day or None: on and on)
+
+
+@dataclass(frozen=True)
+class ClosedQuarter:
+    code: str
+    start: date
+    end: date
+
+
+def closed_quarters() -> list[ClosedQuarter]:
+    """The closed quarters, oldest first."""
+    rows = Period.objects.filter(status=Period.Status.CLOSED).order_by("start")
+    return [ClosedQuarter(*row) for row in rows.values_list("code", "start", "end")]
+
+
+@dataclass(frozen=True)
+class Reads:
+    """How closed quarters read one kind of row: where a row lies, and which of its fields they read."""
+
+    what: str  # completes "FY22-Q2 is closed: … cannot change"
+    spans: Callable[[Mapping[str, Any]], list[Span]]
+    fields: tuple[str, ...] | None = None  # None: every field
+    new_rows_read: bool = True  # False: a new row is read by no closed quarter
+
+
+def _on(*names: str) -> Callable[[Mapping[str, Any]], list[Span]]:
+    return lambda row: [(name, row[name], row[name]) for name in names]
+
+
+def _from(name: str) -> Callable[[Mapping[str, Any]], list[Span]]:
+    return lambda row: [(name, row[name], None)]
+
+
+def _between(first: str, last: str) -> Callable[[Mapping[str, Any]], list[Span]]:
+    return lambda row: [(first, row[first], row[last])]
+
+
+def _in_period(name: str) -> Callable[[Mapping[str, Any]], list[Span]]:
+    def spans(row: Mapping[str, Any]) -> list[Span]:
+        start, end = calendar().bounds(FiscalPeriod.parse(row[name]))
+        return [(name, start, end)]
+
+    return spans
+
+
+def reads_of(model: type[models.Model]) -> Reads | None:
+    """How closed quarters read rows of ``model``; None when they read none of them."""
+    from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation
+
+    from .models import Assignment, Deal, FxRate, KpiActual
+
+    return {
+        Deal: Reads("deals credited to it", _on("booked_on", "effective_on")),
+        KpiActual: Reads("KPI values credited to it", _in_period("period")),
+        FxRate: Reads("FX rates credited to it", _in_period("period")),
+        Assignment: Reads("assignments that overlap it", _between("start_date", "end_date")),
+        Ownership: Reads("ownership rows dated on or before its end", _from("start_date")),
+        ArrRecord: Reads("ARR rows dated on or before its end", _from("as_of")),
+        ScoreObservation: Reads("scores dated in it", _on("as_of")),
+        Customer: Reads(
+            "start dates of its customers", _from("start_date"), fields=("start_date",), new_rows_read=False
+        ),
+    }.get(model)
+
+
+def closed_quarter_read(
+    reads: Reads,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    closed: Iterable[ClosedQuarter],
+) -> tuple[ClosedQuarter, str] | None:
+    """The closed quarter that read a row changing from ``old`` to ``new`` (None: no such row, i.e. a
+    new row or a delete), and the field that places the row in it; None when the change is allowed.
+
+    The rows are mappings of field names to values (only the fields both sides have are compared).
+    """
+    if old is not None and new is not None:
+        names = reads.fields or tuple(new)
+        if all(old.get(name) == new.get(name) for name in names):
+            return None
+    if old is None and not reads.new_rows_read:
+        return None
+    closed = list(closed)
+    for row in (new, old):
+        if row is None:
+            continue
+        for name, first, last in reads.spans(row):
+            if first is None:
+                continue
+            for quarter in closed:
+                if first <= quarter.end and (last is None or last >= quarter.start):
+                    return quarter, name
+    return None
+
+
+def closed_message(reads: Reads, quarter: ClosedQuarter) -> str:
+    return f"{quarter.code} is closed: {reads.what} cannot change (ops may re-open it, with a reason)"
+
+
+def row_of(instance: models.Model) -> dict[str, Any]:
+    """A model instance as the mapping ``closed_quarter_read`` compares (database values by attname)."""
+    return {
+        f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if not f.primary_key
+    }
+
+
+def refusal_for(instance: models.Model, *, delete: bool = False) -> str | None:
+    """Why saving (or, with ``delete``, deleting) ``instance`` would change a closed quarter; None if not.
+
+    The stored row is read again by primary key: the form's instance already carries the new values.
+    """
+    model = type(instance)
+    reads = reads_of(model)
+    closed = closed_quarters() if reads is not None else []
+    if not closed:
+        return None
+    stored = model._default_manager.filter(pk=instance.pk).first() if instance.pk else None
+    old = row_of(stored) if stored is not None else None
+    new = None if delete else row_of(instance)
+    hit = closed_quarter_read(reads, old, new, closed)
+    return None if hit is None else closed_message(reads, hit[0])
+
+
+def refusal_for_rows(model: type[models.Model], queryset: models.QuerySet) -> str | None:
+    """Why deleting the rows of ``queryset`` would change a closed quarter (the first one); None if not."""
+    reads = reads_of(model)
+    closed = closed_quarters() if reads is not None else []
+    if not closed:
+        return None
+    names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    for row in queryset.values(*names).iterator(chunk_size=2000):
+        hit = closed_quarter_read(reads, row, None, closed)
+        if hit is not None:
+            return closed_message(reads, hit[0])
+    return None

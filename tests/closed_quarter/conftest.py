@@ -1,0 +1,56 @@
+"""A closed FY22-Q2: the worked example of DESIGN §4 imported, pulled, calculated and closed by ops."""
+
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Role
+from adoption.services import approve_snapshot
+from commissions.models import Plan
+from commissions.services.close import close_period
+from commissions.services.imports import import_file
+from commissions.services.periods import get_period
+from commissions.services.plans import load_plan
+from commissions.services.pulls import pull_scores
+from commissions.services.runs import calculate
+from tests.builders import make_user
+
+WORKED = Path(__file__).resolve().parents[2] / "fixtures" / "worked"
+if not WORKED.exists():
+    WORKED = Path("/work/shared/examples/worked")
+KINDS = ["employees", "customers", "ownership", "arr", "targets", "scores", "deals", "kpis"]
+
+
+@pytest.fixture
+def ops(db):
+    return make_user(Role.OPS, Role.ADMIN, email="ops@example.com")
+
+
+@pytest.fixture
+def closed(ops):
+    """FY22-Q2 closed, with its final run v1 (E1 paid 2333.33)."""
+    cco = make_user(Role.CCO, email="cco@example.com")
+    for kind in KINDS:
+        import_file(kind=kind, path=WORKED / f"{kind}.csv", user=ops)
+    load_plan(source=(WORKED / "plan.yaml").read_text(), file_name="plan.yaml")
+    import_file(kind="assignments", path=WORKED / "assignments.csv", user=ops)
+    approve_snapshot(fiscal_year="FY22", user=cco)
+    period = get_period("FY22-Q2")
+    pull_scores(period=period, user=ops)
+    calculate(period=period, plan=Plan.objects.get(code="CS-FY22"))
+    close_period(period=period, user=ops)
+    period.refresh_from_db()
+    return period
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    """``csv_file(text)`` writes ``text`` to a fresh file and returns its path."""
+    counter = iter(range(1_000_000))
+
+    def write(content: str) -> Path:
+        path = tmp_path / f"file_{next(counter)}.csv"
+        path.write_text(content, encoding="utf-8")
+        return path
+
+    return write
