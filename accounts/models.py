@@ -5,6 +5,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from .emails import canonical_email
+
 GEO_VALIDATOR = RegexValidator(r"^[A-Z][A-Z0-9_]{1,15}$", "A geo is an upper-case code such as AMER or EMEA.")
 
 
@@ -66,6 +68,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>" if self.name else self.email
+
+    def save(self, *args, **kwargs):
+        # E-mails are compared case-insensitively everywhere (accounts.emails): stored lower-case.
+        if self.email:
+            self.email = canonical_email(self.email)
+        super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
         return self.name or self.email

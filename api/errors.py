@@ -12,7 +12,15 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from commissions.errors import AttainError, Conflict, NotAllowed, NotFound, PeriodClosed, SnapshotFrozen
+from commissions.errors import (
+    AttainError,
+    Conflict,
+    FileTooLarge,
+    NotAllowed,
+    NotFound,
+    PeriodClosed,
+    SnapshotFrozen,
+)
 
 
 def _domain_status(exc: AttainError) -> tuple[int, str]:
@@ -26,6 +34,8 @@ def _domain_status(exc: AttainError) -> tuple[int, str]:
         return status.HTTP_409_CONFLICT, "snapshot_frozen"
     if isinstance(exc, Conflict):
         return status.HTTP_409_CONFLICT, "conflict"
+    if isinstance(exc, FileTooLarge):
+        return status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too_large"
     return status.HTTP_400_BAD_REQUEST, "invalid"
 
 

@@ -153,7 +153,7 @@ class ScoreBulkViewSet(views.ScoreViewSet):
             return self._refused(refused.message, refused.details)
         except ImportRefused as refused:
             details = [_error(lines.get(e.line), e.column, e.value, e.reason) for e in refused.errors]
-            message = f"The scores were refused ({len(details)} error(s)); nothing was imported."
+            message = f"The scores were refused ({refused.error_count} error(s)); nothing was imported."
             return self._refused(message, details)
         return Response(ws.ImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
 

@@ -57,6 +57,9 @@ class ImportRefusalBodySerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     details = row_errors_or_field_errors(ROW_ERROR)
+    error_count = serializers.IntegerField(
+        required=False, help_text="Every error of the file; details lists the first 1,000 of them."
+    )
 
 
 class ImportRefusalSerializer(serializers.Serializer):

@@ -33,7 +33,7 @@ from commissions.models import Plan
 from commissions.services.calculations import start_calculation
 from commissions.services.export import write_payouts
 from commissions.services.imports import ImportRefused, import_file
-from commissions.services.periods import get_period
+from commissions.services.periods import find_period, get_period
 from commissions.services.pulls import pull_scores
 
 from . import idempotency, views
@@ -92,8 +92,13 @@ def import_create(request):
         )
     except ImportRefused as refused:
         details = [error.as_dict() for error in refused.errors]
-        message = f"The {refused.kind} file was refused ({len(details)} error(s)); nothing was imported."
-        return Response(error_body("import_refused", message, details), status=status.HTTP_400_BAD_REQUEST)
+        count = refused.error_count
+        message = f"The {refused.kind} file was refused ({count} error(s)); nothing was imported."
+        if count > len(details):
+            message += f" The first {len(details)} are listed."
+        body = error_body("import_refused", message, details)
+        body["error"]["error_count"] = count
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
     return Response(ws.ImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
 
 
@@ -212,7 +217,7 @@ def payouts_csv(request):
         require_role(request.user, Role.OPS, Role.FINANCE, Role.CCO, Role.ADMIN, action="export payroll")
     data = _valid(ws.PeriodInputSerializer, request.query_params)
     detail = request.query_params.get("detail", "") in ("1", "true", "yes")
-    period = get_period(data["period"])
+    period = find_period(data["period"])  # a GET never creates the quarter it names
     out = io.StringIO()
     write_payouts(period, out, detail=detail)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")

@@ -140,7 +140,8 @@ def actions_for(request: Request, user: User) -> Actions:
 
 
 def ensure_recent_periods(*codes: str) -> None:
-    """Make sure the current quarter, the last ended one and any ``codes`` asked for have their row.
+    """Make sure the current quarter, the last ended one and any ``codes`` given have their row (callers
+    never pass a code from a request: a GET must not create the quarter a link names).
 
     Periods are created open on first use (``get_period``); a form offering open periods must offer
     the quarter people are working on even before anything else touched it.

@@ -53,7 +53,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_role(Role.CSVP):
         raise PermissionDenied("Only a Geo VP (csvp) files exception and extra-credit requests.")
-    selectors.ensure_recent_periods(*filter(None, [request.GET.get("period", "").strip()]))
+    selectors.ensure_recent_periods()  # never the ?period= asked for: a link cannot create a quarter
     if request.method == "POST":
         form = RequestForm(request.POST, user=user)
         if form.is_valid():
@@ -237,7 +237,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not is_csm(user):
         raise PermissionDenied("Inquiries are raised by CSMs about their own statements.")
-    selectors.ensure_recent_periods(*filter(None, [request.GET.get("period", "").strip()]))
+    selectors.ensure_recent_periods()  # never the ?period= asked for: a link cannot create a quarter
     if request.method == "POST":
         form = InquiryForm(request.POST, user=user)
         if form.is_valid():

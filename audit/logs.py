@@ -58,7 +58,7 @@ def import_entries(records: list[ImportRecord]) -> list[AuditEntry]:
                 Change(name, "", str(getattr(record, name)))
                 for name in ("rows", "created", "updated", "unchanged")
             ],
-            note=f"sha256 {record.sha256}" + (f"; {len(record.errors)} error(s)" if record.errors else ""),
+            note=f"sha256 {record.sha256}" + (f"; {record.error_count} error(s)" if record.errors else ""),
         )
         for record in records
     ]

@@ -42,5 +42,9 @@ class NotFound(AttainError):
     pass
 
 
+class FileTooLarge(AttainError):
+    """A file or request body above the ``MAX_UPLOAD_BYTES`` setting."""
+
+
 class Conflict(AttainError):
     """A compare-and-set lost: the object changed since the person read it."""

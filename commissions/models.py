@@ -226,6 +226,15 @@ class ImportRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.status})"
 
+    @property
+    def error_count(self) -> int:
+        """Every error of the file: ``errors`` keeps the first ones and, when there were more, a last
+        entry with their ``total`` (commissions.services.imports)."""
+        errors = self.errors or []
+        if errors and isinstance(errors[-1], dict) and "total" in errors[-1]:
+            return errors[-1]["total"]
+        return len(errors)
+
 
 # The quarter's life (periods, pulls, runs, results) lives in its own module; import it so Django finds it.
 from .quarters import (  # noqa: E402, F401

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.health.HealthCheckMiddleware",
+    # Before anything reads a request body: a body above MAX_UPLOAD_BYTES is refused with 413 unread.
+    "config.uploads.UploadLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (CSS, scripts, plotly.js) straight from the app server: no CDN, no separate server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -87,11 +89,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# The largest file an import takes (and, with a small allowance for the form around it, the largest
+# request body): 50 MB by default. Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files.
+MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# One failure counter per account: the e-mail as stored (lower-case), not as typed.
+AXES_USERNAME_CALLABLE = "accounts.emails.lockout_username"
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

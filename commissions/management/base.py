@@ -37,7 +37,7 @@ class AttainCommand(BaseCommand):
     def user(self, email: str | None) -> User | None:
         if not email:
             return None
-        user = User.objects.filter(email__iexact=email).first()
+        user = User.objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(f"No user with e-mail {email}.")
         return user

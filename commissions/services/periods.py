@@ -10,7 +10,7 @@ from django.db import connection
 
 from ..calendar import CalendarError
 from ..calendar import Period as FiscalPeriod
-from ..errors import AttainError, PeriodClosed
+from ..errors import AttainError, NotFound, PeriodClosed
 from ..fiscal import calendar
 from ..quarters import Period
 
@@ -23,6 +23,23 @@ def get_period(code: str) -> Period:
         raise AttainError(str(exc)) from None
     start, end = calendar().bounds(fiscal)
     period, _ = Period.objects.get_or_create(code=fiscal.code, defaults={"start": start, "end": end})
+    return period
+
+
+def find_period(code: str) -> Period:
+    """The Period row of ``code``, never created: what a read (a GET) asks for.
+
+    Raises ``AttainError`` for a code that is no quarter and ``NotFound`` for a quarter with no row yet.
+    """
+    try:
+        fiscal = FiscalPeriod.parse(code)
+    except CalendarError as exc:
+        raise AttainError(str(exc)) from None
+    period = Period.objects.filter(code=fiscal.code).first()
+    if period is None:
+        raise NotFound(
+            f"There is no quarter {fiscal.code} yet: nothing was pulled, calculated or filed for it."
+        )
     return period
 
 

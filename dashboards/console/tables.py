@@ -109,7 +109,7 @@ def imports_table(records: list[ImportRecord]) -> Table:
             "created": record.created,
             "updated": record.updated,
             "unchanged": record.unchanged,
-            "errors": len(record.errors or []),
+            "errors": record.error_count,
         }
         for record in records
     ]

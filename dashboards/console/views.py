@@ -25,7 +25,7 @@ from commissions.quarters import Period, Run
 from commissions.services.calculations import start_calculation
 from commissions.services.close import close_period, plans_of
 from commissions.services.export import write_payouts
-from commissions.services.periods import get_period
+from commissions.services.periods import find_period, get_period
 from commissions.services.pulls import pull_scores
 from dashboards.tables import download
 
@@ -51,8 +51,12 @@ def _require(user: User, *, act: bool = False) -> None:
 
 def _period(request: HttpRequest, data) -> Period | None:
     code = (data.get("period") or "").strip() or selectors.default_period_code()
+    # Actions (POST) start a quarter; a GET only reads one, so a link cannot create a quarter it names
+    # (the console shows the last ended quarter, which the calendar knows, even before anything ran).
+    reads = request.method != "POST" and code != selectors.default_period_code()
+    lookup = find_period if reads else get_period
     try:
-        return get_period(code)
+        return lookup(code)
     except AttainError as exc:
         messages.error(request, exc.message)
         return None

@@ -10,7 +10,7 @@ from accounts.models import Role, User
 from adoption.models import Customer
 from approvals import selectors as approval_selectors
 from approvals.services import file_request
-from commissions.models import Period, PeriodEvent
+from commissions.models import Period, PeriodEvent, Plan
 from tests.dashboards_team.conftest import demo_person
 
 FORMULA = '=HYPERLINK("http://x","click")'
@@ -77,7 +77,9 @@ def test_payroll_and_audit_downloads_neutralise_formulas(client, demo):
         assert ESCAPED in cells
         assert FORMULA not in cells
         assert any(cell.startswith("-") or cell[:1].isdigit() for cell in cells)  # amounts stay numbers
+    # On SQLite the trail shows the re-open's reason; on PostgreSQL the new plan's code (row events).
     PeriodEvent.objects.create(period=period, action=PeriodEvent.Action.REOPENED, user=ops, reason=FORMULA)
+    Plan.objects.create(code=FORMULA, name="Formula plan", fiscal_year="FY99", currency="USD")
     cells = _cells(_csv(client.get("/audit/", {"format": "csv"})))
     assert ESCAPED in cells
     assert FORMULA not in cells

@@ -30,8 +30,10 @@ class Command(AttainCommand):
         except ImportRefused as refusal:
             for error in refusal.errors:
                 self.stderr.write(str(error))
+            if refusal.error_count > len(refusal.errors):
+                self.stderr.write(f"… and {refusal.error_count - len(refusal.errors)} more error(s)")
             raise CommandError(
-                f"{kind}: {file} refused with {len(refusal.errors)} error(s); nothing was imported."
+                f"{kind}: {file} refused with {refusal.error_count} error(s); nothing was imported."
             ) from refusal
         except AttainError as exc:
             raise CommandError(exc.message) from exc

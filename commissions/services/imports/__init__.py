@@ -12,21 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 
 from accounts.models import User
 from commissions.bulk import ANALYZE_AFTER_ROWS, immediate_constraints, refresh_statistics
-from commissions.errors import AttainError
+from commissions.errors import AttainError, FileTooLarge
 from commissions.models import ImportRecord
 
-from .base import ImportRefused, Refusal, RowError, Spec, db_rows, validate
+from .base import MAX_REPORTED_ERRORS, ImportRefused, Refusal, RowError, Spec, db_rows, validate
 from .specs import SPECS
 from .writers import upsert
 
 __all__ = ["KINDS", "ImportRefused", "ImportResult", "RowError", "import_file"]
 
 KINDS = tuple(SPECS)
-RECORDED_ERRORS = 1000  # the record keeps the first errors; the refusal itself carries all of them
+RECORDED_ERRORS = MAX_REPORTED_ERRORS  # the record keeps the errors the refusal lists, and their count
 
 
 @dataclass
@@ -73,6 +74,7 @@ def import_file(
         raise AttainError(f"Unknown import kind {kind!r}: use one of {', '.join(KINDS)}.")
     if (path is None) == (file is None):
         raise ValueError("import_file needs exactly one of path or file")
+    _refuse_too_large(path, file, file_name)
     if path is not None:
         data = Path(path).read_bytes()
         file_name = file_name or Path(path).name
@@ -92,8 +94,8 @@ def import_file(
                 transaction.set_rollback(True)
         result.rows = len(parsed.rows)
     except Refusal as refusal:
-        record = _record(result, user, started, ImportRecord.Status.REFUSED, refusal.errors)
-        raise ImportRefused(kind, refusal.errors, record) from None
+        record = _record(result, user, started, ImportRecord.Status.REFUSED, refusal.errors, refusal.count)
+        raise ImportRefused(kind, refusal.errors, record, error_count=refusal.count) from None
     except DatabaseError as exc:  # a concurrent change the checks could not see, e.g. a snapshot approved
         errors = [RowError(0, "", "", f"the database refused the import: {exc}".strip())]
         record = _record(result, user, started, ImportRecord.Status.REFUSED, errors)
@@ -116,7 +118,41 @@ def _write(spec: Spec, parsed, *, apply: bool) -> tuple[int, int, int]:
     return upsert(spec.model, names[:size], names[size:], db_rows(parsed, resolvers), apply=apply)
 
 
-def _record(result: ImportResult, user: User | None, started: float, status: str, errors: list[RowError]):
+def _refuse_too_large(path: str | Path | None, file: IO[bytes] | None, file_name: str | None) -> None:
+    """Refuse a file above ``MAX_UPLOAD_BYTES`` before reading it (the API refuses a larger body first)."""
+    limit = settings.MAX_UPLOAD_BYTES
+    if path is not None:
+        try:
+            size = Path(path).stat().st_size
+        except OSError:
+            return  # reading it says why (e.g. no such file)
+    else:
+        size = getattr(file, "size", None)
+        if size is None:
+            return
+    if size > limit:
+        name = file_name or (Path(path).name if path is not None else getattr(file, "name", "") or "the file")
+        raise FileTooLarge(
+            f"{name} is {size:,} bytes: files of at most {limit:,} bytes are imported (MAX_UPLOAD_BYTES);"
+            " split it into smaller files."
+        )
+
+
+def _record(
+    result: ImportResult,
+    user: User | None,
+    started: float,
+    status: str,
+    errors: list[RowError],
+    count: int | None = None,
+):
+    recorded = [error.as_dict() for error in errors[:RECORDED_ERRORS]]
+    count = len(errors) if count is None else count
+    if count > len(recorded):
+        # No column holds the count: a last entry says it, read back by ImportRecord.error_count.
+        more = count - len(recorded)
+        reason = f"… and {more} more error(s): {count} in all, the first {len(recorded)} are listed"
+        recorded.append({"line": 0, "column": "", "value": "", "reason": reason, "total": count})
     return ImportRecord.objects.create(
         kind=result.kind,
         file_name=result.file_name[-500:],
@@ -127,6 +163,6 @@ def _record(result: ImportResult, user: User | None, started: float, status: str
         created=result.created,
         updated=result.updated,
         unchanged=result.unchanged,
-        errors=[error.as_dict() for error in errors[:RECORDED_ERRORS]],
+        errors=recorded,
         duration_ms=int((time.monotonic() - started) * 1000),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +23,17 @@ from .parsers import Invalid, Parser, cached
 
 RESOLVE_CHUNK = 2000
 LOAD_ALL_ABOVE = 20_000
+# A refusal lists the first errors of a file and counts the others: two million bad rows would make a
+# report (and an API response) of hundreds of megabytes that no one reads past its first screens.
+MAX_REPORTED_ERRORS = 1000
+# Control characters other than tab, line feed and carriage return: no data value holds one, and a NUL
+# cannot even be stored by PostgreSQL (it used to crash the import instead of refusing the file).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _visible(text: str) -> str:
+    """``text`` with its control characters spelled out (``\\x00``), so a report can show and store it."""
+    return CONTROL_CHARACTERS.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,10 @@ class RowError:
     value: str
     reason: str
 
+    def __post_init__(self):
+        if CONTROL_CHARACTERS.search(self.value):
+            object.__setattr__(self, "value", _visible(self.value))
+
     def as_dict(self) -> dict[str, Any]:
         return {"line": self.line, "column": self.column, "value": self.value, "reason": self.reason}
 
@@ -41,21 +57,43 @@ class RowError:
         return f"{where}, value {self.value!r}: {self.reason}"
 
 
+class ErrorList(list):
+    """Errors found in file order: keeps the first ``MAX_REPORTED_ERRORS`` and counts the others."""
+
+    def __init__(self):
+        super().__init__()
+        self.dropped = 0
+
+    def append(self, error: RowError) -> None:
+        if len(self) < MAX_REPORTED_ERRORS:
+            super().append(error)
+        else:
+            self.dropped += 1
+
+
 class Refusal(Exception):
-    """Raised inside the engine when a file is refused; carries every error found."""
+    """Raised inside the engine when a file is refused: its first errors by line, and how many in all."""
 
     def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} error(s)")
-        self.errors = sorted(errors, key=lambda error: error.line)
+        self.count = len(errors) + getattr(errors, "dropped", 0)
+        super().__init__(f"{self.count} error(s)")
+        self.errors = sorted(errors, key=lambda error: error.line)[:MAX_REPORTED_ERRORS]
 
 
 class ImportRefused(AttainError):
-    """The file was refused and nothing was written; ``errors`` lists every bad row."""
+    """The file was refused and nothing was written; ``errors`` lists the first bad rows (at most
+    ``MAX_REPORTED_ERRORS``), ``error_count`` counts them all."""
 
-    def __init__(self, kind: str, errors: list[RowError], record: Any = None):
+    def __init__(
+        self, kind: str, errors: list[RowError], record: Any = None, *, error_count: int | None = None
+    ):
+        self.error_count = len(errors) if error_count is None else error_count
         lines = "\n".join(f"  {error}" for error in errors)
+        more = self.error_count - len(errors)
+        if more > 0:
+            lines += f"\n  … and {more} more error(s); the first {len(errors)} are listed"
         super().__init__(
-            f"The {kind} file was refused ({len(errors)} error(s)); nothing was imported:\n{lines}"
+            f"The {kind} file was refused ({self.error_count} error(s)); nothing was imported:\n{lines}"
         )
         self.kind = kind
         self.errors = errors
@@ -169,7 +207,8 @@ def read_rows(spec: Spec, text: str) -> tuple[ParsedFile, list[RowError]]:
         zip(spec.columns, positions, [cached(column.parse) for column in spec.columns], strict=True)
     )
     key_at = [spec.column_index[name] for name in spec.key]
-    parsed, errors, seen = ParsedFile(spec), [], {}
+    parsed, errors, seen = ParsedFile(spec), ErrorList(), {}
+    controls = CONTROL_CHARACTERS.search(text) is not None  # checked cell by cell only when present
     next_line = reader.line_num + 1
     for line, cells in _numbered(reader, next_line, errors):
         if not cells or (len(cells) == 1 and not cells[0].strip()):
@@ -182,6 +221,12 @@ def read_rows(spec: Spec, text: str) -> tuple[ParsedFile, list[RowError]]:
         bad = False
         for column, position, parse in columns:
             raw = cells[position].strip()
+            if controls and CONTROL_CHARACTERS.search(raw):
+                character = CONTROL_CHARACTERS.search(raw).group()
+                reason = f"holds the control character U+{ord(character):04X}: remove it"
+                errors.append(RowError(line, column.name, raw, reason))
+                bad = True
+                continue
             if not raw:
                 if column.required:
                     errors.append(RowError(line, column.name, "", "required"))

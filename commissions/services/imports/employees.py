@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.db.models.functions import Lower
 
 from accounts.models import User, UserRole
 
@@ -32,7 +33,12 @@ def check_emails(parsed: ParsedFile) -> list[RowError]:
                 RowError(row[0], "email", row[email_at], f"duplicate email: already on line {line}")
             )
         owner_in_file.setdefault(row[email_at], row[employee_at])
-    stored = User.objects.filter(email__in=list(owner_in_file)).values_list("email", "employee_id")
+    # Case-insensitive, as everywhere (accounts.emails): file e-mails are lower-cased by the parser.
+    stored = (
+        User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=list(owner_in_file))
+        .values_list("email_lower", "employee_id")
+    )
     taken = {email: employee_id for email, employee_id in stored if employee_id != owner_in_file[email]}
     for row in parsed.rows:
         if row[email_at] in taken and first[row[email_at]] == row[0]:
