@@ -1,7 +1,8 @@
 """Admin for customers, ownership, ARR, target snapshots and scores.
 
 An approved snapshot and its target lines are shown read-only: no change, no delete, no new line
-(DESIGN §3 "Target snapshots"); the models and the database refuse it too.
+(DESIGN §3 "Target snapshots"); the models and the database refuse it too. Customers, ownership, ARR
+and scores a closed quarter read are refused as the import refuses them (commissions ``admin_closed``).
 """
 
 from django.contrib import admin, messages

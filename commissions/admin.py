@@ -1,7 +1,8 @@
 """Admin for plans and components, assignments, deals, KPI actuals, FX rates and the import log.
 
 A plan is edited here until its fiscal year has a closed period (DESIGN §3 "Plans"); component forms
-apply the same rules as ``load_plan``. Import records are a log: read-only.
+apply the same rules as ``load_plan``. Import records are a log: read-only. Assignments, deals, KPI
+values and FX rates a closed quarter read are refused as the import refuses them (``admin_closed``).
 """
 
 from django import forms

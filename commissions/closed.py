@@ -26,6 +26,7 @@ from typing import Any
 
 from django.db import models
 
+from .calendar import CalendarError
 from .calendar import Period as FiscalPeriod
 from .fiscal import calendar
 from .quarters import Period
@@ -70,7 +71,10 @@ def _between(first: str, last: str) -> Callable[[Mapping[str, Any]], list[Span]]
 
 def _in_period(name: str) -> Callable[[Mapping[str, Any]], list[Span]]:
     def spans(row: Mapping[str, Any]) -> list[Span]:
-        start, end = calendar().bounds(FiscalPeriod.parse(row[name]))
+        try:
+            start, end = calendar().bounds(FiscalPeriod.parse(row[name]))
+        except CalendarError:  # not a period code: the form or the file refuses it by itself
+            return []
         return [(name, start, end)]
 
     return spans

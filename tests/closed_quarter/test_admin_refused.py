@@ -88,7 +88,7 @@ def test_change_of_a_row_a_closed_quarter_read_is_refused(admin_client, model, c
     assert model.objects.filter(pk=obj.pk).values().get() == before
 
 
-@pytest.mark.parametrize("model", [KpiActual, Deal, Ownership, ArrRecord, ScoreObservation])
+@pytest.mark.parametrize("model", [KpiActual, Deal, Ownership, ArrRecord, ScoreObservation, Customer])
 def test_delete_of_a_row_a_closed_quarter_read_is_refused(admin_client, model):
     obj = model.objects.order_by("pk").last()
     response = admin_client.post(url(obj, "delete"), {"post": "yes"}, follow=True)
