@@ -1,11 +1,21 @@
-"""Admin for people and their roles (DESIGN §1: the `admin` role manages users here)."""
+"""Admin for people and their roles (DESIGN §1: the `admin` role manages users here).
+
+Roles change on a person's page only, by an admin who is not that person (``access.may_change_roles``);
+every change is recorded as a ``RoleChange``. Nobody edits their own permission flags here either.
+"""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
-from .models import User, UserRole
+from . import access
+from .models import RoleChange, User, UserRole
+from .services import record_role_changes
+
+OWN_FLAGS = ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -33,9 +43,35 @@ class UserChangeForm(DjangoUserChangeForm):
         return User.objects.normalize_email(self.cleaned_data["email"]).lower()
 
 
+class RolesFormSet(BaseInlineFormSet):
+    """The roles inline: a change of the person's set of roles needs ``access.may_change_roles``."""
+
+    request_user: User | None = None
+
+    def clean(self) -> None:
+        super().clean()
+        user = self.instance
+        before = set(user.roles.values_list("role", flat=True)) if user.pk else set()
+        after = {
+            form.cleaned_data["role"]
+            for form in self.forms
+            if form.cleaned_data.get("role") and not form.cleaned_data.get("DELETE")
+        }
+        if after != before:
+            decision = access.may_change_roles(self.request_user, user if user.pk else None)
+            if not decision:
+                raise ValidationError(decision.reason)
+
+
 class UserRoleInline(admin.TabularInline):
     model = UserRole
+    formset = RolesFormSet
     extra = 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request_user = request.user
+        return formset
 
 
 @admin.register(User)
@@ -72,6 +108,19 @@ class UserAdmin(DjangoUserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("roles")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk == request.user.pk:
+            return (*fields, *OWN_FLAGS)  # nobody grants themselves permissions (DESIGN §1)
+        return fields
+
+    def save_related(self, request, form, formsets, change) -> None:
+        user = form.instance
+        before = set(user.roles.values_list("role", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(user.roles.values_list("role", flat=True))
+        record_role_changes([(user, before, after)], by=request.user, source=RoleChange.Source.ADMIN)
+
     @admin.display(description="roles")
     def role_list(self, user: User) -> str:
         return ", ".join(sorted(role.role for role in user.roles.all()))
@@ -79,6 +128,17 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(UserRole)
 class UserRoleAdmin(admin.ModelAdmin):
+    """Read-only: roles change on the person's page, where the right is checked and the change recorded."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     list_display = ("user", "role")
     list_filter = ("role",)
     search_fields = ("user__email", "user__name", "user__employee_id")

@@ -108,3 +108,33 @@ class UserRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.email}: {self.role}"
+
+
+class RoleChange(models.Model):
+    """One change of a person's roles: who changed them, when, from which set to which (DESIGN §1).
+
+    Kept on every database (the pghistory ``UserRoleEvent`` exists on PostgreSQL only) and shown on the
+    audit page. No database constraint on the people: the record outlives them.
+    """
+
+    class Source(models.TextChoices):
+        IMPORT = "import", "employees import"
+        ADMIN = "admin", "admin page"
+
+    user = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, related_name="role_changes"
+    )
+    by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    before = models.JSONField(default=list)
+    after = models.JSONField(default=list)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {','.join(self.before)} → {','.join(self.after)}"

@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
-from accounts.roles import require_role
+from accounts import access
+from accounts.models import User
 from commissions.calendar import FiscalYear
 from commissions.errors import AttainError, NotFound, SnapshotFrozen
 
@@ -18,7 +18,7 @@ def approve_snapshot(*, fiscal_year: str, user: User) -> Snapshot:
     ``NotFound``, ``SnapshotFrozen`` (already approved) or ``AttainError`` (no target lines).
     """
     code = FiscalYear.parse(fiscal_year).code
-    require_role(user, Role.CCO, action=f"approve the target snapshot of {code}")
+    access.require(access.may_approve_snapshot(user, code))
     with transaction.atomic():
         # Locked: waits for a targets import in progress (it holds the row), then sees its lines.
         snapshot = Snapshot.objects.select_for_update().filter(fiscal_year=code).first()

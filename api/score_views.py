@@ -17,8 +17,7 @@ from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
-from accounts.models import Role
-from accounts.roles import require_role
+from accounts import access
 from commissions.services.imports import ImportRefused, import_file
 
 from . import idempotency, views
@@ -138,7 +137,7 @@ class ScoreBulkViewSet(views.ScoreViewSet):
     )
     @idempotency.idempotent
     def create(self, request):
-        require_role(request.user, Role.OPS, action="import scores")
+        access.require(access.may_import(request.user, "scores"))
         dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
         try:
             data, lines = rows_as_csv(request.data)

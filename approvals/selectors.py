@@ -1,8 +1,8 @@
 """Read paths of the request and inquiry pages: scoped lists, queues, the customer's context, actions.
 
 Every list starts from ``accounts.access`` (the one scoping module) and selects what its page shows in
-a constant number of queries. Permission checks that decide which buttons a page shows reuse the
-services' own checks, so a page never offers what the service would refuse.
+a constant number of queries. The buttons a page shows ask the rights the services enforce
+(``accounts.access``), so a page never offers what the service would refuse.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from accounts import access
 from accounts.access import (
     customers_visible_to,
     get_visible,
@@ -119,20 +120,17 @@ class Actions:
 
 
 def actions_for(request: Request, user: User) -> Actions:
-    """The buttons to show, by the services' own permission rules."""
+    """The buttons to show, by the rights the services enforce (``accounts.access``)."""
     step = services.next_step(request)
-    may_act = False
-    if step is not None:
-        try:
-            # The services' check (role, segregation of duties): one rule for pages and transitions.
-            services._refuse_unless_may_act(request, user, step)
-            may_act = True
-        except NotAllowed:
-            may_act = False
+    if step is None:
+        return Actions()
     return Actions(
-        decide=may_act and step.role in (Role.CCO, Role.FINANCE),
-        withdraw=user.pk == request.filed_by_id and request.status in (S.PENDING_CCO, S.PENDING_FINANCE),
-        apply=may_act and step.role == Role.OPS and not request.period.is_closed,
+        decide=step.role != Role.OPS and bool(access.may_decide(user, request, step)),
+        withdraw=bool(access.may_withdraw(user, request))
+        and request.status in (S.PENDING_CCO, S.PENDING_FINANCE),
+        apply=step.role == Role.OPS
+        and bool(access.may_apply(user, request))
+        and not request.period.is_closed,
     )
 
 

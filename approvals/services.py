@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from accounts import access
 from accounts.models import Role, User
 from adoption.models import Customer
 from commissions.errors import AttainError, Conflict, NotAllowed
@@ -76,10 +77,7 @@ def file_request(
     """A ``csvp`` of the customer's geo files a request for an open quarter; the CCO is notified."""
     if kind not in Request.Kind.values:
         raise AttainError(f"Unknown request kind {kind!r}.")
-    if not user.is_active or not user.has_role(Role.CSVP):
-        raise NotAllowed("Only a Geo VP (csvp) files exception and extra-credit requests.")
-    if user.geo != customer.geo:
-        raise NotAllowed(f"{customer.customer_id} is in {customer.geo}; you file for {user.geo or 'no geo'}.")
+    access.require(access.may_file_request(user, customer))
     require_open(period, action="file a request")
     justification = (justification or "").strip()
     if len(justification) < MIN_JUSTIFICATION:
@@ -113,15 +111,11 @@ def file_request(
 
 
 def _refuse_unless_may_act(request: Request, user: User, step: Step) -> None:
-    """The transition's permission check: role, segregation of duties (DESIGN §1)."""
-    if not user.is_active or not user.has_role(step.role):
-        raise NotAllowed(f"{request.label} waits for {step.role}; {user.email} does not hold that role.")
-    if user.pk == request.filed_by_id:
-        raise NotAllowed(f"{user.email} filed {request.label} and cannot decide on it.")
-    if user.pk in (request.cco_approver_id, request.finance_approver_id):
-        raise NotAllowed(
-            f"{user.email} already approved a step of {request.label}; another person decides this one."
-        )
+    """The transition's permission check — role, segregation of duties (DESIGN §1) — by the access module."""
+    if step.role == Role.OPS:
+        access.require(access.may_apply(user, request))
+    else:
+        access.require(access.may_decide(user, request, step))
 
 
 def _transition(
@@ -193,8 +187,7 @@ def reject(*, request: Request, user: User, comment: str) -> Request:
 
 def withdraw(*, request: Request, user: User, comment: str = "") -> Request:
     """The filer withdraws a request still waiting for an approval."""
-    if user.pk != request.filed_by_id:
-        raise NotAllowed(f"Only the person who filed {request.label} can withdraw it.")
+    access.require(access.may_withdraw(user, request))
     if request.status not in (S.PENDING_CCO, S.PENDING_FINANCE):
         raise AttainError(
             f"{request.label} is “{request.get_status_display()}”: it can no longer be withdrawn."

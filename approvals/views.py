@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from accounts import access
 from accounts.access import is_csm
 from accounts.models import Role
 from commissions.errors import AttainError
@@ -51,8 +52,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def request_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.has_role(Role.CSVP):
-        raise PermissionDenied("Only a Geo VP (csvp) files exception and extra-credit requests.")
+    if not (may_file := access.may_file_request(user)):
+        raise PermissionDenied(may_file.reason)
     selectors.ensure_recent_periods()  # never the ?period= asked for: a link cannot create a quarter
     if request.method == "POST":
         form = RequestForm(request.POST, user=user)

@@ -1,7 +1,8 @@
 """Audit entries from the records the services keep anyway (docs/audit.md).
 
 Import records on both databases — a bulk import is audited through its record: who, which file and
-its SHA-256, what it did. On SQLite, which has no history triggers, also the request timelines
+its SHA-256, what it did — and role changes (``RoleChange``: who changed whose roles, from what to
+what). On SQLite, which has no history triggers, also the request timelines
 (RequestStep), period closes and re-opens (PeriodEvent) and the calculation runs themselves.
 """
 
@@ -10,10 +11,11 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from accounts.models import RoleChange, User
 from approvals.models import RequestStep
 from commissions.models import ImportRecord, PeriodEvent, Run
 
-from .entries import AuditEntry, AuditFilters, Change, dated
+from .entries import AuditEntry, AuditFilters, Change, Labels, dated
 
 
 def _search(filters: AuditFilters, text: Q, *, id_field: str) -> Q | None:
@@ -61,6 +63,42 @@ def import_entries(records: list[ImportRecord]) -> list[AuditEntry]:
             note=f"sha256 {record.sha256}" + (f"; {record.error_count} error(s)" if record.errors else ""),
         )
         for record in records
+    ]
+
+
+# --- Role changes (both databases) -----------------------------------------------------------------------
+
+
+def role_changes_queryset(filters: AuditFilters) -> models.QuerySet:
+    if not filters.wants("role_change"):
+        return RoleChange.objects.none()
+    changes = RoleChange.objects.order_by("-at", "-pk")
+    if filters.search:
+        people = User.objects.filter(email__icontains=filters.search).values("pk")
+        text = Q(user_id__in=people) | Q(note__icontains=filters.search)
+        changes = changes.filter(text | Q(user_id=int(filters.search)) if filters.search.isdigit() else text)
+    if filters.person:
+        changes = changes.filter(by_id__in=User.objects.filter(email__icontains=filters.person).values("pk"))
+    return dated(changes, "at", filters)
+
+
+def role_change_entries(changes: list[RoleChange]) -> list[AuditEntry]:
+    labels = Labels()  # no database constraint on the people: a deleted person is shown by id
+    for change in changes:
+        labels.want(User, change.user_id)
+        labels.want(User, change.by_id)
+    return [
+        AuditEntry(
+            at=change.at,
+            who=labels.get(User, change.by_id) or "(no user given)",
+            object_type="Role change",
+            object_id=str(change.user_id),
+            object_label=labels.get(User, change.user_id),
+            action=f"roles changed ({change.get_source_display()})",
+            changes=[Change("roles", ", ".join(change.before), ", ".join(change.after))],
+            note=change.note,
+        )
+        for change in changes
     ]
 
 

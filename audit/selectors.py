@@ -4,9 +4,9 @@ Where entries come from (docs/audit.md):
 
 * PostgreSQL — the pghistory events of the audited tables (every insert, update and delete, with
   before → after per changed field and the person, URL or command of the context; ``row_events``),
-  plus the import records (``logs``).
-* SQLite (the demo, no triggers) — the import records plus the logs the services keep anyway: request
-  timelines, period closes and re-opens, and the run rows themselves (``logs``).
+  plus the import records and the role changes (``logs``).
+* SQLite (the demo, no triggers) — the import records and role changes, plus the logs the services
+  keep anyway: request timelines, period closes and re-opens, and the run rows themselves (``logs``).
 
 Each source is a queryset ordered newest first; ``AuditTrail`` merges them lazily, so a page costs a
 count and a slice per source plus one label query per referenced model.
@@ -33,7 +33,10 @@ def full_history_recorded() -> bool:
 
 def object_type_choices() -> list[tuple[str, str]]:
     """The object filter's choices: the audited models and the imports."""
-    return [(each.key, each.title) for each in row_events.AUDITED] + [("import", "Import")]
+    return [(each.key, each.title) for each in row_events.AUDITED] + [
+        ("import", "Import"),
+        ("role_change", "Role change"),
+    ]
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,10 @@ class AuditTrail:
 
 def audit_trail(*, filters: AuditFilters) -> AuditTrail:
     """The audit trail narrowed by ``filters``, newest first (its sources: the module docstring)."""
-    sources = [Source(logs.imports_queryset(filters), logs.import_entries)]
+    sources = [
+        Source(logs.imports_queryset(filters), logs.import_entries),
+        Source(logs.role_changes_queryset(filters), logs.role_change_entries),
+    ]
     if full_history_recorded():
         sources.append(Source(row_events.events_queryset(filters), row_events.event_entries))
     else:

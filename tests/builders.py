@@ -63,3 +63,13 @@ def make_snapshot(fiscal_year: str = "FY22", *, lines: int = 1, approved_by: Use
 
         snapshot = approve_snapshot(fiscal_year=fiscal_year, user=approved_by)
     return snapshot
+
+
+def people_importer() -> User:
+    """An admin (and ops) who may import people with their roles (``access.may_change_roles``); not an
+    employee, so files and counts of employees do not see them."""
+    importer = User.objects.filter(email="importer@example.com").first()
+    if importer is None:
+        importer = User.objects.create_user(email="importer@example.com", name="Importer")
+        UserRole.objects.bulk_create([UserRole(user=importer, role=role) for role in (Role.OPS, Role.ADMIN)])
+    return importer

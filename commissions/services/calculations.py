@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from accounts import access
 from accounts.models import User
 
 from ..errors import AttainError
@@ -23,6 +24,7 @@ def start_calculation(*, period: Period, plan: Plan, user: User | None) -> None:
     """
     from ..tasks import calculate_plan
 
+    access.require(access.may_calculate(user, period))
     require_open(period, action=f"calculate {plan.code}")
     if latest_pull(period) is None and plan.components.filter(metric="adoption").exists():
         raise AttainError(f"No score pull for {period.code}: pull the scores before calculating.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
-from accounts.roles import require_role
+from accounts import access
+from accounts.models import User
 
 from ..calendar import Period as FiscalPeriod
 from ..errors import AttainError, PeriodClosed
@@ -37,7 +37,7 @@ def close_period(*, period: Period, user: User) -> list[Run]:
     Refuses when the period is closed, when a plan of its fiscal year has no successful run, or while
     requests of the quarter are pending. Takes the period lock; one transaction. Returns the final runs.
     """
-    require_role(user, Role.OPS, action=f"close {period.code}")
+    access.require(access.may_close(user, period))
     with period_lock(period), transaction.atomic():
         period = Period.objects.select_for_update().get(pk=period.pk)
         if period.is_closed:
@@ -96,7 +96,7 @@ def _runs_before_applied_requests(period: Period, runs: list[Run]) -> list[str]:
 
 def reopen_period(*, period: Period, user: User, reason: str) -> Period:
     """Re-open a closed period as ``user`` (ops) with a reason; the closed runs stay as they were."""
-    require_role(user, Role.OPS, action=f"re-open {period.code}")
+    access.require(access.may_reopen(user, period))
     if len(reason.strip()) < 10:
         raise AttainError("Re-opening a quarter needs a reason of at least 10 characters.")
     with period_lock(period), transaction.atomic():

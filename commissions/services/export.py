@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TextIO
 
+from accounts import access
+from accounts.models import User
 from core.downloads import csv_writer
 
 from ..engine import to_cents, to_ratio
@@ -41,8 +43,13 @@ def _ratio(value: Decimal | None) -> str:
     return "" if value is None else str(to_ratio(value))
 
 
-def write_payouts(period: Period, out: TextIO, *, detail: bool = False) -> int:
-    """Write the payroll CSV of a closed quarter to ``out``; returns the number of data rows."""
+def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: User | None = None) -> int:
+    """Write the payroll CSV of a closed quarter to ``out``; returns the number of data rows.
+
+    Raises ``NotAllowed`` unless ``user`` may export payroll (``access.may_export_payroll``; None: a
+    shell command without ``--user``) and ``AttainError`` when the quarter is not closed.
+    """
+    access.require(access.may_export_payroll(user, period))
     runs = final_runs(period)
     # Plan codes from the few runs, not joined onto every row: a joined run would be decoded per row,
     # warnings included (seconds and gigabytes for 2,000 CSMs with 100,000 customers).

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
+from accounts import access
 from accounts.models import User
 from adoption.models import ScoreObservation
 
@@ -16,8 +17,10 @@ def pull_scores(*, period: Period, user: User | None = None, trigger: str = "com
     """Capture, for every customer, the latest score with as_of ≤ the quarter's last day.
 
     Re-runnable while the quarter is open: each pull is a new ScorePull (the latest wins; earlier pulls
-    are kept). Raises ``PeriodClosed`` on a closed quarter. Takes the period lock.
+    are kept). Raises ``NotAllowed`` unless ``user`` may pull (``access.may_pull``; None is the
+    schedule), ``PeriodClosed`` on a closed quarter. Takes the period lock.
     """
+    access.require(access.may_pull(user, period))
     with period_lock(period):
         period.refresh_from_db()
         require_open(period, action="pull scores")

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts import access
 from accounts.models import User
 
 from ..bulk import insert_rows
@@ -41,8 +42,10 @@ def calculate(
     Holds the period lock for the whole calculation, so two calculations of a quarter never overlap.
     The run row and its progress are committed as it goes; its results, in one transaction at the end.
     A failure marks the run failed with its error and leaves no results; the error is raised again.
-    Raises ``PeriodClosed`` on a closed quarter and ``AttainError`` without a score pull.
+    Raises ``NotAllowed`` unless ``user`` may calculate (None: the schedule), ``PeriodClosed`` on a closed
+    quarter and ``AttainError`` without a score pull.
     """
+    access.require(access.may_calculate(user, period))
     with period_lock(period):
         started = time.perf_counter()
         loaded, digest, existing = prepare(period=period, plan=plan)

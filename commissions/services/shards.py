@@ -24,6 +24,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts import access
 from accounts.models import User
 
 from ..engine import QuarterInputs, calculate_quarter
@@ -45,6 +46,7 @@ def plan_sharded_run(
     Unchanged inputs return the existing run (``created`` False), as ``calculate`` does. The caller
     dispatches one ``calculate_shard`` per shard of a created run (``commissions.tasks.dispatch_shards``).
     """
+    access.require(access.may_calculate(user, period))
     if not 1 <= shards <= MAX_SHARDS:
         raise AttainError(f"A run is split into 1 to {MAX_SHARDS} shards, not {shards}.")
     with period_lock(period):

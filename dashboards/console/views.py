@@ -1,8 +1,10 @@
 """The operations console (issue 5 item 4; DESIGN §5 "Quarter close"): pull → calculate → review → close
 → export, for one quarter at a time, plus the import history.
 
-Thin views: ``selectors`` read, the commissions services write and refuse. Ops and admins act; the CCO
-and finance look on read-only; anyone else gets a 403. A refusal (``AttainError``) becomes a message.
+Thin views: ``selectors`` read, the commissions services write and refuse. Ops, admins, the CCO and
+finance see it; each action is offered to whoever holds its right (``accounts.access``: ops pulls,
+calculates and closes; ops and finance export payroll); anyone else gets a 403. A refusal
+(``AttainError``) becomes a message.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts import access
 from accounts.models import Role, User
 from commissions.errors import AttainError
 from commissions.models import Plan
@@ -31,22 +34,30 @@ from dashboards.tables import download
 
 from . import selectors, tables
 
-ACTORS = (Role.OPS, Role.ADMIN)
-VIEWERS = (*ACTORS, Role.CCO, Role.FINANCE)
-
-
-def may_act(user: User) -> bool:
-    return user.is_active and (user.is_superuser or any(user.has_role(role) for role in ACTORS))
+VIEWERS = (Role.OPS, Role.ADMIN, Role.CCO, Role.FINANCE)
 
 
 def may_view(user: User) -> bool:
-    return may_act(user) or (user.is_active and any(user.has_role(role) for role in VIEWERS))
+    return user.is_active and (user.is_superuser or any(user.has_role(role) for role in VIEWERS))
 
 
-def _require(user: User, *, act: bool = False) -> None:
-    if not (may_act(user) if act else may_view(user)):
-        what = "act on" if act else "see"
-        raise PermissionDenied(f"Only operations may {what} the quarter console.")
+def _require(user: User, right: access.Decision | None = None) -> None:
+    """403 unless ``user`` may see the console and, for an action, holds its ``right``."""
+    if not may_view(user):
+        raise PermissionDenied("Only operations, the CCO, finance and admins see the quarter console.")
+    if right is not None and not right:
+        raise PermissionDenied(right.reason)
+
+
+def _rights(user: User, period: Period) -> dict[str, bool]:
+    """Which of the console's actions to offer (the services enforce the same rights)."""
+    rights = {
+        "may_pull": bool(access.may_pull(user, period)),
+        "may_calculate": bool(access.may_calculate(user, period)),
+        "may_close": bool(access.may_close(user, period)),
+        "may_export": bool(access.may_export_payroll(user, period)),
+    }
+    return {**rights, "may_act": rights["may_pull"] or rights["may_calculate"] or rights["may_close"]}
 
 
 def _period(request: HttpRequest, data) -> Period | None:
@@ -90,7 +101,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "data": data,
         "period": period,
         "codes": selectors.period_codes(period.code, selectors.default_period_code()),
-        "may_act": may_act(request.user),
+        **_rights(request.user, period),
         "runs": runs,
         "run_rows": list(zip(data.runs, tables.with_keys(runs), strict=True)),
         "reviews": reviews,
@@ -105,7 +116,7 @@ def console(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def pull(request: HttpRequest) -> HttpResponse:
-    _require(request.user, act=True)
+    _require(request.user, access.may_pull(request.user))
     period = _period(request, request.POST)
     if period is not None:
         try:
@@ -120,7 +131,7 @@ def pull(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def calculate(request: HttpRequest) -> HttpResponse:
-    _require(request.user, act=True)
+    _require(request.user, access.may_calculate(request.user))
     period = _period(request, request.POST)
     if period is None:
         return _back(None)
@@ -144,7 +155,7 @@ def calculate(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def close(request: HttpRequest) -> HttpResponse:
-    _require(request.user, act=True)
+    _require(request.user, access.may_close(request.user))
     period = _period(request, request.POST)
     if period is not None:
         try:
@@ -160,14 +171,14 @@ def close(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
-    _require(request.user, act=True)
+    _require(request.user, access.may_export_payroll(request.user))
     period = _period(request, request.GET)
     if period is None:
         return _back(None)
     detail = request.GET.get("detail") == "1"
     out = io.StringIO()
     try:
-        write_payouts(period, out, detail=detail)
+        write_payouts(period, out, detail=detail, user=request.user)
     except AttainError as exc:
         messages.error(request, exc.message)
         return _back(period)

@@ -179,7 +179,8 @@ def test_the_approve_action_is_refused_for_a_superuser_who_is_not_a_cco(admin_cl
     response = approve_action(admin_client, draft)
     assert response.status_code == 200
     assert messages_of(response) == [
-        "root@example.com may not approve the target snapshot of FY23: it needs the role cco."
+        "root@example.com may not approve the target snapshot of FY23: "
+        "approving a target snapshot needs the cco role."
     ]
     draft.refresh_from_db()
     assert (draft.status, draft.approved_by, draft.approved_at) == ("draft", None, None)

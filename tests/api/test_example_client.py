@@ -37,7 +37,7 @@ def client(live_server, key: str, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_example_client_imports_files_and_downloads_payroll(live_server, tmp_path):
-    ops = make_user(Role.OPS, email="ops@example.com")
+    ops = make_user(Role.OPS, Role.ADMIN, email="ops@example.com")  # admin too: the file gives roles
     cco = make_user(Role.CCO, email="cco@example.com")
     _, key = create_token(ops, "example client")
     for kind in ("employees", "customers", "ownership", "arr", "targets", "scores", "deals", "kpis"):

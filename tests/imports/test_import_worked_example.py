@@ -10,6 +10,7 @@ from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Sn
 from commissions.models import Assignment, Deal, ImportRecord, KpiActual
 from commissions.services.imports import import_file
 from commissions.services.plans import load_plan
+from tests.builders import people_importer
 
 from .conftest import WORKED
 
@@ -29,7 +30,15 @@ ROWS = {
 
 def import_worked_example(**options):
     load_plan(source=(WORKED / "plan.yaml").read_text(), file_name="plan.yaml")
-    return {kind: import_file(kind=kind, path=WORKED / f"{kind}.csv", **options) for kind in ORDER}
+    return {
+        kind: import_file(kind=kind, path=WORKED / f"{kind}.csv", **_as_admin(kind, options))
+        for kind in ORDER
+    }
+
+
+def _as_admin(kind: str, options: dict) -> dict:
+    """Roles are an admin's to give (access.may_change_roles): the employees file comes from one."""
+    return {"user": people_importer(), **options} if kind == "employees" else options
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from accounts.models import Role
 from adoption.services import approve_snapshot
 from commissions.services.imports import import_file
 from commissions.services.plans import load_plan
-from tests.builders import make_user
+from tests.builders import make_user, people_importer
 
 WORKED = Path(__file__).resolve().parents[2] / "fixtures" / "worked"
 KINDS = ["employees", "customers", "ownership", "arr", "targets", "scores", "deals", "kpis"]
@@ -16,7 +16,9 @@ KINDS = ["employees", "customers", "ownership", "arr", "targets", "scores", "dea
 
 def load_worked_example(cco) -> None:
     for kind in KINDS:
-        import_file(kind=kind, path=WORKED / f"{kind}.csv")
+        # Roles are an admin's to give (access.may_change_roles): the employees file comes from one.
+        importer = people_importer() if kind == "employees" else None
+        import_file(kind=kind, path=WORKED / f"{kind}.csv", user=importer)
     load_plan(source=(WORKED / "plan.yaml").read_text(), file_name="plan.yaml")
     import_file(kind="assignments", path=WORKED / "assignments.csv")
     approve_snapshot(fiscal_year="FY22", user=cco)

@@ -37,7 +37,7 @@ def test_close_marks_latest_successful_run_final_and_records_who(calculated, ops
 
 @pytest.mark.parametrize("role", [Role.CSM, Role.CCO, Role.FINANCE, Role.CSVP])
 def test_only_ops_closes(calculated, role):
-    with pytest.raises(NotAllowed, match="needs the role ops"):
+    with pytest.raises(NotAllowed, match="closing a quarter needs the ops role"):
         close_period(period=calculated, user=make_user(role))
     assert not Period.objects.get(pk=calculated.pk).is_closed
 

@@ -49,7 +49,8 @@ def test_only_a_cco_may_approve(db, role):
     with pytest.raises(NotAllowed) as caught:
         approve_snapshot(fiscal_year="FY22", user=person)
     assert str(caught.value) == (
-        f"{role}@example.com may not approve the target snapshot of FY22: it needs the role cco."
+        f"{role}@example.com may not approve the target snapshot of FY22: "
+        "approving a target snapshot needs the cco role."
     )
     assert status_of("FY22") == ("draft", None, None)
 
@@ -129,8 +130,8 @@ def test_command_refuses_a_person_who_is_not_a_cco(db):
     with pytest.raises(CommandError) as caught:
         call_command("approve_snapshot", "FY22", "--user", "ops@example.com")
     assert (
-        str(caught.value)
-        == "ops@example.com may not approve the target snapshot of FY22: it needs the role cco."
+        str(caught.value) == "ops@example.com may not approve the target snapshot of FY22: "
+        "approving a target snapshot needs the cco role."
     )
     assert status_of("FY22") == ("draft", None, None)
 

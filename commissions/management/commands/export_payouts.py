@@ -1,3 +1,4 @@
+from accounts import access
 from commissions.management.base import AttainCommand
 from commissions.services.export import write_payouts
 from commissions.services.periods import get_period
@@ -10,12 +11,15 @@ class Command(AttainCommand):
         parser.add_argument("period", help="e.g. FY22-Q2")
         parser.add_argument("--detail", action="store_true", help="one row per CSM, plan and component")
         parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+        parser.add_argument("--user", help="e-mail of the person exporting (ops or finance)")
 
-    def handle(self, *args, period, detail=False, output=None, **options):
+    def handle(self, *args, period, detail=False, output=None, user=None, **options):
         quarter = get_period(period)
+        person = self.user(user)
+        access.require(access.may_export_payroll(person, quarter))  # before an output file is made
         if output:
             with open(output, "w", newline="", encoding="utf-8") as out:
-                rows = write_payouts(quarter, out, detail=detail)
+                rows = write_payouts(quarter, out, detail=detail, user=person)
             self.stderr.write(f"Wrote {rows} rows to {output}.")
         else:
-            write_payouts(quarter, self.stdout, detail=detail)
+            write_payouts(quarter, self.stdout, detail=detail, user=person)

@@ -15,6 +15,7 @@ from typing import IO
 from django.conf import settings
 from django.db import DatabaseError, transaction
 
+from accounts import access
 from accounts.models import User
 from commissions.bulk import ANALYZE_AFTER_ROWS, immediate_constraints, refresh_statistics
 from commissions.errors import AttainError, FileTooLarge
@@ -67,11 +68,13 @@ def import_file(
     Side effects: on success every row is created or updated in one transaction (a dry run rolls it
     back); unchanged rows are not written. Always records an ``ImportRecord`` (status applied, dry_run
     or refused). Raises ``ImportRefused`` listing every bad row when any row is bad — nothing else is
-    written then — and ``AttainError`` for an unknown kind.
+    written then — ``AttainError`` for an unknown kind and ``NotAllowed`` unless ``user`` may import
+    (``access.may_import``; None: a command without --user, which may not change roles).
     """
     spec = SPECS.get(kind)
     if spec is None:
         raise AttainError(f"Unknown import kind {kind!r}: use one of {', '.join(KINDS)}.")
+    access.require(access.may_import(user, kind))
     if (path is None) == (file is None):
         raise ValueError("import_file needs exactly one of path or file")
     _refuse_too_large(path, file, file_name)
@@ -86,7 +89,7 @@ def import_file(
     )
     started = time.monotonic()
     try:
-        parsed = validate(spec, data)
+        parsed = validate(spec, data, user=user)
         del data
         with transaction.atomic(), immediate_constraints():
             result.created, result.updated, result.unchanged = _write(spec, parsed, apply=not dry_run)

@@ -126,6 +126,7 @@ class ParsedFile:
     spec: Spec
     rows: list[tuple] = field(default_factory=list)
     refs: dict[str, dict[Any, Any]] = field(default_factory=dict)
+    user: Any = None  # who imports (None: a command without --user); checks may depend on it
 
     def index(self, column: str) -> int:
         return self.spec.column_index[column]
@@ -312,9 +313,10 @@ def check_references(parsed: ParsedFile) -> list[RowError]:
     return errors
 
 
-def validate(spec: Spec, data: bytes) -> ParsedFile:
-    """Read and check the whole file; raise ``Refusal`` with every error if any row is bad."""
+def validate(spec: Spec, data: bytes, *, user: Any = None) -> ParsedFile:
+    """Read and check the whole file as ``user``; raise ``Refusal`` with every error if any row is bad."""
     parsed, errors = read_rows(spec, decode(data))
+    parsed.user = user
     errors += check_references(parsed)
     if spec.check_file is not None:
         errors += spec.check_file(parsed)

@@ -2,7 +2,9 @@
 
 Not a plain table upsert: an employee is a ``User`` (unusable password until they sign in another way),
 may name a manager listed later in the same file, and holds a set of ``UserRole`` rows that the file's
-set replaces.
+set replaces. Roles are an admin's to change, never their own (``access.may_change_roles``): anyone who
+may import people may create them and change names, geos and managers, but a row that adds or removes a
+role is refused unless the importer is an admin other than the person. Role changes are recorded.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db.models.functions import Lower
 
-from accounts.models import User, UserRole
+from accounts import access
+from accounts.models import RoleChange, User, UserRole
+from accounts.services import record_role_changes
 
 from .base import Counts, ParsedFile, RowError
 
@@ -45,6 +49,38 @@ def check_emails(parsed: ParsedFile) -> list[RowError]:
             holder = taken[row[email_at]]
             who = f"employee {holder}" if holder else "a user who is not an employee"
             errors.append(RowError(row[0], "email", row[email_at], f"email already belongs to {who}"))
+    return errors
+
+
+def check_employees(parsed: ParsedFile) -> list[RowError]:
+    return check_emails(parsed) + check_role_changes(parsed)
+
+
+def _held_roles(employee_ids: list[str]) -> tuple[dict[str, User], dict[int, set[str]]]:
+    users = {user.employee_id: user for user in User.objects.filter(employee_id__in=employee_ids)}
+    held: dict[int, set[str]] = defaultdict(set)
+    stored = UserRole.objects.filter(user__in=list(users.values())).values_list("user_id", "role")
+    for user_id, role in stored:
+        held[user_id].add(role)
+    return users, held
+
+
+def check_role_changes(parsed: ParsedFile) -> list[RowError]:
+    """Each row that adds or removes a role (a new person with roles adds them) needs the right to."""
+    employee_at, roles_at = parsed.index("employee_id"), parsed.index("roles")
+    users, held = _held_roles([row[employee_at] for row in parsed.rows])
+    errors: list[RowError] = []
+    for row in parsed.rows:
+        target = users.get(row[employee_at])
+        current = held[target.pk] if target is not None else set()
+        wanted = set(row[roles_at] or ())
+        if wanted == current:
+            continue
+        decision = access.may_change_roles(parsed.user, target)
+        if not decision:
+            before = ";".join(sorted(current)) or "none"
+            reason = f"changes roles ({before} → {';'.join(sorted(wanted)) or 'none'}): {decision.reason}"
+            errors.append(RowError(row[0], "roles", ";".join(sorted(wanted)), reason))
     return errors
 
 
@@ -94,9 +130,21 @@ def write_employees(parsed: ParsedFile, apply: bool) -> Counts:
                 changed[employee_id] = user
     if apply:
         _save(changed, new, role_changes)
+        record_role_changes(
+            _before_after(role_changes, held, new),
+            by=parsed.user,
+            source=RoleChange.Source.IMPORT,
+            note=f"employees import of {len(parsed.rows)} rows",
+        )
     created = len(new_users)
     updated = len(set(changed) - new)
     return created, updated, len(parsed.rows) - created - updated
+
+
+def _before_after(role_changes, held: dict[int, set[str]], new: set[str]):
+    for user, added, removed in role_changes:
+        before = held[user.pk] if user.employee_id not in new else set()
+        yield user, before, (before | added) - removed
 
 
 def _manager_pk(manager: str | None, users: dict[str, User], stored: dict[str, Any]) -> Any:

@@ -12,7 +12,7 @@ from commissions.models import Assignment, Deal, FxRate, KpiActual, Plan
 from . import closed, rules
 from . import parsers as p
 from .base import Column, ParsedFile, Reference, Spec
-from .employees import check_emails, write_employees
+from .employees import check_employees, write_employees
 
 ZERO = Decimal(0)
 
@@ -69,7 +69,7 @@ SPECS: dict[str, Spec] = {
             key=("employee_id",),
             references=(Reference("manager_employee_id", User, "employee_id", "manager", in_file=True),),
             check_row=rules.manager_not_self,
-            check_file=check_emails,
+            check_file=check_employees,
             write=write_employees,
         ),
         Spec(
