@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.models import Role
@@ -121,6 +122,18 @@ def test_bulk_scores_api_is_refused_like_the_import(closed, ops):
     )
     assert response.status_code == 400, response.json()
     assert "FY22-Q2 is closed: scores dated in it" in response.json()["error"]["details"][0]["reason"]
+
+
+def test_api_upload_of_a_backdated_assignment_is_refused_like_the_command(closed, ops):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {create_token(ops, 'test')[1]}")
+    upload = SimpleUploadedFile(
+        "assignments.csv", f"{HEADERS['assignments']}\nE1,CS-FY22,2021-02-01,,4000.00,1.10,10\n".encode()
+    )
+    response = client.post("/api/imports/", {"kind": "assignments", "file": upload}, format="multipart")
+    assert response.status_code == 400, response.json()
+    assert response.json()["error"]["details"][0]["reason"].startswith("FY22-Q2 is closed: assignments")
+    assert Assignment.objects.get().on_target_amount == Decimal("3000.00")
 
 
 def test_customer_start_date_read_by_a_closed_quarter_is_refused(closed, load):
