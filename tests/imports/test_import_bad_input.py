@@ -89,3 +89,13 @@ def test_a_file_above_the_size_limit_is_refused_unread(csv_file, settings):
     with pytest.raises(CommandError, match="at most 100 bytes"):
         call_command("import_csv", "customers", str(path))
     assert not Customer.objects.exists()
+
+
+def test_the_first_thousand_are_the_first_by_line_whichever_check_found_them(csv_file):
+    unknown = (f"C{n},2021-07-30,50" for n in range(1500))  # lines 2-1501: unknown customers
+    bad = (f"C{n},not-a-date,50" for n in range(1500))  # lines 1502-3001: bad dates
+    path = csv_file(lines("customer_id,as_of,score", *unknown, *bad))
+    with pytest.raises(ImportRefused) as caught:
+        import_file(kind="scores", path=path)
+    assert caught.value.error_count == 3000
+    assert [error.line for error in caught.value.errors] == list(range(2, 1002))

@@ -58,17 +58,29 @@ class RowError:
 
 
 class ErrorList(list):
-    """Errors found in file order: keeps the first ``MAX_REPORTED_ERRORS`` and counts the others."""
+    """Errors in any order: keeps the ``MAX_REPORTED_ERRORS`` first by line and counts the others, so a
+    file of millions of bad rows never holds millions of errors in memory."""
 
-    def __init__(self):
+    def __init__(self, errors: Iterable[RowError] = ()):
         super().__init__()
         self.dropped = 0
+        self.extend(errors)
 
     def append(self, error: RowError) -> None:
-        if len(self) < MAX_REPORTED_ERRORS:
-            super().append(error)
-        else:
-            self.dropped += 1
+        super().append(error)
+        if len(self) >= 2 * MAX_REPORTED_ERRORS:
+            self.sort(key=lambda each: each.line)
+            self.dropped += len(self) - MAX_REPORTED_ERRORS
+            del self[MAX_REPORTED_ERRORS:]
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.append(error)
+        self.dropped += getattr(errors, "dropped", 0)
+
+    def __iadd__(self, errors: Iterable[RowError]) -> ErrorList:
+        self.extend(errors)
+        return self
 
 
 class Refusal(Exception):
@@ -293,7 +305,7 @@ def resolve(model: type[models.Model], lookup: str, values: set[Any]) -> dict[An
 
 
 def check_references(parsed: ParsedFile) -> list[RowError]:
-    spec, errors = parsed.spec, []
+    spec, errors = parsed.spec, ErrorList()
     for ref in spec.references:
         at = parsed.index(ref.column)
         wanted = {row[at] for row in parsed.rows if row[at] is not None}
