@@ -281,3 +281,26 @@ def test_role_changes_are_on_the_audit_page_with_who_and_before_after(tmp_path):
         "roles: csm → csm, csvp",
     )
     assert "employees import" in entry.action
+
+
+def test_on_postgresql_the_role_events_of_an_api_import_carry_the_importer():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pghistory's triggers run on PostgreSQL only")
+    from audit.models import UserRoleEvent
+
+    admin = make_user(Role.ADMIN, geo="", email="admin@example.com")
+    csm = make_user(Role.CSM, email="csm@example.com")
+    client = APIClient()
+    client.force_authenticate(admin)
+    upload = SimpleUploadedFile("employees.csv", f"{HEADER}\n{row(csm, 'csm;csvp')}\n".encode(), "text/csv")
+
+    assert (
+        client.post("/api/imports/", {"kind": "employees", "file": upload}, format="multipart").status_code
+        == 201
+    )
+
+    event = UserRoleEvent.objects.filter(pgh_obj__user=csm, role="csvp").select_related("pgh_context").get()
+    assert event.pgh_context is not None and event.pgh_context.metadata["user"] == admin.pk

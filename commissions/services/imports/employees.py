@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 from accounts import access
 from accounts.models import RoleChange, User, UserRole
 from accounts.services import record_role_changes
+from config.history import history_context
 
 from .base import Counts, ParsedFile, RowError
 
@@ -129,7 +130,11 @@ def write_employees(parsed: ParsedFile, apply: bool) -> Counts:
             if employee_id not in new:
                 changed[employee_id] = user
     if apply:
-        _save(changed, new, role_changes)
+        # The importer in the audit context too (docs/audit.md): an API token's user is not known to the
+        # web middleware that sets it for signed-in pages.
+        who = {"user": parsed.user.pk} if parsed.user is not None else {}
+        with history_context(**who):
+            _save(changed, new, role_changes)
         record_role_changes(
             _before_after(role_changes, held, new),
             by=parsed.user,
