@@ -296,6 +296,23 @@ def may_withdraw(person: User | None, request) -> Decision:
     return Decision(False, f"Only the person who filed {request.label} can withdraw it.")
 
 
+def may_open_inquiry(person: User | None) -> Decision:
+    """A CSM questions their own statement (DESIGN §5)."""
+    if person is not None and person.is_active and person.has_role(Role.CSM):
+        return ALLOWED
+    return Decision(False, "Only a CSM raises an inquiry about their own statement.")
+
+
+def may_answer_inquiry(person: User | None, inquiry) -> Decision:
+    """Ops, or the Geo VP of the CSM who asked, answers an inquiry."""
+    if person is not None and person.is_active:
+        if person.has_role(Role.OPS):
+            return ALLOWED
+        if person.has_role(Role.CSVP) and person.geo and person.geo == inquiry.employee.geo:
+            return ALLOWED
+    return Decision(False, "Only ops or the CSM's Geo VP answers an inquiry.")
+
+
 def may_change_roles(person: User | None, target: User | None) -> Decision:
     """An admin changes people's roles — never their own: a second admin must (DESIGN §1)."""
     whose = f"the roles of {target.email}" if target is not None and target.email else "roles"

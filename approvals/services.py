@@ -245,8 +245,7 @@ def open_inquiry(
     *, user: User, period: Period, message: str, customer: Customer | None = None, component: str = ""
 ) -> Inquiry:
     """A CSM questions a line of their statement or a customer's credit; ops and the geo's CSVP see it."""
-    if not user.is_active or not user.has_role(Role.CSM):
-        raise NotAllowed("Only a CSM raises an inquiry about their own statement.")
+    access.require(access.may_open_inquiry(user))
     if customer is None and not component.strip():
         raise AttainError("Say which statement line or which customer the inquiry is about.")
     if len((message or "").strip()) < 10:
@@ -309,8 +308,4 @@ def convert_inquiry(*, inquiry: Inquiry, user: User, value, justification: str) 
 
 
 def _may_handle_inquiry(inquiry: Inquiry, user: User) -> None:
-    if user.is_active and user.has_role(Role.OPS):
-        return
-    if user.is_active and user.has_role(Role.CSVP) and user.geo and user.geo == inquiry.employee.geo:
-        return
-    raise NotAllowed("Only ops or the CSM's Geo VP answers an inquiry.")
+    access.require(access.may_answer_inquiry(user, inquiry))
