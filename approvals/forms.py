@@ -7,6 +7,7 @@ from django import forms
 from accounts.access import customers_visible_to
 from accounts.models import User
 from commissions.quarters import Period
+from commissions.services.periods import get_period
 
 from . import selectors
 from .models import Request
@@ -18,6 +19,21 @@ MIN_ANSWER = 10
 
 def _code(period: Period) -> str:
     return f"{period.code} (closed)" if period.is_closed else period.code
+
+
+class QuarterField(forms.ChoiceField):
+    """A quarter by its code, among the offered ones (``selectors.offered_periods``), stored or not yet.
+
+    A form is cleaned only when it is sent (POST): cleaning gives the quarter's row, created open on
+    first use — so showing the form (a GET) never writes.
+    """
+
+    def offer(self, periods: list[Period]) -> None:
+        self.choices = [(period.code, _code(period)) for period in periods]
+
+    def clean(self, value) -> Period | None:
+        code = super().clean(value)
+        return get_period(code) if code else None
 
 
 def _min_length(field: str, n: int) -> dict:
@@ -33,9 +49,7 @@ class RequestForm(forms.Form):
         max_length=64,
         help_text="A customer of your geo, by its CRM ID (e.g. C1).",
     )
-    period = forms.ModelChoiceField(
-        queryset=Period.objects.none(), to_field_name="code", label="Quarter", empty_label=None
-    )
+    period = QuarterField(label="Quarter")
     value = forms.DecimalField(
         max_digits=8,
         decimal_places=4,
@@ -53,8 +67,7 @@ class RequestForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["period"].queryset = selectors.open_periods()
-        self.fields["period"].label_from_instance = _code
+        self.fields["period"].offer(selectors.offered_periods(open_only=True))
 
     def clean_customer(self):
         customer_id = self.cleaned_data["customer"].strip()
@@ -84,7 +97,7 @@ class NoteForm(forms.Form):
 class InquiryForm(forms.Form):
     """A CSM's question about a customer of their book or a line of their statement."""
 
-    period = forms.ModelChoiceField(queryset=Period.objects.none(), to_field_name="code", label="Quarter")
+    period = QuarterField(label="Quarter")
     customer = forms.ModelChoiceField(
         queryset=None,
         to_field_name="customer_id",
@@ -107,8 +120,7 @@ class InquiryForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = Period.objects.order_by("-start")
-        self.fields["period"].label_from_instance = _code
+        self.fields["period"].offer(selectors.offered_periods(open_only=False))
         self.fields["customer"].queryset = customers_visible_to(user).order_by("customer_id")
 
     def clean(self):

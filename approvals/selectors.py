@@ -24,10 +24,9 @@ from accounts.access import (
 )
 from accounts.models import Role, User
 from adoption.models import Customer, ScoreObservation, TargetLine
-from commissions.errors import AttainError, NotAllowed
+from commissions.errors import NotAllowed
 from commissions.fiscal import calendar
 from commissions.quarters import CustomerResult, Period, PulledScore, Run, ScorePull
-from commissions.services.periods import get_period
 
 from . import services
 from .models import Inquiry, Request
@@ -137,25 +136,26 @@ def actions_for(request: Request, user: User) -> Actions:
 # --- periods and customers of the filing form -------------------------------------------------------------
 
 
-def ensure_recent_periods(*codes: str) -> None:
-    """Make sure the current quarter, the last ended one and any ``codes`` given have their row (callers
-    never pass a code from a request: a GET must not create the quarter a link names).
-
-    Periods are created open on first use (``get_period``); a form offering open periods must offer
-    the quarter people are working on even before anything else touched it.
-    """
-    today = timezone.localdate()
-    fiscal = calendar()
-    wanted = {fiscal.period_of(today).code, fiscal.last_ended_before(today).code, *codes}
-    for code in wanted:
-        try:
-            get_period(code)
-        except AttainError:
-            continue
-
-
 def open_periods() -> QuerySet:
     return Period.objects.filter(status=Period.Status.OPEN).order_by("-start")
+
+
+def offered_periods(*, open_only: bool) -> list[Period]:
+    """The quarters a filing or inquiry form offers, newest first: the stored ones (only the open ones
+    when ``open_only``), and the current and the last ended quarter even before anything touched them.
+
+    Those two are unsaved rows here: showing a form (a GET) never creates a quarter; sending it does,
+    for the quarter chosen (``forms.QuarterField``).
+    """
+    offered = list(open_periods() if open_only else Period.objects.order_by("-start"))
+    today, fiscal = timezone.localdate(), calendar()
+    recent = {fiscal.period_of(today), fiscal.last_ended_before(today)}
+    stored = set(Period.objects.filter(code__in=[p.code for p in recent]).values_list("code", flat=True))
+    for quarter in recent:
+        if quarter.code not in stored:
+            start, end = fiscal.bounds(quarter)
+            offered.append(Period(code=quarter.code, start=start, end=end))
+    return sorted(offered, key=lambda period: period.start, reverse=True)
 
 
 def customer_in_scope(user: User, customer_id: str) -> Customer | None:

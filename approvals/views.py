@@ -54,7 +54,6 @@ def request_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (may_file := access.may_file_request(user)):
         raise PermissionDenied(may_file.reason)
-    selectors.ensure_recent_periods()  # never the ?period= asked for: a link cannot create a quarter
     if request.method == "POST":
         form = RequestForm(request.POST, user=user)
         if form.is_valid():
@@ -75,10 +74,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 return redirect("approvals:detail", pk=filed.pk)
     else:
         initial = {"kind": Request.Kind.EXCEPTION, "customer": request.GET.get("customer", "")}
-        if period := selectors.open_periods().filter(code=request.GET.get("period", "")).first():
-            initial["period"] = period
+        if request.GET.get("period"):
+            initial["period"] = request.GET["period"]  # offered or not, the form decides; nothing created
         form = RequestForm(initial=initial, user=user)
-    periods = list(selectors.open_periods())
+    periods = selectors.offered_periods(open_only=True)  # a GET creates no quarter (forms.QuarterField)
     code = _selected_period(form, periods)
     return render(
         request,
@@ -103,7 +102,7 @@ def _filing_context(form: RequestForm, user, periods: list, code: str) -> select
     customer_id = (form["customer"].value() or "").strip()
     customer = selectors.customer_in_scope(user, customer_id) if customer_id else None
     period = next((p for p in periods if p.code == code), None)
-    if customer is None or period is None:
+    if customer is None or period is None or period.pk is None:  # a quarter not stored yet has no context
         return None
     return selectors.customer_context(customer, period)
 
@@ -238,7 +237,6 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not is_csm(user):
         raise PermissionDenied("Inquiries are raised by CSMs about their own statements.")
-    selectors.ensure_recent_periods()  # never the ?period= asked for: a link cannot create a quarter
     if request.method == "POST":
         form = InquiryForm(request.POST, user=user)
         if form.is_valid():

@@ -54,6 +54,7 @@ def test_form_shows_baseline_target_score_and_credited_r(login, worked_vp):
 @pytest.mark.django_db
 def test_form_says_no_run_yet_and_uses_the_latest_observation_before_a_pull(login, cco):
     load_worked_example(cco)
+    get_period("FY22-Q2")  # a link naming a quarter never creates it (GETs never write)
     vp = make_user(Role.CSVP, geo="AMER")
     response = login(vp).get("/requests/new/?customer=C2&period=FY22-Q2")
     body = response.content.decode()
