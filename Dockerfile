@@ -6,9 +6,13 @@ WORKDIR /app
 
 COPY pyproject.toml README.md ./
 COPY config ./config
+COPY core ./core
 COPY accounts ./accounts
 COPY adoption ./adoption
 COPY commissions ./commissions
+COPY approvals ./approvals
+COPY audit ./audit
+COPY api ./api
 COPY dashboards ./dashboards
 COPY templates ./templates
 COPY static ./static
