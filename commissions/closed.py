@@ -109,7 +109,8 @@ def closed_quarter_read(
     """The closed quarter that read a row changing from ``old`` to ``new`` (None: no such row, i.e. a
     new row or a delete), and the field that places the row in it; None when the change is allowed.
 
-    The rows are mappings of field names to values (only the fields both sides have are compared).
+    The rows are mappings of field names to values; ``new``'s fields (``reads.fields`` where set) are
+    compared with ``old``'s: equal, the change is no change.
     """
     if old is not None and new is not None:
         names = reads.fields or tuple(new)
