@@ -171,6 +171,8 @@ def _needs(person: User | None, what: str, *roles: str, why: str = "") -> Decisi
         return ALLOWED
     if person.is_active and any(person.has_role(role) for role in roles):
         return ALLOWED
+    if not person.is_authenticated:
+        return Decision(False, f"Someone not signed in may not {what}: sign in first.")
     if not person.is_active:
         return Decision(False, f"{person.email} may not {what}: the account is inactive.")
     needed = " or ".join(roles)
