@@ -151,7 +151,9 @@ def _load(plan: Plan, spec: PlanSpec, period: Period, pull: ScorePull | None, sc
             ),
         ),
         fx=dict(FxRate.objects.filter(period=period.code).values_list("currency", "rate")),
-        adjustments=_adjustments(period, scope),
+        # Exceptions and extra credit change adoption only (DESIGN §4.3): a plan without it does not read
+        # them, so a request applied in the quarter does not change its inputs' fingerprint.
+        adjustments=_adjustments(period, scope) if adoption else empty("adjustments"),
         base_currency=settings.BASE_CURRENCY,
     )
 

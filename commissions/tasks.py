@@ -1,5 +1,6 @@
 """Celery tasks: thin wrappers that take codes, not objects, and call one service each."""
 
+import logging
 import os
 import socket
 
@@ -9,6 +10,8 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
 from .services import quarter_end
+
+logger = logging.getLogger(__name__)
 
 # Retries stay well under Redis's visibility timeout (3600 s): at most 5 tries, backoff capped at 120 s.
 TRANSIENT = (OperationalError, InterfaceError)
@@ -49,7 +52,7 @@ def calculate_plan(period_code: str, plan_code: str, user_id: int | None = None,
 
     from .models import Plan
     from .services.periods import get_period
-    from .services.runs import calculate
+    from .services.runs import calculate, outcome
     from .services.shards import start_sharded_run
 
     user = User.objects.filter(pk=user_id).first() if user_id else None
@@ -57,8 +60,12 @@ def calculate_plan(period_code: str, plan_code: str, user_id: int | None = None,
     period = get_period(period_code)
     shards = shards or settings.RUN_SHARDS
     if shards > 1:
-        return start_sharded_run(period=period, plan=plan, shards=shards, user=user, trigger="console").run.pk
-    return calculate(period=period, plan=plan, user=user, trigger="console").run.pk
+        calc = start_sharded_run(period=period, plan=plan, shards=shards, user=user, trigger="console")
+    else:
+        calc = calculate(period=period, plan=plan, user=user, trigger="console")
+    # What happened, in the worker's log: a new version, or no new run because the inputs are unchanged.
+    logger.info("calculate %s %s", period.code, outcome(calc))
+    return calc.run.pk
 
 
 def dispatch_shards(run_id: int, *, pending_only: bool = False) -> int:

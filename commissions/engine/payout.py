@@ -9,7 +9,7 @@ import pandas as pd
 
 from .money import exact, to_cents
 from .tables import clean
-from .types import ONE, ZERO, ComponentSpec
+from .types import ONE, ZERO, ComponentSpec, EngineWarning
 
 
 def overlap_days(start: date, end: date | None, period_start: date, period_end: date) -> int:
@@ -69,3 +69,35 @@ def payout_lines(oti: Decimal, lines: list[dict]) -> list[dict]:
             line["share"] = ZERO
             line["payout"] = to_cents(ZERO)
     return lines
+
+
+def unapplied_warnings(
+    eid: str, lines: list[dict], reasons: dict[str, str], period: str
+) -> list[EngineWarning]:
+    """A warning per component that does not apply to a CSM, with ``reasons`` (component → why).
+
+    The components that apply share the whole on-target amount between them (DESIGN §4.7), so one
+    that drops out (an empty book, no customer counted) silently raises the others' shares: a reviewer
+    sees it before closing. None applying pays 0, with one warning.
+    """
+    dropped = [line["component"] for line in lines if not line["applies"]]
+    if not dropped:
+        return []
+    why = "; ".join(f"{code}: {reasons.get(code, 'no value')}" for code in dropped)
+    carrying = [line["component"] for line in lines if line["applies"]]
+    if not carrying:
+        return [
+            EngineWarning(
+                "no_component_applies", f"{eid}: no component applies in {period} ({why}); payout 0.", eid
+            )
+        ]
+    verb = "carries" if len(carrying) == 1 else "carry"
+    return [
+        EngineWarning(
+            "component_not_applied",
+            f"{eid}: {code} does not apply in {period} ({reasons.get(code, 'no value')}); "
+            f"{', '.join(carrying)} {verb} its weight.",
+            eid,
+        )
+        for code in dropped
+    ]

@@ -9,7 +9,7 @@ import pandas as pd
 from .adoption import attainment_by_csm, customer_rows
 from .money import Converter, exact
 from .nrr import credited_deals, nrr_by_csm
-from .payout import on_target_amounts, payout_factor, payout_lines
+from .payout import on_target_amounts, payout_factor, payout_lines, unapplied_warnings
 from .tables import owners_at
 from .types import ZERO, ComponentSpec, EngineWarning, QuarterInputs, QuarterResult
 
@@ -54,6 +54,8 @@ def _calculate(inputs: QuarterInputs) -> QuarterResult:
     deals = credited_deals(book, inputs, converter) if "nrr" in metrics else _no_deals(inputs)
     nrr = nrr_by_csm(book, deals, inputs, converter) if "nrr" in metrics else {}
     kpis = {(e, k): v for e, k, v in inputs.kpis[["employee_id", "kpi", "value"]].itertuples(index=False)}
+    book_sizes = book["employee_id"].value_counts().to_dict()
+    counting = set(customers.loc[customers["counted"].astype(bool), "employee_id"])
 
     lines: list[dict] = []
     payouts = []
@@ -65,6 +67,12 @@ def _calculate(inputs: QuarterInputs) -> QuarterResult:
             for c in plan.components
         ]
         payout_lines(amount, csm_lines)
+        reasons = {
+            line["component"]: _why_not_applied(line["metric"], eid, book_sizes, counting, inputs)
+            for line in csm_lines
+            if not line["applies"]
+        }
+        warnings.extend(unapplied_warnings(eid, csm_lines, reasons, inputs.period))
         lines.extend(csm_lines)
         payouts.append(
             {"employee_id": eid, "oti": amount, "total": sum((x["payout"] for x in csm_lines), ZERO)}
@@ -131,6 +139,17 @@ def _component_line(
     line["metric_value"], line["attainment"] = value, attainment
     line["factor"] = payout_factor(attainment, component)
     return line
+
+
+def _why_not_applied(metric: str, eid: str, book_sizes: dict, counting: set, inputs: QuarterInputs) -> str:
+    """Why a component does not apply to a CSM (DESIGN §4.3, §4.4), in words for the warning."""
+    if not book_sizes.get(eid):
+        return f"their book is empty on {inputs.end}"
+    if metric == "adoption":
+        if eid in counting:
+            return "the customers that count weigh 0 (no ARR)"
+        return "no customer of their book counts for adoption"
+    return f"their book had no ARR on {inputs.start}"
 
 
 def _nrr_attainment(nrr, goal, floor, eid, component, period, warnings) -> Decimal | None:

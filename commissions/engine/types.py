@@ -92,6 +92,7 @@ class EngineWarning:
     """Something a reviewer should see before closing: it names the record it is about."""
 
     code: str  # missing_score | not_in_snapshot | missing_arr | missing_kpi | missing_goal
+    # | component_not_applied | no_component_applies (DESIGN §4.7: the others carry its weight)
     message: str
     employee_id: str = ""
     customer_id: str = ""

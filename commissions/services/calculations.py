@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.db.models import Max
 
 from accounts import access
 from accounts.models import User
 
 from ..errors import AttainError
 from ..models import Plan
-from ..quarters import Period
+from ..quarters import Period, Run
 from .periods import require_open
 from .pulls import latest_pull
+from .runs import Calculation, outcome, plan_state
 
 
-def start_calculation(*, period: Period, plan: Plan, user: User | None) -> None:
-    """Queue ``calculate`` of ``plan`` for ``period`` on commit (task ``calculate_plan``).
+@dataclass(frozen=True)
+class Started:
+    """What ``start_calculation`` did for one plan, and the sentence that says so."""
+
+    plan: Plan
+    queued: bool
+    message: str  # "CS-FY22: v2 queued" or "CS-FY22: no new run: inputs unchanged since v1"
+
+
+def start_calculation(*, period: Period, plan: Plan, user: User | None) -> Started:
+    """Queue ``calculate`` of ``plan`` for ``period`` on commit (task ``calculate_plan``), unless the plan
+    already has a run with its current inputs (``runs.plan_state``, which ``calculate`` would return).
 
     Refuses at once what the run service would refuse in the worker, so the person sees why:
     ``PeriodClosed`` on a closed quarter, ``AttainError`` when the quarter has no score pull and the plan
-    has an adoption component. The run itself (its version, progress and idempotence through the
-    inputs' fingerprint) is the runs service's. Side effect: one task enqueued after commit.
+    has an adoption component. Loads and fingerprints the plan's inputs to tell whether a new run is
+    needed. Side effect: one task enqueued after commit, when it is.
     """
     from ..tasks import calculate_plan
 
@@ -28,5 +42,10 @@ def start_calculation(*, period: Period, plan: Plan, user: User | None) -> None:
     require_open(period, action=f"calculate {plan.code}")
     if latest_pull(period) is None and plan.components.filter(metric="adoption").exists():
         raise AttainError(f"No score pull for {period.code}: pull the scores before calculating.")
+    current = plan_state(period=period, plan=plan).current
+    if current is not None:
+        return Started(plan, False, outcome(Calculation(run=current, created=False)))
     user_id = user.pk if user is not None else None
     transaction.on_commit(lambda: calculate_plan.delay(period.code, plan.code, user_id))
+    version = (Run.objects.filter(plan=plan, period=period).aggregate(v=Max("version"))["v"] or 0) + 1
+    return Started(plan, True, f"{plan.code}: v{version} queued")

@@ -14,6 +14,7 @@ from ..frozen import reopening
 from ..models import Plan
 from ..quarters import Period, PeriodEvent, Run
 from .periods import period_lock
+from .runs import plan_state
 
 
 def plans_of(period: Period):
@@ -34,8 +35,10 @@ def pending_requests(period: Period) -> list[str]:
 def close_period(*, period: Period, user: User) -> list[Run]:
     """Close ``period`` as ``user`` (ops): mark each plan's latest successful run final; freeze the quarter.
 
-    Refuses when the period is closed, when a plan of its fiscal year has no successful run, or while
-    requests of the quarter are pending. Takes the period lock; one transaction. Returns the final runs.
+    Refuses when the period is closed, while requests of the quarter are pending, and when a plan of its
+    fiscal year has no current run (``runs.PlanState``: none yet, still running, or its inputs changed
+    since). Loads each plan's inputs to fingerprint them. Takes the period lock; one transaction.
+    Returns the final runs.
     """
     access.require(access.may_close(user, period))
     with period_lock(period), transaction.atomic():
@@ -48,27 +51,27 @@ def close_period(*, period: Period, user: User) -> list[Run]:
         plans = list(plans_of(period))
         if not plans:
             raise AttainError(f"No plan covers {period.code}: nothing to close.")
-        finals, missing = [], []
-        for plan in plans:
-            run = (
-                Run.objects.filter(plan=plan, period=period, status=Run.Status.SUCCEEDED)
-                .order_by("-version")
-                .first()
-            )
-            if run is None:
-                missing.append(plan.code)
-            else:
-                finals.append(run)
+        # The final run of each plan is its current run: the one whose inputs are the quarter's inputs
+        # now, as ``calculate`` decides (services.runs.PlanState) — never a run made before a change.
+        states = [plan_state(period=period, plan=plan) for plan in plans]
+        missing = [s.plan.code for s in states if s.current is None and s.latest is None]
         if missing:
             raise AttainError(
                 f"Cannot close {period.code}: no successful run of {', '.join(missing)}. Run calculate first."
             )
-        stale = _runs_before_applied_requests(period, finals)
+        running = [f"{s.plan.code} v{s.current.version}" for s in states if s.current and not s.up_to_date]
+        if running:
+            raise AttainError(
+                f"Cannot close {period.code}: {', '.join(running)} is still running. "
+                "Close when it has finished."
+            )
+        stale = [f"{s.plan.code} v{s.latest.version}" for s in states if s.current is None]
         if stale:
             raise AttainError(
-                f"Cannot close {period.code}: {', '.join(stale)} predates requests applied since. "
-                "Run calculate again so the final run includes them."
+                f"Cannot close {period.code}: the inputs of {', '.join(stale)} changed since (applied "
+                "requests, imports or a new pull). Run calculate again so the final run includes them."
             )
+        finals = [s.current for s in states]
         Run.objects.filter(period=period, is_final=True).update(is_final=False)
         Run.objects.filter(pk__in=[r.pk for r in finals]).update(is_final=True)
         Period.objects.filter(pk=period.pk).update(
@@ -81,17 +84,6 @@ def close_period(*, period: Period, user: User) -> list[Run]:
             final_runs=[{"plan": r.plan.code, "run": r.pk, "version": r.version} for r in finals],
         )
     return finals
-
-
-def _runs_before_applied_requests(period: Period, runs: list[Run]) -> list[str]:
-    """Runs calculated before the last request of the quarter was applied (their inputs lack it)."""
-    from approvals.models import Request
-
-    applied = Request.objects.filter(period=period, status=Request.Status.APPLIED).order_by("-applied_at")
-    applied = applied.first()
-    if applied is None:
-        return []
-    return [f"{run.plan.code} v{run.version}" for run in runs if run.created_at < applied.applied_at]
 
 
 def reopen_period(*, period: Period, user: User, reason: str) -> Period:

@@ -115,6 +115,81 @@ def same_inputs(plan: Plan, period: Period, digest: str):
     return Run.objects.filter(plan=plan, period=period, fingerprint=digest).exclude(status=Run.Status.FAILED)
 
 
+@dataclass(frozen=True)
+class PlanState:
+    """Whether a plan's quarter needs a new run — the one definition calculate, close and the console share.
+
+    A run is current when its inputs' fingerprint equals that of the inputs the plan reads now (its own
+    CSMs' books; exceptions and extra credit only where it has adoption): exactly the run ``calculate``
+    would return instead of making a new one. ``current`` is that run (succeeded or still running), or
+    None; ``latest`` the plan's latest successful run; ``error`` why the inputs cannot be loaded now.
+    """
+
+    plan: Plan
+    current: Run | None
+    latest: Run | None
+    error: str = ""
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current is not None and self.current.status == Run.Status.SUCCEEDED
+
+    @property
+    def summary(self) -> str:
+        """The state in words, for the console and close's refusal."""
+        code = self.plan.code
+        if self.error:
+            return f"{code}: {self.error}"
+        if self.up_to_date:
+            return f"{code}: v{self.current.version} is current"
+        if self.current is not None:
+            return f"{code}: v{self.current.version} is still running"
+        if self.latest is None:
+            return f"{code}: no successful run yet"
+        return f"{code}: inputs changed since v{self.latest.version}; needs a new run"
+
+
+def plan_state(*, period: Period, plan: Plan) -> PlanState:
+    """The plan's state in ``period``: loads its inputs and fingerprints them (as ``prepare`` does).
+
+    Call with the period lock held when deciding on it (close); a page may call it without. Raises
+    ``PeriodClosed`` on a closed quarter and ``AttainError`` when the inputs cannot be loaded.
+    """
+    runs = Run.objects.filter(plan=plan, period=period)
+    latest = runs.filter(status=Run.Status.SUCCEEDED).order_by("-version").first()
+    if latest is None and not runs.filter(status=Run.Status.RUNNING).exists():
+        return PlanState(plan=plan, current=None, latest=None)  # never calculated: nothing to compare
+    _, _, current = prepare(period=period, plan=plan)
+    return PlanState(plan=plan, current=current, latest=latest)
+
+
+def plan_states(*, period: Period, plans) -> list[PlanState]:
+    """``plan_state`` of each of ``plans``; one whose inputs cannot be loaded carries the error instead."""
+    states = []
+    for plan in plans:
+        try:
+            states.append(plan_state(period=period, plan=plan))
+        except AttainError as exc:
+            states.append(PlanState(plan=plan, current=None, latest=None, error=exc.message))
+    return states
+
+
+def current_run(*, period: Period, plan: Plan) -> Run | None:
+    """The plan's successful run whose inputs are the current ones, or None (a new run is needed)."""
+    state = plan_state(period=period, plan=plan)
+    return state.current if state.up_to_date else None
+
+
+def outcome(calc: Calculation) -> str:
+    """What ``calculate`` did for one plan, in words: "CS-FY22: v2 made" or "CS-FY22: no new run: …"."""
+    run = calc.run
+    if calc.created:
+        done = "made" if run.status == Run.Status.SUCCEEDED else run.status
+        return f"{run.plan.code}: v{run.version} {done}"
+    still = " (still running)" if run.status == Run.Status.RUNNING else ""
+    return f"{run.plan.code}: no new run: inputs unchanged since v{run.version}{still}"
+
+
 def start_run(*, plan, period, user, trigger, digest, shard_count: int = 0) -> Run | None:
     """The next version's run row, running, on the latest pull; None if a concurrent caller made it."""
     try:

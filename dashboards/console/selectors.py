@@ -18,8 +18,11 @@ from commissions.fiscal import calendar
 from commissions.models import ImportRecord, Plan
 from commissions.quarters import Payout, Period, Run, ScorePull
 from commissions.services.close import plans_of
+from commissions.services.runs import PlanState, plan_states
 
 IMPORTS_SHOWN = 50
+# The engine's warnings for a component that did not apply (commissions/engine/payout.py).
+WEIGHT_WARNINGS = ("component_not_applied", "no_component_applies")
 
 
 class JSONArrayLength(Func):
@@ -45,6 +48,11 @@ class Review:
     def changed(self) -> list[tuple[str, Decimal | None, Decimal | None]]:
         return [(eid, before, after) for eid, before, after in self.changes if before != after]
 
+    @property
+    def weight_warnings(self) -> list[dict]:
+        """Components that did not apply to a CSM, whose weight the others carry (DESIGN §4.7)."""
+        return [w for w in self.warnings if w.get("code") in WEIGHT_WARNINGS]
+
 
 @dataclass
 class Console:
@@ -57,10 +65,16 @@ class Console:
     runs: list[Run]
     reviews: list[Review]
     imports: list[ImportRecord]
+    # Per plan, whether its latest results are those of its current inputs (open quarters only).
+    states: list[PlanState] = field(default_factory=list)
 
     @property
     def running(self) -> bool:
         return any(run.status == Run.Status.RUNNING for run in self.runs)
+
+    @property
+    def needing_runs(self) -> list[PlanState]:
+        return [state for state in self.states if not state.up_to_date]
 
 
 def default_period_code(today: date | None = None) -> str:
@@ -116,14 +130,17 @@ def console(period: Period, *, run_id: int | None = None) -> Console:
         for run, previous in pairs
     ]
     pulls = ScorePull.objects.filter(period=period).select_related("started_by").order_by("-id")
+    plans = list(plans_of(period))
     return Console(
         period=period,
         pull=pulls.first(),
         pull_count=pulls.count(),
-        plans=list(plans_of(period)),
+        plans=plans,
         runs=runs,
         reviews=reviews,
         imports=list(ImportRecord.objects.select_related("user").order_by("-started_at")[:IMPORTS_SHOWN]),
+        # Loads and fingerprints each plan's inputs, as calculate and close do: the one test of "current".
+        states=[] if period.is_closed else plan_states(period=period, plans=plans),
     )
 
 
@@ -142,6 +159,14 @@ def _changes(amounts, previous: Run | None, run: Run) -> list[tuple[str, Decimal
     """What ``services.runs.payout_changes(previous, run)`` returns, from amounts read in one query."""
     before, after = (amounts[previous.pk] if previous else {}), amounts[run.pk]
     return [(eid, before.get(eid), after.get(eid)) for eid in sorted(before.keys() | after.keys())]
+
+
+def weight_warning_count(runs: list[Run]) -> int:
+    """How many component lines of ``runs`` did not apply while others carried their weight."""
+    count = 0
+    for warnings in Run.objects.filter(pk__in=[r.pk for r in runs]).values_list("warnings", flat=True):
+        count += sum(1 for w in warnings or [] if w.get("code") in WEIGHT_WARNINGS)
+    return count
 
 
 def latest_run_id(period: Period) -> int:

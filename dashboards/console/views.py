@@ -141,15 +141,17 @@ def calculate(request: HttpRequest) -> HttpResponse:
     if not plans:
         messages.error(request, f"No plan covers {period.code}: nothing to calculate.")
         return _back(period)
-    after = selectors.latest_run_id(period)
+    after, queued = selectors.latest_run_id(period), False
     for plan in plans:
         try:
-            start_calculation(period=period, plan=plan, user=request.user)
+            started = start_calculation(period=period, plan=plan, user=request.user)
         except AttainError as exc:
             messages.error(request, exc.message)
-        else:
-            messages.info(request, f"Calculation of {plan.code} for {period.code} queued.")
-    return _back(period, after=after)
+        else:  # per plan, what happened: "v2 queued", or no new run because its inputs are unchanged
+            messages.info(request, f"{started.message}.")
+            queued = queued or started.queued
+    # The page waits for a new run only when one was queued; otherwise it would wait for nothing.
+    return _back(period, after=after if queued else None)
 
 
 @login_required
@@ -165,6 +167,13 @@ def close(request: HttpRequest) -> HttpResponse:
         else:
             runs = ", ".join(f"{run.plan.code} v{run.version}" for run in finals)
             messages.success(request, f"Closed {period.code}; final runs: {runs}. Payroll export is ready.")
+            dropped = selectors.weight_warning_count(finals)
+            if dropped:
+                messages.warning(
+                    request,
+                    f"{dropped} component line{'s' if dropped != 1 else ''} of the final runs did not apply "
+                    "(an empty book, no customer counted): the other components carried their weight.",
+                )
     return _back(period)
 
 

@@ -35,7 +35,7 @@ def test_calculate_through_the_page_creates_a_run(
     run = Run.objects.get()
     assert (run.plan.code, run.version, run.status, run.progress) == ("CS-FY22", 1, "succeeded", 100)
     assert (run.started_by, run.trigger) == (ops, "console")
-    assert "Calculation of CS-FY22 for FY22-Q2 queued." in page_messages(response)
+    assert "CS-FY22: v1 queued." in page_messages(response)
     html = as_user(ops).get(URL).content.decode()
     assert f'<progress id="progress-{run.pk}" value="100" max="100"' in html
 
@@ -47,9 +47,12 @@ def test_calculate_again_with_unchanged_inputs_makes_no_second_run(
     client = as_user(ops)
 
     post(client, "calculate", django_capture_on_commit_callbacks)
-    post(client, "calculate", django_capture_on_commit_callbacks)
+    response = post(client, "calculate", django_capture_on_commit_callbacks)
 
     assert Run.objects.count() == 1
+    # The page says what happened, and does not wait for a run that was never queued.
+    assert "CS-FY22: no new run: inputs unchanged since v1." in page_messages(response)
+    assert 'id="waiting"' not in response.content.decode()
 
 
 def test_calculate_without_a_pull_is_refused_with_a_message(

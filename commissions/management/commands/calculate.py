@@ -4,7 +4,7 @@ from commissions.management.base import AttainCommand
 from commissions.models import Plan
 from commissions.services.close import plans_of
 from commissions.services.periods import get_period
-from commissions.services.runs import calculate, finished
+from commissions.services.runs import calculate, finished, outcome
 from commissions.services.shards import start_sharded_run, wait_for
 
 
@@ -66,9 +66,7 @@ class Command(AttainCommand):
     def report(self, calc) -> None:
         run = calc.run
         if not calc.created:
-            self.stdout.write(
-                f"{run.plan.code} {run.period.code}: inputs unchanged since v{run.version}; no new run."
-            )
+            self.stdout.write(f"{run.period.code} {outcome(calc)}")
             return
         total = sum(p.amount for p in run.payouts.all())
         self.stdout.write(
