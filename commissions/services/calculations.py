@@ -42,7 +42,10 @@ def start_calculation(*, period: Period, plan: Plan, user: User | None) -> Start
     require_open(period, action=f"calculate {plan.code}")
     if latest_pull(period) is None and plan.components.filter(metric="adoption").exists():
         raise AttainError(f"No score pull for {period.code}: pull the scores before calculating.")
-    current = plan_state(period=period, plan=plan).current
+    try:
+        current = plan_state(period=period, plan=plan).current
+    except AttainError:  # inputs that cannot be loaded now: the worker's run records why it failed
+        current = None
     if current is not None:
         return Started(plan, False, outcome(Calculation(run=current, created=False)))
     user_id = user.pk if user is not None else None
