@@ -86,22 +86,37 @@ def _by_employee(queryset: QuerySet, user: User, field: str = "employee") -> Que
     return queryset.none()
 
 
+def _published(queryset: QuerySet, user: User) -> QuerySet:
+    """A run's results as ``user`` may see them: closing a quarter publishes its statements (DESIGN §5).
+
+    The CCO, finance, ops, admins and a CSVP (their geo, even when they are also a CSM) see every run; a
+    person who is only a CSM sees the final run of a closed quarter — an open quarter's runs are not
+    theirs to read yet (they watch live projections instead).
+    """
+    if sees_everything(user) or is_geo_vp(user):
+        return queryset
+    from commissions.quarters import Period
+
+    return queryset.filter(run__is_final=True, run__period__status=Period.Status.CLOSED)
+
+
 def payouts_visible_to(user: User) -> QuerySet:
+    """Payouts: all; a CSVP's geo; a CSM's own, of published statements only."""
     from commissions.models import Payout
 
-    return _by_employee(Payout.objects.all(), user)
+    return _published(_by_employee(Payout.objects.all(), user), user)
 
 
 def component_results_visible_to(user: User) -> QuerySet:
     from commissions.models import ComponentResult
 
-    return _by_employee(ComponentResult.objects.all(), user)
+    return _published(_by_employee(ComponentResult.objects.all(), user), user)
 
 
 def customer_results_visible_to(user: User) -> QuerySet:
     from commissions.models import CustomerResult
 
-    return _by_employee(CustomerResult.objects.all(), user)
+    return _published(_by_employee(CustomerResult.objects.all(), user), user)
 
 
 def requests_visible_to(user: User) -> QuerySet:

@@ -78,10 +78,12 @@ def statement_for(viewer: User, csm: User, run_id: int) -> Statement:
     statement = Statement(payout=payout, lines=lines, customers=customers)
     if any(line.result.metric == "nrr" for line in lines):
         statement.deals, statement.deals_note = credited_deals(run, csm, lines)
+    # The previous run the viewer may read: a CSM compares only with statements published to them.
     statement.previous = (
         Run.objects.filter(
             plan=run.plan, period=run.period, status=Run.Status.SUCCEEDED, version__lt=run.version
         )
+        .filter(pk__in=payouts_visible_to(viewer).filter(employee=csm).values("run_id"))
         .order_by("-version")
         .first()
     )

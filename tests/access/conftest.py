@@ -8,6 +8,7 @@ INITECH, ``emea_csvp`` is their Geo VP. ``cco``, ``finance``, ``ops`` and ``admi
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role, User
 from adoption.models import Customer
@@ -129,6 +130,17 @@ def run(period, ops, csm, other_csm, emea_csm, customers) -> Run:
         CustomerResult.objects.create(
             run=run, employee=employee, customer=customers[customer], counted=True, reason="counted"
         )
+    return run
+
+
+@pytest.fixture
+def published(run) -> Run:
+    """``run`` as the final run of its quarter, closed: its statements are published (DESIGN §5)."""
+    Run.objects.filter(pk=run.pk).update(is_final=True)
+    Period.objects.filter(pk=run.period_id).update(
+        status=Period.Status.CLOSED, closed_at=timezone.now(), closed_by=run.started_by
+    )
+    run.refresh_from_db()
     return run
 
 

@@ -34,12 +34,12 @@ def test_other_geo_request_is_404_for_a_csvp(csvp, requests_by_customer):
         get_visible(requests_visible_to(csvp), pk=emea.pk)
 
 
-def test_someone_elses_payout_is_404_for_a_csm(csm, run):
-    other = run.payouts.exclude(employee=csm).first()
+def test_someone_elses_payout_is_404_for_a_csm(csm, published):
+    other = published.payouts.exclude(employee=csm).first()
 
     with pytest.raises(Http404):
         get_visible(payouts_visible_to(csm), pk=other.pk)
-    assert get_visible(payouts_visible_to(csm), run=run).employee == csm
+    assert get_visible(payouts_visible_to(csm), run=published).employee == csm
 
 
 def test_user_without_a_role_gets_404_for_everything(nobody, customers):

@@ -24,7 +24,7 @@ def visible_to(request, run):
     return request.param
 
 
-def test_csm_sees_only_their_own_results(visible_to, csm):
+def test_csm_sees_only_their_own_results(visible_to, csm, published):
     assert employees(visible_to(csm)) == {"csm@example.com"}
 
 
@@ -52,7 +52,7 @@ def test_csm_and_csvp_sees_the_geo(visible_to):
     assert employees(visible_to(both)) == AMER
 
 
-def test_a_csm_keeps_seeing_their_payout_after_their_customer_moves(run, csm, other_csm, acme):
+def test_a_csm_keeps_seeing_their_payout_after_their_customer_moves(published, csm, other_csm, acme):
     """Results belong to the CSM they were calculated for, not to today's owner of the customer."""
     Ownership.objects.create(customer=acme, employee=other_csm, start_date=timezone.localdate())
 

@@ -2,7 +2,9 @@
 
 import pytest
 
+from accounts.models import Role
 from commissions.quarters import Run
+from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +44,9 @@ def test_statement_compares_with_the_previous_run(client, worked, ops):
     calculate(period=period, plan=plan, user=ops)
     KpiActual.objects.filter(employee=worked).update(value=5)
     second = calculate(period=period, plan=plan, user=ops).run
-    client.force_login(worked)
-    page = client.get(f"/my/statements/{second.pk}/").content.decode()
+    # The comparison reads an earlier run: someone who sees the open quarter's runs (its Geo VP) opens it.
+    client.force_login(make_user(Role.CSVP, geo="AMER"))
+    page = client.get(f"/my/E1/statements/{second.pk}/").content.decode()
     assert "Against the previous successful run" in page
     assert "1,000.00" in page and "500.00" in page  # KPI line before → after
     assert "-500.00" in page
