@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from audit.models import PeriodStatusEvent
-from commissions.models import Run
+from commissions.models import Plan, Run
+from commissions.services.runs import prepare
 
 from .conftest import postgres_only
 
@@ -12,7 +13,9 @@ pytestmark = [pytest.mark.django_db, postgres_only]
 
 
 def test_a_command_with_user_records_that_user_and_the_command(ops, plan, period):
-    Run.objects.create(plan=plan, period=period, version=1, fingerprint="f" * 64, status="succeeded")
+    # A run of the quarter's current inputs (close accepts only a current run).
+    digest = prepare(period=period, plan=Plan.objects.get(pk=plan.pk))[1]
+    Run.objects.create(plan=plan, period=period, version=1, fingerprint=digest, status="succeeded")
     call_command("close_period", "FY22-Q2", user="ops@example.com")
     event = PeriodStatusEvent.objects.get(pgh_obj_id=period.pk, pgh_label="update")
     assert event.pgh_context.metadata == {"command": "close_period", "user": ops.pk}

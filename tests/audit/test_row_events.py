@@ -26,6 +26,7 @@ from audit.models import (
 from audit.selectors import AuditFilters, audit_trail
 from commissions.models import Assignment, Component, Plan, Run
 from commissions.services.close import close_period
+from commissions.services.runs import prepare
 from config.history import history_context
 from tests.builders import make_customer, make_snapshot, make_user
 
@@ -129,7 +130,9 @@ def test_run_status_change_is_recorded_but_progress_ticks_are_not(ops, plan, per
 
 
 def test_period_close_is_recorded_with_the_closer(ops, plan, period):
-    Run.objects.create(plan=plan, period=period, version=1, fingerprint="f" * 64, status="succeeded")
+    # A run of the quarter's current inputs (close accepts only a current run).
+    digest = prepare(period=period, plan=Plan.objects.get(pk=plan.pk))[1]
+    Run.objects.create(plan=plan, period=period, version=1, fingerprint=digest, status="succeeded")
     with history_context(user=ops.pk):
         close_period(period=period, user=ops)
     event = PeriodStatusEvent.objects.get(pgh_obj_id=period.pk, pgh_label="update")
