@@ -129,6 +129,7 @@ class PlanState:
     current: Run | None
     latest: Run | None
     error: str = ""
+    digest: str = ""  # the fingerprint of the plan's inputs now; empty when not computed
 
     @property
     def up_to_date(self) -> bool:
@@ -149,26 +150,32 @@ class PlanState:
         return f"{code}: inputs changed since v{self.latest.version}; needs a new run"
 
 
-def plan_state(*, period: Period, plan: Plan) -> PlanState:
+def plan_state(*, period: Period, plan: Plan, digest: str | None = None) -> PlanState:
     """The plan's state in ``period``: loads its inputs and fingerprints them (as ``prepare`` does).
 
-    Call with the period lock held when deciding on it (close); a page may call it without. Raises
-    ``PeriodClosed`` on a closed quarter and ``AttainError`` when the inputs cannot be loaded.
+    ``digest``, when given, is the fingerprint of the plan's inputs now, known to the caller (a page
+    that keeps it under the dashboards' inputs stamp); close never passes one. Call with the period lock
+    held when deciding on it (close); a page may call it without. Raises ``PeriodClosed`` on a closed
+    quarter and ``AttainError`` when the inputs cannot be loaded.
     """
     runs = Run.objects.filter(plan=plan, period=period)
     latest = runs.filter(status=Run.Status.SUCCEEDED).order_by("-version").first()
     if latest is None and not runs.filter(status=Run.Status.RUNNING).exists():
         return PlanState(plan=plan, current=None, latest=None)  # never calculated: nothing to compare
-    _, _, current = prepare(period=period, plan=plan)
-    return PlanState(plan=plan, current=current, latest=latest)
+    if digest is None:
+        _, digest, current = prepare(period=period, plan=plan)
+    else:
+        current = same_inputs(plan, period, digest).first()
+    return PlanState(plan=plan, current=current, latest=latest, digest=digest)
 
 
-def plan_states(*, period: Period, plans) -> list[PlanState]:
-    """``plan_state`` of each of ``plans``; one whose inputs cannot be loaded carries the error instead."""
+def plan_states(*, period: Period, plans, digests: dict[int, str] | None = None) -> list[PlanState]:
+    """``plan_state`` of each of ``plans`` (``digests``: known fingerprints by plan id); one whose inputs
+    cannot be loaded carries the error instead."""
     states = []
     for plan in plans:
         try:
-            states.append(plan_state(period=period, plan=plan))
+            states.append(plan_state(period=period, plan=plan, digest=(digests or {}).get(plan.pk)))
         except AttainError as exc:
             states.append(PlanState(plan=plan, current=None, latest=None, error=exc.message))
     return states

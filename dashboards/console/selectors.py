@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Func, IntegerField, QuerySet
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from commissions.models import ImportRecord, Plan
 from commissions.quarters import Payout, Period, Run, ScorePull
 from commissions.services.close import plans_of
 from commissions.services.runs import PlanState, plan_states
+from dashboards.stamp import inputs_stamp
 
 IMPORTS_SHOWN = 50
 # The engine's warnings for a component that did not apply (commissions/engine/payout.py).
@@ -139,9 +141,27 @@ def console(period: Period, *, run_id: int | None = None) -> Console:
         runs=runs,
         reviews=reviews,
         imports=list(ImportRecord.objects.select_related("user").order_by("-started_at")[:IMPORTS_SHOWN]),
-        # Loads and fingerprints each plan's inputs, as calculate and close do: the one test of "current".
-        states=[] if period.is_closed else plan_states(period=period, plans=plans),
+        states=[] if period.is_closed else _plan_states(period, plans),
     )
+
+
+def _plan_states(period: Period, plans: list[Plan]) -> list[PlanState]:
+    """Each plan's state, as calculate and close decide it (``runs.plan_state``: the one test of "current").
+
+    Fingerprinting a plan's inputs loads them all (about a second a plan for 100,000 customers), so the
+    fingerprints are kept under the dashboards' inputs stamp, which changes whenever anything a run reads
+    changes: a page view costs the stamp and a few run queries. Close never uses the cache.
+    """
+    stamp = inputs_stamp()
+    if stamp is None:
+        return plan_states(period=period, plans=plans)
+    key = f"console:digests:{stamp}:{period.pk}"
+    known = cache.get(key) or {}
+    states = plan_states(period=period, plans=plans, digests=known)
+    digests = {state.plan.pk: state.digest for state in states if state.digest}
+    if digests != known:
+        cache.set(key, digests)
+    return states
 
 
 def _amounts(run_ids: set[int]) -> dict[int, dict[str, Decimal]]:

@@ -81,3 +81,13 @@ def test_an_empty_book_is_shown_before_close_and_in_the_close_confirmation(
 
     closed = post(client, "close", django_capture_on_commit_callbacks)
     assert any("2 component lines of the final runs did not apply" in m for m in page_messages(closed))
+
+
+def test_a_plan_state_kept_between_views_follows_every_input_change(as_user, ops, two_plans):
+    client = as_user(ops)
+    assert "CS-NRR-FY22: v1 is current" in client.get(URL).content.decode()
+    assert "CS-NRR-FY22: v1 is current" in client.get(URL).content.decode()  # kept: nothing changed
+
+    Assignment.objects.filter(plan__code="CS-NRR-FY22").update(on_target_amount=Decimal("1500.00"))
+
+    assert "CS-NRR-FY22: inputs changed since v1; needs a new run" in client.get(URL).content.decode()
