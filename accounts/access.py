@@ -265,6 +265,27 @@ def _took_part(person: User, request) -> str:
     return ""
 
 
+def _benefits(person: User, request) -> bool:
+    """Whether ``person`` is the CSM credited with ``request``: the owner of its customer at its quarter's
+    last day, whose book the quarter's calculation credits (DESIGN §4 "Book", §1 segregation of duties)."""
+    return book_of([person.pk], request.period.end).filter(customer_id=request.customer_id).exists()
+
+
+def requests_benefiting(person: User) -> Exists:
+    """A ``Request`` filter: the requests ``person`` benefits from (``_benefits``, one query for a list)."""
+    from adoption.models import Ownership
+
+    later = Ownership.objects.filter(
+        customer_id=OuterRef("customer_id"),
+        start_date__gt=OuterRef("start_date"),
+        start_date__lte=OuterRef(OuterRef("period__end")),
+    )
+    owned = Ownership.objects.filter(
+        customer_id=OuterRef("customer_id"), employee_id=person.pk, start_date__lte=OuterRef("period__end")
+    )
+    return Exists(owned.exclude(Exists(later)))
+
+
 def _may_take_step(person: User | None, request, step, verb: str) -> Decision:
     if person is None:
         return Decision(False, f"A step of {request.label} is taken by a person, not by the system.")
@@ -282,13 +303,19 @@ def _may_take_step(person: User | None, request, step, verb: str) -> Decision:
         reason = f"{person.email} filed {request.label} and cannot decide on it"
     elif part:
         reason = f"{person.email} already {part} {request.label}"
+    elif _benefits(person, request):
+        reason = (
+            f"{person.email} may not {verb} {request.label}: {request.customer.customer_id} is in their book "
+            f"in {request.period.code}, so they would benefit from it"
+        )
     else:
         return ALLOWED
     return Decision(False, f"{reason}: another person takes each step (segregation of duties).")
 
 
 def may_decide(person: User | None, request, step=None) -> Decision:
-    """Approve or reject the step a request waits for: its role (cco, then finance), nobody twice."""
+    """Approve or reject the step a request waits for: its role (cco, then finance), nobody twice, never
+    the CSM who benefits from it."""
     from approvals.services import next_step
 
     step = step or next_step(request)
@@ -298,7 +325,8 @@ def may_decide(person: User | None, request, step=None) -> Decision:
 
 
 def may_apply(person: User | None, request) -> Decision:
-    """Ops applies an approved request it took no other part in; ops never approves (DESIGN §1)."""
+    """Ops applies an approved request it took no other part in nor benefits from; ops never approves
+    (DESIGN §1)."""
     from approvals.services import next_step
 
     step = next_step(request)
@@ -343,3 +371,14 @@ def may_change_roles(person: User | None, target: User | None) -> Decision:
     if target is not None and target.pk is not None and target.pk == person.pk:
         return Decision(False, f"{person.email} may not change their own roles: another admin must.")
     return ALLOWED
+
+
+def may_use_admin(person: User | None) -> Decision:
+    """The Django admin is the ``admin`` role's (DESIGN §1): holding the role opens it, losing it closes it.
+
+    The staff and superuser flags open nothing: the admin site asks this right (``accounts.admin_site``),
+    and a role change is recorded (``RoleChange``), so who could use the admin, and when, is audited.
+    """
+    if person is None:
+        return Decision(False, "The Django admin is used by a person who holds the admin role.")
+    return _needs(person, "use the Django admin", Role.ADMIN, why="the Django admin")

@@ -83,7 +83,10 @@ class UserAdmin(DjangoUserAdmin):
         ("Employee", {"fields": ("name", "employee_id", "geo", "manager")}),
         (
             "Permissions",
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            {
+                "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
+                "description": "The admin role, not these flags, opens this admin (DESIGN §1).",
+            },
         ),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )

@@ -92,6 +92,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_role(self, role: str) -> bool:
         return role in self.role_codes
 
+    # The admin role is the Django admin (DESIGN §1): its holder has every model permission there, as a
+    # superuser would; the admin site itself lets in only holders of the role (``access.may_use_admin``).
+    def has_perm(self, perm: str, obj=None) -> bool:
+        return (self.is_active and self.has_role(Role.ADMIN)) or super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return (self.is_active and self.has_role(Role.ADMIN)) or super().has_module_perms(app_label)
+
 
 class UserRole(models.Model):
     """One role held by a person; a person may hold several (DESIGN §1)."""

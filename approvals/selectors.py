@@ -49,7 +49,8 @@ def my_requests(user: User, *, whole_geo: bool = False) -> QuerySet:
 
 
 def to_approve(user: User) -> QuerySet:
-    """Requests waiting for a step ``user`` may take: their role's status, not filed or approved by them."""
+    """Requests waiting for a step ``user`` may take: their role's status, not filed or approved by them,
+    not ones they benefit from (``access.may_decide``)."""
     statuses = [status for role, status in APPROVER_STATUSES.items() if user.has_role(role)]
     if not user.is_active or not statuses:
         return Request.objects.none()
@@ -59,12 +60,13 @@ def to_approve(user: User) -> QuerySet:
         .exclude(filed_by=user)
         .exclude(cco_approver=user)
         .exclude(finance_approver=user)
+        .exclude(access.requests_benefiting(user))
     )
     return _listed(requests).order_by("filed_at", "pk")
 
 
 def to_apply(user: User) -> QuerySet:
-    """Approved requests ``user`` (ops) may apply: not ones they filed or approved a step of."""
+    """Approved requests ``user`` (ops) may apply: not ones they filed, approved a step of or benefit from."""
     if not user.is_active or not user.has_role(Role.OPS):
         return Request.objects.none()
     requests = (
@@ -73,6 +75,7 @@ def to_apply(user: User) -> QuerySet:
         .exclude(filed_by=user)
         .exclude(cco_approver=user)
         .exclude(finance_approver=user)
+        .exclude(access.requests_benefiting(user))
     )
     return _listed(requests).order_by("period__start", "filed_at", "pk")
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from accounts.access import may_use_admin
 from accounts.models import Role, User
 
 
@@ -47,7 +48,7 @@ def places_for(user: User) -> list[Place]:
         places.append(Place("/requests/inquiries/", "Inquiries", "Your questions about your statement."))
     elif roles & {Role.CSVP, Role.OPS}:
         places.append(Place("/requests/inquiries/", "Inquiries", "CSMs' questions for you to answer."))
-    if user.is_staff:
+    if may_use_admin(user):
         places.append(
             Place("/admin/", "Administration", "Customers, snapshots, plans, imports, runs and people.")
         )

@@ -131,12 +131,15 @@ def test_sign_out_by_get_is_refused(client, alice):
     assert client.get("/").status_code == 200
 
 
-def test_admin_link_is_shown_to_staff_only(client, alice):
+def test_admin_link_is_shown_to_the_admin_role_only(client, alice):
     client.force_login(alice)
     assert 'href="/admin/"' not in client.get("/").content.decode()
 
     staff = make_user(Role.OPS, is_staff=True)
     client.force_login(staff)
+    assert 'href="/admin/"' not in client.get("/").content.decode()
+
+    client.force_login(make_user(Role.ADMIN))
     assert 'href="/admin/"' in client.get("/").content.decode()
 
 

@@ -250,9 +250,8 @@ def _approved() -> bool:
 
 def approve_snapshot_paths(p: Paths) -> dict[str, Callable[[], bool]]:
     def admin_page() -> bool:
-        # The admin is for staff: make the person staff who may view snapshots, so only the role decides.
-        p.person.is_staff = True
-        p.person.save(update_fields=["is_staff"])
+        # The admin role opens the admin (DESIGN §1): give it to the person, so only the cco role decides.
+        UserRole.objects.get_or_create(user=p.person, role="admin")
         p.person.user_permissions.add(Permission.objects.get(codename="view_snapshot"))
         data = {"action": "approve_selected", "_selected_action": [p.world["snapshot"].pk]}
         p.page("post", "/admin/adoption/snapshot/", data)
