@@ -14,9 +14,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import access
+from approvals import selectors as approval_selectors
 from approvals import services as approvals
 from commissions.errors import Conflict
-from commissions.services.periods import get_period
 
 from . import filters, idempotency
 from . import write_serializers as ws
@@ -125,7 +125,10 @@ class RequestViewSet(ScopedViewSet):
             user=request.user,
             kind=data["kind"],
             customer=customer,
-            period=get_period(data["period"]),
+            # The quarters the filing page offers, and no other (approvals.selectors.offered_period).
+            period=approval_selectors.offered_period(
+                data["period"], approval_selectors.offered_periods(open_only=True)
+            ),
             value=data["value"],
             justification=data["justification"],
         )

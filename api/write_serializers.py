@@ -103,6 +103,12 @@ class RunStartSerializer(PeriodInputSerializer):
 
 class RunAcceptedSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="Where to follow the run's progress.")
+    plan = serializers.CharField(help_text="The plan's code, e.g. CS-FY22.")
+    queued = serializers.BooleanField(help_text="False when a run with the plan's current inputs exists.")
+    message = serializers.CharField(
+        help_text='What was done, as the console says it: "CS-FY22: v2 queued" or '
+        '"CS-FY22: no new run: inputs unchanged since v1".'
+    )
 
 
 class RequestFileSerializer(serializers.Serializer):

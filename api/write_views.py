@@ -31,7 +31,7 @@ from commissions.models import Plan
 from commissions.services.calculations import start_calculation
 from commissions.services.export import write_payouts
 from commissions.services.imports import ImportRefused, import_file
-from commissions.services.periods import find_period, get_period
+from commissions.services.periods import find_period, open_period_for_writing
 from commissions.services.pulls import pull_scores
 
 from . import idempotency, views
@@ -145,7 +145,7 @@ def snapshot_approve(request, fiscal_year: str):
 def pull_create(request):
     access.require(access.may_pull(request.user))
     data = _valid(ws.PeriodInputSerializer, request.data)
-    pull = pull_scores(period=get_period(data["period"]), user=request.user, trigger="api")
+    pull = pull_scores(period=open_period_for_writing(data["period"]), user=request.user, trigger="api")
     return Response(ws.PullSerializer(pull).data, status=status.HTTP_201_CREATED)
 
 
@@ -159,7 +159,9 @@ class RunStartViewSet(views.RunViewSet):
         request=ws.RunStartSerializer,
         parameters=[idempotency.PARAMETER, idempotency.REPLAYED],
         responses={
-            202: OpenApiResponse(ws.RunAcceptedSerializer, description="Queued; follow the URL."),
+            202: OpenApiResponse(
+                ws.RunAcceptedSerializer, description="Queued (or already current); follow the URL."
+            ),
             **_errors(400, 403, 404, 409),
             **idempotency.responses(),
         },
@@ -168,13 +170,14 @@ class RunStartViewSet(views.RunViewSet):
     def create(self, request):
         access.require(access.may_calculate(request.user))
         data = _valid(ws.RunStartSerializer, request.data)
-        period = get_period(data["period"])
+        period = find_period(data["period"])  # calculating never creates the quarter it names
         plan = Plan.objects.filter(code=data["plan"]).first()
         if plan is None:
             raise NotFound(f"There is no plan {data['plan']!r}.")
-        start_calculation(period=period, plan=plan, user=request.user)
+        started = start_calculation(period=period, plan=plan, user=request.user)
         url = "/api/runs/?" + urlencode({"period": period.code, "plan": plan.code})
-        return Response({"url": url}, status=status.HTTP_202_ACCEPTED)
+        body = {"url": url, "plan": plan.code, "queued": started.queued, "message": started.message}
+        return Response(ws.RunAcceptedSerializer(body).data, status=status.HTTP_202_ACCEPTED)
 
 
 class CSVRenderer(BaseRenderer):

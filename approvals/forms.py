@@ -6,8 +6,8 @@ from django import forms
 
 from accounts.access import customers_visible_to
 from accounts.models import User
+from commissions.errors import AttainError
 from commissions.quarters import Period
-from commissions.services.periods import get_period
 
 from . import selectors
 from .models import Request
@@ -25,15 +25,27 @@ class QuarterField(forms.ChoiceField):
     """A quarter by its code, among the offered ones (``selectors.offered_periods``), stored or not yet.
 
     A form is cleaned only when it is sent (POST): cleaning gives the quarter's row, created open on
-    first use — so showing the form (a GET) never writes.
+    first use — so showing the form (a GET) never writes. Another quarter is refused with the sentence
+    the API answers (``selectors.offered_period``).
     """
 
+    periods: list[Period] = []
+
     def offer(self, periods: list[Period]) -> None:
+        self.periods = periods
         self.choices = [(period.code, _code(period)) for period in periods]
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)  # required; the offered quarters are checked by ``clean``
 
     def clean(self, value) -> Period | None:
         code = super().clean(value)
-        return get_period(code) if code else None
+        if not code:
+            return None
+        try:
+            return selectors.offered_period(code, self.periods)
+        except AttainError as exc:
+            raise forms.ValidationError(exc.message) from None
 
 
 def _min_length(field: str, n: int) -> dict:

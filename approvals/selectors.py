@@ -24,9 +24,13 @@ from accounts.access import (
 )
 from accounts.models import Role, User
 from adoption.models import Customer, ScoreObservation, TargetLine
-from commissions.errors import NotAllowed
+from commissions.calendar import CalendarError
+from commissions.calendar import Period as FiscalPeriod
+from commissions.errors import AttainError, NotAllowed
 from commissions.fiscal import calendar
+from commissions.models import Plan
 from commissions.quarters import CustomerResult, Period, PulledScore, Run, ScorePull
+from commissions.services.periods import open_period_for_writing, require_open, require_plan
 
 from . import services
 from .models import Inquiry, Request
@@ -148,17 +152,39 @@ def offered_periods(*, open_only: bool) -> list[Period]:
     when ``open_only``), and the current and the last ended quarter even before anything touched them.
 
     Those two are unsaved rows here: showing a form (a GET) never creates a quarter; sending it does,
-    for the quarter chosen (``forms.QuarterField``).
+    for the quarter chosen (``offered_period``). Those two only when a plan covers their fiscal year: no
+    other quarter may come into being (``periods.open_period_for_writing``).
     """
+    planned = set(Plan.objects.values_list("fiscal_year", flat=True))
     offered = list(open_periods() if open_only else Period.objects.order_by("-start"))
     today, fiscal = timezone.localdate(), calendar()
-    recent = {fiscal.period_of(today), fiscal.last_ended_before(today)}
+    recent = {q for q in (fiscal.period_of(today), fiscal.last_ended_before(today)) if q.fy.code in planned}
     stored = set(Period.objects.filter(code__in=[p.code for p in recent]).values_list("code", flat=True))
     for quarter in recent:
         if quarter.code not in stored:
             start, end = fiscal.bounds(quarter)
             offered.append(Period(code=quarter.code, start=start, end=end))
     return sorted(offered, key=lambda period: period.start, reverse=True)
+
+
+def offered_period(code: str, offered: list[Period]) -> Period:
+    """The quarter ``code`` if it is one of ``offered`` (``offered_periods``), its row created open when it
+    is not stored yet; any other is refused (``AttainError``) with the sentence the page and the API share.
+    """
+    chosen = next((period for period in offered if period.code == code), None)
+    if chosen is not None:
+        return open_period_for_writing(chosen.code)
+    try:
+        fiscal = FiscalPeriod.parse(code)
+    except CalendarError as exc:
+        raise AttainError(str(exc)) from None
+    stored = Period.objects.filter(code=fiscal.code).first()
+    if stored is not None and stored.is_closed:
+        require_open(stored, action="file a request")
+    if stored is None:
+        require_plan(fiscal)
+    choices = ", ".join(period.code for period in offered) or "none"
+    raise AttainError(f"{fiscal.code} is not one of the quarters offered ({choices}).")
 
 
 def customer_in_scope(user: User, customer_id: str) -> Customer | None:

@@ -51,13 +51,13 @@ def calculate_plan(period_code: str, plan_code: str, user_id: int | None = None,
     from accounts.models import User
 
     from .models import Plan
-    from .services.periods import get_period
+    from .services.periods import find_period
     from .services.runs import calculate, outcome
     from .services.shards import start_sharded_run
 
     user = User.objects.filter(pk=user_id).first() if user_id else None
     plan = Plan.objects.get(code=plan_code)
-    period = get_period(period_code)
+    period = find_period(period_code)  # queued by start_calculation for a stored quarter
     shards = shards or settings.RUN_SHARDS
     if shards > 1:
         calc = start_sharded_run(period=period, plan=plan, shards=shards, user=user, trigger="console")

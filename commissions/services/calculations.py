@@ -49,6 +49,9 @@ def start_calculation(*, period: Period, plan: Plan, user: User | None) -> Start
     if current is not None:
         return Started(plan, False, outcome(Calculation(run=current, created=False)))
     user_id = user.pk if user is not None else None
-    transaction.on_commit(lambda: calculate_plan.delay(period.code, plan.code, user_id))
+    # The version the run will take (``runs.start_run``: the highest, failed runs included, plus one),
+    # read before queuing: outside a transaction ``on_commit`` runs the task at once (an eager worker),
+    # and counting after it would name the run after the one it made.
     version = (Run.objects.filter(plan=plan, period=period).aggregate(v=Max("version"))["v"] or 0) + 1
+    transaction.on_commit(lambda: calculate_plan.delay(period.code, plan.code, user_id))
     return Started(plan, True, f"{plan.code}: v{version} queued")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -32,19 +34,30 @@ def pending_requests(period: Period) -> list[str]:
     ]
 
 
+def require_ended(period: Period) -> None:
+    """Refuse a quarter whose last day has not passed (``timezone.localdate()``): closing it would
+    publish statements of a quarter still under way and freeze its data (DESIGN §2, §5)."""
+    if period.end >= timezone.localdate():
+        opens = period.end + timedelta(days=1)
+        raise AttainError(
+            f"{period.code} ends {period.end:%Y-%m-%d}: it can be closed from {opens:%Y-%m-%d}."
+        )
+
+
 def close_period(*, period: Period, user: User) -> list[Run]:
     """Close ``period`` as ``user`` (ops): mark each plan's latest successful run final; freeze the quarter.
 
-    Refuses when the period is closed, while requests of the quarter are pending, and when a plan of its
-    fiscal year has no current run (``runs.PlanState``: none yet, still running, or its inputs changed
-    since). Loads each plan's inputs to fingerprint them. Takes the period lock; one transaction.
-    Returns the final runs.
+    Refuses when the period is closed, before its last day has passed (``require_ended``), while
+    requests of the quarter are pending, and when a plan of its fiscal year has no current run
+    (``runs.PlanState``: none yet, still running, or its inputs changed since). Loads each plan's inputs
+    to fingerprint them. Takes the period lock; one transaction. Returns the final runs.
     """
     access.require(access.may_close(user, period))
     with period_lock(period), transaction.atomic():
         period = Period.objects.select_for_update().get(pk=period.pk)
         if period.is_closed:
             raise PeriodClosed(f"{period.code} is already closed.")
+        require_ended(period)
         pending = pending_requests(period)
         if pending:
             raise AttainError(f"{period.code} has pending requests: {', '.join(pending)}. Decide them first.")

@@ -12,11 +12,16 @@ from ..calendar import CalendarError
 from ..calendar import Period as FiscalPeriod
 from ..errors import AttainError, NotFound, PeriodClosed
 from ..fiscal import calendar
+from ..models import Plan
 from ..quarters import Period
 
 
 def get_period(code: str) -> Period:
-    """The Period row of ``code`` (e.g. FY22-Q2), created open on first use."""
+    """The Period row of ``code`` (e.g. FY22-Q2), created open on first use, whatever its fiscal year.
+
+    For test builders and the demo; a path that writes on a person's or a schedule's behalf (the API, the
+    pages, the commands, the tasks) asks ``open_period_for_writing``, which refuses quarters no plan covers.
+    """
     try:
         fiscal = FiscalPeriod.parse(code)
     except CalendarError as exc:
@@ -26,10 +31,38 @@ def get_period(code: str) -> Period:
     return period
 
 
+def open_period_for_writing(code: str) -> Period:
+    """The Period row of ``code``, created open on first use only when a plan of its fiscal year exists.
+
+    The one rule of every write path that may start a quarter (a pull, a request): a quarter no plan covers
+    would pay nobody and would only fill every quarter list. Raises ``AttainError`` for a code that is no
+    quarter and for a quarter with no row whose fiscal year has no plan (an existing row is returned).
+    """
+    try:
+        fiscal = FiscalPeriod.parse(code)
+    except CalendarError as exc:
+        raise AttainError(str(exc)) from None
+    period = Period.objects.filter(code=fiscal.code).first()
+    if period is not None:
+        return period
+    require_plan(fiscal)
+    return get_period(fiscal.code)
+
+
+def require_plan(fiscal: FiscalPeriod, *, error: type[AttainError] = AttainError) -> None:
+    """Refuse (``error``) a quarter whose fiscal year has no plan, naming the fiscal years that have one."""
+    if Plan.objects.filter(fiscal_year=fiscal.fy.code).exists():
+        return
+    years = sorted(set(Plan.objects.values_list("fiscal_year", flat=True)))
+    known = f"plans exist for {', '.join(years)}" if years else "no plan is loaded yet"
+    raise error(f"No plan covers {fiscal.code} ({known}).")
+
+
 def find_period(code: str) -> Period:
     """The Period row of ``code``, never created: what a read (a GET) asks for.
 
-    Raises ``AttainError`` for a code that is no quarter and ``NotFound`` for a quarter with no row yet.
+    Raises ``AttainError`` for a code that is no quarter and ``NotFound`` for a quarter with no row yet
+    (saying so when no plan covers it either).
     """
     try:
         fiscal = FiscalPeriod.parse(code)
@@ -37,6 +70,7 @@ def find_period(code: str) -> Period:
         raise AttainError(str(exc)) from None
     period = Period.objects.filter(code=fiscal.code).first()
     if period is None:
+        require_plan(fiscal, error=NotFound)
         raise NotFound(
             f"There is no quarter {fiscal.code} yet: nothing was pulled, calculated or filed for it."
         )

@@ -18,7 +18,7 @@ from ..fiscal import calendar
 from ..models import Plan
 from ..quarters import QuarterEndJob, ScorePull
 from .close import plans_of
-from .periods import get_period
+from .periods import open_period_for_writing
 from .pulls import pull_scores
 from .runs import calculate
 
@@ -36,7 +36,7 @@ def enqueue(period_code: str) -> bool:
     """Queue the quarter-end job of ``period_code`` once its transaction commits; False if it completed."""
     from ..tasks import run_quarter_end
 
-    period = get_period(period_code)
+    period = open_period_for_writing(period_code)
     job, _ = QuarterEndJob.objects.get_or_create(period=period)
     if job.status == QuarterEndJob.Status.COMPLETED:
         return False
@@ -60,8 +60,11 @@ def ended_without_completed_job(today: date) -> list[str]:
 
 
 def run_quarter_end(*, period_code: str) -> QuarterEndJob:
-    """Pull and calculate ``period_code`` unless another delivery is doing or has done it."""
-    period = get_period(period_code)
+    """Pull and calculate ``period_code`` unless another delivery is doing or has done it.
+
+    Refuses (``AttainError``) a quarter that has no row and that no plan covers: it creates none.
+    """
+    period = open_period_for_writing(period_code)
     job, _ = QuarterEndJob.objects.get_or_create(period=period)
     stale = timezone.now() - STALE_AFTER
     claimable = Q(status__in=[QuarterEndJob.Status.QUEUED, QuarterEndJob.Status.FAILED]) | Q(

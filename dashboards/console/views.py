@@ -28,7 +28,7 @@ from commissions.quarters import Period, Run
 from commissions.services.calculations import start_calculation
 from commissions.services.close import close_period, plans_of
 from commissions.services.export import write_payouts
-from commissions.services.periods import find_period, get_period
+from commissions.services.periods import find_period, get_period, open_period_for_writing
 from commissions.services.pulls import pull_scores
 from dashboards.tables import download
 
@@ -60,12 +60,17 @@ def _rights(user: User, period: Period) -> dict[str, bool]:
     return {**rights, "may_act": rights["may_pull"] or rights["may_calculate"] or rights["may_close"]}
 
 
-def _period(request: HttpRequest, data) -> Period | None:
+def _period(request: HttpRequest, data, *, starts: bool = False) -> Period | None:
     code = (data.get("period") or "").strip() or selectors.default_period_code()
-    # Actions (POST) start a quarter; a GET only reads one, so a link cannot create a quarter it names
-    # (the console shows the last ended quarter, which the calendar knows, even before anything ran).
-    reads = request.method != "POST" and code != selectors.default_period_code()
-    lookup = find_period if reads else get_period
+    # Only a pull (``starts``) may start a quarter, and only one a plan covers; calculate, close and a GET
+    # act on a stored one, so neither a link nor a form can create a quarter it names (the console shows
+    # the last ended quarter, which the calendar knows, even before anything ran).
+    if starts:
+        lookup = open_period_for_writing
+    elif request.method != "POST" and code == selectors.default_period_code():
+        lookup = get_period
+    else:
+        lookup = find_period
     try:
         return lookup(code)
     except AttainError as exc:
@@ -117,7 +122,7 @@ def console(request: HttpRequest) -> HttpResponse:
 @require_POST
 def pull(request: HttpRequest) -> HttpResponse:
     _require(request.user, access.may_pull(request.user))
-    period = _period(request, request.POST)
+    period = _period(request, request.POST, starts=True)
     if period is not None:
         try:
             done = pull_scores(period=period, user=request.user, trigger="console")

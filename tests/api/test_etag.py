@@ -4,6 +4,7 @@ import pytest
 
 from adoption.models import Snapshot
 from approvals.models import Request
+from commissions.services.periods import get_period
 from tests.builders import make_customer
 
 PERIOD = "FY22-Q2"
@@ -13,6 +14,7 @@ JUSTIFICATION = "The customer's telemetry was down for six weeks."
 @pytest.fixture
 def filed(people, client_for) -> int:
     make_customer("ACME", geo="AMER", owner=people["csm"])
+    get_period(PERIOD)  # a stored open quarter: one the filing page offers
     data = {"kind": "exception", "customer_id": "ACME", "period": PERIOD, "value": "1.1"}
     response = client_for("csvp").post(
         "/api/requests/", {**data, "justification": JUSTIFICATION}, format="json"

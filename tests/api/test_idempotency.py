@@ -12,6 +12,7 @@ from api.models import IdempotencyKey
 from approvals.models import Request
 from commissions.models import ImportRecord
 from commissions.quarters import ScorePull
+from commissions.services.periods import get_period
 from tests.builders import make_customer
 
 PERIOD = "FY22-Q2"
@@ -100,6 +101,7 @@ def test_a_malformed_key_is_400(world, client_for):
 @pytest.mark.django_db
 def test_without_a_key_each_post_acts(people, client_for):
     make_customer("ACME", geo="AMER", owner=people["csm"])
+    get_period(PERIOD)  # a stored open quarter: one the filing page offers
     data = {
         "kind": "extra_credit",
         "customer_id": "ACME",

@@ -201,7 +201,12 @@ def test_ops_starts_a_run_that_calculates_on_commit(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/api/runs/", {"period": PERIOD, "plan": "CS-FY22"}, format="json")
     assert response.status_code == 202
-    assert response.json() == {"url": f"/api/runs/?period={PERIOD}&plan=CS-FY22"}
+    assert response.json() == {
+        "url": f"/api/runs/?period={PERIOD}&plan=CS-FY22",
+        "plan": "CS-FY22",
+        "queued": True,
+        "message": "CS-FY22: v1 queued",
+    }
     run = Run.objects.get(period__code=PERIOD, plan__code="CS-FY22")
     assert run.status == Run.Status.SUCCEEDED
     listed = client.get(response.json()["url"]).json()
@@ -212,6 +217,7 @@ def test_ops_starts_a_run_that_calculates_on_commit(
 def test_run_without_a_pull_is_refused_and_nothing_is_queued(
     worked, client_for, inline_tasks, django_capture_on_commit_callbacks
 ):
+    get_period(PERIOD)  # the quarter is stored; it has no pull
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client_for("ops").post("/api/runs/", {"period": PERIOD, "plan": "CS-FY22"}, format="json")
     assert response.status_code == 400
@@ -299,6 +305,7 @@ JUSTIFICATION = "The customer's telemetry was down for six weeks."
 
 @pytest.fixture
 def acme(people):
+    get_period(PERIOD)  # a stored open quarter: one the filing page offers
     return make_customer("ACME", geo="AMER", owner=people["csm"])
 
 

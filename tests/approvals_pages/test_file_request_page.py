@@ -133,7 +133,7 @@ def test_a_closed_quarter_is_not_offered(login, amer_vp, customer, period, ops):
     response = login(amer_vp).get("/requests/new/?customer=ACME&period=FY22-Q2")
     assert "FY22-Q2" not in [p.code for p in response.context["periods"]]
     response = post(login(amer_vp))
-    assert "Select a valid choice" in response.content.decode()
+    assert "FY22-Q2 is closed: cannot file a request." in response.content.decode()
     assert not Request.objects.exists()
 
 

@@ -22,6 +22,8 @@ def test_a_command_with_user_records_that_user_and_the_command(ops, plan, period
 
 
 def test_a_command_without_user_records_the_operating_system_user(db):
+    # A pull may start FY22-Q3 only when a plan of FY22 exists.
+    Plan.objects.create(code="CS-FY22", name="CS plan", fiscal_year="FY22", currency="USD")
     call_command("pull_scores", "FY22-Q3")
     event = PeriodStatusEvent.objects.filter(pgh_label="insert").get(code="FY22-Q3")
     metadata = event.pgh_context.metadata

@@ -3,7 +3,7 @@ from django.core.management.base import CommandError
 from commissions.management.base import AttainCommand
 from commissions.models import Plan
 from commissions.services.close import plans_of
-from commissions.services.periods import get_period
+from commissions.services.periods import find_period
 from commissions.services.runs import calculate, finished, outcome
 from commissions.services.shards import start_sharded_run, wait_for
 
@@ -30,7 +30,7 @@ class Command(AttainCommand):
         )
 
     def handle(self, *args, period, plan=None, user=None, shards=0, wait=600, **options):
-        quarter = get_period(period)
+        quarter = find_period(period)
         if plan:
             plans = list(Plan.objects.filter(code=plan))
             if not plans:

@@ -1,6 +1,6 @@
 from commissions.management.base import AttainCommand
 from commissions.services.close import close_period
-from commissions.services.periods import get_period
+from commissions.services.periods import find_period
 
 
 class Command(AttainCommand):
@@ -11,6 +11,6 @@ class Command(AttainCommand):
         parser.add_argument("--user", required=True, help="e-mail of the ops person closing")
 
     def handle(self, *args, period, user, **options):
-        runs = close_period(period=get_period(period), user=self.user(user))
+        runs = close_period(period=find_period(period), user=self.user(user))
         finals = ", ".join(f"{r.plan.code} v{r.version}" for r in runs)
         self.stdout.write(f"Closed {period}. Final runs: {finals}.")

@@ -1,7 +1,7 @@
 from accounts import access
 from commissions.management.base import AttainCommand
 from commissions.services.export import write_payouts
-from commissions.services.periods import get_period
+from commissions.services.periods import find_period
 
 
 class Command(AttainCommand):
@@ -14,7 +14,7 @@ class Command(AttainCommand):
         parser.add_argument("--user", help="e-mail of the person exporting (ops or finance)")
 
     def handle(self, *args, period, detail=False, output=None, user=None, **options):
-        quarter = get_period(period)
+        quarter = find_period(period)
         person = self.user(user)
         access.require(access.may_export_payroll(person, quarter))  # before an output file is made
         if output:

@@ -1,5 +1,5 @@
 from commissions.management.base import AttainCommand
-from commissions.services.periods import get_period
+from commissions.services.periods import open_period_for_writing
 from commissions.services.pulls import pull_scores
 
 
@@ -13,7 +13,7 @@ class Command(AttainCommand):
         parser.add_argument("--user", help="e-mail of the person pulling")
 
     def handle(self, *args, period, user=None, **options):
-        pull = pull_scores(period=get_period(period), user=self.user(user))
+        pull = pull_scores(period=open_period_for_writing(period), user=self.user(user))
         self.stdout.write(
             f"Pulled scores of {pull.customers} customers for {pull.period.code} (pull #{pull.pk})."
         )

@@ -1,6 +1,6 @@
 from commissions.management.base import AttainCommand
 from commissions.services.close import reopen_period
-from commissions.services.periods import get_period
+from commissions.services.periods import find_period
 
 
 class Command(AttainCommand):
@@ -12,5 +12,5 @@ class Command(AttainCommand):
         parser.add_argument("--reason", required=True, help="why the quarter is re-opened")
 
     def handle(self, *args, period, user, reason, **options):
-        reopen_period(period=get_period(period), user=self.user(user), reason=reason)
+        reopen_period(period=find_period(period), user=self.user(user), reason=reason)
         self.stdout.write(f"Re-opened {period}.")
