@@ -116,9 +116,10 @@ def prepare(users: int) -> tuple[list[dict], list[dict], int]:
     from django.core.management import call_command
     from django.db.models import F
 
+    from accounts.access import payouts_visible_to
     from accounts.models import Role, User
     from commissions.models import FxRate
-    from commissions.quarters import Payout, Run
+    from commissions.quarters import Run
 
     call_command("migrate", verbosity=0)  # the code may have moved on since --setup
     if not Run.objects.filter(period__code=PERIOD, status=Run.Status.SUCCEEDED).exists():
@@ -131,12 +132,11 @@ def prepare(users: int) -> tuple[list[dict], list[dict], int]:
     password = secrets.token_urlsafe(16)
     User.objects.filter(pk__in=[u.pk for u in (cco, *vps, *csms)]).update(password=make_password(password))
     reset()  # no lockout left over from an earlier, interrupted run
-    runs: dict[int, list[int]] = {}
-    paid = Payout.objects.filter(
-        run__period__code=PERIOD, run__status=Run.Status.SUCCEEDED, employee__in=csms
-    )
-    for employee, run in paid.values_list("employee_id", "run_id"):
-        runs.setdefault(employee, []).append(run)
+    # The statements each CSM may open: published ones only (the final runs of closed quarters, DESIGN §5),
+    # as the access module decides; an open quarter's runs are 404 for a CSM.
+    runs: dict[int, list[int]] = {
+        user.pk: list(payouts_visible_to(user).values_list("run_id", flat=True)) for user in csms
+    }
 
     def person(kind: str, user) -> dict:
         return {"kind": kind, "email": user.email, "password": password, "runs": runs.get(user.pk, [])}
