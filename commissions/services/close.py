@@ -117,7 +117,3 @@ def reopen_period(*, period: Period, user: User, reason: str) -> Period:
         )
     period.refresh_from_db()
     return period
-
-
-def closed_period_codes() -> set[str]:
-    return set(Period.objects.filter(status=Period.Status.CLOSED).values_list("code", flat=True))
