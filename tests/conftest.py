@@ -1,5 +1,7 @@
 """Fixtures for the whole suite."""
 
+from pathlib import Path
+
 import pytest
 from django.db import connection
 
@@ -40,3 +42,19 @@ def _thaw_frozen_snapshots_before_flush(request):
         cursor.execute("DELETE FROM adoption_snapshot")
         for statement in SQLITE_TRIGGERS:
             cursor.execute(statement)
+
+
+@pytest.fixture
+def csv_file(tmp_path):
+    """``csv_file(text)`` writes ``text`` (or bytes) to a fresh file and returns its path."""
+    counter = iter(range(1_000_000))
+
+    def write(content: str | bytes, name: str | None = None) -> Path:
+        path = tmp_path / (name or f"import_{next(counter)}.csv")
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        return path
+
+    return write

@@ -41,16 +41,3 @@ def closed(ops):
     close_period(period=period, user=ops)
     period.refresh_from_db()
     return period
-
-
-@pytest.fixture
-def csv_file(tmp_path):
-    """``csv_file(text)`` writes ``text`` to a fresh file and returns its path."""
-    counter = iter(range(1_000_000))
-
-    def write(content: str) -> Path:
-        path = tmp_path / f"file_{next(counter)}.csv"
-        path.write_text(content, encoding="utf-8")
-        return path
-
-    return write

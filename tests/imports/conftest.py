@@ -13,22 +13,6 @@ if not WORKED.exists():  # the copy kept in the repository
 
 
 @pytest.fixture
-def csv_file(tmp_path):
-    """``csv_file(text)`` writes ``text`` (or bytes) to a fresh file and returns its path."""
-    counter = iter(range(1_000_000))
-
-    def write(content: str | bytes, name: str | None = None) -> Path:
-        path = tmp_path / (name or f"import_{next(counter)}.csv")
-        if isinstance(content, str):
-            path.write_text(content, encoding="utf-8")
-        else:
-            path.write_bytes(content)
-        return path
-
-    return write
-
-
-@pytest.fixture
 def run_import(csv_file):
     """``run_import(kind, text, dry_run=False)`` imports the text and returns the ``ImportResult``."""
 

@@ -38,16 +38,3 @@ def ops(db):
 def worked(db, cco):
     """The worked example's data, imported; the snapshot approved; no pull yet."""
     load_worked_example(cco)
-
-
-@pytest.fixture
-def csv_file(tmp_path):
-    """``csv_file(text)`` writes ``text`` to a fresh file and returns its path."""
-    counter = iter(range(1_000_000))
-
-    def write(content: str) -> Path:
-        path = tmp_path / f"file_{next(counter)}.csv"
-        path.write_text(content, encoding="utf-8")
-        return path
-
-    return write

@@ -22,18 +22,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def csv_file(tmp_path):
-    counter = iter(range(100))
-
-    def write(text: str):
-        path = tmp_path / f"targets_{next(counter)}.csv"
-        path.write_text(text, encoding="utf-8")
-        return path
-
-    return write
-
-
 def test_an_approval_waits_for_the_targets_import_in_progress_and_approves_its_lines(
     cco, csv_file, monkeypatch
 ):
