@@ -1,20 +1,24 @@
-"""The ONE place that decides who may see what, and who may do what (DESIGN §1).
+"""Who may see what, and who may do what (DESIGN §1): the rules about people, stated once.
 
-Every page, export and API endpoint scopes its querysets through these functions: a CSM sees their
-own book and results, a CSVP everything of their geo, the CCO, finance, ops and admins everything.
-An object outside a person's scope is a 404 — its existence is not revealed.
+- **Reach** (``visible``): the CCO, finance, ops and admins see everything; a CSVP what belongs to their
+  geo; a CSM their own; anyone else nothing. Each app scopes its own objects with it, in its
+  ``access.py`` (``adoption.access``: customers and books; ``commissions.access``: results and payouts;
+  ``approvals.access``: requests, inquiries and the rights to decide and apply), so the arrows between
+  apps point one way (docs/architecture.md) and the reach is still decided here only.
+- **Rights to act** (``may_*``): services enforce them (``require``); pages, the API and templates ask.
+
+An object outside a person's reach is a 404 — its existence is not revealed (``get_visible``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from commissions.errors import NotAllowed
+from core.errors import NotAllowed
 
 from .models import Role, User
 
@@ -33,110 +37,26 @@ def is_csm(user: User) -> bool:
     return user.is_active and user.has_role(Role.CSM)
 
 
-def book_of(employees, on: date | None = None) -> QuerySet:
-    """The customer ids (``values("customer_id")``, a subquery) owned by ``employees`` (user ids) on ``on``.
-
-    A customer is in the book of the owner whose ownership row starts latest by that day. Starts from
-    the people's ownership rows (an index), not from every customer: a CSM's book costs the same
-    whether the company has a thousand customers or a hundred thousand.
-    """
-    from adoption.models import Ownership
-
-    day = on or timezone.localdate()
-    later = Ownership.objects.filter(
-        customer_id=OuterRef("customer_id"), start_date__gt=OuterRef("start_date"), start_date__lte=day
-    )
-    owned = Ownership.objects.filter(employee_id__in=list(employees), start_date__lte=day)
-    return owned.exclude(Exists(later)).values("customer_id")
-
-
-def customers_visible_to(user: User, *, on: date | None = None) -> QuerySet:
-    """Customers: all; a CSVP's geo; a CSM's current book."""
-    from adoption.models import Customer
-
-    customers = Customer.objects.all()
+def visible(queryset: QuerySet, user: User, *, geo: str, own: Q | Callable[[], Q]) -> QuerySet:
+    """``queryset`` cut to ``user``'s reach: everything; the rows whose ``geo`` path is a CSVP's geo; the
+    rows ``own`` selects for a CSM (a ``Q``, or a callable building it only when needed); else none."""
     if sees_everything(user):
-        return customers
+        return queryset
     if is_geo_vp(user):
-        return customers.filter(geo=user.geo)
+        return queryset.filter(**{geo: user.geo})
     if is_csm(user):
-        return customers.filter(pk__in=book_of([user.pk], on))
-    return customers.none()
+        return queryset.filter(own() if callable(own) else own)
+    return queryset.none()
+
+
+def by_employee(queryset: QuerySet, user: User, field: str = "employee") -> QuerySet:
+    """Rows about a person (``field`` is the path to them): all; their geo for a CSVP; a CSM's own."""
+    return visible(queryset, user, geo=f"{field}__geo", own=Q(**{field: user}))
 
 
 def employees_visible_to(user: User) -> QuerySet:
     """People: all; a CSVP's geo; a CSM only themselves."""
-    people = User.objects.all()
-    if sees_everything(user):
-        return people
-    if is_geo_vp(user):
-        return people.filter(geo=user.geo)
-    if is_csm(user):
-        return people.filter(pk=user.pk)
-    return people.none()
-
-
-def _by_employee(queryset: QuerySet, user: User, field: str = "employee") -> QuerySet:
-    if sees_everything(user):
-        return queryset
-    if is_geo_vp(user):
-        return queryset.filter(**{f"{field}__geo": user.geo})
-    if is_csm(user):
-        return queryset.filter(**{field: user})
-    return queryset.none()
-
-
-def _published(queryset: QuerySet, user: User) -> QuerySet:
-    """A run's results as ``user`` may see them: closing a quarter publishes its statements (DESIGN §5).
-
-    The CCO, finance, ops, admins and a CSVP (their geo, even when they are also a CSM) see every run; a
-    person who is only a CSM sees the final run of a closed quarter — an open quarter's runs are not
-    theirs to read yet (they watch live projections instead).
-    """
-    if sees_everything(user) or is_geo_vp(user):
-        return queryset
-    from commissions.quarters import Period
-
-    return queryset.filter(run__is_final=True, run__period__status=Period.Status.CLOSED)
-
-
-def payouts_visible_to(user: User) -> QuerySet:
-    """Payouts: all; a CSVP's geo; a CSM's own, of published statements only."""
-    from commissions.models import Payout
-
-    return _published(_by_employee(Payout.objects.all(), user), user)
-
-
-def component_results_visible_to(user: User) -> QuerySet:
-    from commissions.models import ComponentResult
-
-    return _published(_by_employee(ComponentResult.objects.all(), user), user)
-
-
-def customer_results_visible_to(user: User) -> QuerySet:
-    from commissions.models import CustomerResult
-
-    return _published(_by_employee(CustomerResult.objects.all(), user), user)
-
-
-def requests_visible_to(user: User) -> QuerySet:
-    """Requests: all; a CSVP's geo (by the customer's geo); a CSM's those about their current book."""
-    from approvals.models import Request
-
-    requests = Request.objects.all()
-    if sees_everything(user):
-        return requests
-    if is_geo_vp(user):
-        return requests.filter(customer__geo=user.geo)
-    if is_csm(user):
-        return requests.filter(customer__in=customers_visible_to(user))
-    return requests.none()
-
-
-def inquiries_visible_to(user: User) -> QuerySet:
-    from approvals.models import Inquiry
-
-    return _by_employee(Inquiry.objects.all(), user)
+    return visible(User.objects.all(), user, geo="geo", own=Q(pk=user.pk))
 
 
 def get_visible(queryset: QuerySet, **lookup):
@@ -252,87 +172,6 @@ def may_file_request(person: User | None, customer=None) -> Decision:
             f"{customer.geo}; you file for {person.geo or 'no geo'}.",
         )
     return ALLOWED
-
-
-def _took_part(person: User, request) -> str:
-    """What ``person`` already did on ``request`` ("" when nothing): segregation of duties (DESIGN §1)."""
-    if person.pk == request.filed_by_id:
-        return "filed"
-    if person.pk in (request.cco_approver_id, request.finance_approver_id):
-        return "approved a step of"
-    if person.pk == request.applied_by_id:
-        return "applied"
-    return ""
-
-
-def _benefits(person: User, request) -> bool:
-    """Whether ``person`` is the CSM credited with ``request``: the owner of its customer at its quarter's
-    last day, whose book the quarter's calculation credits (DESIGN §4 "Book", §1 segregation of duties)."""
-    return book_of([person.pk], request.period.end).filter(customer_id=request.customer_id).exists()
-
-
-def requests_benefiting(person: User) -> Exists:
-    """A ``Request`` filter: the requests ``person`` benefits from (``_benefits``, one query for a list)."""
-    from adoption.models import Ownership
-
-    later = Ownership.objects.filter(
-        customer_id=OuterRef("customer_id"),
-        start_date__gt=OuterRef("start_date"),
-        start_date__lte=OuterRef(OuterRef("period__end")),
-    )
-    owned = Ownership.objects.filter(
-        customer_id=OuterRef("customer_id"), employee_id=person.pk, start_date__lte=OuterRef("period__end")
-    )
-    return Exists(owned.exclude(Exists(later)))
-
-
-def _may_take_step(person: User | None, request, step, verb: str) -> Decision:
-    if person is None:
-        return Decision(False, f"A step of {request.label} is taken by a person, not by the system.")
-    if step is None:
-        return Decision(False, f"{request.label} is “{request.get_status_display()}”: it waits for nobody.")
-    if not person.is_active or not person.has_role(step.role):
-        inactive = " (the account is inactive)" if not person.is_active else ""
-        return Decision(
-            False,
-            f"{person.email} may not {verb} {request.label}: it waits for {step.role}; "
-            f"{person.email} does not hold that role{inactive}.",
-        )
-    part = _took_part(person, request)
-    if part == "filed":
-        reason = f"{person.email} filed {request.label} and cannot decide on it"
-    elif part:
-        reason = f"{person.email} already {part} {request.label}"
-    elif _benefits(person, request):
-        reason = (
-            f"{person.email} may not {verb} {request.label}: {request.customer.customer_id} is in their book "
-            f"in {request.period.code}, so they would benefit from it"
-        )
-    else:
-        return ALLOWED
-    return Decision(False, f"{reason}: another person takes each step (segregation of duties).")
-
-
-def may_decide(person: User | None, request, step=None) -> Decision:
-    """Approve or reject the step a request waits for: its role (cco, then finance), nobody twice, never
-    the CSM who benefits from it."""
-    from approvals.services import next_step
-
-    step = step or next_step(request)
-    if step is not None and step.role == Role.OPS:
-        return Decision(False, f"{request.label} is approved: it waits to be applied, not decided.")
-    return _may_take_step(person, request, step, "decide")
-
-
-def may_apply(person: User | None, request) -> Decision:
-    """Ops applies an approved request it took no other part in nor benefits from; ops never approves
-    (DESIGN §1)."""
-    from approvals.services import next_step
-
-    step = next_step(request)
-    if step is not None and step.role != Role.OPS:
-        return Decision(False, f"{request.label} is not approved yet: there is nothing to apply.")
-    return _may_take_step(person, request, step, "apply")
 
 
 def may_withdraw(person: User | None, request) -> Decision:

@@ -1,49 +1,18 @@
-"""Admin for customers, ownership, ARR, target snapshots and scores.
+"""Admin for target snapshots and their lines.
 
 An approved snapshot and its target lines are shown read-only: no change, no delete, no new line
 (DESIGN §3 "Target snapshots"); the models and the database refuse it too. Customers, ownership, ARR
-and scores a closed quarter read are refused as the import refuses them (commissions ``admin_closed``).
+and scores are administered in ``commissions.admin_adoption``, beside the rule that a closed quarter's
+inputs cannot move, which needs the quarters of commissions.
 """
 
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from commissions.admin_closed import ClosedQuarterAdminMixin
-from commissions.errors import AttainError
+from core.errors import AttainError
 
-from .models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
+from .models import Snapshot, TargetLine
 from .services import approve_snapshot
-
-
-@admin.register(Customer)
-class CustomerAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
-    list_display = ("customer_id", "name", "geo", "segment", "start_date")
-    list_filter = ("geo", "segment")
-    search_fields = ("customer_id", "name")
-    ordering = ("customer_id",)
-    date_hierarchy = "start_date"
-
-
-@admin.register(Ownership)
-class OwnershipAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
-    list_display = ("customer", "employee", "start_date")
-    list_filter = ("customer__geo",)
-    search_fields = ("customer__customer_id", "customer__name", "employee__email", "employee__name")
-    ordering = ("customer__customer_id", "-start_date")
-    list_select_related = ("customer", "employee")
-    autocomplete_fields = ("customer", "employee")
-    date_hierarchy = "start_date"
-
-
-@admin.register(ArrRecord)
-class ArrRecordAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
-    list_display = ("customer", "as_of", "arr", "currency")
-    list_filter = ("currency",)
-    search_fields = ("customer__customer_id", "customer__name")
-    ordering = ("customer__customer_id", "-as_of")
-    list_select_related = ("customer",)
-    autocomplete_fields = ("customer",)
-    date_hierarchy = "as_of"
 
 
 class TargetLineInline(admin.TabularInline):
@@ -140,13 +109,3 @@ class TargetLineAdmin(admin.ModelAdmin):
         return not (obj is not None and obj.snapshot.is_frozen) and super().has_delete_permission(
             request, obj
         )
-
-
-@admin.register(ScoreObservation)
-class ScoreObservationAdmin(ClosedQuarterAdminMixin, admin.ModelAdmin):
-    list_display = ("customer", "as_of", "score")
-    search_fields = ("customer__customer_id", "customer__name")
-    ordering = ("customer__customer_id", "-as_of")
-    list_select_related = ("customer",)
-    autocomplete_fields = ("customer",)
-    date_hierarchy = "as_of"

@@ -8,7 +8,7 @@ raw SQL too — django-pgtrigger on PostgreSQL, plain triggers on SQLite (migrat
 import pgtrigger
 from django.db import models
 
-from commissions.errors import SnapshotFrozen
+from core.errors import SnapshotFrozen
 
 FROZEN_MESSAGE = "target snapshot is approved and frozen: its targets cannot change"
 

@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.models import GEO_VALIDATOR
-from commissions.calendar import FISCAL_YEAR_RE, PERIOD_RE
-from commissions.errors import SnapshotFrozen
+from core.calendar import FISCAL_YEAR_RE, PERIOD_RE
+from core.errors import SnapshotFrozen
 
 from .frozen import FrozenGuardedQuerySet, snapshot_triggers, targetline_triggers
 

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from commissions.calendar import FiscalYear
-from commissions.errors import AttainError, NotFound, SnapshotFrozen
+from core.calendar import FiscalYear
+from core.errors import AttainError, NotFound, SnapshotFrozen
 
 from .models import Snapshot
 

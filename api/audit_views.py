@@ -11,7 +11,7 @@ from rest_framework import generics, serializers
 
 from accounts.access import sees_everything
 from audit.selectors import AuditFilters, audit_trail, object_type_choices
-from commissions.errors import NotAllowed
+from core.errors import NotAllowed
 
 from .schema import AttainAutoSchema
 from .write_views import _errors

@@ -1,6 +1,6 @@
 """One JSON error shape for the whole API: {"error": {"code", "message", "details"}}.
 
-Domain errors (commissions.errors) are mapped to statuses here, once (STYLE "Errors").
+Domain errors (core.errors) are mapped to statuses here, once (STYLE "Errors").
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from commissions.errors import (
+from core.errors import (
     AttainError,
     Conflict,
     FileTooLarge,

@@ -4,8 +4,7 @@ import django_filters as filters
 
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, TargetLine
 from approvals.models import Request
-from commissions.models import Assignment, Deal, KpiActual
-from commissions.quarters import ComponentResult, CustomerResult, Payout, Run
+from commissions.models import Assignment, ComponentResult, CustomerResult, Deal, KpiActual, Payout, Run
 
 
 class CustomerFilter(filters.FilterSet):

@@ -14,9 +14,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import access
+from adoption.access import customers_visible_to
 from approvals import selectors as approval_selectors
 from approvals import services as approvals
-from commissions.errors import Conflict
+from approvals.access import requests_visible_to
+from core.errors import Conflict
 
 from . import filters, idempotency
 from . import write_serializers as ws
@@ -94,7 +96,7 @@ class RequestViewSet(ScopedViewSet):
     lookup_value_regex = r"\d+"
 
     def scoped(self, user) -> QuerySet:
-        return access.requests_visible_to(user).select_related("customer", "period", "filed_by")
+        return requests_visible_to(user).select_related("customer", "period", "filed_by")
 
     @extend_schema(parameters=[ETAG])
     def retrieve(self, request, *args, **kwargs):
@@ -118,9 +120,7 @@ class RequestViewSet(ScopedViewSet):
     @idempotency.idempotent
     def create(self, request):
         data = _valid(ws.RequestFileSerializer, request.data)
-        customer = access.get_visible(
-            access.customers_visible_to(request.user), customer_id=data["customer_id"]
-        )
+        customer = access.get_visible(customers_visible_to(request.user), customer_id=data["customer_id"])
         filed = approvals.file_request(
             user=request.user,
             kind=data["kind"],

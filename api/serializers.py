@@ -3,8 +3,19 @@
 from rest_framework import serializers
 
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
-from commissions.models import Assignment, Component, Deal, FxRate, KpiActual, Plan
-from commissions.quarters import ComponentResult, CustomerResult, Payout, Period, Run
+from commissions.models import (
+    Assignment,
+    Component,
+    ComponentResult,
+    CustomerResult,
+    Deal,
+    FxRate,
+    KpiActual,
+    Payout,
+    Period,
+    Plan,
+    Run,
+)
 
 
 def customer_field():
@@ -188,22 +199,7 @@ class ComponentResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ComponentResult
-        fields = [
-            "id",
-            "run",
-            "employee",
-            "component",
-            "metric",
-            "position",
-            "applies",
-            "metric_value",
-            "attainment",
-            "factor",
-            "weight",
-            "share",
-            "payout",
-            "detail",
-        ]
+        fields = ["id", "run", "employee", *ComponentResult.FIGURES]
 
 
 class CustomerResultSerializer(serializers.ModelSerializer):

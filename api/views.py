@@ -8,9 +8,10 @@ from rest_framework import viewsets
 from rest_framework.response import Response
 
 from accounts import access
+from adoption.access import customers_visible_to
 from adoption.models import ArrRecord, Ownership, ScoreObservation, Snapshot, TargetLine
-from commissions.models import Assignment, Deal, FxRate, KpiActual, Plan
-from commissions.quarters import Period, Run
+from commissions.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
+from commissions.models import Assignment, Deal, FxRate, KpiActual, Period, Plan, Run
 
 from . import filters, serializers
 from .concurrency import ETAG, snapshot_etag
@@ -35,7 +36,7 @@ class ByCustomerViewSet(ScopedViewSet):
     model = None
 
     def scoped(self, user) -> QuerySet:
-        visible = access.customers_visible_to(user).values("pk")
+        visible = customers_visible_to(user).values("pk")
         return self.model.objects.filter(customer__in=visible).select_related("customer")
 
 
@@ -45,7 +46,7 @@ class CustomerViewSet(ScopedViewSet):
     ordering_fields = ["customer_id", "name", "geo", "segment", "start_date"]
 
     def scoped(self, user) -> QuerySet:
-        return access.customers_visible_to(user)
+        return customers_visible_to(user)
 
 
 class OwnershipViewSet(ByCustomerViewSet):
@@ -178,7 +179,7 @@ class PayoutViewSet(ScopedViewSet):
     ordering_fields = ["amount", "run", "employee__email"]
 
     def scoped(self, user) -> QuerySet:
-        return access.payouts_visible_to(user).select_related("employee", "run__period")
+        return payouts_visible_to(user).select_related("employee", "run__period")
 
 
 class ComponentResultViewSet(ScopedViewSet):
@@ -187,7 +188,7 @@ class ComponentResultViewSet(ScopedViewSet):
     ordering_fields = ["run", "position", "payout"]
 
     def scoped(self, user) -> QuerySet:
-        return access.component_results_visible_to(user).select_related("employee")
+        return component_results_visible_to(user).select_related("employee")
 
 
 class CustomerResultViewSet(ScopedViewSet):
@@ -196,4 +197,4 @@ class CustomerResultViewSet(ScopedViewSet):
     ordering_fields = ["run", "customer__customer_id", "r"]
 
     def scoped(self, user) -> QuerySet:
-        return access.customer_results_visible_to(user).select_related("employee", "customer")
+        return customer_results_visible_to(user).select_related("employee", "customer")

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from approvals.models import Request
-from commissions.quarters import ScorePull
+from commissions.models import ScorePull
 from commissions.services.imports import KINDS
 
 

@@ -25,14 +25,14 @@ from rest_framework.response import Response
 from accounts import access
 from adoption.models import Snapshot
 from adoption.services import approve_snapshot
-from commissions.calendar import CalendarError, FiscalYear
-from commissions.errors import AttainError, NotFound
 from commissions.models import Plan
 from commissions.services.calculations import start_calculation
 from commissions.services.export import write_payouts
 from commissions.services.imports import ImportRefused, import_file
 from commissions.services.periods import find_period, open_period_for_writing
 from commissions.services.pulls import pull_scores
+from core.calendar import CalendarError, FiscalYear
+from core.errors import AttainError, NotFound
 
 from . import idempotency, views
 from . import write_serializers as ws
@@ -174,7 +174,7 @@ class RunStartViewSet(views.RunViewSet):
         plan = Plan.objects.filter(code=data["plan"]).first()
         if plan is None:
             raise NotFound(f"There is no plan {data['plan']!r}.")
-        started = start_calculation(period=period, plan=plan, user=request.user)
+        started = start_calculation(period=period, plan=plan, user=request.user, trigger="api")
         url = "/api/runs/?" + urlencode({"period": period.code, "plan": plan.code})
         body = {"url": url, "plan": plan.code, "queued": started.queued, "message": started.message}
         return Response(ws.RunAcceptedSerializer(body).data, status=status.HTTP_202_ACCEPTED)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.access import customers_visible_to
 from accounts.models import User
-from commissions.errors import AttainError
-from commissions.quarters import Period
+from adoption.access import customers_visible_to
+from commissions.models import Period
+from core.errors import AttainError
 
 from . import selectors
 from .models import Request

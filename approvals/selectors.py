@@ -15,25 +15,26 @@ from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subqu
 from django.utils import timezone
 
 from accounts import access
-from accounts.access import (
-    customers_visible_to,
-    get_visible,
+from accounts.access import get_visible, is_geo_vp
+from accounts.models import Role, User
+from adoption.access import customers_visible_to
+from adoption.models import Customer, ScoreObservation, TargetLine
+from approvals.access import (
     inquiries_visible_to,
-    is_geo_vp,
+    may_apply,
+    may_decide,
+    requests_benefiting,
     requests_visible_to,
 )
-from accounts.models import Role, User
-from adoption.models import Customer, ScoreObservation, TargetLine
-from commissions.calendar import CalendarError
-from commissions.calendar import Period as FiscalPeriod
-from commissions.errors import AttainError, NotAllowed
-from commissions.fiscal import calendar
-from commissions.models import Plan
-from commissions.quarters import CustomerResult, Period, PulledScore, Run, ScorePull
+from commissions.models import CustomerResult, Period, Plan, PulledScore, Run, ScorePull
 from commissions.services.periods import open_period_for_writing, require_open, require_plan
+from core.calendar import CalendarError, FiscalQuarter
+from core.errors import AttainError
+from core.fiscal import calendar
 
 from . import services
 from .models import Inquiry, Request
+from .steps import next_step
 
 S = Request.Status
 # Which status waits for which approver role (DESIGN §5).
@@ -54,7 +55,7 @@ def my_requests(user: User, *, whole_geo: bool = False) -> QuerySet:
 
 def to_approve(user: User) -> QuerySet:
     """Requests waiting for a step ``user`` may take: their role's status, not filed or approved by them,
-    not ones they benefit from (``access.may_decide``)."""
+    not ones they benefit from (``may_decide``)."""
     statuses = [status for role, status in APPROVER_STATUSES.items() if user.has_role(role)]
     if not user.is_active or not statuses:
         return Request.objects.none()
@@ -64,7 +65,7 @@ def to_approve(user: User) -> QuerySet:
         .exclude(filed_by=user)
         .exclude(cco_approver=user)
         .exclude(finance_approver=user)
-        .exclude(access.requests_benefiting(user))
+        .exclude(requests_benefiting(user))
     )
     return _listed(requests).order_by("filed_at", "pk")
 
@@ -79,7 +80,7 @@ def to_apply(user: User) -> QuerySet:
         .exclude(filed_by=user)
         .exclude(cco_approver=user)
         .exclude(finance_approver=user)
-        .exclude(access.requests_benefiting(user))
+        .exclude(requests_benefiting(user))
     )
     return _listed(requests).order_by("period__start", "filed_at", "pk")
 
@@ -127,16 +128,14 @@ class Actions:
 
 def actions_for(request: Request, user: User) -> Actions:
     """The buttons to show, by the rights the services enforce (``accounts.access``)."""
-    step = services.next_step(request)
+    step = next_step(request)
     if step is None:
         return Actions()
     return Actions(
-        decide=step.role != Role.OPS and bool(access.may_decide(user, request, step)),
+        decide=step.role != Role.OPS and bool(may_decide(user, request, step)),
         withdraw=bool(access.may_withdraw(user, request))
         and request.status in (S.PENDING_CCO, S.PENDING_FINANCE),
-        apply=step.role == Role.OPS
-        and bool(access.may_apply(user, request))
-        and not request.period.is_closed,
+        apply=step.role == Role.OPS and bool(may_apply(user, request)) and not request.period.is_closed,
     )
 
 
@@ -175,7 +174,7 @@ def offered_period(code: str, offered: list[Period]) -> Period:
     if chosen is not None:
         return open_period_for_writing(chosen.code)
     try:
-        fiscal = FiscalPeriod.parse(code)
+        fiscal = FiscalQuarter.parse(code)
     except CalendarError as exc:
         raise AttainError(str(exc)) from None
     stored = Period.objects.filter(code=fiscal.code).first()
@@ -223,7 +222,7 @@ def customer_context(customer: Customer, period: Period) -> CustomerContext:
     """
     line = (
         TargetLine.objects.filter(
-            customer=customer, period=period.code, snapshot__fiscal_year=period.code.split("-")[0]
+            customer=customer, period=period.code, snapshot__fiscal_year=period.fiscal_year
         )
         .select_related("snapshot")
         .first()
@@ -288,13 +287,7 @@ def inquiry_for(user: User, pk: int) -> Inquiry:
 
 
 def may_answer(inquiry: Inquiry, user: User) -> bool:
-    if inquiry.status != Inquiry.Status.OPEN:
-        return False
-    try:
-        services._may_handle_inquiry(inquiry, user)
-    except NotAllowed:
-        return False
-    return True
+    return inquiry.status == Inquiry.Status.OPEN and bool(access.may_answer_inquiry(user, inquiry))
 
 
 def may_convert(inquiry: Inquiry, user: User) -> bool:

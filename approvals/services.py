@@ -7,7 +7,6 @@ here and enforced again by the database's check constraints.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -17,41 +16,22 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import Role, User
 from adoption.models import Customer
-from commissions.errors import AttainError, Conflict, NotAllowed
-from commissions.models import Plan
-from commissions.quarters import Period
+from approvals.access import may_apply, may_decide
+from commissions.models import Period, Plan
 from commissions.services.periods import require_open
+from core.errors import AttainError, Conflict, NotAllowed
 
 from .models import Inquiry, Request, RequestStep
 from .notifications import notify
+from .steps import Step, next_step
 
 MIN_JUSTIFICATION = 20
 S = Request.Status
 
 
-@dataclass(frozen=True)
-class Step:
-    """Who acts on a request in a given status, and where it goes."""
-
-    role: str
-    approved: str
-
-
-def next_step(request: Request) -> Step | None:
-    """The step a request waits for (DESIGN §5), or None when it is final."""
-    if request.status == S.PENDING_CCO:
-        after = S.PENDING_FINANCE if request.kind == Request.Kind.EXCEPTION else S.APPROVED
-        return Step(Role.CCO, after)
-    if request.status == S.PENDING_FINANCE:
-        return Step(Role.FINANCE, S.APPROVED)
-    if request.status == S.APPROVED:
-        return Step(Role.OPS, S.APPLIED)
-    return None
-
-
 def customer_cap(customer: Customer, period: Period) -> Decimal:
     """The highest customer cap among the plans of the quarter's fiscal year (1.5 when none)."""
-    caps = Plan.objects.filter(fiscal_year=period.code.split("-")[0]).aggregate(cap=Max("customer_cap"))
+    caps = Plan.objects.filter(fiscal_year=period.fiscal_year).aggregate(cap=Max("customer_cap"))
     return caps["cap"] if caps["cap"] is not None else Decimal("1.5")
 
 
@@ -113,9 +93,9 @@ def file_request(
 def _refuse_unless_may_act(request: Request, user: User, step: Step) -> None:
     """The transition's permission check — role, segregation of duties (DESIGN §1) — by the access module."""
     if step.role == Role.OPS:
-        access.require(access.may_apply(user, request))
+        access.require(may_apply(user, request))
     else:
-        access.require(access.may_decide(user, request, step))
+        access.require(may_decide(user, request, step))
 
 
 def _transition(
@@ -232,10 +212,20 @@ def open_requests(period: Period) -> list[Request]:
     )
 
 
-def applied_adjustments(period: Period) -> list[tuple[str, str, Decimal]]:
-    """(customer_id, kind, value) of the quarter's applied requests, in the order they were applied."""
-    rows = Request.objects.filter(period=period, status=S.APPLIED).order_by("applied_at", "pk")
-    return list(rows.values_list("customer__customer_id", "kind", "value"))
+def open_requests_blocking_close(period: Period) -> list[str]:
+    """Why ``period`` cannot close yet: its pending requests, named, to decide first (DESIGN §5)."""
+    pending = [
+        f"{r.label} ({r.customer.customer_id}, {r.get_status_display().lower()})"
+        for r in open_requests(period)
+    ]
+    return (
+        [f"{period.code} has pending requests: {', '.join(pending)}. Decide them first."] if pending else []
+    )
+
+
+def applied_adjustments(period: Period):
+    """The exceptions and extra credit applied to ``period``, in the order applied (DESIGN §4.3)."""
+    return Request.objects.filter(period=period, status=S.APPLIED).order_by("applied_at", "pk")
 
 
 # --- inquiries ---------------------------------------------------------------------------------------------
@@ -259,7 +249,7 @@ def open_inquiry(
 
 def answer_inquiry(*, inquiry: Inquiry, user: User, answer: str) -> Inquiry:
     """Ops, or the CSM's geo VP, answers an open inquiry; the CSM is notified."""
-    _may_handle_inquiry(inquiry, user)
+    access.require(access.may_answer_inquiry(user, inquiry))
     if len((answer or "").strip()) < 10:
         raise AttainError("The answer needs at least 10 characters.")
     changed = Inquiry.objects.filter(pk=inquiry.pk, status=Inquiry.Status.OPEN).update(
@@ -305,7 +295,3 @@ def convert_inquiry(*, inquiry: Inquiry, user: User, value, justification: str) 
     inquiry.refresh_from_db()
     notify(inquiry, "inquiry_answered")
     return request
-
-
-def _may_handle_inquiry(inquiry: Inquiry, user: User) -> None:
-    access.require(access.may_answer_inquiry(user, inquiry))

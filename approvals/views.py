@@ -20,11 +20,12 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from accounts.access import is_csm
 from accounts.models import Role
-from commissions.errors import AttainError
+from core.errors import AttainError
 
 from . import selectors, services
 from .forms import AnswerForm, ConvertForm, DecisionForm, InquiryForm, NoteForm, RequestForm
 from .models import Request
+from .steps import next_step
 
 PAGE_SIZE = 50
 
@@ -121,7 +122,7 @@ def _render_detail(request: HttpRequest, req: Request, *, decision_form=None, st
         "decision_form": decision_form or DecisionForm(),
         "note_form": NoteForm(),
         "customer_context": selectors.customer_context(req.customer, req.period),
-        "next_role": getattr(services.next_step(req), "role", None),
+        "next_role": getattr(next_step(req), "role", None),
     }
     return render(request, "approvals/request_detail.html", context, status=status)
 

@@ -116,10 +116,9 @@ def prepare(users: int) -> tuple[list[dict], list[dict], int]:
     from django.core.management import call_command
     from django.db.models import F
 
-    from accounts.access import payouts_visible_to
     from accounts.models import Role, User
-    from commissions.models import FxRate
-    from commissions.quarters import Run
+    from commissions.access import payouts_visible_to
+    from commissions.models import FxRate, Run
 
     call_command("migrate", verbosity=0)  # the code may have moved on since --setup
     if not Run.objects.filter(period__code=PERIOD, status=Run.Status.SUCCEEDED).exists():
@@ -234,7 +233,7 @@ def verify(after_pk: int) -> dict:
     """Payouts of the runs made under load against the engine recomputed now, without load, same inputs."""
     from commissions.engine import calculate_quarter
     from commissions.loaders import fingerprint, load, plan_members
-    from commissions.quarters import Payout, Run
+    from commissions.models import Payout, Run
 
     runs = list(Run.objects.filter(pk__gt=after_pk).select_related("plan", "period", "pull").order_by("pk"))
     checked, differences, problems = 0, [], [] if runs else ["no run was made under load"]

@@ -16,8 +16,7 @@ from django.conf import settings
 
 from accounts.models import User
 from adoption.models import ArrRecord, Customer, Ownership, Snapshot, TargetLine
-from commissions.models import Assignment, Deal, FxRate, KpiActual, Plan
-from commissions.quarters import Period, PulledScore, ScorePull
+from commissions.models import Assignment, Deal, FxRate, KpiActual, Period, Plan, PulledScore, ScorePull
 
 MAX_CUSTOMERS = 20_000
 CENT = Decimal("0.01")
@@ -40,7 +39,7 @@ def orm_loop_payouts(*, period_code: str) -> Payouts:
     rates.setdefault(settings.BASE_CURRENCY, ONE)
     payouts: Payouts = {}
     with localcontext(Context(prec=28, rounding=ROUND_HALF_UP)):
-        for plan in Plan.objects.filter(fiscal_year=period.code[:4]).order_by("code"):
+        for plan in Plan.objects.filter(fiscal_year=period.fiscal_year).order_by("code"):
             for employee in User.objects.filter(assignments__plan=plan).distinct().order_by("employee_id"):
                 total = _csm_payout(plan, employee, period, pull, rates)
                 if total is not None:

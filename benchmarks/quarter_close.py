@@ -45,8 +45,12 @@ from orm_loop import orm_loop_payouts  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from adoption.services import approve_snapshot  # noqa: E402
-from commissions.models import Plan  # noqa: E402
-from commissions.quarters import Payout, Period, Run  # noqa: E402
+from commissions.models import (  # noqa: E402
+    Payout,
+    Period,
+    Plan,  # noqa: E402
+    Run,
+)
 from commissions.services.close import close_period  # noqa: E402
 from commissions.services.export import write_payouts  # noqa: E402
 from commissions.services.imports import import_file  # noqa: E402

@@ -10,8 +10,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
+from core.currencies import is_currency
+
 from .admin_closed import ClosedQuarterAdminMixin
-from .currencies import is_currency
 from .models import Assignment, Component, Deal, FxRate, ImportRecord, KpiActual, Plan
 from .services.plans import DEFAULT_NRR_FLOOR, component_errors, plan_is_locked
 
@@ -249,4 +250,4 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return False
 
 
-from . import admin_quarters  # noqa: E402, F401  (registers the quarter models)
+from . import admin_adoption, admin_quarters  # noqa: E402, F401  (register the quarter and adoption models)

@@ -6,8 +6,9 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
-from .errors import AttainError
-from .quarters import (
+from core.errors import AttainError
+
+from .models import (
     ComponentResult,
     CustomerResult,
     Payout,

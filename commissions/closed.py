@@ -26,10 +26,10 @@ from typing import Any
 
 from django.db import models
 
-from .calendar import CalendarError
-from .calendar import Period as FiscalPeriod
-from .fiscal import calendar
-from .quarters import Period
+from core.calendar import CalendarError, FiscalQuarter
+from core.fiscal import calendar
+
+from .models import Period
 
 Span = tuple[str, date, date | None]  # (field, first day, last day or None: on and on)
 
@@ -72,7 +72,7 @@ def _between(first: str, last: str) -> Callable[[Mapping[str, Any]], list[Span]]
 def _in_period(name: str) -> Callable[[Mapping[str, Any]], list[Span]]:
     def spans(row: Mapping[str, Any]) -> list[Span]:
         try:
-            start, end = calendar().bounds(FiscalPeriod.parse(row[name]))
+            start, end = calendar().bounds(FiscalQuarter.parse(row[name]))
         except CalendarError:  # not a period code: the form or the file refuses it by itself
             return []
         return [(name, start, end)]

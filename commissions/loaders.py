@@ -14,13 +14,13 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from accounts.access import book_of
+from adoption.access import book_of
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
+from core.errors import AttainError
 
+from . import hooks
 from .engine import ComponentSpec, PlanSpec, QuarterInputs, empty
-from .errors import AttainError
-from .models import Assignment, Deal, FxRate, KpiActual, Plan
-from .quarters import Period, PulledScore, ScorePull
+from .models import Assignment, Deal, FxRate, KpiActual, Period, Plan, PulledScore, ScorePull
 
 
 def frame(kind: str, rows) -> pd.DataFrame:
@@ -158,11 +158,23 @@ def _load(plan: Plan, spec: PlanSpec, period: Period, pull: ScorePull | None, sc
     )
 
 
-def plan_assignments(plan: Plan, period: Period):
-    """The plan's assignments overlapping the quarter."""
-    return Assignment.objects.filter(plan=plan, start_date__lte=period.end).filter(
+def assignments_overlapping(period: Period):
+    """Assignments whose dates overlap the quarter (DESIGN §4.2): started by its last day, not ended
+    before its first. The one rule of who a plan pays in a quarter; narrow it by plan or by people."""
+    return Assignment.objects.filter(start_date__lte=period.end).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=period.start)
     )
+
+
+def plan_assignments(plan: Plan, period: Period):
+    """The plan's assignments overlapping the quarter."""
+    return assignments_overlapping(period).filter(plan=plan)
+
+
+def plans_of_people(period: Period, employees) -> list[Plan]:
+    """Plans with an assignment of any of ``employees`` (user ids) overlapping the quarter, by code."""
+    overlapping = assignments_overlapping(period).filter(employee_id__in=list(employees))
+    return list(Plan.objects.filter(pk__in=overlapping.values("plan_id")).order_by("code"))
 
 
 def plan_members(plan: Plan, period: Period) -> list[int]:
@@ -259,10 +271,11 @@ class _Scope:
 
 def _adjustments(period: Period, scope: _Scope) -> pd.DataFrame:
     """Applied exceptions and extra credit of the quarter (DESIGN §4.3), in the order they were applied."""
-    from approvals.models import Request
-
-    applied = scope.book(Request.objects.filter(period=period, status=Request.Status.APPLIED))
-    rows = applied.order_by("applied_at", "pk").values_list("customer_id", "kind", "value")
+    rows = [
+        row
+        for source in hooks.adjustment_sources()
+        for row in scope.book(source(period)).values_list("customer_id", "kind", "value")
+    ]
     return scope.table("adjustments", rows)
 
 

@@ -41,8 +41,11 @@ def reconcile_quarter_ends() -> list[str]:
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=120, max_retries=5)
-def calculate_plan(period_code: str, plan_code: str, user_id: int | None = None, shards: int = 0) -> int:
-    """Calculate one plan for one quarter (the console's Calculate); returns the run's id.
+def calculate_plan(
+    period_code: str, plan_code: str, user_id: int | None = None, shards: int = 0, trigger: str = "console"
+) -> int:
+    """Calculate one plan for one quarter (Calculate in the console or the API; ``trigger`` says which, and
+    is recorded on the run); returns the run's id.
 
     ``shards`` > 1 (default: the RUN_SHARDS setting) splits the run by CSM into that many
     ``calculate_shard`` tasks, for any worker to take. Idempotent: a redelivery with unchanged inputs
@@ -60,9 +63,9 @@ def calculate_plan(period_code: str, plan_code: str, user_id: int | None = None,
     period = find_period(period_code)  # queued by start_calculation for a stored quarter
     shards = shards or settings.RUN_SHARDS
     if shards > 1:
-        calc = start_sharded_run(period=period, plan=plan, shards=shards, user=user, trigger="console")
+        calc = start_sharded_run(period=period, plan=plan, shards=shards, user=user, trigger=trigger)
     else:
-        calc = calculate(period=period, plan=plan, user=user, trigger="console")
+        calc = calculate(period=period, plan=plan, user=user, trigger=trigger)
     # What happened, in the worker's log: a new version, or no new run because the inputs are unchanged.
     logger.info("calculate %s %s", period.code, outcome(calc))
     return calc.run.pk
@@ -75,7 +78,7 @@ def dispatch_shards(run_id: int, *, pending_only: bool = False) -> int:
     """
     from celery import group
 
-    from .quarters import RunShard
+    from .models import RunShard
 
     shards = RunShard.objects.filter(run_id=run_id)
     if pending_only:
@@ -121,7 +124,7 @@ def requeue_stalled_shards(older_than_minutes: int = 60) -> list[int]:
     """
     from datetime import timedelta
 
-    from .quarters import Run
+    from .models import Run
 
     stalled = Run.objects.filter(
         status=Run.Status.RUNNING,

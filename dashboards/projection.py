@@ -19,16 +19,15 @@ from decimal import Decimal
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone
 
+from commissions import loaders
 from commissions.engine import QuarterInputs, QuarterResult, calculate_quarter
-from commissions.errors import AttainError
-from commissions.fiscal import calendar
 from commissions.loaders import load_quarter, plan_members
-from commissions.models import Assignment, Plan
-from commissions.quarters import Period
+from commissions.models import Period, Plan
 from commissions.services.periods import get_period
+from core.errors import AttainError
+from core.fiscal import calendar
 
 from .stamp import inputs_stamp
 
@@ -42,11 +41,8 @@ def current_period(today: date | None = None) -> Period:
 
 
 def plans_for(period: Period, employees: Collection[int]) -> list[Plan]:
-    """Plans with an assignment of any of ``employees`` overlapping ``period``."""
-    overlapping = Assignment.objects.filter(
-        employee_id__in=list(employees), start_date__lte=period.end
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=period.start))
-    return list(Plan.objects.filter(pk__in=overlapping.values("plan_id")).order_by("code"))
+    """Plans with an assignment of any of ``employees`` overlapping ``period`` (``loaders``' rule)."""
+    return loaders.plans_of_people(period, employees)
 
 
 @dataclass

@@ -20,10 +20,9 @@ from django.db.models import Q
 
 from accounts.models import Role, User
 from commissions.engine import QuarterResult, calculate_quarter
-from commissions.errors import AttainError
 from commissions.loaders import load_quarter, plan_members
-from commissions.models import Assignment, Plan
-from commissions.quarters import Period
+from commissions.models import Assignment, Period, Plan
+from core.errors import AttainError
 
 from .projection import Projection, projection_key, summary
 from .stamp import inputs_stamp

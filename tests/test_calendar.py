@@ -6,32 +6,32 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from commissions.calendar import CalendarError, FiscalCalendar, FiscalYear, Period
+from core.calendar import CalendarError, FiscalCalendar, FiscalQuarter, FiscalYear
 
 FEB = FiscalCalendar(2)
 JAN = FiscalCalendar(1)
 JUL = FiscalCalendar(7)
 
 
-def p(code: str) -> Period:
-    return Period.parse(code)
+def p(code: str) -> FiscalQuarter:
+    return FiscalQuarter.parse(code)
 
 
 # --- codes -------------------------------------------------------------------------------------------------
 
 
 def test_codes_round_trip():
-    assert p("FY22-Q2") == Period(2022, 2)
+    assert p("FY22-Q2") == FiscalQuarter(2022, 2)
     assert p("FY22-Q2").code == "FY22-Q2"
     assert str(p("FY05-Q4")) == "FY05-Q4"
     assert FiscalYear.parse("FY22") == FiscalYear(2022)
     assert FiscalYear(2022).code == str(FiscalYear(2022)) == "FY22"
     assert p("FY22-Q3").fy == FiscalYear(2022)
-    assert FiscalYear(2022).quarters() == [Period(2022, q) for q in (1, 2, 3, 4)]
+    assert FiscalYear(2022).quarters() == [FiscalQuarter(2022, q) for q in (1, 2, 3, 4)]
 
 
 def test_codes_allow_surrounding_whitespace():
-    assert p(" FY22-Q1 ") == Period(2022, 1)
+    assert p(" FY22-Q1 ") == FiscalQuarter(2022, 1)
     assert FiscalYear.parse("FY22\n") == FiscalYear(2022)
 
 
@@ -41,7 +41,7 @@ def test_codes_allow_surrounding_whitespace():
 )
 def test_bad_period_codes_are_refused(code):
     with pytest.raises(CalendarError, match="is not a period"):
-        Period.parse(code)
+        FiscalQuarter.parse(code)
 
 
 @pytest.mark.parametrize("code", ["", "FY22-Q2", "FY2022", "fy22", "22", "FY2", None])
@@ -73,7 +73,7 @@ def test_next_and_previous_cross_years():
     assert p("FY23-Q1").previous() == p("FY22-Q4")
     assert p("FY22-Q2").next() == p("FY22-Q3")
     assert p("FY22-Q2").previous() == p("FY22-Q1")
-    assert p("FY99-Q4").next() == Period(2100, 1)
+    assert p("FY99-Q4").next() == FiscalQuarter(2100, 1)
 
 
 # --- February start (the default): FY22 runs 2021-02-01 … 2022-01-31 -------------------------------------
@@ -236,6 +236,6 @@ def test_quarters_tile_the_year(day, month):
 
 @given(year=st.integers(min_value=2000, max_value=2099), quarter=st.integers(min_value=1, max_value=4))
 def test_period_codes_round_trip(year, quarter):
-    period = Period(year, quarter)
-    assert Period.parse(period.code) == period
+    period = FiscalQuarter(year, quarter)
+    assert FiscalQuarter.parse(period.code) == period
     assert FiscalYear.parse(period.fy.code) == period.fy

@@ -9,10 +9,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role
 from approvals.models import Request
-from commissions.fiscal import calendar
-from commissions.models import Plan
-from commissions.quarters import Period
+from commissions.models import Period, Plan
 from commissions.services.periods import get_period
+from core.fiscal import calendar
 from dashboards.console.selectors import default_period_code
 from tests.builders import make_customer, make_user
 

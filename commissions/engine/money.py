@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
-from commissions.errors import MissingFxRate
+from core.errors import MissingFxRate
 
 CENT = Decimal("0.01")
 RATIO_PLACES = Decimal("0.0001")

@@ -9,8 +9,8 @@ import getpass
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from commissions.errors import AttainError
-from config.history import history_context
+from core.errors import AttainError
+from core.history import history_context
 
 
 class AttainCommand(BaseCommand):

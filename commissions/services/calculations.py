@@ -9,10 +9,9 @@ from django.db.models import Max
 
 from accounts import access
 from accounts.models import User
+from core.errors import AttainError
 
-from ..errors import AttainError
-from ..models import Plan
-from ..quarters import Period, Run
+from ..models import Period, Plan, Run
 from .periods import require_open
 from .pulls import latest_pull
 from .runs import Calculation, outcome, plan_state
@@ -27,14 +26,15 @@ class Started:
     message: str  # "CS-FY22: v2 queued" or "CS-FY22: no new run: inputs unchanged since v1"
 
 
-def start_calculation(*, period: Period, plan: Plan, user: User | None) -> Started:
+def start_calculation(*, period: Period, plan: Plan, user: User | None, trigger: str = "console") -> Started:
     """Queue ``calculate`` of ``plan`` for ``period`` on commit (task ``calculate_plan``), unless the plan
     already has a run with its current inputs (``runs.plan_state``, which ``calculate`` would return).
 
     Refuses at once what the run service would refuse in the worker, so the person sees why:
     ``PeriodClosed`` on a closed quarter, ``AttainError`` when the quarter has no score pull and the plan
     has an adoption component. Loads and fingerprints the plan's inputs to tell whether a new run is
-    needed. Side effect: one task enqueued after commit, when it is.
+    needed. ``trigger`` (``console`` | ``api``) is recorded on the run. Side effect: one task enqueued
+    after commit, when it is.
     """
     from ..tasks import calculate_plan
 
@@ -53,5 +53,5 @@ def start_calculation(*, period: Period, plan: Plan, user: User | None) -> Start
     # read before queuing: outside a transaction ``on_commit`` runs the task at once (an eager worker),
     # and counting after it would name the run after the one it made.
     version = (Run.objects.filter(plan=plan, period=period).aggregate(v=Max("version"))["v"] or 0) + 1
-    transaction.on_commit(lambda: calculate_plan.delay(period.code, plan.code, user_id))
+    transaction.on_commit(lambda: calculate_plan.delay(period.code, plan.code, user_id, trigger=trigger))
     return Started(plan, True, f"{plan.code}: v{version} queued")

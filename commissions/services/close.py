@@ -9,29 +9,18 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
+from core.errors import AttainError, PeriodClosed
 
-from ..calendar import Period as FiscalPeriod
-from ..errors import AttainError, PeriodClosed
+from .. import hooks
 from ..frozen import reopening
-from ..models import Plan
-from ..quarters import Period, PeriodEvent, Run
+from ..models import Period, PeriodEvent, Plan, Run
 from .periods import period_lock
 from .runs import plan_state
 
 
 def plans_of(period: Period):
     """The plans of the period's fiscal year."""
-    return Plan.objects.filter(fiscal_year=FiscalPeriod.parse(period.code).fy.code).order_by("code")
-
-
-def pending_requests(period: Period) -> list[str]:
-    """Names of the quarter's exception and extra-credit requests not yet decided or applied."""
-    from approvals.services import open_requests
-
-    return [
-        f"{r.label} ({r.customer.customer_id}, {r.get_status_display().lower()})"
-        for r in open_requests(period)
-    ]
+    return Plan.objects.filter(fiscal_year=period.fiscal_year).order_by("code")
 
 
 def require_ended(period: Period) -> None:
@@ -58,9 +47,9 @@ def close_period(*, period: Period, user: User) -> list[Run]:
         if period.is_closed:
             raise PeriodClosed(f"{period.code} is already closed.")
         require_ended(period)
-        pending = pending_requests(period)
-        if pending:
-            raise AttainError(f"{period.code} has pending requests: {', '.join(pending)}. Decide them first.")
+        blockers = hooks.close_blockers(period)
+        if blockers:
+            raise AttainError(" ".join(blockers))
         plans = list(plans_of(period))
         if not plans:
             raise AttainError(f"No plan covers {period.code}: nothing to close.")

@@ -8,10 +8,10 @@ from typing import TextIO
 from accounts import access
 from accounts.models import User
 from core.downloads import csv_writer
+from core.errors import AttainError
 
 from ..engine import to_cents, to_ratio
-from ..errors import AttainError
-from ..quarters import ComponentResult, Payout, Period, Run
+from ..models import ComponentResult, Payout, Period, Run
 
 SUMMARY_HEADER = ["period", "employee_id", "email", "plan", "currency", "amount"]
 DETAIL_HEADER = [

@@ -8,12 +8,11 @@ from contextlib import contextmanager
 
 from django.db import connection
 
-from ..calendar import CalendarError
-from ..calendar import Period as FiscalPeriod
-from ..errors import AttainError, NotFound, PeriodClosed
-from ..fiscal import calendar
-from ..models import Plan
-from ..quarters import Period
+from core.calendar import CalendarError, FiscalQuarter
+from core.errors import AttainError, NotFound, PeriodClosed
+from core.fiscal import calendar
+
+from ..models import Period, Plan
 
 
 def get_period(code: str) -> Period:
@@ -23,7 +22,7 @@ def get_period(code: str) -> Period:
     pages, the commands, the tasks) asks ``open_period_for_writing``, which refuses quarters no plan covers.
     """
     try:
-        fiscal = FiscalPeriod.parse(code)
+        fiscal = FiscalQuarter.parse(code)
     except CalendarError as exc:
         raise AttainError(str(exc)) from None
     start, end = calendar().bounds(fiscal)
@@ -39,7 +38,7 @@ def open_period_for_writing(code: str) -> Period:
     quarter and for a quarter with no row whose fiscal year has no plan (an existing row is returned).
     """
     try:
-        fiscal = FiscalPeriod.parse(code)
+        fiscal = FiscalQuarter.parse(code)
     except CalendarError as exc:
         raise AttainError(str(exc)) from None
     period = Period.objects.filter(code=fiscal.code).first()
@@ -49,7 +48,7 @@ def open_period_for_writing(code: str) -> Period:
     return get_period(fiscal.code)
 
 
-def require_plan(fiscal: FiscalPeriod, *, error: type[AttainError] = AttainError) -> None:
+def require_plan(fiscal: FiscalQuarter, *, error: type[AttainError] = AttainError) -> None:
     """Refuse (``error``) a quarter whose fiscal year has no plan, naming the fiscal years that have one."""
     if Plan.objects.filter(fiscal_year=fiscal.fy.code).exists():
         return
@@ -65,7 +64,7 @@ def find_period(code: str) -> Period:
     (saying so when no plan covers it either).
     """
     try:
-        fiscal = FiscalPeriod.parse(code)
+        fiscal = FiscalQuarter.parse(code)
     except CalendarError as exc:
         raise AttainError(str(exc)) from None
     period = Period.objects.filter(code=fiscal.code).first()

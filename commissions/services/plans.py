@@ -14,10 +14,10 @@ from typing import Any
 import yaml
 from django.db import models, transaction
 
-from commissions.calendar import CalendarError, FiscalYear
-from commissions.currencies import is_currency
-from commissions.errors import PeriodClosed, PlanInvalid
 from commissions.models import Component, Plan
+from core.calendar import CalendarError, FiscalYear
+from core.currencies import is_currency
+from core.errors import PeriodClosed, PlanInvalid
 
 TOP_LEVEL_KEYS = (
     "code",
@@ -383,7 +383,7 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
 
 def plan_is_locked(plan: Plan) -> bool:
     """Whether ``plan`` may no longer change because its fiscal year has a closed period (DESIGN §3)."""
-    from ..quarters import Period
+    from ..models import Period
 
     closed = Period.objects.filter(status=Period.Status.CLOSED)
     return closed.filter(code__startswith=f"{plan.fiscal_year}-").exists()

@@ -9,7 +9,7 @@ from accounts.models import User
 from adoption.models import ScoreObservation
 
 from ..bulk import ANALYZE_AFTER_ROWS, refresh_statistics
-from ..quarters import Period, PulledScore, ScorePull
+from ..models import Period, PulledScore, ScorePull
 from .periods import period_lock, require_open
 
 

@@ -13,10 +13,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..calendar import Period as FiscalPeriod
-from ..fiscal import calendar
-from ..models import Plan
-from ..quarters import QuarterEndJob, ScorePull
+from core.calendar import FiscalQuarter
+from core.fiscal import calendar
+
+from ..models import Plan, QuarterEndJob, ScorePull
 from .close import plans_of
 from .periods import open_period_for_writing
 from .pulls import pull_scores
@@ -26,7 +26,7 @@ TRIGGER = "quarter_end_job"
 STALE_AFTER = timedelta(minutes=30)
 
 
-def due_period(today: date) -> FiscalPeriod | None:
+def due_period(today: date) -> FiscalQuarter | None:
     """The quarter whose pull date is ``today``, if any."""
     period = calendar().last_ended_before(today)
     return period if calendar().pull_date(period) == today else None
@@ -48,7 +48,7 @@ def ended_without_completed_job(today: date) -> list[str]:
     """Codes of quarters of planned fiscal years whose pull date has come and whose job has not completed."""
     codes = []
     for fiscal_year in Plan.objects.values_list("fiscal_year", flat=True).distinct():
-        for quarter in FiscalPeriod.parse(f"{fiscal_year}-Q1").fy.quarters():
+        for quarter in FiscalQuarter.parse(f"{fiscal_year}-Q1").fy.quarters():
             if calendar().pull_date(quarter) <= today:
                 codes.append(quarter.code)
     done = set(
@@ -77,7 +77,7 @@ def run_quarter_end(*, period_code: str) -> QuarterEndJob:
         job.refresh_from_db()
         return job
     try:
-        pull_date = calendar().pull_date(FiscalPeriod.parse(period.code))
+        pull_date = calendar().pull_date(period.fiscal_quarter)
         if not ScorePull.objects.filter(period=period, pulled_at__date__gte=pull_date).exists():
             pull_scores(period=period, trigger=TRIGGER)
         for plan in plans_of(period):

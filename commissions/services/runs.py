@@ -13,13 +13,12 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
+from core.errors import AttainError
 
 from ..bulk import insert_rows
 from ..engine import QuarterResult, calculate_quarter
-from ..errors import AttainError
 from ..loaders import Loaded, fingerprint, load, plan_members
-from ..models import Plan
-from ..quarters import ComponentResult, CustomerResult, Payout, Period, Run
+from ..models import ComponentResult, CustomerResult, Payout, Period, Plan, Run
 from .periods import period_lock, require_open
 from .pulls import latest_pull
 
@@ -282,36 +281,21 @@ def write_results(
     positions = {code: i for i, code in enumerate(dict.fromkeys(result.components["component"]))}
     insert_rows(
         ComponentResult._meta.db_table,
-        [
-            "run_id",
-            "employee_id",
-            "component",
-            "metric",
-            "position",
-            "applies",
-            "metric_value",
-            "attainment",
-            "factor",
-            "weight",
-            "share",
-            "payout",
-            "detail",
-        ],
+        ["run_id", "employee_id", *ComponentResult.FIGURES],
         (
             (
                 run.pk,
                 employees[line["employee_id"]],
-                line["component"],
-                line["metric"],
-                positions[line["component"]],
-                bool(line["applies"]),
-                line["metric_value"],
-                line["attainment"],
-                line["factor"],
-                line["weight"],
-                line["share"],
-                line["payout"],
-                _jsonable(line["detail"]),
+                *(
+                    positions[line["component"]]
+                    if name == "position"
+                    else bool(line["applies"])
+                    if name == "applies"
+                    else _jsonable(line["detail"])
+                    if name == "detail"
+                    else line[name]
+                    for name in ComponentResult.FIGURES
+                ),
             )
             for line in result.components.to_dict("records")
         ),

@@ -20,18 +20,17 @@ from __future__ import annotations
 import time
 from collections import Counter
 
-import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
+from core.errors import AttainError
 
 from ..engine import QuarterInputs, calculate_quarter
-from ..errors import AttainError
+from ..engine.tables import owners_at
 from ..loaders import load
-from ..models import Plan
-from ..quarters import ComponentResult, CustomerResult, Payout, Period, Run, RunShard
+from ..models import ComponentResult, CustomerResult, Payout, Period, Plan, Run, RunShard
 from .periods import period_lock, require_open
 from .runs import Calculation, prepare, same_inputs, start_run, warning_row, write_results
 
@@ -102,7 +101,7 @@ def split(inputs: QuarterInputs, shards: int) -> list[list[int]]:
     The CSMs are the plan's assignees in the quarter: the engine pays and lists no one else. Largest
     books first, each to the lightest group (so one huge book does not make one slow shard).
     """
-    books = Counter(_owners_at_end(inputs.ownership, inputs.end))
+    books = Counter(owners_at(inputs.ownership, inputs.end)["employee_id"])
     people = set(inputs.assignments["employee_id"])
     ids = dict(User.objects.filter(employee_id__in=people).values_list("employee_id", "pk"))
     groups: list[list[int]] = [[] for _ in range(min(shards, len(ids)))]
@@ -112,15 +111,6 @@ def split(inputs: QuarterInputs, shards: int) -> list[list[int]]:
         groups[lightest].append(ids[employee_id])
         sizes[lightest] += books.get(employee_id, 0) + 1
     return [sorted(group) for group in groups]
-
-
-def _owners_at_end(ownership: pd.DataFrame, end) -> list[str]:
-    """The owner of each customer on ``end`` (the latest ownership row starting by then)."""
-    rows = ownership[ownership["start_date"] <= end]
-    if rows.empty:
-        return []
-    latest = rows.sort_values("start_date", kind="stable").groupby("customer_id", sort=False).tail(1)
-    return list(latest["employee_id"])
 
 
 def calculate_shard(run_id: int, index: int, *, worker: str = "") -> str:

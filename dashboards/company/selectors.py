@@ -13,15 +13,12 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 
-from accounts.access import (
-    component_results_visible_to,
-    payouts_visible_to,
-    requests_visible_to,
-    sees_everything,
-)
+from accounts.access import sees_everything
 from accounts.models import User
+from approvals.access import requests_visible_to
 from approvals.models import Request
-from commissions.quarters import Period, Run
+from commissions.access import component_results_visible_to, payouts_visible_to
+from commissions.models import Period, Run
 
 S = Request.Status
 QUEUES = (S.PENDING_CCO, S.PENDING_FINANCE, S.APPROVED)

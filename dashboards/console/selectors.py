@@ -15,11 +15,10 @@ from django.core.cache import cache
 from django.db.models import Func, IntegerField, QuerySet
 from django.utils import timezone
 
-from commissions.fiscal import calendar
-from commissions.models import ImportRecord, Plan
-from commissions.quarters import Payout, Period, Run, ScorePull
+from commissions.models import ImportRecord, Payout, Period, Plan, Run, ScorePull
 from commissions.services.close import plans_of
 from commissions.services.runs import PlanState, plan_states
+from core.fiscal import calendar
 from dashboards.stamp import inputs_stamp
 
 IMPORTS_SHOWN = 50

@@ -22,14 +22,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access
 from accounts.models import Role, User
-from commissions.errors import AttainError
-from commissions.models import Plan
-from commissions.quarters import Period, Run
+from commissions.models import Period, Plan, Run
 from commissions.services.calculations import start_calculation
 from commissions.services.close import close_period, plans_of
 from commissions.services.export import write_payouts
 from commissions.services.periods import find_period, get_period, open_period_for_writing
 from commissions.services.pulls import pull_scores
+from core.errors import AttainError
 from dashboards.tables import download
 
 from . import selectors, tables

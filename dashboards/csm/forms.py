@@ -9,8 +9,7 @@ from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from commissions.models import Deal
-from commissions.quarters import Period
+from commissions.models import Deal, Period
 from dashboards.projection import WhatIf
 
 SIGNS = {"expansion": 1, "contraction": -1, "churn": -1}

@@ -15,11 +15,13 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import book_of, employees_visible_to, get_visible, is_csm, payouts_visible_to
+from accounts.access import employees_visible_to, get_visible, is_csm
 from accounts.models import Role, User
+from adoption.access import book_of
 from adoption.models import Customer, ScoreObservation, Snapshot, TargetLine
+from commissions.access import payouts_visible_to
 from commissions.engine.adoption import HELD_HARMLESS
-from commissions.quarters import Payout, Period, Run
+from commissions.models import Payout, Period, Run
 from dashboards.projection import Projection, current_period
 
 ON_TRACK = Decimal("0.7")
@@ -118,7 +120,7 @@ def book_rows(csm: User, period: Period, engine: dict[str, dict]) -> list[dict[s
     targets = {
         customer_id: (baseline, target)
         for customer_id, baseline, target in TargetLine.objects.filter(
-            snapshot__fiscal_year=period.code[:4],
+            snapshot__fiscal_year=period.fiscal_year,
             snapshot__status=Snapshot.Status.APPROVED,
             period=period.code,
             customer__in=book_of([csm.pk], period.end),

@@ -7,17 +7,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from accounts.access import (
-    component_results_visible_to,
-    customer_results_visible_to,
-    get_visible,
-    payouts_visible_to,
-)
+from accounts.access import get_visible
 from accounts.models import User
+from commissions.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
 from commissions.engine import calculate_quarter
-from commissions.errors import AttainError
 from commissions.loaders import load_quarter
-from commissions.quarters import ComponentResult, CustomerResult, Payout, Run
+from commissions.models import ComponentResult, CustomerResult, Payout, Run
+from core.errors import AttainError
 
 EXACT_PLACES = Decimal("0.000001")
 

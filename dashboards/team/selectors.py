@@ -18,16 +18,12 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from accounts.access import (
-    customers_visible_to,
-    employees_visible_to,
-    is_geo_vp,
-    sees_everything,
-)
+from accounts.access import employees_visible_to, is_geo_vp, sees_everything
 from accounts.models import Role, User
+from adoption.access import customers_visible_to
 from adoption.models import Customer, Ownership, ScoreObservation, TargetLine
 from approvals.selectors import my_requests
-from commissions.quarters import Period
+from commissions.models import Period
 from dashboards.projection import CACHE_VERSION, project
 from dashboards.stamp import inputs_stamp
 
@@ -135,7 +131,7 @@ def _owner_field(day: date, value: str) -> Subquery:
 
 def _target_field(period: Period, value: str) -> Subquery:
     lines = TargetLine.objects.filter(
-        customer=OuterRef("pk"), period=period.code, snapshot__fiscal_year=period.code.split("-")[0]
+        customer=OuterRef("pk"), period=period.code, snapshot__fiscal_year=period.fiscal_year
     )
     return Subquery(lines.values(value)[:1])
 

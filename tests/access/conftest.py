@@ -13,8 +13,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from adoption.models import Customer
 from approvals.models import Inquiry, Request
-from commissions.models import Plan
-from commissions.quarters import ComponentResult, CustomerResult, Payout, Period, Run
+from commissions.models import ComponentResult, CustomerResult, Payout, Period, Plan, Run
 from commissions.services.periods import get_period
 from tests.builders import make_customer, make_user
 

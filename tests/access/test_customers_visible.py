@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.access import customers_visible_to
 from accounts.models import Role, User, UserRole
+from adoption.access import customers_visible_to
 from adoption.models import Ownership
 from tests.builders import make_customer, make_user
 

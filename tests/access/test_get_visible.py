@@ -3,7 +3,10 @@
 import pytest
 from django.http import Http404
 
-from accounts.access import customers_visible_to, get_visible, payouts_visible_to, requests_visible_to
+from accounts.access import get_visible
+from adoption.access import customers_visible_to
+from approvals.access import requests_visible_to
+from commissions.access import payouts_visible_to
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from accounts.access import inquiries_visible_to, requests_visible_to
 from accounts.models import Role
 from adoption.models import Ownership
+from approvals.access import inquiries_visible_to, requests_visible_to
 from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db

@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from accounts.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
 from accounts.models import Role
 from adoption.models import Ownership
+from commissions.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
 from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db

@@ -4,15 +4,11 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import (
-    component_results_visible_to,
-    customer_results_visible_to,
-    get_visible,
-    payouts_visible_to,
-)
+from accounts.access import get_visible
 from accounts.models import Role
+from commissions.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
 from commissions.frozen import reopening
-from commissions.quarters import Period, Run
+from commissions.models import Period, Run
 from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,18 @@ from rest_framework.test import APIClient
 from accounts.models import Role, User
 from adoption.models import ArrRecord, ScoreObservation
 from api.tokens import create_token
-from commissions.models import Assignment, Component, Deal, FxRate, KpiActual, Plan
-from commissions.quarters import ComponentResult, CustomerResult, Payout, Run
+from commissions.models import (
+    Assignment,
+    Component,
+    ComponentResult,
+    CustomerResult,
+    Deal,
+    FxRate,
+    KpiActual,
+    Payout,
+    Plan,
+    Run,
+)
 from commissions.services.periods import get_period
 from tests.builders import make_customer, make_snapshot, make_user
 

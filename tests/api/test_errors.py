@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIRequestFactory
 
 from api.errors import exception_handler
-from commissions.errors import AttainError, MissingFxRate, NotAllowed, NotFound, PeriodClosed, SnapshotFrozen
+from core.errors import AttainError, MissingFxRate, NotAllowed, NotFound, PeriodClosed, SnapshotFrozen
 
 
 @pytest.mark.django_db

@@ -10,8 +10,7 @@ from django.utils import timezone
 from adoption.models import ScoreObservation
 from api.models import IdempotencyKey
 from approvals.models import Request
-from commissions.models import ImportRecord
-from commissions.quarters import ScorePull
+from commissions.models import ImportRecord, ScorePull
 from commissions.services.periods import get_period
 from tests.builders import make_customer
 

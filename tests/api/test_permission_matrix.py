@@ -81,7 +81,7 @@ def test_csm_gets_404_for_another_csms_customer(world, client_for):
 
 
 def test_csm_gets_404_for_another_csms_payout(world, client_for, people):
-    from commissions.quarters import Payout
+    from commissions.models import Payout
 
     theirs = Payout.objects.get(employee=people["other_csm"])
     assert client_for("csm").get(f"/api/payouts/{theirs.pk}/").status_code == 404

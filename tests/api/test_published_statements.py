@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from api.tokens import create_token
-from commissions.quarters import Payout, Period, Run
+from commissions.models import Payout, Period, Run
 from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db

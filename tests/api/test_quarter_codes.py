@@ -5,8 +5,7 @@ import pytest
 
 from approvals.models import Request
 from commissions import tasks
-from commissions.models import Plan
-from commissions.quarters import Period, Run
+from commissions.models import Period, Plan, Run
 from commissions.services.periods import get_period
 from commissions.services.pulls import pull_scores
 from tests.builders import make_customer

@@ -10,8 +10,7 @@ from accounts.models import User
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
 from approvals.models import Request
 from commissions import tasks
-from commissions.models import Assignment, Deal, KpiActual
-from commissions.quarters import Period, Run
+from commissions.models import Assignment, Deal, KpiActual, Period, Run
 from commissions.services.imports import import_file
 from commissions.services.periods import get_period
 from commissions.services.plans import load_plan
@@ -209,6 +208,7 @@ def test_ops_starts_a_run_that_calculates_on_commit(
     }
     run = Run.objects.get(period__code=PERIOD, plan__code="CS-FY22")
     assert run.status == Run.Status.SUCCEEDED
+    assert (run.trigger, run.started_by.email) == ("api", "ops@example.com")
     listed = client.get(response.json()["url"]).json()
     assert [row["id"] for row in listed["results"]] == [run.pk]
 

@@ -13,13 +13,13 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from commissions.errors import AttainError
 from commissions.models import Assignment, KpiActual, Plan, Run
 from commissions.services.close import close_period
 from commissions.services.periods import get_period
 from commissions.services.plans import load_plan
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate, current_run, plan_state
+from core.errors import AttainError
 from tests.quarter.conftest import load_worked_example
 
 from .test_applied_in_calculation import push_through

@@ -6,12 +6,12 @@ from accounts.models import Role
 from adoption.models import Customer
 from approvals.models import Request
 from approvals.services import apply, approve, reject, withdraw
-from commissions.errors import AttainError, PeriodClosed
 from commissions.models import Period, Plan, Run
 from commissions.services.close import close_period
 from commissions.services.periods import get_period
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
+from core.errors import AttainError, PeriodClosed
 from tests.builders import make_user
 from tests.quarter.conftest import load_worked_example
 

@@ -8,7 +8,7 @@ from django.db import connections
 
 from approvals.models import Request, RequestStep
 from approvals.services import approve, reject, withdraw
-from commissions.errors import AttainError
+from core.errors import AttainError
 
 from .conftest import file_exception
 

@@ -7,8 +7,8 @@ import pytest
 from accounts.models import Role
 from approvals.models import Request, RequestStep
 from approvals.services import file_request, reject, withdraw
-from commissions.errors import AttainError, NotAllowed, PeriodClosed
 from commissions.services.plans import load_plan
+from core.errors import AttainError, NotAllowed, PeriodClosed
 from tests.builders import make_customer, make_user
 
 from .conftest import JUSTIFICATION, WORKED_PLAN, close_directly, file_exception, file_extra_credit

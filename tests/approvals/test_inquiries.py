@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Role
 from approvals.models import Inquiry, Request, RequestStep
 from approvals.services import answer_inquiry, convert_inquiry, open_inquiry
-from commissions.errors import AttainError, NotAllowed
+from core.errors import AttainError, NotAllowed
 from tests.builders import make_user
 
 from .conftest import JUSTIFICATION

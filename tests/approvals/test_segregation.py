@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import Role
 from approvals.models import Request
 from approvals.services import apply, approve, reject
-from commissions.errors import NotAllowed
+from core.errors import NotAllowed
 from tests.builders import make_user
 
 from .conftest import file_exception, file_extra_credit

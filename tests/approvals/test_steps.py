@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Role
 from approvals.models import Request, RequestStep
 from approvals.services import apply, approve, reject, withdraw
-from commissions.errors import AttainError, NotAllowed
+from core.errors import AttainError, NotAllowed
 from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +150,7 @@ def test_withdrawn_request_is_final(exception_request, csvp, cco, ops):
 
 
 def test_applying_in_a_closed_quarter_is_refused(approved_exception, ops):
-    from commissions.errors import PeriodClosed
+    from core.errors import PeriodClosed
 
     from .conftest import close_directly
 

@@ -27,7 +27,7 @@ from audit.selectors import AuditFilters, audit_trail
 from commissions.models import Assignment, Component, Plan, Run
 from commissions.services.close import close_period
 from commissions.services.runs import prepare
-from config.history import history_context
+from core.history import history_context
 from tests.builders import make_customer, make_snapshot, make_user
 
 from .conftest import postgres_only

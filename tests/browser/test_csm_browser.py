@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from accounts.models import User
-from commissions.quarters import Payout
+from commissions.models import Payout
 from tests.browser.conftest import PASSWORD, screenshot
 
 TODAY = date(2026, 11, 25)
@@ -14,8 +14,8 @@ TODAY = date(2026, 11, 25)
 
 @pytest.fixture
 def demo_csm(transactional_db):
-    from commissions.services.demo import seed_demo
-    from commissions.services.demo_quarters import run_demo_quarters
+    from demo.company import seed_demo
+    from demo.quarters import run_demo_quarters
 
     seed_demo(today=TODAY)
     run_demo_quarters(today=TODAY)

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def demo(monkeypatch):
-    from commissions.services.demo import seed_demo
-    from commissions.services.demo_quarters import run_demo_quarters
     from dashboards.team import views
+    from demo.company import seed_demo
+    from demo.quarters import run_demo_quarters
 
     seed_demo(today=DEMO_DAY)
     run_demo_quarters(today=DEMO_DAY)

@@ -4,8 +4,17 @@ raw SQL included; re-open is the only way back (commissions/frozen.py, DESIGN §
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from commissions.models import Payout, PeriodEvent, Plan, Run
-from commissions.quarters import ComponentResult, CustomerResult, Period, PulledScore, ScorePull
+from commissions.models import (
+    ComponentResult,
+    CustomerResult,
+    Payout,
+    Period,
+    PeriodEvent,
+    Plan,
+    PulledScore,
+    Run,
+    ScorePull,
+)
 from commissions.services.close import close_period, reopen_period
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate

@@ -56,7 +56,7 @@ def test_cco_cannot_pull_through_the_page(as_user, cco, worked, django_capture_o
 def test_default_quarter_is_the_last_ended_one(as_user, ops):
     from django.utils import timezone
 
-    from commissions.fiscal import calendar
+    from core.fiscal import calendar
 
     response = as_user(ops).get("/console/")
 

@@ -3,8 +3,7 @@ version that Calculate makes (DESIGN §2, §5)."""
 
 import pytest
 
-from commissions.models import Plan
-from commissions.quarters import Period, Run, ScorePull
+from commissions.models import Period, Plan, Run, ScorePull
 from commissions.services.pulls import pull_scores
 
 from .conftest import PERIOD, page_messages

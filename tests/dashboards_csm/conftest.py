@@ -55,8 +55,8 @@ def other_csm(db):
 @pytest.fixture
 def demo(db):
     """The demo company with its ended quarters pulled and calculated (FY27-Q3 open, FY27-Q4 live)."""
-    from commissions.services.demo import seed_demo
-    from commissions.services.demo_quarters import run_demo_quarters
+    from demo.company import seed_demo
+    from demo.quarters import run_demo_quarters
 
     seed_demo(today=DEMO_TODAY)
     run_demo_quarters(today=DEMO_TODAY)

@@ -135,7 +135,7 @@ def test_an_applied_request_shows_at_once(page, worked, cco):
 
 
 def test_a_pull_then_a_changed_pulled_score_show_at_once(page, worked):
-    from commissions.quarters import PulledScore
+    from commissions.models import PulledScore
 
     pull_scores(period=get_period("FY22-Q2"))
     assert shown_total(page) == Decimal("2333.33")

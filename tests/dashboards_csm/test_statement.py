@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import Role
-from commissions.quarters import Run
+from commissions.models import Run
 from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db

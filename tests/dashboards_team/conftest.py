@@ -44,8 +44,8 @@ def today():
 @pytest.fixture
 def demo(db):
     """The demo company as of DEMO_DAY: ended quarters pulled, calculated and (but the last) closed."""
-    from commissions.services.demo import seed_demo
-    from commissions.services.demo_quarters import run_demo_quarters
+    from demo.company import seed_demo
+    from demo.quarters import run_demo_quarters
 
     seed_demo(today=DEMO_DAY)
     run_demo_quarters(today=DEMO_DAY)

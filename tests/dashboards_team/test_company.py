@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from commissions.quarters import ComponentResult, Payout, Period, Run
+from commissions.models import ComponentResult, Payout, Period, Run
 from dashboards.company.selectors import chosen_runs
 from tests.dashboards_team.conftest import demo_person
 

@@ -7,8 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from accounts.models import Role, User
-from commissions.models import KpiActual
-from commissions.quarters import Period
+from commissions.models import KpiActual, Period
 from dashboards import stamp
 from dashboards.projection import compute, current_period, projection_key
 from dashboards.team import views

@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Role, User
 from adoption.models import ArrRecord, ScoreObservation
 from approvals.models import Request
-from commissions.models import Assignment, Plan
-from commissions.quarters import Payout, Period, Run
+from commissions.models import Assignment, Payout, Period, Plan, Run
 from tests.builders import make_customer, make_user
 from tests.dashboards_team.conftest import DEMO_DAY, demo_person
 

@@ -12,9 +12,9 @@ from django.test import RequestFactory, TestCase, override_settings
 
 from accounts.models import Role, User
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
-from commissions.calendar import FiscalCalendar, FiscalYear
 from commissions.models import Assignment, Deal, FxRate, KpiActual, Plan
-from commissions.services.demo import DEMO_PASSWORD, build_demo
+from core.calendar import FiscalCalendar, FiscalYear
+from demo.company import DEMO_PASSWORD, build_demo
 
 TODAY = date(2024, 11, 20)  # FY25-Q4 with a February start: Q1–Q3 have ended
 FY = "FY25"

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from commissions.engine import calculate_quarter
-from commissions.errors import MissingFxRate
+from core.errors import MissingFxRate
 
 from .builders import (
     adoption_only,

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from adoption.models import Customer
-from commissions.errors import FileTooLarge
 from commissions.models import ImportRecord
 from commissions.services.imports import ImportRefused, import_file
+from core.errors import FileTooLarge
 
 from .conftest import lines
 

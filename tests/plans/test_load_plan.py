@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from commissions.errors import PeriodClosed, PlanInvalid
 from commissions.models import Component, Plan
 from commissions.services import plans
 from commissions.services.plans import load_plan, parse_plan, plan_is_locked
+from core.errors import PeriodClosed, PlanInvalid
 
 WORKED_PLAN = Path("/work/shared/examples/worked/plan.yaml")
 if not WORKED_PLAN.exists():  # the copy kept in the repository's fixtures, once there is one

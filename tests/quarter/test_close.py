@@ -6,13 +6,13 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role
-from commissions.errors import AttainError, NotAllowed, PeriodClosed
 from commissions.models import KpiActual, Payout, Period, PeriodEvent, Plan, Run
 from commissions.services.close import close_period, reopen_period
 from commissions.services.imports import ImportRefused, import_file
 from commissions.services.periods import get_period
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
+from core.errors import AttainError, NotAllowed, PeriodClosed
 from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db

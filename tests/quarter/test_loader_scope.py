@@ -8,8 +8,8 @@ from accounts.models import User
 from commissions.engine import calculate_quarter
 from commissions.loaders import load_quarter
 from commissions.models import Payout, Period, Plan, Run
-from commissions.services.demo import seed_demo
-from commissions.services.demo_quarters import run_demo_quarters
+from demo.company import seed_demo
+from demo.quarters import run_demo_quarters
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_a_failed_load_leaves_no_book_table_and_a_usable_connection(demo_quarter
     from django.db import connection
 
     from commissions import loaders
-    from commissions.errors import AttainError
+    from core.errors import AttainError
 
     if connection.vendor != "postgresql":
         pytest.skip("the temporary book table is a PostgreSQL path")

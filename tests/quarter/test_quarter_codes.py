@@ -8,13 +8,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from commissions.errors import AttainError, NotFound
 from commissions.models import Period, Plan, Run
 from commissions.services import quarter_end
 from commissions.services.close import close_period
 from commissions.services.periods import find_period, get_period, open_period_for_writing
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
+from core.errors import AttainError, NotFound
 
 pytestmark = pytest.mark.django_db
 

@@ -5,17 +5,17 @@ from datetime import UTC, date, datetime
 import pytest
 from django.utils import timezone
 
-from commissions.calendar import Period as FiscalPeriod
 from commissions.models import QuarterEndJob, Run, ScorePull
 from commissions.services import quarter_end
 from commissions.services.periods import get_period
+from core.calendar import FiscalQuarter
 
 pytestmark = pytest.mark.django_db
 
 
 def test_due_period_is_the_quarter_whose_pull_date_is_today():
-    assert quarter_end.due_period(date(2021, 8, 1)) == FiscalPeriod(2022, 2)
-    assert quarter_end.due_period(date(2022, 2, 1)) == FiscalPeriod(2022, 4)
+    assert quarter_end.due_period(date(2021, 8, 1)) == FiscalQuarter(2022, 2)
+    assert quarter_end.due_period(date(2022, 2, 1)) == FiscalQuarter(2022, 4)
     assert quarter_end.due_period(date(2021, 8, 2)) is None
     assert quarter_end.due_period(date(2021, 9, 1)) is None
 

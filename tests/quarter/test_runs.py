@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 
 from adoption.models import ScoreObservation
-from commissions.errors import AttainError, MissingFxRate
 from commissions.models import ComponentResult, CustomerResult, Deal, KpiActual, Payout, Plan, Run
 from commissions.services.periods import get_period
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
+from core.errors import AttainError, MissingFxRate
 
 pytestmark = pytest.mark.django_db
 

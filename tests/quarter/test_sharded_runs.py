@@ -8,14 +8,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Role, User
-from commissions.errors import AttainError, PeriodClosed
 from commissions.models import ComponentResult, CustomerResult, Payout, Period, Plan, Run, RunShard
 from commissions.services import shards as shard_service
-from commissions.services.demo import seed_demo
 from commissions.services.periods import get_period
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
 from commissions.services.shards import calculate_shard, fail_run, plan_sharded_run, split
+from core.errors import AttainError, PeriodClosed
+from demo.company import seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -31,20 +31,7 @@ def demo():
     return period
 
 
-COMPONENT_COLUMNS = (
-    "employee__employee_id",
-    "component",
-    "metric",
-    "position",
-    "applies",
-    "metric_value",
-    "attainment",
-    "factor",
-    "weight",
-    "share",
-    "payout",
-    "detail",
-)
+COMPONENT_COLUMNS = ("employee__employee_id", *ComponentResult.FIGURES)
 
 
 def rows_of(run: Run) -> dict[str, list[tuple]]:

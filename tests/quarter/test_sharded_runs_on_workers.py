@@ -19,12 +19,12 @@ from django.conf import settings
 from django.db import connection
 
 from commissions.models import CustomerResult, Payout, Plan, Run, RunShard
-from commissions.services.demo import seed_demo
 from commissions.services.periods import get_period
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
 from commissions.services.shards import plan_sharded_run
 from commissions.tasks import dispatch_shards
+from demo.company import seed_demo
 
 from .test_sharded_runs import PERIOD, rows_of
 

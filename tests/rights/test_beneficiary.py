@@ -11,13 +11,13 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from accounts import access
 from accounts.models import Role
 from adoption.models import Ownership
 from approvals import selectors
 from approvals import services as requests
+from approvals.access import may_apply, may_decide
 from approvals.models import Request
-from commissions.errors import NotAllowed
+from core.errors import NotAllowed
 from tests.builders import make_user
 
 from .conftest import make_request
@@ -38,7 +38,7 @@ def test_a_csm_with_finance_may_not_approve_an_exception_for_her_own_customer(wo
         world, filed_by=others["filer"], status=Request.Status.PENDING_FINANCE, cco_approver=others["cco"]
     )
 
-    right = access.may_decide(person, request)
+    right = may_decide(person, request)
 
     assert not right
     assert "ACME " + BENEFITS in right.reason and "segregation of duties" in right.reason
@@ -56,7 +56,7 @@ def test_a_csm_with_cco_may_not_take_the_first_step_for_her_own_customer(world, 
     owns_acme(person, world)
     request = make_request(world, filed_by=others["filer"])
 
-    assert not access.may_decide(person, request)
+    assert not may_decide(person, request)
     with pytest.raises(NotAllowed, match="would benefit from it"):
         requests.approve(request=request, user=person, comment="Fine by me.")
 
@@ -72,7 +72,7 @@ def test_a_csm_with_ops_may_not_apply_a_request_for_her_own_customer(world, othe
         finance_approver=others["finance"],
     )
 
-    right = access.may_apply(person, request)
+    right = may_apply(person, request)
 
     assert not right and BENEFITS in right.reason
     assert not selectors.actions_for(request, person).apply
@@ -114,7 +114,7 @@ def test_whoever_does_not_own_the_customer_at_the_quarters_end_may_decide(world,
         world, filed_by=others["filer"], status=Request.Status.PENDING_FINANCE, cco_approver=others["cco"]
     )
 
-    assert access.may_decide(person, request)
+    assert may_decide(person, request)
     assert selectors.actions_for(request, person).decide
     assert request in selectors.to_approve(person)
     assert (

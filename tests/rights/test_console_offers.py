@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts import access
-from commissions.quarters import Period
+from commissions.models import Period
 
 from .conftest import PERSONAS, QUARTER, make_persona
 

@@ -24,8 +24,7 @@ from adoption.models import Customer, Snapshot
 from adoption.services import approve_snapshot
 from approvals import services as requests
 from approvals.models import Request
-from commissions.errors import AttainError, NotAllowed
-from commissions.quarters import Period, Run, ScorePull
+from commissions.models import Period, Run, ScorePull
 from commissions.services.calculations import start_calculation
 from commissions.services.close import close_period, reopen_period
 from commissions.services.export import write_payouts
@@ -33,6 +32,7 @@ from commissions.services.imports import import_file
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
 from commissions.tasks import calculate_plan
+from core.errors import AttainError, NotAllowed
 
 from .conftest import JUSTIFICATION, PERSONAS, QUARTER, make_persona, make_request
 

@@ -15,8 +15,8 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, RoleChange, User
 from approvals import services as requests
-from commissions.errors import NotAllowed
 from commissions.services.imports import ImportRefused, import_file
+from core.errors import NotAllowed
 from tests.builders import make_user
 
 from .conftest import make_request

@@ -8,12 +8,12 @@ other people take the steps between, and the person then tries the later step.
 
 import pytest
 
-from accounts import access
 from accounts.models import Role
 from approvals import selectors
 from approvals import services as requests
+from approvals.access import may_apply, may_decide
 from approvals.models import Request
-from commissions.errors import NotAllowed
+from core.errors import NotAllowed
 from tests.builders import make_user
 
 from .conftest import JUSTIFICATION
@@ -71,7 +71,7 @@ def test_one_person_takes_one_step_of_a_request(world, others, earlier, later, t
         request = take(step, actor, world, request)
 
     offered = selectors.actions_for(request, person)
-    right = access.may_apply(person, request) if later == "apply" else access.may_decide(person, request)
+    right = may_apply(person, request) if later == "apply" else may_decide(person, request)
     if took_part:
         assert not right and "segregation of duties" in right.reason
         assert not (offered.decide or offered.apply)
@@ -91,7 +91,7 @@ def test_ops_never_approves(world, others, roles):
     person = make_user(*roles, geo="AMER", email="ops.person@example.com")
     request = take("file", others["filer"], world)
 
-    assert not access.may_decide(person, request)
+    assert not may_decide(person, request)
     with pytest.raises(NotAllowed, match="waits for cco"):
         take("cco", person, world, request)
     request = take("cco", others["cco"], world, request)

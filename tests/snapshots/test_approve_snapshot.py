@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import Role
 from adoption.models import Snapshot
 from adoption.services import approve_snapshot
-from commissions.calendar import CalendarError
-from commissions.errors import AttainError, NotAllowed, NotFound, SnapshotFrozen
+from core.calendar import CalendarError
+from core.errors import AttainError, NotAllowed, NotFound, SnapshotFrozen
 from tests.builders import make_snapshot, make_user
 
 

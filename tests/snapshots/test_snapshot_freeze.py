@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, transaction
 
 from adoption.frozen import FROZEN_MESSAGE
 from adoption.models import Snapshot, TargetLine
-from commissions.errors import SnapshotFrozen
+from core.errors import SnapshotFrozen
 from tests.builders import make_customer
 
 FROZEN = "The target snapshot of FY22 is approved and frozen: its targets cannot change."

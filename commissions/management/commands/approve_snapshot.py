@@ -4,9 +4,9 @@ from django.core.management.base import CommandError
 
 from accounts.models import User
 from adoption.services import approve_snapshot
-from commissions.calendar import CalendarError
-from commissions.errors import AttainError
 from commissions.management.base import AttainCommand
+from core.calendar import CalendarError
+from core.errors import AttainError
 
 
 class Command(AttainCommand):

@@ -3,9 +3,9 @@
 from django.core.management.base import CommandError
 
 from accounts.models import User
-from commissions.errors import AttainError
 from commissions.management.base import AttainCommand
 from commissions.services.imports import KINDS, ImportRefused, import_file
+from core.errors import AttainError
 
 
 class Command(AttainCommand):

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from commissions.errors import AttainError
 from commissions.management.base import AttainCommand
 from commissions.services.plans import describe_plan, load_plan
+from core.errors import AttainError
 
 
 class Command(AttainCommand):

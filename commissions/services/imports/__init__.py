@@ -18,8 +18,8 @@ from django.db import DatabaseError, transaction
 from accounts import access
 from accounts.models import User
 from commissions.bulk import ANALYZE_AFTER_ROWS, immediate_constraints, refresh_statistics
-from commissions.errors import AttainError, FileTooLarge
 from commissions.models import ImportRecord
+from core.errors import AttainError, FileTooLarge
 
 from .base import MAX_REPORTED_ERRORS, ImportRefused, Refusal, RowError, Spec, db_rows, validate
 from .specs import SPECS

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import models
 
-from commissions.errors import AttainError
+from core.errors import AttainError
 
 from .parsers import Invalid, Parser, cached
 

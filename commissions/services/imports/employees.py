@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from accounts import access
 from accounts.models import RoleChange, User, UserRole
 from accounts.services import record_role_changes
-from config.history import history_context
+from core.history import history_context
 
 from .base import Counts, ParsedFile, RowError
 

@@ -15,8 +15,8 @@ from django.core.validators import validate_email
 from django.db import models
 
 from accounts.models import Role
-from commissions.calendar import CalendarError, FiscalYear, Period
-from commissions.currencies import is_currency
+from core.calendar import CalendarError, FiscalQuarter, FiscalYear
+from core.currencies import is_currency
 
 Parser = Callable[[str], Any]
 
@@ -103,7 +103,7 @@ def score(label: str) -> Parser:
 
 def period(raw: str) -> str:
     try:
-        return Period.parse(raw).code
+        return FiscalQuarter.parse(raw).code
     except CalendarError as exc:
         raise Invalid(f"not a period: write it like FY22-Q2 (got {raw!r})") from exc
 

@@ -8,9 +8,9 @@ from datetime import date
 from typing import Any
 
 from adoption.models import Snapshot, TargetLine
-from commissions.calendar import Period
-from commissions.errors import SnapshotFrozen
 from commissions.models import Assignment
+from core.calendar import FiscalQuarter
+from core.errors import SnapshotFrozen
 
 from .base import ParsedFile, RowError
 
@@ -25,7 +25,7 @@ def deal_sign(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 def period_in_fiscal_year(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    if Period.parse(row["period"]).fy.code != row["fiscal_year"]:
+    if FiscalQuarter.parse(row["period"]).fy.code != row["fiscal_year"]:
         yield "period", f"{row['period']} is not a quarter of {row['fiscal_year']}"
 
 

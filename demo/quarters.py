@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from accounts.models import Role, User
-
-from ..calendar import FiscalYear
-from ..fiscal import calendar
-from ..models import Plan
-from .close import close_period, plans_of
-from .periods import get_period
-from .pulls import pull_scores
-from .runs import calculate
+from commissions.models import Plan
+from commissions.services.close import close_period, plans_of
+from commissions.services.periods import get_period
+from commissions.services.pulls import pull_scores
+from commissions.services.runs import calculate
+from core.calendar import FiscalYear
+from core.fiscal import calendar
 
 
 def run_demo_quarters(*, today: date) -> list[str]:

@@ -1,4 +1,4 @@
-"""``python manage.py seed_demo [--today YYYY-MM-DD] [--seed N]``: the demo company (services/demo.py)."""
+"""``python manage.py seed_demo [--today YYYY-MM-DD] [--seed N]``: the demo company (demo/company.py)."""
 
 import argparse
 from datetime import date
@@ -6,8 +6,8 @@ from datetime import date
 from django.core.management.base import CommandParser
 
 from commissions.management.base import AttainCommand
-from commissions.services.demo import seed_demo
-from commissions.services.demo_quarters import run_demo_quarters
+from demo.company import seed_demo
+from demo.quarters import run_demo_quarters
 
 
 def _date(value: str) -> date:

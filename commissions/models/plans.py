@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from .calendar import FISCAL_YEAR_RE, PERIOD_RE
+from core.calendar import FISCAL_YEAR_RE, PERIOD_RE
 
 
 class Plan(models.Model):
@@ -234,18 +234,3 @@ class ImportRecord(models.Model):
         if errors and isinstance(errors[-1], dict) and "total" in errors[-1]:
             return errors[-1]["total"]
         return len(errors)
-
-
-# The quarter's life (periods, pulls, runs, results) lives in its own module; import it so Django finds it.
-from .quarters import (  # noqa: E402, F401
-    ComponentResult,
-    CustomerResult,
-    Payout,
-    Period,
-    PeriodEvent,
-    PulledScore,
-    QuarterEndJob,
-    Run,
-    RunShard,
-    ScorePull,
-)

@@ -5,9 +5,10 @@ from django.db import models
 from django.db.models import Q
 
 from adoption.models import score_field
+from core.calendar import PERIOD_RE, FiscalQuarter
 
-from .calendar import PERIOD_RE
-from .frozen import (
+from ..engine.quarter import COMPONENT_COLUMNS
+from ..frozen import (
     period_triggers,
     pull_triggers,
     pulled_score_triggers,
@@ -54,6 +55,16 @@ class Period(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def fiscal_quarter(self) -> FiscalQuarter:
+        """The calendar value of this quarter (``core.calendar``), parsed from ``code``."""
+        return FiscalQuarter.parse(self.code)
+
+    @property
+    def fiscal_year(self) -> str:
+        """The code of the fiscal year this quarter belongs to, e.g. ``FY26`` for ``FY26-Q3``."""
+        return self.fiscal_quarter.fy.code
 
 
 class PeriodEvent(models.Model):
@@ -256,6 +267,15 @@ class ComponentResult(models.Model):
     share = models.DecimalField(**RATIO)
     payout = models.DecimalField(**MONEY)
     detail = models.JSONField(default=dict, blank=True)
+
+    # The figures of a line, in order: the engine's component columns (``engine.quarter.COMPONENT_COLUMNS``)
+    # with the component's position in the plan. The runs service writes them, the API serves them.
+    FIGURES = (
+        "component",
+        "metric",
+        "position",
+        *(name for name in COMPONENT_COLUMNS if name not in ("employee_id", "component", "metric")),
+    )
 
     class Meta:
         ordering = ["run_id", "employee_id", "position"]

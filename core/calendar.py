@@ -16,7 +16,7 @@ FISCAL_YEAR_RE = re.compile(r"^FY(\d{2})$")
 
 
 class CalendarError(ValueError):
-    """A period or fiscal-year code that cannot be read."""
+    """A quarter or fiscal-year code that cannot be read."""
 
 
 def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
@@ -41,22 +41,22 @@ class FiscalYear:
     def code(self) -> str:
         return f"FY{self.year % 100:02d}"
 
-    def quarters(self) -> list[Period]:
-        return [Period(self.year, q) for q in (1, 2, 3, 4)]
+    def quarters(self) -> list[FiscalQuarter]:
+        return [FiscalQuarter(self.year, q) for q in (1, 2, 3, 4)]
 
     def __str__(self) -> str:
         return self.code
 
 
 @dataclass(frozen=True, order=True)
-class Period:
+class FiscalQuarter:
     """A fiscal quarter, e.g. ``FY22-Q2``."""
 
     fiscal_year: int
     quarter: int
 
     @classmethod
-    def parse(cls, code: str) -> Period:
+    def parse(cls, code: str) -> FiscalQuarter:
         match = PERIOD_RE.match(code.strip()) if isinstance(code, str) else None
         if not match:
             raise CalendarError(f"{code!r} is not a period; write it like FY22-Q2")
@@ -70,18 +70,18 @@ class Period:
     def fy(self) -> FiscalYear:
         return FiscalYear(self.fiscal_year)
 
-    def next(self) -> Period:
+    def next(self) -> FiscalQuarter:
         return (
-            Period(self.fiscal_year + 1, 1)
+            FiscalQuarter(self.fiscal_year + 1, 1)
             if self.quarter == 4
-            else Period(self.fiscal_year, self.quarter + 1)
+            else FiscalQuarter(self.fiscal_year, self.quarter + 1)
         )
 
-    def previous(self) -> Period:
+    def previous(self) -> FiscalQuarter:
         return (
-            Period(self.fiscal_year - 1, 4)
+            FiscalQuarter(self.fiscal_year - 1, 4)
             if self.quarter == 1
-            else Period(self.fiscal_year, self.quarter - 1)
+            else FiscalQuarter(self.fiscal_year, self.quarter - 1)
         )
 
     def __str__(self) -> str:
@@ -109,18 +109,18 @@ class FiscalCalendar:
         end_year, end_month = _add_months(start.year, start.month, 12)
         return start, date(end_year, end_month, 1) - timedelta(days=1)
 
-    def bounds(self, period: Period) -> tuple[date, date]:
+    def bounds(self, period: FiscalQuarter) -> tuple[date, date]:
         """First and last day of the quarter, both inclusive."""
         start = self.year_start(period.fy)
         first_year, first_month = _add_months(start.year, start.month, 3 * (period.quarter - 1))
         next_year, next_month = _add_months(first_year, first_month, 3)
         return date(first_year, first_month, 1), date(next_year, next_month, 1) - timedelta(days=1)
 
-    def days(self, period: Period) -> int:
+    def days(self, period: FiscalQuarter) -> int:
         first, last = self.bounds(period)
         return (last - first).days + 1
 
-    def pull_date(self, period: Period) -> date:
+    def pull_date(self, period: FiscalQuarter) -> date:
         """First day of the month after the quarter ends (DESIGN §2)."""
         return self.bounds(period)[1] + timedelta(days=1)
 
@@ -129,13 +129,13 @@ class FiscalCalendar:
         year_index = day.year if day.month < self.start_month or self.start_month == 1 else day.year + 1
         return FiscalYear(year_index)
 
-    def period_of(self, day: date) -> Period:
+    def period_of(self, day: date) -> FiscalQuarter:
         """The quarter that contains ``day``."""
         fy = self.fiscal_year_of(day)
         months_in = (day.month - self.start_month) % 12
-        return Period(fy.year, months_in // 3 + 1)
+        return FiscalQuarter(fy.year, months_in // 3 + 1)
 
-    def last_ended_before(self, day: date) -> Period:
+    def last_ended_before(self, day: date) -> FiscalQuarter:
         """The most recent quarter whose last day is before ``day``."""
         return self.period_of(day).previous()
 

@@ -25,10 +25,10 @@ from django.utils import timezone
 from accounts.models import Role, User, UserRole
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
 from adoption.services import approve_snapshot
-from commissions.calendar import FiscalCalendar, FiscalYear
-from commissions.errors import AttainError
-from commissions.fiscal import calendar
 from commissions.models import Assignment, Component, Deal, FxRate, KpiActual, Plan
+from core.calendar import FiscalCalendar, FiscalYear
+from core.errors import AttainError
+from core.fiscal import calendar
 
 DEMO_DOMAIN = "demo.attain.example"
 DEMO_PASSWORD = "attain-demo"

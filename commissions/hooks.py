@@ -1,0 +1,41 @@
+"""What commissions asks of the apps above it, without importing them (docs/architecture.md).
+
+A quarter's calculation reads the adjustments applied to it (DESIGN §4.3), and closing it waits for the
+requests still open (DESIGN §5). Both live in ``approvals``, which sits above commissions: approvals
+registers its answers here in its ``AppConfig.ready``, and commissions asks whatever is registered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import QuerySet
+
+AdjustmentSource = Callable[[object], QuerySet]
+"""``period`` -> the applied adjustments of that quarter: rows with ``customer_id`` (the customer's
+key), ``kind`` (``exception`` | ``extra_credit``) and ``value`` (a ratio 0–1, or points), as applied."""
+
+CloseBlocker = Callable[[object], list[str]]
+"""``period`` -> what must be settled before the quarter closes, a whole sentence each ([] when none)."""
+
+_adjustment_sources: list[AdjustmentSource] = []
+_close_blockers: list[CloseBlocker] = []
+
+
+def register_adjustment_source(source: AdjustmentSource) -> None:
+    if source not in _adjustment_sources:
+        _adjustment_sources.append(source)
+
+
+def register_close_blocker(blocker: CloseBlocker) -> None:
+    if blocker not in _close_blockers:
+        _close_blockers.append(blocker)
+
+
+def adjustment_sources() -> list[AdjustmentSource]:
+    return list(_adjustment_sources)
+
+
+def close_blockers(period) -> list[str]:
+    """Every registered blocker's sentences for ``period``, in registration order."""
+    return [reason for blocker in _close_blockers for reason in blocker(period)]
