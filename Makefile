@@ -23,9 +23,11 @@ demo: migrate
 run: demo
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST)
 
-# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process. Tests are handed
+# out one by one (--dist load): schemathesis gives its 46 cases one node id, which the per-file and
+# per-group schedulers would count, and run, once.
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist loadfile
+PYTEST_PARALLEL = -n $(PYTEST_WORKERS) --dist load
 
 test: install
 	DEBUG=$${DEBUG:-1} $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
