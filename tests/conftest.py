@@ -1,6 +1,8 @@
 """Fixtures for the whole suite."""
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -13,6 +15,32 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _own_redis_db_per_xdist_worker(settings)
+
+
+def _own_redis_db_per_xdist_worker(settings) -> None:
+    """Under pytest-xdist (``make test`` runs ``-n auto``) each worker process gets its own Redis database:
+    REDIS_URL's number plus the worker's index (gw0 keeps it, gw1 takes the next, ...). The broker's
+    queues, task results and the projection cache of one worker's tests are then never seen, consumed
+    or flushed by another's. Celery workers the tests start get the same URL (settings.REDIS_URL)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not settings.REDIS_URL or not worker.startswith("gw"):
+        return
+    parts = urlsplit(settings.REDIS_URL)
+    base = int(parts.path.strip("/") or 0)
+    url = urlunsplit(parts._replace(path=f"/{base + int(worker[2:])}"))
+    settings.REDIS_URL = url
+    settings.CELERY_BROKER_URL = url
+    settings.CELERY_RESULT_BACKEND = url
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": url}}
+
+    from django.core.cache import caches
+
+    caches.__dict__.pop("settings", None)  # read CACHES again at first use
+
+    from config.celery import app
+
+    app.conf.update(broker_url=url, result_backend=url)
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from accounts.models import Role
+from accounts.models import Role, User
 from adoption.services import approve_snapshot
-from commissions.models import Plan
+from commissions.models import Period, Plan
 from commissions.services.close import close_period
 from commissions.services.imports import import_file
 from commissions.services.periods import get_period
@@ -14,6 +14,7 @@ from commissions.services.plans import load_plan
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
 from tests.builders import make_user
+from tests.worlds import built_once, shares
 
 WORKED = Path(__file__).resolve().parents[2] / "fixtures" / "worked"
 if not WORKED.exists():
@@ -21,14 +22,7 @@ if not WORKED.exists():
 KINDS = ["employees", "customers", "ownership", "arr", "targets", "scores", "deals", "kpis"]
 
 
-@pytest.fixture
-def ops(db):
-    return make_user(Role.OPS, Role.ADMIN, email="ops@example.com")
-
-
-@pytest.fixture
-def closed(ops):
-    """FY22-Q2 closed, with its final run v1 (E1 paid 2333.33)."""
+def build_closed(ops) -> Period:
     cco = make_user(Role.CCO, email="cco@example.com")
     for kind in KINDS:
         import_file(kind=kind, path=WORKED / f"{kind}.csv", user=ops)
@@ -41,3 +35,34 @@ def closed(ops):
     close_period(period=period, user=ops)
     period.refresh_from_db()
     return period
+
+
+def make_ops() -> User:
+    return make_user(Role.OPS, Role.ADMIN, email="ops@example.com")
+
+
+@pytest.fixture(scope="module")
+def _closed_of_module(request, django_db_setup, django_db_blocker):
+    """``(ops, period)`` primary keys of the closed quarter built once for a module whose every test
+    uses ``closed`` (tests/worlds.py); else None."""
+    if not shares(request, "closed"):
+        yield None
+        return
+    with built_once(django_db_blocker):
+        ops = make_ops()
+        yield ops.pk, build_closed(ops).pk
+
+
+@pytest.fixture
+def ops(_closed_of_module, db) -> User:
+    if _closed_of_module:
+        return User.objects.get(pk=_closed_of_module[0])
+    return make_ops()
+
+
+@pytest.fixture
+def closed(_closed_of_module, ops) -> Period:
+    """FY22-Q2 closed, with its final run v1 (E1 paid 2333.33)."""
+    if _closed_of_module:
+        return Period.objects.get(pk=_closed_of_module[1])
+    return build_closed(ops)

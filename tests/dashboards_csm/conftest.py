@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import Role, User
 from commissions.models import Plan
@@ -12,13 +13,40 @@ from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
 from tests.builders import make_user
 from tests.quarter.conftest import load_worked_example
+from tests.worlds import built_once, shares
 
 DEMO_TODAY = date(2026, 11, 25)
 
 
-@pytest.fixture
-def cco(db):
+def make_cco() -> User:
     return make_user(Role.CCO, email="cco@example.com")
+
+
+def build_worked(cco) -> User:
+    load_worked_example(cco)
+    user = User.objects.get(employee_id="E1")
+    user.set_password("correct horse battery staple")
+    user.save()
+    return user
+
+
+@pytest.fixture(scope="module")
+def _worked_of_module(request, django_db_setup, django_db_blocker):
+    """``(cco, E1)`` primary keys of the worked example imported once for a module whose every test uses
+    ``worked`` (tests/worlds.py); else None."""
+    if not shares(request, "worked"):
+        yield None
+        return
+    with built_once(django_db_blocker):
+        cco = make_cco()
+        yield cco.pk, build_worked(cco).pk
+
+
+@pytest.fixture
+def cco(_worked_of_module, db):
+    if _worked_of_module:
+        return User.objects.get(pk=_worked_of_module[0])
+    return make_cco()
 
 
 @pytest.fixture
@@ -27,13 +55,12 @@ def ops(db):
 
 
 @pytest.fixture
-def worked(db, cco):
+def worked(_worked_of_module, cco):
     """The worked example imported; the snapshot approved; no pull yet. Returns E1."""
-    load_worked_example(cco)
-    user = User.objects.get(employee_id="E1")
-    user.set_password("correct horse battery staple")
-    user.save()
-    return user
+    if _worked_of_module:
+        cache.clear()  # as after a fresh import: no projection of an earlier test is served
+        return User.objects.get(pk=_worked_of_module[1])
+    return build_worked(cco)
 
 
 @pytest.fixture
@@ -52,11 +79,29 @@ def other_csm(db):
     return make_user(Role.CSM, geo="AMER", employee_id="E2")
 
 
-@pytest.fixture
-def demo(db):
-    """The demo company with its ended quarters pulled and calculated (FY27-Q3 open, FY27-Q4 live)."""
+def build_demo() -> None:
     from demo.company import seed_demo
     from demo.quarters import run_demo_quarters
 
     seed_demo(today=DEMO_TODAY)
     run_demo_quarters(today=DEMO_TODAY)
+
+
+@pytest.fixture(scope="module")
+def _demo_of_module(request, django_db_setup, django_db_blocker):
+    """The demo built once for a module whose every test uses it (tests/worlds.py); else nothing."""
+    if not shares(request, "demo"):
+        yield False
+        return
+    with built_once(django_db_blocker):
+        build_demo()
+        yield True
+
+
+@pytest.fixture
+def demo(_demo_of_module, db):
+    """The demo company with its ended quarters pulled and calculated (FY27-Q3 open, FY27-Q4 live)."""
+    if _demo_of_module:
+        cache.clear()  # as after a fresh build: no projection of an earlier test is served
+    else:
+        build_demo()

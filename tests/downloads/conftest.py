@@ -1,3 +1,3 @@
 """The demo company of the team pages, reused: its closed quarters have payroll to download."""
 
-from tests.dashboards_team.conftest import demo, on_demo_day  # noqa: F401
+from tests.dashboards_team.conftest import _demo_of_module, demo, on_demo_day  # noqa: F401

@@ -38,3 +38,16 @@ def ops(db):
 def worked(db, cco):
     """The worked example's data, imported; the snapshot approved; no pull yet."""
     load_worked_example(cco)
+
+
+# Tests of this folder that start real Celery workers (``make test-fast`` leaves them out).
+WORKER_MODULES = {"test_sharded_runs_on_workers.py"}
+WORKER_TESTS = {"test_quarter_end_task_on_a_real_worker_delivered_twice"}
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(item.path).resolve()
+        if path.parent == here and (path.name in WORKER_MODULES or item.originalname in WORKER_TESTS):
+            item.add_marker(pytest.mark.workers)

@@ -16,19 +16,36 @@ from commissions.services.runs import calculate
 from commissions.services.shards import calculate_shard, fail_run, plan_sharded_run, split
 from core.errors import AttainError, PeriodClosed
 from demo.company import seed_demo
+from tests.worlds import built_once, shares
 
 pytestmark = pytest.mark.django_db
 
 PERIOD = "FY27-Q3"
 
 
-@pytest.fixture
-def demo():
-    """The demo company (12 CSMs, two plans) with FY27-Q3's scores pulled and no run yet."""
+def build_demo() -> Period:
     seed_demo(today=date(2026, 11, 25))
     period = get_period(PERIOD)
     pull_scores(period=period)
     return period
+
+
+@pytest.fixture(scope="module")
+def _demo_of_module(request, django_db_setup, django_db_blocker):
+    """The demo's FY27-Q3 primary key, built once for this module (tests/worlds.py)."""
+    if not shares(request, "demo"):
+        yield None
+        return
+    with built_once(django_db_blocker):
+        yield build_demo().pk
+
+
+@pytest.fixture
+def demo(_demo_of_module, db):
+    """The demo company (12 CSMs, two plans) with FY27-Q3's scores pulled and no run yet."""
+    if _demo_of_module:
+        return Period.objects.get(pk=_demo_of_module)
+    return build_demo()
 
 
 COMPONENT_COLUMNS = ("employee__employee_id", *ComponentResult.FIGURES)

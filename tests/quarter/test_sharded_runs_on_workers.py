@@ -83,6 +83,7 @@ def workers(tmp_path):
     started: list[Worker] = []
 
     def start(name: str) -> Worker:
+        _wait_until_unacked_messages_are_due()
         worker = Worker(name, tmp_path)
         started.append(worker)
         return worker
@@ -92,6 +93,25 @@ def workers(tmp_path):
     for worker in started:
         worker.stop()
     _purge_shards_queue()
+
+
+def _wait_until_unacked_messages_are_due() -> None:
+    """Start a worker only once every message another worker took and never acknowledged is older than
+    the visibility timeout. Kombu's Redis transport looks for such messages when a worker starts and then
+    only every tenth check (every 100 s by default): a worker started a moment too early would find the
+    killed worker's shard not yet due and wait 100 s for the next look, instead of taking it at once."""
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    try:
+
+        def due() -> bool:
+            newest = client.zrange("unacked_index", -1, -1, withscores=True)
+            return not newest or newest[0][1] < time.time() - VISIBILITY_TIMEOUT - 0.5
+
+        wait_for(due, VISIBILITY_TIMEOUT + 30, "the unacknowledged shards to be due again")
+    finally:
+        client.close()
 
 
 def _purge_shards_queue() -> None:
