@@ -50,6 +50,26 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+FILED = ("kind", "customer", "period", "value", "justification")  # a request's fields, as filed
+ASKED = ("period", "customer", "component", "message")  # an inquiry's
+
+
+def _pick(data: dict, names: tuple[str, ...]) -> dict:
+    return {name: data[name] for name in names}
+
+
+def _submitted(form, act):
+    """The filing flow of a request and of an inquiry: a valid form's data goes to the service ``act``;
+    a domain error becomes the form's error. Returns what the service made, or None to show the form."""
+    if not form.is_valid():
+        return None
+    try:
+        return act(form.cleaned_data)
+    except AttainError as exc:
+        form.add_error(None, exc.message)
+        return None
+
+
 @login_required
 def request_new(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -57,22 +77,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(may_file.reason)
     if request.method == "POST":
         form = RequestForm(request.POST, user=user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                filed = services.file_request(
-                    user=user,
-                    kind=data["kind"],
-                    customer=data["customer"],
-                    period=data["period"],
-                    value=data["value"],
-                    justification=data["justification"],
-                )
-            except AttainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"Filed {filed.label}; the CCO has been notified.")
-                return redirect("approvals:detail", pk=filed.pk)
+        filed = _submitted(form, lambda data: services.file_request(user=user, **_pick(data, FILED)))
+        if filed is not None:
+            messages.success(request, f"Filed {filed.label}; the CCO has been notified.")
+            return redirect("approvals:detail", pk=filed.pk)
     else:
         initial = {"kind": Request.Kind.EXCEPTION, "customer": request.GET.get("customer", "")}
         if request.GET.get("period"):
@@ -236,25 +244,14 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def inquiry_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not is_csm(user):
-        raise PermissionDenied("Inquiries are raised by CSMs about their own statements.")
+    if not (may_open := access.may_open_inquiry(user)):
+        raise PermissionDenied(may_open.reason)
     if request.method == "POST":
         form = InquiryForm(request.POST, user=user)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                inquiry = services.open_inquiry(
-                    user=user,
-                    period=data["period"],
-                    customer=data["customer"],
-                    component=data["component"],
-                    message=data["message"],
-                )
-            except AttainError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"Sent inquiry #{inquiry.pk}; ops and your Geo VP will answer.")
-                return redirect("approvals:inquiry_detail", pk=inquiry.pk)
+        inquiry = _submitted(form, lambda data: services.open_inquiry(user=user, **_pick(data, ASKED)))
+        if inquiry is not None:
+            messages.success(request, f"Sent inquiry #{inquiry.pk}; ops and your Geo VP will answer.")
+            return redirect("approvals:inquiry_detail", pk=inquiry.pk)
     else:
         form = InquiryForm(
             initial={key: request.GET.get(key, "") for key in ("period", "customer", "component")}, user=user
