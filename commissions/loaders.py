@@ -10,24 +10,17 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
-from adoption.access import book_of
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
 from core.errors import AttainError
 
 from . import hooks
+from .book_scope import BookScope, book_scope
 from .engine import ComponentSpec, PlanSpec, QuarterInputs, empty
+from .engine.tables import frame
 from .models import Assignment, Deal, FxRate, KpiActual, Period, Plan, PulledScore, ScorePull
-
-
-def frame(kind: str, rows) -> pd.DataFrame:
-    """An engine input table of ``kind`` from an iterable of tuples in the kind's column order."""
-    columns = list(empty(kind).columns)
-    rows = list(rows)
-    return pd.DataFrame(rows, columns=columns, dtype=object) if rows else empty(kind)
 
 
 def plan_spec(plan: Plan) -> PlanSpec:
@@ -83,12 +76,14 @@ def load(
 ) -> Loaded:
     """``load_quarter``, with the customer keys: what a run needs."""
     spec = plan_spec(plan)
-    with _Scope(employees, period.end) as scope:
+    with book_scope(employees, period.end) as scope:
         inputs = _load(plan, spec, period, pull, scope)
     return Loaded(inputs=inputs, customer_keys={code: pk for pk, code in scope.codes.items()})
 
 
-def _load(plan: Plan, spec: PlanSpec, period: Period, pull: ScorePull | None, scope: _Scope) -> QuarterInputs:
+def _load(
+    plan: Plan, spec: PlanSpec, period: Period, pull: ScorePull | None, scope: BookScope
+) -> QuarterInputs:
     start, end = period.start, period.end
     window_start = end - timedelta(days=spec.new_customer_window_days)
     adoption = any(c.metric == "adoption" for c in spec.components)
@@ -186,90 +181,7 @@ def plan_members(plan: Plan, period: Period) -> list[int]:
     return sorted(set(plan_assignments(plan, period).values_list("employee_id", flat=True)))
 
 
-# A book of at least this many CSMs is computed once per load into a temporary table (PostgreSQL).
-MATERIALISE_BOOK_FROM = 50
-
-
-class _Scope:
-    """Narrows querysets to some CSMs and their book at a date; everything when ``employees`` is None.
-
-    Used as a context manager around one load. On PostgreSQL a book of many CSMs is computed once into
-    a temporary table that every query of the load reads: as a subquery, each query recomputed it over
-    the whole ownership history (about 0.13 s a query for a plan of 700 CSMs at 100,000 customers).
-    The table lives in the load's transaction and is dropped when the load ends.
-
-    ``codes`` maps the customer keys of the book to customer ids, so the queries read the keys and
-    need not join the customer table each (about 35 ms a query at 100,000 customers).
-    """
-
-    TABLE = "attain_load_book"
-
-    def __init__(self, employees: Collection[int] | None, day):
-        self.employees = None if employees is None else list(employees)
-        self.day = day
-        self.customers = None
-        self.codes: dict[int, str] = {}
-        self._atomic = None
-
-    def __enter__(self) -> _Scope:
-        if self.employees is None:
-            self.codes = dict(Customer.objects.order_by().values_list("pk", "customer_id"))
-            return self
-        book = book_of(self.employees, self.day)
-        if connection.vendor != "postgresql" or len(self.employees) < MATERIALISE_BOOK_FROM:
-            self.customers = book
-            customers = Customer.objects.filter(pk__in=book).order_by()
-            self.codes = dict(customers.values_list("pk", "customer_id"))
-            return self
-        self._atomic = transaction.atomic()
-        self._atomic.__enter__()
-        sql, params = book.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.TABLE}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {self.TABLE} ON COMMIT DROP AS "  # noqa: S608 - SQL from the ORM
-                f"SELECT c.id, c.customer_id AS code FROM {Customer._meta.db_table} c "
-                f"WHERE c.id IN (SELECT customer_id FROM ({sql}) AS book)",
-                params,
-            )
-            cursor.execute(f"ANALYZE {self.TABLE}")
-            cursor.execute(f"SELECT id, code FROM {self.TABLE}")  # noqa: S608 - a constant
-            self.codes = dict(cursor.fetchall())
-        self.customers = RawSQL(f"SELECT id FROM {self.TABLE}", ())  # noqa: S608, S611 - a constant
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        if self._atomic is None:
-            return
-        if exc_info[0] is None:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE {self.TABLE}")
-        self._atomic.__exit__(*exc_info)
-
-    def people(self, queryset, field: str = "employee_id"):
-        return queryset if self.employees is None else queryset.filter(**{f"{field}__in": self.employees})
-
-    def book(self, queryset, field: str = "customer_id"):
-        return queryset if self.customers is None else queryset.filter(**{f"{field}__in": self.customers})
-
-    def table(self, kind: str, rows) -> pd.DataFrame:
-        """``frame`` of rows whose ``customer_id`` is the customer key, turned into the customer id.
-
-        A key the map lacks (a customer that joined the book between two of a dashboard's queries; a
-        temporary book cannot change) is looked up, so the load never fails on it.
-        """
-        table = frame(kind, rows)
-        if table.empty:
-            return table
-        keys = table["customer_id"]
-        missing = set(keys.dropna()) - self.codes.keys()
-        if missing:
-            self.codes.update(Customer.objects.filter(pk__in=missing).values_list("pk", "customer_id"))
-        table["customer_id"] = [None if pk is None else self.codes[pk] for pk in keys]
-        return table
-
-
-def _adjustments(period: Period, scope: _Scope) -> pd.DataFrame:
+def _adjustments(period: Period, scope: BookScope) -> pd.DataFrame:
     """Applied exceptions and extra credit of the quarter (DESIGN §4.3), in the order they were applied."""
     rows = [
         row
@@ -279,7 +191,7 @@ def _adjustments(period: Period, scope: _Scope) -> pd.DataFrame:
     return scope.table("adjustments", rows)
 
 
-def _targets(plan: Plan, period: Period, scope: _Scope) -> pd.DataFrame:
+def _targets(plan: Plan, period: Period, scope: BookScope) -> pd.DataFrame:
     snapshot = Snapshot.objects.filter(fiscal_year=plan.fiscal_year, status=Snapshot.Status.APPROVED).first()
     if snapshot is None:
         raise AttainError(
@@ -292,7 +204,7 @@ def _targets(plan: Plan, period: Period, scope: _Scope) -> pd.DataFrame:
     )
 
 
-def _scores(pull: ScorePull | None, end, scope: _Scope) -> pd.DataFrame:
+def _scores(pull: ScorePull | None, end, scope: BookScope) -> pd.DataFrame:
     if pull is not None:
         rows = (
             scope.book(PulledScore.objects.filter(pull=pull)).order_by().values_list("customer_id", "score")

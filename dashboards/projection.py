@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from commissions import loaders
 from commissions.engine import QuarterInputs, QuarterResult, calculate_quarter
+from commissions.engine.changes import with_changes
 from commissions.loaders import load_quarter, plan_members
 from commissions.models import Period, Plan
 from commissions.services.periods import get_period
@@ -54,48 +54,9 @@ class WhatIf:
     kpis: dict[str, Decimal] = field(default_factory=dict)  # kpi code -> value (for the one CSM)
 
     def apply(self, inputs: QuarterInputs, employee_id: str) -> QuarterInputs:
-        scores = inputs.scores[~inputs.scores["customer_id"].isin(self.scores.keys())]
-        extra_scores = pd.DataFrame(
-            [(cid, score) for cid, score in self.scores.items()],
-            columns=["customer_id", "score"],
-            dtype=object,
-        )
-        deals = inputs.deals
-        if self.deals:
-            extra = pd.DataFrame(
-                [
-                    (
-                        f"what-if-{i}",
-                        d["customer_id"],
-                        d["type"],
-                        d["arr_delta"],
-                        d["currency"],
-                        d["date"],
-                        d["date"],
-                    )
-                    for i, d in enumerate(self.deals, start=1)
-                ],
-                columns=list(inputs.deals.columns),
-                dtype=object,
-            )
-            deals = pd.concat([inputs.deals, extra], ignore_index=True)
-        kpis = inputs.kpis[
-            ~((inputs.kpis["employee_id"] == employee_id) & inputs.kpis["kpi"].isin(self.kpis.keys()))
-        ]
-        extra_kpis = pd.DataFrame(
-            [(employee_id, kpi, value) for kpi, value in self.kpis.items()],
-            columns=list(inputs.kpis.columns),
-            dtype=object,
-        )
-        return QuarterInputs(
-            **{
-                **inputs.__dict__,
-                "scores": pd.concat([scores, extra_scores], ignore_index=True)
-                if self.scores
-                else inputs.scores,
-                "deals": deals,
-                "kpis": pd.concat([kpis, extra_kpis], ignore_index=True) if self.kpis else inputs.kpis,
-            }
+        """``inputs`` with these changes (``engine.changes.with_changes``)."""
+        return with_changes(
+            inputs, employee_id=employee_id, scores=self.scores, deals=self.deals, kpis=self.kpis
         )
 
 

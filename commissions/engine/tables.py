@@ -6,6 +6,15 @@ from datetime import date
 
 import pandas as pd
 
+from .types import empty
+
+
+def frame(kind: str, rows) -> pd.DataFrame:
+    """An engine input table of ``kind`` from an iterable of tuples in the kind's column order."""
+    columns = list(empty(kind).columns)
+    rows = list(rows)
+    return pd.DataFrame(rows, columns=columns, dtype=object) if rows else empty(kind)
+
 
 def latest_as_of(table: pd.DataFrame, *, key: str, date_column: str, day: date) -> pd.DataFrame:
     """Per ``key``, the row with the latest ``date_column`` ≤ ``day`` (rows after ``day`` are ignored)."""

@@ -50,16 +50,16 @@ def test_a_book_read_through_a_temporary_table_loads_the_same_inputs(demo_quarte
     table, and so the fingerprint, equals the one read with the book as a subquery."""
     from django.db import connection
 
-    from commissions import loaders
+    from commissions import book_scope, loaders
 
     if connection.vendor != "postgresql":
         pytest.skip("the temporary book table is a PostgreSQL path")
     for plan in Plan.objects.all():
         run = Run.objects.get(plan=plan, period=demo_quarter)
         members = loaders.plan_members(plan, demo_quarter)
-        monkeypatch.setattr(loaders, "MATERIALISE_BOOK_FROM", len(members) + 1)
+        monkeypatch.setattr(book_scope, "MATERIALISE_BOOK_FROM", len(members) + 1)
         subquery = load_quarter(plan=plan, period=demo_quarter, pull=run.pull, employees=members)
-        monkeypatch.setattr(loaders, "MATERIALISE_BOOK_FROM", 1)
+        monkeypatch.setattr(book_scope, "MATERIALISE_BOOK_FROM", 1)
         table = load_quarter(plan=plan, period=demo_quarter, pull=run.pull, employees=members)
         for name in ("assignments", "ownership", "customers", "targets", "scores", "arr", "deals", "kpis"):
             assert _sorted(getattr(table, name)).equals(_sorted(getattr(subquery, name))), (plan.code, name)
@@ -73,12 +73,12 @@ def test_a_book_read_through_a_temporary_table_loads_the_same_inputs(demo_quarte
 def test_a_failed_load_leaves_no_book_table_and_a_usable_connection(demo_quarter, monkeypatch):
     from django.db import connection
 
-    from commissions import loaders
+    from commissions import book_scope, loaders
     from core.errors import AttainError
 
     if connection.vendor != "postgresql":
         pytest.skip("the temporary book table is a PostgreSQL path")
-    monkeypatch.setattr(loaders, "MATERIALISE_BOOK_FROM", 1)
+    monkeypatch.setattr(book_scope, "MATERIALISE_BOOK_FROM", 1)
     plan = Plan.objects.filter(components__metric="adoption").first()
     members = loaders.plan_members(plan, demo_quarter)
 
@@ -127,12 +127,12 @@ def test_a_customer_joining_the_book_mid_load_is_read_not_a_failure():
     """A dashboard's book is a subquery in each query: a customer assigned between two of them comes
     back with a key the scope has not mapped yet; the scope looks it up."""
     from accounts.models import Role
-    from commissions.loaders import _Scope
+    from commissions.book_scope import book_scope
     from tests.builders import make_customer, make_user
 
     csm = make_user(Role.CSM)
     make_customer("C-EARLY", owner=csm)
-    with _Scope([csm.pk], date(2026, 11, 25)) as scope:
+    with book_scope([csm.pk], date(2026, 11, 25)) as scope:
         assert set(scope.codes.values()) == {"C-EARLY"}
         late = make_customer("C-LATE", owner=csm)
         table = scope.table("scores", [(late.pk, None)])

@@ -430,7 +430,7 @@ CASES = [pytest.param(right, persona, id=f"{right}-{persona}") for right in PATH
 @pytest.fixture
 def calculations_in_process(monkeypatch):
     """The console's and API's queued calculation runs here, when the request's transaction commits."""
-    monkeypatch.setattr(calculate_plan, "delay", lambda *args: calculate_plan(*args))
+    monkeypatch.setattr(calculate_plan, "delay", lambda *args, **kwargs: calculate_plan(*args, **kwargs))
 
 
 @pytest.mark.django_db
