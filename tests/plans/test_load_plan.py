@@ -496,7 +496,7 @@ def test_a_plan_is_locked_once_a_period_of_its_fiscal_year_is_closed():
 @pytest.mark.django_db
 def test_a_locked_plan_is_refused_and_left_unchanged(monkeypatch):
     plan = load_plan(source=plan_yaml())
-    monkeypatch.setattr(plans, "plan_is_locked", lambda plan: True)
+    monkeypatch.setattr(plans.write, "plan_is_locked", lambda plan: True)
     with pytest.raises(PeriodClosed) as caught:
         load_plan(source=plan_yaml(NRR))
     assert str(caught.value) == "Plan CS-FY22 cannot change: fiscal year FY22 already has a closed period."

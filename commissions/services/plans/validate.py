@@ -1,23 +1,24 @@
-"""Loading a commission plan from YAML (DESIGN §3 "Plans", §6 ``load_plan``).
+"""The rules of a plan (DESIGN §3 "Plans"): its keys, defaults and components, checked as a whole.
 
-The whole file is validated before anything is written, and every problem is reported at once
-(``PlanInvalid``), each naming the field it is about. Numbers become ``Decimal`` from their YAML text:
-the loader below never lets a float stand for a weight, goal or cap.
+``parse_plan`` validates a whole file before anything is written and reports every problem at once
+(``PlanInvalid``), each naming the field it is about; ``component_errors`` applies the same rules to one
+component edited in the admin.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import yaml
-from django.db import models, transaction
 
 from commissions.models import Component, Plan
 from core.calendar import CalendarError, FiscalYear
 from core.currencies import is_currency
-from core.errors import PeriodClosed, PlanInvalid
+from core.errors import PlanInvalid
+
+from .parse import _a, _Errors, _model_field, _PlanLoader, _Reader, _show
 
 TOP_LEVEL_KEYS = (
     "code",
@@ -41,140 +42,6 @@ DEFAULT_CUSTOMER_CAP = Decimal("1.5")
 DEFAULT_NRR_FLOOR = Decimal("1.0")
 DEFAULT_THRESHOLD = Decimal("0")
 DEFAULT_ACCELERATOR = Decimal("1")
-
-
-class _PlanLoader(yaml.SafeLoader):
-    """``SafeLoader`` that reads YAML floats as ``Decimal`` from their text (``1.10`` stays ``1.10``)."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | float:
-    text = loader.construct_scalar(node).replace("_", "")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        # .inf, .nan and YAML 1.1 sexagesimals: let the validation below refuse or convert them.
-        return loader.construct_yaml_float(node)
-
-
-_PlanLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-
-
-@dataclass
-class _Errors:
-    messages: list[str] = field(default_factory=list)
-
-    def add(self, message: str) -> None:
-        self.messages.append(message)
-
-
-def _show(value: Any) -> str:
-    """A value as the plan's author wrote it: ``1.10`` stays ``1.10``, ``True`` is ``true``."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, str):
-        return repr(value)
-    return str(value)
-
-
-def _plain(value: Decimal) -> str:
-    """``Decimal('1.000000')`` → ``1``, ``Decimal('1.10')`` → ``1.1``; never scientific notation."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _a(word: str) -> str:
-    return f"an {word}" if word in ("adoption", "nrr") else f"a {word}"  # "an NRR", "a KPI"
-
-
-def _model_field(model: type[models.Model], name: str) -> models.DecimalField:
-    return model._meta.get_field(name)  # type: ignore[return-value]
-
-
-class _Reader:
-    """Reads and checks the fields of one mapping, recording problems under ``label``."""
-
-    def __init__(self, data: dict, label: str, errors: _Errors, *, scope: str | None = None):
-        self.data = data
-        self.label = label  # prefixes every message: "", "adoption." or "components[1] (NRR): "
-        self.scope = label if scope is None else scope  # prefixes the unknown-key message
-        self.errors = errors
-
-    def error(self, message: str) -> None:
-        self.errors.add(f"{self.label}{message}")
-
-    def text(self, key: str, *, required: bool, max_length: int) -> str | None:
-        value = self.data.get(key)
-        if value is None or value == "":
-            if required:
-                self.error(f"{key} is required")
-            return None
-        if not isinstance(value, str):
-            self.error(f"{key} must be text, got {_show(value)}")
-            return None
-        value = value.strip()
-        if not value:
-            if required:
-                self.error(f"{key} is required")
-            return None
-        if len(value) > max_length:
-            self.error(f"{key} is longer than {max_length} characters")
-            return None
-        return value
-
-    def choice(self, key: str, choices: list[str], default: str) -> str | None:
-        value = self.data.get(key)
-        if value is None:
-            return default
-        if value not in choices:
-            self.error(f"{key} must be one of {', '.join(choices)}, got {_show(value)}")
-            return None
-        return value
-
-    def number(self, key: str, *, model: type[models.Model], field_name: str | None = None) -> Decimal | None:
-        """A number as ``Decimal``; ``None`` when missing or bad (bad ones are recorded)."""
-        value = self.data.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-            self.error(f"{key} must be a number, got {_show(value)}")
-            return None
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        if not number.is_finite():
-            self.error(f"{key} must be a finite number, got {_show(value)}")
-            return None
-        db_field = _model_field(model, field_name or key)
-        places = db_field.decimal_places
-        whole_digits = db_field.max_digits - places
-        if abs(number) >= Decimal(10) ** whole_digits:
-            self.error(
-                f"{key} ({_show(number)}) is too large: at most {whole_digits} digits before the point"
-            )
-            return None
-        if number.as_tuple().exponent < -places and number != number.quantize(Decimal(1).scaleb(-places)):
-            self.error(f"{key} ({_show(number)}) has more than {places} decimal places")
-            return None
-        return number
-
-    def whole_number(self, key: str, default: int) -> int | None:
-        value = self.data.get(key)
-        if value is None:
-            return default
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.error(f"{key} must be a whole number of days, got {_show(value)}")
-            return None
-        if value < 0:
-            self.error(f"{key} ({value}) must be 0 or more")
-            return None
-        return value
-
-    def unknown_keys(self, allowed: tuple[str, ...]) -> None:
-        for key in self.data:
-            if key not in allowed:
-                self.errors.add(
-                    f"{self.scope}unknown key {_show(key)}; allowed keys are {', '.join(allowed)}"
-                )
 
 
 @dataclass
@@ -379,66 +246,6 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
         accelerator=accelerator,
         cap=cap,
     )
-
-
-def plan_is_locked(plan: Plan) -> bool:
-    """Whether ``plan`` may no longer change because its fiscal year has a closed period (DESIGN §3)."""
-    from ..models import Period
-
-    closed = Period.objects.filter(status=Period.Status.CLOSED)
-    return closed.filter(code__startswith=f"{plan.fiscal_year}-").exists()
-
-
-def load_plan(*, source: str, file_name: str = "") -> Plan:
-    """Create or replace the plan described by the YAML ``source``; return it with its components.
-
-    Validates the whole file first and raises ``PlanInvalid`` with every problem. Upserts by plan code in
-    one transaction (the existing plan row is locked with ``select_for_update``): plan fields and
-    ``source`` are overwritten, components are matched by code (updated, created, or deleted when gone
-    from the file). Raises ``PeriodClosed`` when the existing plan is locked (``plan_is_locked``).
-    """
-    spec = parse_plan(source, file_name=file_name)
-    with transaction.atomic():
-        plan = Plan.objects.select_for_update().filter(code=spec.code).first()
-        if plan is not None and plan_is_locked(plan):
-            raise PeriodClosed(
-                f"Plan {plan.code} cannot change: fiscal year {plan.fiscal_year} already has a closed period."
-            )
-        plan = plan or Plan(code=spec.code)
-        plan.name = spec.name
-        plan.fiscal_year = spec.fiscal_year
-        plan.currency = spec.currency
-        plan.credit_date = spec.credit_date
-        plan.new_customer_window_days = spec.new_customer_window_days
-        plan.adoption_formula = spec.adoption_formula
-        plan.adoption_weighting = spec.adoption_weighting
-        plan.customer_cap = spec.customer_cap
-        plan.source = source
-        plan.save()
-
-        existing = {component.code: component for component in plan.components.all()}
-        plan.components.exclude(code__in=[c.code for c in spec.components]).delete()
-        for position, item in enumerate(spec.components):
-            component = existing.get(item.code) or Component(plan=plan, code=item.code)
-            component.position = position
-            component.metric = item.metric
-            component.kpi = item.kpi
-            component.weight = item.weight
-            component.goal = item.goal
-            component.floor = item.floor
-            component.threshold = item.threshold
-            component.accelerator = item.accelerator
-            component.cap = item.cap
-            component.save()
-    return Plan.objects.prefetch_related("components").get(pk=plan.pk)
-
-
-def describe_plan(plan: Plan) -> str:
-    """One line for people: ``CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1``."""
-    components = list(plan.components.all())
-    parts = ", ".join(f"{c.code} {_plain(c.weight)}" for c in components)
-    noun = "component" if len(components) == 1 else "components"
-    return f"{plan.code} ({plan.fiscal_year}, {plan.currency}): {len(components)} {noun} {parts}"
 
 
 def component_errors(values: dict[str, Any]) -> list[str]:

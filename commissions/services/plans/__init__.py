@@ -1,0 +1,17 @@
+"""Loading a commission plan from YAML (DESIGN §3 "Plans", §6 ``load_plan``).
+
+``parse``: YAML to exact values, and the field reader; ``validate``: the plan's rules, every problem at
+once; ``write``: the upsert, refused when the fiscal year has a closed quarter.
+"""
+
+from .validate import DEFAULT_NRR_FLOOR, component_errors, parse_plan
+from .write import describe_plan, load_plan, plan_is_locked
+
+__all__ = [
+    "DEFAULT_NRR_FLOOR",
+    "component_errors",
+    "describe_plan",
+    "load_plan",
+    "parse_plan",
+    "plan_is_locked",
+]

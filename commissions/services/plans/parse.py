@@ -1,0 +1,149 @@
+"""Reading plan YAML (DESIGN §3 "Plans"): exact decimals from the YAML text, and a field reader that
+records every problem it meets under the field's name, so a file is refused with all of them at once.
+
+Numbers become ``Decimal`` from their YAML text: the loader never lets a float stand for a weight, goal
+or cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import yaml
+from django.db import models
+
+
+class _PlanLoader(yaml.SafeLoader):
+    """``SafeLoader`` that reads YAML floats as ``Decimal`` from their text (``1.10`` stays ``1.10``)."""
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | float:
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        # .inf, .nan and YAML 1.1 sexagesimals: let the validation below refuse or convert them.
+        return loader.construct_yaml_float(node)
+
+
+_PlanLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+@dataclass
+class _Errors:
+    messages: list[str] = field(default_factory=list)
+
+    def add(self, message: str) -> None:
+        self.messages.append(message)
+
+
+def _show(value: Any) -> str:
+    """A value as the plan's author wrote it: ``1.10`` stays ``1.10``, ``True`` is ``true``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+def _plain(value: Decimal) -> str:
+    """``Decimal('1.000000')`` → ``1``, ``Decimal('1.10')`` → ``1.1``; never scientific notation."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word in ("adoption", "nrr") else f"a {word}"  # "an NRR", "a KPI"
+
+
+def _model_field(model: type[models.Model], name: str) -> models.DecimalField:
+    return model._meta.get_field(name)  # type: ignore[return-value]
+
+
+class _Reader:
+    """Reads and checks the fields of one mapping, recording problems under ``label``."""
+
+    def __init__(self, data: dict, label: str, errors: _Errors, *, scope: str | None = None):
+        self.data = data
+        self.label = label  # prefixes every message: "", "adoption." or "components[1] (NRR): "
+        self.scope = label if scope is None else scope  # prefixes the unknown-key message
+        self.errors = errors
+
+    def error(self, message: str) -> None:
+        self.errors.add(f"{self.label}{message}")
+
+    def text(self, key: str, *, required: bool, max_length: int) -> str | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(f"{key} is required")
+            return None
+        if not isinstance(value, str):
+            self.error(f"{key} must be text, got {_show(value)}")
+            return None
+        value = value.strip()
+        if not value:
+            if required:
+                self.error(f"{key} is required")
+            return None
+        if len(value) > max_length:
+            self.error(f"{key} is longer than {max_length} characters")
+            return None
+        return value
+
+    def choice(self, key: str, choices: list[str], default: str) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if value not in choices:
+            self.error(f"{key} must be one of {', '.join(choices)}, got {_show(value)}")
+            return None
+        return value
+
+    def number(self, key: str, *, model: type[models.Model], field_name: str | None = None) -> Decimal | None:
+        """A number as ``Decimal``; ``None`` when missing or bad (bad ones are recorded)."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            self.error(f"{key} must be a number, got {_show(value)}")
+            return None
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not number.is_finite():
+            self.error(f"{key} must be a finite number, got {_show(value)}")
+            return None
+        db_field = _model_field(model, field_name or key)
+        places = db_field.decimal_places
+        whole_digits = db_field.max_digits - places
+        if abs(number) >= Decimal(10) ** whole_digits:
+            self.error(
+                f"{key} ({_show(number)}) is too large: at most {whole_digits} digits before the point"
+            )
+            return None
+        if number.as_tuple().exponent < -places and number != number.quantize(Decimal(1).scaleb(-places)):
+            self.error(f"{key} ({_show(number)}) has more than {places} decimal places")
+            return None
+        return number
+
+    def whole_number(self, key: str, default: int) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(f"{key} must be a whole number of days, got {_show(value)}")
+            return None
+        if value < 0:
+            self.error(f"{key} ({value}) must be 0 or more")
+            return None
+        return value
+
+    def unknown_keys(self, allowed: tuple[str, ...]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                self.errors.add(
+                    f"{self.scope}unknown key {_show(key)}; allowed keys are {', '.join(allowed)}"
+                )
