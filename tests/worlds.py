@@ -11,7 +11,10 @@ transactional test flushes the database, which cannot happen inside the outer tr
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import date
 
+import pytest
+from django.core.cache import cache
 from django.db import transaction
 
 TRANSACTIONAL_FIXTURES = {
@@ -44,3 +47,37 @@ def built_once(django_db_blocker):
             yield
         finally:
             transaction.set_rollback(True)
+
+
+# --- The demo company, shared by the dashboards' and downloads' tests ------------------------------------
+
+DEMO_DAY = date(2026, 11, 25)
+
+
+def build_demo() -> None:
+    """The demo company as of ``DEMO_DAY``: ended quarters pulled, calculated and (but the last) closed."""
+    from demo.company import seed_demo
+    from demo.quarters import run_demo_quarters
+
+    seed_demo(today=DEMO_DAY)
+    run_demo_quarters(today=DEMO_DAY)
+
+
+@pytest.fixture(scope="module")
+def _demo_of_module(request, django_db_setup, django_db_blocker):
+    """The demo built once for a module whose every test uses it; else nothing."""
+    if not shares(request, "demo"):
+        yield False
+        return
+    with built_once(django_db_blocker):
+        build_demo()
+        yield True
+
+
+@pytest.fixture
+def demo(_demo_of_module, db):
+    """The demo company as of ``DEMO_DAY`` (FY27-Q3 open, FY27-Q4 live), fresh for each test."""
+    if _demo_of_module:
+        cache.clear()  # as after a fresh build: no projection of an earlier test is served
+    else:
+        build_demo()

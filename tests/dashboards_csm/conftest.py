@@ -1,7 +1,5 @@
 """Fixtures of the CSM pages: the worked example calculated and closed, personas, the demo company."""
 
-from datetime import date
-
 import pytest
 from django.core.cache import cache
 
@@ -13,9 +11,7 @@ from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
 from tests.builders import make_user
 from tests.quarter.conftest import load_worked_example
-from tests.worlds import built_once, shares
-
-DEMO_TODAY = date(2026, 11, 25)
+from tests.worlds import _demo_of_module, built_once, demo, shares  # noqa: F401
 
 
 def make_cco() -> User:
@@ -77,31 +73,3 @@ def worked_run(worked, ops):
 @pytest.fixture
 def other_csm(db):
     return make_user(Role.CSM, geo="AMER", employee_id="E2")
-
-
-def build_demo() -> None:
-    from demo.company import seed_demo
-    from demo.quarters import run_demo_quarters
-
-    seed_demo(today=DEMO_TODAY)
-    run_demo_quarters(today=DEMO_TODAY)
-
-
-@pytest.fixture(scope="module")
-def _demo_of_module(request, django_db_setup, django_db_blocker):
-    """The demo built once for a module whose every test uses it (tests/worlds.py); else nothing."""
-    if not shares(request, "demo"):
-        yield False
-        return
-    with built_once(django_db_blocker):
-        build_demo()
-        yield True
-
-
-@pytest.fixture
-def demo(_demo_of_module, db):
-    """The demo company with its ended quarters pulled and calculated (FY27-Q3 open, FY27-Q4 live)."""
-    if _demo_of_module:
-        cache.clear()  # as after a fresh build: no projection of an earlier test is served
-    else:
-        build_demo()
