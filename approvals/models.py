@@ -48,6 +48,11 @@ class Request(models.Model):
     )
     applied_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Bumped by every transition.")
+    # Applied to a closed quarter (a year-end request, issue 14): the correction that restated it. Such a
+    # request is no input of the quarter's own runs; its restatement pays the difference.
+    correction = models.OneToOneField(
+        "commissions.Correction", null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+    )
 
     class Meta:
         ordering = ["-filed_at"]

@@ -17,7 +17,7 @@ from django.db import models
 from accounts.models import UserRole
 from adoption.models import Snapshot, TargetLine
 from approvals.models import Request
-from commissions.models import Assignment, Component, Period, Plan, Run
+from commissions.models import Assignment, Component, Correction, Hold, Period, Plan, Run, TrueUp
 
 
 def _event_model(tracked: type[models.Model], name: str, *, update=None, exclude=None, verbose: str):
@@ -56,3 +56,6 @@ RunEvent = _event_model(
     verbose="run",
 )
 RequestEvent = _event_model(Request, "RequestEvent", verbose="request")
+CorrectionEvent = _event_model(Correction, "CorrectionEvent", verbose="correction")
+TrueUpEvent = _event_model(TrueUp, "TrueUpEvent", verbose="true-up")
+HoldEvent = _event_model(Hold, "HoldEvent", verbose="hold")

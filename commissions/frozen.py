@@ -99,3 +99,28 @@ def reopening() -> Iterator[None]:
     yield  # on an error the transaction rolls back, and the setting with it
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config(%s, 'off', true)", [REOPEN_SETTING])
+
+
+def _closed(period_column: str) -> str:
+    return f"EXISTS (SELECT 1 FROM commissions_period p WHERE p.id = {period_column} AND p.status = 'closed')"
+
+
+def applied_correction_triggers() -> list:
+    """An applied correction is what its true-ups were paid for: it never changes or goes away."""
+    return [_trigger("correction_applied", "OLD.status = 'applied'")]
+
+
+def trueup_triggers() -> list:
+    """A true-up paid in a closed quarter is part of what that quarter paid: no insert, update or delete."""
+    insert = pgtrigger.Trigger(
+        name="trueup_into_closed_quarter",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert,
+        func=f"IF {_closed('NEW.paid_in_id')} THEN {_RAISE} END IF; RETURN NEW;",
+    )
+    return [insert, _trigger("trueup_closed_quarter", _closed("OLD.paid_in_id"))]
+
+
+def line_triggers() -> list:
+    """A closed quarter's payable lines stay as its close wrote them (a re-open opens the period first)."""
+    return [_trigger("payoutline_closed_quarter", _closed("OLD.period_id"))]

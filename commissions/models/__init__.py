@@ -2,6 +2,7 @@
 
 ``plans``: plans, components, assignments, deals, KPI actuals, FX rates and import records (DESIGN §3).
 ``quarters``: a quarter's life — its period row, score pulls, calculation runs and their results (DESIGN §5).
+``restatements``: corrections of closed quarters, true-ups, holds and the payable lines (docs/design.md §7).
 """
 
 from .plans import Assignment, Component, Deal, FxRate, ImportRecord, KpiActual, Plan
@@ -17,17 +18,21 @@ from .quarters import (
     RunShard,
     ScorePull,
 )
+from .restatements import Correction, Hold, PayoutLine, TrueUp
 
 __all__ = [
     "Assignment",
     "Component",
+    "Correction",
     "ComponentResult",
     "CustomerResult",
     "Deal",
     "FxRate",
+    "Hold",
     "ImportRecord",
     "KpiActual",
     "Payout",
+    "PayoutLine",
     "Period",
     "PeriodEvent",
     "Plan",
@@ -36,4 +41,5 @@ __all__ = [
     "Run",
     "RunShard",
     "ScorePull",
+    "TrueUp",
 ]

@@ -25,6 +25,10 @@ class Plan(models.Model):
         ARR = "arr", "By ARR"
         EQUAL = "equal", "Equal"
 
+    class NegativeBalance(models.TextChoices):
+        CARRY_FORWARD = "carry_forward", "Carried forward, recovered from later payouts"
+        PAY_NEGATIVE = "pay_negative", "Paid negative"
+
     code = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     fiscal_year = models.CharField(max_length=4)
@@ -34,6 +38,12 @@ class Plan(models.Model):
     adoption_formula = models.CharField(max_length=10, choices=Formula.choices, default=Formula.PROGRESS)
     adoption_weighting = models.CharField(max_length=10, choices=Weighting.choices, default=Weighting.ARR)
     customer_cap = models.DecimalField(max_digits=8, decimal_places=4, default=Decimal("1.5"))
+    # Churn or contraction within this many days of an expansion's credit date recovers that credit
+    # (issue 14); None: no clawback.
+    clawback_days = models.PositiveIntegerField(null=True, blank=True)
+    negative_balance = models.CharField(
+        max_length=13, choices=NegativeBalance.choices, default=NegativeBalance.CARRY_FORWARD
+    )
     source = models.TextField(blank=True, help_text="The YAML the plan was last loaded from.")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -152,6 +152,9 @@ class Run(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     is_final = models.BooleanField(default=False)
+    # A restatement of a closed quarter (issue 14): its inputs are the final run's plus the applied
+    # corrections; never final, never the quarter's current run.
+    is_restatement = models.BooleanField(default=False)
     # 0: calculated in one process; N: split by CSM into N shards (RunShard), each its own Celery task.
     shard_count = models.PositiveSmallIntegerField(default=0)
 
@@ -169,6 +172,9 @@ class Run(models.Model):
                 fields=["plan", "period"], condition=Q(is_final=True), name="run_one_final_per_plan_period"
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="run_progress_range"),
+            models.CheckConstraint(
+                condition=~Q(is_restatement=True, is_final=True), name="run_restatement_never_final"
+            ),
         ]
         triggers = run_triggers()
 
