@@ -150,6 +150,18 @@ def may_export_payroll(person: User | None, period=None) -> Decision:
     return _needs(person, what, Role.OPS, Role.FINANCE, why="the payroll export")
 
 
+def may_correct(person: User | None, period=None) -> Decision:
+    """Ops records, applies and withdraws corrections of closed quarters (issue 14: the back-end adjustment)."""
+    what = f"correct {period.code}" if period is not None else "correct a closed quarter"
+    return _needs(person, what, Role.OPS, why="correcting a closed quarter")
+
+
+def may_hold(person: User | None, period=None) -> Decision:
+    """Ops or finance holds a CSM's payout line and releases it (issue 14)."""
+    what = f"hold or release payouts of {period.code}" if period is not None else "hold or release payouts"
+    return _needs(person, what, Role.OPS, Role.FINANCE, why="holding a payout")
+
+
 def may_approve_snapshot(person: User | None, fiscal_year: str = "") -> Decision:
     what = f"approve the target snapshot of {fiscal_year}" if fiscal_year else "approve target snapshots"
     return _needs(person, what, Role.CCO, why="approving a target snapshot")

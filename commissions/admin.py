@@ -34,13 +34,28 @@ class PlanForm(forms.ModelForm):
             "currency",
             "credit_date",
             "new_customer_window_days",
+            "clawback_days",
+            "negative_balance",
             "adoption_formula",
             "adoption_weighting",
             "customer_cap",
         )
+        help_texts = {
+            "clawback_days": "Churn or contraction within this many days after an expansion was credited "
+            "recovers that credit. Empty: no clawback.",
+            "negative_balance": "What happens to a CSM's negative quarter total.",
+        }
 
     def clean_currency(self) -> str:
         return _currency(self.cleaned_data.get("currency"))
+
+    def clean_clawback_days(self) -> int | None:
+        days = self.cleaned_data.get("clawback_days")
+        if days is not None and days < 1:  # as load_plan: a whole number of days, 1 or more
+            raise ValidationError(
+                f"clawback_days ({days}) must be 1 or more; leave it empty for no clawback."
+            )
+        return days
 
 
 class ComponentForm(forms.ModelForm):
@@ -126,6 +141,7 @@ class PlanAdmin(PlanLockMixin, admin.ModelAdmin):
         (None, {"fields": ("code", "name", "fiscal_year", "currency")}),
         ("Crediting", {"fields": ("credit_date", "new_customer_window_days")}),
         ("Adoption", {"fields": ("adoption_formula", "adoption_weighting", "customer_cap")}),
+        ("Prior periods", {"fields": ("clawback_days", "negative_balance")}),
         ("Loaded from", {"fields": ("source", "updated_at"), "classes": ("collapse",)}),
     )
 

@@ -163,6 +163,9 @@ FISCAL_YEAR_START_MONTH = env_int("FISCAL_YEAR_START_MONTH", 2)
 if not 1 <= FISCAL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured("FISCAL_YEAR_START_MONTH must be between 1 and 12.")
 BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "USD").upper()
+# Year-end requests (issue 14): a Geo VP may file an exception or extra credit for a closed quarter of a
+# fiscal year from the year's last pull (the first day after it ends) until this many days after it.
+YEAR_END_WINDOW_DAYS = env_int("YEAR_END_WINDOW_DAYS", 60)
 
 # --- Celery: REDIS_URL set -> real broker; unset -> tasks run in-process (the zero-setup demo) --------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -196,8 +196,13 @@ def outcome(calc: Calculation) -> str:
     return f"{run.plan.code}: no new run: inputs unchanged since v{run.version}{still}"
 
 
-def start_run(*, plan, period, user, trigger, digest, shard_count: int = 0) -> Run | None:
-    """The next version's run row, running, on the latest pull; None if a concurrent caller made it."""
+def start_run(
+    *, plan, period, user, trigger, digest, shard_count: int = 0, restates: Run | None = None
+) -> Run | None:
+    """The next version's run row, running, on the latest pull; None if a concurrent caller made it.
+
+    ``restates``: the final run of a closed quarter this run restates (issue 14): the new run is marked
+    a restatement and reads that run's pull."""
     try:
         with transaction.atomic():
             version = (Run.objects.filter(plan=plan, period=period).aggregate(v=Max("version"))["v"] or 0) + 1
@@ -205,7 +210,8 @@ def start_run(*, plan, period, user, trigger, digest, shard_count: int = 0) -> R
                 plan=plan,
                 period=period,
                 version=version,
-                pull=latest_pull(period),
+                pull=restates.pull if restates is not None else latest_pull(period),
+                is_restatement=restates is not None,
                 started_by=user,
                 trigger=trigger,
                 fingerprint=digest,

@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 from django.db import models
 
+MAX_DAYS = 2_147_483_647  # the largest PositiveIntegerField the database stores
+
 
 class _PlanLoader(yaml.SafeLoader):
     """``SafeLoader`` that reads YAML floats as ``Decimal`` from their text (``1.10`` stays ``1.10``)."""
@@ -138,6 +140,24 @@ class _Reader:
             return None
         if value < 0:
             self.error(f"{key} ({value}) must be 0 or more")
+            return None
+        return value
+
+    def days(self, key: str, *, absent: str) -> int | None:
+        """An optional whole number of days, at least 1; ``None`` when absent or bad (bad ones recorded).
+
+        ``absent`` says what leaving the key out means, for the message ("no clawback")."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(f"{key} must be a whole number of days (1 or more), got {_show(value)}")
+            return None
+        if value < 1:
+            self.error(f"{key} ({value}) must be 1 or more; leave it out for {absent}")
+            return None
+        if value > MAX_DAYS:
+            self.error(f"{key} ({value}) is too large: at most {MAX_DAYS}")
             return None
         return value
 

@@ -27,6 +27,8 @@ TOP_LEVEL_KEYS = (
     "currency",
     "credit_date",
     "new_customer_window_days",
+    "clawback_days",
+    "negative_balance",
     "adoption",
     "components",
 )
@@ -42,6 +44,7 @@ DEFAULT_CUSTOMER_CAP = Decimal("1.5")
 DEFAULT_NRR_FLOOR = Decimal("1.0")
 DEFAULT_THRESHOLD = Decimal("0")
 DEFAULT_ACCELERATOR = Decimal("1")
+DEFAULT_NEGATIVE_BALANCE = Plan.NegativeBalance.CARRY_FORWARD
 
 
 @dataclass
@@ -65,6 +68,8 @@ class _PlanSpec:
     currency: str
     credit_date: str
     new_customer_window_days: int
+    clawback_days: int | None
+    negative_balance: str
     adoption_formula: str
     adoption_weighting: str
     customer_cap: Decimal
@@ -105,6 +110,10 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
         currency = None
     credit_date = top.choice("credit_date", Plan.CreditDate.values, DEFAULT_CREDIT_DATE)
     window = top.whole_number("new_customer_window_days", DEFAULT_WINDOW_DAYS)
+    # Prior-period processing (docs/design.md §7): absent, no clawback; a negative quarter total is
+    # carried forward unless the plan says to pay it negative.
+    clawback_days = top.days("clawback_days", absent="no clawback")
+    negative_balance = top.choice("negative_balance", Plan.NegativeBalance.values, DEFAULT_NEGATIVE_BALANCE)
 
     formula, weighting, customer_cap = DEFAULT_FORMULA, DEFAULT_WEIGHTING, DEFAULT_CUSTOMER_CAP
     adoption = data.get("adoption")
@@ -132,6 +141,8 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
         currency=currency,
         credit_date=credit_date,
         new_customer_window_days=window,
+        clawback_days=clawback_days,
+        negative_balance=negative_balance,
         adoption_formula=formula,
         adoption_weighting=weighting,
         customer_cap=customer_cap,

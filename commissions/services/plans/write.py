@@ -41,6 +41,8 @@ def load_plan(*, source: str, file_name: str = "") -> Plan:
         plan.currency = spec.currency
         plan.credit_date = spec.credit_date
         plan.new_customer_window_days = spec.new_customer_window_days
+        plan.clawback_days = spec.clawback_days
+        plan.negative_balance = spec.negative_balance
         plan.adoption_formula = spec.adoption_formula
         plan.adoption_weighting = spec.adoption_weighting
         plan.customer_cap = spec.customer_cap
@@ -65,8 +67,17 @@ def load_plan(*, source: str, file_name: str = "") -> Plan:
 
 
 def describe_plan(plan: Plan) -> str:
-    """One line for people: ``CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1``."""
+    """One line for people: ``CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1``, followed by
+    the prior-period options that differ from their defaults (``; clawback within 90 days; negative
+    balance paid negative``)."""
     components = list(plan.components.all())
     parts = ", ".join(f"{c.code} {_plain(c.weight)}" for c in components)
     noun = "component" if len(components) == 1 else "components"
-    return f"{plan.code} ({plan.fiscal_year}, {plan.currency}): {len(components)} {noun} {parts}"
+    line = f"{plan.code} ({plan.fiscal_year}, {plan.currency}): {len(components)} {noun} {parts}"
+    options = []
+    if plan.clawback_days is not None:
+        day = "day" if plan.clawback_days == 1 else "days"
+        options.append(f"clawback within {plan.clawback_days} {day}")
+    if plan.negative_balance != Plan.NegativeBalance.CARRY_FORWARD:
+        options.append(f"negative balance {Plan.NegativeBalance(plan.negative_balance).label.lower()}")
+    return "; ".join([line, *options])

@@ -1,0 +1,102 @@
+"""A closed quarter's inputs with corrections applied: the inputs of its restatement (issue 14).
+
+Pure: the loader reads the quarter's inputs as its final run read them; this module lays the
+corrections over them, in the order they were applied, and the engine calculates the result exactly as
+a run would (DESIGN §4). Rows come already parsed: Decimals for money, values and rates, ``date`` for
+dates (``Correction.rows`` keeps them as text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from decimal import Decimal
+
+import pandas as pd
+
+from .money import exact
+from .types import ONE, ZERO, QuarterInputs
+
+# The natural key of each correctable input table: a corrected row replaces the row with its key.
+KEYS = {
+    "deal": ("deals", ("deal_id",)),
+    "kpi": ("kpis", ("employee_id", "kpi")),
+    "ownership": ("ownership", ("customer_id", "start_date")),
+    "assignment": ("assignments", ("employee_id", "start_date")),
+}
+
+KINDS = ("deal", "kpi", "fx", "ownership", "assignment", "adjustment", "clawback")
+
+
+def with_corrections(inputs: QuarterInputs, corrections: Iterable[tuple[str, list[dict]]]) -> QuarterInputs:
+    """``inputs`` with each ``(kind, rows)`` laid over it in order; ``inputs`` is not changed.
+
+    - ``deal``, ``kpi``, ``ownership``, ``assignment``: each row replaces the row with its natural key
+      (``KEYS``) or is added. Assignment rows name their ``plan``: rows of another plan are skipped.
+    - ``fx``: ``currency`` → ``rate`` replaces or adds the quarter's rate.
+    - ``adjustment``: an applied exception or extra credit (``customer_id``, ``kind``, ``value``), added
+      after the quarter's own, so it is applied last (DESIGN §4.3).
+    - ``clawback``: the expansion ``deal_id`` is credited at (1 − s) of its ``arr_delta``, where s is the
+      sum of its clawbacks' ``share`` (each 0–1), at most 1 (issue 14, RULES "Clawback window").
+
+    Raises ``ValueError`` on an unknown kind.
+    """
+    tables = {
+        "deals": inputs.deals,
+        "kpis": inputs.kpis,
+        "ownership": inputs.ownership,
+        "assignments": inputs.assignments,
+        "adjustments": inputs.adjustments,
+    }
+    fx = dict(inputs.fx)
+    undone: dict[str, Decimal] = {}
+    for kind, rows in corrections:
+        if kind not in KINDS:
+            raise ValueError(f"unknown correction kind {kind!r}")
+        if kind == "fx":
+            fx.update({row["currency"]: row["rate"] for row in rows})
+        elif kind == "adjustment":
+            tables["adjustments"] = _added(tables["adjustments"], rows)
+        elif kind == "clawback":
+            for row in rows:
+                undone[row["deal_id"]] = undone.get(row["deal_id"], ZERO) + row["share"]
+        else:
+            name, key = KEYS[kind]
+            if kind == "assignment":
+                rows = [row for row in rows if row.get("plan", inputs.plan.code) == inputs.plan.code]
+            tables[name] = _replaced(tables[name], rows, key)
+    if undone:
+        tables["deals"] = _clawed_back(tables["deals"], undone)
+    return replace(inputs, fx=fx, **tables)
+
+
+def _added(table: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
+    if not rows:
+        return table
+    extra = pd.DataFrame(
+        [[row.get(c) for c in table.columns] for row in rows], columns=table.columns, dtype=object
+    )
+    return pd.concat([table, extra], ignore_index=True) if not table.empty else extra
+
+
+def _replaced(table: pd.DataFrame, rows: list[dict], key: tuple[str, ...]) -> pd.DataFrame:
+    if not rows:
+        return table
+    keys = {tuple(row[k] for k in key) for row in rows}
+    if not table.empty:
+        kept = [tuple(values) not in keys for values in table[list(key)].itertuples(index=False)]
+        table = table[kept]
+    return _added(table.reset_index(drop=True), rows)
+
+
+def _clawed_back(deals: pd.DataFrame, undone: dict[str, Decimal]) -> pd.DataFrame:
+    """The deals with each clawed-back expansion's delta reduced by the share of it undone (at most all)."""
+    if deals.empty:
+        return deals
+    deals = deals.copy()
+    with exact():
+        deals["arr_delta"] = [
+            delta * (ONE - min(ONE, undone[deal])) if deal in undone else delta
+            for deal, delta in zip(deals["deal_id"], deals["arr_delta"], strict=True)
+        ]
+    return deals

@@ -1,0 +1,27 @@
+"""The worked example of DESIGN §4 with FY22-Q2 closed and paid (2333.33) and FY22-Q3 open."""
+
+import pytest
+from django.utils import timezone
+
+from commissions.models import Period
+from commissions.services.close import close_period
+from commissions.services.periods import get_period
+from commissions.services.pulls import pull_scores
+from commissions.services.runs import calculate
+from tests.quarter.conftest import cco, load_worked_example, ops  # noqa: F401 (fixtures)
+
+
+@pytest.fixture
+def closed_q2(db, cco, ops) -> Period:  # noqa: F811
+    """FY22-Q2 of the worked example, calculated and closed by ops; FY22-Q3 exists and is open."""
+    load_worked_example(cco)
+    q2 = get_period("FY22-Q2")
+    pull_scores(period=q2, user=ops)
+    from commissions.models import Plan
+
+    calculate(period=q2, plan=Plan.objects.get(code="CS-FY22"), user=ops)
+    close_period(period=q2, user=ops)
+    get_period("FY22-Q3")
+    q2.refresh_from_db()
+    assert q2.is_closed and timezone.localdate() > q2.end
+    return q2
