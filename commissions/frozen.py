@@ -102,7 +102,12 @@ def reopening() -> Iterator[None]:
 
 
 def _closed(period_column: str) -> str:
-    return f"EXISTS (SELECT 1 FROM commissions_period p WHERE p.id = {period_column} AND p.status = 'closed')"
+    """SQL: the period in the row's ``period_column`` (a fixed column name of ours) is closed."""
+    return (
+        "EXISTS (SELECT 1 FROM commissions_period p WHERE p.id = "  # noqa: S608 - a column name of ours
+        + period_column
+        + " AND p.status = 'closed')"
+    )
 
 
 def applied_correction_triggers() -> list:

@@ -319,6 +319,7 @@ def withdraw_correction(*, correction: Correction, user: User | None) -> Correct
     correction.refresh_from_db()
     if not changed:
         raise AttainError(
-            f"{correction.label} is {correction.get_status_display().lower()}: only a pending one is withdrawn."
+            f"{correction.label} is {correction.get_status_display().lower()}: "
+            "only a pending one is withdrawn."
         )
     return correction
