@@ -13,7 +13,8 @@ from core.errors import AttainError, PeriodClosed
 
 from .. import hooks
 from ..frozen import reopening
-from ..models import Period, PeriodEvent, Plan, Run
+from ..models import Correction, PayoutLine, Period, PeriodEvent, Plan, Run
+from .ledger import write_lines
 from .periods import period_lock
 from .runs import plan_state
 
@@ -76,6 +77,7 @@ def close_period(*, period: Period, user: User) -> list[Run]:
         finals = [s.current for s in states]
         Run.objects.filter(period=period, is_final=True).update(is_final=False)
         Run.objects.filter(pk__in=[r.pk for r in finals]).update(is_final=True)
+        write_lines(period, finals)  # what the quarter pays, line by line (issue 14)
         Period.objects.filter(pk=period.pk).update(
             status=Period.Status.CLOSED, closed_at=timezone.now(), closed_by=user
         )
@@ -97,12 +99,33 @@ def reopen_period(*, period: Period, user: User, reason: str) -> Period:
         period = Period.objects.select_for_update().get(pk=period.pk)
         if not period.is_closed:
             raise AttainError(f"{period.code} is not closed.")
+        _refuse_reopen_when_paid_onward(period)
         with reopening():  # the one UPDATE the closed-period trigger lets through (commissions/frozen.py)
             Period.objects.filter(pk=period.pk).update(
                 status=Period.Status.OPEN, closed_at=None, closed_by=None
             )
+        PayoutLine.objects.filter(period=period).delete()  # the re-close writes them again
         PeriodEvent.objects.create(
             period=period, action=PeriodEvent.Action.REOPENED, user=user, reason=reason.strip()
         )
     period.refresh_from_db()
     return period
+
+
+def _refuse_reopen_when_paid_onward(period: Period) -> None:
+    """A quarter whose payouts reached other quarters stays closed (issue 14): its applied corrections were
+    paid as true-ups elsewhere, and a negative balance it deferred was recovered in a later quarter."""
+    if Correction.objects.filter(period=period, status=Correction.Status.APPLIED).exists():
+        raise AttainError(
+            f"{period.code} cannot be re-opened: corrections of it were applied and paid as true-ups. "
+            "Record another correction instead."
+        )
+    carried = PayoutLine.objects.filter(period=period, carried_into__isnull=False).select_related(
+        "carried_into__period"
+    )
+    into = sorted({line.carried_into.period.code for line in carried})
+    if into:
+        raise AttainError(
+            f"{period.code} cannot be re-opened: its negative balance was carried into {', '.join(into)}. "
+            "Record a correction instead."
+        )

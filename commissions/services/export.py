@@ -11,9 +11,11 @@ from core.downloads import csv_writer
 from core.errors import AttainError
 
 from ..engine import to_cents, to_ratio
-from ..models import ComponentResult, Payout, Period, Run
+from ..models import ComponentResult, PayoutLine, Period, Plan, Run, TrueUp
+from .ledger import lines_of
 
-SUMMARY_HEADER = ["period", "employee_id", "email", "plan", "currency", "amount"]
+# DESIGN §6's columns, then (issue 14) the line's type and the quarter it restates or comes from.
+SUMMARY_HEADER = ["period", "employee_id", "email", "plan", "currency", "amount", "type", "restates"]
 DETAIL_HEADER = [
     "period",
     "employee_id",
@@ -24,6 +26,8 @@ DETAIL_HEADER = [
     "factor",
     "weight",
     "payout",
+    "type",
+    "restates",
 ]
 
 
@@ -46,57 +50,83 @@ def _ratio(value: Decimal | None) -> str:
 def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: User | None = None) -> int:
     """Write the payroll CSV of a closed quarter to ``out``; returns the number of data rows.
 
+    One row per payable line (``ledger.lines_of``: commission, true-up, clawback, carry-forward, hold
+    release), held lines left out; ``type`` says which, ``restates`` the quarter a true-up, carried
+    balance or released hold comes from (issue 14, DESIGN §6 as changed). With ``detail``, one row per
+    component of the commission and of each true-up, and one per other line (component empty).
     Raises ``NotAllowed`` unless ``user`` may export payroll (``access.may_export_payroll``; None: a
     shell command without ``--user``) and ``AttainError`` when the quarter is not closed.
     """
     access.require(access.may_export_payroll(user, period))
     runs = final_runs(period)
-    # Plan codes from the few runs, not joined onto every row: a joined run would be decoded per row,
-    # warnings included (seconds and gigabytes for 2,000 CSMs with 100,000 customers).
-    plans = {run.pk: run.plan.code for run in runs}
+    lines = [line for line in lines_of(period) if not line.held]
+    employees = dict(
+        User.objects.filter(pk__in={line.employee_id for line in lines}).values_list("pk", "employee_id")
+    )
+    emails = dict(User.objects.filter(pk__in=employees).values_list("pk", "email"))
+    plans = dict(Plan.objects.values_list("pk", "code"))
+    quarters = dict(Period.objects.values_list("pk", "code"))
     writer = csv_writer(out)
-    count = 0
     if not detail:
         writer.writerow(SUMMARY_HEADER)
-        payouts = (
-            Payout.objects.filter(run__in=runs)
-            .select_related("employee")
-            .order_by("employee__employee_id", "run__plan__code")
-        )
-        for p in payouts:
+        for line in lines:
             writer.writerow(
                 [
                     period.code,
-                    p.employee.employee_id,
-                    p.employee.email,
-                    plans[p.run_id],
-                    p.currency,
-                    str(to_cents(p.amount)),
+                    employees[line.employee_id],
+                    emails[line.employee_id],
+                    plans[line.plan_id],
+                    line.currency,
+                    str(to_cents(line.amount)),
+                    line.type,
+                    quarters.get(line.restates_id, ""),
+                ]
+            )
+        return len(lines)
+    writer.writerow(DETAIL_HEADER)
+    count = 0
+    for line in lines:
+        for row in _detail_rows(line, runs):
+            writer.writerow(
+                [
+                    period.code,
+                    employees[line.employee_id],
+                    plans[line.plan_id],
+                    *row,
+                    line.type,
+                    quarters.get(line.restates_id, ""),
                 ]
             )
             count += 1
-        return count
-    writer.writerow(DETAIL_HEADER)
-    lines = (
-        ComponentResult.objects.filter(run__in=runs)
-        .select_related("employee")
-        .defer("detail")
-        .order_by("employee__employee_id", "run__plan__code", "position")
-    )
-    for line in lines:
-        applies = line.applies
-        writer.writerow(
-            [
-                period.code,
-                line.employee.employee_id,
-                plans[line.run_id],
-                line.component,
-                _ratio(line.metric_value) if applies else "",
-                _ratio(line.attainment) if applies else "",
-                _ratio(line.factor) if applies else "",
-                _ratio(line.share if applies else Decimal(0)),
-                str(to_cents(line.payout)),
-            ]
-        )
-        count += 1
     return count
+
+
+def _detail_rows(line, runs: list[Run]):
+    """(component, metric_value, attainment, factor, weight, payout) rows of one payable line."""
+    if line.type == PayoutLine.Type.COMMISSION:
+        components = (
+            ComponentResult.objects.filter(
+                run__in=runs, run__plan_id=line.plan_id, employee_id=line.employee_id
+            )
+            .defer("detail")
+            .order_by("position")
+        )
+        for c in components:
+            applies = c.applies
+            yield (
+                c.component,
+                _ratio(c.metric_value) if applies else "",
+                _ratio(c.attainment) if applies else "",
+                _ratio(c.factor) if applies else "",
+                _ratio(c.share if applies else Decimal(0)),
+                str(to_cents(c.payout)),
+            )
+        return
+    if line.correction_id is not None:
+        trueups = TrueUp.objects.filter(
+            correction_id=line.correction_id, employee_id=line.employee_id, plan_id=line.plan_id
+        ).order_by("pk")
+        for t in trueups:
+            yield (t.component, "", "", "", "", str(to_cents(t.amount)))
+        return
+    yield ("", "", "", "", "", str(to_cents(line.amount)))

@@ -21,15 +21,16 @@ def test_worked_example_pays_2333_33_through_the_commands(worked, ops, tmp_path)
     assert "Closed FY22-Q2. Final runs: CS-FY22 v1." in run("close_period", "FY22-Q2", "--user", ops.email)
 
     assert run("export_payouts", "FY22-Q2") == (
-        "period,employee_id,email,plan,currency,amount\nFY22-Q2,E1,e1@example.com,CS-FY22,USD,2333.33\n"
+        "period,employee_id,email,plan,currency,amount,type,restates\n"
+        "FY22-Q2,E1,e1@example.com,CS-FY22,USD,2333.33,commission,\n"
     )
     target = tmp_path / "detail.csv"
     call_command("export_payouts", "FY22-Q2", "--detail", "-o", str(target), stderr=StringIO())
     assert target.read_text() == (
-        "period,employee_id,plan,component,metric_value,attainment,factor,weight,payout\n"
-        "FY22-Q2,E1,CS-FY22,ADOPTION,0.8333,0.8333,0.8333,0.3333,833.33\n"
-        "FY22-Q2,E1,CS-FY22,NRR,1.0500,0.5000,0.5000,0.3333,500.00\n"
-        "FY22-Q2,E1,CS-FY22,KPI,12.0000,1.2000,1.0000,0.3333,1000.00\n"
+        "period,employee_id,plan,component,metric_value,attainment,factor,weight,payout,type,restates\n"
+        "FY22-Q2,E1,CS-FY22,ADOPTION,0.8333,0.8333,0.8333,0.3333,833.33,commission,\n"
+        "FY22-Q2,E1,CS-FY22,NRR,1.0500,0.5000,0.5000,0.3333,500.00,commission,\n"
+        "FY22-Q2,E1,CS-FY22,KPI,12.0000,1.2000,1.0000,0.3333,1000.00,commission,\n"
     )
 
 
