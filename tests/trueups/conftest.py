@@ -8,7 +8,7 @@ from commissions.services.close import close_period
 from commissions.services.periods import get_period
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
-from tests.quarter.conftest import cco, load_worked_example, ops  # noqa: F401 (fixtures)
+from tests.quarter.conftest import cco, load_worked_example, ops, worked  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -25,3 +25,24 @@ def closed_q2(db, cco, ops) -> Period:  # noqa: F811
     q2.refresh_from_db()
     assert q2.is_closed and timezone.localdate() > q2.end
     return q2
+
+
+def import_rows(kind: str, text: str, tmp_path):
+    """Import ``text`` (a CSV with its header) as ``kind`` through the import service."""
+    from commissions.services.imports import import_file
+
+    path = tmp_path / f"{kind}.csv"
+    path.write_text(text)
+    return import_file(kind=kind, path=path)
+
+
+def close_quarter(code: str, ops) -> Period:  # noqa: F811
+    """Pull, calculate and close the worked example's plan in ``code``."""
+    from commissions.models import Plan
+
+    period = get_period(code)
+    pull_scores(period=period, user=ops)
+    calculate(period=period, plan=Plan.objects.get(code="CS-FY22"), user=ops)
+    close_period(period=period, user=ops)
+    period.refresh_from_db()
+    return period

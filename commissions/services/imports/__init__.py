@@ -44,6 +44,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     record: ImportRecord | None = field(default=None, repr=False)
+    # What the import set off (issue 14): e.g. clawback corrections recorded for ops to apply.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -51,7 +53,7 @@ class ImportResult:
             f"{self.kind}: {self.rows} rows — {self.created} created, {self.updated} updated,"
             f" {self.unchanged} unchanged"
         )
-        return text + (" (dry run)" if self.dry_run else "")
+        return text + (" (dry run)" if self.dry_run else "") + "".join(f"\n{note}" for note in self.notes)
 
 
 def import_file(
@@ -107,7 +109,21 @@ def import_file(
     result.record = _record(result, user, started, status, [])
     if not dry_run and spec.model is not None and result.created + result.updated >= ANALYZE_AFTER_ROWS:
         refresh_statistics(spec.model)
+    if kind == "deals" and not dry_run and result.created + result.updated:
+        result.notes = _clawbacks_found()
     return result
+
+
+def _clawbacks_found() -> list[str]:
+    """New deals may undo expansions credited in closed quarters: record their clawbacks (pending, for ops
+    to apply). The import stands whatever happens here; a clawback that cannot be computed is reported."""
+    from ..clawbacks import find_clawbacks
+
+    try:
+        found = find_clawbacks()
+    except AttainError as exc:
+        return [f"Clawbacks could not be checked: {exc.message}"]
+    return [f"Recorded {c.label} of {c.period.code} (pending): {c.reason}" for c in found]
 
 
 def _write(spec: Spec, parsed, *, apply: bool) -> tuple[int, int, int]:

@@ -1,0 +1,70 @@
+"""Issue 14, RULES "Clawback window": churn or contraction within clawback_days of a credited expansion
+recovers that credit, in proportion; day N is included.
+
+Written out (the worked example, CS-FY22 with clawback_days 90): expansion D1 of C2, +7,500, is credited
+on 2021-06-01 in FY22-Q2, which closes paying NRR 500.00 (NRR 1.05, attainment 0.5). A churn of C2 booked
+2021-08-15 (FY22-Q3) undoes all of it: FY22-Q2 restated without D1 has NRR 1.00, attainment 0, NRR
+0.00, so a clawback of −500.00 is paid in FY22-Q3. A contraction of −3,000 undoes 3,000/7,500 = 40%:
+D1 is credited at 4,500, NRR 1.03, attainment 0.3, NRR 300.00, clawback −200.00. Either deal still
+counts in FY22-Q3's own NRR like any deal.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from commissions.models import Correction, Plan, TrueUp
+from commissions.services.clawbacks import find_clawbacks
+from commissions.services.corrections import apply_correction
+
+from .conftest import import_rows
+
+HEADER = "deal_id,customer_id,type,arr_delta,currency,booked_on,effective_on\n"
+
+
+@pytest.fixture
+def with_clawback(closed_q2):
+    Plan.objects.filter(code="CS-FY22").update(clawback_days=90)
+    return closed_q2
+
+
+def clawbacks_after(text: str, tmp_path) -> list[Correction]:
+    result = import_rows("deals", HEADER + text, tmp_path)
+    assert "Recorded" in result.summary or not Correction.objects.exists()
+    return list(Correction.objects.filter(kind=Correction.Kind.CLAWBACK))
+
+
+@pytest.mark.django_db
+def test_a_late_churn_within_the_window_claws_back_the_whole_expansion_credit(with_clawback, ops, tmp_path):
+    [clawback] = clawbacks_after("D9,C2,churn,-57500,USD,2021-08-15,2021-08-15\n", tmp_path)
+    assert clawback.period == with_clawback and clawback.source == "clawback:D1:D9"
+    assert clawback.effect == {"CS-FY22": {"E1": "-500.00"}}
+    [line] = apply_correction(correction=clawback, user=ops)
+    assert (line.paid_in.code, line.component, line.amount) == ("FY22-Q3", "NRR", Decimal("-500.00"))
+
+
+@pytest.mark.django_db
+def test_a_contraction_claws_back_in_proportion_to_the_credit_it_undoes(with_clawback, ops, tmp_path):
+    [clawback] = clawbacks_after("D9,C2,contraction,-3000,USD,2021-08-10,2021-08-10\n", tmp_path)
+    assert clawback.rows == [{"deal_id": "D1", "share": "0.4", "by_deal": "D9"}]
+    assert clawback.effect == {"CS-FY22": {"E1": "-200.00"}}
+
+
+@pytest.mark.django_db
+def test_day_n_is_inside_the_window_and_day_n_plus_one_is_not(with_clawback, tmp_path):
+    # 2021-06-01 + 90 days = 2021-08-30
+    assert not clawbacks_after("D8,C2,churn,-57500,USD,2021-08-31,2021-08-31\n", tmp_path)
+    assert len(clawbacks_after("D9,C2,churn,-57500,USD,2021-08-30,2021-08-30\n", tmp_path)) == 1
+
+
+@pytest.mark.django_db
+def test_finding_clawbacks_again_records_nothing_more(with_clawback, tmp_path):
+    clawbacks_after("D9,C2,churn,-57500,USD,2021-08-15,2021-08-15\n", tmp_path)
+    assert find_clawbacks() == []
+    assert Correction.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_plan_without_clawback_days_claws_nothing_back(closed_q2, tmp_path):
+    assert not clawbacks_after("D9,C2,churn,-57500,USD,2021-08-15,2021-08-15\n", tmp_path)
+    assert not TrueUp.objects.exists()
