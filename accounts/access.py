@@ -151,7 +151,7 @@ def may_export_payroll(person: User | None, period=None) -> Decision:
 
 
 def may_correct(person: User | None, period=None) -> Decision:
-    """Ops records, applies and withdraws corrections of closed quarters (issue 14: the back-end adjustment)."""
+    """Ops records, applies and withdraws corrections of closed quarters (issue 14)."""
     what = f"correct {period.code}" if period is not None else "correct a closed quarter"
     return _needs(person, what, Role.OPS, why="correcting a closed quarter")
 

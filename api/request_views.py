@@ -78,9 +78,7 @@ def _decision(name: str):
         parameters=[IF_MATCH, ETAG],
         responses={
             200: OpenApiResponse(ws.RequestSerializer, description="The request after the step."),
-            409: OpenApiResponse(
-                ERROR, description="The request changed meanwhile, or its quarter is closed."
-            ),
+            409: OpenApiResponse(ERROR, description="The request changed meanwhile."),
             **_errors(400, 403, 404),
             **precondition_failed_response(),
         },
@@ -108,7 +106,11 @@ class RequestViewSet(ScopedViewSet):
         operation_id="requests_file",
         tags=["requests"],
         summary="File an exception or extra-credit request (csvp of the customer's geo)",
-        description="Files a request for an open quarter; it then waits for the CCO. Answers its ETag.",
+        description=(
+            "Files a request for an open quarter, or for a closed one within its year-end window (from its "
+            "fiscal year's last pull for YEAR_END_WINDOW_DAYS days); it then waits for the CCO. Applied, a "
+            "closed quarter's request is a correction of that quarter. Answers its ETag."
+        ),
         request=ws.RequestFileSerializer,
         parameters=[idempotency.PARAMETER, idempotency.REPLAYED, ETAG],
         responses={
@@ -125,10 +127,9 @@ class RequestViewSet(ScopedViewSet):
             user=request.user,
             kind=data["kind"],
             customer=customer,
-            # The quarters the filing page offers, and no other (approvals.selectors.offered_period).
-            period=approval_selectors.offered_period(
-                data["period"], approval_selectors.offered_periods(open_only=True)
-            ),
+            # The quarters the filing page offers, and no other: the open ones and the closed ones within
+            # their year-end window (approvals.selectors.filing_periods, approvals.year_end).
+            period=approval_selectors.offered_period(data["period"], approval_selectors.filing_periods()),
             value=data["value"],
             justification=data["justification"],
         )

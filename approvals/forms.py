@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from accounts.models import User
 from adoption.access import customers_visible_to
@@ -48,12 +49,39 @@ class QuarterField(forms.ChoiceField):
             raise forms.ValidationError(exc.message) from None
 
 
+def _filing_label(period: Period) -> str:
+    return f"{period.code} (closed — year-end)" if period.is_closed else period.code
+
+
+class QuartersField(forms.MultipleChoiceField):
+    """One or more quarters by their codes, among those a request may be filed for
+    (``selectors.filing_periods``): cleaned, as ``QuarterField``, into their rows, in the order chosen.
+    Whether they make one filing (one fiscal year, each once) the service decides."""
+
+    widget = forms.CheckboxSelectMultiple
+    periods: list[Period] = []
+
+    def offer(self, periods: list[Period]) -> None:
+        self.periods = periods
+        self.choices = [(period.code, _filing_label(period)) for period in periods]
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)  # required; the offered quarters are checked by ``clean``
+
+    def clean(self, value) -> list[Period]:
+        codes = super().clean(value)
+        try:
+            return [selectors.offered_period(code, self.periods) for code in dict.fromkeys(codes)]
+        except AttainError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
 def _min_length(field: str, n: int) -> dict:
     return {"min_length": f"The {field} needs at least {n} characters (it has %(show_value)d)."}
 
 
 class RequestForm(forms.Form):
-    """File an exception or extra-credit request (DESIGN §5)."""
+    """File an exception or extra-credit request for one or more quarters of a fiscal year (DESIGN §5)."""
 
     kind = forms.ChoiceField(choices=Request.Kind.choices, widget=forms.RadioSelect, label="Kind")
     customer = forms.CharField(
@@ -61,7 +89,7 @@ class RequestForm(forms.Form):
         max_length=64,
         help_text="A customer of your geo, by its CRM ID (e.g. C1).",
     )
-    period = QuarterField(label="Quarter")
+    period = QuartersField(label="Quarters", error_messages={"required": "Choose at least one quarter."})
     value = forms.DecimalField(
         max_digits=8,
         decimal_places=4,
@@ -79,7 +107,11 @@ class RequestForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["period"].offer(selectors.offered_periods(open_only=True))
+        self.fields["period"].offer(selectors.filing_periods())
+        self.fields["period"].help_text = (
+            "One or more quarters of one fiscal year: one request each. A closed quarter takes year-end "
+            f"requests for {settings.YEAR_END_WINDOW_DAYS} days after its fiscal year's last pull."
+        )
 
     def clean_customer(self):
         customer_id = self.cleaned_data["customer"].strip()

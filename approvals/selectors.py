@@ -8,9 +8,10 @@ a constant number of queries. The buttons a page shows ask the rights the servic
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
@@ -27,12 +28,12 @@ from approvals.access import (
     requests_visible_to,
 )
 from commissions.models import CustomerResult, Period, Plan, PulledScore, Run, ScorePull
-from commissions.services.periods import open_period_for_writing, require_open, require_plan
+from commissions.services.periods import open_period_for_writing, require_plan
 from core.calendar import CalendarError, FiscalQuarter
 from core.errors import AttainError
 from core.fiscal import calendar
 
-from . import services
+from . import services, year_end
 from .models import Inquiry, Request
 from .steps import next_step
 
@@ -93,7 +94,7 @@ def periods_to_recalculate() -> list[Period]:
         .values("created_at")[:1]
     )
     stale = (
-        Request.objects.filter(status=S.APPLIED, period__status=Period.Status.OPEN)
+        Request.objects.filter(status=S.APPLIED, period__status=Period.Status.OPEN, correction__isnull=True)
         .annotate(last_run=Subquery(last_run))
         .filter(Q(last_run__isnull=True) | Q(applied_at__gt=F("last_run")))
         .values("period_id")
@@ -104,7 +105,7 @@ def periods_to_recalculate() -> list[Period]:
 def request_for(user: User, pk: int) -> Request:
     """The request ``pk`` within ``user``'s scope, or 404."""
     scoped = requests_visible_to(user).select_related(
-        "customer", "period", "filed_by", "cco_approver", "finance_approver", "applied_by"
+        "customer", "period", "filed_by", "cco_approver", "finance_approver", "applied_by", "correction"
     )
     return get_visible(scoped, pk=pk)
 
@@ -135,7 +136,8 @@ def actions_for(request: Request, user: User) -> Actions:
         decide=step.role != Role.OPS and bool(may_decide(user, request, step)),
         withdraw=bool(access.may_withdraw(user, request))
         and request.status in (S.PENDING_CCO, S.PENDING_FINANCE),
-        apply=step.role == Role.OPS and bool(may_apply(user, request)) and not request.period.is_closed,
+        # A closed quarter's request is applied too: as a correction of that quarter (services.apply).
+        apply=step.role == Role.OPS and bool(may_apply(user, request)),
     )
 
 
@@ -166,6 +168,20 @@ def offered_periods(*, open_only: bool) -> list[Period]:
     return sorted(offered, key=lambda period: period.start, reverse=True)
 
 
+def filing_periods() -> list[Period]:
+    """The quarters a request may be filed for, newest first: the open ones (``offered_periods``) and the
+    closed ones within their year-end window (``year_end``), which the form labels "(closed — year-end)".
+    """
+    today, days = timezone.localdate(), settings.YEAR_END_WINDOW_DAYS
+    # A quarter ends at most a year before its fiscal year's last pull, which is at most ``days`` ago.
+    recent = Period.objects.filter(
+        status=Period.Status.CLOSED, end__lt=today, end__gte=today - timedelta(days=days + 366)
+    )
+    year_end_quarters = [period for period in recent if year_end.in_window(period, today)]
+    offered = offered_periods(open_only=True) + year_end_quarters
+    return sorted(offered, key=lambda period: period.start, reverse=True)
+
+
 def offered_period(code: str, offered: list[Period]) -> Period:
     """The quarter ``code`` if it is one of ``offered`` (``offered_periods``), its row created open when it
     is not stored yet; any other is refused (``AttainError``) with the sentence the page and the API share.
@@ -178,8 +194,8 @@ def offered_period(code: str, offered: list[Period]) -> Period:
     except CalendarError as exc:
         raise AttainError(str(exc)) from None
     stored = Period.objects.filter(code=fiscal.code).first()
-    if stored is not None and stored.is_closed:
-        require_open(stored, action="file a request")
+    if stored is not None:
+        year_end.require_fileable(stored)  # a closed quarter outside its window: say when it takes requests
     if stored is None:
         require_plan(fiscal)
     choices = ", ".join(period.code for period in offered) or "none"

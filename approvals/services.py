@@ -18,9 +18,9 @@ from accounts.models import Role, User
 from adoption.models import Customer
 from approvals.access import may_apply, may_decide
 from commissions.models import Period, Plan
-from commissions.services.periods import require_open
 from core.errors import AttainError, Conflict, NotAllowed
 
+from . import year_end
 from .models import Inquiry, Request, RequestStep
 from .notifications import notify
 from .steps import Step, next_step
@@ -54,40 +54,87 @@ def _value(raw, kind: str, cap: Decimal) -> Decimal:
 def file_request(
     *, user: User, kind: str, customer: Customer, period: Period, value, justification: str
 ) -> Request:
-    """A ``csvp`` of the customer's geo files a request for an open quarter; the CCO is notified."""
+    """A ``csvp`` of the customer's geo files a request for one quarter (``file_requests``)."""
+    [request] = file_requests(
+        user=user, kind=kind, customer=customer, periods=[period], value=value, justification=justification
+    )
+    return request
+
+
+def file_requests(
+    *, user: User, kind: str, customer: Customer, periods: list[Period], value, justification: str
+) -> list[Request]:
+    """A ``csvp`` of the customer's geo files one request per quarter of ``periods`` (quarters of one
+    fiscal year), all or none; the CCO is notified of each once they are committed.
+
+    A quarter is open, or closed and within its year-end window (``year_end``). Every quarter gets the same
+    checks; the first refused one is named and nothing is filed. The quarters' rows are locked
+    (``select_for_update``) while the requests are written, so that a close cannot slip in between.
+    """
     if kind not in Request.Kind.values:
         raise AttainError(f"Unknown request kind {kind!r}.")
     access.require(access.may_file_request(user, customer))
-    require_open(period, action="file a request")
+    periods = _one_fiscal_year(periods)
+    for period in periods:
+        year_end.require_fileable(period)
     justification = (justification or "").strip()
     if len(justification) < MIN_JUSTIFICATION:
         raise AttainError(f"The justification needs at least {MIN_JUSTIFICATION} characters.")
-    amount = _value(value, kind, customer_cap(customer, period))
+    amount = _value(value, kind, customer_cap(customer, periods[0]))
+    filed: list[tuple[Request, RequestStep]] = []
+    period = periods[0]
     try:
         with transaction.atomic():
-            request = Request.objects.create(
-                kind=kind,
-                customer=customer,
-                period=period,
-                value=amount,
-                justification=justification,
-                filed_by=user,
-            )
-            step = RequestStep.objects.create(
-                request=request,
-                action=RequestStep.Action.FILED,
-                role=Role.CSVP,
-                actor=user,
-                comment=justification,
-                status_after=request.status,
-            )
+            locked = Period.objects.select_for_update().filter(pk__in=[p.pk for p in periods]).order_by("pk")
+            current = {p.pk: p for p in locked}
+            for period in periods:
+                year_end.require_fileable(current[period.pk])  # closed meanwhile?
+                request = Request.objects.create(
+                    kind=kind,
+                    customer=customer,
+                    period=current[period.pk],
+                    value=amount,
+                    justification=justification,
+                    filed_by=user,
+                )
+                step = RequestStep.objects.create(
+                    request=request,
+                    action=RequestStep.Action.FILED,
+                    role=Role.CSVP,
+                    actor=user,
+                    comment=justification,
+                    status_after=request.status,
+                )
+                filed.append((request, step))
     except IntegrityError:
         raise AttainError(
             f"{customer.customer_id} already has an open {Request.Kind(kind).label.lower()} request for "
             f"{period.code}."
         ) from None
-    notify(request, "filed", step)
-    return request
+    for request, step in filed:
+        notify(request, "filed", step)
+    return [request for request, _ in filed]
+
+
+def _one_fiscal_year(periods: list[Period]) -> list[Period]:
+    """``periods`` in calendar order; refused unless stored quarters of one fiscal year, each once."""
+    periods = sorted(periods, key=lambda period: period.start)
+    if not periods:
+        raise AttainError("Choose at least one quarter.")
+    codes = [period.code for period in periods]
+    twice = sorted({code for code in codes if codes.count(code) > 1})
+    if twice:
+        raise AttainError(f"{', '.join(twice)} is chosen more than once: choose each quarter once.")
+    years = sorted({period.fiscal_year for period in periods})
+    if len(years) > 1:
+        by_year = "; ".join(
+            f"{year}: {', '.join(code for code in codes if code.startswith(year))}" for year in years
+        )
+        raise AttainError(f"The quarters of one filing must be of one fiscal year, not of {by_year}.")
+    unsaved = [period.code for period in periods if period.pk is None]
+    if unsaved:
+        raise AttainError(f"{', '.join(unsaved)} is not a stored quarter.")
+    return periods
 
 
 def _refuse_unless_may_act(request: Request, user: User, step: Step) -> None:
@@ -107,17 +154,20 @@ def _transition(
             pk=request.pk, status=request.status, version=request.version
         ).update(status=to, version=F("version") + 1, **fields)
         if changed != 1:
-            current = Request.objects.get(pk=request.pk)
-            raise Conflict(
-                f"{request.label} changed while you were deciding: it is now "
-                f"“{current.get_status_display()}”. Reload it and try again."
-            )
+            raise _changed_meanwhile(request, Request.objects.get(pk=request.pk))
         step = RequestStep.objects.create(
             request=request, action=action, role=role, actor=user, comment=comment, status_after=to
         )
     request.refresh_from_db()
     notify(request, action, step)
     return request
+
+
+def _changed_meanwhile(request: Request, current: Request) -> Conflict:
+    return Conflict(
+        f"{request.label} changed while you were deciding: it is now "
+        f"“{current.get_status_display()}”. Reload it and try again."
+    )
 
 
 def _comment(comment: str) -> str:
@@ -183,24 +233,37 @@ def withdraw(*, request: Request, user: User, comment: str = "") -> Request:
 
 
 def apply(*, request: Request, user: User, comment: str = "") -> Request:
-    """Ops applies an approved request: it becomes an input of the next calculation of its quarter."""
+    """Ops applies an approved request.
+
+    For an open quarter it becomes an input of the quarter's next calculation. For a closed quarter (a
+    year-end request) it is a correction of that quarter, in one transaction: an ``adjustment`` correction
+    is recorded (source ``request:<pk>``) and applied — the quarter is restated and the difference paid as
+    true-ups in the next open quarter (``commissions.services.corrections``) — and the request, APPLIED,
+    keeps the correction. The request's row is locked first, so two ops applying at once restate once.
+    """
     step = next_step(request)
     if step is None or step.role != Role.OPS:
         raise AttainError(
             f"{request.label} is “{request.get_status_display()}”: only an approved request is applied."
         )
     _refuse_unless_may_act(request, user, step)
-    require_open(request.period, action=f"apply {request.label}")
-    return _transition(
-        request,
-        user,
-        action=RequestStep.Action.APPLIED,
-        role=Role.OPS,
-        to=S.APPLIED,
-        comment=(comment or "").strip(),
-        applied_by=user,
-        applied_at=timezone.now(),
-    )
+    applied = {"applied_by": user, "applied_at": timezone.now()}
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        current = Request.objects.select_for_update().get(pk=request.pk)
+        if (current.status, current.version) != (request.status, request.version):
+            raise _changed_meanwhile(request, current)
+        if Period.objects.get(pk=current.period_id).is_closed:
+            applied["correction"] = year_end.correct_closed_quarter(current, user)
+        return _transition(
+            request,
+            user,
+            action=RequestStep.Action.APPLIED,
+            role=Role.OPS,
+            to=S.APPLIED,
+            comment=comment,
+            **applied,
+        )
 
 
 def open_requests(period: Period) -> list[Request]:
@@ -224,8 +287,13 @@ def open_requests_blocking_close(period: Period) -> list[str]:
 
 
 def applied_adjustments(period: Period):
-    """The exceptions and extra credit applied to ``period``, in the order applied (DESIGN §4.3)."""
-    return Request.objects.filter(period=period, status=S.APPLIED).order_by("applied_at", "pk")
+    """The exceptions and extra credit applied to ``period``, in the order applied (DESIGN §4.3).
+
+    A year-end request applied to the closed quarter (it has a correction) is no input of the quarter's
+    own runs: its restatement pays it (docs/design.md §7)."""
+    return Request.objects.filter(period=period, status=S.APPLIED, correction__isnull=True).order_by(
+        "applied_at", "pk"
+    )
 
 
 # --- inquiries ---------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-FILED = ("kind", "customer", "period", "value", "justification")  # a request's fields, as filed
+FILED = ("kind", "customer", "value", "justification")  # a request's fields, as filed (and its quarters)
 ASKED = ("period", "customer", "component", "message")  # an inquiry's
 
 
@@ -77,16 +77,19 @@ def request_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(may_file.reason)
     if request.method == "POST":
         form = RequestForm(request.POST, user=user)
-        filed = _submitted(form, lambda data: services.file_request(user=user, **_pick(data, FILED)))
-        if filed is not None:
-            messages.success(request, f"Filed {filed.label}; the CCO has been notified.")
-            return redirect("approvals:detail", pk=filed.pk)
+        filed = _submitted(
+            form,
+            lambda data: services.file_requests(user=user, periods=data["period"], **_pick(data, FILED)),
+        )
+        if filed:
+            return _filed(request, filed)
     else:
         initial = {"kind": Request.Kind.EXCEPTION, "customer": request.GET.get("customer", "")}
         if request.GET.get("period"):
-            initial["period"] = request.GET["period"]  # offered or not, the form decides; nothing created
+            # Offered or not, the form decides; nothing created.
+            initial["period"] = request.GET.getlist("period")
         form = RequestForm(initial=initial, user=user)
-    periods = selectors.offered_periods(open_only=True)  # a GET creates no quarter (forms.QuarterField)
+    periods = selectors.filing_periods()  # a GET creates no quarter (forms.QuartersField)
     code = _selected_period(form, periods)
     return render(
         request,
@@ -100,9 +103,20 @@ def request_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _filed(request: HttpRequest, filed: list[Request]) -> HttpResponse:
+    """Back to the one request filed, or to the list of the filer's requests when several were."""
+    labels = ", ".join(f"{req.label} ({req.period.code})" for req in filed)
+    messages.success(request, f"Filed {labels}; the CCO has been notified.")
+    if len(filed) == 1:
+        return redirect("approvals:detail", pk=filed[0].pk)
+    return redirect("approvals:list")
+
+
 def _selected_period(form: RequestForm, periods: list) -> str:
-    value = form["period"].value()
-    code = getattr(value, "code", value) or ""
+    """The quarter whose context the page shows: the first one chosen, else the newest offered."""
+    value = form["period"].value() or []
+    first = value[0] if isinstance(value, list | tuple) and value else value
+    code = getattr(first, "code", first) or ""
     return code if any(p.code == code for p in periods) else (periods[0].code if periods else "")
 
 
@@ -195,8 +209,18 @@ def request_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _recalculate_message(req: Request) -> str:
-    """There is no web recalculation yet: say how ops takes the applied request into account."""
+    """There is no web recalculation yet: say how ops takes the applied request into account. A request
+    of a closed quarter needs none: its correction restated the quarter and paid the difference."""
     code = req.period.code
+    if req.correction_id is not None:
+        paid_in = sorted(set(req.correction.trueups.values_list("paid_in__code", flat=True)))
+        paid = (
+            f"its true-ups are paid in {', '.join(paid_in)}"
+            if paid_in
+            else "the restatement pays nothing more"
+        )
+        correction = req.correction.label
+        return f"Applied {req.label} to the closed {code} as {correction}: {code} is restated and {paid}."
     runs = reverse("admin:commissions_run_changelist") + f"?period__code={code}"
     periods = reverse("admin:commissions_period_changelist") + f"?q={code}"
     return format_html(

@@ -251,7 +251,8 @@ def record_correction(
     except MissingFxRate as exc:
         raise MissingFxRate(f"{exc.message} Record an fx correction with the rate first.") from None
     try:
-        correction.save()
+        with transaction.atomic():  # a savepoint: a caller's transaction survives the duplicate
+            correction.save()
     except IntegrityError:  # the same source recorded at the same moment
         return Correction.objects.get(source=source)
     return correction

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Q
+
+from core.sums import exact_sums
 
 from ..models import Hold, Payout, PayoutLine, Period, Plan, Run, TrueUp
 
@@ -52,13 +54,11 @@ def _trueup_lines(period: Period, employees) -> list[Line]:
     trueups = TrueUp.objects.filter(paid_in=period)
     if employees is not None:
         trueups = trueups.filter(employee_id__in=employees)
-    rows = (
-        trueups.values(
-            "employee_id", "plan_id", "currency", "restates_id", "correction_id", "correction__cause"
-        )
-        .annotate(total=Sum("amount"))
-        .order_by("employee_id", "plan_id", "restates__start", "correction_id")
-    )
+    keys = ("employee_id", "plan_id", "currency", "restates_id", "correction_id", "correction__cause")
+    ordered = trueups.order_by("employee_id", "plan_id", "restates__start", "correction_id")
+    rows = [
+        dict(zip(keys, key, strict=True), total=total) for key, total in exact_sums(ordered, keys).items()
+    ]
     return [
         Line(
             period_id=period.pk,

@@ -15,12 +15,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
 from core.errors import AttainError
 from core.fiscal import calendar
+from core.sums import exact_sums
 
 from ..engine import QuarterResult, calculate_quarter
 from ..engine.corrections import with_corrections
@@ -111,12 +111,10 @@ def paid_lines(period: Period, plan: Plan, final: Run) -> dict[Key, Decimal]:
         "employee__employee_id", "component", "payout"
     ):
         paid[(eid, component)] += payout
-    earlier = (
-        TrueUp.objects.filter(restates=period, plan=plan)
-        .values_list("employee__employee_id", "component")
-        .annotate(total=Sum("amount"))
+    earlier = exact_sums(
+        TrueUp.objects.filter(restates=period, plan=plan), ("employee__employee_id", "component")
     )
-    for eid, component, total in earlier:
+    for (eid, component), total in earlier.items():
         paid[(eid, component)] += total
     return dict(paid)
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import adjustment_views, views
 
 urlpatterns = [
     path("", views.console, name="console"),
@@ -12,4 +12,13 @@ urlpatterns = [
     path("export/", views.export, name="console-export"),
     path("runs/", views.period_runs, name="console-period-runs"),
     path("runs/<int:pk>/progress/", views.run_progress, name="console-run-progress"),
+    path("corrections/new/", adjustment_views.correction_new, name="console-correction-new"),
+    path("corrections/<int:pk>/apply/", adjustment_views.correction_apply, name="console-correction-apply"),
+    path(
+        "corrections/<int:pk>/withdraw/",
+        adjustment_views.correction_withdraw,
+        name="console-correction-withdraw",
+    ),
+    path("holds/", adjustment_views.hold, name="console-hold"),
+    path("holds/<int:pk>/release/", adjustment_views.release, name="console-hold-release"),
 ]

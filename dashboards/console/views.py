@@ -5,6 +5,9 @@ Thin views: ``selectors`` read, the commissions services write and refuse. Ops, 
 finance see it; each action is offered to whoever holds its right (``accounts.access``: ops pulls,
 calculates and closes; ops and finance export payroll); anyone else gets a 403. A refusal
 (``AttainError``) becomes a message.
+
+The prior-period part of each quarter (pending corrections and their effect, true-ups paid, holds;
+docs/design.md §7) is read by ``adjustments`` and acted on in ``adjustment_views``.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from core.errors import AttainError
 from dashboards.tables import download
 
 from . import selectors, tables
+from .adjustments import adjustments
 
 VIEWERS = (Role.OPS, Role.ADMIN, Role.CCO, Role.FINANCE)
 
@@ -55,6 +59,8 @@ def _rights(user: User, period: Period) -> dict[str, bool]:
         "may_calculate": bool(access.may_calculate(user, period)),
         "may_close": bool(access.may_close(user, period)),
         "may_export": bool(access.may_export_payroll(user, period)),
+        "may_correct": bool(access.may_correct(user, period)),
+        "may_hold": bool(access.may_hold(user, period)),
     }
     return {**rights, "may_act": rights["may_pull"] or rights["may_calculate"] or rights["may_close"]}
 
@@ -112,6 +118,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "imports": imports,
         "import_rows": list(zip(data.imports, imports.cells(), strict=True)),
         "waiting_after": int(after) if waiting else None,
+        "adjustments": adjustments(period),
         "query": urlencode({"period": period.code, **({"run": run_id} if run_id.isdigit() else {})}),
     }
     return render(request, "dashboards/console/console.html", context)

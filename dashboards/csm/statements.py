@@ -12,7 +12,8 @@ from accounts.models import User
 from commissions.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
 from commissions.engine import calculate_quarter
 from commissions.loaders import load_quarter
-from commissions.models import ComponentResult, CustomerResult, Payout, Run
+from commissions.models import ComponentResult, CustomerResult, Payout, PayoutLine, Period, Plan, Run
+from commissions.services.ledger import lines_of
 from core.errors import AttainError
 
 EXACT_PLACES = Decimal("0.000001")
@@ -28,6 +29,36 @@ class Line:
 
 
 @dataclass
+class PayableLine:
+    """One line the quarter pays the CSM (``ledger.Line``) with its plan and restated quarter named."""
+
+    type: str
+    label: str
+    plan: str
+    restated: str
+    cause: str
+    amount: Decimal
+    currency: str
+    held: bool
+
+
+@dataclass
+class Payable:
+    """What the quarter pays the CSM, line by line (docs/design.md §7): the commission, true-ups and
+    clawbacks with their cause, carry-forward and hold-release lines; held lines are shown, not paid."""
+
+    period: Period
+    lines: list[PayableLine]
+    # The total to be paid per currency: the lines not held.
+    totals: dict[str, Decimal]
+
+    @property
+    def preview(self) -> bool:
+        """An open quarter's lines are computed from its latest runs and may still change."""
+        return not self.period.is_closed
+
+
+@dataclass
 class Statement:
     payout: Payout
     lines: list[Line]
@@ -37,6 +68,7 @@ class Statement:
     previous: Run | None = None
     line_changes: list[dict[str, Any]] = field(default_factory=list)
     customer_changes: list[dict[str, Any]] = field(default_factory=list)
+    payable: Payable | None = None
 
     @property
     def run(self) -> Run:
@@ -86,7 +118,37 @@ def statement_for(viewer: User, csm: User, run_id: int) -> Statement:
     if statement.previous is not None:
         statement.line_changes = _line_changes(viewer, csm, statement.previous, results)
         statement.customer_changes = _customer_changes(viewer, csm, statement.previous, customers)
+    statement.payable = payable_lines(csm, run.period)
     return statement
+
+
+def payable_lines(csm: User, period: Period) -> Payable:
+    """The lines ``period`` pays ``csm`` across plans (``ledger.lines_of``), for a statement the viewer
+    may already see: who may read it is decided by ``statement_for``."""
+    lines = lines_of(period, employees=[csm.pk])
+    plans = dict(Plan.objects.filter(pk__in={line.plan_id for line in lines}).values_list("pk", "code"))
+    restated = {line.restates_id for line in lines if line.restates_id}
+    codes = dict(Period.objects.filter(pk__in=restated).values_list("pk", "code")) if restated else {}
+    labels = dict(PayoutLine.Type.choices)
+    totals: dict[str, Decimal] = {}
+    shown = []
+    for line in lines:
+        shown.append(
+            PayableLine(
+                type=line.type,
+                label=labels.get(line.type, line.type),
+                plan=plans.get(line.plan_id, ""),
+                restated=codes.get(line.restates_id, ""),
+                cause=line.cause,
+                amount=line.amount,
+                currency=line.currency,
+                held=line.held,
+            )
+        )
+        totals.setdefault(line.currency, Decimal(0))
+        if not line.held:
+            totals[line.currency] += line.amount
+    return Payable(period=period, lines=shown, totals=totals)
 
 
 def _decimal(value: Any) -> Any:

@@ -56,7 +56,8 @@ def test_example_client_imports_files_and_downloads_payroll(live_server, tmp_pat
     result = client(live_server, key, "payouts", "FY22-Q2", "-o", str(target))
     assert result.returncode == 0, result.stderr
     assert target.read_text() == (
-        "period,employee_id,email,plan,currency,amount\nFY22-Q2,E1,e1@example.com,CS-FY22,USD,2333.33\n"
+        "period,employee_id,email,plan,currency,amount,type,restates\n"
+        "FY22-Q2,E1,e1@example.com,CS-FY22,USD,2333.33,commission,\n"
     )
 
 

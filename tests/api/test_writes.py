@@ -262,7 +262,7 @@ def test_payroll_csv_of_a_closed_quarter(world, people, client_for, persona):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
-    assert lines[0] == "period,employee_id,email,plan,currency,amount"
+    assert lines[0] == "period,employee_id,email,plan,currency,amount,type,restates"
     assert len(lines) == 4 and any("csm@example.com" in line for line in lines)
 
 

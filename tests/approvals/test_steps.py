@@ -147,15 +147,3 @@ def test_withdrawn_request_is_final(exception_request, csvp, cco, ops):
         approve(request=request, user=cco, comment="ok")
     with pytest.raises(AttainError, match="only an approved request is applied"):
         apply(request=request, user=ops)
-
-
-def test_applying_in_a_closed_quarter_is_refused(approved_exception, ops):
-    from core.errors import PeriodClosed
-
-    from .conftest import close_directly
-
-    close_directly(approved_exception.period, ops)
-    with pytest.raises(PeriodClosed, match="cannot apply exception"):
-        apply(request=approved_exception, user=ops)
-    approved_exception.refresh_from_db()
-    assert approved_exception.status == S.APPROVED

@@ -13,7 +13,10 @@ from .conftest import URL, page_messages, post
 
 pytestmark = pytest.mark.django_db
 
-SUMMARY = "period,employee_id,email,plan,currency,amount\nFY22-Q2,E1,e1@example.com,CS-FY22,USD,2333.33\n"
+SUMMARY = (
+    "period,employee_id,email,plan,currency,amount,type,restates\n"
+    "FY22-Q2,E1,e1@example.com,CS-FY22,USD,2333.33,commission,\n"
+)
 
 
 def test_pull_through_the_page_creates_a_score_pull(as_user, ops, worked, django_capture_on_commit_callbacks):
@@ -104,8 +107,11 @@ def test_close_then_export_gives_the_payroll_csv_of_the_worked_example(
     assert 'filename="payouts-FY22-Q2.csv"' in summary["Content-Disposition"]
     assert summary.content.decode() == SUMMARY
     detail = client.get("/console/export/?period=FY22-Q2&detail=1").content.decode().splitlines()
-    assert detail[0] == "period,employee_id,plan,component,metric_value,attainment,factor,weight,payout"
-    assert [line.rsplit(",", 1)[1] for line in detail[1:]] == ["833.33", "500.00", "1000.00"]
+    assert (
+        detail[0]
+        == "period,employee_id,plan,component,metric_value,attainment,factor,weight,payout,type,restates"
+    )
+    assert [line.split(",")[8] for line in detail[1:]] == ["833.33", "500.00", "1000.00"]
 
 
 def test_progress_json(as_user, cco, worked):
