@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
 from typing import TextIO
 
@@ -60,21 +61,22 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
     access.require(access.may_export_payroll(user, period))
     runs = final_runs(period)
     lines = [line for line in lines_of(period) if not line.held]
-    employees = dict(
-        User.objects.filter(pk__in={line.employee_id for line in lines}).values_list("pk", "employee_id")
-    )
-    emails = dict(User.objects.filter(pk__in=employees).values_list("pk", "email"))
+    who = User.objects.filter(pk__in={line.employee_id for line in lines})
+    people = {pk: (code, email) for pk, code, email in who.values_list("pk", "employee_id", "email")}
     plans = dict(Plan.objects.values_list("pk", "code"))
     quarters = dict(Period.objects.values_list("pk", "code"))
+    # Payroll reads by employee id, then plan, then the line's place (commission first).
+    lines.sort(key=lambda line: (people[line.employee_id][0], plans[line.plan_id], line.position))
     writer = csv_writer(out)
     if not detail:
         writer.writerow(SUMMARY_HEADER)
         for line in lines:
+            code, email = people[line.employee_id]
             writer.writerow(
                 [
                     period.code,
-                    employees[line.employee_id],
-                    emails[line.employee_id],
+                    code,
+                    email,
                     plans[line.plan_id],
                     line.currency,
                     str(to_cents(line.amount)),
@@ -84,13 +86,14 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
             )
         return len(lines)
     writer.writerow(DETAIL_HEADER)
+    components, trueups = _components(runs), _trueups(period)
     count = 0
     for line in lines:
-        for row in _detail_rows(line, runs):
+        for row in _detail_rows(line, components, trueups):
             writer.writerow(
                 [
                     period.code,
-                    employees[line.employee_id],
+                    people[line.employee_id][0],
                     plans[line.plan_id],
                     *row,
                     line.type,
@@ -101,17 +104,27 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
     return count
 
 
-def _detail_rows(line, runs: list[Run]):
+def _components(runs: list[Run]) -> dict[tuple[int, int], list[ComponentResult]]:
+    """The final runs' component lines by (employee, plan), in the plan's order: one query."""
+    by_line: dict[tuple[int, int], list[ComponentResult]] = defaultdict(list)
+    plan_of = {run.pk: run.plan_id for run in runs}
+    for c in ComponentResult.objects.filter(run__in=runs).defer("detail").order_by("position"):
+        by_line[(c.employee_id, plan_of[c.run_id])].append(c)
+    return by_line
+
+
+def _trueups(period: Period) -> dict[tuple[int, int, int], list[TrueUp]]:
+    """The true-ups paid in ``period`` by (correction, employee, plan): one query."""
+    by_line: dict[tuple[int, int, int], list[TrueUp]] = defaultdict(list)
+    for t in TrueUp.objects.filter(paid_in=period).order_by("pk"):
+        by_line[(t.correction_id, t.employee_id, t.plan_id)].append(t)
+    return by_line
+
+
+def _detail_rows(line, components, trueups):
     """(component, metric_value, attainment, factor, weight, payout) rows of one payable line."""
     if line.type == PayoutLine.Type.COMMISSION:
-        components = (
-            ComponentResult.objects.filter(
-                run__in=runs, run__plan_id=line.plan_id, employee_id=line.employee_id
-            )
-            .defer("detail")
-            .order_by("position")
-        )
-        for c in components:
+        for c in components.get((line.employee_id, line.plan_id), []):
             applies = c.applies
             yield (
                 c.component,
@@ -123,10 +136,7 @@ def _detail_rows(line, runs: list[Run]):
             )
         return
     if line.correction_id is not None:
-        trueups = TrueUp.objects.filter(
-            correction_id=line.correction_id, employee_id=line.employee_id, plan_id=line.plan_id
-        ).order_by("pk")
-        for t in trueups:
+        for t in trueups.get((line.correction_id, line.employee_id, line.plan_id), []):
             yield (t.component, "", "", "", "", str(to_cents(t.amount)))
         return
     yield ("", "", "", "", "", str(to_cents(line.amount)))
