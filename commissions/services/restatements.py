@@ -128,14 +128,15 @@ def differences(restated: Restated, period: Period) -> dict[Key, Decimal]:
     return {key: amount for key, amount in diffs.items() if amount != 0}
 
 
-def payable_quarter(restated: Period, *, today: date | None = None) -> Period:
+def payable_quarter(restated: Period, *, today: date | None = None, create: bool = True) -> Period | None:
     """The quarter a true-up of ``restated`` is paid in: the earliest open quarter after it (the next
-    payroll to run), else the quarter of ``today`` if a plan covers it.
+    payroll to run), else the quarter of ``today`` if a plan covers it (its row created).
 
-    Raises ``AttainError`` naming what to do when no open quarter follows.
+    ``create=False`` (a page that only reads): None instead of creating a row. Raises ``AttainError``
+    naming what to do when no open quarter follows.
     """
     later = Period.objects.filter(status=Period.Status.OPEN, start__gt=restated.end).order_by("start").first()
-    if later is not None:
+    if later is not None or not create:
         return later
     current = calendar().period_of(today or timezone.localdate())
     bounds = calendar().bounds(current)

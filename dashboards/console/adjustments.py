@@ -18,7 +18,6 @@ from commissions.models import Correction, Hold, Period, Plan, TrueUp
 from commissions.services.corrections import FILE_KINDS, pending_corrections
 from commissions.services.holds import active_holds
 from commissions.services.restatements import payable_quarter
-from core.errors import AttainError
 from core.sums import exact_sums
 
 # The kinds a correction is recorded from a file of (the import format of each, DESIGN §3).
@@ -116,14 +115,8 @@ def _payable_code(restated: Period) -> str:
 
 
 def payable_stored(restated: Period) -> Period | None:
-    """``payable_quarter(restated)`` when it is a stored quarter, else None: when no open quarter follows,
-    ``payable_quarter`` opens the current one, which applying does and reading a page must not."""
-    if not Period.objects.filter(status=Period.Status.OPEN, start__gt=restated.end).exists():
-        return None
-    try:
-        return payable_quarter(restated)
-    except AttainError:
-        return None
+    """``payable_quarter(restated)`` when it is a stored quarter, else None: reading a page creates none."""
+    return payable_quarter(restated, create=False)
 
 
 def _names(employee_ids: set[str]) -> dict[str, str]:

@@ -86,7 +86,7 @@ def test_the_quarter_a_correction_is_paid_in_is_asked_once_per_corrected_quarter
     asked = []
     original = adjustments.payable_quarter
     monkeypatch.setattr(
-        adjustments, "payable_quarter", lambda period: asked.append(period) or original(period)
+        adjustments, "payable_quarter", lambda period, **kw: asked.append(period) or original(period, **kw)
     )
 
     data = adjustments.adjustments(adjustments.Period.objects.get(code="FY22-Q3"))
