@@ -32,7 +32,8 @@ def with_corrections(inputs: QuarterInputs, corrections: Iterable[tuple[str, lis
     """``inputs`` with each ``(kind, rows)`` laid over it in order; ``inputs`` is not changed.
 
     - ``deal``, ``kpi``, ``ownership``, ``assignment``: each row replaces the row with its natural key
-      (``KEYS``) or is added. Assignment rows name their ``plan``: rows of another plan are skipped.
+      (``KEYS``) or is added. Assignment rows name their ``plan``: rows of another plan are skipped, as
+      are KPI rows of people the inputs do not pay and deal rows of customers outside their books.
     - ``fx``: ``currency`` → ``rate`` replaces or adds the quarter's rate.
     - ``adjustment``: an applied exception or extra credit (``customer_id``, ``kind``, ``value``), added
       after the quarter's own, so it is applied last (DESIGN §4.3).
@@ -50,9 +51,12 @@ def with_corrections(inputs: QuarterInputs, corrections: Iterable[tuple[str, lis
     }
     fx = dict(inputs.fx)
     undone: dict[str, Decimal] = {}
+    csms = set(inputs.assignments["employee_id"])
+    book = set(inputs.ownership["customer_id"])
     for kind, rows in corrections:
         if kind not in KINDS:
             raise ValueError(f"unknown correction kind {kind!r}")
+        rows = _in_scope(kind, rows, csms, book)
         if kind == "fx":
             fx.update({row["currency"]: row["rate"] for row in rows})
         elif kind == "adjustment":
@@ -68,6 +72,17 @@ def with_corrections(inputs: QuarterInputs, corrections: Iterable[tuple[str, lis
     if undone:
         tables["deals"] = _clawed_back(tables["deals"], undone)
     return replace(inputs, fx=fx, **tables)
+
+
+def _in_scope(kind: str, rows: list[dict], csms: set, book: set) -> list[dict]:
+    """The rows that concern the inputs' CSMs and books: a KPI of someone the plan does not pay, or a deal
+    or request of a customer outside its books, changes nothing the plan calculates, so it is left out
+    (and the plan's inputs, and their fingerprint, stay those of the quarter)."""
+    if kind == "kpi":
+        return [row for row in rows if row["employee_id"] in csms]
+    if kind in ("deal", "adjustment"):
+        return [row for row in rows if row["customer_id"] in book]
+    return rows
 
 
 def _added(table: pd.DataFrame, rows: list[dict]) -> pd.DataFrame:
