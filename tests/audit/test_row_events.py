@@ -178,8 +178,8 @@ def test_first_update_of_a_row_older_than_the_audit_says_before_is_not_recorded(
         cursor.execute(
             "INSERT INTO commissions_plan (code, name, fiscal_year, currency, credit_date,"
             " new_customer_window_days, adoption_formula, adoption_weighting, customer_cap, source,"
-            " updated_at) VALUES ('OLD-FY21', 'Old', 'FY21', 'USD', 'booked', 90, 'progress', 'arr', 1.5,"
-            " '', NOW()) RETURNING id"
+            " negative_balance, updated_at) VALUES ('OLD-FY21', 'Old', 'FY21', 'USD', 'booked', 90,"
+            " 'progress', 'arr', 1.5, '', 'carry_forward', NOW()) RETURNING id"
         )
         old_id = cursor.fetchone()[0]
         cursor.execute("ALTER TABLE commissions_plan ENABLE TRIGGER USER")
