@@ -46,12 +46,14 @@ from orm_loop import orm_loop_payouts  # noqa: E402
 from accounts.models import User  # noqa: E402
 from adoption.services import approve_snapshot  # noqa: E402
 from commissions.models import (  # noqa: E402
+    FxRate,
     Payout,
     Period,
     Plan,  # noqa: E402
     Run,
 )
 from commissions.services.close import close_period  # noqa: E402
+from commissions.services.corrections import apply_correction, record_correction  # noqa: E402
 from commissions.services.export import write_payouts  # noqa: E402
 from commissions.services.imports import import_file  # noqa: E402
 from commissions.services.periods import get_period  # noqa: E402
@@ -234,7 +236,32 @@ def close_quarter(*, directory: Path, shards: int = 1) -> dict:
     figures["end_to_end_s"] = (
         figures["pull_s"] + figures["calculate_s"] + figures["close_s"] + figures["export_s"]
     )
+    figures.update(restate_quarter(period))
     return figures
+
+
+def restate_quarter(period: Period) -> dict:
+    """Record and apply a correction of the closed quarter that every plan reads (the GBP rate, 1% up):
+    each plan is restated and the differences written as true-ups in the next quarter (issue 14)."""
+    get_period(PERIOD[:-1] + str(int(PERIOD[-1]) + 1))  # the open quarter the true-ups are paid in
+    ops = User.objects.get(employee_id=OPS)
+    rate = FxRate.objects.get(period=PERIOD, currency="GBP").rate * Decimal("1.01")
+    started = time.perf_counter()
+    correction = record_correction(
+        period=period,
+        kind="fx",
+        rows=[{"currency": "GBP", "rate": str(rate)}],
+        reason="GBP rate restated",
+        user=ops,
+    )
+    recorded = time.perf_counter()
+    trueups = apply_correction(correction=correction, user=ops)
+    return {
+        "record_correction_s": recorded - started,
+        "apply_correction_s": time.perf_counter() - recorded,
+        "trueups": len(trueups),
+        "restatements": Run.objects.filter(period=period, is_restatement=True).count(),
+    }
 
 
 def measure(directory: Path, profile: str | None, shards: int) -> dict:
@@ -283,7 +310,11 @@ def engine_payouts(run_ids: list[int]) -> Payouts:
 def exported_payouts(path: Path) -> Payouts:
     """The payroll export's rows (what payroll is paid)."""
     with path.open(encoding="utf-8", newline="") as file:
-        return {(row["employee_id"], row["plan"]): Decimal(row["amount"]) for row in csv.DictReader(file)}
+        return {
+            (row["employee_id"], row["plan"]): Decimal(row["amount"])
+            for row in csv.DictReader(file)
+            if row["type"] == "commission"
+        }
 
 
 def references(directory: Path, *, orm_loop: bool) -> tuple[dict, Payouts, Payouts | None]:
@@ -400,6 +431,10 @@ def summary(size: str, s: dict, m: dict, ref: dict, agreed: dict) -> str:
         f"{'export payroll (' + str(m['export_rows']) + ' rows)':<46}{m['export_s']:>10.2f}",
         _row(f"export payroll --detail ({m['export_detail_rows']:,} rows)", m["export_detail_s"]),
         f"{'end to end (pull + calculate + close + export)':<46}{m['end_to_end_s']:>10.2f}",
+        _row("record a correction (effect: restate all plans)", m["record_correction_s"]),
+        _row(
+            f"apply it ({m['restatements']} restatements, {m['trueups']:,} true-ups)", m["apply_correction_s"]
+        ),
         f"{'lower bound: read CSVs':<46}{ref['lower_bound_read_s']:>10.2f}",
         f"{'lower bound: compute, all plans':<46}{ref['lower_bound_compute_s']:>10.2f}",
     ]
@@ -417,6 +452,8 @@ def summary(size: str, s: dict, m: dict, ref: dict, agreed: dict) -> str:
             if "orm_loop_s" in ref
             else ""
         ),
+        f"restatement ratios: record / calculate {m['record_correction_s'] / m['calculate_s']:.1f}x, "
+        f"apply / calculate {m['apply_correction_s'] / m['calculate_s']:.1f}x",
         f"agreement ({' = '.join(agreed['compared'])}): {agreed['agree']:,}/{agreed['keys']:,} "
         "(CSM, plan) payouts identical to the cent",
     ]
