@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -17,6 +18,8 @@ from ..models import Correction, PayoutLine, Period, PeriodEvent, Plan, Run
 from .ledger import write_lines
 from .periods import period_lock
 from .runs import plan_state
+
+logger = logging.getLogger(__name__)
 
 
 def plans_of(period: Period):
@@ -87,7 +90,19 @@ def close_period(*, period: Period, user: User) -> list[Run]:
             user=user,
             final_runs=[{"plan": r.plan.code, "run": r.pk, "version": r.version} for r in finals],
         )
+    _find_clawbacks()
     return finals
+
+
+def _find_clawbacks() -> None:
+    """A churn imported while the expansion's quarter was open becomes a clawback once it closes (design.md
+    §7): look again. The close stands whatever happens here; the console lists what was found."""
+    from .clawbacks import find_clawbacks
+
+    try:
+        find_clawbacks()
+    except AttainError as exc:  # found again after the next deals import or close, once fixed
+        logger.warning("Clawbacks could not be checked after the close: %s", exc.message)
 
 
 def reopen_period(*, period: Period, user: User, reason: str) -> Period:

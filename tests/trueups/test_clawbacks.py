@@ -68,3 +68,23 @@ def test_finding_clawbacks_again_records_nothing_more(with_clawback, tmp_path):
 def test_a_plan_without_clawback_days_claws_nothing_back(closed_q2, tmp_path):
     assert not clawbacks_after("D9,C2,churn,-57500,USD,2021-08-15,2021-08-15\n", tmp_path)
     assert not TrueUp.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_churn_imported_before_the_expansions_quarter_closes_is_clawed_back_at_its_close(
+    worked, ops, tmp_path
+):
+    from commissions.services.close import close_period
+    from commissions.services.periods import get_period
+    from commissions.services.pulls import pull_scores
+    from commissions.services.runs import calculate
+
+    Plan.objects.filter(code="CS-FY22").update(clawback_days=90)
+    q2 = get_period("FY22-Q2")
+    pull_scores(period=q2, user=ops)
+    calculate(period=q2, plan=Plan.objects.get(code="CS-FY22"), user=ops)
+    get_period("FY22-Q3")
+    assert not clawbacks_after("D9,C2,churn,-57500,USD,2021-08-15,2021-08-15\n", tmp_path)
+    close_period(period=q2, user=ops)
+    [clawback] = Correction.objects.filter(kind=Correction.Kind.CLAWBACK)
+    assert clawback.source == "clawback:D1:D9" and clawback.effect == {"CS-FY22": {"E1": "-500.00"}}
