@@ -1,13 +1,15 @@
 """The demo's quarters: pull, calculate and close the ended quarters of the demo year, so a newcomer
-sees real runs, statements and a closed quarter at once. The last ended quarter is left open."""
+sees real runs, statements and a closed quarter at once. The last ended quarter is left open. The first
+closed quarter gets a pending correction, so the console shows one with its effect."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from accounts.models import Role, User
-from commissions.models import Plan
+from commissions.models import Correction, KpiActual, Period, Plan
 from commissions.services.close import close_period, plans_of
+from commissions.services.corrections import record_correction
 from commissions.services.periods import get_period
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
@@ -41,4 +43,24 @@ def run_demo_quarters(*, today: date) -> list[str]:
                 done.append(f"{quarter.code}: pulled, calculated ({versions}), closed")
             else:
                 done.append(f"{quarter.code}: pulled, calculated ({versions}); open for review")
+    first_closed = Period.objects.filter(status=Period.Status.CLOSED).order_by("start").first()
+    if first_closed is not None and ops is not None and not Correction.objects.exists():
+        done.append(record_demo_correction(first_closed, ops))
     return done
+
+
+def record_demo_correction(period: Period, ops: User) -> str:
+    """A pending correction of a closed quarter, so the console shows one with its effect (design.md §7):
+    a CSM's PR count recounted after the close, three more than imported."""
+    kpi = KpiActual.objects.filter(period=period.code, kpi="prs").select_related("employee")
+    kpi = kpi.order_by("employee__employee_id").first()
+    if kpi is None:
+        return f"{period.code}: no KPI value to correct"
+    correction = record_correction(
+        period=period,
+        kind=Correction.Kind.KPI,
+        rows=[{"employee_id": kpi.employee.employee_id, "kpi": "prs", "value": str(kpi.value + 3)}],
+        reason="PR count recounted after the close: three merged PRs were missed",
+        user=ops,
+    )
+    return f"{period.code}: {correction.label} recorded (pending; see the console of the next open quarter)"
