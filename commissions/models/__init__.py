@@ -18,7 +18,7 @@ from .quarters import (
     RunShard,
     ScorePull,
 )
-from .restatements import Correction, Hold, PayoutLine, TrueUp
+from .restatements import Correction, Hold, PayoutLine, PayrollExport, TrueUp
 
 __all__ = [
     "Assignment",
@@ -33,6 +33,7 @@ __all__ = [
     "KpiActual",
     "Payout",
     "PayoutLine",
+    "PayrollExport",
     "Period",
     "PeriodEvent",
     "Plan",

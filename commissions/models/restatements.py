@@ -157,6 +157,28 @@ class Hold(models.Model):
         return self.released_at is None
 
 
+class PayrollExport(models.Model):
+    """One download of a closed quarter's payroll (summary or detail): who, when, how many rows.
+
+    Once a quarter's payroll has left Attain, its lines may have been paid: a hold placed afterwards no
+    longer keeps them out (design.md §7), so that releasing it never pays a line twice.
+    """
+
+    period = models.ForeignKey("commissions.Period", on_delete=models.PROTECT, related_name="payroll_exports")
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    exported_at = models.DateTimeField(auto_now_add=True)
+    detail = models.BooleanField(default=False)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["period_id", "exported_at"]
+
+    def __str__(self) -> str:
+        return f"payroll of {self.period_id} exported at {self.exported_at:%Y-%m-%d %H:%M}"
+
+
 class PayoutLine(models.Model):
     """One payable line of a closed quarter, written by its close: what payroll pays (DESIGN §6).
 

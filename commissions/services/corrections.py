@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from core.errors import AttainError, MissingFxRate
+from core.text import checked_reason
 
 from ..models import Correction, Period, TrueUp
 from .imports.base import ImportRefused, Refusal, validate
@@ -35,7 +36,6 @@ from .restatements import (
     write_trueups,
 )
 
-MIN_REASON = 10
 K = Correction.Kind
 
 
@@ -230,9 +230,7 @@ def record_correction(
         )
     if kind not in Correction.Kind.values:
         raise AttainError(f"Unknown correction kind {kind!r}: one of {', '.join(Correction.Kind.values)}.")
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON:
-        raise AttainError(f"A correction needs a reason of at least {MIN_REASON} characters.")
+    reason = checked_reason(reason, what="A correction")
     if not rows:
         raise AttainError("A correction needs at least one row.")
     parsed = parsed_rows(kind, _stored(rows))

@@ -12,7 +12,7 @@ from core.downloads import csv_writer
 from core.errors import AttainError
 
 from ..engine import to_cents, to_ratio
-from ..models import ComponentResult, PayoutLine, Period, Plan, Run, TrueUp
+from ..models import ComponentResult, PayoutLine, PayrollExport, Period, Plan, Run, TrueUp
 from .ledger import lines_of
 
 # DESIGN §6's columns, then (issue 14) the line's type and the quarter it restates or comes from.
@@ -55,6 +55,7 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
     release), held lines left out; ``type`` says which, ``restates`` the quarter a true-up, carried
     balance or released hold comes from (issue 14, DESIGN §6 as changed). With ``detail``, one row per
     component of the commission and of each true-up, and one per other line (component empty).
+    Each export is recorded (``PayrollExport``): a hold placed afterwards no longer keeps its lines out.
     Raises ``NotAllowed`` unless ``user`` may export payroll (``access.may_export_payroll``; None: a
     shell command without ``--user``) and ``AttainError`` when the quarter is not closed.
     """
@@ -84,7 +85,7 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
                     quarters.get(line.restates_id, ""),
                 ]
             )
-        return len(lines)
+        return _recorded(period, user, detail=False, rows=len(lines))
     writer.writerow(DETAIL_HEADER)
     components, trueups = _components(runs), _trueups(period)
     count = 0
@@ -101,7 +102,13 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
                 ]
             )
             count += 1
-    return count
+    return _recorded(period, user, detail=True, rows=count)
+
+
+def _recorded(period: Period, user: User | None, *, detail: bool, rows: int) -> int:
+    """Record the export (a hold placed after it no longer keeps its lines out); returns ``rows``."""
+    PayrollExport.objects.create(period=period, exported_by=user, detail=detail, rows=rows)
+    return rows
 
 
 def _components(runs: list[Run]) -> dict[tuple[int, int], list[ComponentResult]]:

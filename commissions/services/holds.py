@@ -16,13 +16,13 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from core.errors import AttainError
+from core.text import checked_reason
 
-from ..models import Hold, PayoutLine, Period, Plan
-from .ledger import Line, holding
+from ..loaders import plan_assignments
+from ..models import Hold, PayoutLine, PayrollExport, Period, Plan
+from .ledger import Line, first_export, holding
 from .periods import period_lock
 from .restatements import payable_quarter
-
-MIN_REASON = 10
 
 
 def hold_line(*, period: Period, employee: User, plan: Plan, reason: str, user: User) -> Hold:
@@ -30,11 +30,23 @@ def hold_line(*, period: Period, employee: User, plan: Plan, reason: str, user: 
     leaver). Raises ``NotAllowed``, and ``AttainError`` for a short reason, a plan of another fiscal
     year, or a line already held."""
     access.require(access.may_hold(user, period))
-    reason = (reason or "").strip()
-    if len(reason) < MIN_REASON:
-        raise AttainError(f"A hold needs a reason of at least {MIN_REASON} characters.")
+    reason = checked_reason(reason, what="A hold")
     if plan.fiscal_year != period.fiscal_year:
         raise AttainError(f"{plan.code} is a plan of {plan.fiscal_year}, not of {period.code}.")
+    if not plan_assignments(plan, period).filter(employee=employee).exists():
+        raise AttainError(
+            f"{employee.employee_id} has no {plan.code} line in {period.code}: no assignment to the plan "
+            "overlaps the quarter."
+        )
+    export = PayrollExport.objects.filter(period=period).select_related("exported_by").first()
+    if export is not None:
+        who = export.exported_by.email if export.exported_by else "a command"
+        when = timezone.localtime(export.exported_at)
+        raise AttainError(
+            f"{period.code}'s payroll was exported on {when:%Y-%m-%d %H:%M} "
+            f"by {who}: its lines may have been paid, and holding them now would pay them twice at the "
+            "release. Record a correction to recover an amount, or hold the line of the open quarter."
+        )
     try:
         with transaction.atomic():
             return Hold.objects.create(
@@ -70,7 +82,9 @@ def held_amount(hold: Hold) -> Decimal:
             restates_id=row.restates_id,
             correction_id=row.correction_id,
         )
-        if any(holding(other, line, row.period.closed_at) for other in earlier):
+        if not holding(hold, line, row.period.closed_at, first_export(row.period)):
+            continue  # its quarter's payroll left before the hold: paid there, not at the release
+        if any(holding(other, line, row.period.closed_at, first_export(row.period)) for other in earlier):
             continue  # already paid by that hold's release
         total += row.amount
     return total
@@ -94,7 +108,7 @@ def release_hold(*, hold: Hold, user: User, reason: str = "") -> Hold:
         Hold.objects.filter(pk=hold.pk).update(
             released_at=timezone.now(),
             released_by=user,
-            release_reason=(reason or "").strip(),
+            release_reason=checked_reason(reason, what="A release", minimum=0),
             released_in=paid_in,
             released_amount=amount,
         )

@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from core.sums import exact_sums
 
-from ..models import Hold, Payout, PayoutLine, Period, Plan, Run, TrueUp
+from ..models import Hold, Payout, PayoutLine, PayrollExport, Period, Plan, Run, TrueUp
 
 ZERO = Decimal(0)
 T = PayoutLine.Type
@@ -255,10 +255,15 @@ def lines_of(period: Period, *, employees=None) -> list[Line]:
     return mark_held(period, lines)
 
 
-def holding(hold: Hold, line: Line, closed_at) -> bool:
-    """Whether ``hold`` keeps ``line`` (of a quarter closed at ``closed_at``; None: open) out of payroll:
-    it covers the line's CSM and plan in its quarter or a true-up of it, and was not released before the
-    line's quarter closed (a release after the close pays the line as a ``hold release``)."""
+def holding(hold: Hold, line: Line, closed_at, exported_at=None) -> bool:
+    """Whether ``hold`` keeps ``line`` out of payroll. ``closed_at``: when the line's quarter closed (None:
+    open); ``exported_at``: when its payroll was first exported (None: not yet).
+
+    The hold covers the line's CSM and plan in its quarter, or a true-up of its quarter; it keeps the line
+    out unless it was released before the quarter closed (the line is then paid with it; a release after
+    the close pays it as a ``hold release``) or placed after the quarter's payroll was exported (the line
+    has left Attain and may be paid: holding it then would pay it twice at the release).
+    """
     covers = (
         hold.employee_id == line.employee_id
         and hold.plan_id == line.plan_id
@@ -266,21 +271,29 @@ def holding(hold: Hold, line: Line, closed_at) -> bool:
     )
     if not covers or line.type == T.HOLD_RELEASE:
         return False
+    if exported_at is not None and hold.held_at > exported_at:
+        return False
     return hold.released_at is None or (closed_at is not None and hold.released_at > closed_at)
+
+
+def first_export(period: Period):
+    """When ``period``'s payroll was first exported, or None."""
+    first = PayrollExport.objects.filter(period=period).order_by("exported_at").first()
+    return first.exported_at if first is not None else None
 
 
 def mark_held(period: Period, lines: list[Line]) -> list[Line]:
     if not lines:
         return lines
+    active = Q(released_at__isnull=True)
+    if period.closed_at:
+        active |= Q(released_at__gt=period.closed_at)
     holds = list(
         Hold.objects.filter(employee_id__in={line.employee_id for line in lines})
         .filter(Q(period=period) | Q(period_id__in={line.restates_id for line in lines if line.restates_id}))
-        .filter(
-            Q(released_at__isnull=True) | Q(released_at__gt=period.closed_at)
-            if period.closed_at
-            else Q(released_at__isnull=True)
-        )
+        .filter(active)
     )
+    exported_at = first_export(period)
     for line in lines:
-        line.held = any(holding(hold, line, period.closed_at) for hold in holds)
+        line.held = any(holding(hold, line, period.closed_at, exported_at) for hold in holds)
     return lines

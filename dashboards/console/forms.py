@@ -10,7 +10,7 @@ from django import forms
 
 from accounts.models import User
 from commissions.models import Period, Plan
-from commissions.services.corrections import MIN_REASON
+from core.text import MIN_REASON
 
 from .adjustments import RECORDABLE_KINDS, closed_quarters
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role, User
-from commissions.models import Plan
+from commissions.models import Hold, Plan
 from commissions.services.corrections import apply_correction, record_correction
-from commissions.services.holds import hold_line, release_hold
+from commissions.services.holds import held_amount, hold_line, release_hold
 from commissions.services.ledger import lines_of
 from commissions.services.periods import get_period
 from commissions.services.runs import calculate
@@ -94,3 +94,51 @@ def test_only_ops_or_finance_hold_and_a_line_is_held_once(held_q2, closed_q2):
     finance = make_user(Role.FINANCE, email="finance@example.com")
     with pytest.raises(AttainError, match="already held"):
         hold_line(period=closed_q2, employee=e1, plan=plan, reason="a second hold on it", user=finance)
+
+
+@pytest.mark.django_db
+def test_a_quarter_whose_payroll_was_exported_is_not_held_since_its_lines_may_be_paid(closed_q2, ops):
+    export("FY22-Q2")
+    e1, plan = User.objects.get(employee_id="E1"), Plan.objects.get(code="CS-FY22")
+    with pytest.raises(
+        AttainError, match="FY22-Q2's payroll was exported on .* by a command: its lines may have"
+    ):
+        hold_line(period=closed_q2, employee=e1, plan=plan, reason="leaver after the payroll ran", user=ops)
+
+
+@pytest.mark.django_db
+def test_a_true_up_in_a_quarter_exported_before_the_hold_stays_paid_there_not_at_the_release(closed_q2, ops):
+    e1, plan = User.objects.get(employee_id="E1"), Plan.objects.get(code="CS-FY22")
+    correction = record_correction(
+        period=closed_q2,
+        kind="adjustment",
+        rows=[{"customer_id": "C1", "kind": "exception", "value": "1"}],
+        reason="year-end exception for C1",
+        user=ops,
+    )
+    apply_correction(correction=correction, user=ops)
+    close_quarter("FY22-Q3", ops)
+    assert any(",true-up," in row for row in export("FY22-Q3"))  # paid with FY22-Q3's payroll
+    get_period("FY22-Q4")
+    q2_hold = Hold.objects.create(
+        period=closed_q2, employee=e1, plan=plan, reason="late dispute on Q2", held_by=ops
+    )
+    assert held_amount(q2_hold) == Decimal("2333.33")  # Q2's own line; the true-up left with FY22-Q3
+
+
+@pytest.mark.django_db
+def test_a_line_of_a_plan_the_csm_is_not_on_is_not_held(worked, ops):
+    q2 = get_period("FY22-Q2")
+    other = Plan.objects.create(code="CS-NRR-FY22", name="NRR only", fiscal_year="FY22", currency="USD")
+    with pytest.raises(AttainError, match="E1 has no CS-NRR-FY22 line in FY22-Q2"):
+        hold_line(
+            period=q2, employee=User.objects.get(employee_id="E1"), plan=other, reason="a pay dispute", user=ops
+        )
+
+
+@pytest.mark.django_db
+def test_a_reason_with_a_control_character_is_refused(worked, ops):
+    q2 = get_period("FY22-Q2")
+    e1, plan = User.objects.get(employee_id="E1"), Plan.objects.get(code="CS-FY22")
+    with pytest.raises(AttainError, match="control character U\\+001B"):
+        hold_line(period=q2, employee=e1, plan=plan, reason="dispute \x1b[31m red", user=ops)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,9 +25,8 @@ LOAD_ALL_ABOVE = 20_000
 # A refusal lists the first errors of a file and counts the others: two million bad rows would make a
 # report (and an API response) of hundreds of megabytes that no one reads past its first screens.
 MAX_REPORTED_ERRORS = 1000
-# Control characters other than tab, line feed and carriage return: no data value holds one, and a NUL
-# cannot even be stored by PostgreSQL (it used to crash the import instead of refusing the file).
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters are refused in every cell (a NUL used to crash the import instead of refusing it).
+from core.text import CONTROL_CHARACTERS  # noqa: E402
 
 
 def _visible(text: str) -> str:
