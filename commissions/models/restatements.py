@@ -61,8 +61,10 @@ class Correction(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     applied_at = models.DateTimeField(null=True, blank=True)
-    # The true-ups it would pay, computed when recorded: {plan: {employee_id: amount}} (text amounts).
+    # The true-ups it would pay, computed when recorded (or recomputed): {plan: {employee_id: amount}}
+    # (text amounts), and when. A correction of the same quarter applied since makes it out of date.
     effect = models.JSONField(default=dict, blank=True)
+    effect_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["period_id", "applied_at", "id"]

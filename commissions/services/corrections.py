@@ -138,24 +138,25 @@ def _stored(rows: list[dict]) -> list[dict]:
     ]
 
 
-def _check_rows(kind: str, rows: list[dict], period: Period) -> None:
+def _check_rows(kind: str, rows: list[dict], period: Period, labels: list[str] | None = None) -> None:
     """Rules a correction's rows must keep beyond their format (the import's own rules are checked when
-    they come from a file)."""
-    for number, row in enumerate(rows, start=1):
+    they come from a file). ``labels`` names each row in a refusal ("Line 2" of a file); default "Row n"."""
+    labels = labels or [f"Row {n}" for n in range(1, len(rows) + 1)]
+    for number, row in zip(labels, rows, strict=True):
         if kind == K.DEAL and not (
             period.start <= row["booked_on"] <= period.end
             or period.start <= row["effective_on"] <= period.end
         ):
             raise AttainError(
-                f"Row {number}: deal {row['deal_id']} is booked and effective outside {period.code} "
+                f"{number}: deal {row['deal_id']} is booked and effective outside {period.code} "
                 f"({period.start} … {period.end}): correct the quarter it is credited in."
             )
         if kind == K.FX and row["rate"] <= 0:
-            raise AttainError(f"Row {number}: the rate of {row['currency']} must be positive.")
+            raise AttainError(f"{number}: the rate of {row['currency']} must be positive.")
         if kind == K.ADJUSTMENT and row["kind"] not in ("exception", "extra_credit"):
-            raise AttainError(f"Row {number}: kind {row['kind']!r} is neither exception nor extra_credit.")
+            raise AttainError(f"{number}: kind {row['kind']!r} is neither exception nor extra_credit.")
         if kind == K.CLAWBACK and not Decimal(0) < row["share"] <= 1:
-            raise AttainError(f"Row {number}: a clawback's share must be more than 0 and at most 1.")
+            raise AttainError(f"{number}: a clawback's share must be more than 0 and at most 1.")
 
 
 def rows_from_file(*, period: Period, kind: str, data: bytes, user: User | None = None) -> list[dict]:
@@ -182,6 +183,7 @@ def rows_from_file(*, period: Period, kind: str, data: bytes, user: User | None 
         if quarter != period.code:
             raise AttainError(f"Line {line}: period {quarter} is not the corrected quarter {period.code}.")
         rows.append(values)
+    _check_rows(kind, parsed_rows(kind, _stored(rows)), period, [f"Line {row[0]}" for row in parsed.rows])
     return rows
 
 
@@ -235,6 +237,13 @@ def record_correction(
         raise AttainError("A correction needs at least one row.")
     parsed = parsed_rows(kind, _stored(rows))
     _check_rows(kind, parsed, period)
+    twin = period.corrections.filter(
+        status=Correction.Status.PENDING, kind=kind, rows=_stored(parsed)
+    ).first()
+    if twin is not None:
+        raise AttainError(
+            f"These rows are already pending as {twin.label} of {period.code}: apply or withdraw it."
+        )
     correction = Correction(
         period=period,
         kind=kind,
@@ -244,15 +253,70 @@ def record_correction(
         source=source or None,
         recorded_by=user,
     )
-    try:
-        correction.effect = effect_of(period, [*applied_corrections(period), correction])
-    except MissingFxRate as exc:
-        raise MissingFxRate(f"{exc.message} Record an fx correction with the rate first.") from None
+    _compute_effect(correction)
     try:
         with transaction.atomic():  # a savepoint: a caller's transaction survives the duplicate
             correction.save()
     except IntegrityError:  # the same source recorded at the same moment
         return Correction.objects.get(source=source)
+    return correction
+
+
+def _compute_effect(correction: Correction) -> None:
+    """Set ``correction.effect`` (and ``effect_at``) to what applying it after the applied ones pays now.
+    A missing rate is refused naming currency and quarter, with the way out (an fx correction)."""
+    period = correction.period
+    try:
+        correction.effect = effect_of(period, [*applied_corrections(period), correction])
+    except MissingFxRate:
+        needed = _missing_currency(correction)
+        raise MissingFxRate(
+            f"No FX rate for {needed} in {period.code}: the quarter is closed, so record an fx correction of "
+            f"{period.code} with the rate, apply it, then record this one."
+        ) from None
+    correction.effect_at = timezone.now()
+
+
+def _missing_currency(correction: Correction) -> str:
+    """The currency a correction's rows name that the quarter (with its applied fx corrections) lacks."""
+    from ..models import FxRate
+
+    rates = set(FxRate.objects.filter(period=correction.period.code).values_list("currency", flat=True))
+    for applied in applied_corrections(correction.period):
+        if applied.kind == K.FX:
+            rates |= {row["currency"] for row in applied.rows}
+    named = [row.get("currency") for row in correction.rows if row.get("currency")]
+    missing = [c for c in named if c not in rates]
+    return missing[0] if missing else "a currency the restatement needs"
+
+
+def effect_is_stale(correction: Correction) -> Correction | None:
+    """The latest correction of the same quarter applied after ``correction``'s effect was computed (its
+    effect may have changed), or None."""
+    if correction.status != Correction.Status.PENDING or correction.effect_at is None:
+        return None
+    return (
+        Correction.objects.filter(
+            period_id=correction.period_id,
+            status=Correction.Status.APPLIED,
+            applied_at__gt=correction.effect_at,
+        )
+        .order_by("-applied_at")
+        .first()
+    )
+
+
+def recompute_effect(*, correction: Correction, user: User | None) -> Correction:
+    """Compute a pending correction's effect again, after the quarter's applied corrections (ops)."""
+    access.require(access.may_correct(user, correction.period))
+    if correction.status != Correction.Status.PENDING:
+        raise AttainError(
+            f"{correction.label} is {correction.get_status_display().lower()}: its effect is final."
+        )
+    _compute_effect(correction)
+    Correction.objects.filter(pk=correction.pk, status=Correction.Status.PENDING).update(
+        effect=correction.effect, effect_at=correction.effect_at
+    )
     return correction
 
 
@@ -318,7 +382,7 @@ def withdraw_correction(*, correction: Correction, user: User | None) -> Correct
     correction.refresh_from_db()
     if not changed:
         raise AttainError(
-            f"{correction.label} is {correction.get_status_display().lower()}: "
-            "only a pending one is withdrawn."
+            f"{correction.label} is already {correction.get_status_display().lower()}: "
+            "only a pending correction can be withdrawn."
         )
     return correction

@@ -22,6 +22,7 @@ from accounts import access
 from commissions.models import Correction, Hold, Period
 from commissions.services.corrections import (
     apply_correction,
+    recompute_effect,
     record_correction,
     rows_from_file,
     withdraw_correction,
@@ -101,15 +102,32 @@ def correction_apply(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         paid_in = trueups[0].paid_in
-        totals: dict[str, Decimal] = {}
+        totals: dict[tuple[str, str], Decimal] = {}
         for trueup in trueups:
-            totals[trueup.currency] = totals.get(trueup.currency, Decimal(0)) + trueup.amount
-        amounts = ", ".join(f"{signed(total)} {currency}" for currency, total in sorted(totals.items()))
+            kind = "true-up" if trueup.amount > 0 else "clawback"
+            totals[(kind, trueup.currency)] = totals.get((kind, trueup.currency), Decimal(0)) + trueup.amount
+        amounts = ", ".join(
+            f"{kind}s {signed(total)} {currency}" for (kind, currency), total in sorted(totals.items())
+        )
         messages.success(
             request,
-            f"Applied {correction.label} of {correction.period.code}: {len(trueups)} true-up line"
+            f"Applied {correction.label} of {correction.period.code}: {len(trueups)} line"
             f"{'s' if len(trueups) != 1 else ''} ({amounts}) paid in {paid_in.code}.",
         )
+    return _back(_shown(request, correction.period))
+
+
+@login_required
+@require_POST
+def correction_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    correction = get_object_or_404(Correction.objects.select_related("period"), pk=pk)
+    _require(request.user, access.may_correct(request.user, correction.period))
+    try:
+        recompute_effect(correction=correction, user=request.user)
+    except AttainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Recomputed the effect of {correction.label} of {correction.period.code}.")
     return _back(_shown(request, correction.period))
 
 

@@ -15,14 +15,20 @@ from decimal import Decimal
 from accounts.models import User
 from commissions.engine import to_cents
 from commissions.models import Correction, Hold, Period, Plan, TrueUp
-from commissions.services.corrections import FILE_KINDS, pending_corrections
+from commissions.services.corrections import (
+    FILE_KINDS,
+    applied_corrections,
+    effect_is_stale,
+    pending_corrections,
+)
 from commissions.services.holds import active_holds
 from commissions.services.restatements import payable_quarter
 from core.sums import exact_sums
 
 # The kinds a correction is recorded from a file of (the import format of each, DESIGN §3).
 RECORDABLE_KINDS = [
-    (kind, f"{Correction.Kind(kind).label} (a {spec} file)") for kind, spec in FILE_KINDS.items()
+    (kind, f"{Correction.Kind(kind).label} (in the {spec} import's format)")
+    for kind, spec in FILE_KINDS.items()
 ]
 
 
@@ -50,6 +56,17 @@ class EffectRow:
 class PendingCorrection:
     correction: Correction
     effect: list[EffectRow]
+    # A correction of the same quarter applied after this effect was computed: the effect may be stale.
+    stale_after: Correction | None = None
+
+
+@dataclass
+class AppliedCorrection:
+    """An applied correction of a closed quarter: where its true-ups went and how much, per currency."""
+
+    correction: Correction
+    paid_in: str
+    totals: str
 
 
 @dataclass
@@ -79,6 +96,10 @@ class Adjustments:
     holds: list[Hold] = field(default_factory=list)
     # Pending corrections of this (closed) quarter and the quarter each would be paid in.
     own_pending: list[tuple[PendingCorrection, str]] = field(default_factory=list)
+    # Applied corrections of this (closed) quarter.
+    applied: list[AppliedCorrection] = field(default_factory=list)
+    # Holds released into this (open) quarter with an amount: paid here as hold release lines.
+    releases: list[Hold] = field(default_factory=list)
 
 
 def adjustments(period: Period) -> Adjustments:
@@ -95,6 +116,7 @@ def adjustments(period: Period) -> Adjustments:
         own = [c for c in pending if c.period_id == period.pk]
         paid_in = _payable_code(period) if own else ""
         data.own_pending = [(_pending(c, names, currencies), paid_in) for c in own]
+        data.applied = applied_of(period)
         return data
     by_quarter: dict[int, list[Correction]] = defaultdict(list)
     for correction in pending:
@@ -106,7 +128,31 @@ def adjustments(period: Period) -> Adjustments:
             data.pending += [_pending(c, names, currencies) for c in corrections]
     data.pending.sort(key=lambda p: (p.correction.period.start, p.correction.pk))
     data.paid = paid_trueups(period)
+    data.releases = list(
+        Hold.objects.filter(released_in=period)
+        .exclude(released_amount=0)
+        .select_related("employee", "plan", "period", "released_by")
+        .order_by("employee__employee_id", "plan__code")
+    )
     return data
+
+
+def applied_of(period: Period) -> list[AppliedCorrection]:
+    """The corrections applied to ``period``, with the quarters their true-ups were paid in and the totals."""
+    rows = []
+    for correction in applied_corrections(period):
+        trueups = list(correction.trueups.select_related("paid_in"))
+        totals: dict[str, Decimal] = {}
+        for t in trueups:
+            totals[t.currency] = totals.get(t.currency, Decimal(0)) + t.amount
+        rows.append(
+            AppliedCorrection(
+                correction=correction,
+                paid_in=", ".join(sorted({t.paid_in.code for t in trueups})) or "—",
+                totals=", ".join(f"{signed(v)} {c}" for c, v in sorted(totals.items())) or "no payout change",
+            )
+        )
+    return rows
 
 
 def _payable_code(restated: Period) -> str:
@@ -137,7 +183,7 @@ def _pending(correction: Correction, names: dict[str, str], currencies: dict[str
         for plan, per_csm in sorted((correction.effect or {}).items())
         for eid, amount in sorted(per_csm.items())
     ]
-    return PendingCorrection(correction=correction, effect=rows)
+    return PendingCorrection(correction=correction, effect=rows, stale_after=effect_is_stale(correction))
 
 
 def paid_trueups(period: Period) -> list[PaidTrueUp]:

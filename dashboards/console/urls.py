@@ -19,6 +19,11 @@ urlpatterns = [
         adjustment_views.correction_withdraw,
         name="console-correction-withdraw",
     ),
+    path(
+        "corrections/<int:pk>/recompute/",
+        adjustment_views.correction_recompute,
+        name="console-correction-recompute",
+    ),
     path("holds/", adjustment_views.hold, name="console-hold"),
     path("holds/<int:pk>/release/", adjustment_views.release, name="console-hold-release"),
 ]

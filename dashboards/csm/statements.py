@@ -12,9 +12,10 @@ from accounts.models import User
 from commissions.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
 from commissions.engine import calculate_quarter
 from commissions.loaders import load_quarter
-from commissions.models import ComponentResult, CustomerResult, Payout, PayoutLine, Period, Plan, Run
+from commissions.models import ComponentResult, CustomerResult, Payout, PayoutLine, Period, Plan, Run, TrueUp
 from commissions.services.ledger import lines_of
 from core.errors import AttainError
+from core.sums import exact_sums
 
 EXACT_PLACES = Decimal("0.000001")
 
@@ -51,6 +52,9 @@ class Payable:
     lines: list[PayableLine]
     # The total to be paid per currency: the lines not held.
     totals: dict[str, Decimal]
+    # The true-ups restating this quarter, wherever paid: (quarter paid in, is it closed, amount, currency,
+    # cause), one per correction and plan.
+    restatements: list[tuple[str, bool, Decimal, str, str]] = field(default_factory=list)
 
     @property
     def preview(self) -> bool:
@@ -148,7 +152,20 @@ def payable_lines(csm: User, period: Period) -> Payable:
         totals.setdefault(line.currency, Decimal(0))
         if not line.held:
             totals[line.currency] += line.amount
-    return Payable(period=period, lines=shown, totals=totals)
+    restatements = exact_sums(
+        TrueUp.objects.filter(restates=period, employee=csm).order_by("paid_in__start", "correction_id"),
+        ("paid_in__code", "paid_in__status", "currency", "correction__cause"),
+    )
+    return Payable(
+        period=period,
+        lines=shown,
+        totals=totals,
+        restatements=[
+            (paid_in, status == Period.Status.CLOSED, amount, currency, cause)
+            for (paid_in, status, currency, cause), amount in restatements.items()
+            if amount != 0
+        ],
+    )
 
 
 def _decimal(value: Any) -> Any:

@@ -129,7 +129,7 @@ def test_apply_by_ops_pays_the_true_up_in_the_open_quarter(
     assert {t.paid_in.code for t in trueups} == {"FY22-Q3"}
     correction.refresh_from_db()
     assert correction.status == Correction.Status.APPLIED
-    assert any("(+166.67 USD) paid in FY22-Q3" in m for m in page_messages(response))
+    assert any("(true-ups +166.67 USD) paid in FY22-Q3" in m for m in page_messages(response))
     section = corrections_section(response.content.decode())
     assert f'id="correction-{correction.pk}"' not in section  # no longer pending
     assert '<td>CS-FY22</td><td>FY22-Q2</td><td class="money">+166.67 USD</td>' in section
@@ -302,5 +302,7 @@ def test_a_correction_the_quarter_has_no_rate_for_shows_the_refusal_and_records_
 
     assert response.status_code == 400
     html = response.content.decode()
-    assert "EUR" in html and "Record an fx correction with the rate first." in html
+    assert (
+        "No FX rate for EUR in FY22-Q2" in html and "record an fx correction of FY22-Q2 with the rate" in html
+    )
     assert not Correction.objects.exists()

@@ -79,3 +79,14 @@ def test_a_statement_without_adjustments_pays_its_commission(client, closed_q2):
     assert "<td>Commission</td><td>CS-FY22</td><td></td>" in html
     assert "held-label" not in html
     assert "<strong>2,333.33 USD</strong>" in html[html.index('class="payable-total"') :]
+
+
+def test_the_statement_of_a_restated_quarter_says_so_and_where_the_difference_is_paid(client, applied, ops):
+    final = Run.objects.get(period__code="FY22-Q2", is_final=True)
+    client.force_login(User.objects.get(employee_id="E1"))
+    html = client.get(f"/my/statements/{final.pk}/").content.decode()
+    restated = html[html.index('id="restated"') :]
+    assert "FY22-Q2 was restated" in restated
+    assert f"166.67 USD to be paid in FY22-Q3 (open): {applied.cause}" in restated
+    close_quarter("FY22-Q3", ops)
+    assert "166.67 USD paid in FY22-Q3:" in client.get(f"/my/statements/{final.pk}/").content.decode()

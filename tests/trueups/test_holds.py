@@ -132,7 +132,11 @@ def test_a_line_of_a_plan_the_csm_is_not_on_is_not_held(worked, ops):
     other = Plan.objects.create(code="CS-NRR-FY22", name="NRR only", fiscal_year="FY22", currency="USD")
     with pytest.raises(AttainError, match="E1 has no CS-NRR-FY22 line in FY22-Q2"):
         hold_line(
-            period=q2, employee=User.objects.get(employee_id="E1"), plan=other, reason="a pay dispute", user=ops
+            period=q2,
+            employee=User.objects.get(employee_id="E1"),
+            plan=other,
+            reason="a pay dispute",
+            user=ops,
         )
 
 

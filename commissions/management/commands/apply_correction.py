@@ -19,8 +19,11 @@ class Command(AttainCommand):
 
     def handle(self, *args, correction=None, user=None, period=None, **options):
         if correction is None:
-            for pending in pending_corrections(find_period(period) if period else None):
-                self.stdout.write(f"#{pending.pk} {pending.period.code} {pending.kind}: {pending.reason}")
+            pending = pending_corrections(find_period(period) if period else None)
+            for each in pending:
+                self.stdout.write(f"#{each.pk} {each.period.code} {each.kind}: {each.reason}")
+            if not pending:
+                self.stdout.write("No pending corrections.")
             return
         if not user:
             raise CommandError("--user is required to apply a correction.")
