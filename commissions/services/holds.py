@@ -72,16 +72,7 @@ def held_amount(hold: Hold) -> Decimal:
     )
     total = Decimal(0)
     for row in covered.select_related("period"):
-        line = Line(
-            row.period_id,
-            row.employee_id,
-            row.plan_id,
-            row.currency,
-            row.type,
-            row.amount,
-            restates_id=row.restates_id,
-            correction_id=row.correction_id,
-        )
+        line = Line.of(row)
         if not holding(hold, line, row.period.closed_at, first_export(row.period)):
             continue  # its quarter's payroll left before the hold: paid there, not at the release
         if any(holding(other, line, row.period.closed_at, first_export(row.period)) for other in earlier):

@@ -49,6 +49,25 @@ class Line:
     def group(self) -> tuple[int, int]:
         return (self.employee_id, self.plan_id)
 
+    @classmethod
+    def of(cls, row: PayoutLine) -> Line:
+        """The line a close wrote."""
+        return cls(
+            period_id=row.period_id,
+            employee_id=row.employee_id,
+            plan_id=row.plan_id,
+            currency=row.currency,
+            type=row.type,
+            amount=row.amount,
+            position=row.position,
+            restates_id=row.restates_id,
+            correction_id=row.correction_id,
+            hold_id=row.hold_id,
+            cause=row.cause,
+            carried_from_id=row.carried_from_id,
+            pk=row.pk,
+        )
+
 
 def _trueup_lines(period: Period, employees) -> list[Line]:
     trueups = TrueUp.objects.filter(paid_in=period)
@@ -232,24 +251,7 @@ def lines_of(period: Period, *, employees=None) -> list[Line]:
     if employees is not None:
         stored = stored.filter(employee_id__in=employees)
     if period.is_closed and PayoutLine.objects.filter(period=period).exists():
-        lines = [
-            Line(
-                period_id=row.period_id,
-                employee_id=row.employee_id,
-                plan_id=row.plan_id,
-                currency=row.currency,
-                type=row.type,
-                amount=row.amount,
-                position=row.position,
-                restates_id=row.restates_id,
-                correction_id=row.correction_id,
-                hold_id=row.hold_id,
-                cause=row.cause,
-                carried_from_id=row.carried_from_id,
-                pk=row.pk,
-            )
-            for row in stored.order_by("employee_id", "plan__code", "position")
-        ]
+        lines = [Line.of(row) for row in stored.order_by("employee_id", "plan__code", "position")]
     else:
         lines = compute_lines(period, current_runs(period), employees=employees)
     return mark_held(period, lines)

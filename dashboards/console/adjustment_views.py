@@ -117,32 +117,30 @@ def correction_apply(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(_shown(request, correction.period))
 
 
-@login_required
-@require_POST
-def correction_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+def _on_correction(request: HttpRequest, pk: int, act, done: str) -> HttpResponse:
+    """Run ``act(correction=…, user=…)`` on a correction ops may act on; ``done`` (formatted with the
+    correction) on success, the refusal's message otherwise; back to the quarter the console showed."""
     correction = get_object_or_404(Correction.objects.select_related("period"), pk=pk)
     _require(request.user, access.may_correct(request.user, correction.period))
     try:
-        recompute_effect(correction=correction, user=request.user)
+        act(correction=correction, user=request.user)
     except AttainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Recomputed the effect of {correction.label} of {correction.period.code}.")
+        messages.success(request, done.format(label=correction.label, period=correction.period.code))
     return _back(_shown(request, correction.period))
+
+
+@login_required
+@require_POST
+def correction_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    return _on_correction(request, pk, recompute_effect, "Recomputed the effect of {label} of {period}.")
 
 
 @login_required
 @require_POST
 def correction_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    correction = get_object_or_404(Correction.objects.select_related("period"), pk=pk)
-    _require(request.user, access.may_correct(request.user, correction.period))
-    try:
-        withdraw_correction(correction=correction, user=request.user)
-    except AttainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Withdrew {correction.label} of {correction.period.code}.")
-    return _back(_shown(request, correction.period))
+    return _on_correction(request, pk, withdraw_correction, "Withdrew {label} of {period}.")
 
 
 @login_required
