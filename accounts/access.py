@@ -150,6 +150,25 @@ def may_export_payroll(person: User | None, period=None) -> Decision:
     return _needs(person, what, Role.OPS, Role.FINANCE, why="the payroll export")
 
 
+def may_sign_off(person: User | None, period=None) -> Decision:
+    """Finance signs off a closed quarter's payouts (DESIGN §1, §5); the payroll export waits for it."""
+    what = f"sign off the payouts of {period.code}" if period is not None else "sign off payouts"
+    return _needs(person, what, Role.FINANCE, why="signing off payouts")
+
+
+def may_review_snapshot(person: User | None, fiscal_year: str = "") -> Decision:
+    """The CCO, who approves it, and ops, finance and admins, who prepare and check it, read a draft snapshot
+    and its differences (DESIGN §3 "Target snapshots")."""
+    what = f"review the target snapshot of {fiscal_year}" if fiscal_year else "review target snapshots"
+    return _needs(person, what, Role.CCO, Role.OPS, Role.FINANCE, Role.ADMIN, why="reviewing a snapshot")
+
+
+def may_download_statements(person: User | None, period=None) -> Decision:
+    """Ops downloads every published statement of a quarter at once (one ZIP of PDFs); finance too."""
+    what = f"download the statements of {period.code}" if period is not None else "download all statements"
+    return _needs(person, what, Role.OPS, Role.FINANCE, why="downloading every statement")
+
+
 def may_correct(person: User | None, period=None) -> Decision:
     """Ops records, applies and withdraws corrections of closed quarters (issue 14)."""
     what = f"correct {period.code}" if period is not None else "correct a closed quarter"

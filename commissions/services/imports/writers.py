@@ -8,7 +8,7 @@ so a re-import of the same file writes no row at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, models
@@ -25,11 +25,15 @@ def upsert(
     rows: Iterable[tuple],
     *,
     apply: bool,
+    before_write: Callable[[Any, str], None] | None = None,
 ) -> Counts:
     """Stage ``rows`` (key values then other values, in field order), count created/updated/unchanged
     against ``model``'s table and, when ``apply``, insert or update the rows that differ.
 
     Must run inside the import's transaction; the staging table is dropped before returning.
+    ``before_write(cursor, stage)`` runs after staging and before the table changes (also in a dry run),
+    with the staging table's quoted name: e.g. to record what a draft snapshot had before (its columns are
+    the model fields' columns).
     """
     fields = [model._meta.get_field(name) for name in [*key_fields, *value_fields]]
     columns = [field.column for field in fields]
@@ -53,6 +57,8 @@ def upsert(
                 f" FROM {qn(stage)} s LEFT JOIN {qn(table)} t ON {join}"
             )
             total, created, updated = (int(n) for n in cursor.fetchone())
+            if before_write is not None and (created or updated):
+                before_write(cursor, qn(stage))
             if apply and (created or updated):
                 assign = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in values)
                 changed = " OR ".join(f"{qn(table)}.{qn(c)} {distinct} excluded.{qn(c)}" for c in values)
