@@ -134,7 +134,8 @@ def _write(spec: Spec, parsed, *, apply: bool) -> tuple[int, int, int]:
         resolvers.update(spec.prepare(parsed))
     names = [name for name, _column in spec.fields]
     size = len(spec.key)
-    return upsert(spec.model, names[:size], names[size:], db_rows(parsed, resolvers), apply=apply)
+    rows = db_rows(parsed, resolvers)
+    return upsert(spec.model, names[:size], names[size:], rows, apply=apply, before_write=spec.before_write)
 
 
 def _refuse_too_large(path: str | Path | None, file: IO[bytes] | None, file_name: str | None) -> None:

@@ -164,6 +164,9 @@ class Spec:
     # Runs in the import's transaction before writing; returns more column -> db value maps.
     prepare: Callable[[ParsedFile], dict[str, dict[Any, Any]]] | None = None
     write: Callable[[ParsedFile, bool], Counts] | None = None
+    # Passed to ``writers.upsert``: runs after staging, before the table changes (e.g. to keep what a draft
+    # snapshot had before, for the CCO's review).
+    before_write: Callable[[Any, str], None] | None = None
 
     @property
     def header(self) -> str:
