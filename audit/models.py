@@ -17,7 +17,17 @@ from django.db import models
 from accounts.models import UserRole
 from adoption.models import Snapshot, TargetLine
 from approvals.models import Request
-from commissions.models import Assignment, Component, Correction, Hold, Period, Plan, Run, TrueUp
+from commissions.models import (
+    Assignment,
+    Component,
+    Correction,
+    Hold,
+    PayoutSignOff,
+    Period,
+    Plan,
+    Run,
+    TrueUp,
+)
 
 
 def _event_model(tracked: type[models.Model], name: str, *, update=None, exclude=None, verbose: str):
@@ -39,7 +49,11 @@ def _event_model(tracked: type[models.Model], name: str, *, update=None, exclude
 
 
 UserRoleEvent = _event_model(UserRole, "UserRoleEvent", verbose="role")
-SnapshotEvent = _event_model(Snapshot, "SnapshotEvent", verbose="snapshot")
+# A draft's revision counter moves with each targets import (the imports are recorded themselves); the
+# approval comment is written once, with the approval, and the approved row is frozen.
+SnapshotEvent = _event_model(
+    Snapshot, "SnapshotEvent", exclude=["revision", "approval_comment"], verbose="snapshot"
+)
 TargetLineEvent = _event_model(TargetLine, "TargetLineEvent", verbose="target line")
 PlanEvent = _event_model(Plan, "PlanEvent", verbose="plan")
 ComponentEvent = _event_model(Component, "ComponentEvent", verbose="component")
@@ -59,3 +73,5 @@ RequestEvent = _event_model(Request, "RequestEvent", verbose="request")
 CorrectionEvent = _event_model(Correction, "CorrectionEvent", verbose="correction")
 TrueUpEvent = _event_model(TrueUp, "TrueUpEvent", verbose="true-up")
 HoldEvent = _event_model(Hold, "HoldEvent", verbose="hold")
+# Finance's sign-off of a closed quarter's payouts and its revocation by a re-open (DESIGN §5).
+PayoutSignOffEvent = _event_model(PayoutSignOff, "PayoutSignOffEvent", verbose="payout sign-off")
