@@ -3,6 +3,8 @@
 A quarter's calculation reads the adjustments applied to it (DESIGN §4.3), and closing it waits for the
 requests still open (DESIGN §5). Both live in ``approvals``, which sits above commissions: approvals
 registers its answers here in its ``AppConfig.ready``, and commissions asks whatever is registered.
+Closing a quarter publishes its statements (DESIGN §5): ``dashboards`` listens for closes here and
+e-mails each CSM.
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ key), ``kind`` (``exception`` | ``extra_credit``) and ``value`` (a ratio 0–1, 
 CloseBlocker = Callable[[object], list[str]]
 """``period`` -> what must be settled before the quarter closes, a whole sentence each ([] when none)."""
 
+CloseListener = Callable[[str], None]
+"""``period_code`` -> nothing; told once a close has committed (the close stands whatever it does)."""
+
 _adjustment_sources: list[AdjustmentSource] = []
 _close_blockers: list[CloseBlocker] = []
+_close_listeners: list[CloseListener] = []
 
 
 def register_adjustment_source(source: AdjustmentSource) -> None:
@@ -32,6 +38,11 @@ def register_close_blocker(blocker: CloseBlocker) -> None:
         _close_blockers.append(blocker)
 
 
+def register_close_listener(listener: CloseListener) -> None:
+    if listener not in _close_listeners:
+        _close_listeners.append(listener)
+
+
 def adjustment_sources() -> list[AdjustmentSource]:
     return list(_adjustment_sources)
 
@@ -39,3 +50,8 @@ def adjustment_sources() -> list[AdjustmentSource]:
 def close_blockers(period) -> list[str]:
     """Every registered blocker's sentences for ``period``, in registration order."""
     return [reason for blocker in _close_blockers for reason in blocker(period)]
+
+
+def close_listeners() -> list[CloseListener]:
+    """Whoever asked to hear of closes, in registration order (``close_period`` calls each on commit)."""
+    return list(_close_listeners)

@@ -6,7 +6,12 @@ class DashboardsConfig(AppConfig):
     name = "dashboards"
 
     def ready(self) -> None:
-        from . import signals, stamp
+        from commissions import hooks
+
+        from . import publication, signals, stamp
+
+        # Closing a quarter publishes its statements: an e-mail to each CSM, queued once the close commits.
+        hooks.register_close_listener(publication.on_close)
 
         # After every migrate (every app's), since SQLite drops triggers when it rebuilds a table.
         post_migrate.connect(stamp.install_after_migrate, dispatch_uid="dashboards_inputs_stamp")

@@ -18,3 +18,25 @@ class InputChange(models.Model):
 
     def __str__(self) -> str:
         return f"inputs changed by transaction {self.txid} at {self.changed_at}"
+
+
+class StatementNotice(models.Model):
+    """The e-mail telling a CSM that a close published their statements of a quarter (DESIGN §5).
+
+    One per close (the ``PeriodEvent`` of the close) and CSM: a redelivered publication task finds it and
+    sends nothing twice, while a re-open and a new close is a new event, and the CSM is told again that the
+    statements were republished. ``sent_at`` is when the mail server took the message.
+    """
+
+    period = models.ForeignKey("commissions.Period", on_delete=models.CASCADE, related_name="+")
+    close = models.ForeignKey("commissions.PeriodEvent", on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["close", "employee"], name="statement_notice_once_per_close"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id} statement notice to {self.employee_id} at {self.sent_at}"
