@@ -6,16 +6,17 @@ from django import forms
 from django.conf import settings
 
 from accounts.models import User
-from adoption.access import customers_visible_to
 from commissions.models import Period
 from core.errors import AttainError
+from core.text import CONTROL_CHARACTERS, MAX_REASON, MIN_REASON
 
 from . import selectors
 from .models import Request
-from .services import MIN_JUSTIFICATION
+from .services import MAX_LINE, MIN_JUSTIFICATION, customers_to_ask_about
 
-MIN_INQUIRY = 10
-MIN_ANSWER = 10
+MIN_INQUIRY = MIN_REASON
+MIN_ANSWER = MIN_REASON
+NOT_IN_BOOK = "%(value)s is not a customer of your book, now or at the quarter's end."
 
 
 def _code(period: Period) -> str:
@@ -139,7 +140,11 @@ class NoteForm(forms.Form):
 
 
 class InquiryForm(forms.Form):
-    """A CSM's question about a customer of their book or a line of their statement."""
+    """A CSM's question about a customer of their book or a line of their statement (DESIGN §5 "Inquiries").
+
+    The statement's "Ask about this line" links open it prefilled (``initial``: period, customer, component,
+    message); ``prefill_errors`` says what of a prefill cannot be used, since a GET is never cleaned.
+    """
 
     period = QuarterField(label="Quarter")
     customer = forms.ModelChoiceField(
@@ -148,9 +153,10 @@ class InquiryForm(forms.Form):
         required=False,
         label="Customer",
         empty_label="— none: a statement line —",
+        error_messages={"invalid_choice": "Select a valid choice: " + NOT_IN_BOOK},
     )
     component = forms.CharField(
-        max_length=64,
+        max_length=MAX_LINE,
         required=False,
         label="Statement line (component code)",
         help_text="E.g. ADOPTION, NRR or a KPI code.",
@@ -158,6 +164,7 @@ class InquiryForm(forms.Form):
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         min_length=MIN_INQUIRY,
+        max_length=MAX_REASON,
         label="Question",
         error_messages=_min_length("question", MIN_INQUIRY),
     )
@@ -165,7 +172,10 @@ class InquiryForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].offer(selectors.offered_periods(open_only=False))
-        self.fields["customer"].queryset = customers_visible_to(user).order_by("customer_id")
+        code = (self.data.get("period") if self.is_bound else self.initial.get("period")) or ""
+        # A customer of the book the quarter's statement credits may have moved since (DESIGN §4 "Book").
+        stored = next((p for p in self.fields["period"].periods if p.code == code and p.pk), None)
+        self.fields["customer"].queryset = customers_to_ask_about(user, stored).order_by("customer_id")
 
     def clean(self):
         data = super().clean()
@@ -173,13 +183,51 @@ class InquiryForm(forms.Form):
             raise forms.ValidationError("Say which customer or which statement line the question is about.")
         return data
 
+    def prefill_errors(self) -> list[str]:
+        """What of the prefill (``initial``, from a link's query) cannot be used, each in a sentence; the
+        unusable values are dropped from the form, which is shown without them."""
+        errors, initial = [], self.initial
+        code = str(initial.get("period") or "")
+        offered = [period.code for period in self.fields["period"].periods]
+        if code and code not in offered:
+            errors.append(
+                f"{code} is not a quarter to ask about; choose one of {', '.join(offered) or 'none'}."
+            )
+            initial["period"] = ""
+        customer_id = str(initial.get("customer") or "")
+        if customer_id and not self.fields["customer"].queryset.filter(customer_id=customer_id).exists():
+            errors.append(NOT_IN_BOOK % {"value": customer_id})
+            initial["customer"] = ""
+        for name, limit in (("component", MAX_LINE), ("message", MAX_REASON)):
+            value = str(initial.get(name) or "")
+            if len(value) > limit or CONTROL_CHARACTERS.search(value):
+                errors.append(
+                    f"The {self.fields[name].label.lower()} given is over {limit:,} characters long "
+                    "or holds a control character."
+                )
+                initial[name] = ""
+        return errors
+
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         min_length=MIN_ANSWER,
+        max_length=MAX_REASON,
         label="Answer",
         error_messages=_min_length("answer", MIN_ANSWER),
+    )
+
+
+class ReplyForm(forms.Form):
+    """The CSM's reply to an answer: it opens the inquiry again."""
+
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        min_length=MIN_ANSWER,
+        max_length=MAX_REASON,
+        label="Your reply",
+        error_messages=_min_length("reply", MIN_ANSWER),
     )
 
 

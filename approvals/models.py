@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 
 class Request(models.Model):
@@ -129,7 +130,12 @@ class RequestStep(models.Model):
 
 
 class Inquiry(models.Model):
-    """A CSM's question about a line of their statement or a customer's credit (issue 4 §6)."""
+    """A CSM's question about a line of their statement or a customer's credit (DESIGN §5 "Inquiries").
+
+    ``message`` is the question; what follows is a conversation (``InquiryMessage``): answers by ops or the
+    Geo VP, replies by the CSM. A reply re-opens an answered inquiry. ``answer``, ``answered_by`` and
+    ``answered_at`` keep the first answer (or the conversion note); ``owner`` is whoever answered last.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -175,3 +181,33 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return f"inquiry #{self.pk} by {self.employee_id} ({self.status})"
+
+    def conversation(self) -> list["InquiryMessage"]:
+        """The answers and replies after the question, in order, each with its author (one query)."""
+        return list(self.messages.select_related("author").order_by("at", "id"))
+
+
+class InquiryMessage(models.Model):
+    """One message of an inquiry's conversation after its question (DESIGN §5 "Inquiries"): an answer by
+    ops or the CSM's Geo VP, a reply by the CSM who asked, or the note that it became a request.
+
+    Written by ``approvals.services`` only, never changed; read in order of ``at`` (then ``id``). Whether it
+    is an answer or a reply follows from its author (``is_reply``).
+    """
+
+    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["inquiry_id", "at", "id"]
+        indexes = [models.Index(fields=["inquiry", "at"])]
+
+    def __str__(self) -> str:
+        return f"message #{self.pk} of inquiry #{self.inquiry_id} by {self.author_id}"
+
+    @property
+    def is_reply(self) -> bool:
+        """Written by the CSM who asked (else an answer)."""
+        return self.author_id == self.inquiry.employee_id

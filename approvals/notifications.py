@@ -1,4 +1,5 @@
-"""E-mails of the workflow: the next party at each step, the filer at the end, the CSM on an answer.
+"""E-mails of the workflow: the next party at each step, the filer at the end, the CSM on an answer, ops,
+the Geo VP and whoever answered on an inquiry's opening and on the CSM's reply. Links are absolute.
 
 Sent by a Celery task after the transition commits; a failure to send is logged and never undoes
 or hides the transition.
@@ -9,6 +10,9 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
+from django.urls import reverse
+
+from core.links import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +51,13 @@ def recipients(obj, event: str, step=None) -> list[str]:
         return list(people.distinct())
 
     if isinstance(obj, Inquiry):
-        if event == "inquiry_opened":
+        if event in ("inquiry_opened", "inquiry_replied"):
             people = holders(Role.OPS) + holders(Role.CSVP, geo=obj.employee.geo)
         else:
             people = [obj.employee]
+        if event == "inquiry_replied":  # and whoever answered it, whatever their roles now
+            answerers = obj.messages.exclude(author_id=obj.employee_id).values("author_id")
+            people += list(User.objects.filter(is_active=True, pk__in=answerers))
     elif event in ("filed",):
         people = holders(Role.CCO)
     elif event == "approved" and _status_after(obj, step) == Request.Status.PENDING_FINANCE:
@@ -75,15 +82,12 @@ def _status_after(request, step) -> str:
 
 
 def message(obj, event: str, step=None) -> tuple[str, str]:
-    """Subject and body of the e-mail."""
+    """Subject and body of the e-mail; its link is absolute (``SITE_URL``, ``core.links``), as a link in
+    an e-mail must be to open from a mail client."""
     from .models import Inquiry
 
     if isinstance(obj, Inquiry):
-        subject = f"Attain: inquiry #{obj.pk} {'answered' if event == 'inquiry_answered' else 'opened'}"
-        body = f"Inquiry #{obj.pk} about {obj.period.code}: {obj.message}\n"
-        if obj.answer:
-            body += f"\nAnswer: {obj.answer}\n"
-        return subject, body + f"\nOpen it: /requests/inquiries/{obj.pk}/\n"
+        return _inquiry_message(obj, event)
     if step is None:
         step = obj.steps.order_by("-at", "-id").first()
     subject = f"Attain: {obj.label} for {obj.customer.customer_id} ({obj.period.code}) {event}"
@@ -94,4 +98,22 @@ def message(obj, event: str, step=None) -> tuple[str, str]:
     )
     if step is not None:
         body += f"Last step: {step.get_action_display()} by {step.actor.email}: {step.comment}\n"
-    return subject, body + f"\nOpen it: /requests/{obj.pk}/\n"
+    return subject, body + f"\nOpen it: {absolute_url(reverse('approvals:detail', args=[obj.pk]))}\n"
+
+
+INQUIRY_EVENTS = {"inquiry_opened": "opened", "inquiry_answered": "answered", "inquiry_replied": "replied to"}
+
+
+def _inquiry_message(inquiry, event: str) -> tuple[str, str]:
+    """The question, and the latest answer (on an answer) or reply (on a reply) of the conversation: the
+    message the event is about, also when the e-mail leaves after a later one."""
+    subject = f"Attain: inquiry #{inquiry.pk} {INQUIRY_EVENTS.get(event, event)}"
+    body = f"Inquiry #{inquiry.pk} about {inquiry.period.code}: {inquiry.message}\n"
+    if event in ("inquiry_answered", "inquiry_replied"):
+        by_csm = event == "inquiry_replied"
+        thread = inquiry.messages.select_related("author").order_by("-at", "-id")
+        latest = (thread.filter if by_csm else thread.exclude)(author_id=inquiry.employee_id).first()
+        if latest is not None:
+            body += f"\n{'Reply' if by_csm else 'Answer'}: {latest.body}\n({latest.author.email})\n"
+    link = absolute_url(reverse("approvals:inquiry_detail", args=[inquiry.pk]))
+    return subject, body + f"\nOpen it: {link}\n"

@@ -10,18 +10,20 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from accounts import access
 from accounts.models import Role, User
+from adoption.access import customers_visible_to
 from adoption.models import Customer
 from approvals.access import may_apply, may_decide
 from commissions.models import Period, Plan
 from core.errors import AttainError, Conflict, NotAllowed
+from core.text import CONTROL_CHARACTERS, MAX_REASON, MIN_REASON
 
 from . import year_end
-from .models import Inquiry, Request, RequestStep
+from .models import Inquiry, InquiryMessage, Request, RequestStep
 from .notifications import notify
 from .steps import Step, next_step
 
@@ -297,45 +299,118 @@ def applied_adjustments(period: Period):
 
 
 # --- inquiries ---------------------------------------------------------------------------------------------
+#
+# An inquiry is a conversation (docs/design.md §5 "Inquiries"): the CSM's question, then answers by ops or the
+# CSM's Geo VP and replies by the CSM, each an ``InquiryMessage``. Answering closes it (answered); a reply by
+# the CSM opens it again; turning it into an exception request ends it there (converted).
+
+MAX_LINE = 64  # Inquiry.component
+
+
+def _text(text: str | None, *, what: str) -> str:
+    """A question, answer or reply: stripped, 10–2,000 characters, no control character (``core.text``)."""
+    text = (text or "").strip()
+    if len(text) < MIN_REASON:
+        raise AttainError(f"{what} needs at least {MIN_REASON} characters.")
+    if len(text) > MAX_REASON:
+        raise AttainError(f"{what} is {len(text):,} characters long: at most {MAX_REASON:,}.")
+    if found := CONTROL_CHARACTERS.search(text):
+        raise AttainError(f"{what} holds the control character U+{ord(found.group()):04X}: remove it.")
+    return text
+
+
+def customers_to_ask_about(user: User, period: Period | None) -> QuerySet:
+    """The customers a CSM may ask about for ``period``: their book now, and their book at the quarter's end
+    (the book its statement credits, DESIGN §4 "Book") — a customer moved since is still theirs to ask about.
+    """
+    now = customers_visible_to(user)
+    if period is None or period.pk is None:
+        return now
+    return Customer.objects.filter(
+        Q(pk__in=now.values("pk")) | Q(pk__in=customers_visible_to(user, on=period.end))
+    )
 
 
 def open_inquiry(
     *, user: User, period: Period, message: str, customer: Customer | None = None, component: str = ""
 ) -> Inquiry:
-    """A CSM questions a line of their statement or a customer's credit; ops and the geo's CSVP see it."""
+    """A CSM questions a line of their statement or a customer's credit; ops and the geo's CSVP are notified.
+
+    ``component`` names the statement line (a component code, or a payable line such as "True-up (CS-FY22)"),
+    at most 64 characters; ``customer`` one of ``customers_to_ask_about``. Raises ``NotAllowed`` for anyone
+    but an active CSM, ``AttainError`` for a message outside 10–2,000 characters or with a control character,
+    a line too long, or a customer outside the CSM's books.
+    """
     access.require(access.may_open_inquiry(user))
-    if customer is None and not component.strip():
+    component = (component or "").strip()
+    if customer is None and not component:
         raise AttainError("Say which statement line or which customer the inquiry is about.")
-    if len((message or "").strip()) < 10:
-        raise AttainError("Describe the question in at least 10 characters.")
+    if len(component) > MAX_LINE or CONTROL_CHARACTERS.search(component):
+        raise AttainError(f"The statement line is at most {MAX_LINE} characters, without control characters.")
+    message = _text(message, what="The question")
+    if customer is not None and not customers_to_ask_about(user, period).filter(pk=customer.pk).exists():
+        raise NotAllowed(
+            f"{customer.customer_id} is not a customer of your book, now or at the end of {period.code}."
+        )
     inquiry = Inquiry.objects.create(
-        employee=user, period=period, customer=customer, component=component.strip(), message=message.strip()
+        employee=user, period=period, customer=customer, component=component, message=message
     )
     notify(inquiry, "inquiry_opened")
     return inquiry
 
 
 def answer_inquiry(*, inquiry: Inquiry, user: User, answer: str) -> Inquiry:
-    """Ops, or the CSM's geo VP, answers an open inquiry; the CSM is notified."""
+    """Ops, or the CSM's Geo VP, answers an open inquiry — a first answer, or again after a reply; the CSM is
+    notified.
+
+    The answer is a message of the conversation; the first one also fills ``answer``/``answered_by``;
+    ``owner`` becomes ``user``. Compare-and-set on the open status under a row lock: of two people answering
+    at once, one wins and the other is told. Raises ``NotAllowed``, ``AttainError`` (``_text``; not open).
+    """
     access.require(access.may_answer_inquiry(user, inquiry))
-    if len((answer or "").strip()) < 10:
-        raise AttainError("The answer needs at least 10 characters.")
-    changed = Inquiry.objects.filter(pk=inquiry.pk, status=Inquiry.Status.OPEN).update(
-        status=Inquiry.Status.ANSWERED,
-        answer=answer.strip(),
-        answered_by=user,
-        answered_at=timezone.now(),
-        owner=user,
-    )
-    if changed != 1:
-        raise AttainError(f"Inquiry #{inquiry.pk} was already handled.")
+    answer = _text(answer, what="The answer")
+    now = timezone.now()
+    with transaction.atomic():
+        current = Inquiry.objects.select_for_update().filter(pk=inquiry.pk).first()
+        if current is None or current.status != Inquiry.Status.OPEN:
+            raise AttainError(f"Inquiry #{inquiry.pk} was already handled.")
+        first = {} if current.answered_by_id else {"answer": answer, "answered_by": user, "answered_at": now}
+        Inquiry.objects.filter(pk=inquiry.pk, status=Inquiry.Status.OPEN).update(
+            status=Inquiry.Status.ANSWERED, owner=user, **first
+        )
+        InquiryMessage.objects.create(inquiry=current, author=user, body=answer, at=now)
     inquiry.refresh_from_db()
     notify(inquiry, "inquiry_answered")
     return inquiry
 
 
+def reply_to_inquiry(*, inquiry: Inquiry, user: User, body: str) -> InquiryMessage:
+    """The CSM who asked replies (``access.may_reply_inquiry``): an answered inquiry is open again, and
+    whoever answered it, ops and the CSM's Geo VP are notified (as on opening).
+
+    A converted inquiry takes no reply: its exception request carries on. Raises ``NotAllowed``,
+    ``AttainError`` (text rules of ``_text``; converted).
+    """
+    access.require(access.may_reply_inquiry(user, inquiry))
+    body = _text(body, what="The reply")
+    with transaction.atomic():
+        current = Inquiry.objects.select_for_update(of=("self",)).select_related("request").get(pk=inquiry.pk)
+        if current.status == Inquiry.Status.CONVERTED:
+            follow = f"{current.request.label}" if current.request else "its request"
+            raise AttainError(
+                f"Inquiry #{inquiry.pk} was turned into {follow}: it carries on there, not by a reply here."
+            )
+        message = InquiryMessage.objects.create(inquiry=current, author=user, body=body)
+        if current.status == Inquiry.Status.ANSWERED:
+            Inquiry.objects.filter(pk=inquiry.pk).update(status=Inquiry.Status.OPEN)
+    inquiry.refresh_from_db()
+    notify(inquiry, "inquiry_replied")
+    return message
+
+
 def convert_inquiry(*, inquiry: Inquiry, user: User, value, justification: str) -> Request:
-    """The geo's CSVP turns an inquiry about a customer into an exception request."""
+    """The geo's CSVP turns an open inquiry about a customer into an exception request (``file_request``'s
+    rules), in one transaction; the conversation ends with a note naming the request; the CSM is notified."""
     if not user.has_role(Role.CSVP):
         raise NotAllowed("Only a Geo VP (csvp) turns an inquiry into an exception request.")
     if inquiry.customer is None:
@@ -352,14 +427,12 @@ def convert_inquiry(*, inquiry: Inquiry, user: User, value, justification: str) 
             value=value,
             justification=justification,
         )
+        now, note = timezone.now(), f"Turned into {request.label}."
+        first = {} if locked.answered_by_id else {"answer": note, "answered_by": user, "answered_at": now}
         Inquiry.objects.filter(pk=inquiry.pk).update(
-            status=Inquiry.Status.CONVERTED,
-            request=request,
-            owner=user,
-            answered_by=user,
-            answered_at=timezone.now(),
-            answer=f"Turned into {request.label}.",
+            status=Inquiry.Status.CONVERTED, request=request, owner=user, **first
         )
+        InquiryMessage.objects.create(inquiry=locked, author=user, body=note, at=now)
     inquiry.refresh_from_db()
     notify(inquiry, "inquiry_answered")
     return request

@@ -20,4 +20,5 @@ urlpatterns = [
     path("inquiries/<int:pk>/", views.inquiry_detail, name="inquiry_detail"),
     path("inquiries/<int:pk>/answer/", views.inquiry_answer, name="inquiry_answer"),
     path("inquiries/<int:pk>/convert/", views.inquiry_convert, name="inquiry_convert"),
+    path("inquiries/<int:pk>/reply/", views.inquiry_reply, name="inquiry_reply"),
 ]

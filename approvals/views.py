@@ -23,8 +23,8 @@ from accounts.models import Role
 from core.errors import AttainError
 
 from . import selectors, services
-from .forms import AnswerForm, ConvertForm, DecisionForm, InquiryForm, NoteForm, RequestForm
-from .models import Request
+from .forms import AnswerForm, ConvertForm, DecisionForm, InquiryForm, NoteForm, ReplyForm, RequestForm
+from .models import Inquiry, Request
 from .steps import next_step
 
 PAGE_SIZE = 50
@@ -52,6 +52,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 FILED = ("kind", "customer", "value", "justification")  # a request's fields, as filed (and its quarters)
 ASKED = ("period", "customer", "component", "message")  # an inquiry's
+PREFILLED = ASKED  # what a statement's "Ask about this line" link may prefill
 
 
 def _pick(data: dict, names: tuple[str, ...]) -> dict:
@@ -267,9 +268,12 @@ def inquiry_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inquiry_new(request: HttpRequest) -> HttpResponse:
+    """The question form; the statement's "Ask about this line" links prefill it from the query (period,
+    customer, component, message). A prefill that cannot be used is said on the form, never a 500."""
     user = request.user
     if not (may_open := access.may_open_inquiry(user)):
         raise PermissionDenied(may_open.reason)
+    prefill_errors: list[str] = []
     if request.method == "POST":
         form = InquiryForm(request.POST, user=user)
         inquiry = _submitted(form, lambda data: services.open_inquiry(user=user, **_pick(data, ASKED)))
@@ -277,10 +281,12 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Sent inquiry #{inquiry.pk}; ops and your Geo VP will answer.")
             return redirect("approvals:inquiry_detail", pk=inquiry.pk)
     else:
-        form = InquiryForm(
-            initial={key: request.GET.get(key, "") for key in ("period", "customer", "component")}, user=user
-        )
-    return render(request, "approvals/inquiry_new.html", {"form": form})
+        form = InquiryForm(initial={key: request.GET.get(key, "") for key in PREFILLED}, user=user)
+        prefill_errors = form.prefill_errors()
+    # A prefill that cannot be used leaves a working form (200) that says why; a refused question is a 400.
+    status = 400 if form.is_bound else 200
+    context = {"form": form, "prefill_errors": prefill_errors}
+    return render(request, "approvals/inquiry_new.html", context, status=status)
 
 
 @login_required
@@ -289,14 +295,21 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_inquiry(request, inquiry)
 
 
-def _render_inquiry(request: HttpRequest, inquiry, *, answer_form=None, convert_form=None, status: int = 200):
+def _render_inquiry(
+    request: HttpRequest, inquiry, *, answer_form=None, convert_form=None, reply_form=None, status: int = 200
+):
     user = request.user
     context = {
         "inquiry": inquiry,
+        "conversation": inquiry.conversation(),
         "may_answer": selectors.may_answer(inquiry, user),
         "may_convert": selectors.may_convert(inquiry, user),
+        # The right is the CSM's; a converted inquiry carries on as its request (services.reply_to_inquiry).
+        "may_reply": inquiry.status != Inquiry.Status.CONVERTED
+        and bool(access.may_reply_inquiry(user, inquiry)),
         "answer_form": answer_form or AnswerForm(),
         "convert_form": convert_form or ConvertForm(),
+        "reply_form": reply_form or ReplyForm(),
         "customer_context": (
             selectors.customer_context(inquiry.customer, inquiry.period) if inquiry.customer else None
         ),
@@ -317,6 +330,28 @@ def inquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"Answered inquiry #{inquiry.pk}; the CSM has been notified.")
+    return redirect("approvals:inquiry_detail", pk=inquiry.pk)
+
+
+@login_required
+@require_POST
+def inquiry_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """The CSM replies to an answer; another CSM gets a 404 (the inquiry is outside their reach), anyone
+    else who sees it a 403 with the right's sentence."""
+    inquiry = selectors.inquiry_for(request.user, pk)
+    if not (may_reply := access.may_reply_inquiry(request.user, inquiry)):
+        raise PermissionDenied(may_reply.reason)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_inquiry(request, inquiry, reply_form=form, status=400)
+    try:
+        services.reply_to_inquiry(inquiry=inquiry, user=request.user, body=form.cleaned_data["body"])
+    except AttainError as exc:  # e.g. converted meanwhile: the page no longer offers the form, so a message
+        messages.error(request, exc.message)
+        return _render_inquiry(request, inquiry, reply_form=form, status=400)
+    messages.success(
+        request, f"Replied to inquiry #{inquiry.pk}: it is open again; ops and your Geo VP are notified."
+    )
     return redirect("approvals:inquiry_detail", pk=inquiry.pk)
 
 
