@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from core.errors import AttainError, PeriodClosed
+from core.text import checked_reason
 
 from .. import hooks
 from ..frozen import reopening
@@ -18,6 +19,7 @@ from ..models import Correction, PayoutLine, Period, PeriodEvent, Plan, Run
 from .ledger import write_lines
 from .periods import period_lock
 from .runs import plan_state
+from .signoff import revoke_sign_off
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +92,8 @@ def close_period(*, period: Period, user: User) -> list[Run]:
             user=user,
             final_runs=[{"plan": r.plan.code, "run": r.pk, "version": r.version} for r in finals],
         )
+        for listener in hooks.close_listeners():  # statements are published once the close commits (§5)
+            transaction.on_commit(lambda listener=listener, code=period.code: listener(code), robust=True)
     _find_clawbacks()
     return finals
 
@@ -106,10 +110,13 @@ def _find_clawbacks() -> None:
 
 
 def reopen_period(*, period: Period, user: User, reason: str) -> Period:
-    """Re-open a closed period as ``user`` (ops) with a reason; the closed runs stay as they were."""
+    """Re-open a closed period as ``user`` (ops) with a reason; the closed runs stay as they were.
+
+    Revokes finance's sign-off of its payouts in the same transaction (kept, marked revoked): the quarter
+    is signed off again after its next close before its payroll is exported (DESIGN §5).
+    """
     access.require(access.may_reopen(user, period))
-    if len(reason.strip()) < 10:
-        raise AttainError("Re-opening a quarter needs a reason of at least 10 characters.")
+    reason = checked_reason(reason, what="Re-opening a quarter")  # 10–2,000 characters, no control character
     with period_lock(period), transaction.atomic():
         period = Period.objects.select_for_update().get(pk=period.pk)
         if not period.is_closed:
@@ -120,8 +127,9 @@ def reopen_period(*, period: Period, user: User, reason: str) -> Period:
                 status=Period.Status.OPEN, closed_at=None, closed_by=None
             )
         PayoutLine.objects.filter(period=period).delete()  # the re-close writes them again
+        revoke_sign_off(period=period, user=user, reason=reason)
         PeriodEvent.objects.create(
-            period=period, action=PeriodEvent.Action.REOPENED, user=user, reason=reason.strip()
+            period=period, action=PeriodEvent.Action.REOPENED, user=user, reason=reason
         )
     period.refresh_from_db()
     return period

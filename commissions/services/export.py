@@ -14,6 +14,7 @@ from core.errors import AttainError
 from ..engine import to_cents, to_ratio
 from ..models import ComponentResult, PayoutLine, PayrollExport, Period, Plan, Run, TrueUp
 from .ledger import lines_of
+from .signoff import require_signed_off
 
 # DESIGN §6's columns, then (issue 14) the line's type and the quarter it restates or comes from.
 SUMMARY_HEADER = ["period", "employee_id", "email", "plan", "currency", "amount", "type", "restates"]
@@ -32,9 +33,16 @@ DETAIL_HEADER = [
 ]
 
 
-def final_runs(period: Period) -> list[Run]:
+def require_exportable(period: Period) -> None:
+    """Refuse a quarter that is not closed (``AttainError``) or not signed off by finance
+    (``signoff.NotSignedOff``, a ``Conflict``): payroll pays what finance approved (DESIGN §1, §5)."""
     if not period.is_closed:
         raise AttainError(f"{period.code} is not closed: close it before exporting payroll.")
+    require_signed_off(period)
+
+
+def final_runs(period: Period) -> list[Run]:
+    require_exportable(period)
     # A run's warnings can hold a line per customer: the export never reads them, so never decodes them.
     return list(
         Run.objects.filter(period=period, is_final=True)
@@ -57,7 +65,8 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
     component of the commission and of each true-up, and one per other line (component empty).
     Each export is recorded (``PayrollExport``): a hold placed afterwards no longer keeps its lines out.
     Raises ``NotAllowed`` unless ``user`` may export payroll (``access.may_export_payroll``; None: a
-    shell command without ``--user``) and ``AttainError`` when the quarter is not closed.
+    shell command without ``--user``), ``AttainError`` when the quarter is not closed and
+    ``signoff.NotSignedOff`` (a ``Conflict``) until finance has signed off its payouts (DESIGN §5).
     """
     access.require(access.may_export_payroll(user, period))
     runs = final_runs(period)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from commissions.models import ImportRecord, Payout, Period, Plan, Run, ScorePull
 from commissions.services.close import plans_of
 from commissions.services.runs import PlanState, plan_states
+from core.calendar import FiscalYear
 from core.fiscal import calendar
 from dashboards.stamp import inputs_stamp
 
@@ -83,9 +84,19 @@ def default_period_code(today: date | None = None) -> str:
     return calendar().last_ended_before(today or timezone.localdate()).code
 
 
-def period_codes(*extra: str) -> list[str]:
-    """Codes of the known quarters (and ``extra``), newest first."""
+def recent_imports() -> list[ImportRecord]:
+    """The latest imports, newest first (the console's import history)."""
+    return list(ImportRecord.objects.select_related("user").order_by("-started_at")[:IMPORTS_SHOWN])
+
+
+def period_codes(*extra: str, today: date | None = None) -> list[str]:
+    """Codes of the stored quarters, of every quarter a plan covers that has begun by ``today`` (the console
+    shows one before anything ran in it), and ``extra``; newest first."""
     codes = set(Period.objects.values_list("code", flat=True)) | set(extra)
+    today = today or timezone.localdate()
+    cal = calendar()
+    for code in set(Plan.objects.values_list("fiscal_year", flat=True)):
+        codes |= {q.code for q in FiscalYear.parse(code).quarters() if cal.bounds(q)[0] <= today}
     return sorted(codes, key=lambda code: (code[2:4], code[-1]), reverse=True)
 
 
@@ -139,7 +150,7 @@ def console(period: Period, *, run_id: int | None = None) -> Console:
         plans=plans,
         runs=runs,
         reviews=reviews,
-        imports=list(ImportRecord.objects.select_related("user").order_by("-started_at")[:IMPORTS_SHOWN]),
+        imports=recent_imports(),
         states=[] if period.is_closed else _plan_states(period, plans),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from commissions.models import ImportRecord
@@ -110,10 +111,11 @@ def imports_table(records: list[ImportRecord]) -> Table:
             "updated": record.updated,
             "unchanged": record.unchanged,
             "errors": record.error_count,
+            "url": reverse("dashboards:console-import-record", args=[record.pk]),
         }
         for record in records
     ]
-    return Table("imports", "Import history", columns, rows)
+    return Table("imports", "Import history", columns, rows, links={"file_name": "url"})
 
 
 def with_keys(table: Table) -> list[list[dict]]:

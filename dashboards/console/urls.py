@@ -2,15 +2,25 @@
 
 from django.urls import path
 
-from . import adjustment_views, views
+from . import adjustment_views, import_views, signoff_views, statement_views, views
 
 urlpatterns = [
     path("", views.console, name="console"),
     path("pull/", views.pull, name="console-pull"),
     path("calculate/", views.calculate, name="console-calculate"),
     path("close/", views.close, name="console-close"),
+    path("reopen/", views.reopen, name="console-reopen"),
+    path("sign-off/", signoff_views.sign_off, name="console-sign-off"),
     path("export/", views.export, name="console-export"),
+    path("statements.zip", statement_views.statements_zip, name="console-statements-zip"),
     path("runs/", views.period_runs, name="console-period-runs"),
+    path("imports/", import_views.imports, name="console-imports"),
+    path("imports/jobs/<int:pk>/", import_views.job, name="console-import-job"),
+    path("imports/jobs/<int:pk>/progress/", import_views.job_progress, name="console-import-job-progress"),
+    path("imports/jobs/<int:pk>/confirm/", import_views.confirm, name="console-import-job-confirm"),
+    path("imports/jobs/<int:pk>/discard/", import_views.discard, name="console-import-job-discard"),
+    path("imports/records/<int:pk>/", import_views.record, name="console-import-record"),
+    path("imports/templates/<str:kind>/", import_views.template, name="console-import-template"),
     path("runs/<int:pk>/progress/", views.run_progress, name="console-run-progress"),
     path("corrections/new/", adjustment_views.correction_new, name="console-correction-new"),
     path("corrections/<int:pk>/apply/", adjustment_views.correction_apply, name="console-correction-apply"),

@@ -27,11 +27,14 @@ from accounts import access
 from accounts.models import Role, User
 from commissions.models import Period, Plan, Run
 from commissions.services.calculations import start_calculation
-from commissions.services.close import close_period, plans_of
+from commissions.services.close import close_period, plans_of, reopen_period
 from commissions.services.export import write_payouts
-from commissions.services.periods import find_period, get_period, open_period_for_writing
+from commissions.services.periods import find_period, open_period_for_writing
 from commissions.services.pulls import pull_scores
-from core.errors import AttainError
+from commissions.services.signoff import active_sign_off
+from core.calendar import FiscalQuarter
+from core.errors import AttainError, NotFound
+from core.fiscal import calendar
 from dashboards.tables import download
 
 from . import selectors, tables
@@ -58,6 +61,8 @@ def _rights(user: User, period: Period) -> dict[str, bool]:
         "may_pull": bool(access.may_pull(user, period)),
         "may_calculate": bool(access.may_calculate(user, period)),
         "may_close": bool(access.may_close(user, period)),
+        "may_reopen": bool(access.may_reopen(user, period)),
+        "may_sign_off": bool(access.may_sign_off(user, period)),
         "may_export": bool(access.may_export_payroll(user, period)),
         "may_correct": bool(access.may_correct(user, period)),
         "may_hold": bool(access.may_hold(user, period)),
@@ -69,13 +74,8 @@ def _period(request: HttpRequest, data, *, starts: bool = False) -> Period | Non
     code = (data.get("period") or "").strip() or selectors.default_period_code()
     # Only a pull (``starts``) may start a quarter, and only one a plan covers; calculate, close and a GET
     # act on a stored one, so neither a link nor a form can create a quarter it names (the console shows
-    # the last ended quarter, which the calendar knows, even before anything ran).
-    if starts:
-        lookup = open_period_for_writing
-    elif request.method != "POST" and code == selectors.default_period_code():
-        lookup = get_period
-    else:
-        lookup = find_period
+    # a quarter with no row yet without creating it: ``_not_started``).
+    lookup = open_period_for_writing if starts else find_period
     try:
         return lookup(code)
     except AttainError as exc:
@@ -93,7 +93,17 @@ def _back(period: Period | None, **params) -> HttpResponse:
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
     _require(request.user)
-    period = _period(request, request.GET) or get_period(selectors.default_period_code())
+    code = (request.GET.get("period") or "").strip() or selectors.default_period_code()
+    try:
+        period = find_period(code)
+    except NotFound as exc:  # a quarter with no row yet: shown, never created by a GET (DESIGN §5)
+        return _not_started(request, code, exc.message)
+    except AttainError as exc:  # not a quarter code
+        messages.error(request, exc.message)
+        code = selectors.default_period_code()
+        period = Period.objects.filter(code=code).first()
+        if period is None:
+            return _not_started(request, code, "")
     run_id = request.GET.get("run", "")
     data = selectors.console(period, run_id=int(run_id) if run_id.isdigit() else None)
     runs = tables.runs_table(data)
@@ -110,6 +120,7 @@ def console(request: HttpRequest) -> HttpResponse:
     context = {
         "data": data,
         "period": period,
+        "code": period.code,
         "codes": selectors.period_codes(period.code, selectors.default_period_code()),
         **_rights(request.user, period),
         "runs": runs,
@@ -119,9 +130,35 @@ def console(request: HttpRequest) -> HttpResponse:
         "import_rows": list(zip(data.imports, imports.cells(), strict=True)),
         "waiting_after": int(after) if waiting else None,
         "adjustments": adjustments(period),
+        "sign_off": active_sign_off(period) if period.is_closed else None,
         "query": urlencode({"period": period.code, **({"run": run_id} if run_id.isdigit() else {})}),
     }
     return render(request, "dashboards/console/console.html", context)
+
+
+def _not_started(request: HttpRequest, code: str, reason: str) -> HttpResponse:
+    """The console of a quarter nothing happened in yet: its dates, and the pull that starts it when a plan
+    covers it (the pull is the write that creates its row; this page creates nothing)."""
+    quarter = FiscalQuarter.parse(code)
+    start, end = calendar().bounds(quarter)
+    covered = Plan.objects.filter(fiscal_year=quarter.fy.code).exists()
+    records = selectors.recent_imports()
+    imports = tables.imports_table(records)
+    if (response := download(request, [imports])) is not None:
+        return response
+    context = {
+        "imports": imports,
+        "import_rows": list(zip(records, imports.cells(), strict=True)),
+        "query": urlencode({"period": quarter.code}),
+        "code": quarter.code,
+        "start": start,
+        "end": end,
+        "covered": covered,
+        "reason": reason,
+        "may_pull": bool(access.may_pull(request.user)) and covered,
+        "codes": selectors.period_codes(quarter.code, selectors.default_period_code()),
+    }
+    return render(request, "dashboards/console/not_started.html", context)
 
 
 @login_required
@@ -170,14 +207,21 @@ def calculate(request: HttpRequest) -> HttpResponse:
 def close(request: HttpRequest) -> HttpResponse:
     _require(request.user, access.may_close(request.user))
     period = _period(request, request.POST)
-    if period is not None:
+    if period is not None and not request.POST.get("confirm"):
+        # Closing publishes statements and e-mails CSMs: never on a stray click (the form says what it does).
+        messages.error(request, f"Tick the confirmation to close {period.code}: nothing was closed.")
+    elif period is not None:
         try:
             finals = close_period(period=period, user=request.user)
         except AttainError as exc:
             messages.error(request, exc.message)
         else:
             runs = ", ".join(f"{run.plan.code} v{run.version}" for run in finals)
-            messages.success(request, f"Closed {period.code}; final runs: {runs}. Payroll export is ready.")
+            messages.success(
+                request,
+                f"Closed {period.code}; final runs: {runs}. The payroll export opens once finance signs off "
+                "the payouts.",
+            )
             dropped = selectors.weight_warning_count(finals)
             if dropped:
                 messages.warning(
@@ -185,6 +229,30 @@ def close(request: HttpRequest) -> HttpResponse:
                     f"{dropped} component line{'s' if dropped != 1 else ''} of the final runs did not apply "
                     "(an empty book, no customer counted): the other components carried their weight.",
                 )
+    return _back(period)
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest) -> HttpResponse:
+    """Re-open a closed quarter (ops) with a reason and a ticked confirmation; refusals become messages."""
+    _require(request.user, access.may_reopen(request.user))
+    period = _period(request, request.POST)
+    if period is None:
+        return _back(None)
+    if not request.POST.get("confirm"):
+        messages.error(request, f"Tick the confirmation to re-open {period.code}: nothing was re-opened.")
+        return _back(period)
+    try:
+        reopen_period(period=period, user=request.user, reason=request.POST.get("reason", ""))
+    except AttainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Re-opened {period.code}: its statements are unpublished and finance's sign-off is revoked "
+            "until it closes and is signed off again.",
+        )
     return _back(period)
 
 

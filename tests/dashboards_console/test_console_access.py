@@ -61,4 +61,4 @@ def test_default_quarter_is_the_last_ended_one(as_user, ops):
     response = as_user(ops).get("/console/")
 
     assert response.status_code == 200
-    assert response.context["period"].code == calendar().last_ended_before(timezone.localdate()).code
+    assert response.context["code"] == calendar().last_ended_before(timezone.localdate()).code

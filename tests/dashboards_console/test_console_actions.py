@@ -8,6 +8,7 @@ from commissions.models import Plan, Run, ScorePull
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate, payout_changes
 from dashboards.console import selectors
+from tests.builders import sign_off
 
 from .conftest import URL, page_messages, post
 
@@ -69,7 +70,7 @@ def test_calculate_without_a_pull_is_refused_with_a_message(
 
 
 def test_close_without_a_run_shows_the_refusal(as_user, ops, worked, django_capture_on_commit_callbacks):
-    response = post(as_user(ops), "close", django_capture_on_commit_callbacks)
+    response = post(as_user(ops), "close", django_capture_on_commit_callbacks, confirm="1")
 
     assert response.status_code == 200
     assert any("no successful run of CS-FY22" in m for m in page_messages(response))
@@ -91,17 +92,23 @@ def test_export_before_close_is_refused_with_a_message(as_user, ops, worked):
 
 
 def test_close_then_export_gives_the_payroll_csv_of_the_worked_example(
-    as_user, ops, worked, inline_tasks, django_capture_on_commit_callbacks
+    as_user, ops, finance, worked, inline_tasks, django_capture_on_commit_callbacks
 ):
     client = as_user(ops)
     post(client, "pull", django_capture_on_commit_callbacks)
     post(client, "calculate", django_capture_on_commit_callbacks)
 
-    response = post(client, "close", django_capture_on_commit_callbacks)
+    response = post(client, "close", django_capture_on_commit_callbacks, confirm="1")
 
     assert any(m.startswith("Closed FY22-Q2; final runs: CS-FY22 v1.") for m in page_messages(response))
     html = response.content.decode()
-    assert 'id="export-summary"' in html and "pull-scores" not in html
+    # The payroll export waits for finance's sign-off (DESIGN §5): no links yet, and the page says why.
+    assert 'id="export-summary"' not in html and "pull-scores" not in html
+    assert "Payouts not signed off by finance yet" in html
+    worked.refresh_from_db()
+    sign_off(worked, by=finance)
+    html = client.get(URL).content.decode()
+    assert 'id="export-summary"' in html and "Payouts signed off by" in html
     summary = client.get("/console/export/?period=FY22-Q2")
     assert summary["Content-Type"].startswith("text/csv")
     assert 'filename="payouts-FY22-Q2.csv"' in summary["Content-Disposition"]

@@ -57,7 +57,7 @@ def test_calculate_says_per_plan_which_got_a_new_run_and_which_did_not(
     after = client.get(URL).content.decode()  # the queued run ran when the request's transaction committed
     assert "CS-FY22: v2 is current" in after and 'id="close-needs-runs"' not in after
 
-    closed = post(client, "close", django_capture_on_commit_callbacks)
+    closed = post(client, "close", django_capture_on_commit_callbacks, confirm="1")
     assert "Closed FY22-Q2; final runs: CS-FY22 v2, CS-NRR-FY22 v1." in " ".join(page_messages(closed))
 
 
@@ -79,7 +79,7 @@ def test_an_empty_book_is_shown_before_close_and_in_the_close_confirmation(
     assert "CS-FY22 v2: 2 component lines did not apply" in page
     assert "E9: ADOPTION does not apply in FY22-Q2 (their book is empty" in page
 
-    closed = post(client, "close", django_capture_on_commit_callbacks)
+    closed = post(client, "close", django_capture_on_commit_callbacks, confirm="1")
     assert any("2 component lines of the final runs did not apply" in m for m in page_messages(closed))
 
 

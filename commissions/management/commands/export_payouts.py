@@ -1,6 +1,6 @@
 from accounts import access
 from commissions.management.base import AttainCommand
-from commissions.services.export import write_payouts
+from commissions.services.export import require_exportable, write_payouts
 from commissions.services.periods import find_period
 
 
@@ -17,6 +17,7 @@ class Command(AttainCommand):
         quarter = find_period(period)
         person = self.user(user)
         access.require(access.may_export_payroll(person, quarter))  # before an output file is made
+        require_exportable(quarter)  # closed and signed off by finance: no empty file on a refusal
         if output:
             with open(output, "w", newline="", encoding="utf-8") as out:
                 rows = write_payouts(quarter, out, detail=detail, user=person)
