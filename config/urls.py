@@ -3,8 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import PasswordResetView
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("requests/", include("approvals.urls")),
     path("audit/", include("audit.urls")),

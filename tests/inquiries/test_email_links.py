@@ -72,3 +72,14 @@ def test_every_inquiry_e_mail_links_absolutely(deliver, mailoutbox, csm, custome
         reply_to_inquiry(inquiry=inquiry, user=csm, body="It started more than 90 days before the end.")
     assert [mail.subject.rsplit(" ", 1)[-1] for mail in mailoutbox] == ["opened", "answered", "to"]
     assert set(links(mailoutbox)) == {f"{SITE}/requests/inquiries/{inquiry.pk}/"}
+
+
+@override_settings(SITE_URL=SITE)
+def test_the_password_reset_link_is_on_site_url_whatever_the_host(client, mailoutbox):
+    make_user(Role.CSM, email="reset@example.com")
+
+    client.post("/accounts/password_reset/", {"email": "reset@example.com"})
+
+    (mail,) = mailoutbox
+    assert f"{SITE}/accounts/reset/" in mail.body
+    assert "testserver" not in mail.body  # the request's Host
