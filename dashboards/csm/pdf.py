@@ -31,6 +31,7 @@ from commissions.models import Payout, Period
 from core.errors import AttainError
 from core.links import absolute_url
 
+from .derivation import line_facts
 from .statements import Statement, statement_for
 from .tables import statement_tables
 
@@ -95,8 +96,6 @@ def statement_pdf(
 
 def render(statement: Statement, *, module=None, employee_id: str | None = None) -> bytes:
     """The statement as PDF bytes (A4), from the print template."""
-    from .views import _facts  # the page's derivation of each line, so page and PDF never differ
-
     module = module or weasyprint()
     kwargs = {"run_id": statement.run.pk}
     if employee_id is not None:
@@ -106,7 +105,7 @@ def render(statement: Statement, *, module=None, employee_id: str | None = None)
         "statement": statement,
         "run": statement.run,
         "tables": statement_tables(statement),
-        "facts": [_facts(line, statement.payout) for line in statement.lines],
+        "facts": [line_facts(line, statement.payout) for line in statement.lines],
         "page_url": absolute_url(reverse("dashboards:csm-statement", kwargs=kwargs)),
         "generated_at": timezone.now(),
     }

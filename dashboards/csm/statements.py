@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from accounts.access import get_visible
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from accounts.access import get_visible, may_open_inquiry
 from accounts.models import User
 from commissions.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
-from commissions.engine import calculate_quarter
+from commissions.engine import calculate_quarter, to_cents, to_ratio
 from commissions.loaders import load_quarter
 from commissions.models import ComponentResult, CustomerResult, Payout, PayoutLine, Period, Plan, Run, TrueUp
 from commissions.services.ledger import lines_of
@@ -41,6 +44,7 @@ class PayableLine:
     amount: Decimal
     currency: str
     held: bool
+    ask_url: str = ""  # the inquiry form prefilled for this line (``offer_asks``), for the CSM only
 
 
 @dataclass
@@ -73,10 +77,20 @@ class Statement:
     line_changes: list[dict[str, Any]] = field(default_factory=list)
     customer_changes: list[dict[str, Any]] = field(default_factory=list)
     payable: Payable | None = None
+    asks: Asks | None = None  # "Ask about this line" links, when the viewer is the statement's CSM
 
     @property
     def run(self) -> Run:
         return self.payout.run
+
+
+@dataclass(frozen=True)
+class Asks:
+    """The inquiry form prefilled for each line of a statement, by line (DESIGN §5 "Inquiries")."""
+
+    lines: dict[str, str]  # component code -> URL
+    customers: dict[str, str]  # customer_id -> URL
+    deals: dict[str, str]  # deal_id -> URL
 
 
 def statement_for(viewer: User, csm: User, run_id: int) -> Statement:
@@ -251,3 +265,74 @@ def _customer_row(customer, old: CustomerResult | None, new: CustomerResult | No
         "counted_after": ("yes" if new.counted else "no") if new else "not in the book",
         "reason_after": new.reason if new else "",
     }
+
+
+# --- "Ask about this line" (DESIGN §5 "Inquiries") ---------------------------------------------------------
+
+
+def asks_offered(viewer: User, csm: User) -> bool:
+    """A CSM asks about their own statement (``access.may_open_inquiry``); nobody asks about another's."""
+    return viewer.pk == csm.pk and bool(may_open_inquiry(viewer))
+
+
+def ask_url(*, period: str, about: str, figure: str, component: str = "", customer: str = "") -> str:
+    """The inquiry form (``approvals:inquiry_new``) prefilled for one line: the quarter, the component
+    and/or customer, and a first sentence naming the line and its figure ("About ADOPTION in FY22-Q2
+    (833.33 USD): ") for the CSM to go on from."""
+    query = {"period": period, "component": component[:64], "customer": customer}
+    query["message"] = f"About {about} in {period} ({figure}): "
+    return reverse("approvals:inquiry_new") + "?" + urlencode({k: v for k, v in query.items() if v})
+
+
+def _money(amount: Decimal | None, currency: str) -> str:
+    return f"{to_cents(amount or Decimal(0)):,.2f} {currency}"
+
+
+def offer_asks(statement: Statement) -> Statement:
+    """Give every line of ``statement`` its "Ask about this line" link: each component payout line, each
+    customer of the adoption table, each credited deal (under the NRR line, naming its customer) and each
+    payable line (its type and plan as the line asked about). Only for the statement's own CSM
+    (``asks_offered``); builds URLs, reads nothing."""
+    period, currency = statement.run.period.code, statement.payout.currency
+    nrr = next((line.result.component for line in statement.lines if line.result.metric == "nrr"), "")
+    customers = {}
+    for c in statement.customers:
+        counted = "counted" if c.counted else f"not counted: {c.reason}" if c.reason else "not counted"
+        r = f"r {to_ratio(c.r)}" if c.r is not None else "no r"
+        about = f"customer {c.customer.customer_id} ({c.customer.name})"
+        customers[c.customer.customer_id] = ask_url(
+            period=period, about=about, figure=f"{r}, {counted}", customer=c.customer.customer_id
+        )
+    statement.asks = Asks(
+        lines={
+            line.result.component: ask_url(
+                period=period,
+                about=line.result.component,
+                figure=_money(line.result.payout, currency),
+                component=line.result.component,
+            )
+            for line in statement.lines
+        },
+        customers=customers,
+        deals={
+            str(deal["deal_id"]): ask_url(
+                period=period,
+                about=f"deal {deal['deal_id']} of {deal['customer_id']} ({deal['type']})",
+                figure=f"{_money(deal['converted'], currency)} credited",
+                component=nrr,
+                customer=str(deal["customer_id"]),
+            )
+            for deal in statement.deals
+        },
+    )
+    if statement.payable is not None:
+        for line in statement.payable.lines:
+            restating = f", restating {line.restated}" if line.restated else ""
+            held = ", held" if line.held else ""
+            line.ask_url = ask_url(
+                period=period,
+                about=f"the {line.label.lower()} line of {line.plan}{restating}",
+                figure=_money(line.amount, line.currency) + held,
+                component=f"{line.label} ({line.plan})",
+            )
+    return statement

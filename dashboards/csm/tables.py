@@ -106,8 +106,23 @@ def statements_table(payouts, link) -> Table:
     return Table("statements", "Past quarters and statements", columns, rows, links={"run": "url"})
 
 
+# "Ask about this line" (DESIGN §5 "Inquiries"): a last column linking to the prefilled inquiry form.
+ASK = Column("ask", "Question")
+ASK_LINK = {"ask": "ask_url"}
+ASK_TEXT = "Ask about this line"
+
+
+def _ask(rows: list[dict[str, Any]], key: str, urls: dict[str, str]) -> None:
+    for row in rows:
+        if url := urls.get(str(row[key])):
+            row.update(ask=ASK_TEXT, ask_url=url)
+
+
 def statement_tables(statement: Statement) -> dict[str, Table]:
-    """The statement's tables by template key: lines, customers, deals, line_changes, customer_changes."""
+    """The statement's tables by template key: lines, customers, deals, line_changes, customer_changes.
+
+    With ``statement.asks`` (``statements.offer_asks``) the lines, customers and deals end with an "Ask about
+    this line" link each."""
     lines = [
         {
             "component": line.result.component,
@@ -138,6 +153,12 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
         for c in statement.customers
     ]
     deals = [{**deal, "rate": deal.get("rate") or "1 (same currency)"} for deal in statement.deals]
+    asks = statement.asks
+    if asks is not None:  # the CSM's own statement, on the page (downloads hold the figures only)
+        _ask(lines, "component", asks.lines)
+        _ask(customers, "customer_id", asks.customers)
+        _ask(deals, "deal_id", asks.deals)
+    ask = [ASK] if asks is not None else []
     return {
         "lines": Table(
             "lines",
@@ -153,8 +174,10 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
                 Column("share", "Share", "ratio"),
                 Column("exact", "Before rounding", "number"),
                 Column("payout", "Payout", "money"),
+                *ask,
             ],
             lines,
+            links=ASK_LINK,
         ),
         "customers": Table(
             "customers",
@@ -169,10 +192,12 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
                 Column("counted", "Counted"),
                 Column("reason", "Why"),
                 Column("weight", "Weight (ARR)", "money"),
+                *ask,
             ],
             customers,
+            links=ASK_LINK,
         ),
-        "deals": Table("deals", "NRR: credited deals", DEAL_COLUMNS, deals),
+        "deals": Table("deals", "NRR: credited deals", [*DEAL_COLUMNS, *ask], deals, links=ASK_LINK),
         "line_changes": Table(
             "line-changes",
             "Payout lines against the previous run",

@@ -13,17 +13,17 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_csm
-from commissions.engine import to_ratio
 from dashboards.projection import project
 from dashboards.tables import as_csv, as_xlsx, download
 
 from . import charts, selectors
+from .derivation import line_facts
 from .forms import WhatIfForm
-from .statements import statement_for
+from .related import related_to
+from .statements import asks_offered, offer_asks, statement_for
 from .tables import (
     book_table,
     deals_table,
-    number,
     projection_table,
     statement_tables,
     statements_table,
@@ -89,58 +89,20 @@ def my_quarter(request: HttpRequest, employee_id: str | None = None) -> HttpResp
 def statement(request: HttpRequest, run_id: int, employee_id: str | None = None) -> HttpResponse:
     csm = selectors.csm_shown(request.user, employee_id)
     shown = statement_for(request.user, csm, run_id)
-    tables = statement_tables(shown)
-    if (response := download(request, list(tables.values()))) is not None:
+    if (response := download(request, list(statement_tables(shown).values()))) is not None:
         return response
+    if asks_offered(request.user, csm):  # "Ask about this line": the CSM's own statement only
+        offer_asks(shown)
     context = {
         "csm": csm,
         "statement": shown,
         "run": shown.run,
-        "tables": tables,
-        "facts": [_facts(line, shown.payout) for line in shown.lines],
+        "tables": statement_tables(shown),
+        "related": related_to(request.user, csm, shown),
+        "facts": [line_facts(line, shown.payout, shown.asks) for line in shown.lines],
         "back_url": _url("csm-quarter", employee_id),
     }
     return render(request, "dashboards/csm/statement.html", context)
-
-
-def _ratio(value) -> str:
-    """4 decimals as on exports, with the exact value the engine used when they differ."""
-    if value is None:
-        return "—"
-    shown = to_ratio(value)
-    return str(shown) if shown == value else f"{shown} (exact {number(value)})"
-
-
-def _facts(line, payout) -> dict:
-    """The derivation of one payout line as label/value pairs (DESIGN §4.3–§4.7)."""
-    result, detail = line.result, line.detail
-    facts: list[tuple[str, str]] = []
-    if result.metric == "nrr":
-        facts += [
-            ("Start ARR (S)", f"{detail.get('start_arr', 0):,.2f}"),
-            ("Credited ARR change (Δ)", f"{detail.get('delta', 0):,.2f}"),
-            ("NRR = (S + Δ) / S", _ratio(result.metric_value)),
-            ("Goal", number(detail.get("goal"))),
-            ("Floor", number(detail.get("floor"))),
-        ]
-    elif result.metric == "kpi":
-        facts += [
-            ("KPI", str(detail.get("kpi", ""))),
-            ("Value", f"{number(result.metric_value)} of {number(detail.get('goal'))}"),
-        ]
-    else:
-        facts.append(("Adoption A = Σ w·r / Σ w", _ratio(result.metric_value)))
-    facts += [
-        ("Attainment", _ratio(result.attainment)),
-        ("Factor", _ratio(result.factor)),
-        ("Weight → share", f"{number(result.weight)} → {_ratio(result.share)}"),
-        ("On-target amount (OTI)", f"{payout.on_target_amount:,.2f}"),
-    ]
-    if line.exact is not None:
-        facts.append(("OTI × share × factor", f"{number(line.exact)} → rounded {result.payout:,.2f}"))
-    else:
-        facts.append(("Payout", "does not apply: 0.00"))
-    return {"line": result, "facts": facts}
 
 
 @login_required

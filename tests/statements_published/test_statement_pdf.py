@@ -11,7 +11,7 @@ from commissions.models import Plan
 from commissions.services.runs import calculate
 from dashboards.csm import pdf
 from dashboards.csm.statements import statement_for
-from dashboards.csm.views import _facts
+from dashboards.csm.derivation import line_facts
 from tests.builders import make_user
 
 from .conftest import PERIOD, SITE, pdf_text
@@ -56,7 +56,7 @@ def test_the_pdf_holds_the_lines_totals_and_explanations_of_the_page(client, e1,
         assert expected in text, expected
     # Every explanation the page gives of a line (label and value) is in the PDF too.
     shown = statement_for(e1, e1, closed_run.pk)
-    for item in (_facts(line, shown.payout) for line in shown.lines):
+    for item in (line_facts(line, shown.payout) for line in shown.lines):
         assert f"{item['line'].component} ({item['line'].metric}) — {item['line'].payout:,.2f} USD" in text
         for label, value in item["facts"]:
             assert label in page and label in text, label
