@@ -228,6 +228,16 @@ def may_answer_inquiry(person: User | None, inquiry) -> Decision:
     return Decision(False, "Only ops or the CSM's Geo VP answers an inquiry.")
 
 
+def may_reply_inquiry(person: User | None, inquiry) -> Decision:
+    """The CSM who asked replies to the answers of their inquiry: a conversation (DESIGN §5). Ops and the
+    Geo VP answer (``may_answer_inquiry``); whether the inquiry still takes replies, the service decides."""
+    if person is not None and person.is_active and person.pk == inquiry.employee_id:
+        return ALLOWED
+    return Decision(
+        False, f"Only the CSM who asked replies to inquiry #{inquiry.pk}; ops or their Geo VP answer it."
+    )
+
+
 def may_change_roles(person: User | None, target: User | None) -> Decision:
     """An admin changes people's roles — never their own: a second admin must (DESIGN §1)."""
     whose = f"the roles of {target.email}" if target is not None and target.email else "roles"

@@ -71,7 +71,10 @@ class ImportRefusalSerializer(serializers.Serializer):
 class ImportUploadSerializer(serializers.Serializer):
     # A plain string (the import service refuses unknown kinds): an enum would collide with Request.kind.
     kind = serializers.CharField(max_length=32, help_text="One of: " + ", ".join(KINDS) + ".")
-    file = serializers.FileField()
+    file = serializers.FileField(
+        help_text="CSV (UTF-8, header row) or an Excel .xlsx workbook (its first sheet, header in row 1);"
+        " the format is told by the content."
+    )
     dry_run = serializers.BooleanField(default=False)
 
 

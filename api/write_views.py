@@ -66,7 +66,7 @@ def _valid(serializer_class, data) -> dict:
 @extend_schema(
     operation_id="imports_create",
     tags=["imports"],
-    summary="Import a CSV file of one DESIGN §3 kind (ops)",
+    summary="Import a CSV or Excel (.xlsx) file of one DESIGN §3 kind (ops)",
     request={"multipart/form-data": ws.ImportUploadSerializer},
     parameters=[idempotency.PARAMETER, idempotency.REPLAYED],
     responses={
@@ -200,15 +200,15 @@ class CSVRenderer(BaseRenderer):
 @extend_schema(
     operation_id="payouts_csv",
     tags=["payouts"],
-    summary="The payroll CSV of a closed quarter (ops, finance)",
+    summary="The payroll CSV of a closed quarter signed off by finance (ops, finance)",
     parameters=[
         OpenApiParameter("period", OpenApiTypes.STR, required=True, description="e.g. FY22-Q2"),
         OpenApiParameter("detail", OpenApiTypes.BOOL, description="One row per component instead."),
     ],
     responses={
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The payroll CSV (DESIGN §6)."),
-        # 404: a ``format`` other than json or csv.
-        **{(code, "application/json"): response for code, response in _errors(400, 403, 404).items()},
+        # 404: a ``format`` other than json or csv; 409: closed but not signed off by finance (DESIGN §5).
+        **{(code, "application/json"): response for code, response in _errors(400, 403, 404, 409).items()},
     },
 )
 @api_view(["GET"])

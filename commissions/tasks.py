@@ -132,3 +132,44 @@ def requeue_stalled_shards(older_than_minutes: int = 60) -> list[int]:
         created_at__lt=timezone.now() - timedelta(minutes=older_than_minutes),
     ).values_list("pk", flat=True)
     return [run_id for run_id in stalled if dispatch_shards(run_id, pending_only=True)]
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=5,
+)
+def run_import_job(self, job_id: int) -> str:
+    """The next step of an import job from the Imports page — its dry run, or its writing once confirmed
+    (services/imports/jobs.py); returns the job's status. Safe to deliver twice.
+
+    A transient database error is retried; on the last try, and on any other crash, the job is marked
+    failed (never left checking or writing). Eagerly (no broker) the crash is not raised into the page's
+    request: the job page shows the failure.
+    """
+    from .services.imports import jobs
+
+    try:
+        return jobs.run_import_job(job_id=job_id).status
+    except TRANSIENT as exc:
+        if self.request.retries >= self.max_retries:
+            jobs.fail_import_job(job_id=job_id, reason=f"The database kept failing: {exc}")
+        raise
+    except Exception as exc:
+        logger.exception("import job %s failed", job_id)
+        jobs.fail_import_job(job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
+        if not self.request.is_eager:
+            raise
+        return "failed"
+
+
+@shared_task
+def sweep_import_jobs() -> dict[str, int]:
+    """Hourly: fail import jobs whose worker was lost, abandon checked ones nobody confirmed."""
+    from .services.imports import jobs
+
+    return jobs.sweep_import_jobs()

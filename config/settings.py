@@ -296,5 +296,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissions.tasks.requeue_stalled_shards",
         "schedule": crontab(minute=15, hour="*"),
     },
+    "sweep-import-jobs": {
+        "task": "commissions.tasks.sweep_import_jobs",
+        "schedule": crontab(minute=20, hour="*"),
+    },
 }
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"  # each change at its own time, not the transaction start

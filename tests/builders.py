@@ -47,6 +47,15 @@ def make_customer(
     return customer
 
 
+def sign_off(period, *, by: User | None = None):
+    """Finance's sign-off of a closed quarter's payouts (DESIGN §5), which its payroll export waits for;
+    ``by`` defaults to a new finance person (who neither closed the quarter nor is paid by it)."""
+    from commissions.services.signoff import sign_off_payouts
+
+    by = by or make_user(Role.FINANCE)
+    return sign_off_payouts(period=period, user=by, comment="Totals checked against the on-target amounts.")
+
+
 def make_snapshot(fiscal_year: str = "FY22", *, lines: int = 1, approved_by: User | None = None) -> Snapshot:
     """A snapshot with ``lines`` target lines on fresh customers; approved when ``approved_by`` is given."""
     snapshot = Snapshot.objects.create(fiscal_year=fiscal_year)

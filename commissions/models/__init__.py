@@ -3,8 +3,11 @@
 ``plans``: plans, components, assignments, deals, KPI actuals, FX rates and import records (DESIGN §3).
 ``quarters``: a quarter's life — its period row, score pulls, calculation runs and their results (DESIGN §5).
 ``restatements``: corrections of closed quarters, true-ups, holds and the payable lines (docs/design.md §7).
+``import_jobs``: imports started from the Imports page, checked by a dry run and then confirmed (DESIGN §3).
+``signoffs``: finance's sign-off of a closed quarter's payouts, which its payroll export awaits (DESIGN §5).
 """
 
+from .import_jobs import ImportJob
 from .plans import Assignment, Component, Deal, FxRate, ImportRecord, KpiActual, Plan
 from .quarters import (
     ComponentResult,
@@ -19,6 +22,7 @@ from .quarters import (
     ScorePull,
 )
 from .restatements import Correction, Hold, PayoutLine, PayrollExport, TrueUp
+from .signoffs import PayoutSignOff
 
 __all__ = [
     "Assignment",
@@ -29,10 +33,12 @@ __all__ = [
     "Deal",
     "FxRate",
     "Hold",
+    "ImportJob",
     "ImportRecord",
     "KpiActual",
     "Payout",
     "PayoutLine",
+    "PayoutSignOff",
     "PayrollExport",
     "Period",
     "PeriodEvent",

@@ -18,7 +18,7 @@ from commissions.services.periods import get_period
 from commissions.services.plans import load_plan
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
-from tests.builders import make_user
+from tests.builders import make_user, sign_off
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT = ROOT / "docs" / "api_client.py"
@@ -51,8 +51,11 @@ def test_example_client_imports_files_and_downloads_payroll(live_server, tmp_pat
     pull_scores(period=period)
     calculate(period=period, plan=Plan.objects.get(code="CS-FY22"))
     close_period(period=period, user=ops)
-
     target = tmp_path / "payroll.csv"
+    refused = client(live_server, key, "payouts", "FY22-Q2", "-o", str(target))
+    assert refused.returncode != 0 and "not signed off by finance yet" in refused.stderr  # the API's 409
+    sign_off(period)  # the payroll export waits for finance's sign-off (DESIGN §5)
+
     result = client(live_server, key, "payouts", "FY22-Q2", "-o", str(target))
     assert result.returncode == 0, result.stderr
     assert target.read_text() == (

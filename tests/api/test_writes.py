@@ -15,7 +15,7 @@ from commissions.services.imports import import_file
 from commissions.services.periods import get_period
 from commissions.services.plans import load_plan
 from commissions.services.pulls import pull_scores
-from tests.builders import make_customer
+from tests.builders import make_customer, sign_off
 from tests.quarter.conftest import KINDS, WORKED, load_worked_example
 
 PERIOD = "FY22-Q2"
@@ -248,10 +248,12 @@ def test_runs_list_still_reads(world, client_for):
 
 
 def close_with_final_run(world, people):
+    """Closed, and signed off by finance: the payroll export waits for the sign-off (DESIGN §5)."""
     Run.objects.filter(pk=world["run"].pk).update(is_final=True)
     Period.objects.filter(code=PERIOD).update(
         status=Period.Status.CLOSED, closed_at=timezone.now(), closed_by=people["ops"]
     )
+    sign_off(Period.objects.get(code=PERIOD))
 
 
 @pytest.mark.django_db

@@ -5,6 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from accounts.models import Role
+from tests.builders import make_user
+
 
 def run(*args) -> str:
     out = StringIO()
@@ -19,6 +22,10 @@ def test_worked_example_pays_2333_33_through_the_commands(worked, ops, tmp_path)
     assert "CS-FY22 FY22-Q2 v1: 1 CSMs, total 2,333.33 USD" in summary
     assert "E1: — → 2333.33" in summary
     assert "Closed FY22-Q2. Final runs: CS-FY22 v1." in run("close_period", "FY22-Q2", "--user", ops.email)
+    # The payroll export waits for finance's sign-off (DESIGN §5).
+    finance = make_user(Role.FINANCE, email="finance@example.com")
+    signed = run("sign_off_payouts", "FY22-Q2", "--user", finance.email, "--comment", "Totals match the OTI.")
+    assert "Signed off the payouts of FY22-Q2: CS-FY22 2333.33 USD." in signed
 
     assert run("export_payouts", "FY22-Q2") == (
         "period,employee_id,email,plan,currency,amount,type,restates\n"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts import access
 from commissions.models import Period
+from tests.builders import sign_off
 
 from .conftest import PERSONAS, QUARTER, make_persona
 
@@ -43,6 +44,7 @@ def test_closed_quarter_export_links_are_the_right(world, others, persona):
     Period.objects.filter(pk=world["period"].pk).update(
         status=Period.Status.CLOSED, closed_at=timezone.now(), closed_by=others["ops"]
     )
+    sign_off(Period.objects.get(pk=world["period"].pk))  # the links wait for finance's sign-off (DESIGN §5)
     person = make_persona(persona)
 
     assert ('id="export-summary"' in console_html(person)) is bool(access.may_export_payroll(person))

@@ -24,15 +24,17 @@ from adoption.models import Customer, Snapshot
 from adoption.services import approve_snapshot
 from approvals import services as requests
 from approvals.models import Request
-from commissions.models import Period, Run, ScorePull
+from commissions.models import PayoutSignOff, Period, Run, ScorePull
 from commissions.services.calculations import start_calculation
 from commissions.services.close import close_period, reopen_period
 from commissions.services.export import write_payouts
 from commissions.services.imports import import_file
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
+from commissions.services.signoff import sign_off_payouts
 from commissions.tasks import calculate_plan
 from core.errors import AttainError, NotAllowed
+from tests.builders import sign_off
 
 from .conftest import JUSTIFICATION, PERSONAS, QUARTER, make_persona, make_request
 
@@ -45,6 +47,7 @@ HOLDERS: dict[str, set[str]] = {
     "close": OPS,
     "reopen": OPS,
     "export_payroll": OPS | {"finance", "cco+finance"},
+    "sign_off": {"finance", "ops+finance", "cco+finance"},
     "approve_snapshot": CCO,
     "file_request": {"csvp", "csvp+cco"},
     "decide": CCO,
@@ -198,7 +201,7 @@ def close_paths(p: Paths) -> dict[str, Callable[[], bool]]:
     refusal = f"may not close {QUARTER}"
 
     def page() -> bool:
-        response = p.page("post", "/console/close/", {"period": QUARTER})
+        response = p.page("post", "/console/close/", {"period": QUARTER, "confirm": "1"})
         return response.status_code == 302 and not response.url.startswith("/accounts/login/")
 
     def command() -> bool:
@@ -226,6 +229,7 @@ def reopen_paths(p: Paths) -> dict[str, Callable[[], bool]]:
 
 def export_paths(p: Paths) -> dict[str, Callable[[], bool]]:
     p.closed_quarter()
+    sign_off(p.world["period"])  # the export waits for finance's sign-off (DESIGN §5)
     out = p.tmp_path / "payroll.csv"
 
     def page() -> bool:
@@ -242,6 +246,27 @@ def export_paths(p: Paths) -> dict[str, Callable[[], bool]]:
         return p.service(lambda: write_payouts(p.world["period"], io.StringIO(), user=p.person))
 
     return {"page": page, "api": api, "command": command, "service": service}
+
+
+def sign_off_paths(p: Paths) -> dict[str, Callable[[], bool]]:
+    p.closed_quarter()
+    comment = "Totals checked against the on-target amounts."
+
+    def signed() -> bool:
+        return PayoutSignOff.objects.filter(period=p.world["period"], revoked_at__isnull=True).exists()
+
+    def page() -> bool:
+        p.page("post", "/console/sign-off/", {"period": QUARTER, "comment": comment, "confirm": "1"})
+        return signed()
+
+    def command() -> bool:
+        return p.command("sign_off_payouts", QUARTER, "--comment", comment) and signed()
+
+    def service() -> bool:
+        sign = lambda: sign_off_payouts(period=p.world["period"], user=p.person, comment=comment)  # noqa: E731
+        return p.service(sign) and signed()
+
+    return {"page": page, "command": command, "service": service}
 
 
 def _approved() -> bool:
@@ -401,6 +426,7 @@ PATHS = {
     "close": close_paths,
     "reopen": reopen_paths,
     "export_payroll": export_paths,
+    "sign_off": sign_off_paths,
     "approve_snapshot": approve_snapshot_paths,
     "file_request": file_request_paths,
     "decide": decide_paths,
@@ -418,6 +444,7 @@ def right_of(name: str, person, world):
         "close": lambda: access.may_close(person, period),
         "reopen": lambda: access.may_reopen(person, period),
         "export_payroll": lambda: access.may_export_payroll(person, period),
+        "sign_off": lambda: access.may_sign_off(person, period),
         "approve_snapshot": lambda: access.may_approve_snapshot(person, "FY22"),
         "file_request": lambda: access.may_file_request(person, world["customer"]),
         "change_roles": lambda: access.may_change_roles(person, world["csm"]),

@@ -1,4 +1,5 @@
-"""``python manage.py import_csv KIND FILE [--dry-run] [--user EMAIL]`` (DESIGN §3, §6)."""
+"""``python manage.py import_csv KIND FILE [--dry-run] [--user EMAIL]`` (DESIGN §3, §6): FILE is CSV or an
+Excel .xlsx workbook (its first sheet), told by its content."""
 
 from django.core.management.base import CommandError
 
@@ -9,11 +10,11 @@ from core.errors import AttainError
 
 
 class Command(AttainCommand):
-    help = "Import a CSV file of one kind; a file with any bad row is refused whole."
+    help = "Import a CSV or .xlsx file (first sheet) of one kind; a file with any bad row is refused whole."
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=KINDS)
-        parser.add_argument("file")
+        parser.add_argument("file", help="A CSV file (UTF-8, header row) or an .xlsx workbook.")
         parser.add_argument("--dry-run", action="store_true", help="Validate and report; write nothing.")
         parser.add_argument("--user", help="E-mail of the person importing (recorded with the import).")
 
