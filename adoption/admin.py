@@ -37,13 +37,22 @@ class TargetLineInline(admin.TabularInline):
 
 @admin.register(Snapshot)
 class SnapshotAdmin(admin.ModelAdmin):
-    list_display = ("fiscal_year", "status", "line_count", "approved_by", "approved_at", "created_at")
+    list_display = (
+        "fiscal_year",
+        "status",
+        "revision",
+        "line_count",
+        "approved_by",
+        "approved_at",
+        "created_at",
+    )
     list_filter = ("status",)
     search_fields = ("fiscal_year",)
     ordering = ("-fiscal_year",)
     list_select_related = ("approved_by",)
-    # Approval happens only through the service (the action below or ``approve_snapshot``).
-    readonly_fields = ("status", "approved_by", "approved_at", "created_at")
+    # Approval happens only through the service (the action below, the review page or
+    # ``approve_snapshot``); the revision moves only with targets imports (adoption/revisions.py).
+    readonly_fields = ("status", "revision", "approved_by", "approved_at", "approval_comment", "created_at")
     inlines = [TargetLineInline]
     actions = ["approve_selected"]
 

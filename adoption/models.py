@@ -92,7 +92,11 @@ class Snapshot(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    approval_comment = models.TextField(blank=True, help_text="What the CCO wrote when approving.")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The draft's version: 0 before any line; each targets import that changes the draft adds one and
+    # records its changes as ``TargetChange`` rows of that revision (adoption/revisions.py).
+    revision = models.PositiveIntegerField(default=0)
 
     objects = FrozenGuardedQuerySet.as_manager()
 
@@ -189,6 +193,44 @@ class TargetLine(models.Model):
     @staticmethod
     def frozen_q() -> Q:
         return Q(snapshot__status="approved")
+
+
+class TargetChange(models.Model):
+    """A target line a targets import created or changed in a draft snapshot: the values before and after,
+    under the snapshot ``revision`` that import made (DESIGN §3 "Target snapshots": the last draft).
+
+    Written by ``adoption.revisions.record_target_changes`` in the import's transaction; a first import
+    into an empty snapshot writes none (every line is new).
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="changes")
+    revision = models.PositiveIntegerField()
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=7)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    old_baseline_score = score_field(null=True, blank=True)
+    new_baseline_score = score_field()
+    old_target_score = score_field(null=True, blank=True)
+    new_target_score = score_field(null=True, blank=True)
+
+    class Meta:
+        ordering = ["snapshot_id", "revision", "customer_id", "period"]
+        constraints = [
+            # One import stages each (customer, period) once; the key is also the review's index.
+            models.UniqueConstraint(
+                fields=["snapshot", "revision", "customer", "period"], name="targetchange_natural_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.customer_id} {self.period} r{self.revision} {self.action}: "
+            f"{self.old_target_score} → {self.new_target_score}"
+        )
 
 
 class ScoreObservation(models.Model):

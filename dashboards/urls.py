@@ -9,4 +9,5 @@ urlpatterns = [
     path("team/", include("dashboards.team.urls")),
     path("company/", include("dashboards.company.urls")),
     path("console/", include("dashboards.console.urls")),
+    path("snapshots/", include("dashboards.snapshots.urls")),
 ]

@@ -8,8 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.access import may_use_admin
+from accounts import access
+from accounts.access import may_use_admin, sees_everything
 from accounts.models import Role, User
+from dashboards.company.selectors import may_see_company
+from dashboards.console.views import may_view as may_see_console
+from dashboards.snapshots.selectors import drafts_awaiting_approval
+from dashboards.team.selectors import may_see_team
 
 
 @dataclass(frozen=True)
@@ -22,23 +27,31 @@ class Place:
 
 
 def places_for(user: User) -> list[Place]:
-    """The pages a person works on, by role (DESIGN §1). Who may do what is still checked by each page."""
+    """The pages a person works on (DESIGN §1). A link is shown only when the page's own rule lets the
+    person in — each asks the same function its page asks — so no link leads to a refusal."""
     roles = user.role_codes
     places = []
     if Role.CSM in roles:
         places.append(
             Place("/my/", "My quarter", "Where you stand customer by customer; statements, what-if.")
         )
-    if Role.CSVP in roles or roles & {Role.CCO, Role.FINANCE, Role.OPS, Role.ADMIN}:
+    if may_see_team(user):
         places.append(Place("/team/", "Team", "A geo's CSMs ranked by projected payout; customers at risk."))
-    if roles & {Role.CCO, Role.FINANCE, Role.OPS, Role.ADMIN}:
+    if may_see_company(user):
         places.append(Place("/company/", "Company", "Payout by geo, component and quarter; approval queues."))
-    if roles & {Role.OPS, Role.ADMIN, Role.CCO, Role.FINANCE}:
+    if may_see_console(user):
         places.append(Place("/console/", "Quarter console", "Pulls, runs and their progress, close, export."))
+    if sees_everything(user):
         places.append(Place("/audit/", "Audit trail", "Who changed what, and when."))
+    if access.may_review_snapshot(user):
+        places.append(
+            Place(
+                "/snapshots/", "Target snapshots", "Each year's targets: review the draft; the CCO approves."
+            )
+        )
     if roles:
         places.append(Place("/requests/", "Requests", "Exception and extra-credit requests you can see."))
-    if Role.CSVP in roles:
+    if access.may_file_request(user):
         places.append(Place("/requests/new/", "File a request", "An exception or extra credit for your geo."))
     if roles & {Role.CCO, Role.FINANCE}:
         places.append(Place("/requests/to-approve/", "To approve", "Requests waiting for your decision."))
@@ -59,4 +72,7 @@ def places_for(user: User) -> list[Place]:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     roles = [role.label for role in Role if user.has_role(role)]
-    return render(request, "home.html", {"roles": roles, "places": places_for(user)})
+    # The CCO is told when a draft snapshot waits for approval (DESIGN §3 "Target snapshots").
+    awaiting = drafts_awaiting_approval() if access.may_approve_snapshot(user) else []
+    context = {"roles": roles, "places": places_for(user), "snapshots_awaiting": awaiting}
+    return render(request, "home.html", context)

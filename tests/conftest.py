@@ -67,6 +67,7 @@ def _thaw_frozen_snapshots_before_flush(request):
         for statement in SQLITE_DROP:
             cursor.execute(statement)
         cursor.execute("DELETE FROM adoption_targetline")
+        cursor.execute("DELETE FROM adoption_targetchange")  # they point at the snapshots
         cursor.execute("DELETE FROM adoption_snapshot")
         for statement in SQLITE_TRIGGERS:
             cursor.execute(statement)

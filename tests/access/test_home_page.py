@@ -51,6 +51,7 @@ def test_approvers_are_pointed_to_what_waits_for_them(client, request, persona):
         "/company/",
         "/console/",
         "/audit/",
+        "/snapshots/",
         "/requests/",
         "/requests/to-approve/",
     }
@@ -64,6 +65,7 @@ def test_ops_is_pointed_to_what_to_apply(client, ops):
         "/company/",
         "/console/",
         "/audit/",
+        "/snapshots/",
         "/requests/",
         "/requests/to-apply/",
         "/requests/inquiries/",
@@ -73,7 +75,15 @@ def test_ops_is_pointed_to_what_to_apply(client, ops):
 def test_admin_is_pointed_to_the_admin(client, admin):
     client.force_login(admin)
 
-    assert links(client) == {"/team/", "/company/", "/console/", "/audit/", "/requests/", "/admin/"}
+    assert links(client) == {
+        "/team/",
+        "/company/",
+        "/console/",
+        "/audit/",
+        "/snapshots/",
+        "/requests/",
+        "/admin/",
+    }
 
 
 def test_person_with_several_roles_gets_the_links_of_each(client):
