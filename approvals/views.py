@@ -210,7 +210,7 @@ def request_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _recalculate_message(req: Request) -> str:
-    """There is no web recalculation yet: say how ops takes the applied request into account. A request
+    """How ops takes the applied request into account: the next calculation, in the console. A request
     of a closed quarter needs none: its correction restated the quarter and paid the difference."""
     code = req.period.code
     if req.correction_id is not None:
@@ -222,16 +222,13 @@ def _recalculate_message(req: Request) -> str:
         )
         correction = req.correction.label
         return f"Applied {req.label} to the closed {code} as {correction}: {code} is restated and {paid}."
-    runs = reverse("admin:commissions_run_changelist") + f"?period__code={code}"
-    periods = reverse("admin:commissions_period_changelist") + f"?q={code}"
+    console = reverse("dashboards:console") + f"?period={code}"
     return format_html(
-        "Applied {label}. It counts from the next calculation of {code}: run "
-        '<code>python manage.py calculate {code}</code>, then review the run in <a href="{runs}">Runs</a> '
-        '(or the quarter-end job from <a href="{periods}">Periods</a>).',
+        "Applied {label}. It counts from the next calculation of {code}: calculate it in the "
+        '<a href="{console}">quarter console</a> and review the run there.',
         label=req.label,
         code=code,
-        runs=runs,
-        periods=periods,
+        console=console,
     )
 
 
