@@ -40,10 +40,11 @@ django.setup()
 from company import CCO, FISCAL_YEAR, KINDS, OPS, PERIOD, PLAN_CODES, SIZES, plan_yaml, write_company  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.utils.timezone import now  # noqa: E402
 from lower_bound import lower_bound_payouts, read_company  # noqa: E402
 from orm_loop import orm_loop_payouts  # noqa: E402
 
-from accounts.models import User  # noqa: E402
+from accounts.models import User, UserRole  # noqa: E402
 from adoption.services import approve_snapshot  # noqa: E402
 from commissions.models import (  # noqa: E402
     FxRate,
@@ -55,12 +56,13 @@ from commissions.models import (  # noqa: E402
 from commissions.services.close import close_period  # noqa: E402
 from commissions.services.corrections import apply_correction, record_correction  # noqa: E402
 from commissions.services.export import write_payouts  # noqa: E402
-from commissions.services.imports import import_file  # noqa: E402
+from commissions.services.imports import ImportRefused, import_file  # noqa: E402
 from commissions.services.periods import get_period  # noqa: E402
 from commissions.services.plans import load_plan  # noqa: E402
 from commissions.services.pulls import pull_scores  # noqa: E402
 from commissions.services.runs import Calculation, calculate  # noqa: E402
 from commissions.services.shards import start_sharded_run, wait_for  # noqa: E402
+from commissions.services.signoff import sign_off_payouts  # noqa: E402
 
 Payouts = dict[tuple[str, str], Decimal]  # (employee_id, plan code) → total payout in the plan currency
 
@@ -106,25 +108,49 @@ def setup(*, size: str, seed: int, directory: Path) -> dict:
     flushed = time.perf_counter()
     rows = write_company(size=SIZES[size], seed=seed, directory=directory)
     generated = time.perf_counter()
-    imports = load_company(directory)
+    generate_peak = peak_rss_mb()
+    # The import's own peak, not the generator's (pandas frames of the whole company).
+    import_peak = reset_peak_rss()
+    peaks: dict[str, float] = {}
+    cpu = time.process_time()
+    imports = load_company(directory, peaks=peaks)
+    cpu = time.process_time() - cpu  # this process's CPU: the rest of the import is PostgreSQL's
     return {
         "rows": rows,
         "migrate_flush_s": flushed - started,
         "generate_s": generated - flushed,
         "import_s": imports,
         "import_total_s": sum(imports.values()),
+        "import_files_s": sum(imports[kind] for kind in KINDS),
+        "import_peak_rss_mb": peaks,
+        "import_cpu_s": cpu,
         "setup_s": time.perf_counter() - started,
-        "setup_peak_rss_mb": peak_rss_mb(),
+        "generate_peak_rss_mb": generate_peak,
+        "setup_peak_rss_mb": max(generate_peak, *peaks.values()),
+        "import_only_peak_rss_mb": max(peaks.values()) if import_peak else None,
     }
 
 
-def load_company(directory: Path) -> dict[str, float]:
+def reset_peak_rss() -> bool:
+    """Reset this process's VmHWM to its current RSS (Linux ≥ 4.0); False where it cannot."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def load_company(directory: Path, peaks: dict[str, float] | None = None) -> dict[str, float]:
     """Import the company's files, load its plans, approve its snapshot; seconds per step.
 
-    No flush and no migrate: the CI test calls this on the pytest database.
+    No flush and no migrate: the CI test calls this on the pytest database. ``peaks``, if given, gets
+    each step's peak RSS in MB (the high-water mark is reset before each step where Linux allows it).
     """
     seconds: dict[str, float] = {}
     for kind in (*KINDS, "plans", "assignments", "approve"):
+        if peaks is not None:
+            reset_peak_rss()
         began = time.perf_counter()
         if kind == "plans":
             for code in PLAN_CODES:
@@ -136,7 +162,82 @@ def load_company(directory: Path) -> dict[str, float]:
             importer = _admin() if kind == "employees" else None
             import_file(kind=kind, path=directory / f"{kind}.csv", user=importer)
         seconds[kind] = time.perf_counter() - began
+        if peaks is not None:
+            peaks[kind] = peak_rss_mb()
     return seconds
+
+
+def reimport_company(directory: Path) -> dict[str, float]:
+    """Import the nine files again; seconds per file. Nothing changes, nothing is written, and the
+    targets file is refused whole: its snapshot was approved (DESIGN §3 "Target snapshots")."""
+    seconds: dict[str, float] = {}
+    for kind in KINDS:
+        importer = _admin() if kind == "employees" else None
+        began = time.perf_counter()
+        try:
+            result = import_file(kind=kind, path=directory / f"{kind}.csv", user=importer)
+        except ImportRefused as refused:
+            if kind != "targets" or "frozen" not in str(refused):
+                raise
+        else:
+            if result.created or result.updated:
+                sys.exit(f"re-import of {kind} wrote rows: {result.summary}")
+        seconds[kind] = time.perf_counter() - began
+    return seconds
+
+
+def import_stage(*, size: str, seed: int) -> dict:
+    """``--import-only``: the import stage alone, a re-import, a re-import once FY25-Q2 is closed (each
+    row checked against what the closed quarter read), and the reference of the same run (pandas reading
+    the same CSV files); per-file seconds and peak memory."""
+    with tempfile.TemporaryDirectory(prefix="attain-quarter-close-") as tmp:
+        directory = Path(tmp)
+        figures = setup(size=size, seed=seed, directory=directory)
+        figures["reimport_s"] = reimport_company(directory)
+        # Closed as a row, without pull, runs or close: only the imports' closed-quarter check is timed.
+        period = get_period(PERIOD)
+        ops = User.objects.get(employee_id=OPS)
+        Period.objects.filter(pk=period.pk).update(
+            status=Period.Status.CLOSED, closed_at=now(), closed_by=ops
+        )
+        reset_peak_rss()
+        figures["reimport_closed_s"] = reimport_company(directory)
+        figures["reimport_closed_peak_rss_mb"] = peak_rss_mb()
+        began = time.perf_counter()
+        read_company(directory)
+        figures["reference_read_csv_s"] = time.perf_counter() - began
+    return figures
+
+
+def import_summary(size: str, s: dict) -> str:
+    """The import stage's table: seconds, peak memory and the ratio to pandas reading the CSVs."""
+    reference = s["reference_read_csv_s"]
+    lines = [
+        f"size {size}: import stage ({connection.settings_dict['NAME']}, {os.cpu_count()} cores)",
+        "",
+        f"{'file':<14}{'rows':>11}{'import s':>10}{'peak MB':>9}{'re-import s':>13}{'closed s':>10}",
+    ]
+    for kind in KINDS:
+        lines.append(
+            f"{kind:<14}{s['rows'][kind]:>11,}{s['import_s'][kind]:>10.2f}{s['import_peak_rss_mb'][kind]:>9.0f}"
+            f"{s['reimport_s'][kind]:>13.2f}{s['reimport_closed_s'][kind]:>10.2f}"
+        )
+    total, again = s["import_files_s"], sum(s["reimport_s"].values())
+    closed = sum(s["reimport_closed_s"].values())
+    rest = sum(s["import_s"][kind] for kind in ("plans", "assignments", "approve"))
+    peak = max(s["import_peak_rss_mb"].values())
+    lines += [
+        f"{'nine files':<25}{total:>10.2f}{peak:>9.0f}{again:>13.2f}{closed:>10.2f}",
+        f"(re-import: nothing changes, targets refused as frozen; closed: the same with {PERIOD} closed, "
+        f"peak {s['reimport_closed_peak_rss_mb']:.0f} MB)",
+        f"plans + assignments + approve: {rest:.2f} s; CPU time of this process for the import: "
+        f"{s['import_cpu_s']:.2f} s (the rest is PostgreSQL)",
+        f"reference, pandas reading the same CSV files: {reference:.2f} s; "
+        f"import ÷ reference {total / reference:.1f}x, re-import ÷ reference {again / reference:.1f}x",
+        f"peak memory: generator {s['generate_peak_rss_mb']:.0f} MB, import "
+        f"{s['import_only_peak_rss_mb'] or s['setup_peak_rss_mb']:.0f} MB (VmHWM)",
+    ]
+    return "\n".join(lines)
 
 
 def _admin() -> User:
@@ -227,6 +328,12 @@ def close_quarter(*, directory: Path, shards: int = 1) -> dict:
     close_period(period=period, user=User.objects.get(employee_id=OPS))
     figures["close_s"] = time.perf_counter() - started
     period.refresh_from_db()
+    # The payroll export waits for finance's sign-off (DESIGN §5); the company has no finance person.
+    finance = User.objects.filter(email="finance@bench.example").first() or User.objects.create_user(
+        email="finance@bench.example", name="Bench finance"
+    )
+    UserRole.objects.get_or_create(user=finance, role="finance")
+    sign_off_payouts(period=period, user=finance, comment="Benchmark: totals reviewed before the export.")
     for name, detail in (("export", False), ("export_detail", True)):
         started = time.perf_counter()
         path = directory / ("payroll-detail.csv" if detail else "payroll.csv")
@@ -480,10 +587,20 @@ def main() -> None:
         default=0,
         help="with --shards: start N shard worker processes (needs REDIS_URL); 0: shards run in-process",
     )
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="only generate and import the files (then re-import them); seconds and peak memory per file",
+    )
     parser.add_argument("--measure", metavar="DIRECTORY", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(Path(args.measure), args.profile, args.shards)))
+        return
+    if args.import_only:
+        s = import_stage(size=args.size, seed=args.seed)
+        print(import_summary(args.size, s))
+        print(json.dumps({"benchmark": "quarter_close", "stage": "import", "size": args.size, **s}))
         return
 
     with tempfile.TemporaryDirectory(prefix="attain-quarter-close-") as tmp:

@@ -300,5 +300,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commissions.tasks.sweep_import_jobs",
         "schedule": crontab(minute=20, hour="*"),
     },
+    "sweep-statement-archives": {
+        "task": "dashboards.tasks.sweep_statement_archives",
+        "schedule": crontab(minute=25, hour="*"),
+    },
 }
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"  # each change at its own time, not the transaction start

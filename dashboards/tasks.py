@@ -1,9 +1,10 @@
 """Background work of the dashboards: warming the projection cache (dashboards/warm.py), keeping the
-inputs stamp's log short (dashboards/stamp.py), and publishing a closed quarter's statements
-(dashboards/publication.py)."""
+inputs stamp's log short (dashboards/stamp.py), publishing a closed quarter's statements
+(dashboards/publication.py), and building a quarter's ZIP of statements (dashboards/archives.py)."""
 
 from __future__ import annotations
 
+import logging
 import smtplib
 
 from celery import shared_task
@@ -19,6 +20,10 @@ TRANSIENT = (
     smtplib.SMTPConnectError,
     smtplib.SMTPServerDisconnected,
 )
+# What a later try of an archive's build can cure: the database out of reach for a while.
+DATABASE_TRANSIENT = (OperationalError, InterfaceError)
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
@@ -48,3 +53,44 @@ def publish_statements(period_code: str) -> int:
     from .publication import publish_statements as publish
 
     return publish(period_code=period_code).sent
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=DATABASE_TRANSIENT,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=5,
+)
+def build_statement_archive(self, archive_id: int) -> str:
+    """Build the ZIP of every statement of archive ``archive_id`` (dashboards/archives.py); returns the
+    archive's status. Safe to deliver twice: the second delivery finds the ZIP built.
+
+    A transient database error is retried; on the last try, and on any other crash, the archive is marked
+    failed (never left building). Eagerly (no broker) the crash is not raised into the page's request: the
+    archive page shows the failure.
+    """
+    from . import archives
+
+    try:
+        return archives.build_statement_archive(archive_id=archive_id).status
+    except DATABASE_TRANSIENT as exc:
+        if self.request.retries >= self.max_retries:
+            archives.fail_statement_archive(archive_id=archive_id, reason=f"The database kept failing: {exc}")
+        raise
+    except Exception as exc:
+        logger.exception("statement archive %s failed", archive_id)
+        archives.fail_statement_archive(archive_id=archive_id, reason=f"{type(exc).__name__}: {exc}")
+        if not self.request.is_eager:
+            raise
+        return "failed"
+
+
+@shared_task
+def sweep_statement_archives() -> dict[str, int]:
+    """Hourly: fail the statement archives no worker finished; clear the bytes of old or stale ones."""
+    from . import archives
+
+    return archives.sweep_statement_archives()

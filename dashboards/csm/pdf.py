@@ -15,8 +15,6 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-import zipfile
-from typing import IO
 from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
@@ -144,29 +142,3 @@ def published_payouts(period: Period):
         .select_related("employee", "run__plan", "run__period")
         .order_by("employee__employee_id", "employee_id", "run__plan__code")
     )
-
-
-def write_statements_zip(*, period: Period, viewer: User, out: IO[bytes]) -> int:
-    """Write every published statement of the closed ``period`` to ``out`` as a ZIP, one PDF per CSM and
-    plan named ``FY22-Q2/E1-CS-FY22.pdf``; returns how many. Each PDF is written to ``out`` as soon as it
-    is rendered, so memory holds one statement at a time (``out`` may be a file spooled to disk).
-
-    Raises ``AttainError`` for an open quarter (nothing is published) and ``PdfUnavailable``. Who may call
-    it is the caller's to decide (``access.may_download_statements``); ``viewer`` reads with their scope.
-    """
-    if not period.is_closed:
-        raise AttainError(
-            f"{period.code} is open: its statements are published when it closes. "
-            "Close it, then download them."
-        )
-    module = weasyprint()
-    count = 0
-    # PDFs are compressed already: storing them spends no time on deflating them again.
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
-        for payout in published_payouts(period).iterator(chunk_size=200):
-            shown = statement_for(viewer, payout.employee, payout.run_id)
-            archive.writestr(zip_member(shown), render(shown, module=module))
-            count += 1
-        if not count:
-            archive.writestr(f"{_safe(period.code)}/README.txt", f"{period.code} published no statement.\n")
-    return count

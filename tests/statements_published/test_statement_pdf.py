@@ -10,8 +10,8 @@ from accounts.models import Role
 from commissions.models import Plan
 from commissions.services.runs import calculate
 from dashboards.csm import pdf
-from dashboards.csm.statements import statement_for
 from dashboards.csm.derivation import line_facts
+from dashboards.csm.statements import statement_for
 from tests.builders import make_user
 
 from .conftest import PERIOD, SITE, pdf_text

@@ -1,4 +1,5 @@
-"""CSV imports of DESIGN §3: the one service the ``import_csv`` command (and later the API) calls.
+"""Imports of DESIGN §3 (CSV, or an .xlsx workbook's first sheet): the one service the ``import_csv``
+command, the API and the Imports page's jobs (``jobs``) call.
 
 ``import_file`` validates the whole file, then writes every row of it in one transaction or none, and
 records the attempt as an ``ImportRecord`` (refused attempts too, with their errors).
@@ -21,8 +22,9 @@ from commissions.bulk import ANALYZE_AFTER_ROWS, immediate_constraints, refresh_
 from commissions.models import ImportRecord
 from core.errors import AttainError, FileTooLarge
 
-from .base import MAX_REPORTED_ERRORS, ImportRefused, Refusal, RowError, Spec, db_rows, validate
+from .base import MAX_REPORTED_ERRORS, ImportRefused, Refusal, RowError, Spec, db_rows
 from .specs import SPECS
+from .workbook import is_workbook, validate_upload
 from .writers import upsert
 
 __all__ = ["KINDS", "ImportRefused", "ImportResult", "RowError", "import_file"]
@@ -65,7 +67,8 @@ def import_file(
     user: User | None = None,
     dry_run: bool = False,
 ) -> ImportResult:
-    """Import the CSV at ``path`` (or the binary ``file``) as ``kind``.
+    """Import the CSV or .xlsx workbook (first sheet; told by content) at ``path`` (or the binary
+    ``file``) as ``kind``.
 
     Side effects: on success every row is created or updated in one transaction (a dry run rolls it
     back); unchanged rows are not written. Always records an ``ImportRecord`` (status applied, dry_run
@@ -85,13 +88,14 @@ def import_file(
         file_name = file_name or Path(path).name
     else:
         data = file.read()
-        file_name = file_name or getattr(file, "name", "") or "upload.csv"
+        file_name = file_name or getattr(file, "name", "")
+    file_name = file_name or ("upload.xlsx" if is_workbook(data) else "upload.csv")
     result = ImportResult(
         kind=kind, file_name=str(file_name), sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run
     )
     started = time.monotonic()
     try:
-        parsed = validate(spec, data, user=user)
+        parsed = validate_upload(spec, data, file_name=str(file_name), user=user)
         del data
         with transaction.atomic(), immediate_constraints():
             result.created, result.updated, result.unchanged = _write(spec, parsed, apply=not dry_run)

@@ -161,8 +161,14 @@ def _manager_pk(manager: str | None, users: dict[str, User], stored: dict[str, A
 def _save(
     changed: dict[str, User], new: set[str], role_changes: list[tuple[User, set[str], set[str]]]
 ) -> None:
-    if changed:
-        User.objects.bulk_update(list(changed.values()), [*PROFILE, "manager"], batch_size=1000)
+    stored = [user for employee_id, user in changed.items() if employee_id not in new]
+    if stored:
+        User.objects.bulk_update(stored, [*PROFILE, "manager"], batch_size=1000)
+    # A new user was created with their profile: only a manager created after them is left to set
+    # (a statement of one field: four times less SQL to build and run for a first import).
+    managed = [user for employee_id, user in changed.items() if employee_id in new]
+    if managed:
+        User.objects.bulk_update(managed, ["manager"], batch_size=1000)
     for user, _added, removed in role_changes:
         if removed:
             UserRole.objects.filter(user=user, role__in=removed).delete()

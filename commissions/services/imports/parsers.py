@@ -155,19 +155,3 @@ def roles(raw: str) -> frozenset[str]:
     if unknown:
         raise Invalid(f"unknown role {unknown[0]!r}: roles are {', '.join(Role.values)}, separated by ';'")
     return frozenset(codes)
-
-
-def cached(parse: Parser, limit: int = 200_000) -> Parser:
-    """Memoise a parser: files repeat dates, scores and ids, and a shared value costs memory once."""
-    cache: dict[str, Any] = {}
-    missing = object()
-
-    def run(raw: str) -> Any:
-        value = cache.get(raw, missing)
-        if value is missing:
-            value = parse(raw)
-            if len(cache) < limit:
-                cache[raw] = value
-        return value
-
-    return run

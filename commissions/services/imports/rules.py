@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from adoption.models import Snapshot, TargetLine
@@ -25,8 +26,14 @@ def deal_sign(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 def period_in_fiscal_year(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    if FiscalQuarter.parse(row["period"]).fy.code != row["fiscal_year"]:
+    if _fiscal_year_of(row["period"]) != row["fiscal_year"]:
         yield "period", f"{row['period']} is not a quarter of {row['fiscal_year']}"
+
+
+@lru_cache(maxsize=256)
+def _fiscal_year_of(period: str) -> str:
+    """A targets file names a handful of periods on each of its many rows: each is parsed once."""
+    return FiscalQuarter.parse(period).fy.code
 
 
 def end_after_start(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
@@ -42,12 +49,10 @@ def manager_not_self(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
 def check_targets(parsed: ParsedFile) -> list[RowError]:
     """An approved snapshot refuses the whole file (DESIGN §3 "Target snapshots"); a customer has one
     baseline per fiscal year, in the file and with the lines already stored."""
-    fy_at, customer_at = parsed.index("fiscal_year"), parsed.index("customer_id")
-    baseline_at, period_at = parsed.index("baseline_score"), parsed.index("period")
+    lines, years = parsed.column_of_lines(), parsed.column("fiscal_year")
+    customers, baselines = parsed.column("customer_id"), parsed.column("baseline_score")
     errors: list[RowError] = []
-    first_line: dict[str, int] = {}
-    for row in parsed.rows:
-        first_line.setdefault(row[fy_at], row[0])
+    first_line = dict(zip(reversed(years), reversed(lines), strict=True))  # each year's first line
     frozen = Snapshot.objects.filter(fiscal_year__in=list(first_line), status=Snapshot.Status.APPROVED)
     frozen_years = set(frozen.values_list("fiscal_year", flat=True))
     for fiscal_year in sorted(frozen_years):
@@ -55,23 +60,26 @@ def check_targets(parsed: ParsedFile) -> list[RowError]:
             RowError(first_line[fiscal_year], "fiscal_year", fiscal_year, SnapshotFrozen(fiscal_year).message)
         )
 
-    baseline: dict[tuple[str, str], tuple[Any, int]] = {}
-    periods: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for row in parsed.rows:
-        key = (row[fy_at], row[customer_at])
-        periods[key].add(row[period_at])
-        value, line = baseline.setdefault(key, (row[baseline_at], row[0]))
-        if value != row[baseline_at]:
-            reason = f"baseline_score differs from {value} on line {line}: a customer has one baseline a year"
-            errors.append(RowError(row[0], "baseline_score", str(row[baseline_at]), reason))
+    keys = list(zip(years, customers, strict=True))
+    # The first baseline of each (year, customer) and its line; a row by row look only if one differs.
+    firsts = zip(reversed(baselines), reversed(lines), strict=True)
+    baseline = dict(zip(reversed(keys), firsts, strict=True))
+    if len(set(zip(keys, baselines, strict=True))) > len(baseline):
+        for key, value, line in zip(keys, baselines, lines, strict=True):
+            first, first_at = baseline[key]
+            if value != first:
+                reason = f"baseline_score differs from {first} on line {first_at}: "
+                reason += "a customer has one baseline a year"
+                errors.append(RowError(line, "baseline_score", str(value), reason))
 
+    in_file = set(zip(years, customers, parsed.column("period"), strict=True))
     stored = TargetLine.objects.filter(snapshot__fiscal_year__in=set(first_line) - frozen_years).values_list(
         "snapshot__fiscal_year", "customer__customer_id", "period", "baseline_score"
     )
     reported: set[tuple[str, str]] = set()
     for fiscal_year, customer_id, period, stored_baseline in stored.iterator(chunk_size=10_000):
         key = (fiscal_year, customer_id)
-        if key not in baseline or period in periods[key] or key in reported:
+        if key not in baseline or (fiscal_year, customer_id, period) in in_file or key in reported:
             continue
         value, line = baseline[key]
         if value != stored_baseline:

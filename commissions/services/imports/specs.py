@@ -7,6 +7,7 @@ from typing import Any
 
 from accounts.models import User
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
+from adoption.revisions import record_target_changes
 from commissions.models import Assignment, Deal, FxRate, KpiActual, Plan
 
 from . import closed, rules
@@ -128,6 +129,7 @@ SPECS: dict[str, Spec] = {
             check_row=rules.period_in_fiscal_year,
             check_file=rules.check_targets,
             prepare=snapshots_of,
+            before_write=record_target_changes,  # the last draft, for the CCO's review (DESIGN §3)
         ),
         Spec(
             kind="scores",

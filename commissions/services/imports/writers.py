@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from commissions.bulk import insert_rows
+from commissions.bulk import Columns, insert_rows
 
 from .base import Counts
 
@@ -22,13 +22,14 @@ def upsert(
     model: type[models.Model],
     key_fields: list[str],
     value_fields: list[str],
-    rows: Iterable[tuple],
+    rows: Iterable[tuple] | Columns,
     *,
     apply: bool,
     before_write: Callable[[Any, str], None] | None = None,
 ) -> Counts:
-    """Stage ``rows`` (key values then other values, in field order), count created/updated/unchanged
-    against ``model``'s table and, when ``apply``, insert or update the rows that differ.
+    """Stage ``rows`` (key values then other values, in field order; tuples or a ``bulk.Columns``), count
+    created/updated/unchanged against ``model``'s table and, when ``apply``, insert or update the rows
+    that differ.
 
     Must run inside the import's transaction; the staging table is dropped before returning.
     ``before_write(cursor, stage)`` runs after staging and before the table changes (also in a dry run),
@@ -63,8 +64,18 @@ def upsert(
                 assign = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in values)
                 changed = " OR ".join(f"{qn(table)}.{qn(c)} {distinct} excluded.{qn(c)}" for c in values)
                 # "WHERE true" lets SQLite tell the SELECT's end from the upsert clause.
+                source = f"SELECT {cols} FROM {qn(stage)} WHERE true"  # noqa: S608
+                if total > created + updated:
+                    # Only the rows that change reach the upsert: ON CONFLICT locks every conflicting
+                    # row, even one its WHERE leaves alone, so a large file with a few changes would
+                    # lock (and dirty) every stored row it repeats.
+                    picked = ", ".join(f"s.{qn(c)}" for c in columns)
+                    source = (
+                        f"SELECT {picked} FROM {qn(stage)} s LEFT JOIN {qn(table)} t ON {join}"  # noqa: S608
+                        f" WHERE t.{pk} IS NULL OR {differs}"
+                    )
                 cursor.execute(
-                    f"INSERT INTO {qn(table)} ({cols}) SELECT {cols} FROM {qn(stage)} WHERE true"  # noqa: S608
+                    f"INSERT INTO {qn(table)} ({cols}) {source}"  # noqa: S608
                     f" ON CONFLICT ({', '.join(qn(c) for c in keys)}) DO UPDATE SET {assign} WHERE {changed}"
                 )
         finally:
@@ -72,7 +83,7 @@ def upsert(
     return created, updated, total - created - updated
 
 
-def _stage(cursor: Any, stage: str, columns: list[str], rows: Iterable[tuple]) -> None:
+def _stage(cursor: Any, stage: str, columns: list[str], rows: Iterable[tuple] | Columns) -> None:
     insert_rows(stage, columns, rows)
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {connection.ops.quote_name(stage)}")
