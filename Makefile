@@ -18,10 +18,11 @@ migrate: install
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST)} $(BIN)/python manage.py seed_demo
 
+# E-mails link to where `make run` serves (SITE_URL), unless SITE_URL is set.
 run: demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST)
+	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://$(HOST)} $(BIN)/python manage.py runserver $(HOST)
 
 # The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process. Tests are handed
 # out one by one (--dist load): schemathesis gives its 46 cases one node id, which the per-file and
