@@ -8,6 +8,7 @@ from django.core.management.base import CommandParser
 from commissions.management.base import AttainCommand
 from demo.company import seed_demo
 from demo.quarters import run_demo_quarters
+from demo.snapshot import draft_next_year
 
 
 def _date(value: str) -> date:
@@ -37,6 +38,8 @@ class Command(AttainCommand):
             )
             for line in run_demo_quarters(today=summary.today):
                 self.stdout.write(f"  {line}")
+            if drafted := draft_next_year(summary.fiscal_year):
+                self.stdout.write(f"  {drafted}")
         width = max(len(label) for label in summary.counts)
         for label, count in summary.counts.items():
             self.stdout.write(f"  {label:<{width}}  {count:>7,}")
