@@ -141,7 +141,10 @@ class Deal(models.Model):
         CHURN = "churn", "Churn"
 
     deal_id = models.CharField(max_length=64, unique=True)
-    customer = models.ForeignKey("adoption.Customer", on_delete=models.PROTECT, related_name="deals")
+    # No index of its own: the (customer, booked_on) index starts with it.
+    customer = models.ForeignKey(
+        "adoption.Customer", on_delete=models.PROTECT, related_name="deals", db_index=False
+    )
     type = models.CharField(max_length=12, choices=Type.choices)
     arr_delta = models.DecimalField(max_digits=18, decimal_places=2)
     currency = models.CharField(max_length=3)
