@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.conf import settings
 
@@ -17,6 +19,9 @@ from .services import MAX_LINE, MIN_JUSTIFICATION, customers_to_ask_about
 MIN_INQUIRY = MIN_REASON
 MIN_ANSWER = MIN_REASON
 NOT_IN_BOOK = "%(value)s is not a customer of your book, now or at the quarter's end."
+# The first sentence an "Ask about this line" link prefills, naming the line and its figure ("About ADOPTION
+# in FY22-Q2 (833.33 USD): ", DESIGN §5 "Inquiries"): a question is what the CSM writes after it.
+PREFILLED_SENTENCE = re.compile(r"About [^\n]+? in FY\d{2}-Q[1-4] \([^\n]*?\):")
 
 
 def _code(period: Period) -> str:
@@ -176,6 +181,17 @@ class InquiryForm(forms.Form):
         # A customer of the book the quarter's statement credits may have moved since (DESIGN §4 "Book").
         stored = next((p for p in self.fields["period"].periods if p.code == code and p.pk), None)
         self.fields["customer"].queryset = customers_to_ask_about(user, stored).order_by("customer_id")
+
+    def clean_message(self) -> str:
+        """Refuse the prefilled sentence alone: it names the line, it asks nothing (DESIGN §5)."""
+        message = self.cleaned_data["message"]
+        prefill = PREFILLED_SENTENCE.match(message.strip())
+        if prefill is not None and not message.strip()[prefill.end() :].strip(" \t\r\n.?!:;,-"):
+            raise forms.ValidationError(
+                f"Write your question after the line's description (“{prefill.group(0)}”): "
+                "the prefilled sentence alone asks nothing."
+            )
+        return message
 
     def clean(self):
         data = super().clean()

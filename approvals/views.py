@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from accounts import access
 from accounts.access import is_csm
 from accounts.models import Role
+from commissions.access import payouts_visible_to
+from commissions.models import Period
 from core.errors import AttainError
 
 from . import selectors, services
@@ -310,8 +312,35 @@ def _render_inquiry(
         "customer_context": (
             selectors.customer_context(inquiry.customer, inquiry.period) if inquiry.customer else None
         ),
+        "statements": _statements_asked_about(inquiry, user),
     }
     return render(request, "approvals/inquiry_detail.html", context, status=status)
+
+
+def _statements_asked_about(inquiry, user) -> list[tuple[str, str]]:
+    """(label, URL) of each statement the CSM was published for the inquiry's quarter (the final runs of the
+    closed quarter) that ``user`` may read (``payouts_visible_to``): the CSM their own, whoever answers
+    within their reach. The URL is the statement page's, by its name: approvals imports no dashboards."""
+    employee = inquiry.employee
+    payouts = (
+        payouts_visible_to(user)
+        .filter(
+            employee=employee,
+            run__period=inquiry.period,
+            run__is_final=True,
+            run__period__status=Period.Status.CLOSED,
+        )
+        .select_related("run__plan")
+        .order_by("run__plan__code")
+    )
+    own = {} if user.pk == employee.pk else {"employee_id": employee.employee_id}
+    return [
+        (
+            f"{payout.run.plan.code} v{payout.run.version}",
+            reverse("dashboards:csm-statement", kwargs={"run_id": payout.run_id, **own}),
+        )
+        for payout in payouts
+    ]
 
 
 @login_required

@@ -3,6 +3,16 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from adoption.frozen import SQLITE_DROP, SQLITE_TRIGGERS
+
+
+def recreate_sqlite_triggers(apps, schema_editor):
+    """SQLite rebuilds a table to alter a field, and its triggers go with it: the frozen-snapshot triggers
+    of adoption/migrations/0002 are made again."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in [*SQLITE_DROP, *SQLITE_TRIGGERS]:
+            schema_editor.execute(statement)
+
 
 class Migration(migrations.Migration):
 
@@ -31,4 +41,5 @@ class Migration(migrations.Migration):
             name='snapshot',
             field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='adoption.snapshot'),
         ),
+        migrations.RunPython(recreate_sqlite_triggers, recreate_sqlite_triggers),
     ]

@@ -25,9 +25,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access
 from accounts.models import Role, User
+from commissions import hooks
 from commissions.models import Period, Plan, Run
 from commissions.services.calculations import start_calculation
-from commissions.services.close import close_period, plans_of, reopen_period
+from commissions.services.close import close_period, plans_of, reopen_period, require_ended
 from commissions.services.export import write_payouts
 from commissions.services.periods import find_period, open_period_for_writing
 from commissions.services.pulls import pull_scores
@@ -130,10 +131,24 @@ def console(request: HttpRequest) -> HttpResponse:
         "import_rows": list(zip(data.imports, imports.cells(), strict=True)),
         "waiting_after": int(after) if waiting else None,
         "adjustments": adjustments(period),
+        **_before_close(period),
         "sign_off": active_sign_off(period) if period.is_closed else None,
         "query": urlencode({"period": period.code, **({"run": run_id} if run_id.isdigit() else {})}),
     }
     return render(request, "dashboards/console/console.html", context)
+
+
+def _before_close(period: Period) -> dict:
+    """What the close section says before its button (DESIGN §5 "Quarter close"): ``not_ended``, the
+    sentence of ``require_ended`` while the quarter's last day has not passed (then no form is shown), and
+    ``close_blockers``, why close is refused now (pending requests). Nothing for a closed quarter."""
+    if period.is_closed:
+        return {"not_ended": "", "close_blockers": []}
+    try:
+        require_ended(period)
+    except AttainError as exc:
+        return {"not_ended": exc.message, "close_blockers": []}
+    return {"not_ended": "", "close_blockers": hooks.close_blockers(period)}
 
 
 def _not_started(request: HttpRequest, code: str, reason: str) -> HttpResponse:

@@ -3,7 +3,8 @@ ZIP for operations.
 
 The PDF holds what the statement page holds (``statements.statement_for`` and the page's tables and
 derivations): the payout lines, how each was computed, the customers of the book, the credited deals, what
-the quarter pays with true-ups and holds, and the restated notice. WeasyPrint renders
+the quarter pays with true-ups and holds, the restated notice, and the requests and inquiries about the
+quarter (``related.related_to``, their addresses written out in full). WeasyPrint renders
 ``templates/dashboards/csm/statement_pdf.html``, which carries its own style; it fetches nothing from the
 network (``_OwnStaticFiles`` serves our static files, should a template ever use one, and refuses every
 other URL). It is imported lazily: on a machine where it cannot
@@ -30,6 +31,7 @@ from core.errors import AttainError
 from core.links import absolute_url
 
 from .derivation import line_facts
+from .related import related_to
 from .statements import Statement, statement_for
 from .tables import statement_tables
 
@@ -89,18 +91,25 @@ def statement_pdf(
     """
     module = weasyprint()
     shown = statement_for(viewer, csm, run_id)
-    return file_name(shown), render(shown, module=module, employee_id=employee_id)
+    return file_name(shown), render(shown, module=module, employee_id=employee_id, viewer=viewer)
 
 
-def render(statement: Statement, *, module=None, employee_id: str | None = None) -> bytes:
-    """The statement as PDF bytes (A4), from the print template."""
+def render(
+    statement: Statement, *, module=None, employee_id: str | None = None, viewer: User | None = None
+) -> bytes:
+    """The statement as PDF bytes (A4), from the print template.
+
+    ``viewer``: whose reach the requests and inquiries section follows, as the page does; by default the
+    statement's CSM (a quarter's ZIP holds each CSM's statement as published to them)."""
     module = module or weasyprint()
+    csm = statement.payout.employee
     kwargs = {"run_id": statement.run.pk}
     if employee_id is not None:
         kwargs["employee_id"] = employee_id
     context = {
-        "csm": statement.payout.employee,
+        "csm": csm,
         "statement": statement,
+        **_related(related_to(viewer or csm, csm, statement)),
         "run": statement.run,
         "tables": statement_tables(statement),
         "facts": [line_facts(line, statement.payout) for line in statement.lines],
@@ -110,6 +119,19 @@ def render(statement: Statement, *, module=None, employee_id: str | None = None)
     html = render_to_string(TEMPLATE, context)
     document = module.HTML(string=html, base_url=absolute_url("/"), url_fetcher=_fetcher(module)())
     return document.write_pdf()
+
+
+def _related(related) -> dict:
+    """The page's "Requests and inquiries" section for print: each row with its absolute address (the
+    request's only when the viewer may open it), since a PDF's reader follows no site-relative link."""
+    return {
+        "related": related,
+        "related_requests": [(req, absolute_url(req.url) if req.url else "") for req in related.requests],
+        "related_inquiries": [
+            (inquiry, absolute_url(reverse("approvals:inquiry_detail", args=[inquiry.pk])))
+            for inquiry in related.inquiries
+        ],
+    }
 
 
 def _fetcher(module):

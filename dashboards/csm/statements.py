@@ -10,7 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from accounts.access import get_visible, may_open_inquiry
+from accounts.access import get_visible, is_geo_vp, may_open_inquiry, sees_everything
 from accounts.models import User
 from commissions.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
 from commissions.engine import calculate_quarter, to_cents, to_ratio
@@ -19,6 +19,8 @@ from commissions.models import ComponentResult, CustomerResult, Payout, PayoutLi
 from commissions.services.ledger import lines_of
 from core.errors import AttainError
 from core.sums import exact_sums
+
+from .republished import published_runs
 
 EXACT_PLACES = Decimal("0.000001")
 
@@ -78,6 +80,9 @@ class Statement:
     customer_changes: list[dict[str, Any]] = field(default_factory=list)
     payable: Payable | None = None
     asks: Asks | None = None  # "Ask about this line" links, when the viewer is the statement's CSM
+    # The viewer reads only the statements published to them (the statement's CSM, DESIGN §5): the
+    # comparison is with the statement published to them before, if any.
+    published_only: bool = False
 
     @property
     def run(self) -> Run:
@@ -124,20 +129,43 @@ def statement_for(viewer: User, csm: User, run_id: int) -> Statement:
     statement = Statement(payout=payout, lines=lines, customers=customers)
     if any(line.result.metric == "nrr" for line in lines):
         statement.deals, statement.deals_note = credited_deals(run, csm, lines)
-    # The previous run the viewer may read: a CSM compares only with statements published to them.
-    statement.previous = (
-        Run.objects.filter(
-            plan=run.plan, period=run.period, status=Run.Status.SUCCEEDED, version__lt=run.version
-        )
-        .filter(pk__in=payouts_visible_to(viewer).filter(employee=csm).values("run_id"))
-        .order_by("-version")
-        .first()
-    )
+    statement.published_only = published_only(viewer, csm)
+    statement.previous, once_published = previous_run(viewer, csm, run)
     if statement.previous is not None:
-        statement.line_changes = _line_changes(viewer, csm, statement.previous, results)
-        statement.customer_changes = _customer_changes(viewer, csm, statement.previous, customers)
+        # A run published to the CSM before a re-close is theirs to compare with (DESIGN §5 "Publishing"),
+        # though no longer published: read its lines of the CSM, as ``statement_for`` read this run's.
+        components, customer_results = (
+            (ComponentResult.objects.all(), CustomerResult.objects.all())
+            if once_published
+            else (component_results_visible_to(viewer), customer_results_visible_to(viewer))
+        )
+        statement.line_changes = _line_changes(components, csm, statement.previous, results)
+        statement.customer_changes = _customer_changes(customer_results, csm, statement.previous, customers)
     statement.payable = payable_lines(csm, run.period)
     return statement
+
+
+def published_only(viewer: User, csm: User) -> bool:
+    """Whether ``viewer`` is ``csm`` and reads only their published statements (a person who is only a
+    CSM: ``commissions.access``), not every run of the quarter."""
+    return viewer.pk == csm.pk and not (sees_everything(viewer) or is_geo_vp(viewer))
+
+
+def previous_run(viewer: User, csm: User, run: Run) -> tuple[Run | None, bool]:
+    """The run ``run``'s statement compares with, and whether it is one published to the CSM before.
+
+    Everyone but the CSM: the previous successful run of the plan and quarter within their reach. The CSM
+    compares only with statements published to them: the run an earlier close of the quarter made final
+    and a re-close replaced (``republished.published_runs``), else nothing.
+    """
+    earlier = Run.objects.filter(
+        plan=run.plan, period=run.period, status=Run.Status.SUCCEEDED, version__lt=run.version
+    ).order_by("-version")
+    if published_only(viewer, csm):
+        return earlier.filter(pk__in=published_runs(csm, run.period).values("pk")).first(), True
+    return earlier.filter(
+        pk__in=payouts_visible_to(viewer).filter(employee=csm).values("run_id")
+    ).first(), False
 
 
 def payable_lines(csm: User, period: Period) -> Payable:
@@ -214,8 +242,8 @@ def credited_deals(run: Run, csm: User, lines: list[Line]) -> tuple[list[dict[st
     return deals, note
 
 
-def _line_changes(viewer, csm, previous: Run, results: list[ComponentResult]) -> list[dict[str, Any]]:
-    before = {r.component: r for r in component_results_visible_to(viewer).filter(run=previous, employee=csm)}
+def _line_changes(readable, csm, previous: Run, results: list[ComponentResult]) -> list[dict[str, Any]]:
+    before = {r.component: r for r in readable.filter(run=previous, employee=csm)}
     rows = []
     for result in results:
         old = before.pop(result.component, None)
@@ -238,13 +266,11 @@ def _change_row(component: str, old: ComponentResult | None, new: ComponentResul
     }
 
 
-def _customer_changes(viewer, csm, previous: Run, customers: list[CustomerResult]) -> list[dict[str, Any]]:
-    """Customers whose r or counted differs between the previous run and this one."""
+def _customer_changes(readable, csm, previous: Run, customers: list[CustomerResult]) -> list[dict[str, Any]]:
+    """Customers whose r or counted differs between the previous run and this one (``readable``: the
+    customer results the viewer may compare with)."""
     before = {
-        c.customer_id: c
-        for c in customer_results_visible_to(viewer)
-        .filter(run=previous, employee=csm)
-        .select_related("customer")
+        c.customer_id: c for c in readable.filter(run=previous, employee=csm).select_related("customer")
     }
     rows = []
     for now in customers:

@@ -6,8 +6,9 @@ geo, the CCO, finance, ops and admins may open a CSM's page at /my/<employee_id>
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -20,6 +21,7 @@ from . import charts, selectors
 from .derivation import line_facts
 from .forms import WhatIfForm
 from .related import related_to
+from .republished import unpublished
 from .statements import asks_offered, offer_asks, statement_for
 from .tables import (
     book_table,
@@ -73,6 +75,13 @@ def my_quarter(request: HttpRequest, employee_id: str | None = None) -> HttpResp
         "own": employee_id is None,
         "period": period,
         "live": not period.pulls.exists(),
+        # A closed quarter's statements are published (DESIGN §5): the page links them; its projections
+        # are then no estimates of what is to come.
+        "published": [
+            (p, _url("csm-statement", employee_id, run_id=p.run_id))
+            for p in past
+            if p.run.period_id == period.pk and p.run.is_final and period.is_closed
+        ],
         "plans": plans,
         "tables": {t.name: t for t in tables},
         "bullets": bullets,
@@ -88,7 +97,19 @@ def my_quarter(request: HttpRequest, employee_id: str | None = None) -> HttpResp
 @login_required
 def statement(request: HttpRequest, run_id: int, employee_id: str | None = None) -> HttpResponse:
     csm = selectors.csm_shown(request.user, employee_id)
-    shown = statement_for(request.user, csm, run_id)
+    try:
+        shown = statement_for(request.user, csm, run_id)
+    except Http404:
+        # A link e-mailed at a close outlives a re-open (DESIGN §5 "Publishing"): say what became of it.
+        if (gone := unpublished(request.user, csm, run_id)) is None:
+            raise
+        if gone.current is not None:
+            messages.info(request, gone.message)
+            return redirect(_url("csm-statement", employee_id, run_id=gone.current.pk))
+        status = 200 if gone.revising else 410  # revised: published again at close; withdrawn: gone
+        return render(
+            request, "dashboards/csm/statement_unpublished.html", _gone(gone, employee_id), status=status
+        )
     if (response := download(request, list(statement_tables(shown).values()))) is not None:
         return response
     if asks_offered(request.user, csm):  # "Ask about this line": the CSM's own statement only
@@ -103,6 +124,12 @@ def statement(request: HttpRequest, run_id: int, employee_id: str | None = None)
         "back_url": _url("csm-quarter", employee_id),
     }
     return render(request, "dashboards/csm/statement.html", context)
+
+
+def _gone(gone, employee_id: str | None) -> dict:
+    """The page of a statement being revised (the quarter re-opened) or withdrawn (no longer paying)."""
+    period = gone.opened.period.code
+    return {"gone": gone, "back_url": _url("csm-quarter", employee_id) + f"?period={period}"}
 
 
 @login_required

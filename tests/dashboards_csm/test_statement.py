@@ -29,7 +29,8 @@ def test_statement_derives_every_line_of_the_worked_example(client, worked, work
     ):
         assert text in page, text
     assert "<details" in page
-    assert "first successful run" in page
+    # The CSM compares only with statements published to them (DESIGN §5): none before this one.
+    assert "No earlier statement of CS-FY22 for FY22-Q2 was published to you." in page
 
 
 def test_statement_compares_with_the_previous_run(client, worked, ops):

@@ -37,7 +37,9 @@ WORKED_EXAMPLE = (
     "833.333333 → rounded 833.33",
     "Paid in FY22-Q2",
     "Total to be paid (lines not held) 2,333.33 USD",
-    "This is the first successful run of CS-FY22 for FY22-Q2",
+    # The CSM compares only with statements published to them (DESIGN §5): none before this one.
+    "No earlier statement of CS-FY22 for FY22-Q2 was published to you.",
+    "Requests and inquiries about FY22-Q2",
 )
 
 
