@@ -26,9 +26,12 @@ class ImportJob(models.Model):
     """One file imported from the browser: its bytes (workers may run on another machine, so the file
     travels through the database and is cleared once the job ends), where it stands, and what it did.
 
-    Status: queued → validating → validated | refused; validated → confirmed (queued for writing) →
-    writing → applied | refused; validated → abandoned (discarded, or never confirmed); any step that
-    crashes → failed. Each step is a compare-and-set on ``status`` (``services/imports/jobs.py``).
+    Status: queued → validating → validated | refused (a header without data rows too: nothing to import);
+    validated → confirmed (queued for writing) → writing → applied | refused; validated → queued (checked
+    again: the kind's data changed since the dry run, ``services/imports/freshness.py``); writing →
+    validated (that change found by the worker: nothing written); validated → abandoned (discarded, or
+    never confirmed); any step that crashes → failed. Each step is a compare-and-set on ``status``
+    (``services/imports/jobs.py``).
     ``errors`` has the shape of ``ImportRecord.errors``: the first 1,000 and, when there were more, a last
     entry with their ``total``.
     """
@@ -57,7 +60,8 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    # What the last step said beyond its counts: why it failed, or what an applied import set off.
+    # What the last step said beyond its counts: its warnings (e.g. a KPI no plan pays on), why it failed,
+    # or what an applied import set off.
     notes = models.TextField(blank=True)
     dry_run_record = models.ForeignKey(
         ImportRecord, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -12,9 +12,24 @@ from accounts import access
 from accounts.models import User
 from commissions.models import ImportJob, ImportRecord
 from commissions.services.imports import KINDS
+from commissions.services.imports.freshness import out_of_date
+from commissions.services.imports.jobs import NOTHING_TO_IMPORT
 
 JOBS_SHOWN = 20
 RECORDS_SHOWN = 50
+
+
+# One set of words for where a job or an import record stands, on every page and download (a record's
+# statuses are applied, dry_run, refused; a job's are ImportJob.Status, whose labels these are).
+STATUS_WORDS = {
+    **{status.value: status.label for status in ImportJob.Status},
+    ImportRecord.Status.DRY_RUN.value: "Checked (dry run): nothing written",
+}
+
+
+def status_words(status: str) -> str:
+    """The words for a job's or an import record's ``status`` (the code itself when unknown)."""
+    return STATUS_WORDS.get(status, status)
 
 
 def importable_kinds(user: User) -> list[str]:
@@ -32,6 +47,22 @@ def job(pk: int) -> ImportJob:
     return get_object_or_404(jobs().select_related("dry_run_record", "applied_record"), pk=pk)
 
 
+def job_out_of_date(job: ImportJob) -> str | None:
+    """Why a checked job must be checked again before it is confirmed (the kind's data changed since its
+    dry run: ``freshness.out_of_date``), or None; always None for a job that is not checked."""
+    return out_of_date(job) if job.status == ImportJob.Status.VALIDATED else None
+
+
+def nothing_to_import(job: ImportJob) -> bool:
+    """Whether the job's dry run found a header and no data row (refused: nothing to confirm)."""
+    errors = job.listed_errors
+    return (
+        job.status == ImportJob.Status.REFUSED
+        and len(errors) == 1
+        and errors[0]["reason"] == NOTHING_TO_IMPORT
+    )
+
+
 def job_progress(pk: int) -> dict | None:
     """What the job page polls: status, stage and counts, in one small query."""
     fields = ("status", "stage", "rows", "created", "updated", "unchanged", "errors")
@@ -43,7 +74,7 @@ def job_progress(pk: int) -> dict | None:
     status = ImportJob.Status(row["status"])
     return {
         **row,
-        "label": status.label,
+        "label": status_words(status),
         "waiting": status in ImportJob.ACTIVE,
         "error_count": total if total is not None else len(errors),
     }

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import PurePath
 
 from django.http import HttpResponse
+from django.utils.text import slugify
 
 from commissions.services.imports.specs import SPECS
 from core.downloads import csv_writer, safe_text
@@ -35,6 +37,70 @@ HINTS = (
 )
 
 
+# The example file of each kind: two plausible rows per kind, by column (a kind's own values first). Ids
+# follow the demo company's (CUST-0001, E1001, plan CS-FY27, KPIs prs and qbrs); the page says they are
+# examples, to replace with real ones. ``example_rows`` builds the rows from the spec's columns, so the
+# file always has the kind's header.
+EXAMPLE_VALUES: dict[str, tuple[str, str]] = {
+    "customer_id": ("CUST-0001", "CUST-0002"),
+    "employee_id": ("E1001", "E1002"),
+    "geo": ("AMER", "EMEA"),
+    "start_date": ("2026-02-01", "2026-02-01"),
+    "as_of": ("2026-04-30", "2026-04-30"),
+    "currency": ("USD", "EUR"),
+    "period": ("FY27-Q1", "FY27-Q1"),
+    "fiscal_year": ("FY27", "FY27"),
+}
+KIND_EXAMPLE_VALUES: dict[str, dict[str, tuple[str, str]]] = {
+    "employees": {
+        "email": ("ana.lima@example.com", "ben.okafor@example.com"),
+        "name": ("Ana Lima", "Ben Okafor"),
+        "roles": ("csm", "csvp"),
+        "manager_employee_id": ("E1002", ""),
+    },
+    "customers": {
+        "name": ("Acme Analytics", "Globex Retail"),
+        "start_date": ("2024-03-01", "2025-06-15"),
+        "segment": ("enterprise", "mid-market"),
+    },
+    "arr": {"arr": ("120000.00", "85000.00")},
+    "targets": {
+        "customer_id": ("CUST-0001", "CUST-0001"),
+        "baseline_score": ("42", "42"),
+        "period": ("FY27-Q1", "FY27-Q2"),
+        "target_score": ("50", "55"),
+    },
+    "scores": {"score": ("61.5", "48")},
+    "deals": {
+        "deal_id": ("D-1001", "D-1002"),
+        "type": ("expansion", "contraction"),
+        "arr_delta": ("12000.00", "-3000.00"),
+        "currency": ("USD", "USD"),
+        "booked_on": ("2026-03-16", "2026-04-02"),
+        "effective_on": ("2026-04-01", "2026-05-01"),
+    },
+    "kpis": {"employee_id": ("E1001", "E1001"), "kpi": ("prs", "qbrs"), "value": ("12", "5")},
+    "fx": {"currency": ("EUR", "GBP"), "rate": ("1.0825", "1.265")},
+    "assignments": {
+        "plan": ("CS-FY27", "CS-FY27"),
+        "end_date": ("", ""),
+        "on_target_amount": ("40000.00", "45000.00"),
+        "nrr_goal": ("1.05", ""),
+        "kpi_goal": ("", "12"),
+    },
+}
+
+
+def example_rows(kind: str) -> list[list[str]]:
+    """The example file of ``kind``: its header and two rows (an optional column without an example
+    value is left empty)."""
+    columns = SPECS[kind].columns
+    values = {**EXAMPLE_VALUES, **KIND_EXAMPLE_VALUES.get(kind, {})}
+    return [[column.name for column in columns]] + [
+        [values.get(column.name, ("", ""))[n] for column in columns] for n in (0, 1)
+    ]
+
+
 def errors_table(errors: list[dict] | None, *, name: str = "errors", title: str = "Bad rows") -> Table:
     """Every listed error as line, column, value and reason (the count entry left out)."""
     columns = [
@@ -48,6 +114,34 @@ def errors_table(errors: list[dict] | None, *, name: str = "errors", title: str 
         for error in listed_errors(errors)
     ]
     return Table(name, title, columns, rows)
+
+
+def errors_file_stem(kind: str, file_name: str) -> str:
+    """The download name of a file's bad rows, after the file and its kind: ``scores-upload-errors``
+    for an upload.csv of scores, ``scores-q2-errors`` for scores-q2.csv."""
+    stem = slugify(PurePath(file_name).stem) or "file"
+    return f"{stem if stem.startswith(kind) else f'{kind}-{stem}'}-errors"
+
+
+def named(response: HttpResponse, stem: str) -> HttpResponse:
+    """A table download (``dashboards.tables.download``) saved as ``stem``.csv or .xlsx."""
+    if response.status_code == 200:
+        ext = "xlsx" if response["Content-Type"] == XLSX else "csv"
+        response["Content-Disposition"] = f'attachment; filename="{stem}.{ext}"'
+    return response
+
+
+def errors_note(count: int, listed: int) -> str:
+    """How many errors a refusal had and which are listed, following "refused": the first 1,000 when
+    there were more (DESIGN §6: a refused import keeps its first 1,000 errors and their count)."""
+    if count > listed:
+        return (
+            f"with {count:,} errors. The first {listed:,} of the {count:,} are listed below and in the CSV"
+            f" and Excel downloads (an import keeps the first {listed:,}): fix them and upload the file again"
+            " to see the rest."
+        )
+    many = "s" if count != 1 else ""
+    return f"with {count:,} error{many}, all listed below and in the CSV and Excel downloads."
 
 
 def column_notes(kind: str) -> list[list[str]]:
@@ -65,6 +159,16 @@ def column_notes(kind: str) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def example_file(kind: str) -> HttpResponse:
+    """``<kind>-example.csv``: the header and two example rows (``example_rows``)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv_writer(response)
+    for row in example_rows(kind):
+        writer.writerow(row)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-example.csv"'
+    return response
 
 
 def template_file(kind: str, fmt: str) -> HttpResponse:

@@ -1,6 +1,7 @@
 """The Imports page of the console (docs/imports.md "Imports in the browser"; DESIGN §3): upload a CSV
 or Excel file of one kind, watch its dry run, read what it would change or every bad row, confirm it,
-read the result; the import history with a page per import record; a template file per kind.
+read the result; the import history with a page per import record; a template and an example file per
+kind. A file checked before its kind's data changed is checked again, never confirmed (``freshness``).
 
 Thin views: ``import_selectors`` read, ``commissions.services.imports.jobs`` write and refuse. Whoever
 sees the console sees the page and the history; only holders of ``access.may_import`` get the upload
@@ -19,12 +20,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import access
 from commissions.services.imports import KINDS
-from commissions.services.imports.jobs import confirm_import_job, discard_import_job, start_import_job
+from commissions.services.imports.freshness import CheckOutOfDate
+from commissions.services.imports.jobs import (
+    confirm_import_job,
+    discard_import_job,
+    recheck_import_job,
+    start_import_job,
+)
 from core.errors import AttainError, FileTooLarge
 from dashboards.tables import download
 
 from . import import_selectors as selectors
-from .import_tables import errors_table, template_file
+from .import_tables import errors_file_stem, errors_note, errors_table, example_file, named, template_file
 from .tables import imports_table
 from .views import _require
 
@@ -74,6 +81,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         "kinds": KINDS,
         "imports": history,
         "import_rows": list(zip(page.records, history.cells(), strict=True)),
+        "job_rows": [(job, selectors.status_words(job.status)) for job in page.jobs],
         "query": "",
     }
     return render(request, "dashboards/console/imports/index.html", context, status=status)
@@ -86,10 +94,15 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.job(pk)
     errors = errors_table(found.errors, title=f"Bad rows of {found.file_name}")
     if (response := download(request, [errors])) is not None:
-        return response
+        return named(response, errors_file_stem(found.kind, found.file_name))
     context = {
         "job": found,
+        "status_words": selectors.status_words(found.status),
+        "out_of_date": selectors.job_out_of_date(found),
+        "nothing_to_import": selectors.nothing_to_import(found),
+        "notes": found.notes.splitlines() if found.status != found.Status.FAILED else [],
         "errors": errors,
+        "errors_note": errors_note(found.error_count, len(errors.rows)),
         "may_confirm": bool(access.may_import(request.user, found.kind)),
         "imports_url": reverse("dashboards:console-imports"),
     }
@@ -109,25 +122,33 @@ def job_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @login_required
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, confirm_import_job, "Confirmed: the file is being written.")
+    return _act(request, pk, confirm_import_job)
+
+
+@login_required
+@require_POST
+def recheck(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, recheck_import_job)
 
 
 @login_required
 @require_POST
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, discard_import_job, "Discarded: nothing was written.")
+    return _act(request, pk, discard_import_job)
 
 
-def _act(request: HttpRequest, pk: int, service, done: str) -> HttpResponse:
+def _act(request: HttpRequest, pk: int, service) -> HttpResponse:
+    """Run ``service`` on the job and go back to its page, which shows where the job stands now (no
+    message of the step: with an in-process worker the step may be over, e.g. refused, by then)."""
     _require(request.user)
     found = selectors.job(pk)
     _require(request.user, access.may_import(request.user, found.kind))
     try:
         service(job=found, user=request.user)
+    except CheckOutOfDate:
+        pass  # the job's page says why, beside its "Check again"
     except AttainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
     return redirect("dashboards:console-import-job", pk=pk)
 
 
@@ -138,8 +159,14 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.record(pk)
     errors = errors_table(found.errors, title=f"Errors of {found.file_name}")
     if (response := download(request, [errors])) is not None:
-        return response
-    context = {"record": found, "errors": errors, "imports_url": reverse("dashboards:console-imports")}
+        return named(response, errors_file_stem(found.kind, found.file_name))
+    context = {
+        "record": found,
+        "status_words": selectors.status_words(found.status),
+        "errors": errors,
+        "errors_note": errors_note(found.error_count, len(errors.rows)),
+        "imports_url": reverse("dashboards:console-imports"),
+    }
     return render(request, "dashboards/console/imports/record.html", context)
 
 
@@ -152,4 +179,6 @@ def template(request: HttpRequest, kind: str) -> HttpResponse:
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         raise Http404("Templates are CSV (format=csv) or Excel (format=xlsx).")
+    if request.GET.get("example"):
+        return example_file(kind)  # <kind>-example.csv: the header and two example rows
     return template_file(kind, fmt)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from commissions.models import ImportRecord
 from dashboards.tables import Column, Table
 
+from .import_selectors import status_words
 from .selectors import Console, Review
 
 
@@ -104,7 +105,7 @@ def imports_table(records: list[ImportRecord]) -> Table:
             "started": _when(record.started_at),
             "kind": record.kind,
             "file_name": record.file_name,
-            "status": record.status,
+            "status": status_words(record.status),  # the Imports page's words (import_selectors)
             "user": record.user.email if record.user else "(command)",
             "rows": record.rows,
             "created": record.created,

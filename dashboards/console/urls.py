@@ -26,6 +26,7 @@ urlpatterns = [
     path("imports/jobs/<int:pk>/progress/", import_views.job_progress, name="console-import-job-progress"),
     path("imports/jobs/<int:pk>/confirm/", import_views.confirm, name="console-import-job-confirm"),
     path("imports/jobs/<int:pk>/discard/", import_views.discard, name="console-import-job-discard"),
+    path("imports/jobs/<int:pk>/recheck/", import_views.recheck, name="console-import-job-recheck"),
     path("imports/records/<int:pk>/", import_views.record, name="console-import-record"),
     path("imports/templates/<str:kind>/", import_views.template, name="console-import-template"),
     path("runs/<int:pk>/progress/", views.run_progress, name="console-run-progress"),

@@ -205,11 +205,15 @@ def test_each_kind_has_a_template_file_with_its_header(signed_in, cco, kind):
     assert client.get(f"{URL}templates/plans/", {"format": "csv"}).status_code == 404
 
 
-def test_a_template_file_imports_as_an_empty_file(signed_in, ops, run_now):
+def test_a_template_file_is_read_as_a_file_with_nothing_to_import(signed_in, ops, run_now):
+    # Changed on purpose: a file with a header and no data row used to be offered for confirmation.
     client = signed_in(ops)
     template = client.get(f"{URL}templates/customers/", {"format": "xlsx"}).content
 
-    upload(client, run_now, template, "customers-template.xlsx")
+    location = upload(client, run_now, template, "customers-template.xlsx")["Location"]
 
     job = ImportJob.objects.get()
-    assert job.status == ImportJob.Status.VALIDATED and job.rows == 0
+    assert job.status == ImportJob.Status.REFUSED and job.rows == 0 and job.data is None
+    html = client.get(location).content.decode()
+    assert 'id="job-nothing"' in html and "nothing to import" in html.lower()
+    assert 'id="confirm-import"' not in html

@@ -46,7 +46,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     record: ImportRecord | None = field(default=None, repr=False)
-    # What the import set off (issue 14): e.g. clawback corrections recorded for ops to apply.
+    # Warnings of the check (the file imports, but may not say what was meant: a KPI no plan pays on) and
+    # what the import set off (issue 14): e.g. clawback corrections recorded for ops to apply.
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -102,6 +103,8 @@ def import_file(
             if dry_run:
                 transaction.set_rollback(True)
         result.rows = len(parsed.rows)
+        if kind == "kpis":
+            result.notes = kpi_warnings(parsed)
     except Refusal as refusal:
         record = _record(result, user, started, ImportRecord.Status.REFUSED, refusal.errors, refusal.count)
         raise ImportRefused(kind, refusal.errors, record, error_count=refusal.count) from None
@@ -114,8 +117,45 @@ def import_file(
     if not dry_run and spec.model is not None and result.created + result.updated >= ANALYZE_AFTER_ROWS:
         refresh_statistics(spec.model)
     if kind == "deals" and not dry_run and result.created + result.updated:
-        result.notes = _clawbacks_found()
+        result.notes += _clawbacks_found()
     return result
+
+
+def kpi_warnings(parsed) -> list[str]:
+    """Warnings, not refusals, for a KPI file's rows (docs/imports.md "Rules per kind"): one per KPI code
+    that no plan of the period's fiscal year pays on (a plan may be loaded later, so the file imports; but
+    a misspelt code would change nothing), and one for its negative values. Empty when all is as meant."""
+    from commissions.models import Component
+
+    period, kpi, value = parsed.index("period"), parsed.index("kpi"), parsed.index("value")
+    used: dict[tuple[str, str], list[int]] = {}
+    negative = []
+    for row in parsed.rows:
+        used.setdefault((row[period][:4], row[kpi]), []).append(row[0])
+        if row[value] < 0:
+            negative.append(row)
+    years = {year for year, _code in used}
+    paid: dict[str, set[str]] = {year: set() for year in years}
+    components = Component.objects.filter(metric=Component.Metric.KPI, plan__fiscal_year__in=years)
+    for year, code in components.values_list("plan__fiscal_year", "kpi").distinct():
+        paid[year].add(code)
+    notes = []
+    for (year, code), lines in sorted(used.items()):
+        if code in paid[year]:
+            continue
+        known = (
+            f"plans pay on: {', '.join(sorted(paid[year]))}" if paid[year] else "no plan of it pays on a KPI"
+        )
+        rows = f"{len(lines)} row{'s' if len(lines) != 1 else ''}, first at line {lines[0]}"
+        notes.append(f"No plan of {year} pays on KPI {code!r} ({known}); check the kpi column ({rows}).")
+    if negative:
+        first, many = negative[0], "s" if len(negative) != 1 else ""
+        example = f"first at line {first[0]}: {first[kpi]} = {first[value]}"
+        notes.append(
+            f"{len(negative)} negative KPI value{many} ({example}); imported as they are:"
+            " check the value column."
+        )
+    return notes
 
 
 def _clawbacks_found() -> list[str]:

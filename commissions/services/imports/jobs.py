@@ -24,6 +24,7 @@ from commissions.models import ImportJob
 from core.errors import AttainError, Conflict, FileTooLarge
 
 from . import KINDS, RECORDED_ERRORS, ImportRefused, ImportResult, RowError, import_file
+from .freshness import CheckOutOfDate, out_of_date
 
 Status = ImportJob.Status
 # A step a worker holds no lock on for this long was lost (the worker died and no redelivery came).
@@ -75,10 +76,14 @@ def _too_large(file_name: str, size: int, limit: int) -> FileTooLarge:
 def confirm_import_job(*, job: ImportJob, user: User) -> ImportJob:
     """Queue the writing of a validated job on commit (compare-and-set validated → confirmed).
 
-    Raises ``NotAllowed`` unless ``user`` may import the job's kind, ``Conflict`` when the job is not
-    validated (still checking, refused, already confirmed: confirming twice writes once).
+    Raises ``NotAllowed`` unless ``user`` may import the job's kind, ``CheckOutOfDate`` (a ``Conflict``)
+    when the kind's data changed since the job's dry run (``out_of_date``; the job stays checked, to be
+    checked again: docs/imports.md "Imports in the browser"), ``Conflict`` when the job is not validated
+    (still checking, refused, already confirmed: confirming twice writes once).
     """
     access.require(access.may_import(user, job.kind))
+    if job.status == Status.VALIDATED and (reason := out_of_date(job)):
+        raise CheckOutOfDate(reason)
     with transaction.atomic():
         moved = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATED).update(
             status=Status.CONFIRMED,
@@ -92,6 +97,36 @@ def confirm_import_job(*, job: ImportJob, user: User) -> ImportJob:
             raise Conflict(
                 f"Import #{job.pk} is {job.get_status_display().lower()}: only a checked import that is"
                 " ready to confirm can be confirmed."
+            )
+        _enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def recheck_import_job(*, job: ImportJob, user: User) -> ImportJob:
+    """Queue a new dry run of a checked job's stored bytes (compare-and-set validated → queued): what the
+    page offers when the data changed since the first check (``out_of_date``).
+
+    Raises ``NotAllowed`` unless ``user`` may import the job's kind, ``Conflict`` when it is not validated.
+    """
+    access.require(access.may_import(user, job.kind))
+    with transaction.atomic():
+        moved = ImportJob.objects.filter(pk=job.pk, status=Status.VALIDATED).update(
+            status=Status.QUEUED,
+            stage="waiting for a worker to check the file again",
+            rows=0,
+            created=0,
+            updated=0,
+            unchanged=0,
+            notes="",
+            validated_at=None,
+            updated_at=timezone.now(),
+        )
+        if not moved:
+            job.refresh_from_db()
+            raise Conflict(
+                f"Import #{job.pk} is {job.get_status_display().lower()}: only a checked import is checked"
+                " again."
             )
         _enqueue(job.pk)
     job.refresh_from_db()
@@ -135,6 +170,12 @@ def run_import_job(*, job_id: int) -> ImportJob:
         if job.status not in (Status.VALIDATING, Status.WRITING):
             return job  # another delivery did it while this one waited for the lock
         dry_run = job.status == Status.VALIDATING
+        if not dry_run and out_of_date(job):
+            # Another import landed between the confirmation and this worker: write nothing, and let the
+            # page offer a new check of the same bytes (docs/imports.md "Imports in the browser").
+            _back_to_checked(job)
+            job.save(update_fields=[*_SAVED, "confirmed_by", "confirmed_at"])
+            return job
         who = job.user if dry_run else job.confirmed_by
         # One copy of the file in memory; the stored bytes stay until the job ends (``_SAVED``).
         data, job.data = bytes(job.data or b""), None
@@ -174,6 +215,17 @@ _SAVED = [
 ]
 
 
+# The first step's message when a file holds its header and no data row: nothing to confirm.
+NOTHING_TO_IMPORT = "the file has a header row and no data row: there is nothing to import"
+
+
+def _back_to_checked(job: ImportJob) -> None:
+    """A confirmed job whose data changed before its writing: back to checked, never written (its page
+    says why and offers a new check)."""
+    job.status, job.stage = Status.VALIDATED, "not written: the data changed since its check"
+    job.confirmed_by, job.confirmed_at = None, None
+
+
 class _Bytes:
     """The job's bytes as the binary file ``import_file`` reads (with a size, for its limit check)."""
 
@@ -209,13 +261,15 @@ def _done(job: ImportJob, result: ImportResult, *, dry_run: bool) -> None:
         result.unchanged,
     )
     job.errors = []
-    if dry_run:
+    job.notes = "\n".join(result.notes)  # warnings of the check (e.g. unknown KPIs), what a write set off
+    if dry_run and not result.rows:  # a header alone: nothing to confirm (docs/imports.md)
+        _refused(job, [RowError(1, "", "", NOTHING_TO_IMPORT)], 1, result.record, dry_run=True)
+    elif dry_run:
         job.status, job.dry_run_record, job.validated_at = Status.VALIDATED, result.record, timezone.now()
         job.stage = "checked: confirm to write it"
     else:
         job.status, job.applied_record = Status.APPLIED, result.record
         job.stage = "applied"
-        job.notes = "\n".join(result.notes)  # what the import set off, e.g. clawbacks recorded
         _end(job)
 
 

@@ -42,6 +42,23 @@ def is_workbook(data: bytes) -> bool:
     return data.startswith(ZIP_MAGIC)
 
 
+def looks_binary(data: bytes) -> bool:
+    """Whether ``data`` is no text at all — a PDF, an image, an archive — rather than a CSV in the wrong
+    encoding (UTF-16, Latin-1: the CSV reader says how to save it): its start is not UTF-8 and holds
+    control bytes no text file has. A UTF-8 CSV with a stray control character is text (that cell is
+    refused at its line and column)."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark: text
+        return False
+    try:
+        head.decode("utf-8")
+        return False
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut by the 4 KB slice
+            return False
+    return any(byte < 9 or 13 < byte < 32 for byte in head)
+
+
 def validate_upload(spec: Spec, data: bytes, *, file_name: str = "", user: Any = None) -> ParsedFile:
     """Validate ``data`` — CSV, or an .xlsx workbook's first sheet — as ``spec``'s kind (``base.validate``).
 
@@ -54,8 +71,19 @@ def validate_upload(spec: Spec, data: bytes, *, file_name: str = "", user: Any =
     if data.startswith(OLE_MAGIC):
         _refuse(f"{name} is an Excel 97-2003 workbook (.xls), which is not read: {SAVE_AS}")
     if not is_workbook(data):
+        if suffix in WORKBOOK_SUFFIXES and looks_binary(data):
+            _refuse(
+                f"{name} is not an Excel workbook: an .xlsx file is a zip archive and this one is not"
+                f" (another kind of file renamed {suffix}?). Upload the workbook as Excel saves it,"
+                " or the data as CSV UTF-8"
+            )
         if suffix in WORKBOOK_SUFFIXES:
-            _refuse(f"{name} is not an Excel workbook (it is not an .xlsx file inside): {SAVE_AS}")
+            _refuse(f"{name} is not an Excel workbook but a text (CSV) file: name it .csv, or {SAVE_AS}")
+        if looks_binary(data):
+            _refuse(
+                f"{name} is neither a CSV text file nor an Excel workbook (it holds binary data: another kind"
+                " of file?). Upload the data as CSV UTF-8, or as a workbook as Excel saves it (.xlsx)"
+            )
         return base.validate(spec, data, user=user)
     if suffix in TEXT_SUFFIXES:
         _refuse(f"{name} is an Excel workbook, not a {suffix} text file: name it .xlsx, or {SAVE_AS}")
