@@ -25,6 +25,7 @@ from datetime import timedelta
 
 from django.db import connection, transaction
 from django.db.models import BinaryField, F, Func, Value
+from django.http import Http404
 from django.utils import timezone
 
 from accounts import access
@@ -170,6 +171,15 @@ def _build(archive: StatementArchive) -> None:
         _store(archive, spool.read(), count)
 
 
+def _as_published(payout, viewer: User):
+    """The statement as its CSM reads it (what was published to them, compared with what was published
+    before), the requester's view when the CSM no longer reads it (an inactive account)."""
+    try:
+        return statement_for(payout.employee, payout.employee, payout.run_id)
+    except Http404:
+        return statement_for(viewer, payout.employee, payout.run_id)
+
+
 def _write_zip(archive: StatementArchive, payouts, *, viewer: User, module, out) -> int:
     """One PDF per CSM and plan, named ``FY22-Q2/E1-CS-FY22.pdf`` as ``pdf.zip_member`` says; each is
     written as soon as it is rendered, so memory holds one statement at a time."""
@@ -177,7 +187,7 @@ def _write_zip(archive: StatementArchive, payouts, *, viewer: User, module, out)
     # PDFs are compressed already: storing them spends no time on deflating them again.
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zipped:
         for payout in payouts.iterator(chunk_size=200):
-            shown = statement_for(viewer, payout.employee, payout.run_id)
+            shown = _as_published(payout, viewer)
             zipped.writestr(pdf.zip_member(shown), pdf.render(shown, module=module))
             count += 1
             if count % PROGRESS_EVERY == 0:

@@ -56,5 +56,6 @@ def sign_off(request: HttpRequest) -> HttpResponse:
         "comment": comment,
         "min_comment": MIN_REASON,
         "max_comment": MAX_REASON,
+        "may_export": bool(access.may_export_payroll(request.user, period)),
     }
     return render(request, "dashboards/console/signoff.html", context)

@@ -121,7 +121,7 @@ def statement(request: HttpRequest, run_id: int, employee_id: str | None = None)
         "tables": statement_tables(shown),
         "related": related_to(request.user, csm, shown),
         "facts": [line_facts(line, shown.payout, shown.asks) for line in shown.lines],
-        "back_url": _url("csm-quarter", employee_id),
+        "back_url": _url("csm-quarter", employee_id) + f"?period={shown.run.period.code}",
     }
     return render(request, "dashboards/csm/statement.html", context)
 

@@ -96,9 +96,15 @@ def snapshot_approve(request: HttpRequest, fiscal_year: str) -> HttpResponse:
                 revision=form.cleaned_data["revision"],
             )
         except AttainError as exc:
-            form.add_error(None, exc.message)
             status = 409 if isinstance(exc, SnapshotFrozen | Conflict) else 400
             snapshot.refresh_from_db()
+            # Said at the top of the page, where the reader lands (the form is at the bottom of a long one).
+            messages.error(request, exc.message)
+            if isinstance(exc, Conflict):
+                # The page now shows the new revision: a fresh form for it, not ticked, the comment kept.
+                form = ApproveForm(snapshot=snapshot, initial={"comment": form.cleaned_data["comment"]})
+            else:
+                form.add_error(None, exc.message)
         else:
             messages.success(
                 request,
@@ -106,6 +112,8 @@ def snapshot_approve(request: HttpRequest, fiscal_year: str) -> HttpResponse:
                 " targets are frozen and will not change for the rest of the year.",
             )
             return redirect("dashboards:snapshot-review", fiscal_year=approved.fiscal_year)
+    else:
+        messages.error(request, "Nothing was approved: see the approval form at the end of the page.")
     return _review(request, snapshot, form=form, status=status)
 
 

@@ -35,6 +35,8 @@ def test_finance_reviews_and_signs_off_on_the_page(client, closed, finance):
     html = response.content.decode()
     assert 'id="signoff-done"' in html and "Signed off by Fran Finance (finance@example.com)" in html
     assert 'id="sign-off"' not in html
+    # The export the message announces is one click away, here as on the console.
+    assert 'id="signoff-export"' in html and "/console/export/?period=FY22-Q2" in html
     console = client.get(CONSOLE).content.decode()
     assert "Payouts signed off by Fran Finance" in console and 'id="export-summary"' in console
 

@@ -127,3 +127,35 @@ def test_a_get_does_not_approve(client, cco, draft):
 
     assert client.get("/snapshots/FY22/approve/").status_code == 405
     assert status()[0] == "draft"
+
+
+def test_after_a_changed_draft_the_page_offers_the_new_revision_unticked_and_approves_it(
+    client, cco, draft, import_targets, review_day
+):
+    client.force_login(cco)
+    import_targets("FY22,C0001,40,FY22-Q1,55")  # revision 2 lands while the CCO reads revision 1
+
+    refused = client.post("/snapshots/FY22/approve/", {**CONFIRMED, "comment": "Checked with the VPs"})
+
+    form = refused.context["form"]
+    assert (
+        not form.is_bound
+        and form["revision"].value() == 2
+        and form["comment"].value() == "Checked with the VPs"
+    )
+    page = refused.content.decode()
+    assert 'name="revision" value="2"' in page and "checked" not in page.split('name="confirm"')[1][:40]
+    # The refusal is said at the top, where the reader lands, not only beside the form at the page's end.
+    assert page.index("it is now revision 2") < page.index('id="snapshot-revision"')
+
+    approved = client.post("/snapshots/FY22/approve/", {"confirm": "on", "revision": "2"})
+
+    assert approved.status_code == 302 and status()[0] == "approved"
+
+
+def test_a_missing_confirmation_is_said_at_the_top_too(client, cco, draft, review_day):
+    client.force_login(cco)
+
+    page = client.post("/snapshots/FY22/approve/", {"revision": "1"}).content.decode()
+
+    assert page.index("Nothing was approved: see the approval form") < page.index('id="snapshot-revision"')

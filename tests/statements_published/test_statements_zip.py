@@ -92,6 +92,8 @@ def test_the_zip_holds_one_pdf_per_csm_and_plan_of_the_closed_quarter(
     assert "2,333.33 USD" in pdf_text(zipped.read(f"{PERIOD}/E1-CS-FY22.pdf"), tmp_path)
     e2 = pdf_text(zipped.read(f"{PERIOD}/E2-CS-FY22.pdf"), tmp_path)
     assert "Eve Two (E2)" in e2 and "1,500.00 USD" in e2
+    # Each statement as published to its CSM: word for word the PDF the CSM downloads.
+    assert "was published to you" in e2 and "first successful run" not in e2
 
 
 def test_the_download_is_read_from_the_database_in_parts(
