@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from accounts.models import User
@@ -22,6 +23,7 @@ from commissions.services.corrections import (
     pending_corrections,
 )
 from commissions.services.holds import active_holds
+from commissions.services.ledger import first_export
 from commissions.services.restatements import payable_quarter
 from core.sums import exact_sums
 
@@ -100,6 +102,8 @@ class Adjustments:
     applied: list[AppliedCorrection] = field(default_factory=list)
     # Holds released into this (open) quarter with an amount: paid here as hold release lines.
     releases: list[Hold] = field(default_factory=list)
+    # When the quarter's payroll was first exported: no new hold then (its lines may have been paid, §7).
+    exported_at: datetime | None = None
 
 
 def adjustments(period: Period) -> Adjustments:
@@ -112,6 +116,7 @@ def adjustments(period: Period) -> Adjustments:
         )
     )
     data = Adjustments(period=period, holds=list(active_holds(period).order_by("employee__employee_id")))
+    data.exported_at = first_export(period)
     if period.is_closed:
         own = [c for c in pending if c.period_id == period.pk]
         paid_in = _payable_code(period) if own else ""

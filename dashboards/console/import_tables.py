@@ -8,10 +8,12 @@ import re
 from pathlib import PurePath
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from commissions.services.imports.specs import SPECS
 from core.downloads import csv_writer, safe_text
+from core.fiscal import calendar
 from dashboards.tables import Column, Table
 
 from .import_selectors import listed_errors
@@ -21,8 +23,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a cell of each column holds (design.md §3; the import's own messages say the rest).
 HINTS = (
     (re.compile(r"(_date|_on|as_of)$"), "a date, YYYY-MM-DD"),
-    (re.compile(r"^period$"), "a quarter, e.g. FY22-Q2"),
-    (re.compile(r"^fiscal_year$"), "a fiscal year, e.g. FY22"),
+    (re.compile(r"^period$"), "a quarter, e.g. {quarter}"),
+    (re.compile(r"^fiscal_year$"), "a fiscal year, e.g. {year}"),
     (re.compile(r"^currency$"), "an ISO 4217 code, e.g. USD"),
     (re.compile(r"^geo$"), "an upper-case geo code, e.g. AMER, EMEA, APAC, JAPAN"),
     (re.compile(r"score$"), "a number from 0 to 100, at most 2 decimals"),
@@ -147,9 +149,13 @@ def errors_note(count: int, listed: int) -> str:
 def column_notes(kind: str) -> list[list[str]]:
     """One row per column of ``kind``: name, required or optional, natural key, what a cell holds."""
     spec = SPECS[kind]
+    quarter = calendar().period_of(timezone.localdate())  # examples in this year's codes
+    today_codes = {"quarter": quarter.code, "year": quarter.fy.code}
     rows = []
     for column in spec.columns:
-        hint = next((text for pattern, text in HINTS if pattern.search(column.name)), "text")
+        hint = next((text for pattern, text in HINTS if pattern.search(column.name)), "text").format(
+            **today_codes
+        )
         rows.append(
             [
                 column.name,
@@ -187,7 +193,7 @@ def template_file(kind: str, fmt: str) -> HttpResponse:
             notes.append([safe_text(cell) for cell in row])
         notes.append([])
         notes.append(
-            [f"Only the first sheet ({kind}) is imported; row 1 is its header. See docs/imports.md."]
+            [f"Only the first sheet ({kind}) is imported, row 1 its header. Dates: YYYY-MM-DD or date cells."]
         )
         buffer = io.BytesIO()
         book.save(buffer)

@@ -107,10 +107,11 @@ def imports_table(records: list[ImportRecord]) -> Table:
             "file_name": record.file_name,
             "status": status_words(record.status),  # the Imports page's words (import_selectors)
             "user": record.user.email if record.user else "(command)",
-            "rows": record.rows,
-            "created": record.created,
-            "updated": record.updated,
-            "unchanged": record.unchanged,
+            # A refused file was not counted (its reading stopped at the bad rows): no misleading zeros.
+            **{
+                key: None if record.status == ImportRecord.Status.REFUSED else getattr(record, key)
+                for key in ("rows", "created", "updated", "unchanged")
+            },
             "errors": record.error_count,
             "url": reverse("dashboards:console-import-record", args=[record.pk]),
         }

@@ -110,3 +110,16 @@ def test_release_from_the_console_with_a_reason(as_user, finance, ops, closed_q2
 
     again = as_user(finance).post(f"/console/holds/{hold.pk}/release/", {"period": "FY22-Q2"}, follow=True)
     assert "The hold of FY22-Q2 was already released." in page_messages(again)
+
+
+def test_an_exported_quarter_offers_no_hold_form_and_says_why(as_user, ops, closed_q2):
+    from io import StringIO
+
+    from commissions.services.export import write_payouts
+
+    write_payouts(closed_q2, StringIO(), user=ops)  # closed_q2 is signed off
+
+    section = holds_section(as_user(ops).get(Q2).content.decode())
+
+    assert 'id="hold-form"' not in section
+    assert "FY22-Q2's payroll was exported on" in section and "a release would pay them twice" in section
