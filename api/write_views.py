@@ -207,7 +207,7 @@ class CSVRenderer(BaseRenderer):
     ],
     responses={
         (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The payroll CSV (DESIGN §6)."),
-        # 404: a ``format`` other than json or csv; 409: closed but not signed off by finance (DESIGN §5).
+        # 404: a ``format`` other than json or csv; 409: not closed, or not signed off by finance (DESIGN §5).
         **{(code, "application/json"): response for code, response in _errors(400, 403, 404, 409).items()},
     },
 )

@@ -9,7 +9,7 @@ from typing import TextIO
 from accounts import access
 from accounts.models import User
 from core.downloads import csv_writer
-from core.errors import AttainError
+from core.errors import Conflict
 
 from ..engine import to_cents, to_ratio
 from ..models import ComponentResult, PayoutLine, PayrollExport, Period, Plan, Run, TrueUp
@@ -34,10 +34,11 @@ DETAIL_HEADER = [
 
 
 def require_exportable(period: Period) -> None:
-    """Refuse a quarter that is not closed (``AttainError``) or not signed off by finance
-    (``signoff.NotSignedOff``, a ``Conflict``): payroll pays what finance approved (DESIGN §1, §5)."""
+    """Refuse a quarter that is not closed or not signed off by finance (``signoff.NotSignedOff``): both a
+    ``Conflict`` with the quarter's state (the API's 409), since payroll pays what finance approved of a
+    closed quarter (DESIGN §1, §5)."""
     if not period.is_closed:
-        raise AttainError(f"{period.code} is not closed: close it before exporting payroll.")
+        raise Conflict(f"{period.code} is not closed: close it before exporting payroll.")
     require_signed_off(period)
 
 

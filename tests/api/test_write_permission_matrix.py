@@ -97,9 +97,9 @@ MATRIX: dict[Callable, tuple[dict, int]] = {
     decision("withdraw", Request.Status.PENDING_CCO): ({"csvp": 200, "nobody": 404}, 403),
     decision("apply", Request.Status.APPROVED): ({"ops": 200, "nobody": 404}, 403),
     audit: ({"cco": 200, "finance": 200, "ops": 200, "admin": 200}, 403),
-    # An open quarter: the payroll is refused as not closed (400) to those allowed to ask for it: ops
-    # and finance (access.may_export_payroll), not the CCO or admins.
-    payroll: ({"finance": 400, "ops": 400}, 403),
+    # An open quarter: the payroll is refused as not closed (409, a conflict with its state) to those
+    # allowed to ask for it: ops and finance (access.may_export_payroll), not the CCO or admins.
+    payroll: ({"finance": 409, "ops": 409}, 403),
 }
 CASES = [
     pytest.param(endpoint, role, id=f"{endpoint.__name__}-{role or 'anonymous'}")

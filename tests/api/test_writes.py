@@ -289,7 +289,8 @@ def test_payroll_csv_detail_and_accept_header(world, people, client_for):
 @pytest.mark.django_db
 def test_payroll_csv_of_an_open_quarter_is_refused(world, client_for):
     response = client_for("finance").get(f"/api/payouts.csv?period={PERIOD}")
-    assert response.status_code == 400
+    # A conflict with the quarter's state, as a closed quarter not signed off yet is (409 both).
+    assert response.status_code == 409
     assert "not closed" in response.json()["error"]["message"]
 
 

@@ -69,3 +69,12 @@ def test_a_reopened_and_closed_again_quarter_waits_for_a_new_sign_off(closed, op
         export_command()
     sign_off_payouts(period=closed, user=finance, comment="Checked again after the re-close.")
     assert export_command().splitlines()[1:] == [ROW]
+
+
+def test_an_output_file_that_cannot_be_written_is_one_clear_error(closed, finance, tmp_path):
+    sign_off_payouts(period=closed, user=finance, comment=COMMENT)
+    target = tmp_path / "no-such-folder" / "payroll.csv"
+
+    with pytest.raises(CommandError, match=r"Cannot write .*payroll\.csv: No such file or directory\."):
+        export_command("-o", str(target))
+    assert not PayrollExport.objects.exists()

@@ -13,4 +13,7 @@ class Command(AttainCommand):
     def handle(self, *args, period, user, **options):
         runs = close_period(period=find_period(period), user=self.user(user))
         finals = ", ".join(f"{r.plan.code} v{r.version}" for r in runs)
-        self.stdout.write(f"Closed {period}. Final runs: {finals}.")
+        self.stdout.write(
+            f"Closed {period}. Final runs: {finals}. Statements are published and the CSMs e-mailed (links on"
+            " SITE_URL); the payroll export opens once finance signs off (sign_off_payouts)."
+        )

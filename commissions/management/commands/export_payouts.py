@@ -1,3 +1,5 @@
+from django.core.management.base import CommandError
+
 from accounts import access
 from commissions.management.base import AttainCommand
 from commissions.services.export import require_exportable, write_payouts
@@ -19,7 +21,11 @@ class Command(AttainCommand):
         access.require(access.may_export_payroll(person, quarter))  # before an output file is made
         require_exportable(quarter)  # closed and signed off by finance: no empty file on a refusal
         if output:
-            with open(output, "w", newline="", encoding="utf-8") as out:
+            try:
+                out = open(output, "w", newline="", encoding="utf-8")  # noqa: SIM115 (closed below)
+            except OSError as exc:
+                raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
+            with out:
                 rows = write_payouts(quarter, out, detail=detail, user=person)
             self.stderr.write(f"Wrote {rows} rows to {output}.")
         else:

@@ -13,4 +13,7 @@ class Command(AttainCommand):
 
     def handle(self, *args, period, user, reason, **options):
         reopen_period(period=find_period(period), user=self.user(user), reason=reason)
-        self.stdout.write(f"Re-opened {period}.")
+        self.stdout.write(
+            f"Re-opened {period}: its statements are unpublished and finance's sign-off is revoked until it"
+            " closes and is signed off again."
+        )
