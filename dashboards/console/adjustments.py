@@ -104,6 +104,8 @@ class Adjustments:
     releases: list[Hold] = field(default_factory=list)
     # When the quarter's payroll was first exported: no new hold then (its lines may have been paid, §7).
     exported_at: datetime | None = None
+    # Pending corrections of this quarter recorded while it was closed, waiting while it is re-opened.
+    waiting: list[Correction] = field(default_factory=list)
 
 
 def adjustments(period: Period) -> Adjustments:
@@ -123,6 +125,7 @@ def adjustments(period: Period) -> Adjustments:
         data.own_pending = [(_pending(c, names, currencies), paid_in) for c in own]
         data.applied = applied_of(period)
         return data
+    data.waiting = [c for c in pending if c.period_id == period.pk]
     by_quarter: dict[int, list[Correction]] = defaultdict(list)
     for correction in pending:
         if correction.period.is_closed and correction.period.end < period.start:

@@ -44,7 +44,14 @@ def leaderboard_table(board: selectors.Leaderboard) -> Table:
         Column("payout_ratio", "Payout / OTI", "percent"),
         *[Column(f"att_{code}", f"{code} attainment", "percent") for code in board.components],
     ]
-    return Table("leaderboard", "Leaderboard, projected payout this quarter", columns, board.rows)
+    # Each name opens the CSM's quarter and statements, within the viewer's reach (accounts.access).
+    rows = [
+        {**row, "url": reverse("dashboards:csm-quarter", kwargs={"employee_id": row["employee_id"]})}
+        for row in board.rows
+    ]
+    return Table(
+        "leaderboard", "Leaderboard, projected payout this quarter", columns, rows, links={"csm": "url"}
+    )
 
 
 def at_risk_table(rows: list[dict], gap: Decimal) -> Table:

@@ -123,3 +123,22 @@ def test_an_exported_quarter_offers_no_hold_form_and_says_why(as_user, ops, clos
 
     assert 'id="hold-form"' not in section
     assert "FY22-Q2's payroll was exported on" in section and "a release would pay them twice" in section
+
+
+def test_a_reopened_quarter_says_its_pending_corrections_wait_until_it_closes(as_user, ops, closed_q2):
+    from commissions.services.close import reopen_period
+    from commissions.services.corrections import record_correction
+
+    correction = record_correction(
+        period=closed_q2,
+        kind="adjustment",
+        rows=[{"customer_id": "C1", "kind": "exception", "value": "1"}],
+        reason="year-end exception for C1",
+        user=ops,
+    )
+    reopen_period(period=closed_q2, user=ops, reason="A KPI file was imported late.")
+
+    html = as_user(ops).get(Q2).content.decode()
+
+    assert 'id="waiting-corrections"' in html
+    assert f"1 correction of FY22-Q2 recorded while it was closed ({correction.label}) waits until it" in html
