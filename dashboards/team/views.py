@@ -50,7 +50,12 @@ def leaderboard_table(board: selectors.Leaderboard) -> Table:
         for row in board.rows
     ]
     return Table(
-        "leaderboard", "Leaderboard, projected payout this quarter", columns, rows, links={"csm": "url"}
+        "leaderboard",
+        # The title says what the rank is by (selectors.leaderboard sorts by payout ÷ on-target amount).
+        "Leaderboard by projected payout ÷ on-target amount, this quarter",
+        columns,
+        rows,
+        links={"csm": "url"},
     )
 
 

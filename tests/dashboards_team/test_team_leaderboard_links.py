@@ -16,3 +16,10 @@ def test_each_name_on_the_leaderboard_links_to_the_csms_quarter():
 
     [row] = table.rows
     assert table.links == {"csm": "url"} and row["url"] == "/my/E1/"
+
+
+def test_the_leaderboard_title_says_what_it_ranks_by():
+    table = leaderboard_table(Leaderboard(components=[]))
+
+    # selectors.leaderboard ranks by payout ÷ on-target amount (tests/dashboards_team), and the title says so.
+    assert table.title == "Leaderboard by projected payout ÷ on-target amount, this quarter"
