@@ -90,3 +90,15 @@ def test_what_if_table_downloads_with_the_posted_changes(client, open_quarter):
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("Plan,Component,Attainment now")
     assert "CS-FY22,KPI,1.2000,0.5000,1000.00,500.00,-500.00" in lines
+
+
+def test_every_help_text_is_the_one_its_field_names_for_screen_readers(client, open_quarter):
+    import re
+
+    client.force_login(open_quarter)
+    html = client.get("/my/?period=FY22-Q2").content.decode()
+
+    described = re.findall(r'aria-describedby="([^"]+)"', html)
+    assert described  # the ARR change's "Signed, e.g. 10000" at least
+    for target in described:
+        assert f'id="{target}"' in html, f"aria-describedby points at {target}, which is on no element"
