@@ -20,6 +20,7 @@ from dashboards.tables import as_csv, as_xlsx, download
 from . import charts, selectors
 from .derivation import line_facts
 from .forms import WhatIfForm
+from .plausibility import implausible
 from .related import related_to
 from .republished import unpublished
 from .statements import asks_offered, offer_asks, statement_for
@@ -156,6 +157,7 @@ def what_if(request: HttpRequest, employee_id: str | None = None) -> HttpRespons
         after = selectors.plan_projections(changed, csm.employee_id)
         context["table"] = whatif_table(before, after)
         context["errors"] = [p.error for p in after if p.error]
+        context["implausible"] = implausible(form.what_if(), before)
         if request.POST.get("download") == context["table"].name:
             # The result exists only for the posted changes: its download is posted back with them.
             table = context["table"]

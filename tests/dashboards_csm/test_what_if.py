@@ -102,3 +102,38 @@ def test_every_help_text_is_the_one_its_field_names_for_screen_readers(client, o
     assert described  # the ARR change's "Signed, e.g. 10000" at least
     for target in described:
         assert f'id="{target}"' in html, f"aria-describedby points at {target}, which is on no element"
+
+
+def _implausible(client, open_quarter, data) -> list[str]:
+    client.force_login(open_quarter)
+    response = client.post("/my/what-if/", {"period": "FY22-Q2", **data})
+    assert response.status_code == 200  # a warning refuses nothing: the projection is shown
+    return response.context["implausible"]
+
+
+def test_a_kpi_over_100_times_its_goal_is_questioned(client, open_quarter):
+    [warning] = _implausible(client, open_quarter, {"kpi": "prs", "kpi_value": "1001"})
+    assert warning == "The prs value 1,001 is more than 100× its goal of 10 in CS-FY22: check the value."
+
+
+def test_a_kpi_of_100_times_its_goal_is_not_questioned(client, open_quarter):
+    assert _implausible(client, open_quarter, {"kpi": "prs", "kpi_value": "1000"}) == []
+
+
+def test_a_negative_kpi_is_questioned(client, open_quarter):
+    [warning] = _implausible(client, open_quarter, {"kpi": "prs", "kpi_value": "-3"})
+    assert warning.startswith("The prs value -3 is negative")
+
+
+def test_a_deal_over_10_times_the_books_arr_is_questioned(client, open_quarter):
+    deal = {
+        "deal_customer": "C1",
+        "deal_type": "expansion",
+        "deal_currency": "USD",
+        "deal_date": "2021-06-15",
+    }
+    # S = 150,000 USD at FY22-Q2's start (docs/design.md §4 worked example): the bar is 1,500,000.
+    assert _implausible(client, open_quarter, {**deal, "deal_amount": "1500000"}) == []
+    [warning] = _implausible(client, open_quarter, {**deal, "deal_amount": "1500000.01"})
+    assert warning.startswith("The deal's ARR change of 1,500,000.01 USD is more than 10× the book's ARR")
+    assert "(150,000.00 USD, CS-FY22)" in warning
