@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db.models import Func, IntegerField, QuerySet
 from django.utils import timezone
 
+from accounts.models import User
 from commissions.models import ImportRecord, Payout, Period, Plan, Run, ScorePull
 from commissions.services.close import plans_of
 from commissions.services.runs import PlanState, plan_states
@@ -45,6 +46,8 @@ class Review:
     previous: Run | None
     warnings: list[dict] = field(default_factory=list)
     changes: list[tuple[str, Decimal | None, Decimal | None]] = field(default_factory=list)
+    # employee_id -> name, for every person the warnings and changes name (shown beside the id).
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> list[tuple[str, Decimal | None, Decimal | None]]:
@@ -141,6 +144,7 @@ def console(period: Period, *, run_id: int | None = None) -> Console:
         )
         for run, previous in pairs
     ]
+    _name_people(reviews)
     pulls = ScorePull.objects.filter(period=period).select_related("started_by").order_by("-id")
     plans = list(plans_of(period))
     return Console(
@@ -153,6 +157,18 @@ def console(period: Period, *, run_id: int | None = None) -> Console:
         imports=recent_imports(),
         states=[] if period.is_closed else _plan_states(period, plans),
     )
+
+
+def _name_people(reviews: list[Review]) -> None:
+    """Each review's ``names`` of the people its warnings and changes name, in one query for all."""
+    ids = {w.get("employee_id") for r in reviews for w in r.warnings} | {
+        eid for r in reviews for eid, _before, _after in r.changes
+    }
+    ids.discard(None)
+    ids.discard("")
+    names = dict(User.objects.filter(employee_id__in=ids).values_list("employee_id", "name")) if ids else {}
+    for review in reviews:
+        review.names = names
 
 
 def _plan_states(period: Period, plans: list[Plan]) -> list[PlanState]:

@@ -54,11 +54,15 @@ def warnings_table(review: Review) -> Table:
     columns = [
         Column("code", "Code"),
         Column("employee_id", "Employee"),
+        Column("name", "Name"),
         Column("customer_id", "Customer"),
         Column("message", "Message"),
     ]
     rows = [
-        {key: w.get(key) or "" for key in ("code", "employee_id", "customer_id", "message")}
+        {
+            **{key: w.get(key) or "" for key in ("code", "employee_id", "customer_id", "message")},
+            "name": review.names.get(w.get("employee_id") or "", ""),
+        }
         for w in review.warnings
     ]
     return Table(f"warnings-{run.pk}", f"Warnings of {run.plan.code} v{run.version}", columns, rows)
@@ -69,6 +73,7 @@ def changes_table(review: Review) -> Table:
     against = f"v{previous.version}" if previous else "no earlier run"
     columns = [
         Column("employee_id", "Employee"),
+        Column("name", "Name"),
         Column("before", f"Before ({against})", "money"),
         Column("after", f"After (v{run.version})", "money"),
         Column("change", "Change", "money"),
@@ -76,6 +81,7 @@ def changes_table(review: Review) -> Table:
     rows = [
         {
             "employee_id": eid,
+            "name": review.names.get(eid, ""),
             "before": before,
             "after": after,
             "change": (after or 0) - (before or 0),

@@ -152,6 +152,10 @@ def test_review_shows_payout_changes_as_the_runs_service_computes_them(as_user, 
     assert data.reviews[0].changes == payout_changes(first, second)
     assert data.reviews[0].changed == [("E1", Decimal("2000.00"), Decimal("2333.33"))]
     assert "1 of 1 CSMs" in response.content.decode()
+    # The person's name beside the id, on the page and in the download.
+    assert data.reviews[0].names == {"E1": "Erin One"}
+    download = as_user(ops).get(URL + f"&download=changes-{second.pk}&format=csv").content.decode()
+    assert download.splitlines()[1].startswith("E1,Erin One,2000.00,2333.33")
 
 
 def test_runs_table_downloads_as_csv(as_user, ops, worked):
