@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.history.HistoryMiddleware",
+    # Our 404 page for pages (not /api/) with DEBUG on too, where Django would show its technical one.
+    "config.middleware.FriendlyNotFoundMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -257,7 +259,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboards:home"
+LOGIN_REDIRECT_URL = "dashboards:landing"  # to each person's own dashboard (DESIGN §1)
 LOGOUT_REDIRECT_URL = "login"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

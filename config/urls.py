@@ -14,3 +14,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("", include("dashboards.urls")),
 ]
+
+# A sentence and the way back (templates/403.html, 404.html); config.middleware covers DEBUG on.
+handler403 = "config.middleware.permission_denied"
+handler404 = "config.middleware.page_not_found"

@@ -5,6 +5,7 @@ from . import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("landing/", views.landing, name="landing"),
     path("my/", include("dashboards.csm.urls")),
     path("team/", include("dashboards.team.urls")),
     path("company/", include("dashboards.company.urls")),

@@ -1,12 +1,15 @@
-"""Pages people open. The home page points each person to where they work."""
+"""Pages people open. The home page points each person to where they work; ``landing`` sends them, once
+signed in, to their own dashboard (DESIGN §1 "Where each person lands")."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts import access
 from accounts.access import may_use_admin, sees_everything
@@ -19,11 +22,13 @@ from dashboards.team.selectors import may_see_team
 
 @dataclass(frozen=True)
 class Place:
-    """A link on the home page: where a person does one part of their work."""
+    """A link on the home page: where a person does one part of their work. ``nav`` is its label in every
+    page's header ("" for the home page only: a page's sub-pages, such as "File a request")."""
 
     url: str
     title: str
     description: str
+    nav: str = ""
 
 
 def places_for(user: User) -> list[Place]:
@@ -33,24 +38,46 @@ def places_for(user: User) -> list[Place]:
     places = []
     if Role.CSM in roles:
         places.append(
-            Place("/my/", "My quarter", "Where you stand customer by customer; statements, what-if.")
+            Place(
+                "/my/",
+                "My quarter",
+                "Where you stand customer by customer; statements, what-if.",
+                "My quarter",
+            )
         )
     if may_see_team(user):
-        places.append(Place("/team/", "Team", "A geo's CSMs ranked by projected payout; customers at risk."))
+        places.append(
+            Place("/team/", "Team", "A geo's CSMs ranked by projected payout; customers at risk.", "Team")
+        )
     if may_see_company(user):
-        places.append(Place("/company/", "Company", "Payout by geo, component and quarter; approval queues."))
+        places.append(
+            Place("/company/", "Company", "Payout by geo, component and quarter; approval queues.", "Company")
+        )
     if may_see_console(user):
-        places.append(Place("/console/", "Quarter console", "Pulls, runs and their progress, close, export."))
+        places.append(
+            Place("/console/", "Quarter console", "Pulls, runs and their progress, close, export.", "Console")
+        )
+        # The Imports page opens for whoever sees the console; only ``may_import`` gets its upload form.
+        places.append(
+            Place(
+                "/console/imports/", "Imports", "Upload data files, check them, read the history.", "Imports"
+            )
+        )
     if sees_everything(user):
-        places.append(Place("/audit/", "Audit trail", "Who changed what, and when."))
+        places.append(Place("/audit/", "Audit trail", "Who changed what, and when.", "Audit"))
     if access.may_review_snapshot(user):
         places.append(
             Place(
-                "/snapshots/", "Target snapshots", "Each year's targets: review the draft; the CCO approves."
+                "/snapshots/",
+                "Target snapshots",
+                "Each year's targets: review the draft; the CCO approves.",
+                "Snapshots",
             )
         )
     if roles:
-        places.append(Place("/requests/", "Requests", "Exception and extra-credit requests you can see."))
+        places.append(
+            Place("/requests/", "Requests", "Exception and extra-credit requests you can see.", "Requests")
+        )
     if access.may_file_request(user):
         places.append(Place("/requests/new/", "File a request", "An exception or extra credit for your geo."))
     if roles & {Role.CCO, Role.FINANCE}:
@@ -58,18 +85,50 @@ def places_for(user: User) -> list[Place]:
     if Role.OPS in roles:
         places.append(Place("/requests/to-apply/", "To apply", "Approved requests to apply to the quarter."))
     if Role.CSM in roles:
-        places.append(Place("/requests/inquiries/", "Inquiries", "Your questions about your statement."))
+        places.append(
+            Place("/requests/inquiries/", "Inquiries", "Your questions about your statement.", "Inquiries")
+        )
     elif roles & {Role.CSVP, Role.OPS}:
-        places.append(Place("/requests/inquiries/", "Inquiries", "CSMs' questions for you to answer."))
+        places.append(
+            Place("/requests/inquiries/", "Inquiries", "CSMs' questions for you to answer.", "Inquiries")
+        )
     if may_use_admin(user):
         places.append(
-            Place("/admin/", "Administration", "Customers, snapshots, plans, imports, runs and people.")
+            Place(
+                "/admin/", "Administration", "Customers, snapshots, plans, imports, runs and people.", "Admin"
+            )
         )
     return places
 
 
+def landing_url(user: User) -> str:
+    """Where ``user`` lands once signed in (DESIGN §1 "Where each person lands"): the dashboard of their
+    first role in the order ops, cco/finance, csvp, csm — ``/console/``, ``/company/``, ``/team/``, ``/my/``
+    — provided that page opens for them (a CSVP without a geo has no team); else the home page ``/``."""
+    roles = user.role_codes
+    opens = {place.url for place in places_for(user)}
+    for url, holders in (
+        ("/console/", {Role.OPS}),
+        ("/company/", {Role.CCO, Role.FINANCE}),
+        ("/team/", {Role.CSVP}),
+        ("/my/", {Role.CSM}),
+    ):
+        if roles & holders and url in opens:
+            return url
+    return reverse("dashboards:home")
+
+
 @login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """``LOGIN_REDIRECT_URL``: sends a person who just signed in to their own dashboard."""
+    return redirect(landing_url(request.user))
+
+
 def home(request: HttpRequest) -> HttpResponse:
+    """The overview of a person's pages, open to everyone signed in. Someone not signed in is sent to sign
+    in and from there to their own dashboard (``landing``), not back to this overview."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("dashboards:landing"))
     user = request.user
     roles = [role.label for role in Role if user.has_role(role)]
     # The CCO is told when a draft snapshot waits for approval (DESIGN §3 "Target snapshots").

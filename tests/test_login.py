@@ -61,11 +61,12 @@ def test_login_page_renders_for_anonymous(client):
     assert b'name="password"' in response.content
 
 
-def test_right_password_signs_in_and_lands_on_home(client, alice):
+def test_right_password_signs_in_and_lands_on_their_dashboard(client, alice):
     response = sign_in(client, "alice@example.com", PASSWORD)
 
     assert response.status_code == 302
-    assert response.url == "/"
+    assert response.url == "/landing/"
+    assert client.get("/landing/").url == "/my/"  # alice is a CSM (DESIGN §1 "Where each person lands")
     assert client.get("/").status_code == 200
 
 
@@ -100,7 +101,7 @@ def test_sign_in_does_not_follow_next_to_another_site(client, alice):
         f"{LOGIN}?next=https://evil.example.com/", {"username": "alice@example.com", "password": PASSWORD}
     )
 
-    assert response.url == "/"
+    assert response.url == "/landing/"
 
 
 def test_signed_in_pages_offer_sign_out_as_a_post_form_and_change_password(client, alice):

@@ -6,7 +6,7 @@ def test_home_page_sends_anonymous_visitors_to_sign_in(client):
     response = client.get("/")
 
     assert response.status_code == 302
-    assert response.url == "/accounts/login/?next=/"
+    assert response.url == "/accounts/login/?next=/landing/"
 
 
 @pytest.mark.django_db

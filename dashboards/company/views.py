@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from accounts import access
+from dashboards.snapshots.selectors import drafts_awaiting_approval
 from dashboards.tables import Column, Table, download
 
 from . import charts, selectors
@@ -105,6 +107,8 @@ def company(request: HttpRequest) -> HttpResponse:
         "queue_tables": queue_tables,
         "currency": charts.main_currency(data),
         "charts": [charts.actual_vs_oti(data), charts.payout_by_component(data)],
+        # The CCO lands here: a draft target snapshot waiting for them is said first (DESIGN §3).
+        "snapshots_awaiting": drafts_awaiting_approval() if access.may_approve_snapshot(request.user) else [],
     }
     return render(request, "dashboards/company/company.html", context)
 

@@ -22,6 +22,7 @@ from adoption.models import Customer, ScoreObservation, Snapshot, TargetLine
 from commissions.access import payouts_visible_to
 from commissions.engine.adoption import HELD_HARMLESS
 from commissions.models import Payout, Period, Run
+from core.calendar import CalendarError, FiscalQuarter
 from dashboards.projection import Projection, current_period
 
 ON_TRACK = Decimal("0.7")
@@ -46,12 +47,25 @@ def csms_visible_to(viewer: User) -> list[User]:
 
 
 def period_shown(code: str | None) -> Period:
-    """The tracked quarter: ``?period=`` when it names a known quarter (404 otherwise), else today's."""
-    if not code:
+    """The tracked quarter: ``?period=`` when it names a known quarter already started, else today's.
+
+    Raises ``Http404`` with a sentence naming the problem (shown on the 404 page, config.middleware) when
+    the code is not a quarter code (``FY27-Q9``, ``bogus``), names no quarter known here, or names one
+    that has not started yet (nothing to read there).
+    """
+    if not code or not code.strip():
         return current_period()
-    period = Period.objects.filter(code=code.strip().upper()).first()
+    written = code.strip()
+    code = written.upper()
+    try:
+        FiscalQuarter.parse(code)
+    except CalendarError:
+        raise Http404(f"“{written[:20]}” is not a quarter: write it like FY27-Q1.") from None
+    period = Period.objects.filter(code=code).first()
     if period is None:
-        raise Http404("No such quarter.")
+        raise Http404(f"There is no quarter {code} here.")
+    if period.start > timezone.localdate():
+        raise Http404(f"{code} has not started yet: it opens on {period.start:%d %B %Y}.")
     return period
 
 

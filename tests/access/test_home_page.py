@@ -18,7 +18,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
     response = client.get("/")
 
     assert response.status_code == 302
-    assert response.url == "/accounts/login/?next=/"
+    assert response.url == "/accounts/login/?next=/landing/"  # from sign-in to their own dashboard
 
 
 def test_shows_the_persons_roles(client):
@@ -50,6 +50,7 @@ def test_approvers_are_pointed_to_what_waits_for_them(client, request, persona):
         "/team/",
         "/company/",
         "/console/",
+        "/console/imports/",
         "/audit/",
         "/snapshots/",
         "/requests/",
@@ -64,6 +65,7 @@ def test_ops_is_pointed_to_what_to_apply(client, ops):
         "/team/",
         "/company/",
         "/console/",
+        "/console/imports/",
         "/audit/",
         "/snapshots/",
         "/requests/",
@@ -79,6 +81,7 @@ def test_admin_is_pointed_to_the_admin(client, admin):
         "/team/",
         "/company/",
         "/console/",
+        "/console/imports/",
         "/audit/",
         "/snapshots/",
         "/requests/",
