@@ -6,15 +6,16 @@ import socket
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+
+from core.jobs import TRANSIENT_DB_ERRORS, run_step
 
 from .services import quarter_end
 
 logger = logging.getLogger(__name__)
 
 # Retries stay well under Redis's visibility timeout (3600 s): at most 5 tries, backoff capped at 120 s.
-TRANSIENT = (OperationalError, InterfaceError)
+TRANSIENT = TRANSIENT_DB_ERRORS
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=5, retry_backoff_max=120, max_retries=5)
@@ -153,18 +154,12 @@ def run_import_job(self, job_id: int) -> str:
     """
     from .services.imports import jobs
 
-    try:
-        return jobs.run_import_job(job_id=job_id).status
-    except TRANSIENT as exc:
-        if self.request.retries >= self.max_retries:
-            jobs.fail_import_job(job_id=job_id, reason=f"The database kept failing: {exc}")
-        raise
-    except Exception as exc:
-        logger.exception("import job %s failed", job_id)
-        jobs.fail_import_job(job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
-        if not self.request.is_eager:
-            raise
-        return "failed"
+    return run_step(
+        self,
+        run=lambda: jobs.run_import_job(job_id=job_id).status,
+        fail=lambda reason: jobs.fail_import_job(job_id=job_id, reason=reason),
+        what=f"import job {job_id}",
+    )
 
 
 @shared_task

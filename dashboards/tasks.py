@@ -8,20 +8,20 @@ import logging
 import smtplib
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
+
+from core.jobs import TRANSIENT_DB_ERRORS, run_step
 
 # What a later try can cure: the database or the mail server out of reach for a while. A refused address
 # or a bad configuration is not retried (publication.py logs the one, the other fails the task).
 TRANSIENT = (
-    OperationalError,
-    InterfaceError,
+    *TRANSIENT_DB_ERRORS,
     ConnectionError,
     TimeoutError,
     smtplib.SMTPConnectError,
     smtplib.SMTPServerDisconnected,
 )
 # What a later try of an archive's build can cure: the database out of reach for a while.
-DATABASE_TRANSIENT = (OperationalError, InterfaceError)
+DATABASE_TRANSIENT = TRANSIENT_DB_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -74,18 +74,12 @@ def build_statement_archive(self, archive_id: int) -> str:
     """
     from . import archives
 
-    try:
-        return archives.build_statement_archive(archive_id=archive_id).status
-    except DATABASE_TRANSIENT as exc:
-        if self.request.retries >= self.max_retries:
-            archives.fail_statement_archive(archive_id=archive_id, reason=f"The database kept failing: {exc}")
-        raise
-    except Exception as exc:
-        logger.exception("statement archive %s failed", archive_id)
-        archives.fail_statement_archive(archive_id=archive_id, reason=f"{type(exc).__name__}: {exc}")
-        if not self.request.is_eager:
-            raise
-        return "failed"
+    return run_step(
+        self,
+        run=lambda: archives.build_statement_archive(archive_id=archive_id).status,
+        fail=lambda reason: archives.fail_statement_archive(archive_id=archive_id, reason=reason),
+        what=f"statement archive {archive_id}",
+    )
 
 
 @shared_task

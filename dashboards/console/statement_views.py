@@ -3,7 +3,7 @@ docs/quarter-close.md step 5), prepared by a worker (``dashboards/archives.py``)
 
 ``POST /console/statements/`` (``period=FY22-Q2``) asks for the archive — reusing a ready or unfinished
 one of the quarter's current close — and redirects to its page, ``/console/statements/<id>/``, which
-follows the build (``progress/``, polled by ``static/dashboards/archives.js``; a reload does the same)
+follows the build (``progress/``, polled by ``static/dashboards/follow_job.js``; a reload does the same)
 and, once ready, links the download (``download/``, ``statements-FY22-Q2.zip``, streamed from the
 database in parts). Holders of ``access.may_download_statements`` only; anyone else gets a 403. An open
 quarter, or a code that names no quarter, is refused with a message on the console.

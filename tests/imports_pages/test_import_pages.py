@@ -157,7 +157,7 @@ def test_a_waiting_job_says_so_and_follows_its_progress(signed_in, ops, django_c
     html = client.get(f"{URL}jobs/{job.pk}/").content.decode()
 
     assert 'data-waiting="1"' in html and 'id="job-waiting"' in html and "reload the page" in html
-    assert "dashboards/imports" in html  # the script that polls
+    assert "dashboards/follow_job.js" in html  # the script that polls
     assert client.get(f"{URL}jobs/{job.pk}/progress/").json()["waiting"] is True
 
 

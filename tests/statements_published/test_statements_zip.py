@@ -183,7 +183,7 @@ def test_the_archive_page_follows_the_progress_of_a_queued_archive(client, close
 
     assert created and archive.status == Status.QUEUED
     assert 'data-waiting="1"' in page and "0 of 2" in page and "reload the page" in page
-    assert "archives.js" in page and "/download/" not in page
+    assert "follow_job.js" in page and "/download/" not in page
     assert progress == {
         "status": "queued",
         "label": "Queued",
