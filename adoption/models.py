@@ -247,6 +247,9 @@ class ScoreObservation(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="scores", db_index=False)
     as_of = models.DateField()
     score = score_field()
+    source = models.CharField(
+        max_length=80, default="import", help_text="import, or the scorecard version that computed it."
+    )
 
     class Meta:
         ordering = ["customer_id", "as_of"]
@@ -257,3 +260,32 @@ class ScoreObservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.score} as of {self.as_of}"
+
+
+# The scorecard models live in their own module to keep this one small; Django finds them through here.
+from .scorecard_models import (  # noqa: E402
+    CommissionScorecard,
+    DailyScore,
+    MilestoneRecord,
+    Scorecard,
+    ScorecardVersion,
+    ScoreSource,
+    UsageRecord,
+)
+
+__all__ = [
+    "ArrRecord",
+    "CommissionScorecard",
+    "Customer",
+    "DailyScore",
+    "MilestoneRecord",
+    "Ownership",
+    "ScoreObservation",
+    "ScoreSource",
+    "Scorecard",
+    "ScorecardVersion",
+    "Snapshot",
+    "TargetChange",
+    "TargetLine",
+    "UsageRecord",
+]
