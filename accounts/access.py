@@ -181,6 +181,18 @@ def may_hold(person: User | None, period=None) -> Decision:
     return _needs(person, what, Role.OPS, Role.FINANCE, why="holding a payout")
 
 
+def may_manage_webhooks(person: User | None) -> Decision:
+    """Ops reads the webhook delivery log and resends failed deliveries (docs/webhooks.md); an admin, who
+    configures the endpoints in the Django admin, too."""
+    return _needs(person, "manage webhooks", Role.OPS, Role.ADMIN, why="managing webhooks")
+
+
+def may_manage_scorecards(person: User | None) -> Decision:
+    """Ops loads scorecard versions and chooses a year's commission scorecards and score source
+    (docs/design.md §9.1, §9.5)."""
+    return _needs(person, "manage scorecards", Role.OPS, why="managing scorecards")
+
+
 def may_approve_snapshot(person: User | None, fiscal_year: str = "") -> Decision:
     what = f"approve the target snapshot of {fiscal_year}" if fiscal_year else "approve target snapshots"
     return _needs(person, what, Role.CCO, why="approving a target snapshot")

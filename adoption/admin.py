@@ -6,12 +6,18 @@ and scores are administered in ``commissions.admin_adoption``, beside the rule t
 inputs cannot move, which needs the quarters of commissions.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 
+from accounts import access
 from core.errors import AttainError
 
-from .models import Snapshot, TargetLine
+from .models import Scorecard, ScorecardVersion, ScoreFeedWarning, Snapshot, TargetLine
+from .scorecards.loading import load_scorecard
 from .services import approve_snapshot
 
 
@@ -118,3 +124,130 @@ class TargetLineAdmin(admin.ModelAdmin):
         return not (obj is not None and obj.snapshot.is_frozen) and super().has_delete_permission(
             request, obj
         )
+
+
+class ScorecardVersionInline(admin.TabularInline):
+    """A scorecard's versions, read-only: a published version never changes (docs/design.md §9.1)."""
+
+    model = ScorecardVersion
+    fields = ("version", "effective_from", "segments", "loaded_by", "loaded_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class LoadScorecardForm(forms.Form):
+    source = forms.CharField(
+        label="Scorecard YAML",
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 100, "spellcheck": "false"}),
+        help_text=(
+            "A new version: code, name, version, effective_from, segments and criteria (docs/scorecards.md)."
+        ),
+    )
+
+
+@admin.register(Scorecard)
+class ScorecardAdmin(admin.ModelAdmin):
+    """Scorecards and their versions, read-only; ops loads a new version with the form of the
+    "Load a version" link, which calls ``load_scorecard`` (the same rules as the command)."""
+
+    list_display = ("code", "name", "active", "version_count")
+    search_fields = ("code", "name")
+    inlines = [ScorecardVersionInline]
+    readonly_fields = ("code", "name", "active")
+    change_list_template = "admin/adoption/scorecard/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(version_total=Count("versions"))
+
+    @admin.display(description="versions", ordering="version_total")
+    def version_count(self, scorecard: Scorecard) -> int:
+        return scorecard.version_total
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        load = path("load/", self.admin_site.admin_view(self.load_view), name="adoption_scorecard_load")
+        return [load, *super().get_urls()]
+
+    def load_view(self, request):
+        form = LoadScorecardForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                loaded = load_scorecard(form.cleaned_data["source"], user=request.user)
+            except AttainError as exc:
+                form.add_error("source", str(exc))
+            else:
+                version = loaded.version
+                if loaded.created:
+                    message = f"Loaded {version.label}, effective from {version.effective_from}."
+                else:
+                    message = f"{version.label} is loaded already with this content: nothing changed."
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect("admin:adoption_scorecard_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": "Load a scorecard version",
+            "may_load": bool(access.may_manage_scorecards(request.user)),
+        }
+        return TemplateResponse(request, "admin/adoption/scorecard/load.html", context)
+
+
+@admin.register(ScorecardVersion)
+class ScorecardVersionAdmin(admin.ModelAdmin):
+    list_display = ("scorecard", "version", "effective_from", "loaded_by", "loaded_at")
+    list_filter = ("scorecard",)
+    list_select_related = ("scorecard", "loaded_by")
+    readonly_fields = (
+        "scorecard",
+        "version",
+        "effective_from",
+        "segments",
+        "definition",
+        "source",
+        "loaded_by",
+    )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ScoreFeedWarning)
+class ScoreFeedWarningAdmin(admin.ModelAdmin):
+    """What the daily scorecard job did not do silently: closed-quarter days and score conflicts."""
+
+    list_display = ("day", "kind", "scorecard", "customer", "imported_score", "scorecard_score")
+    list_filter = ("kind", "fiscal_year", "scorecard")
+    list_select_related = ("scorecard", "customer")
+    search_fields = ("customer__customer_id", "message")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -269,6 +269,7 @@ from .scorecard_models import (  # noqa: E402
     MilestoneRecord,
     Scorecard,
     ScorecardVersion,
+    ScoreFeedWarning,
     ScoreSource,
     UsageRecord,
 )
@@ -280,6 +281,7 @@ __all__ = [
     "DailyScore",
     "MilestoneRecord",
     "Ownership",
+    "ScoreFeedWarning",
     "ScoreObservation",
     "ScoreSource",
     "Scorecard",

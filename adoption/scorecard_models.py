@@ -9,6 +9,31 @@ from django.db import models
 from django.db.models import Q
 
 from core.calendar import FISCAL_YEAR_RE
+from core.errors import AttainError
+
+
+class VersionPublished(AttainError):
+    """A published scorecard version was about to change (docs/design.md §9.1): load a new version."""
+
+
+class PublishedVersionQuerySet(models.QuerySet):
+    """Refuses the queryset writes that skip ``save()``/``delete()``: a published version never changes.
+
+    New versions are created (``create``, ``bulk_create`` without conflicts) and nothing else."""
+
+    def update(self, **kwargs):
+        raise VersionPublished("A published scorecard version never changes: load a new version instead.")
+
+    def delete(self):
+        raise VersionPublished("A published scorecard version is never deleted: load a new version instead.")
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        raise VersionPublished("A published scorecard version never changes: load a new version instead.")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        if kwargs.get("update_conflicts"):
+            raise VersionPublished("A published scorecard version is never overwritten by an upsert.")
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class UsageRecord(models.Model):
@@ -89,6 +114,8 @@ class ScorecardVersion(models.Model):
     loaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     loaded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PublishedVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["scorecard_id", "version"]
         constraints = [
@@ -100,6 +127,20 @@ class ScorecardVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scorecard.code} v{self.version}"
+
+    def save(self, *args, **kwargs):
+        # A version is saved once, when it is published; every later save would change it (§9.1).
+        if not self._state.adding:
+            raise VersionPublished(
+                f"Version {self.version} of {self.scorecard.code} is published and never changes: "
+                "load a new version instead."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise VersionPublished(
+            f"Version {self.version} of {self.scorecard.code} is published and is never deleted."
+        )
 
     @property
     def label(self) -> str:
@@ -165,3 +206,35 @@ class DailyScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scorecard_id} {self.day} {self.customer_id}: {self.score}"
+
+
+class ScoreFeedWarning(models.Model):
+    """Something the daily scorecard job did not do silently (docs/design.md §9.5): a day's commission
+    scores not fed into the adoption scores because the day lies in a closed quarter (``closed``), or an
+    imported score of the same customer and day that differs from the scorecard's (``conflict``).
+
+    Written again, not added to, when a day is computed again: a day's warnings are those of its last
+    computation."""
+
+    class Kind(models.TextChoices):
+        CLOSED = "closed", "Closed quarter"
+        CONFLICT = "conflict", "Imported score differs"
+
+    day = models.DateField()
+    fiscal_year = models.CharField(max_length=4)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        "adoption.Customer", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    imported_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    scorecard_score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "kind", "customer_id"]
+        indexes = [models.Index(fields=["day", "scorecard"], name="scorefeedwarning_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind}: {self.message}"
