@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection, connections
 from django.utils import timezone
 
 from commissions import loaders
@@ -33,6 +37,32 @@ from .stamp import inputs_stamp
 
 # Part of every cache key: bump it when the engine's results or what is cached change shape.
 CACHE_VERSION = 1
+# Threads of one request's ``concurrently``: the machine's 2 cores, one for Python, one for PostgreSQL.
+WORKERS = 3
+# A plan paying more of a page's CSMs than this is computed in parts of this size, side by side.
+PART = 250
+
+
+def concurrently(calls: list[Callable[[], Any]]) -> list[Any]:
+    """The results of ``calls``, in their order; on PostgreSQL outside a transaction each in a thread of
+    its own, with its own database connection (closed when it is done).
+
+    A projection's load waits on PostgreSQL, the engine on Python: run side by side, one's queries overlap
+    another's arithmetic (docs/performance.md, "The cold /team/ request"). Inside a transaction (a test, a
+    service) another connection could not see the transaction's writes, so the calls run one after the
+    other on this one. The first exception raised by a call is raised here.
+    """
+    if len(calls) < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return [call() for call in calls]
+
+    def run(call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        finally:
+            connections.close_all()  # this thread's connections only (they are per thread)
+
+    with ThreadPoolExecutor(max_workers=min(WORKERS, len(calls))) as pool:
+        return list(pool.map(run, calls))
 
 
 def current_period(today: date | None = None) -> Period:
@@ -100,23 +130,64 @@ def project(
 def compute(
     period: Period, employees: Collection[int], *, what_if: WhatIf | None = None, employee_id: str = ""
 ) -> list[Projection]:
-    """``project`` without the cache: load the inputs of ``employees`` and run the engine, per plan."""
+    """``project`` without the cache: load the inputs of ``employees`` and run the engine, per plan.
+
+    A plan paying many of ``employees`` is computed in parts of at most ``PART`` CSMs, side by side
+    (``concurrently``), then put together: the engine computes each CSM from their own assignment and
+    book only (DESIGN §4.2), so the parts' rows are the whole's (tests/dashboards_team/
+    test_cold_team_page.py holds this).
+    """
     from commissions.services.pulls import latest_pull
 
     pull = latest_pull(period)
-    projections = []
     wanted = set(employees)
-    for plan in plans_for(period, employees):
+    plans = plans_for(period, employees)
+    parts: list[tuple[Plan, list[int]]] = []
+    for plan in plans:
         # Only the plan's own CSMs among them: the engine pays no one else, so no other book is loaded.
         members = [pk for pk in plan_members(plan, period) if pk in wanted]
+        size = len(members) if what_if is not None else PART
+        parts += [(plan, members[i : i + size]) for i in range(0, max(len(members), 1), max(size, 1))]
+
+    def one(plan: Plan, members: list[int]) -> QuarterResult | AttainError:
         try:
             inputs = load_quarter(plan=plan, period=period, pull=pull, employees=members)
             if what_if is not None:
                 inputs = what_if.apply(inputs, employee_id)
-            projections.append(Projection(plan=plan, result=calculate_quarter(inputs)))
+            return calculate_quarter(inputs)
         except AttainError as exc:
-            projections.append(Projection(plan=plan, result=None, error=str(exc)))
+            return exc
+
+    # One after the other, each part would wait on its load's queries; side by side they overlap.
+    results = concurrently([lambda plan=plan, members=members: one(plan, members) for plan, members in parts])
+    projections = []
+    for plan in plans:
+        done = [result for (part_plan, _), result in zip(parts, results, strict=True) if part_plan == plan]
+        failed = next((result for result in done if isinstance(result, AttainError)), None)
+        if failed is not None:
+            projections.append(Projection(plan=plan, result=None, error=str(failed)))
+        else:
+            projections.append(Projection(plan=plan, result=_joined(done)))
     return projections
+
+
+def _joined(results: list[QuarterResult]) -> QuarterResult:
+    """One plan's parts (disjoint sets of CSMs) as one result, rows in the parts' order."""
+    if len(results) == 1:
+        return results[0]
+
+    def rows(name: str) -> pd.DataFrame:
+        tables = [getattr(result, name) for result in results]
+        return pd.concat([t for t in tables if not t.empty] or tables[:1], ignore_index=True)
+
+    return dataclasses.replace(
+        results[0],
+        customers=rows("customers"),
+        components=rows("components"),
+        payouts=rows("payouts"),
+        deals=rows("deals"),
+        warnings=[warning for result in results for warning in result.warnings],
+    )
 
 
 def projection_key(stamp: str, period: Period, employees: Collection[int], detail: bool) -> str:

@@ -9,6 +9,8 @@ ops and admins may pick any geo; anybody else is refused.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +18,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 
 from accounts.access import employees_visible_to, is_geo_vp, sees_everything
 from accounts.models import Role, User
@@ -24,7 +27,7 @@ from adoption.access import customers_visible_to
 from adoption.models import Customer, Ownership, ScoreObservation, TargetLine
 from approvals.selectors import my_requests
 from commissions.models import Period
-from dashboards.projection import CACHE_VERSION, project
+from dashboards.projection import CACHE_VERSION, concurrently, project
 from dashboards.stamp import inputs_stamp
 
 DEFAULT_GAP = Decimal(20)  # points below target that make a customer at risk (``?gap=``)
@@ -61,6 +64,21 @@ def geo_csms(user: User, geo: str) -> list[User]:
     """The CSMs of ``geo`` within ``user``'s scope (one query)."""
     people = employees_visible_to(user).filter(geo=geo, roles__role=Role.CSM, is_active=True)
     return list(people.distinct().order_by("name", "pk"))
+
+
+def team_figures(
+    user: User, geo: str, period: Period, today: date, gap: Decimal = DEFAULT_GAP
+) -> tuple[Leaderboard, list[dict]]:
+    """The geo's leaderboard and at-risk list, computed side by side (``projection.concurrently``).
+
+    The at-risk list waits on PostgreSQL while the projection's engine works in Python, so on a cold
+    cache the page takes about the longer of the two, not their sum.
+    """
+    csms = geo_csms(user, geo)
+    board, rows = concurrently(
+        [lambda: leaderboard(period, csms), lambda: at_risk(user, geo, period, today, gap)]
+    )
+    return board, rows
 
 
 # --- the leaderboard -------------------------------------------------------------------------------------
@@ -129,34 +147,56 @@ def _owner_field(day: date, value: str) -> Subquery:
     return Subquery(latest.values(value)[:1])
 
 
-def _target_field(period: Period, value: str) -> Subquery:
-    lines = TargetLine.objects.filter(
-        customer=OuterRef("pk"), period=period.code, snapshot__fiscal_year=period.fiscal_year
-    )
-    return Subquery(lines.values(value)[:1])
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    """PostgreSQL: no JIT compilation for the statements inside (in a transaction of their own).
+
+    The planner prices a correlated subquery per customer as if each scanned its table, so a geo of
+    35,000 customers passes ``jit_above_cost`` and PostgreSQL spends about 0.5 s compiling a query whose
+    execution is index probes of a few microseconds each (docs/performance.md, "The cold /team/ request").
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
 
 
-def geo_customers(user: User, geo: str, period: Period, today: date) -> QuerySet:
-    """The geo's customers (as dicts) with owner, latest score, the score WINDOW_DAYS ago and the target.
+def geo_customers(user: User, geo: str, period: Period, today: date) -> list[dict[str, Any]]:
+    """The geo's customers (dicts, by customer id) with owner, latest score, the score WINDOW_DAYS ago and
+    the target.
 
-    One query: every value is a correlated subquery on an indexed natural key, and only the values the
-    at-risk list shows are read (a geo of 700 CSMs has some 35,000 customers).
+    Three queries whatever the geo's size (a geo of 700 CSMs has some 35,000 customers): the customers
+    with their owner's key and their scores (correlated subqueries on the natural keys' indexes), the
+    owners' names, and the quarter's target lines of the geo. Only the values the at-risk list shows are
+    read. A customer's target is the line of the fiscal year's earliest snapshot, as the list always showed.
     """
     ago = today - timedelta(days=WINDOW_DAYS)
-    return (
-        customers_visible_to(user)
-        .filter(geo=geo)
-        .order_by("customer_id")
-        .values(
-            "customer_id",
-            "name",
-            owner_name=_owner_field(today, "employee__name"),
-            score_now=_latest_score(today, "score"),
-            score_as_of=_latest_score(today, "as_of"),
-            score_before=_latest_score(ago, "score"),
-            target=_target_field(period, "target_score"),
+    customers = customers_visible_to(user).filter(geo=geo)
+    with _without_jit():
+        rows = list(
+            customers.order_by("customer_id").values(
+                "pk",
+                "customer_id",
+                "name",
+                owner_pk=_owner_field(today, "employee_id"),
+                score_now=_latest_score(today, "score"),
+                score_as_of=_latest_score(today, "as_of"),
+                score_before=_latest_score(ago, "score"),
+            )
         )
+    owner_pks = {row["owner_pk"] for row in rows} - {None}
+    owners = dict(User.objects.filter(pk__in=owner_pks).values_list("pk", "name")) if owner_pks else {}
+    lines = TargetLine.objects.filter(
+        customer__in=customers.values("pk"), period=period.code, snapshot__fiscal_year=period.fiscal_year
     )
+    # Latest snapshot first, so the earliest one's line is the one the dict keeps.
+    targets = dict(lines.order_by("-snapshot_id").values_list("customer_id", "target_score"))
+    for row in rows:
+        row["owner_name"] = owners.get(row.pop("owner_pk"))
+        row["target"] = targets.get(row.pop("pk"))
+    return rows
 
 
 def _points(value: Any) -> Decimal | None:
