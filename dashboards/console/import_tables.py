@@ -22,7 +22,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # What a cell of each column holds (design.md §3; the import's own messages say the rest).
 HINTS = (
-    (re.compile(r"(_date|_on|as_of)$"), "a date, YYYY-MM-DD"),
+    (re.compile(r"(^date|_date|_on|as_of)$"), "a date, YYYY-MM-DD"),
+    (
+        re.compile(r"^metric$"),
+        "a metric: active_users, licensed_seats, monthly_active_users, logins, feature:<name>…",
+    ),
     (re.compile(r"^period$"), "a quarter, e.g. {quarter}"),
     (re.compile(r"^fiscal_year$"), "a fiscal year, e.g. {year}"),
     (re.compile(r"^currency$"), "an ISO 4217 code, e.g. USD"),
@@ -35,9 +39,12 @@ HINTS = (
         re.compile(r"^(arr|arr_delta|on_target_amount|value|nrr_goal|kpi_goal)$"),
         "a number, at most 2 decimals",
     ),
+    (re.compile(r"^criterion$"), "the milestone's code, as a scorecard names it, e.g. sso_integrated"),
     (re.compile(r"^email$"), "an e-mail address"),
 )
 
+# A column whose cells mean something else in one kind (checked before ``HINTS``).
+KIND_HINTS = {"usage": ((re.compile(r"^value$"), "a whole number ≥ 0 (a count)"),)}
 
 # The example file of each kind: two plausible rows per kind, by column (a kind's own values first). Ids
 # follow the demo company's (CUST-0001, E1001, plan CS-FY27, KPIs prs and qbrs); the page says they are
@@ -83,6 +90,16 @@ KIND_EXAMPLE_VALUES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "kpis": {"employee_id": ("E1001", "E1001"), "kpi": ("prs", "qbrs"), "value": ("12", "5")},
     "fx": {"currency": ("EUR", "GBP"), "rate": ("1.0825", "1.265")},
+    "milestones": {
+        "criterion": ("sso_integrated", "sso_integrated"),
+        "achieved_on": ("2026-01-12", "2026-02-03"),
+        "lost_on": ("", "2026-04-20"),
+    },
+    "usage": {
+        "date": ("2026-04-30", "2026-04-30"),
+        "metric": ("licensed_seats", "active_users"),
+        "value": ("250", "187"),
+    },
     "assignments": {
         "plan": ("CS-FY27", "CS-FY27"),
         "end_date": ("", ""),
@@ -153,7 +170,8 @@ def column_notes(kind: str) -> list[list[str]]:
     today_codes = {"quarter": quarter.code, "year": quarter.fy.code}
     rows = []
     for column in spec.columns:
-        hint = next((text for pattern, text in HINTS if pattern.search(column.name)), "text").format(
+        hints = [*KIND_HINTS.get(kind, ()), *HINTS]
+        hint = next((text for pattern, text in hints if pattern.search(column.name)), "text").format(
             **today_codes
         )
         rows.append(

@@ -8,6 +8,7 @@ records the attempt as an ``ImportRecord`` (refused attempts too, with their err
 from __future__ import annotations
 
 import hashlib
+import io
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,28 +84,41 @@ def import_file(
     access.require(access.may_import(user, kind))
     if (path is None) == (file is None):
         raise ValueError("import_file needs exactly one of path or file")
-    _refuse_too_large(path, file, file_name)
-    if path is not None:
+    _refuse_too_large(path, file, file_name, spec.max_file_bytes)
+    if spec.stream is not None:  # read from the file as it is checked, never held whole (``Spec.stream``)
+        source = open(path, "rb") if path is not None else io.BytesIO(file.read())  # noqa: SIM115
+        data = source.read(8)
+        source.seek(0)
+        sha256 = hashlib.file_digest(source, "sha256").hexdigest()
+        source.seek(0)
+    elif path is not None:
         data = Path(path).read_bytes()
-        file_name = file_name or Path(path).name
     else:
         data = file.read()
-        file_name = file_name or getattr(file, "name", "")
+    file_name = file_name or (Path(path).name if path is not None else getattr(file, "name", ""))
     file_name = file_name or ("upload.xlsx" if is_workbook(data) else "upload.csv")
-    result = ImportResult(
-        kind=kind, file_name=str(file_name), sha256=hashlib.sha256(data).hexdigest(), dry_run=dry_run
-    )
+    if spec.stream is None:
+        sha256 = hashlib.sha256(data).hexdigest()
+    result = ImportResult(kind=kind, file_name=str(file_name), sha256=sha256, dry_run=dry_run)
     started = time.monotonic()
     try:
-        parsed = validate_upload(spec, data, file_name=str(file_name), user=user)
-        del data
-        with transaction.atomic(), immediate_constraints():
-            result.created, result.updated, result.unchanged = _write(spec, parsed, apply=not dry_run)
-            if dry_run:
-                transaction.set_rollback(True)
-        result.rows = len(parsed.rows)
-        if kind == "kpis":
-            result.notes = kpi_warnings(parsed)
+        if spec.stream is not None:
+            with source, transaction.atomic(), immediate_constraints():
+                result.rows, (result.created, result.updated, result.unchanged) = spec.stream(
+                    spec, source, file_name=str(file_name), apply=not dry_run
+                )
+                if dry_run:
+                    transaction.set_rollback(True)
+        else:
+            parsed = validate_upload(spec, data, file_name=str(file_name), user=user)
+            del data
+            with transaction.atomic(), immediate_constraints():
+                result.created, result.updated, result.unchanged = _write(spec, parsed, apply=not dry_run)
+                if dry_run:
+                    transaction.set_rollback(True)
+            result.rows = len(parsed.rows)
+            if kind == "kpis":
+                result.notes = kpi_warnings(parsed)
     except Refusal as refusal:
         record = _record(result, user, started, ImportRecord.Status.REFUSED, refusal.errors, refusal.count)
         raise ImportRefused(kind, refusal.errors, record, error_count=refusal.count) from None
@@ -182,10 +196,14 @@ def _write(spec: Spec, parsed, *, apply: bool) -> tuple[int, int, int]:
     return upsert(spec.model, names[:size], names[size:], rows, apply=apply, before_write=spec.before_write)
 
 
-def _refuse_too_large(path: str | Path | None, file: IO[bytes] | None, file_name: str | None) -> None:
-    """Refuse a file above ``MAX_UPLOAD_BYTES`` before reading it (the API refuses a larger body first)."""
+def _refuse_too_large(
+    path: str | Path | None, file: IO[bytes] | None, file_name: str | None, path_limit: int | None = None
+) -> None:
+    """Refuse a file above ``MAX_UPLOAD_BYTES`` before reading it (the API refuses a larger body first);
+    a file read from ``path`` by a kind that streams it, above ``path_limit`` (``Spec.max_file_bytes``)."""
     limit = settings.MAX_UPLOAD_BYTES
     if path is not None:
+        limit = path_limit or limit
         try:
             size = Path(path).stat().st_size
         except OSError:

@@ -179,6 +179,12 @@ class Spec:
     # Passed to ``writers.upsert``: runs after staging, before the table changes (e.g. to keep what a draft
     # snapshot had before, for the CCO's review).
     before_write: Callable[[Any, str], None] | None = None
+    # A kind too large to hold as ``ParsedFile.rows`` (``usage``: tens of millions of rows) reads, checks
+    # and writes its file itself, a chunk at a time: ``stream(spec, source, file_name=…, apply=…)`` with a
+    # seekable binary file, in the import's transaction, returns ``(rows, counts)`` or raises ``Refusal``.
+    stream: Callable[..., tuple[int, Counts]] | None = None
+    # The largest file such a kind reads from disk (the command); uploads stay under MAX_UPLOAD_BYTES.
+    max_file_bytes: int | None = None
 
     @property
     def header(self) -> str:

@@ -41,6 +41,13 @@ def end_after_start(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
         yield "end_date", f"end_date is before start_date {row['start_date']}"
 
 
+def lost_after_achieved(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """A milestone is lost after the day it was achieved (DESIGN §9.4: met from achieved_on until the day
+    before lost_on), as the table's check constraint holds."""
+    if row["lost_on"] is not None and row["lost_on"] <= row["achieved_on"]:
+        yield "lost_on", f"lost_on must be after achieved_on {row['achieved_on']}"
+
+
 def manager_not_self(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
     if row["manager_employee_id"] == row["employee_id"]:
         yield "manager_employee_id", "an employee cannot be their own manager"

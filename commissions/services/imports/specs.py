@@ -6,7 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 from accounts.models import User
-from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
+from adoption.models import (
+    ArrRecord,
+    Customer,
+    MilestoneRecord,
+    Ownership,
+    ScoreObservation,
+    Snapshot,
+    TargetLine,
+    UsageRecord,
+)
 from adoption.revisions import record_target_changes
 from commissions.models import Assignment, Deal, FxRate, KpiActual, Plan
 
@@ -14,6 +23,8 @@ from . import closed, rules
 from . import parsers as p
 from .base import Column, ParsedFile, Reference, Spec
 from .employees import check_employees, write_employees
+from .usage import MAX_FILE_BYTES, import_usage
+from .usage_checks import metric, usage_value
 
 ZERO = Decimal(0)
 
@@ -208,6 +219,30 @@ SPECS: dict[str, Spec] = {
             references=(EMPLOYEE, Reference("plan", Plan, "code", "plan")),
             check_row=rules.end_after_start,
             check_file=closed.together(rules.check_assignments, closed.check_closed),
+        ),
+        Spec(
+            kind="milestones",
+            columns=(
+                customer_id(),
+                Column("criterion", p.text_for(MilestoneRecord, "criterion")),
+                date("achieved_on"),
+                date("lost_on", required=False),
+            ),
+            key=("customer_id", "criterion", "achieved_on"),
+            model=MilestoneRecord,
+            fields=same("customer_id", "criterion", "achieved_on", "lost_on"),
+            references=(CUSTOMER,),
+            check_row=rules.lost_after_achieved,
+        ),
+        Spec(  # tens of millions of rows: read, checked and written a chunk at a time (usage.py)
+            kind="usage",
+            columns=(customer_id(), date("date"), Column("metric", metric), Column("value", usage_value)),
+            key=("customer_id", "date", "metric"),
+            model=UsageRecord,
+            fields=same("customer_id", "date", "metric", "value"),
+            references=(CUSTOMER,),
+            stream=import_usage,
+            max_file_bytes=MAX_FILE_BYTES,
         ),
     ]
 }
