@@ -1,16 +1,28 @@
 """One JSON error shape for the whole API: {"error": {"code", "message", "details"}}.
 
-Domain errors (core.errors) are mapped to statuses here, once (STYLE "Errors").
+Domain errors (core.errors) are mapped to statuses here, once (STYLE "Errors"). Every status answers
+this shape — 400 to 429 and the server's own 500 and 503 alike — so a generated client reads one model:
+
+- 400: ``details`` is always the errors by field, ``{field: [messages]}`` (nested fields as
+  ``field.sub`` or ``field[0].sub``; a refusal of the whole request under ``non_field_errors``). A
+  refused import or score list is the one exception: its ``details`` lists the bad rows (docs/api.md).
+- 405, 415, 429: DRF's refusals, reshaped; a 429 carries ``Retry-After`` (seconds).
+- 500: an unexpected error, logged with its traceback; the body names no internals.
+- 503: the database is unreachable or busy (``OperationalError``), with ``Retry-After``.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from core.errors import (
     AttainError,
@@ -21,6 +33,11 @@ from core.errors import (
     PeriodClosed,
     SnapshotFrozen,
 )
+
+logger = logging.getLogger("api.errors")
+
+NON_FIELD = "non_field_errors"
+UNAVAILABLE_RETRY_AFTER = 30  # seconds: a database restart or a lock wait, not an outage
 
 
 def _domain_status(exc: AttainError) -> tuple[int, str]:
@@ -61,10 +78,41 @@ class IdempotencyKeyInProgress(exceptions.APIException):
 
 def _message(detail) -> str:
     if isinstance(detail, dict):
+        # The first error as the sentence (``details`` has them all); DRF's own "This field …" is
+        # meaningless without the field's name.
+        for field, messages in field_errors(detail).items():
+            first = messages[0] if messages else "Invalid input."
+            return f"{field}: {first}" if first.startswith("This field") else first
         return "Invalid input."
     if isinstance(detail, list):
         return str(detail[0]) if detail else "Invalid input."
     return str(detail)
+
+
+def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """A DRF error detail (a dict, list or string, nested any depth) as ``{field: [messages]}``.
+
+    Nested serializers' errors get dotted names (``components.weight``), a list's items their index
+    (``rows[2].score``); messages not tied to a field go under ``non_field_errors``."""
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == NON_FIELD and prefix:
+                name = prefix
+            for field, messages in field_errors(value, name).items():
+                out.setdefault(field, []).extend(messages)
+    elif isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        for index, item in enumerate(detail):
+            if item:
+                name = f"{prefix}[{index}]" if prefix else f"[{index}]"
+                for field, messages in field_errors(item, name).items():
+                    out.setdefault(field, []).extend(messages)
+    elif isinstance(detail, list):
+        out[prefix or NON_FIELD] = [str(item) for item in detail]
+    else:
+        out[prefix or NON_FIELD] = [str(detail)]
+    return out
 
 
 def error_body(code: str, message: str, details=None) -> dict:
@@ -72,14 +120,18 @@ def error_body(code: str, message: str, details=None) -> dict:
 
 
 def exception_handler(exc, context):
-    """DRF's handler, reshaped; AttainError subclasses become 403/404/409/400; 412 and 422 keep theirs."""
+    """DRF's handler, reshaped; AttainError subclasses become 403/404/409/400; 412 and 422 keep theirs;
+    anything else a 503 (database unreachable) or a 500, in the same shape (module docstring)."""
     if isinstance(exc, AttainError):
         http_status, code = _domain_status(exc)
         details = getattr(exc, "errors", None)
+        if http_status == status.HTTP_400_BAD_REQUEST:
+            details = {NON_FIELD: [str(e) for e in details] if isinstance(details, list) else [exc.message]}
+        set_rollback()
         return Response(error_body(code, exc.message, details), status=http_status)
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        return _server_error(exc, context)
     if isinstance(exc, Http404):
         code, detail = "not_found", "Not found."
     elif isinstance(exc, PermissionDenied):
@@ -91,8 +143,27 @@ def exception_handler(exc, context):
     else:
         code, detail = "error", response.data
     details = detail if isinstance(detail, (dict, list)) else None
+    if response.status_code == status.HTTP_400_BAD_REQUEST:
+        details = field_errors(detail)
+        code = "invalid" if isinstance(exc, exceptions.ValidationError) else code
     response.data = error_body(str(code), _message(detail), details)
     return response
+
+
+def _server_error(exc: Exception, context) -> Response:
+    """An exception no rule expected: logged with its traceback, answered in the error shape."""
+    request = context.get("request")
+    path = getattr(request, "path", "?")
+    set_rollback()
+    if isinstance(exc, OperationalError):
+        logger.exception("Database unavailable answering %s", path)
+        body = error_body("unavailable", "The service is briefly unavailable: retry in a moment.")
+        response = Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
+        return response
+    logger.exception("Server error answering %s", path)
+    body = error_body("server_error", "The server failed to answer; the error is logged. Try again later.")
+    return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 @csrf_exempt  # a POST to no route is a 404 too, not a CSRF refusal

@@ -8,7 +8,7 @@ read (api.concurrency). Filing honours ``Idempotency-Key`` (api.idempotency).
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -33,6 +33,33 @@ SERVICES = {
     "withdraw": approvals.withdraw,
     "apply": approvals.apply,
 }
+STEP = {
+    "approve": "Approves the step the request waits for: the CCO's, then (an exception) finance's. The "
+    "comment is required and is shown to the filer.",
+    "reject": "Rejects the request at the step it waits for; it ends there. The comment is required.",
+    "withdraw": "The filer takes the request back while it waits for an approval; it ends there.",
+    "apply": "Ops applies an approved request: the next calculation of its quarter uses it; a closed "
+    "quarter's request becomes a correction of that quarter (DESIGN §5).",
+}
+REQUEST_EXAMPLE = {
+    "id": 12,
+    "kind": "exception",
+    "customer": "ACME",
+    "period": "FY26-Q2",
+    "value": "0.9000",
+    "justification": "Adoption stalled by the customer's own migration freeze in May.",
+    "status": "pending_cco",
+    "filed_by": "csvp@example.com",
+    "filed_at": "2026-06-20T14:03:11Z",
+    "version": 1,
+}
+FILE_EXAMPLE = {
+    "kind": "exception",
+    "customer_id": "ACME",
+    "period": "FY26-Q2",
+    "value": "0.9000",
+    "justification": "Adoption stalled by the customer's own migration freeze in May.",
+}
 WHO = {
     "approve": "the approver the request waits for: cco, then finance for an exception",
     "reject": "the approver the request waits for",
@@ -49,9 +76,10 @@ def _with_etag(data: dict, request_obj, http_status: int = status.HTTP_200_OK) -
 
 def _decision(name: str):
     service = SERVICES[name]
+    body = ws.DecisionSerializer if name in ("approve", "reject") else ws.CommentSerializer
 
     def decide(self, request, pk=None):
-        data = _valid(ws.CommentSerializer, request.data)
+        data = _valid(body, request.data)
         target = self.get_object()
         header = if_match(request)
         require_match(header, request_etag(target))
@@ -71,10 +99,10 @@ def _decision(name: str):
         tags=["requests"],
         summary=f"{name.capitalize()} a request ({WHO[name]})",
         description=(
-            "Takes one step of the request's workflow (DESIGN §5) with an optional comment (required to "
-            "approve or reject). Send the ETag you read as `If-Match` to act only on that version."
+            f"{STEP[name]} One step of the request's workflow (DESIGN §5). Send the ETag you read as "
+            "`If-Match` to act only on that version (412 if it changed)."
         ),
-        request=ws.CommentSerializer,
+        request=body,
         parameters=[IF_MATCH, ETAG],
         responses={
             200: OpenApiResponse(ws.RequestSerializer, description="The request after the step."),
@@ -85,6 +113,23 @@ def _decision(name: str):
     )(decide)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        tags=["requests"],
+        summary="List exception and extra-credit requests",
+        description="Requests in your scope, with their status in the workflow (DESIGN §5): all for cco, "
+        "finance, ops and admin; a Geo VP's geo; a CSM's current book. Paged; filters and `ordering` as "
+        "listed, a malformed or unknown value of any of them is a 400 naming it.",
+        examples=[OpenApiExample("A request waiting for the CCO", value=REQUEST_EXAMPLE, response_only=True)],
+    ),
+    retrieve=extend_schema(
+        tags=["requests"],
+        summary="Get one request, with its ETag",
+        description="One request; its `ETag` header is the version to send back as `If-Match` on a "
+        "decision. Out of your scope is a 404.",
+        examples=[OpenApiExample("A request waiting for the CCO", value=REQUEST_EXAMPLE, response_only=True)],
+    ),
+)
 class RequestViewSet(ScopedViewSet):
     """Exception and extra-credit requests in your scope: all; a Geo VP's geo; a CSM's current book."""
 
@@ -112,6 +157,10 @@ class RequestViewSet(ScopedViewSet):
             "closed quarter's request is a correction of that quarter. Answers its ETag."
         ),
         request=ws.RequestFileSerializer,
+        examples=[
+            OpenApiExample("An exception", value=FILE_EXAMPLE, request_only=True),
+            OpenApiExample("Filed", value=REQUEST_EXAMPLE, response_only=True, status_codes=["201"]),
+        ],
         parameters=[idempotency.PARAMETER, idempotency.REPLAYED, ETAG],
         responses={
             201: OpenApiResponse(ws.RequestSerializer, description="Filed; waits for the CCO."),

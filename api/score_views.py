@@ -11,8 +11,7 @@ import csv
 import io
 from decimal import Decimal
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
@@ -23,7 +22,7 @@ from commissions.services.imports import ImportRefused, import_file
 from . import idempotency, views
 from . import write_serializers as ws
 from .errors import error_body
-from .write_views import _errors
+from .write_views import _errors, _valid
 
 FIELDS = ("customer_id", "as_of", "score")
 MAX_ROWS = 50_000
@@ -59,6 +58,10 @@ class ScoreRefusalSerializer(serializers.Serializer):
     """Refused scores: every bad row, or the body's shape, and nothing written."""
 
     error = ScoreRefusalBodySerializer()
+
+
+class DryRunQuerySerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField(default=False, help_text="true: check and count; write nothing.")
 
 
 class Refused(Exception):
@@ -114,7 +117,7 @@ def _error(index: int | None, field: str, value, reason: str) -> dict:
 
 
 class ScoreBulkViewSet(views.ScoreViewSet):
-    """/api/scores/: the scoped list of api.views.ScoreViewSet, plus POST of a list of scores."""
+    # /api/scores/: the scoped list of api.views.ScoreViewSet (its description), plus POST of a list.
 
     parser_classes = [JSONParser]
 
@@ -122,11 +125,17 @@ class ScoreBulkViewSet(views.ScoreViewSet):
         operation_id="scores_create",
         tags=["scores"],
         summary="Import adoption scores sent as a JSON list (ops); all or nothing",
+        description=(
+            "The rows of a DESIGN §3 `scores` file as JSON (`customer_id`, `as_of`, `score` 0–100), through "
+            "the same import service as a CSV: the same checks, an upsert on (customer_id, as_of), an import "
+            "record. Any bad row refuses the whole list: 400 `import_refused`, `details` listing every bad "
+            "row by its index (from 0). At most 50,000 rows; `dry_run=true` checks and counts only."
+        ),
         request=ScoreRowSerializer(many=True),
         parameters=[
             idempotency.PARAMETER,
             idempotency.REPLAYED,
-            OpenApiParameter("dry_run", OpenApiTypes.BOOL, description="Validate and count; write nothing."),
+            DryRunQuerySerializer,
         ],
         responses={
             201: OpenApiResponse(ws.ImportResultSerializer, description="Imported (or, dry run, would be)."),
@@ -138,7 +147,7 @@ class ScoreBulkViewSet(views.ScoreViewSet):
     @idempotency.idempotent
     def create(self, request):
         access.require(access.may_import(request.user, "scores"))
-        dry_run = request.query_params.get("dry_run", "").lower() in ("1", "true", "yes")
+        dry_run = _valid(DryRunQuerySerializer, request.query_params)["dry_run"]
         try:
             data, lines = rows_as_csv(request.data)
             result = import_file(

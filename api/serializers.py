@@ -1,5 +1,10 @@
-"""Read serializers. Money, scores and rates are decimals, rendered as strings (COERCE_DECIMAL_TO_STRING)."""
+"""Read serializers. Decimals are strings: money always with 2 decimals (``MoneyField``), ratios with 4
+(``RatioField``), as the exports write them (DESIGN §6); scores and KPI values keep their own places.
+"""
 
+from decimal import ROUND_HALF_UP, Decimal
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
@@ -16,6 +21,56 @@ from commissions.models import (
     Plan,
     Run,
 )
+
+MONEY_PLACES = 2  # DESIGN §6: money with 2 decimals
+RATIO_PLACES = 4  # DESIGN §6: ratios with 4 decimals
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+
+class _FixedPlacesField(serializers.DecimalField):
+    """A Decimal written as a string with exactly ``decimal_places`` decimals, rounded half-up.
+
+    Its OpenAPI schema (``format: decimal`` and a pattern naming the places) is api.schema's
+    ``FixedPlacesFieldExtension``."""
+
+    places = 0
+    kind = ""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("decimal_places", self.places)
+        kwargs.setdefault("max_digits", None)
+        kwargs.setdefault("coerce_to_string", True)
+        kwargs.setdefault("rounding", ROUND_HALF_UP)
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        quantum = Decimal(1).scaleb(-self.decimal_places)
+        return str(Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+class MoneyField(_FixedPlacesField):
+    """Money, always a string with 2 decimals, rounded half-up (DESIGN §6), e.g. ``"1000.00"``."""
+
+    places = MONEY_PLACES
+    kind = "Money"
+
+
+class RatioField(_FixedPlacesField):
+    """A ratio (attainment, factor, weight, goal, cap, rate…), a string with 4 decimals unless a field
+    states more (an FX rate keeps 10: 4 would lose a weak currency's rate), rounded half-up."""
+
+    places = RATIO_PLACES
+    kind = "A ratio"
+
+
+@extend_schema_field({"type": "string", "pattern": CURRENCY_PATTERN, "example": "USD"})
+class CurrencyField(serializers.CharField):
+    """An ISO 4217 code: any three capital letters (the currencies are the data's, not a fixed list)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
 
 
 def customer_field():
@@ -43,6 +98,8 @@ class OwnershipSerializer(serializers.ModelSerializer):
 
 class ArrRecordSerializer(serializers.ModelSerializer):
     customer = customer_field()
+    arr = MoneyField()
+    currency = CurrencyField()
 
     class Meta:
         model = ArrRecord
@@ -76,6 +133,8 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 class DealSerializer(serializers.ModelSerializer):
     customer = customer_field()
+    arr_delta = MoneyField(help_text="The change of ARR; negative for a contraction or churn.")
+    currency = CurrencyField()
 
     class Meta:
         model = Deal
@@ -91,12 +150,22 @@ class KpiActualSerializer(serializers.ModelSerializer):
 
 
 class FxRateSerializer(serializers.ModelSerializer):
+    currency = CurrencyField()
+    rate = RatioField(decimal_places=10, help_text="Units of the base currency per one unit of `currency`.")
+
     class Meta:
         model = FxRate
         fields = ["id", "period", "currency", "rate"]
 
 
 class ComponentSerializer(serializers.ModelSerializer):
+    weight = RatioField(help_text="A relative share of the plan (1:1:1 is a third each).")
+    goal = RatioField(allow_null=True)
+    floor = RatioField(allow_null=True)
+    threshold = RatioField()
+    accelerator = RatioField()
+    cap = RatioField(allow_null=True)
+
     class Meta:
         model = Component
         fields = [
@@ -116,6 +185,8 @@ class ComponentSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     components = ComponentSerializer(many=True, read_only=True)
+    currency = CurrencyField()
+    customer_cap = RatioField()
 
     class Meta:
         model = Plan
@@ -138,6 +209,9 @@ class PlanSerializer(serializers.ModelSerializer):
 class AssignmentSerializer(serializers.ModelSerializer):
     employee = employee_field()
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    on_target_amount = MoneyField()
+    nrr_goal = RatioField(allow_null=True)
+    kpi_goal = RatioField(allow_null=True)
 
     class Meta:
         model = Assignment
@@ -188,6 +262,9 @@ class RunSerializer(RunMetadataSerializer):
 class PayoutSerializer(serializers.ModelSerializer):
     employee = employee_field()
     period = serializers.CharField(source="run.period.code", read_only=True)
+    on_target_amount = MoneyField()
+    amount = MoneyField()
+    currency = CurrencyField()
 
     class Meta:
         model = Payout
@@ -196,6 +273,12 @@ class PayoutSerializer(serializers.ModelSerializer):
 
 class ComponentResultSerializer(serializers.ModelSerializer):
     employee = employee_field()
+    metric_value = RatioField(allow_null=True, help_text="A (adoption), NRR or the KPI's value.")
+    attainment = RatioField(allow_null=True)
+    factor = RatioField(allow_null=True)
+    weight = RatioField()
+    share = RatioField(help_text="The component's effective share: weight / the applying weights' sum.")
+    payout = MoneyField()
 
     class Meta:
         model = ComponentResult
@@ -205,6 +288,8 @@ class ComponentResultSerializer(serializers.ModelSerializer):
 class CustomerResultSerializer(serializers.ModelSerializer):
     employee = employee_field()
     customer = customer_field()
+    r = RatioField(allow_null=True, help_text="The customer's adoption ratio (DESIGN §4.3).")
+    weight = RatioField(allow_null=True)
 
     class Meta:
         model = CustomerResult

@@ -7,20 +7,62 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from approvals.models import Request
+from approvals.services import MIN_JUSTIFICATION
 from commissions.models import ScorePull
 from commissions.services.imports import KINDS
+from core.calendar import PERIOD_RE
+
+from .serializers import RatioField
+
+# The codes core.calendar parses; the pattern is in the schema, so a client checks it before sending.
+QUARTER_PATTERN = PERIOD_RE.pattern
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+
+def quarter_field(**kwargs) -> serializers.RegexField:
+    """A fiscal quarter's code, ``FY26-Q2`` (core.calendar)."""
+    kwargs.setdefault("help_text", "A fiscal quarter, e.g. FY26-Q2.")
+    return serializers.RegexField(
+        QUARTER_PATTERN,
+        max_length=7,
+        error_messages={"invalid": "Write a fiscal quarter like FY26-Q2."},
+        **kwargs,
+    )
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        "nullable": True,
+        "description": "Errors by field: `{field: [messages]}`; `non_field_errors` for the whole request.",
+        "example": {"justification": ["Ensure this field has at least 20 characters."]},
+    }
+)
+class FieldErrorsField(serializers.JSONField):
+    pass
 
 
 class ErrorBodySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = serializers.JSONField(allow_null=True)
+    code = serializers.CharField(help_text="Stable, for programs: `invalid`, `not_found`, `throttled`, …")
+    message = serializers.CharField(help_text="One sentence for a person.")
+    details = FieldErrorsField(allow_null=True)
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The API's one error shape (api.errors)."""
+    """The API's one error shape (api.errors): ``details`` null, or the errors by field."""
 
     error = ErrorBodySerializer()
+
+
+class ValidationErrorBodySerializer(ErrorBodySerializer):
+    details = FieldErrorsField()
+
+
+class ValidationErrorSerializer(serializers.Serializer):
+    """A 400: the one error shape, ``details`` always the errors by field (``{field: [messages]}``)."""
+
+    error = ValidationErrorBodySerializer()
 
 
 def row_errors_or_field_errors(row_schema: dict):
@@ -89,7 +131,16 @@ class ImportResultSerializer(serializers.Serializer):
 
 
 class PeriodInputSerializer(serializers.Serializer):
-    period = serializers.CharField(max_length=16, help_text="A fiscal quarter, e.g. FY22-Q2.")
+    period = quarter_field()
+
+
+class PayoutsCsvQuerySerializer(serializers.Serializer):
+    """The query of payouts.csv."""
+
+    period = quarter_field(help_text="The closed, signed-off quarter, e.g. FY26-Q2.")
+    detail = serializers.BooleanField(
+        default=False, help_text="true: one row per CSM, plan and component instead of per payable line."
+    )
 
 
 class PullSerializer(serializers.ModelSerializer):
@@ -101,7 +152,7 @@ class PullSerializer(serializers.ModelSerializer):
 
 
 class RunStartSerializer(PeriodInputSerializer):
-    plan = serializers.CharField(max_length=64, help_text="The plan's code, e.g. CS-FY22.")
+    plan = serializers.RegexField(CODE_PATTERN, max_length=64, help_text="The plan's code, e.g. CS-FY22.")
 
 
 class RunAcceptedSerializer(serializers.Serializer):
@@ -117,19 +168,42 @@ class RunAcceptedSerializer(serializers.Serializer):
 class RequestFileSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Request.Kind.choices)
     customer_id = serializers.CharField(max_length=64)
-    period = serializers.CharField(max_length=16)
-    value = serializers.CharField(max_length=32, help_text="Attainment granted, or extra-credit points.")
-    justification = serializers.CharField()
+    period = quarter_field(help_text="An open quarter, or a closed one within its year-end window.")
+    value = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        min_value=0,
+        help_text="An exception: the adoption ratio r granted, from 0 to the plan's customer cap (e.g. 1.5). "
+        "Extra credit: points above 0 and at most 1. At most 4 decimals (DESIGN §5).",
+    )
+    justification = serializers.CharField(
+        min_length=MIN_JUSTIFICATION,
+        help_text=f"Why, for the approvers: at least {MIN_JUSTIFICATION} characters.",
+    )
 
 
 class CommentSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class DecisionSerializer(serializers.Serializer):
+    """Approving or rejecting carries a comment (DESIGN §5)."""
+
+    comment = serializers.CharField(
+        help_text="Why: every decision carries a comment.",
+        error_messages={
+            "required": "Every decision carries a comment.",
+            "blank": "Every decision carries a comment.",
+            "null": "Every decision carries a comment.",
+        },
+    )
+
+
 class RequestSerializer(serializers.ModelSerializer):
     customer = serializers.SlugRelatedField(slug_field="customer_id", read_only=True)
     period = serializers.SlugRelatedField(slug_field="code", read_only=True)
     filed_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    value = RatioField(help_text="The ratio r granted (an exception) or the extra-credit points.")
 
     class Meta:
         model = Request

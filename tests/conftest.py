@@ -15,6 +15,12 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # No API rate limits in the suite (thousands of requests a minute by a few reused user ids); the
+    # throttle's own tests set low rates (tests/api/test_throttling.py).
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": None, "anon": None},
+    }
     _own_redis_db_per_xdist_worker(settings)
 
 
