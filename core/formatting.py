@@ -1,0 +1,178 @@
+"""How Attain writes a value for people: the one module every page, e-mail, PDF and download formats with
+(docs/design.md §6 "Formats").
+
+Pure Python, no Django: values in, text (or, for downloads, exact Decimals and ISO text) out.
+
+- Money: ``12,345.67 USD`` — thousands separators, two decimals rounded half-up, the currency code after
+  the amount, always.
+- Ratios (0–1, e.g. attainment 0.3870) on pages: a percentage with one decimal, ``38.7%``.
+- Numbers (scores, counts): thousands separators, no trailing zeros (``1,234.5``); weights plainly
+  (``1``, ``0.5``), never ``1.000000``.
+- Dates ISO ``2026-08-01``; times ``2026-08-01 14:05`` (the caller turns an aware datetime into the
+  local time zone first); ranges ``2026-08-01 – 2026-10-31`` (an en dash between spaces).
+- Downloads (CSV/XLSX, payroll) keep exact numbers: money with 2 decimals, ratios with 4 (DESIGN §6),
+  dates ISO — ``export_money``, ``export_ratio``, ``export_value``, ``csv_text``.
+
+Money and ratios are ``Decimal`` (or ``int``); a ``float`` raises ``TypeError``: a binary float has
+already lost the cents a statement must show exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+MISSING = "—"  # what a page shows for no value
+CENT = Decimal("0.01")
+EXPORT_RATIO_PLACES = Decimal("0.0001")  # DESIGN §6: ratios with 4 decimals in exports
+PAGE_PERCENT_PLACES = Decimal("0.1")  # one decimal on pages: 38.7%
+EN_DASH = "\u2013"
+
+Number = Decimal | int
+
+
+def _decimal(value: Number, what: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"{what} must be a Decimal or an int, not {type(value).__name__}")
+    return Decimal(value)
+
+
+def _plain(value: Decimal, grouped: bool) -> str:
+    """``value`` without trailing zeros and never in exponent form; with thousands separators if asked."""
+    normal = value.normalize()
+    if normal == normal.to_integral():
+        normal = normal.quantize(Decimal(1))
+    return format(normal, ",f" if grouped else "f")
+
+
+def money(amount: Number | None, currency: str, signed: bool = False) -> str:
+    """``amount`` rounded half-up to cents, with thousands separators and its currency code after it:
+    ``money(Decimal("12345.675"), "USD") == "12,345.68 USD"``; ``None`` is ``—``. ``signed`` shows the
+    sign of a change always (``+166.67 USD``, as a true-up reads).
+
+    Raises ``TypeError`` for a float, ``ValueError`` for an empty currency (DESIGN §6 "Formats": money is
+    never shown without its currency)."""
+    if amount is None:
+        return MISSING
+    if not currency:
+        raise ValueError("money is shown with its currency code")
+    cents = _decimal(amount, "money").quantize(CENT, rounding=ROUND_HALF_UP)
+    return f"{cents:+,.2f} {currency}" if signed else f"{cents:,.2f} {currency}"
+
+
+def money_exact(amount: Number | None, currency: str) -> str:
+    """An amount before rounding (``OTI × share × factor``) with every decimal it has:
+    ``1,234.5678 USD``; at least two decimals."""
+    if amount is None:
+        return MISSING
+    if not currency:
+        raise ValueError("money is shown with its currency code")
+    value = _decimal(amount, "money")
+    text = _plain(value, grouped=True)
+    places = len(text.partition(".")[2])
+    if places < 2:
+        text = f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    return f"{text} {currency}"
+
+
+def percent(ratio: Number | None, places: int = 1) -> str:
+    """A ratio (0–1 for most, above 1 for NRR or a factor) as a percentage rounded half-up to ``places``
+    decimals: ``percent(Decimal("0.38695")) == "38.7%"``; ``None`` is ``—``. Raises ``TypeError`` for a
+    float."""
+    if ratio is None:
+        return MISSING
+    hundred = _decimal(ratio, "a ratio") * 100
+    shown = hundred.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{shown:,.{places}f}%"
+
+
+def share(part: Number | None, whole: Number | None) -> Decimal | None:
+    """``part ÷ whole`` as an exact Decimal ratio (for ``percent``); ``None`` without a whole."""
+    if part is None or not whole:
+        return None
+    return _decimal(part, "a part") / _decimal(whole, "a whole")
+
+
+def percent_exact(ratio: Number | None) -> str:
+    """A ratio as a percentage with every decimal it has (``0.654789 → 65.4789%``): the exact value the
+    engine used, beside the rounded one in a statement's derivation."""
+    if ratio is None:
+        return MISSING
+    return f"{_plain(_decimal(ratio, 'a ratio') * 100, grouped=True)}%"
+
+
+def number(value: Number | None) -> str:
+    """A count or score with thousands separators and no trailing zeros: ``1234.50 → 1,234.5``."""
+    if value is None:
+        return MISSING
+    return _plain(_decimal(value, "a number"), grouped=True)
+
+
+def weight(value: Number | None) -> str:
+    """A component's weight plainly: ``1.000000 → 1``, ``0.500000 → 0.5``."""
+    if value is None:
+        return MISSING
+    return _plain(_decimal(value, "a weight"), grouped=False)
+
+
+def iso_date(value: date | datetime | None) -> str:
+    """``2026-08-01``. A datetime gives its own date (convert an aware one to local time first)."""
+    if value is None:
+        return MISSING
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+def iso_datetime(value: datetime | date | None, seconds: bool = False) -> str:
+    """``2026-08-01 14:05`` (``14:05:09`` with ``seconds``), in the time zone ``value`` carries; a date
+    alone is its ``iso_date``."""
+    if value is None:
+        return MISSING
+    if not isinstance(value, datetime):
+        return iso_date(value)
+    return value.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def date_range(start: date | None, end: date | None) -> str:
+    """``2026-08-01 – 2026-10-31``: two ISO dates with an en dash between spaces."""
+    return f"{iso_date(start)} {EN_DASH} {iso_date(end)}"
+
+
+def export_money(amount: Number | None) -> Decimal | None:
+    """Money as a download writes it: a Decimal with 2 decimals, rounded half-up (DESIGN §6)."""
+    if amount is None:
+        return None
+    return _decimal(amount, "money").quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def export_ratio(ratio: Number | None) -> Decimal | None:
+    """A ratio as a download writes it: a Decimal with 4 decimals, rounded half-up (DESIGN §6)."""
+    if ratio is None:
+        return None
+    return _decimal(ratio, "a ratio").quantize(EXPORT_RATIO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def export_value(value: Any, kind: str = "text") -> Any:
+    """A cell of a CSV/XLSX download by its column's kind (``money``, ``ratio``/``percent``, anything
+    else): money and ratios as ``export_money``/``export_ratio``, the rest (dates too: a workbook keeps
+    them as dates) as given."""
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        if kind == "money":
+            return export_money(value)
+        if kind in ("ratio", "percent"):
+            return export_ratio(value)
+    return value
+
+
+def csv_text(value: Any) -> Any:
+    """A cell as a CSV writes it: ``None`` empty, a date ISO (``2026-08-01``), a datetime
+    ``2026-08-01 14:05:09`` (convert an aware one to local time first), the rest as given."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return iso_datetime(value, seconds=True)
+    if isinstance(value, date):
+        return iso_date(value)
+    return value
