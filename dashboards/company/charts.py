@@ -6,7 +6,7 @@ from collections import Counter
 
 import plotly.graph_objects as go
 
-from dashboards.charts import PALETTE, Chart, chart, plain
+from dashboards.charts import PALETTE, Chart, chart, number, plain
 
 from .selectors import CompanyPayouts
 
@@ -47,7 +47,19 @@ def actual_vs_oti(data: CompanyPayouts) -> Chart:
         yaxis={"title": currency, "tickformat": ",.0f"},
         legend={"orientation": "h", "y": -0.25},
     )
-    return chart("actual-vs-oti", f"Actual payout against on-target amount ({currency})", fig, height=360)
+    return chart(
+        "actual-vs-oti",
+        f"Actual payout against on-target amount ({currency})",
+        fig,
+        height=360,
+        description=f"For each quarter and geo, and the quarter's total, the on-target amount beside the "
+        f"payout, in {currency}.",
+        columns=["Quarter", "Geo", f"On-target amount ({currency})", f"Actual payout ({currency})"],
+        rows=[
+            [row["period"], row["geo"], number(row["oti"], 2), number(row["amount"], 2)] for row in ordered
+        ],
+        numeric=[False, False, True, True],
+    )
 
 
 def payout_by_component(data: CompanyPayouts) -> Chart:
@@ -73,4 +85,14 @@ def payout_by_component(data: CompanyPayouts) -> Chart:
         yaxis={"title": currency, "tickformat": ",.0f"},
         legend={"orientation": "h", "y": -0.2},
     )
-    return chart("payout-by-component", f"Payout by component and quarter ({currency})", fig, height=360)
+    return chart(
+        "payout-by-component",
+        f"Payout by component and quarter ({currency})",
+        fig,
+        height=360,
+        description=f"For each quarter, the payout of each component, stacked to the quarter's total, "
+        f"in {currency}.",
+        columns=["Quarter", *[f"{component} ({currency})" for component in components]],
+        rows=[[period, *[number(amounts.get((period, c)), 2) for c in components]] for period in periods],
+        numeric=[False, *[True] * len(components)],
+    )

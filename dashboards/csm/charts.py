@@ -8,7 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboards.charts import PALETTE, Chart, chart, plain
+from dashboards.charts import PALETTE, Chart, Headline, chart, number, plain
 
 
 def dumbbell(book: list[dict[str, Any]]) -> Chart:
@@ -48,37 +48,55 @@ def dumbbell(book: list[dict[str, Any]]) -> Chart:
     fig.update_xaxes(title="Adoption score", range=[0, 100])
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_layout(legend={"orientation": "h", "y": -0.12})
-    return chart("dumbbell", "Baseline → current → target", fig, height=max(260, 90 + 22 * len(rows)))
+    return chart(
+        "dumbbell",
+        "Baseline → current → target",
+        fig,
+        height=max(260, 90 + 22 * len(rows)),
+        description=f"Adoption score (0–100) of the {len(rows)} customers of the book: "
+        "baseline, latest score and target.",
+        columns=["Customer", "Baseline", "Current", "Target"],
+        rows=[
+            [row["name"], number(row["baseline"], 2), number(row["score"], 2), number(row["target"], 2)]
+            for row in rows
+        ],
+        numeric=[False, True, True, True],
+    )
 
 
 def bullet(plan_code: str, line: dict[str, Any], cap: Decimal | None) -> Chart:
-    """A component's attainment (in %) against 100% and the cap."""
+    """A component's attainment (in %) against the 100% goal and the cap, as a headline card: the
+    number, and a gauge drawn in HTML (plotly's cartesian bundle has no indicator, and a number reads
+    better than a gauge to a screen reader)."""
     attainment = line.get("attainment")
     value = plain(attainment * 100) if attainment is not None else 0.0
-    top = max(150.0, plain(cap * 100) if cap is not None else 0.0, value * 1.1)
-    steps = [{"range": [0, 100], "color": "#eef0f3"}]
-    if cap is not None and cap > 1:
-        steps.append({"range": [100, plain(cap * 100)], "color": "#e3f1e7"})
-    fig = go.Figure(
-        go.Indicator(
-            mode="number+gauge",
-            value=value,
-            number={"suffix": "%", "valueformat": ".1f"},
-            gauge={
-                "shape": "bullet",
-                "axis": {"range": [0, top]},
-                "bar": {"color": PALETTE["primary"] if line.get("applies") else PALETTE["muted"]},
-                "steps": steps,
-                "threshold": {"line": {"color": PALETTE["good"], "width": 3}, "value": 100},
-            },
-            domain={"x": [0.05, 0.95], "y": [0.1, 0.7]},
-        )
-    )
-    capped = f", cap {plain(cap * 100):.0f}%" if cap is not None else ""
-    applies = "" if line.get("applies") else " (does not apply)"
-    title = f"{line['component']} attainment{applies} — 100% goal{capped}"
+    cap_percent = plain(cap * 100) if cap is not None else None
+    top = max(150.0, cap_percent or 0.0, value * 1.1)
+    applies = bool(line.get("applies"))
+    capped = f", cap {cap_percent:.0f}%" if cap_percent is not None else ""
+    title = f"{line['component']} attainment{'' if applies else ' (does not apply)'}"
     name = f"bullet-{plan_code}-{line['component']}".lower()
-    return chart(name, title, fig, height=130)
+    shown = f"{value:.1f}%" if attainment is not None else "—"
+    note = "of the 100% goal" + capped + ("" if applies else "; this component does not apply")
+    headline = Headline(
+        value=shown,
+        note=note,
+        applies=applies,
+        bar_width=round(min(value, top) / top * 100, 2),
+        goal_at=round(100 / top * 100, 2),
+        cap_at=round(cap_percent / top * 100, 2) if cap_percent is not None and cap_percent > 100 else None,
+    )
+    return Chart(
+        name=name,
+        title=title,
+        figure=None,
+        description=f"{line['component']}: {shown} attainment, {note}.",
+        columns=["Component", "Attainment", "Goal", "Cap"],
+        rows=[[line["component"], shown, "100%", f"{cap_percent:.0f}%" if cap_percent is not None else ""]],
+        numeric=[False, True, True, True],
+        height=0,
+        headline=headline,
+    )
 
 
 def trends(series: dict[str, list[tuple[date, Decimal]]]) -> Chart:
@@ -97,4 +115,14 @@ def trends(series: dict[str, list[tuple[date, Decimal]]]) -> Chart:
             )
     fig.update_yaxes(title="Adoption score", range=[0, 100])
     fig.update_xaxes(type="date")
-    return chart("trends", "Scores over the last 90 days", fig, height=360)
+    shown = {name: points for name, points in series.items() if points}
+    return chart(
+        "trends",
+        "Scores over the last 90 days",
+        fig,
+        height=360,
+        description=f"Adoption score (0–100) by day, one line for each of {len(shown)} customers.",
+        columns=["Customer", "Date", "Score"],
+        rows=[[name, d.isoformat(), number(s, 2)] for name, points in shown.items() for d, s in points],
+        numeric=[False, False, True],
+    )

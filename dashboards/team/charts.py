@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from dashboards.charts import PALETTE, Chart, chart, plain
+from dashboards.charts import PALETTE, Chart, chart, number, plain
 
 from .selectors import Leaderboard
 
@@ -17,7 +17,8 @@ def _percent(value: Decimal | None) -> float | None:
 
 def payout_distribution(board: Leaderboard) -> Chart:
     """Histogram of projected payout as a share of on-target amount, one count per CSM and plan."""
-    values = [_percent(row["payout_ratio"]) for row in board.rows if row["payout_ratio"] is not None]
+    rows = [row for row in board.rows if row["payout_ratio"] is not None]
+    values = [_percent(row["payout_ratio"]) for row in rows]
     fig = go.Figure(
         go.Histogram(
             x=values,
@@ -33,12 +34,22 @@ def payout_distribution(board: Leaderboard) -> Chart:
         yaxis={"title": "CSMs", "dtick": 1},
         bargap=0.05,
     )
-    return chart("attainment-histogram", "Projected payout / OTI across the geo's CSMs", fig)
+    return chart(
+        "attainment-histogram",
+        "Projected payout / OTI across the geo's CSMs",
+        fig,
+        description=f"How many of {len(rows)} CSM plans project each payout as a share of the on-target "
+        "amount, in bands of 10 points; the dashed line marks 100%.",
+        columns=["CSM", "Plan", "Projected payout, % of OTI"],
+        rows=[[row["csm"], row["plan"], number(value)] for row, value in zip(rows, values, strict=True)],
+        numeric=[False, False, True],
+    )
 
 
 def component_attainment(board: Leaderboard) -> Chart:
     """A box per component: the spread of projected attainment, every CSM shown as a point."""
     fig = go.Figure()
+    table = [row for row in board.rows if any(row.get(f"att_{c}") is not None for c in board.components)]
     for component in board.components:
         rows = [row for row in board.rows if row.get(f"att_{component}") is not None]
         fig.add_trace(
@@ -56,4 +67,16 @@ def component_attainment(board: Leaderboard) -> Chart:
         )
     fig.add_hline(y=100, line={"color": PALETTE["good"], "dash": "dash"})
     fig.update_layout(yaxis={"title": "Projected attainment", "ticksuffix": "%"}, showlegend=False)
-    return chart("component-attainment", "Projected attainment per component", fig)
+    return chart(
+        "component-attainment",
+        "Projected attainment per component",
+        fig,
+        description="The spread of projected attainment of each component across the geo's CSMs, "
+        "every CSM a point; the dashed line marks 100%.",
+        columns=["CSM", "Plan", *[f"{component}, %" for component in board.components]],
+        rows=[
+            [row["csm"], row["plan"], *[number(_percent(row.get(f"att_{c}"))) for c in board.components]]
+            for row in table
+        ],
+        numeric=[False, False, *[True] * len(board.components)],
+    )

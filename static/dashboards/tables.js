@@ -31,13 +31,33 @@
       });
     });
   });
+  // Filtering: each keystroke hides the rows that do not contain the text, and a polite live region says
+  // how many rows are left, so a screen reader hears the result without leaving the field.
   document.querySelectorAll("input[data-filter-for]").forEach(function (input) {
     var table = document.getElementById(input.getAttribute("data-filter-for"));
+    if (!table) { return; }
+    var rows = Array.prototype.filter.call(table.tBodies[0].rows, function (row) {
+      return !row.querySelector("td[colspan]");  // "Nothing to show." is not a row of data
+    });
+    var status = document.createElement("p");
+    status.className = "table-count";
+    status.id = table.id + "-count";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    var head = input.closest(".table-head") || input.parentElement;
+    head.appendChild(status);
+    input.setAttribute("aria-describedby", status.id);
+    function count(shown) {
+      status.textContent = shown + " of " + rows.length + " row" + (rows.length === 1 ? "" : "s") + " shown";
+    }
     input.addEventListener("input", function () {
       var needle = input.value.trim().toLowerCase();
-      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      var shown = 0;
+      rows.forEach(function (row) {
         row.hidden = needle !== "" && row.textContent.toLowerCase().indexOf(needle) === -1;
+        if (!row.hidden) { shown += 1; }
       });
+      count(shown);
     });
   });
 })();
