@@ -247,8 +247,12 @@ class ScoreObservation(models.Model):
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="scores", db_index=False)
     as_of = models.DateField()
     score = score_field()
+    # db_default too: the scores import writes rows with COPY and names only its own columns.
     source = models.CharField(
-        max_length=80, default="import", help_text="import, or the scorecard version that computed it."
+        max_length=80,
+        default="import",
+        db_default="import",
+        help_text="import, or the scorecard version that computed it.",
     )
 
     class Meta:

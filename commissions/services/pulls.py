@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from accounts import access
 from accounts.models import User
 from adoption.models import ScoreObservation
+from adoption.scorecards.commission import score_source_of
+from core.calendar import FiscalQuarter
 
 from ..bulk import ANALYZE_AFTER_ROWS, refresh_statistics
 from ..models import Period, PulledScore, ScorePull
@@ -14,7 +17,9 @@ from .periods import period_lock, require_open
 
 
 def pull_scores(*, period: Period, user: User | None = None, trigger: str = "command") -> ScorePull:
-    """Capture, for every customer, the latest score with as_of ≤ the quarter's last day.
+    """Capture, for every customer, the latest score with as_of ≤ the quarter's last day, of the
+    quarter's fiscal year's score source only (imported, or computed by the commission scorecards:
+    docs/design.md §9.5).
 
     Re-runnable while the quarter is open: each pull is a new ScorePull (the latest wins; earlier pulls
     are kept). Raises ``NotAllowed`` unless ``user`` may pull (``access.may_pull``; None is the
@@ -34,7 +39,17 @@ def pull_scores(*, period: Period, user: User | None = None, trigger: str = "com
     return pull
 
 
+def _source_filter(period: Period) -> tuple[str, Q]:
+    """The quarter's year's score source as a ``LIKE`` pattern on ``ScoreObservation.source``, and as a
+    ``Q``: ``import``, or any scorecard version's label (``scorecard core v2``)."""
+    source = score_source_of(FiscalQuarter.parse(period.code).fy.code)
+    if source == "import":
+        return "import", Q(source="import")
+    return "scorecard %", Q(source__startswith="scorecard ")
+
+
 def _capture(pull: ScorePull, period: Period) -> int:
+    pattern, of_source = _source_filter(period)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -42,14 +57,14 @@ def _capture(pull: ScorePull, period: Period) -> int:
                 INSERT INTO {PulledScore._meta.db_table} (pull_id, customer_id, as_of, score)
                 SELECT DISTINCT ON (customer_id) %s, customer_id, as_of, score
                 FROM {ScoreObservation._meta.db_table}
-                WHERE as_of <= %s
+                WHERE as_of <= %s AND source LIKE %s
                 ORDER BY customer_id, as_of DESC
                 """,  # noqa: S608 - table names come from the models, values are parameters
-                [pull.pk, period.end],
+                [pull.pk, period.end, pattern],
             )
             return cursor.rowcount
     latest = (
-        ScoreObservation.objects.filter(as_of__lte=period.end)
+        ScoreObservation.objects.filter(of_source, as_of__lte=period.end)
         .order_by("customer_id", "-as_of")
         .values_list("customer_id", "as_of", "score")
     )

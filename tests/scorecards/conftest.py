@@ -12,7 +12,7 @@ from accounts.models import Role
 from adoption.models import MilestoneRecord, UsageRecord
 from tests.builders import make_customer, make_user
 
-DAY = date(2026, 6, 30)  # FY26-Q2 with the default fiscal calendar (fiscal year = calendar year)
+DAY = date(2026, 6, 30)  # in FY27-Q2 (2026-05-01 … 2026-07-31): the fiscal year starts in February
 CORE_YAML = """
 code: core
 name: Core adoption
