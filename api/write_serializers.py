@@ -9,7 +9,6 @@ from rest_framework import serializers
 from approvals.models import Request
 from approvals.services import MIN_JUSTIFICATION
 from commissions.models import ScorePull
-from commissions.services.imports import KINDS
 from core.calendar import PERIOD_RE
 
 from .serializers import RatioField
@@ -81,43 +80,6 @@ def row_errors_or_field_errors(row_schema: dict):
         pass
 
     return DetailsField()
-
-
-ROW_ERROR = {
-    "type": "object",
-    "properties": {
-        "line": {"type": "integer", "description": "The line in the file; the header is line 1."},
-        "column": {"type": "string"},
-        "value": {"type": "string"},
-        "reason": {"type": "string"},
-    },
-    "required": ["line", "column", "value", "reason"],
-}
-
-
-class ImportRefusalBodySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = row_errors_or_field_errors(ROW_ERROR)
-    error_count = serializers.IntegerField(
-        required=False, help_text="Every error of the file; details lists the first 1,000 of them."
-    )
-
-
-class ImportRefusalSerializer(serializers.Serializer):
-    """A refused import: every bad row, with its line, column, value and reason."""
-
-    error = ImportRefusalBodySerializer()
-
-
-class ImportUploadSerializer(serializers.Serializer):
-    # A plain string (the import service refuses unknown kinds): an enum would collide with Request.kind.
-    kind = serializers.CharField(max_length=32, help_text="One of: " + ", ".join(KINDS) + ".")
-    file = serializers.FileField(
-        help_text="CSV (UTF-8, header row) or an Excel .xlsx workbook (its first sheet, header in row 1);"
-        " the format is told by the content."
-    )
-    dry_run = serializers.BooleanField(default=False)
 
 
 class ImportResultSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 ERROR = "#/components/schemas/Error"
 VALIDATION = "#/components/schemas/ValidationError"
 # The refusals whose details list a file's or a list's bad rows (docs/api.md), not fields.
-ROW_REFUSALS = {"ImportRefusal", "ScoreRefusal"}
+ROW_REFUSALS = {"ScoreRefusal"}
 
 
 def _refs(response: dict) -> set[str]:
