@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import audit_views, errors, request_views, score_views, views, write_views
+from . import audit_views, errors, import_views, request_views, score_views, views, write_views
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
@@ -34,7 +34,26 @@ urlpatterns = [
     # POST. Requests (read, file, decide) are one router set, api.request_views.
     path("payouts.csv", write_views.payouts_csv, name="payouts-csv"),
     path("runs/", write_views.RunStartViewSet.as_view({"get": "list", "post": "create"}), name="run-start"),
-    path("imports/", write_views.import_create, name="import-create"),
+    # Imports are jobs, as on the Imports page (api.import_views; docs/imports.md "The API").
+    path("imports/", import_views.ImportsView.as_view(), name="imports"),
+    path("imports/<int:pk>/", import_views.ImportRecordView.as_view(), name="import-record"),
+    path("imports/jobs/", import_views.ImportJobListView.as_view(), name="import-jobs"),
+    path("imports/jobs/<int:pk>/", import_views.ImportJobView.as_view(), name="import-job"),
+    path(
+        "imports/jobs/<int:pk>/confirm/",
+        import_views.ImportJobConfirmView.as_view(),
+        name="import-job-confirm",
+    ),
+    path(
+        "imports/jobs/<int:pk>/recheck/",
+        import_views.ImportJobRecheckView.as_view(),
+        name="import-job-recheck",
+    ),
+    path(
+        "imports/jobs/<int:pk>/discard/",
+        import_views.ImportJobDiscardView.as_view(),
+        name="import-job-discard",
+    ),
     path("snapshots/<str:fiscal_year>/approve/", write_views.snapshot_approve, name="snapshot-approve"),
     path("pulls/", write_views.pull_create, name="pull-create"),
     path(

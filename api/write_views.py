@@ -1,9 +1,9 @@
-"""Write endpoints: imports, snapshot approval, pulls, calculation runs and the payroll CSV.
+"""Write endpoints: snapshot approval, pulls, calculation runs and the payroll CSV.
 
-(Requests are in api.request_views, bulk scores in api.score_views.)
+(Requests are in api.request_views, bulk scores in api.score_views, imports — jobs — in api.import_views.)
 
 Each view checks the request's shape, calls one service and renders what it returns; the rules are the
-services'. Domain errors become statuses once, in api.errors; a refused import keeps its row errors.
+services'. Domain errors become statuses once, in api.errors.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view, parser_classes, renderer_classes, schema
-from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.decorators import api_view, content_negotiation_class, renderer_classes, schema
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
 from accounts import access
@@ -28,7 +28,6 @@ from adoption.services import approve_snapshot
 from commissions.models import Plan
 from commissions.services.calculations import start_calculation
 from commissions.services.export import write_payouts
-from commissions.services.imports import ImportRefused, import_file
 from commissions.services.periods import find_period, open_period_for_writing
 from commissions.services.pulls import pull_scores
 from core.calendar import CalendarError, FiscalYear
@@ -37,7 +36,6 @@ from core.errors import AttainError, NotFound
 from . import idempotency, views
 from . import write_serializers as ws
 from .concurrency import ETAG, IF_MATCH, if_match, precondition_failed_response, require_match, snapshot_etag
-from .errors import error_body
 from .schema import AttainAutoSchema
 from .serializers import SnapshotSerializer
 
@@ -64,47 +62,14 @@ def _valid(serializer_class, data) -> dict:
 
 
 @extend_schema(
-    operation_id="imports_create",
-    tags=["imports"],
-    summary="Import a CSV or Excel (.xlsx) file of one DESIGN §3 kind (ops)",
-    request={"multipart/form-data": ws.ImportUploadSerializer},
-    parameters=[idempotency.PARAMETER, idempotency.REPLAYED],
-    responses={
-        201: ws.ImportResultSerializer,
-        400: OpenApiResponse(ws.ImportRefusalSerializer, description="Refused; nothing written."),
-        **_errors(403),
-        **idempotency.responses(),
-    },
-)
-@api_view(["POST"])
-@schema(AttainAutoSchema())
-@parser_classes([MultiPartParser, FormParser])
-@idempotency.idempotent
-def import_create(request):
-    # Who may import is answered before whether the upload is valid (403 before 400).
-    access.require(access.may_import(request.user, str(request.data.get("kind") or "files")))
-    data = _valid(ws.ImportUploadSerializer, request.data)
-    upload = data["file"]
-    try:
-        result = import_file(
-            kind=data["kind"], file=upload, file_name=upload.name, user=request.user, dry_run=data["dry_run"]
-        )
-    except ImportRefused as refused:
-        details = [error.as_dict() for error in refused.errors]
-        count = refused.error_count
-        message = f"The {refused.kind} file was refused ({count} error(s)); nothing was imported."
-        if count > len(details):
-            message += f" The first {len(details)} are listed."
-        body = error_body("import_refused", message, details)
-        body["error"]["error_count"] = count
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
-    return Response(ws.ImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema(
     operation_id="snapshots_approve",
     tags=["snapshots"],
     summary="Approve and freeze a fiscal year's target snapshot (cco)",
+    description=(
+        "The CCO approves the fiscal year's draft target snapshot (DESIGN §5); approved, its targets are "
+        "frozen and a re-import cannot change them. Send the snapshot's ETag as `If-Match` to approve "
+        "only the lines you reviewed (412 if a re-import changed them)."
+    ),
     request=None,
     parameters=[IF_MATCH, ETAG],
     responses={200: SnapshotSerializer, **_errors(400, 403, 404, 409), **precondition_failed_response()},
@@ -135,6 +100,11 @@ def snapshot_approve(request, fiscal_year: str):
     operation_id="pulls_create",
     tags=["pulls"],
     summary="Pull every customer's quarter-end score (ops)",
+    description=(
+        "Records each customer's latest adoption score on or before the quarter's last day as the score "
+        "its calculations use (DESIGN §4.3). The quarter must be open (409 if closed); pulling again makes "
+        "a new pull, and the latest one counts."
+    ),
     request=ws.PeriodInputSerializer,
     parameters=[idempotency.PARAMETER, idempotency.REPLAYED],
     responses={201: ws.PullSerializer, **_errors(400, 403, 409), **idempotency.responses()},
@@ -156,6 +126,25 @@ class RunStartViewSet(views.RunViewSet):
         operation_id="runs_start",
         tags=["runs"],
         summary="Start calculating a plan for a quarter (ops); runs in the background",
+        description=(
+            "Queues a calculation run of the plan for the quarter (DESIGN §4) and answers 202 at once with "
+            "where to follow it (`GET /api/runs/?period=…&plan=…`). When a run with the plan's current "
+            "inputs exists, nothing is queued (`queued: false`)."
+        ),
+        examples=[
+            OpenApiExample("Start", value={"plan": "CS-FY26", "period": "FY26-Q2"}, request_only=True),
+            OpenApiExample(
+                "Queued",
+                value={
+                    "url": "/api/runs/?period=FY26-Q2&plan=CS-FY26",
+                    "plan": "CS-FY26",
+                    "queued": True,
+                    "message": "CS-FY26: v2 queued",
+                },
+                response_only=True,
+                status_codes=["202"],
+            ),
+        ],
         request=ws.RunStartSerializer,
         parameters=[idempotency.PARAMETER, idempotency.REPLAYED],
         responses={
@@ -197,27 +186,44 @@ class CSVRenderer(BaseRenderer):
         return json.dumps(data)
 
 
+class CSVOnly(BaseContentNegotiation):
+    """payouts.csv answers CSV (errors: JSON) whatever ``Accept`` or ``?format=`` asks: never a 406."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 @extend_schema(
     operation_id="payouts_csv",
     tags=["payouts"],
-    summary="The payroll CSV of a closed quarter signed off by finance (ops, finance)",
-    parameters=[
-        OpenApiParameter("period", OpenApiTypes.STR, required=True, description="e.g. FY22-Q2"),
-        OpenApiParameter("detail", OpenApiTypes.BOOL, description="One row per component instead."),
-    ],
+    summary="Download the payroll CSV of a closed, signed-off quarter (ops, finance)",
+    description=(
+        "The file payroll loads (DESIGN §6 `export_payouts`): one row per payable line of a CSM and plan, "
+        "`period,employee_id,email,plan,currency,amount,type,restates`, money with 2 decimals; with "
+        "`detail=true` one row per component, ratios with 4 decimals. Always `text/csv` (UTF-8); errors "
+        "are JSON. 409 until the quarter is closed and finance has signed off its payouts (DESIGN §5). "
+        "Each download is recorded."
+    ),
+    parameters=[ws.PayoutsCsvQuerySerializer],
     responses={
-        (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The payroll CSV (DESIGN §6)."),
-        # 404: a ``format`` other than json or csv; 409: not closed, or not signed off by finance (DESIGN §5).
+        (200, "text/csv"): OpenApiResponse(
+            OpenApiTypes.BINARY, description="The payroll CSV, as an attachment named payouts-FY26-Q2.csv."
+        ),
+        # 404: no such quarter; 409: not closed, or not signed off by finance (DESIGN §5).
         **{(code, "application/json"): response for code, response in _errors(400, 403, 404, 409).items()},
     },
 )
 @api_view(["GET"])
 @schema(AttainAutoSchema())
-@renderer_classes([JSONRenderer, CSVRenderer])
+@renderer_classes([CSVRenderer])
+@content_negotiation_class(CSVOnly)
 def payouts_csv(request):
     access.require(access.may_export_payroll(request.user))
-    data = _valid(ws.PeriodInputSerializer, request.query_params)
-    detail = request.query_params.get("detail", "") in ("1", "true", "yes")
+    data = _valid(ws.PayoutsCsvQuerySerializer, request.query_params)
+    detail = data["detail"]
     period = find_period(data["period"])  # a GET never creates the quarter it names
     out = io.StringIO()
     write_payouts(period, out, detail=detail, user=request.user)

@@ -129,3 +129,29 @@ def client_for(people):
         return client
 
     return make
+
+
+@pytest.fixture
+def run_jobs(monkeypatch, django_capture_on_commit_callbacks):
+    """``run_jobs(fn, *args, **kwargs)`` calls ``fn`` (a request, say), then the import-job steps it queued on
+    commit, at once in this process as an eager worker does — with or without REDIS_URL (CI's real broker
+    has no worker here; tests/imports_pages/test_import_job_on_a_worker.py runs one)."""
+    from commissions import tasks
+
+    monkeypatch.setattr(
+        tasks.run_import_job, "delay", lambda job_id: tasks.run_import_job.apply(args=[job_id])
+    )
+
+    def run(fn, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn(*args, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def api_import():
+    """``api_import(client, kind, content, name=…, confirm=True)``: tests.api.imports.import_through_api."""
+    from .imports import import_through_api
+
+    return import_through_api

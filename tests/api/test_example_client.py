@@ -1,5 +1,6 @@
 """docs/api_client.py, run as a separate process against a live server: it imports the worked
-example's files and downloads the closed quarter's payroll CSV (the example client runs in CI)."""
+example's files — each an import job it uploads, polls, confirms and polls (docs/imports.md "The API") —
+and downloads the closed quarter's payroll CSV (the example client runs in CI)."""
 
 import subprocess
 import sys
@@ -10,9 +11,10 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import Role
+from adoption.models import Customer
 from adoption.services import approve_snapshot
 from api.tokens import create_token
-from commissions.models import Plan
+from commissions.models import ImportJob, Plan
 from commissions.services.close import close_period
 from commissions.services.periods import get_period
 from commissions.services.plans import load_plan
@@ -25,6 +27,17 @@ CLIENT = ROOT / "docs" / "api_client.py"
 WORKED = ROOT / "fixtures" / "worked"
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _import_jobs_in_process(monkeypatch):
+    """The live server runs each import job's step in its own process, as an eager worker does — also with
+    REDIS_URL set (CI), whose broker has no worker here."""
+    from commissions import tasks
+
+    monkeypatch.setattr(
+        tasks.run_import_job, "delay", lambda job_id: tasks.run_import_job.apply(args=[job_id])
+    )
 
 
 def client(live_server, key: str, *args: str) -> subprocess.CompletedProcess:
@@ -62,6 +75,16 @@ def test_example_client_imports_files_and_downloads_payroll(live_server, tmp_pat
         "period,employee_id,email,plan,currency,amount,type,restates\n"
         "FY22-Q2,E1,e1@example.com,CS-FY22,USD,2333.33,commission,\n"
     )
+
+
+def test_example_client_dry_run_checks_and_writes_nothing(live_server):
+    ops = make_user(Role.OPS)
+    _, key = create_token(ops, "example client")
+    result = client(live_server, key, "import", "customers", str(WORKED / "customers.csv"), "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("customers: ") and "(dry run)" in result.stdout
+    assert not Customer.objects.exists()
+    assert ImportJob.objects.get().status == ImportJob.Status.ABANDONED  # its stored file dropped
 
 
 def test_example_client_prints_every_bad_row_of_a_refused_import(live_server, tmp_path):

@@ -85,7 +85,7 @@ def payroll(client, people):
 OPS_ONLY = {"ops": 201}
 # endpoint -> {role: status when allowed or refused otherwise}; roles not listed get ``default``.
 MATRIX: dict[Callable, tuple[dict, int]] = {
-    imports: (OPS_ONLY, 403),
+    imports: ({"ops": 202}, 403),  # an import job (docs/imports.md "The API")
     scores: (OPS_ONLY, 403),
     pulls: (OPS_ONLY, 403),
     runs: ({"ops": 202}, 403),

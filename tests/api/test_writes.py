@@ -50,18 +50,20 @@ def imported_rows() -> dict[str, list[tuple]]:
 
 
 @pytest.mark.django_db
-def test_worked_example_imported_through_the_api_matches_the_import_service(people, client_for):
+def test_worked_example_imported_through_the_api_matches_the_import_service(people, client_for, api_import):
+    # An import is a job (docs/imports.md "The API"): upload (202), its dry run, confirm (202), its writing.
     client = client_for("ops")
     for kind in KINDS:
         # The employees file gives roles: an admin's act (access.may_change_roles), not ops'.
         importer = client_for("admin") if kind == "employees" else client
-        response = upload(importer, kind, (WORKED / f"{kind}.csv").read_bytes())
-        assert response.status_code == 201, response.json()
-        body = response.json()
-        assert body["kind"] == kind and body["dry_run"] is False and len(body["sha256"]) == 64
-        assert body["created"] == body["rows"] > 0
+        response, job = api_import(importer, kind, (WORKED / f"{kind}.csv").read_bytes())
+        assert response.status_code == 202, response.json()
+        assert job["status"] == "applied", job
+        assert job["kind"] == kind and len(job["sha256"]) == 64
+        assert job["created"] == job["rows"] > 0
     load_plan(source=(WORKED / "plan.yaml").read_text(), file_name="plan.yaml")
-    assert upload(client, "assignments", (WORKED / "assignments.csv").read_bytes()).status_code == 201
+    _, assignments = api_import(client, "assignments", (WORKED / "assignments.csv").read_bytes())
+    assert assignments["status"] == "applied"
     through_api = imported_rows()
     assert all(through_api.values())
 
@@ -74,27 +76,24 @@ def test_worked_example_imported_through_the_api_matches_the_import_service(peop
 
 
 @pytest.mark.django_db
-def test_dry_run_import_writes_nothing(people, client_for):
-    response = upload(client_for("ops"), "customers", (WORKED / "customers.csv").read_bytes(), dry_run="true")
-    assert response.status_code == 201
-    assert response.json()["dry_run"] is True and response.json()["created"] == response.json()["rows"] > 0
+def test_an_import_writes_nothing_until_it_is_confirmed(people, client_for, api_import):
+    content = (WORKED / "customers.csv").read_bytes()
+    _, job = api_import(client_for("ops"), "customers", content, confirm=False)
+    assert job["status"] == "validated" and job["created"] == job["rows"] > 0
     assert not Customer.objects.exists()
 
 
 @pytest.mark.django_db
-def test_refused_import_answers_every_row_error_and_writes_nothing(people, client_for):
+def test_refused_import_answers_every_row_error_and_writes_nothing(people, client_for, api_import):
     content = (
         b"customer_id,name,geo,start_date,segment\n"
         b"C1,Acme,AMER,not-a-date,enterprise\n"
         b"C2,,AMER,2020-01-01,mid\n"
     )
-    response = upload(client_for("ops"), "customers", content)
-    assert response.status_code == 400
-    error = response.json()["error"]
-    assert error["code"] == "import_refused"
-    assert error["message"].startswith("The customers file was refused")
-    assert {(row["line"], row["column"]) for row in error["details"]} >= {(2, "start_date")}
-    assert all(set(row) == {"line", "column", "value", "reason"} for row in error["details"])
+    _, job = api_import(client_for("ops"), "customers", content)
+    assert job["status"] == "refused"
+    assert {(row["line"], row["column"]) for row in job["errors"]} >= {(2, "start_date")}
+    assert all(set(row) == {"line", "column", "value", "reason"} for row in job["errors"])
     assert not Customer.objects.exists()
 
 

@@ -12,6 +12,7 @@ from api.tokens import create_token
 from commissions.models import Assignment, PeriodEvent
 from commissions.services.close import reopen_period
 from commissions.services.imports import ImportRefused, import_file
+from tests.api.imports import import_through_api
 from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db
@@ -130,9 +131,9 @@ def test_api_upload_of_a_backdated_assignment_is_refused_like_the_command(closed
     upload = SimpleUploadedFile(
         "assignments.csv", f"{HEADERS['assignments']}\nE1,CS-FY22,2021-02-01,,4000.00,1.10,10\n".encode()
     )
-    response = client.post("/api/imports/", {"kind": "assignments", "file": upload}, format="multipart")
-    assert response.status_code == 400, response.json()
-    assert response.json()["error"]["details"][0]["reason"].startswith("FY22-Q2 is closed: assignments")
+    _, job = import_through_api(client, "assignments", upload)
+    assert job["status"] == "refused", job  # by the job's dry run (docs/imports.md "The API")
+    assert job["errors"][0]["reason"].startswith("FY22-Q2 is closed: assignments")
     assert Assignment.objects.get().on_target_amount == Decimal("3000.00")
 
 

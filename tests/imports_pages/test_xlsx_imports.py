@@ -258,6 +258,7 @@ def test_the_api_imports_a_workbook(client, tmp_path):
     from rest_framework.test import APIClient
 
     from accounts.models import Role
+    from tests.api.imports import import_through_api
     from tests.builders import make_user
 
     api = APIClient()
@@ -265,14 +266,14 @@ def test_the_api_imports_a_workbook(client, tmp_path):
     upload = tmp_path / "customers.xlsx"
     upload.write_bytes(xlsx(CUSTOMERS))
     with upload.open("rb") as handle:
-        response = api.post("/api/imports/", {"kind": "customers", "file": handle}, format="multipart")
+        response, job = import_through_api(api, "customers", handle)
 
-    assert response.status_code == 201, response.content
-    assert response.json()["created"] == 3
+    assert response.status_code == 202, response.content
+    assert job["status"] == "applied" and job["created"] == 3
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(xlsx([*CUSTOMERS[:1], ["C9", "Nine", "AMER", "=NOW()", None]]))
     with bad.open("rb") as handle:
-        refused = api.post("/api/imports/", {"kind": "customers", "file": handle}, format="multipart")
-    assert refused.status_code == 400
-    assert refused.json()["error"]["details"][0]["line"] == 2
-    assert refused.json()["error"]["details"][0]["column"] == "start_date"
+        _, refused = import_through_api(api, "customers", handle)
+    assert refused["status"] == "refused"
+    assert refused["errors"][0]["line"] == 2
+    assert refused["errors"][0]["column"] == "start_date"
