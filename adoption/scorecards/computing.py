@@ -132,10 +132,12 @@ def customer_blocks(low: int, high: int, size: int) -> list[tuple[int, int]]:
 
 
 def customer_ranges(shards: int) -> list[tuple[int, int]]:
-    """Every customer split into ``shards`` ranges of ids of nearly equal counts (for sharded runs)."""
-    total = Customer.objects.count()
-    size = max(1, -(-total // max(1, shards)))
-    return customer_blocks(0, 2**62, size)
+    """Every customer split into ``shards`` ranges of ids (fewer when there are fewer customers) whose
+    counts differ by one at most (for sharded computations)."""
+    ids = list(Customer.objects.order_by("pk").values_list("pk", flat=True))
+    shards = max(1, min(shards, len(ids)))
+    bounds = [len(ids) * n // shards for n in range(shards + 1)]
+    return [(ids[bounds[n]], ids[bounds[n + 1] - 1]) for n in range(shards) if bounds[n + 1] > bounds[n]]
 
 
 def _scorecards(codes: Sequence[str] | None) -> list[Scorecard]:

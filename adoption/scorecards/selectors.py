@@ -1,0 +1,74 @@
+"""Reading stored daily scores: a customer's trend, and the days the daily job has yet to compute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from ..models import Customer, DailyScore, Scorecard, ScorecardVersion
+from .computing import last_computed_day
+
+TREND_DAYS = (30, 90)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A score's signed change over ``days`` days (docs/design.md §9.6).
+
+    ``change``: score on ``day`` − score on ``day − days``, in points (``Decimal``, 2 places), None when
+    either day has no score. ``versions_differ``: the window's scores come from more than one version of
+    the scorecard, so part of the change may be the new version's rules rather than the customer's use.
+    """
+
+    day: date
+    days: int
+    start: Decimal | None
+    end: Decimal | None
+    change: Decimal | None
+    versions_differ: bool
+    versions: tuple[int, ...]
+
+
+def score_trend(customer: Customer, scorecard: Scorecard, day: date, days: int = 30) -> Trend:
+    """The trend of ``customer``'s score under ``scorecard`` over the ``days`` (30 or 90) days to ``day``.
+
+    Two queries, on the daily scores' (customer, scorecard, day) index. Raises ``ValueError`` for
+    another number of days.
+    """
+    if days not in TREND_DAYS:
+        raise ValueError(f"a trend is over {' or '.join(map(str, TREND_DAYS))} days, not {days}")
+    start_day = day - timedelta(days=days)
+    rows = DailyScore.objects.filter(customer=customer, scorecard=scorecard, day__gte=start_day, day__lte=day)
+    ends = dict(rows.filter(day__in=[start_day, day]).values_list("day", "score"))
+    version_ids = set(rows.values_list("version_id", flat=True).distinct())
+    numbers = tuple(
+        sorted(ScorecardVersion.objects.filter(pk__in=version_ids).values_list("version", flat=True))
+    )
+    start, end = ends.get(start_day), ends.get(day)
+    change = end - start if start is not None and end is not None else None
+    return Trend(
+        day=day,
+        days=days,
+        start=start,
+        end=end,
+        change=change,
+        versions_differ=len(numbers) > 1,
+        versions=numbers,
+    )
+
+
+def days_to_catch_up(scorecard: Scorecard, *, today: date, limit: int) -> list[date]:
+    """The days up to yesterday that the daily job has not computed for ``scorecard``: those after its
+    last computed day (none computed: from its first version's effective date), at most the ``limit``
+    most recent, and none before its first version takes effect."""
+    yesterday = today - timedelta(days=1)
+    first_version = scorecard.versions.order_by("effective_from").values_list("effective_from", flat=True)
+    effective = first_version.first()
+    if effective is None:
+        return []
+    last = last_computed_day(scorecard)
+    start = max(
+        effective, last + timedelta(days=1) if last else effective, yesterday - timedelta(days=limit - 1)
+    )
+    return [start + timedelta(days=n) for n in range((yesterday - start).days + 1)]
