@@ -142,7 +142,8 @@ def exception_handler(exc, context):
         detail = exc.detail
     else:
         code, detail = "error", response.data
-    details = detail if isinstance(detail, (dict, list)) else None
+    # details: always {field: [messages]} on a 400; otherwise null unless the refusal has several parts.
+    details = field_errors(detail) if isinstance(detail, (dict, list)) else None
     if response.status_code == status.HTTP_400_BAD_REQUEST:
         details = field_errors(detail)
         code = "invalid" if isinstance(exc, exceptions.ValidationError) else code

@@ -121,3 +121,19 @@ def test_a_malformed_body_answers_non_field_errors(people, client_for):
     response = client_for("ops").post("/api/pulls/", "{not json", content_type="application/json")
     assert response.status_code == 400
     assert list(response.json()["error"]["details"]) == ["non_field_errors"]
+
+
+def test_nested_errors_are_named_by_their_path():
+    from api.errors import field_errors
+
+    detail = {
+        "rows": [{}, {"score": ["Not a number."]}],
+        "plan": {"code": ["Unknown."]},
+        "non_field_errors": ["No."],
+    }
+    assert field_errors(detail) == {
+        "rows[1].score": ["Not a number."],
+        "plan.code": ["Unknown."],
+        "non_field_errors": ["No."],
+    }
+    assert field_errors(["Malformed."]) == {"non_field_errors": ["Malformed."]}
