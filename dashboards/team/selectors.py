@@ -247,9 +247,27 @@ def at_risk_key(stamp: str, geo: str, period: Period, today: date, gap: Decimal)
     return "dashboards:at-risk:" + ":".join(str(part) for part in parts)
 
 
+def _may_be_at_risk(customer: dict, stale: date, gap: float) -> bool:
+    """A quick test in floats, looser than ``risk_reasons`` by more than rounding to the cent can move a
+    value: a customer it lets go is not at risk. Most of a geo is not, and is never quantized."""
+    as_of, now = customer["score_as_of"], customer["score_now"]
+    if as_of is None or as_of < stale or now is None:
+        return True
+    before, target = customer["score_before"], customer["target"]
+    now = float(now)
+    drop = before is not None and float(before) - now >= float(DROP) - SLACK
+    return drop or (target is not None and float(target) - now > gap - SLACK)
+
+
+SLACK = 0.02  # points: more than two values rounded to the cent can differ from their raw difference
+
+
 def _at_risk(user: User, geo: str, period: Period, today: date, gap: Decimal) -> list[dict]:
     rows = []
+    stale, loose_gap = today - timedelta(days=WINDOW_DAYS), float(gap)
     for customer in geo_customers(user, geo, period, today):
+        if not _may_be_at_risk(customer, stale, loose_gap):
+            continue
         reasons = risk_reasons(customer, today, gap)
         if not reasons:
             continue

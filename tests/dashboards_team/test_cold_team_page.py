@@ -2,14 +2,18 @@
 whatever its CSMs, the figures of the uncached computation, and a new computation after a change to any
 of its inputs (docs/performance.md, "The cold /team/ request")."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from accounts.models import Role, User
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
@@ -120,7 +124,7 @@ def _new_owner(period: Period) -> None:  # an ownership import: the customer mov
 
 
 def _renamed_owner(period: Period) -> None:  # a people import renames the at-risk list's owners
-    User.objects.filter(geo="AMER", roles__role=Role.CSM).update(name=F("name") + " Jr")
+    User.objects.filter(geo="AMER", roles__role=Role.CSM).update(name=Concat("name", Value(" Jr")))
 
 
 def _kpi(period: Period) -> None:  # a KPI import
@@ -252,3 +256,40 @@ def test_a_plan_computed_in_parts_gives_the_rows_of_the_whole(demo, monkeypatch)
         assert sorted(w.message for w in split.result.warnings) == sorted(
             w.message for w in one.result.warnings
         )
+
+
+@given(
+    now=st.decimals(min_value=0, max_value=100, places=4),
+    before=st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=4)),
+    target=st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=4)),
+    days=st.integers(min_value=0, max_value=60),
+    gap=st.decimals(min_value=0, max_value=100, places=2),
+)
+def test_the_quick_float_test_never_lets_an_at_risk_customer_go(now, before, target, days, gap):
+    """``_at_risk`` skips customers ``_may_be_at_risk`` lets go: each is one ``risk_reasons`` finds
+    nothing for, whatever the rounding of unquantized values (as SQLite hands them back)."""
+    customer = {"score_now": now, "score_before": before, "target": target}
+    customer["score_as_of"] = DEMO_DAY - timedelta(days=days)
+    stale = DEMO_DAY - timedelta(days=selectors.WINDOW_DAYS)
+    if not selectors._may_be_at_risk(dict(customer), stale, float(gap)):
+        assert selectors.risk_reasons(dict(customer), DEMO_DAY, gap) == []
+
+
+def _seen_from_this_thread(customer_id: str) -> tuple[int, int]:
+    return threading.get_ident(), Customer.objects.filter(customer_id=customer_id).count()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="threads only on PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_concurrently_runs_calls_in_threads_of_their_own_that_see_committed_data():
+    make_customer("C-THREADS")
+    calls = [lambda: _seen_from_this_thread("C-THREADS"), lambda: _seen_from_this_thread("C-NONE")]
+    (first, seen), (second, unseen) = projection.concurrently(calls)
+    assert (seen, unseen) == (1, 0)  # in the order of the calls
+    assert threading.get_ident() not in (first, second)
+
+
+def test_concurrently_runs_calls_in_order_on_this_connection_inside_a_transaction(db):
+    make_customer("C-UNCOMMITTED")  # the test's transaction: no other connection sees it
+    results = projection.concurrently([lambda: _seen_from_this_thread("C-UNCOMMITTED")] * 2)
+    assert results == [(threading.get_ident(), 1)] * 2
