@@ -127,11 +127,18 @@ class RunAcceptedSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^\d{1,4}(?:\.\d{1,4})?$", "example": "0.9000"}
+)
+class RequestValueField(serializers.DecimalField):
+    """A request's value: not negative, at most 4 decimals (the model's ``value``, DESIGN §5)."""
+
+
 class RequestFileSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Request.Kind.choices)
     customer_id = serializers.CharField(max_length=64)
     period = quarter_field(help_text="An open quarter, or a closed one within its year-end window.")
-    value = serializers.DecimalField(
+    value = RequestValueField(
         max_digits=8,
         decimal_places=4,
         min_value=0,

@@ -32,7 +32,7 @@ def test_a_requests_justification_needs_20_characters():
 def test_a_requests_value_is_a_decimal_with_at_most_4_places():
     value = _field("post", "/api/requests/", "value")
     assert (value["type"], value["format"]) == ("string", "decimal")
-    assert value["pattern"] == r"^-?\d{0,4}(?:\.\d{0,4})?$"
+    assert value["pattern"] == r"^\d{1,4}(?:\.\d{1,4})?$"
 
 
 def test_a_requests_kind_is_the_kind_enum():
