@@ -47,6 +47,7 @@ from .workbook import (
 MAX_FILE_BYTES = 8 * 1024**3
 STAGE = "import_stage_usage"
 COPY_READ = 1024 * 1024
+MERGE_WORK_MEM = "256MB"
 
 
 def import_usage(spec: Spec, source: IO[bytes], *, file_name: str, apply: bool) -> tuple[int, Counts]:
@@ -268,6 +269,9 @@ def _merge(cursor: Any, *, apply: bool) -> Counts:
     keys = (customer, day, metric)
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {qn(STAGE)}")
+        # The join of millions of staged rows with the table hashes in memory rather than in many batches
+        # on disk (the server's memory, for this transaction only).
+        cursor.execute(f"SET LOCAL work_mem = '{MERGE_WORK_MEM}'")
     join = " AND ".join(f"t.{column} = s.{column}" for column in keys)
     cursor.execute(
         f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN t.{customer} IS NULL THEN 1 ELSE 0 END), 0),"  # noqa: S608
