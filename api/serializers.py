@@ -111,7 +111,17 @@ class SnapshotSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Snapshot
-        fields = ["id", "fiscal_year", "status", "approved_by", "approved_at", "created_at"]
+        fields = [
+            "id",
+            "fiscal_year",
+            "status",
+            "revision",
+            "approved_by",
+            "approved_at",
+            "approval_comment",
+            "created_at",
+        ]
+        # revision: the draft's, raised by each targets import that changes it; send it back to approve.
 
 
 class TargetLineSerializer(serializers.ModelSerializer):

@@ -4,7 +4,16 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import audit_views, errors, import_views, request_views, score_views, views, write_views
+from . import (
+    audit_views,
+    errors,
+    import_views,
+    request_views,
+    score_views,
+    signoff_views,
+    views,
+    write_views,
+)
 
 router = DefaultRouter()
 router.register("customers", views.CustomerViewSet, basename="customer")
@@ -55,6 +64,8 @@ urlpatterns = [
         name="import-job-discard",
     ),
     path("snapshots/<str:fiscal_year>/approve/", write_views.snapshot_approve, name="snapshot-approve"),
+    # Before the router: its period detail is /periods/{id}/; a sign-off is named by the quarter's code.
+    path("periods/<str:code>/sign-off/", signoff_views.sign_off, name="period-sign-off"),
     path("pulls/", write_views.pull_create, name="pull-create"),
     path(
         "scores/", score_views.ScoreBulkViewSet.as_view({"get": "list", "post": "create"}), name="score-bulk"
