@@ -4,6 +4,7 @@ filtered and paged; a failed delivery is sent again through ``services.resend``;
 import pytest
 
 from accounts.models import Role
+from commissions.services.periods import get_period
 from core.errors import AttainError, NotAllowed
 from tests.builders import make_user
 from webhooks.models import Event, WebhookDelivery
@@ -111,3 +112,12 @@ def test_a_next_address_off_the_log_is_not_followed(client, deliveries):
     )
 
     assert response.url == URL
+
+
+@pytest.mark.parametrize(("role", "linked"), [(Role.OPS, True), (Role.FINANCE, False)])
+def test_the_console_links_the_log_for_those_who_may_read_it(client, role, linked):
+    client.force_login(make_user(role))
+
+    response = client.get("/console/", {"period": get_period("FY22-Q2").code})
+
+    assert (b'id="webhooks-link"' in response.content) is linked

@@ -4,7 +4,6 @@ payload docs/webhooks.md describes — on the worked example of DESIGN §4 (FY22
 import uuid
 
 import pytest
-from django.db import transaction
 
 from accounts.models import Role
 from approvals import services as approvals
@@ -13,7 +12,7 @@ from commissions.services.close import close_period
 from commissions.services.periods import get_period
 from commissions.services.pulls import pull_scores
 from commissions.services.runs import calculate
-from commissions.services.shards import calculate_shard, plan_sharded_run
+from commissions.services.shards import calculate_shard, fail_run, plan_sharded_run
 from dashboards.publication import publish_statements
 from tests.approvals.conftest import file_exception
 from tests.builders import make_customer, make_user, sign_off
@@ -58,8 +57,10 @@ def calculated(ops) -> Run:
     return calculate(period=period, plan=Plan.objects.get(code="CS-FY22"), user=ops).run
 
 
-def test_a_finished_run_emits_run_finished_with_its_payout_total(worked, endpoint, ops, queued):
-    with transaction.atomic():
+def test_a_finished_run_emits_run_finished_with_its_payout_total(
+    worked, endpoint, ops, queued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
         run = calculated(ops)
 
     (payload,) = emitted(Event.RUN_FINISHED)
@@ -87,6 +88,19 @@ def test_a_sharded_run_emits_run_finished_once_its_last_shard_is_done(worked, en
     (payload,) = emitted(Event.RUN_FINISHED)
     assert (payload["data"]["run_id"], payload["data"]["shards"]) == (run.pk, 1)
     assert payload["data"]["payout_totals"] == {"USD": "2333.33"}
+
+
+def test_a_failed_sharded_run_emits_run_finished_failed_with_its_error(worked, endpoint, ops, queued):
+    period = get_period(PERIOD)
+    pull_scores(period=period, user=ops)
+    run = plan_sharded_run(period=period, plan=Plan.objects.get(code="CS-FY22"), shards=1, user=ops).run
+
+    fail_run(run.pk, "shard 0 kept failing")
+
+    (payload,) = emitted(Event.RUN_FINISHED)
+    data = payload["data"]
+    assert (data["run_id"], data["status"], data["error"]) == (run.pk, "failed", "shard 0 kept failing")
+    assert data["payout_totals"] == {}
 
 
 def test_closing_emits_quarter_closed_with_the_final_runs(worked, endpoint, ops, queued):
