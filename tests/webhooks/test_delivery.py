@@ -200,3 +200,21 @@ def test_the_secret_is_made_by_the_server_and_differs_per_endpoint():
 
     assert one.secret.startswith("whsec_") and len(one.secret) == 6 + 64
     assert one.secret != two.secret
+
+
+def test_the_sweep_sends_what_is_due_and_leaves_the_rest(receiver, queued, monkeypatch):
+    from django.core.management import call_command
+
+    from webhooks import services
+
+    due = a_delivery(receiver.url)
+    (later,) = emit(Event.QUARTER_CLOSED, {"period": "FY22-Q3", "final_runs": []})
+    WebhookDelivery.objects.filter(pk=later.pk).update(next_attempt_at=timezone.now() + timedelta(hours=1))
+    monkeypatch.setattr(services, "enqueue", lambda ids: [attempt_delivery(delivery_id=i) for i in ids])
+
+    call_command("send_due_webhooks")
+
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.status, later.status) == ("delivered", "pending")
+    assert len(receiver.received) == 1
