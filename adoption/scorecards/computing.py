@@ -23,7 +23,7 @@ from core.errors import AttainError
 
 from ..models import Customer, DailyScore, Scorecard, ScorecardVersion
 from ..scoring.definition import MILESTONE, ScorecardSpec
-from ..scoring.score import CRITERIA_COLUMNS, ScoredDay, compute_scores
+from ..scoring.score import ScoredDay, compute_scores
 from . import frames
 from .loading import spec_of
 
@@ -247,21 +247,30 @@ def _scorecard_day(scorecard_id: int, version: ScorecardVersion, scored: ScoredD
 def criteria_json(scored: ScoredDay) -> dict[int, str]:
     """Each customer's criteria as the JSON text stored in ``DailyScore.criteria``: criterion code →
     value, raw (ratios as text, None for milestones), points (text, None when excluded), weight,
-    decision, band and measured_on (ISO date)."""
-    by_customer: dict[int, dict] = {}
-    for customer_id, code, value, raw, points, weight, decision, band, measured_on in scored.criteria[
-        CRITERIA_COLUMNS
-    ].itertuples(index=False, name=None):
-        by_customer.setdefault(customer_id, {})[code] = {
-            "value": None if value is None else str(value),
-            "raw": None if raw is None else str(raw),
-            "points": None if points is None else str(points),
-            "weight": int(weight),
-            "decision": decision,
-            "band": band,
-            "measured_on": measured_on.isoformat() if isinstance(measured_on, date) else None,
-        }
-    return {c: json.dumps(v, sort_keys=True) for c, v in by_customer.items()}
+    decision, band and measured_on (ISO date).
+
+    Written as text, the few distinct codes, bands, decisions and days quoted once: at 100,000
+    customers a ``json.dumps`` per customer took most of a day's time."""
+    criteria = scored.criteria
+    quoted: dict[object, str] = {None: "null"}
+    for column in ("criterion", "band", "decision", "measured_on"):
+        for value in criteria[column].dropna().unique().tolist():
+            quoted[value] = json.dumps(value.isoformat() if isinstance(value, date) else value)
+    columns = [criteria[name].tolist() for name in ("customer_id", "criterion", "weight", "band", "decision")]
+    numbers = [
+        ["null" if v is None else f'"{v}"' for v in criteria[name].tolist()]
+        for name in ("points", "raw", "value")
+    ]
+    days = [quoted[d if isinstance(d, date) else None] for d in criteria["measured_on"].tolist()]
+    parts: dict[int, list[str]] = {}
+    for customer_id, code, weight, band, decision, points, raw, value, day in zip(
+        *columns, *numbers, days, strict=True
+    ):
+        parts.setdefault(customer_id, []).append(
+            f'{quoted[code]}: {{"band": {quoted[band]}, "decision": {quoted[decision]}, '
+            f'"measured_on": {day}, "points": {points}, "raw": {raw}, "value": {value}, "weight": {weight}}}'
+        )
+    return {int(c): "{" + ", ".join(texts) + "}" for c, texts in parts.items()}
 
 
 def write_scores(scorecard_id: int, version: ScorecardVersion, scored: ScoredDay) -> int:
@@ -273,8 +282,11 @@ def write_scores(scorecard_id: int, version: ScorecardVersion, scored: ScoredDay
     now = timezone.now()
     rows = [
         (scorecard_id, scored.day, int(c), version.pk, score, bool(partial), criteria.get(int(c), "{}"), now)
-        for c, score, partial in scored.scores[["customer_id", "score", "partial"]].itertuples(
-            index=False, name=None
+        for c, score, partial in zip(
+            scored.scores["customer_id"].tolist(),
+            scored.scores["score"].tolist(),
+            scored.scores["partial"].tolist(),
+            strict=True,
         )
     ]
     if not rows:
