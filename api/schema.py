@@ -7,8 +7,8 @@ answer the server really gives, each in the one error shape of api.errors:
   everywhere; 404 on a path with an id; 403 on a write; 400 (the ``ValidationError`` component, details
   by field) on a list (its filters, ordering and paging) and on an operation with a body.
 - ``document_common_errors`` (a postprocessing hook) adds what any operation can answer whatever it is:
-  405, 415 (for a body), 429 and 500/503 with their headers, and points every plain 400 at the
-  ``ValidationError`` component.
+  405, 415 (for a body), 429 and 500/503 with their headers, 400 where a parameter is checked, and
+  points every plain 400 at the ``ValidationError`` component.
 - ``FixedPlacesFieldExtension`` gives money and ratio fields (api.serializers) ``format: decimal`` and a
   pattern with their number of decimals.
 
@@ -117,16 +117,31 @@ def _points_at(response: dict, ref: str) -> bool:
     return any(media.get("schema", {}).get("$ref") == ref for media in response.get("content", {}).values())
 
 
+def _takes_a_checked_parameter(operation: dict) -> bool:
+    """A query parameter, or a path parameter other than an integer id: a malformed value is a 400
+    (an integer id that is not a number matches no route: a 404)."""
+    return any(
+        parameter["in"] == "query"
+        or (parameter["in"] == "path" and parameter.get("schema", {}).get("type") != "integer")
+        for parameter in operation.get("parameters", [])
+    )
+
+
 def document_common_errors(result, generator, request, public):
     """Postprocessing hook: every operation documents 405, 415 (with a body), 429, 500 and 503 in the
-    error shape, with ``Allow`` and ``Retry-After``; a 400 in the plain error shape becomes the
-    ``ValidationError`` component; the error components carry an example."""
+    error shape, with ``Allow`` and ``Retry-After``; one with a checked parameter a 400; a 400 in the plain
+    error shape becomes the ``ValidationError`` component; the error components carry an example."""
     for path in result.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
             extra = {**ANY, **(BODY if "requestBody" in operation else {})}
             for status, description in extra.items():
                 responses.setdefault(status, _error_response(description, HEADERS.get(status)))
+            if "400" not in responses and _takes_a_checked_parameter(operation):
+                responses["400"] = {
+                    "description": COMMON[400],
+                    "content": {"application/json": {"schema": {"$ref": VALIDATION_REF}}},
+                }
             bad_request = responses.get("400")
             if bad_request and _points_at(bad_request, ERROR_REF):
                 for media in bad_request["content"].values():

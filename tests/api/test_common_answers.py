@@ -137,3 +137,16 @@ def test_nested_errors_are_named_by_their_path():
         "non_field_errors": ["No."],
     }
     assert field_errors(["Malformed."]) == {"non_field_errors": ["Malformed."]}
+
+
+def test_every_operation_with_a_checked_parameter_documents_400():
+    for method, path, operation in openapi.operations():
+        checked = [
+            parameter["name"]
+            for parameter in operation.get("parameters", [])
+            if parameter["in"] == "query"
+            or parameter["schema"].get("type") not in ("integer", None)
+            and parameter["in"] == "path"
+        ]
+        if checked:
+            assert "400" in operation["responses"], f"{method.upper()} {path} ({', '.join(checked)})"
