@@ -8,6 +8,7 @@ from . import (
     audit_views,
     errors,
     import_views,
+    people_views,
     request_views,
     score_views,
     signoff_views,
@@ -33,6 +34,7 @@ router.register("payouts", views.PayoutViewSet, basename="payout")
 router.register("component-results", views.ComponentResultViewSet, basename="component-result")
 router.register("customer-results", views.CustomerResultViewSet, basename="customer-result")
 router.register("requests", request_views.RequestViewSet, basename="request")
+router.register("employees", people_views.EmployeeViewSet, basename="employee")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
