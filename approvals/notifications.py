@@ -12,6 +12,7 @@ import logging
 from django.db import transaction
 from django.urls import reverse
 
+from core import formatting as fmt
 from core.links import absolute_url
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ def message(obj, event: str, step=None) -> tuple[str, str]:
     body = (
         f"{obj.get_kind_display()} #{obj.pk} for {obj.customer.customer_id} {obj.customer.name}, "
         f"{obj.period.code}\n"
-        f"Value: {obj.value.normalize()}\nStatus: {obj.get_status_display()}\n"
+        f"Value: {fmt.number(obj.value)}\nStatus: {obj.get_status_display()}\n"
     )
     if step is not None:
         body += f"Last step: {step.get_action_display()} by {step.actor.email}: {step.comment}\n"

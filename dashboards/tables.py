@@ -9,35 +9,82 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import HttpResponse
+from django.core.paginator import Page, Paginator
+from django.http import HttpResponse, QueryDict
+from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 
-from commissions.engine import to_cents, to_ratio
+from core import formatting as fmt
 from core.downloads import csv_writer, xlsx_bytes
+from dashboards import glossary
 
-KINDS = ("text", "number", "money", "ratio", "percent", "date")
+# What a column holds decides its alignment, how it is written (core.formatting, DESIGN §6 "Formats")
+# and how the browser sorts it. "exact": money before rounding; "percent" and "ratio" alike show a
+# percentage with one decimal on the page and 4 decimals in downloads.
+KINDS = ("text", "number", "money", "exact", "ratio", "percent", "weight", "date", "datetime")
+PAGE_SIZE = 200  # rows per page of a table on a page; downloads always hold every row
+
+
+def _local(value: Any) -> Any:
+    """An aware datetime in the configured time zone (what a person reads); anything else as given."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def header_html(label: str, help: str = "") -> SafeString:
+    """A column's label for a header cell: an abbreviation or symbol of the glossary (or ``help``) is
+    explained on hover (``<abbr title>``) and to screen readers (visually hidden text)."""
+    description = help or glossary.explanation(label)
+    if not description:
+        return format_html("{}", label)
+    return format_html(
+        '<abbr title="{}">{}</abbr><span class="visually-hidden"> ({})</span>',
+        description,
+        label,
+        description,
+    )
 
 
 @dataclass(frozen=True)
 class Column:
     key: str
     label: str
-    kind: str = "text"  # one of KINDS: decides alignment, formatting and how the browser sorts
+    kind: str = "text"  # one of KINDS
+    help: str = ""  # what the label means, when the glossary (dashboards.glossary) does not say it
+    currency: str = "currency"  # money: the row key holding the currency code (else the table's)
 
-    def show(self, value: Any) -> str:
-        """The value as shown on the page and written to CSV."""
+    @property
+    def description(self) -> str:
+        """What the header means (empty for a plain word): ``help`` or the glossary's words."""
+        return self.help or glossary.explanation(self.label)
+
+    @property
+    def header_html(self) -> SafeString:
+        return header_html(self.label, self.help)
+
+    def show(self, value: Any, currency: str = "") -> str:
+        """The value as shown on the page (core.formatting; DESIGN §6 "Formats"); "" for none. Money is
+        written with ``currency``."""
         if value is None or value == "":
             return ""
-        if self.kind == "money" and isinstance(value, Decimal):
-            return f"{to_cents(value):,.2f}"
-        if self.kind == "ratio" and isinstance(value, Decimal):
-            return str(to_ratio(value))
-        if self.kind == "percent" and isinstance(value, Decimal):
-            return f"{to_ratio(value * 100).quantize(Decimal('0.1'))}%"
-        if isinstance(value, date | datetime):
-            return value.isoformat()[:10]
+        value = _local(value)
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            if self.kind == "money":
+                return fmt.money(value, currency) if currency else fmt.number(fmt.export_money(value))
+            if self.kind == "exact":
+                return fmt.money_exact(value, currency) if currency else fmt.number(value)
+            if self.kind in ("ratio", "percent"):
+                return fmt.percent(value)
+            if self.kind == "weight":
+                return fmt.weight(value)
+            return fmt.number(value)
+        if isinstance(value, datetime):
+            return fmt.iso_datetime(value) if self.kind == "datetime" else fmt.iso_date(value)
+        if isinstance(value, date):
+            return fmt.iso_date(value)
         return str(value)
 
     def sort_key(self, value: Any) -> str:
@@ -50,6 +97,32 @@ class Column:
             return value.isoformat()
         return str(value).lower()
 
+    def order_key(self, value: Any) -> tuple:
+        """How the server sorts a paged table by this column: empty cells last, numbers as numbers."""
+        if value is None or value == "":
+            return (1, 0, "")
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return (0, 0, Decimal(value))
+        if isinstance(value, date | datetime):
+            return (0, 1, value.isoformat())
+        return (0, 2, str(value).lower())
+
+
+@dataclass
+class TablePage:
+    """One page of a table as a page shows it: its rows' HTML, Django's ``Page``, the links to the
+    pages before and after it and to each column's order (``?<table>-page=``, ``?<table>-sort=``)."""
+
+    body: SafeString
+    page: Page
+    previous_url: str
+    next_url: str
+    headers: list[dict[str, Any]]  # per column: column, url (its order), sort ("ascending", "descending", "")
+
+    @property
+    def paged(self) -> bool:
+        return self.page.has_other_pages()
+
 
 @dataclass
 class Table:
@@ -60,46 +133,63 @@ class Table:
     columns: list[Column]
     rows: list[dict[str, Any]] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)  # column key -> row key holding the cell's URL
-    # Rows shown on the page (None: all). Downloads always hold every row; a geo's at-risk list can hold
-    # tens of thousands, which no one reads on a page and which would cost the page its time budget.
+    # Rows per page on the page (None: PAGE_SIZE). Downloads always hold every row; a geo's at-risk list can
+    # hold tens of thousands, which no one reads at once and which would cost the page its time budget.
     limit: int | None = None
+    currency: str = ""  # the money columns' currency where the rows carry none
 
     @property
-    def shown_rows(self) -> list[dict[str, Any]]:
-        return self.rows if self.limit is None else self.rows[: self.limit]
+    def page_size(self) -> int:
+        return self.limit or PAGE_SIZE
 
     @property
-    def truncated(self) -> bool:
-        return self.limit is not None and len(self.rows) > self.limit
+    def page_param(self) -> str:
+        return f"{self.name}-page"
+
+    @property
+    def sort_param(self) -> str:
+        return f"{self.name}-sort"
+
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        """(label, what it means) of each header that needs explaining, for print (no hover on paper)."""
+        return [(column.label, column.description) for column in self.columns if column.description]
+
+    def currency_of(self, column: Column, row: dict[str, Any]) -> str:
+        return str(row.get(column.currency) or self.currency)
 
     def cells(self) -> list[list[dict[str, Any]]]:
         """Rows of cells for the template: text, sort key, kind and link."""
         return [
             [
                 {
-                    "text": column.show(row.get(column.key)),
+                    "text": column.show(row.get(column.key), self.currency_of(column, row)),
                     "sort": column.sort_key(row.get(column.key)),
                     "kind": column.kind,
                     "href": row.get(self.links[column.key]) if column.key in self.links else None,
                 }
                 for column in self.columns
             ]
-            for row in self.shown_rows
+            for row in self.rows
         ]
 
-    def body_html(self) -> str:
-        """The table's rows as HTML, built here rather than in the template: a geo's table can hold
-        thousands of cells, and Django templates render each cell far slower than a string join."""
-        if not self.rows:
+    def body_html(self) -> SafeString:
+        """Every row as HTML (a printed statement shows them all; a page shows ``page_of``)."""
+        return self.rows_html(self.rows)
+
+    def rows_html(self, rows: list[dict[str, Any]]) -> SafeString:
+        """``rows`` as HTML, built here rather than in the template: a geo's table can hold thousands of
+        cells, and Django templates render each cell far slower than a string join."""
+        if not rows:
             empty = '<tr><td colspan="{}" class="muted">Nothing to show.</td></tr>'
             return format_html(empty, len(self.columns))
         links = [self.links.get(column.key) for column in self.columns]
         parts = []
-        for row in self.shown_rows:
+        for row in rows:
             parts.append("<tr>")
             for column, link in zip(self.columns, links, strict=True):
                 value = row.get(column.key)
-                text = html.escape(column.show(value))
+                text = html.escape(column.show(value, self.currency_of(column, row)))
                 if link and row.get(link):
                     text = f'<a href="{html.escape(row[link])}">{text}</a>'
                 parts.append(
@@ -108,15 +198,53 @@ class Table:
             parts.append("</tr>\n")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
+    def page_of(self, query: QueryDict) -> TablePage:
+        """The page ``?<name>-page=`` asks for (the last one past the end, the first one for nonsense),
+        its rows in the order ``?<name>-sort=<column key>`` (``-<key>``: descending) asks for, else the
+        table's own. Sorting a paged table is the server's: the browser sees one page only."""
+        rows = self.rows
+        sorted_by = query.get(self.sort_param, "")
+        keys = {column.key: column for column in self.columns}
+        column = keys.get(sorted_by.removeprefix("-"))
+        if column is not None:
+            descending = sorted_by.startswith("-")
+            filled = [r for r in rows if r.get(column.key) not in (None, "")]
+            empty = [r for r in rows if r.get(column.key) in (None, "")]
+            filled.sort(key=lambda r: column.order_key(r.get(column.key)), reverse=descending)
+            rows = filled + empty
+        else:
+            sorted_by = ""
+        page = Paginator(rows, self.page_size).get_page(query.get(self.page_param))
+
+        def url(**changes: Any) -> str:
+            params = query.copy()
+            for name in ("download", "format"):
+                params.pop(name, None)
+            for name, value in changes.items():
+                params[name] = value
+            return "?" + params.urlencode()
+
+        headers = [
+            {
+                "column": c,
+                "url": url(
+                    **{self.sort_param: ("-" if sorted_by == c.key else "") + c.key, self.page_param: 1}
+                ),
+                "sort": {c.key: "ascending", f"-{c.key}": "descending"}.get(sorted_by, ""),
+            }
+            for c in self.columns
+        ]
+        return TablePage(
+            body=self.rows_html(list(page.object_list)),
+            page=page,
+            previous_url=url(**{self.page_param: page.previous_page_number()}) if page.has_previous() else "",
+            next_url=url(**{self.page_param: page.next_page_number()}) if page.has_next() else "",
+            headers=headers,
+        )
+
 
 def _export_value(column: Column, value: Any) -> Any:
-    if value is None:
-        return None
-    if column.kind == "money" and isinstance(value, Decimal):
-        return to_cents(value)
-    if column.kind in ("ratio", "percent") and isinstance(value, Decimal):
-        return to_ratio(value)
-    return value
+    return fmt.export_value(_local(value), column.kind)  # "exact" money keeps every decimal
 
 
 def as_csv(table: Table) -> HttpResponse:
@@ -126,7 +254,7 @@ def as_csv(table: Table) -> HttpResponse:
     writer.writerow([column.label for column in table.columns])
     for row in table.rows:
         values = [_export_value(column, row.get(column.key)) for column in table.columns]
-        writer.writerow(["" if v is None else (v.isoformat() if isinstance(v, date) else v) for v in values])
+        writer.writerow([fmt.csv_text(v) for v in values])
     return response
 
 

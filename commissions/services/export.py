@@ -8,10 +8,10 @@ from typing import TextIO
 
 from accounts import access
 from accounts.models import User
+from core import formatting as fmt
 from core.downloads import csv_writer
 from core.errors import Conflict
 
-from ..engine import to_cents, to_ratio
 from ..models import ComponentResult, PayoutLine, PayrollExport, Period, Plan, Run, TrueUp
 from .ledger import lines_of
 from .signoff import require_signed_off
@@ -54,7 +54,7 @@ def final_runs(period: Period) -> list[Run]:
 
 
 def _ratio(value: Decimal | None) -> str:
-    return "" if value is None else str(to_ratio(value))
+    return "" if value is None else str(fmt.export_ratio(value))  # 4 decimals (DESIGN §6)
 
 
 def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: User | None = None) -> int:
@@ -90,7 +90,7 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
                     email,
                     plans[line.plan_id],
                     line.currency,
-                    str(to_cents(line.amount)),
+                    str(fmt.export_money(line.amount)),
                     line.type,
                     quarters.get(line.restates_id, ""),
                 ]
@@ -149,11 +149,11 @@ def _detail_rows(line, components, trueups):
                 _ratio(c.attainment) if applies else "",
                 _ratio(c.factor) if applies else "",
                 _ratio(c.share if applies else Decimal(0)),
-                str(to_cents(c.payout)),
+                str(fmt.export_money(c.payout)),
             )
         return
     if line.correction_id is not None:
         for t in trueups.get((line.correction_id, line.employee_id, line.plan_id), []):
-            yield (t.component, "", "", "", "", str(to_cents(t.amount)))
+            yield (t.component, "", "", "", "", str(fmt.export_money(t.amount)))
         return
-    yield ("", "", "", "", "", str(to_cents(line.amount)))
+    yield ("", "", "", "", "", str(fmt.export_money(line.amount)))

@@ -59,9 +59,12 @@ def _ratio(amount: Decimal | None, oti: Decimal | None) -> Decimal | None:
     return amount / oti if amount is not None and oti else None
 
 
-def company_payouts(user: User) -> CompanyPayouts:
-    """Payout and on-target amount summed per quarter × geo, per quarter × component and per quarter."""
+def company_payouts(user: User, period: Period | None = None) -> CompanyPayouts:
+    """Payout and on-target amount summed per quarter × geo, per quarter × component and per quarter;
+    of ``period`` only when given (the page's quarter picker), else of every quarter."""
     runs = chosen_runs()
+    if period is not None:
+        runs = runs.filter(period=period)
     payouts = payouts_visible_to(user).filter(run__in=runs)
     result = CompanyPayouts()
     for row in (

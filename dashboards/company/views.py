@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from accounts import access
+from dashboards.csm.selectors import period_shown
 from dashboards.snapshots.selectors import drafts_awaiting_approval
 from dashboards.tables import Column, Table, download
 
@@ -90,7 +91,10 @@ def company(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not selectors.may_see_company(user):
         raise PermissionDenied("The company page is for the CCO, finance, operations and admins.")
-    data = selectors.company_payouts(user)
+    # ?period= narrows the payouts to one quarter (the picker; a bad code is period_shown's friendly 404).
+    code = request.GET.get("period")
+    period = period_shown(code) if code else None
+    data = selectors.company_payouts(user, period)
     queues = selectors.approval_queues(user)
     queue_tables = [
         queue_table("pending-cco", "Waiting for the CCO", queues.pending_cco),
@@ -103,6 +107,7 @@ def company(request: HttpRequest) -> HttpResponse:
         return response
     context = {
         "data": data,
+        "period": period,
         "payout_tables": payout_tables_by_name(tables),
         "queue_tables": queue_tables,
         "currency": charts.main_currency(data),

@@ -29,6 +29,7 @@ from commissions.services.corrections import (
 )
 from commissions.services.holds import hold_line, release_hold
 from commissions.services.imports import ImportRefused
+from core import formatting as fmt
 from core.errors import AttainError
 
 from .adjustments import payable_stored, signed
@@ -107,7 +108,7 @@ def correction_apply(request: HttpRequest, pk: int) -> HttpResponse:
             kind = "true-up" if trueup.amount > 0 else "clawback"
             totals[(kind, trueup.currency)] = totals.get((kind, trueup.currency), Decimal(0)) + trueup.amount
         amounts = ", ".join(
-            f"{kind}s {signed(total)} {currency}" for (kind, currency), total in sorted(totals.items())
+            f"{kind}s {signed(total, currency)}" for (kind, currency), total in sorted(totals.items())
         )
         messages.success(
             request,
@@ -178,6 +179,7 @@ def release(request: HttpRequest, pk: int) -> HttpResponse:
             f"Released the hold of {held.employee.employee_id}'s {held.plan.code} line of {held.period.code}"
         )
         if released.released_in is not None:
-            text += f": {released.released_amount:,.2f} paid in {released.released_in.code} as a hold release"
+            amount = fmt.money(released.released_amount, held.plan.currency)
+            text += f": {amount} paid in {released.released_in.code} as a hold release"
         messages.success(request, f"{text}.")
     return _back(_shown(request, held.period))

@@ -14,7 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 
 from accounts.models import User
-from commissions.engine import to_cents
 from commissions.models import Correction, Hold, Period, Plan, TrueUp
 from commissions.services.corrections import (
     FILE_KINDS,
@@ -25,6 +24,7 @@ from commissions.services.corrections import (
 from commissions.services.holds import active_holds
 from commissions.services.ledger import first_export
 from commissions.services.restatements import payable_quarter
+from core import formatting as fmt
 from core.sums import exact_sums
 
 # The kinds a correction is recorded from a file of (the import format of each, DESIGN §3).
@@ -34,9 +34,10 @@ RECORDABLE_KINDS = [
 ]
 
 
-def signed(amount: Decimal) -> str:
-    """An amount as a true-up reads: sign always shown, 2 decimals (``+166.67``, ``-1,200.00``)."""
-    return f"{to_cents(amount):+,.2f}"
+def signed(amount: Decimal, currency: str) -> str:
+    """An amount as a true-up reads: sign always shown, 2 decimals, its currency (``+166.67 USD``,
+    ``-1,200.00 EUR``; core.formatting)."""
+    return fmt.money(amount, currency, signed=True)
 
 
 @dataclass
@@ -51,7 +52,7 @@ class EffectRow:
 
     @property
     def shown(self) -> str:
-        return signed(self.amount)
+        return signed(self.amount, self.currency)
 
 
 @dataclass
@@ -85,7 +86,7 @@ class PaidTrueUp:
 
     @property
     def shown(self) -> str:
-        return signed(self.amount)
+        return signed(self.amount, self.currency)
 
 
 @dataclass
@@ -157,7 +158,7 @@ def applied_of(period: Period) -> list[AppliedCorrection]:
             AppliedCorrection(
                 correction=correction,
                 paid_in=", ".join(sorted({t.paid_in.code for t in trueups})) or "—",
-                totals=", ".join(f"{signed(v)} {c}" for c, v in sorted(totals.items())) or "no payout change",
+                totals=", ".join(signed(v, c) for c, v in sorted(totals.items())) or "no payout change",
             )
         )
     return rows

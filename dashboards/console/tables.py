@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from commissions.models import ImportRecord
+from core import formatting as fmt
 from dashboards.tables import Column, Table
 
 from .import_selectors import status_words
@@ -15,7 +16,7 @@ from .selectors import Console, Review
 
 
 def _when(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+    return fmt.iso_datetime(timezone.localtime(value), seconds=True) if value else ""
 
 
 def runs_table(data: Console) -> Table:
@@ -88,9 +89,8 @@ def changes_table(review: Review) -> Table:
         }
         for eid, before, after in review.changed
     ]
-    return Table(
-        f"changes-{run.pk}", f"Payout changes of {run.plan.code} v{run.version} from {against}", columns, rows
-    )
+    title = f"Payout changes of {run.plan.code} v{run.version} from {against}"
+    return Table(f"changes-{run.pk}", title, columns, rows, currency=run.plan.currency)
 
 
 def imports_table(records: list[ImportRecord]) -> Table:

@@ -3,47 +3,58 @@ statement page and its PDF, so the two never explain a figure differently."""
 
 from __future__ import annotations
 
-from commissions.engine import to_ratio
+from decimal import Decimal
 
-from .tables import number
+from core import formatting as fmt
+
+number = fmt.number
 
 
 def ratio_text(value) -> str:
-    """4 decimals as on exports, with the exact value the engine used when they differ."""
+    """A percentage with one decimal as on every page (DESIGN §6 "Formats"), with the exact value the
+    engine used when they differ: ``65.5% (exact 65.4789%)``."""
     if value is None:
-        return "—"
-    shown = to_ratio(value)
-    return str(shown) if shown == value else f"{shown} (exact {number(value)})"
+        return fmt.MISSING
+    shown = fmt.percent(value)
+    tenths = Decimal(value) * 1000  # the percentage in tenths: whole when one decimal says it all
+    return shown if tenths == tenths.to_integral() else f"{shown} (exact {fmt.percent_exact(value)})"
 
 
 def line_facts(line, payout, asks=None) -> dict:
     """The derivation of one payout line as label/value pairs (DESIGN §4.3–§4.7), with the line's "Ask about
     this line" link for its CSM (``asks``)."""
     result, detail = line.result, line.detail
+    currency = payout.currency
     facts: list[tuple[str, str]] = []
     if result.metric == "nrr":
         facts += [
-            ("Start ARR (S)", f"{detail.get('start_arr', 0):,.2f}"),
-            ("Credited ARR change (Δ)", f"{detail.get('delta', 0):,.2f}"),
+            ("Start ARR (S)", fmt.money(Decimal(detail.get("start_arr", 0)), currency)),
+            ("Credited ARR change (Δ)", fmt.money(Decimal(detail.get("delta", 0)), currency)),
             ("NRR = (S + Δ) / S", ratio_text(result.metric_value)),
-            ("Goal", number(detail.get("goal"))),
-            ("Floor", number(detail.get("floor"))),
+            ("Goal", ratio_text(_decimal(detail.get("goal")))),
+            ("Floor", ratio_text(_decimal(detail.get("floor")))),
         ]
     elif result.metric == "kpi":
         facts += [
             ("KPI", str(detail.get("kpi", ""))),
-            ("Value", f"{number(result.metric_value)} of {number(detail.get('goal'))}"),
+            ("Value", f"{number(result.metric_value)} of {number(_decimal(detail.get('goal')))}"),
         ]
     else:
         facts.append(("Adoption A = Σ w·r / Σ w", ratio_text(result.metric_value)))
     facts += [
         ("Attainment", ratio_text(result.attainment)),
         ("Factor", ratio_text(result.factor)),
-        ("Weight → share", f"{number(result.weight)} → {ratio_text(result.share)}"),
-        ("On-target amount (OTI)", f"{payout.on_target_amount:,.2f}"),
+        ("Weight → share", f"{fmt.weight(result.weight)} → {ratio_text(result.share)}"),
+        ("On-target amount (OTI)", fmt.money(payout.on_target_amount, currency)),
     ]
     if line.exact is not None:
-        facts.append(("OTI × share × factor", f"{number(line.exact)} → rounded {result.payout:,.2f}"))
+        exact, rounded = fmt.money_exact(line.exact, currency), fmt.money(result.payout, currency)
+        facts.append(("OTI × share × factor", f"{exact} → rounded {rounded}"))
     else:
-        facts.append(("Payout", "does not apply: 0.00"))
+        facts.append(("Payout", f"does not apply: {fmt.money(Decimal(0), currency)}"))
     return {"line": result, "facts": facts, "ask_url": asks.lines.get(result.component, "") if asks else ""}
+
+
+def _decimal(value) -> Decimal | None:
+    """A figure of a line's stored detail (JSON: text or a number) as a Decimal."""
+    return None if value is None or value == "" else Decimal(str(value))

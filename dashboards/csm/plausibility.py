@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core import formatting as fmt
 from dashboards.projection import WhatIf
 
 from .selectors import PlanProjection
@@ -38,9 +39,10 @@ def implausible(change: WhatIf, before: list[PlanProjection]) -> list[str]:
         for plan, line in _lines(before, "nrr"):
             start = _decimal(line["detail"].get("start_arr"))
             if deal["currency"] == plan.currency and start and amount > DEAL_TIMES_BOOK * start:
+                change_shown = fmt.money(amount, plan.currency)
                 warnings.append(
-                    f"The deal's ARR change of {amount:,} {plan.currency} is more than {DEAL_TIMES_BOOK}× "
-                    f"the book's ARR at the quarter's start ({start:,.2f} {plan.currency}, "
+                    f"The deal's ARR change of {change_shown} is more than {DEAL_TIMES_BOOK}× "
+                    f"the book's ARR at the quarter's start ({fmt.money(start, plan.currency)}, "
                     f"{plan.plan_code}): check the amount."
                 )
     return warnings
@@ -55,7 +57,7 @@ def _lines(before: list[PlanProjection], metric: str):
 
 def _plain(value: Decimal) -> str:
     """A number as typed, with thousands separators and no trailing zeros (10.000000 -> 10)."""
-    return f"{value.normalize():,f}" if value == value.to_integral_value() else f"{value.normalize():,}"
+    return fmt.number(value)
 
 
 def _decimal(value) -> Decimal | None:

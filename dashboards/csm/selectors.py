@@ -22,6 +22,7 @@ from adoption.models import Customer, ScoreObservation, Snapshot, TargetLine
 from commissions.access import payouts_visible_to
 from commissions.engine.adoption import HELD_HARMLESS
 from commissions.models import Payout, Period, Run
+from core import formatting as fmt
 from core.calendar import CalendarError, FiscalQuarter
 from dashboards.projection import Projection, current_period
 
@@ -65,7 +66,7 @@ def period_shown(code: str | None) -> Period:
     if period is None:
         raise Http404(f"There is no quarter {code} here.")
     if period.start > timezone.localdate():
-        raise Http404(f"{code} has not started yet: it opens on {period.start:%d %B %Y}.")
+        raise Http404(f"{code} has not started yet: it opens on {fmt.iso_date(period.start)}.")
     return period
 
 

@@ -13,10 +13,11 @@ from django.utils.http import urlencode
 from accounts.access import get_visible, is_geo_vp, may_open_inquiry, sees_everything
 from accounts.models import User
 from commissions.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
-from commissions.engine import calculate_quarter, to_cents, to_ratio
+from commissions.engine import calculate_quarter
 from commissions.loaders import load_quarter
 from commissions.models import ComponentResult, CustomerResult, Payout, PayoutLine, Period, Plan, Run, TrueUp
 from commissions.services.ledger import lines_of
+from core import formatting as fmt
 from core.errors import AttainError
 from core.sums import exact_sums
 
@@ -236,7 +237,8 @@ def credited_deals(run: Run, csm: User, lines: list[Line]) -> tuple[list[dict[st
     note = ""
     if stored is not None and isinstance(stored, Decimal) and total != stored:
         note = (
-            f"The deals below add up to {total:,.2f}, not the run's {stored:,.2f}: "
+            f"The deals below add up to {fmt.money(total, run.plan.currency)}, not the run's "
+            f"{fmt.money(stored, run.plan.currency)}: "
             "deals or rates changed after this run."
         )
     return deals, note
@@ -311,7 +313,7 @@ def ask_url(*, period: str, about: str, figure: str, component: str = "", custom
 
 
 def _money(amount: Decimal | None, currency: str) -> str:
-    return f"{to_cents(amount or Decimal(0)):,.2f} {currency}"
+    return fmt.money(amount or Decimal(0), currency)
 
 
 def offer_asks(statement: Statement) -> Statement:
@@ -324,7 +326,7 @@ def offer_asks(statement: Statement) -> Statement:
     customers = {}
     for c in statement.customers:
         counted = "counted" if c.counted else f"not counted: {c.reason}" if c.reason else "not counted"
-        r = f"r {to_ratio(c.r)}" if c.r is not None else "no r"
+        r = f"r {fmt.percent(c.r)}" if c.r is not None else "no r"
         about = f"customer {c.customer.customer_id} ({c.customer.name})"
         customers[c.customer.customer_id] = ask_url(
             period=period, about=about, figure=f"{r}, {counted}", customer=c.customer.customer_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from core import formatting as fmt
 from dashboards.tables import Column, Table
 
 from .selectors import PlanProjection
@@ -12,11 +13,8 @@ from .statements import Statement
 
 
 def number(value: Decimal | None) -> str:
-    """A decimal without trailing zeros (12.000000 → 12), for prose."""
-    if value is None:
-        return "—"
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A decimal without trailing zeros (12.000000 → 12), for prose (core.formatting.number)."""
+    return fmt.number(value)
 
 
 def book_table(rows: list[dict[str, Any]]) -> Table:
@@ -43,7 +41,9 @@ def book_table(rows: list[dict[str, Any]]) -> Table:
 
 def projection_table(plans: list[PlanProjection]) -> Table:
     rows = [
-        {**line, "applies": "yes" if line["applies"] else "no"} for plan in plans for line in plan.components
+        {**line, "applies": "yes" if line["applies"] else "no", "currency": plan.currency}
+        for plan in plans
+        for line in plan.components
     ]
     return Table(
         "projection",
@@ -73,12 +73,16 @@ DEAL_COLUMNS = [
     Column("effective_on", "Effective", "date"),
     Column("credit_date", "Credit date", "date"),
     Column("rate", "FX rate", "number"),
-    Column("converted", "Credited (plan currency)", "money"),
+    Column("converted", "Credited (plan currency)", "money", currency="plan_currency"),
 ]
 
 
 def deals_table(plans: list[PlanProjection]) -> Table:
-    rows = [{**deal, "rate": deal.get("rate") or "1 (same currency)"} for p in plans for deal in p.deals]
+    rows = [
+        {**deal, "rate": deal.get("rate") or "1 (same currency)", "plan_currency": p.currency}
+        for p in plans
+        for deal in p.deals
+    ]
     return Table("deals", "Deals credited this quarter", [Column("plan", "Plan"), *DEAL_COLUMNS], rows)
 
 
@@ -152,7 +156,11 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
         }
         for c in statement.customers
     ]
-    deals = [{**deal, "rate": deal.get("rate") or "1 (same currency)"} for deal in statement.deals]
+    currency = statement.payout.currency
+    deals = [
+        {**deal, "rate": deal.get("rate") or "1 (same currency)", "plan_currency": currency}
+        for deal in statement.deals
+    ]
     asks = statement.asks
     if asks is not None:  # the CSM's own statement, on the page (downloads hold the figures only)
         _ask(lines, "component", asks.lines)
@@ -170,14 +178,15 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
                 Column("metric_value", "Metric value", "ratio"),
                 Column("attainment", "Attainment", "ratio"),
                 Column("factor", "Factor", "ratio"),
-                Column("weight", "Weight", "number"),
+                Column("weight", "Weight", "weight"),
                 Column("share", "Share", "ratio"),
-                Column("exact", "Before rounding", "number"),
+                Column("exact", "Before rounding", "exact"),
                 Column("payout", "Payout", "money"),
                 *ask,
             ],
             lines,
             links=ASK_LINK,
+            currency=currency,
         ),
         "customers": Table(
             "customers",
@@ -196,6 +205,7 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
             ],
             customers,
             links=ASK_LINK,
+            currency=currency,
         ),
         "deals": Table("deals", "NRR: credited deals", [*DEAL_COLUMNS, *ask], deals, links=ASK_LINK),
         "line_changes": Table(
@@ -210,6 +220,7 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
                 Column("change", "Change", "money"),
             ],
             statement.line_changes,
+            currency=currency,
         ),
         "customer_changes": Table(
             "customer-changes",
@@ -239,6 +250,7 @@ def whatif_table(before: list[PlanProjection], after: list[PlanProjection]) -> T
                 {
                     "plan": plan.plan_code,
                     "component": line["component"],
+                    "currency": plan.currency,
                     "attainment_before": prior.get("attainment"),
                     "attainment_after": line["attainment"],
                     "payout_before": prior.get("payout"),
@@ -252,6 +264,7 @@ def whatif_table(before: list[PlanProjection], after: list[PlanProjection]) -> T
                 {
                     "plan": plan.plan_code,
                     "component": "Total",
+                    "currency": plan.currency,
                     "payout_before": prior_total,
                     "payout_after": plan.total,
                     "change": plan.total - (prior_total or Decimal(0)),

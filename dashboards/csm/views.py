@@ -123,6 +123,7 @@ def statement(request: HttpRequest, run_id: int, employee_id: str | None = None)
         "related": related_to(request.user, csm, shown),
         "facts": [line_facts(line, shown.payout, shown.asks) for line in shown.lines],
         "back_url": _url("csm-quarter", employee_id) + f"?period={shown.run.period.code}",
+        "quarter_url": _url("csm-quarter", employee_id),  # the quarter picker opens the CSM's quarter
     }
     return render(request, "dashboards/csm/statement.html", context)
 

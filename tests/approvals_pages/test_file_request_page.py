@@ -46,7 +46,8 @@ def test_form_shows_baseline_target_score_and_credited_r(login, worked_vp):
     assert (context.baseline, context.target, context.score) == (Decimal("40"), Decimal("60"), Decimal("55"))
     assert context.result.r == Decimal("0.75")
     body = response.content.decode()
-    assert "40.00" in body and "60.00" in body and "55.00" in body and "r = 0.7500" in body
+    # docs/design.md §6 "Formats": scores without trailing zeros, r as a percentage with one decimal.
+    assert "<dd>40</dd>" in body and "<dd>60\n" in body and "<dd>55 <span" in body and "r = 75.0%" in body
     assert "score pull #" in body
     assert response.context["form"]["customer"].value() == "C1"
 
@@ -59,7 +60,7 @@ def test_form_says_no_run_yet_and_uses_the_latest_observation_before_a_pull(logi
     response = login(vp).get("/requests/new/?customer=C2&period=FY22-Q2")
     body = response.content.decode()
     assert "no run yet" in body
-    assert "72.00" in body and "latest observation" in body
+    assert "<dd>72 <span" in body and "latest observation" in body
     assert "no target" in body
 
 

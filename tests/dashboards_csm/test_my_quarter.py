@@ -18,7 +18,7 @@ def test_projected_payout_equals_the_engines(client, worked, worked_run):
     total = projection.result.payouts.iloc[0]["total"]
     assert total == Decimal("2333.33")
     page = response.content.decode()
-    assert 'class="projected-payout" data-plan="CS-FY22">2,333.33<' in page
+    assert 'class="projected-payout" data-plan="CS-FY22">2,333.33 USD<' in page
     plans = response.context["plans"]
     assert [p.total for p in plans] == [total]
 

@@ -15,7 +15,7 @@ def test_statement_derives_every_line_of_the_worked_example(client, worked, work
     assert response.status_code == 200
     page = response.content.decode()
     for text in (
-        "0.7500",  # r of C1
+        "75.0%",  # r of C1 (docs/design.md §6 "Formats": a ratio as a percentage with one decimal)
         "no target; score improved",  # C2
         "held harmless",  # C3
         "150,000.00",  # NRR start ARR
@@ -25,7 +25,7 @@ def test_statement_derives_every_line_of_the_worked_example(client, worked, work
         "500.00",
         "1,000.00",
         "2,333.33",
-        "833.333333 → rounded 833.33",
+        "833.333333 USD → rounded 833.33 USD",  # every amount with its currency
     ):
         assert text in page, text
     assert "<details" in page

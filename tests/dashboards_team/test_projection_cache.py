@@ -74,7 +74,7 @@ def test_the_at_risk_list_shows_the_worst_rows_and_downloads_them_all(client, de
     page = response.content.decode()
     body = page.split('id="tbl-at-risk"')[1].split("<tbody>")[1].split("</tbody>")[0]
     assert body.count("<tr>") == 2
-    assert f"Showing the first 2 of {len(table.rows)} rows" in page
+    assert f"Rows 1–2 of {len(table.rows)}" in page and 'href="?gap=0&amp;at-risk-page=2" rel="next"' in page
     csv = client.get("/team/?gap=0&download=at-risk&format=csv").content.decode().splitlines()
     assert len(csv) == len(table.rows) + 1
 

@@ -95,12 +95,13 @@ def test_a_quarter_not_started_yet_on_my_page_is_a_friendly_404(client):
 
 @pytest.mark.parametrize(("role", "url"), [(Role.CSVP, "/team/"), (Role.CCO, "/company/")])
 @pytest.mark.parametrize("code", ["FY27-Q9", "bogus"])
-def test_team_and_company_pages_take_no_quarter_and_ignore_a_bad_one(client, role, url, code):
+def test_team_and_company_pages_answer_a_bad_quarter_with_the_friendly_404(client, role, url, code):
+    # docs/design.md §6: /team/ and /company/ take ?period= (their quarter picker) like /my/.
     client.force_login(make_user(role, geo="AMER"))
     with override_settings(DEBUG=True):
-        response = client.get(url, {"period": code})
-    assert response.status_code == 200
-    assert "URLconf" not in response.content.decode()
+        body = _friendly_404(client.get(url, {"period": code}))
+    assert "URLconf" not in body
+    assert f"“{code}” is not a quarter" in body or f"There is no quarter {code} here." in body
 
 
 @pytest.mark.parametrize("debug", DEBUG_MODES)

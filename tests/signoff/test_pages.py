@@ -25,7 +25,8 @@ def test_finance_reviews_and_signs_off_on_the_page(client, closed, finance):
     client.force_login(finance)
     page = client.get(PAGE).content.decode()
     assert 'id="sign-off"' in page and 'id="signoff-confirm"' in page
-    assert "2333.33" in page and "3000.00" in page and "77.8%" in page
+    # docs/design.md §6 "Formats": money with thousands separators and its currency code.
+    assert "2,333.33 USD" in page and "3,000.00 USD" in page and "77.8%" in page
 
     response = client.post(
         "/console/sign-off/", {"period": "FY22-Q2", "comment": COMMENT, "confirm": "1"}, follow=True
@@ -58,7 +59,7 @@ def test_ops_and_the_cco_read_the_review_without_the_form_and_cannot_post(client
     page = client.get(PAGE)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "2333.33" in html and 'id="signoff-form"' not in html and 'id="signoff-read-only"' in html
+    assert "2,333.33 USD" in html and 'id="signoff-form"' not in html and 'id="signoff-read-only"' in html
     refused = client.post("/console/sign-off/", {"period": "FY22-Q2", "comment": COMMENT, "confirm": "1"})
     assert refused.status_code == 403
     assert not PayoutSignOff.objects.exists()

@@ -28,13 +28,13 @@ WORKED_EXAMPLE = (
     "1,000.00",
     "2,333.33 USD",
     "3,000.00 USD",  # on-target amount
-    "0.7500",  # r of C1
+    "75.0%",  # r of C1 (docs/design.md §6 "Formats")
     "no target; score improved",  # C2
     "held harmless",  # C3
     "150,000.00",  # NRR start ARR
     "D1",  # the credited deal
     "12 of 10",  # KPI value and goal
-    "833.333333 → rounded 833.33",
+    "833.333333 USD → rounded 833.33 USD",
     "Paid in FY22-Q2",
     "Total to be paid (lines not held) 2,333.33 USD",
     # The CSM compares only with statements published to them (DESIGN §5): none before this one.
