@@ -249,3 +249,9 @@ def test_a_workbook_named_csv_is_refused(customers, refusal):
     Workbook().save(data)
     errors = refusal("usage", data.getvalue(), name="usage.csv")
     assert errors[0][3].startswith("usage.csv is an Excel workbook, not a .csv text file")
+
+
+def test_a_file_imports_after_a_refused_one(customers, refusal, run_import):
+    refusal("usage", lines(USAGE, "C1,2026-02-01,logins,1", "C1,2026-02-01,logins,1"))
+    result = run_import("usage", lines(USAGE, "C1,2026-02-01,logins,1"))
+    assert (result.created, result.unchanged) == (1, 0)

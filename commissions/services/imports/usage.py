@@ -181,19 +181,18 @@ def _columns() -> list[str]:
 
 @contextmanager
 def _staging() -> Iterator[Any]:
-    """A temporary staging table shaped like the usage table's columns (no key, no index: filled fast),
-    dropped when done; yields the cursor."""
+    """A temporary staging table shaped like the usage table's columns (no key, no index: filled fast);
+    yields the cursor. Dropped when done; on an error the import's transaction rolls back, and the table
+    (created in it) with it — a statement now could only fail in an aborted transaction and hide the error."""
     qn = connection.ops.quote_name
     fields = [UsageRecord._meta.get_field(name) for name in ("customer", "date", "metric", "value")]
     definition = ", ".join(f"{qn(field.column)} {field.db_type(connection)}" for field in fields)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {qn(STAGE)}")
         cursor.execute(f"CREATE TEMPORARY TABLE {qn(STAGE)} ({definition})")
-        try:
-            yield cursor
-        finally:
-            if not connection.needs_rollback:
-                cursor.execute(f"DROP TABLE IF EXISTS {qn(STAGE)}")
+        yield cursor
+        if not connection.needs_rollback:
+            cursor.execute(f"DROP TABLE IF EXISTS {qn(STAGE)}")
 
 
 def _fill(cursor: Any, chunks: Iterator[Checked]) -> None:
