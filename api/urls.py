@@ -8,6 +8,7 @@ from . import (
     audit_views,
     errors,
     import_views,
+    inquiry_views,
     people_views,
     request_views,
     score_views,
@@ -35,6 +36,7 @@ router.register("component-results", views.ComponentResultViewSet, basename="com
 router.register("customer-results", views.CustomerResultViewSet, basename="customer-result")
 router.register("requests", request_views.RequestViewSet, basename="request")
 router.register("employees", people_views.EmployeeViewSet, basename="employee")
+router.register("inquiries", inquiry_views.InquiryViewSet, basename="inquiry")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
