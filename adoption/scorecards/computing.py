@@ -154,12 +154,19 @@ def _compute_block(picked, plan, specs, days, block_range) -> dict[str, int]:
     first, last = days[0], days[-1]
     longest = max(spec.longest_window_days for spec in specs.values())
     metrics, presence = frames.metrics_read(specs.values())
+    # Only the customers some version scores: all of them when one version has no segments.
+    segments = (
+        None
+        if any(not spec.segments for spec in specs.values())
+        else set().union(*(spec.segments for spec in specs.values()))
+    )
     usage = frames.load_usage(
         customers=block_range,
         first=first - timedelta(days=max(longest - 1, 0)),
         last=last,
         metrics=metrics,
         presence=presence,
+        segments=segments,
     )
     names = {c.milestone for spec in specs.values() for c in spec.criteria if c.kind == MILESTONE}
     milestones = frames.load_milestones(customers=block_range, first=first, last=last, names=names)

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
-from ..models import DailyScore, MilestoneRecord, UsageRecord
+from ..models import Customer, DailyScore, MilestoneRecord, UsageRecord
 from ..scoring.definition import MEASURE, ScorecardSpec
 from ..scoring.measures import ACTIVE, MAU, SEATS
 
@@ -54,17 +54,24 @@ def metrics_read(specs: Iterable[ScorecardSpec]) -> tuple[set[str], bool]:
 
 
 def load_usage(
-    *, customers: tuple[int, int], first: date, last: date, metrics: set[str], presence: bool
+    *,
+    customers: tuple[int, int],
+    first: date,
+    last: date,
+    metrics: set[str],
+    presence: bool,
+    segments: set[str] | None = None,
 ) -> pd.DataFrame:
-    """Usage rows of customers with ids in ``customers`` (inclusive), days ``first``–``last``, of
-    ``metrics``; with ``presence``, a ``PRESENT`` row (value 0) for each customer and day that has
-    usage of other metrics only. Columns: ``customer_id`` int64, ``date`` datetime64, ``metric``
-    (categorical), ``value`` int64."""
+    """Usage rows of customers with ids in ``customers`` (inclusive) — of ``segments`` only, when given
+    — days ``first``–``last``, of ``metrics``; with ``presence``, a ``PRESENT`` row (value 0) for each
+    customer and day that has usage of other metrics only. Columns: ``customer_id`` int64, ``date``
+    datetime64, ``metric`` (categorical), ``value`` int64."""
     frames = []
+    of = _of_segments(segments)
     if metrics:
-        frames.append(_select_usage(customers, first, last, sorted(metrics)))
+        frames.append(_select_usage(customers, first, last, sorted(metrics), of))
     if presence:
-        frames.append(_select_presence(customers, first, last, sorted(metrics)))
+        frames.append(_select_presence(customers, first, last, sorted(metrics), of))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return _empty_usage()
@@ -73,30 +80,49 @@ def load_usage(
     return usage
 
 
-def _select_usage(customers: tuple[int, int], first: date, last: date, metrics: list[str]) -> pd.DataFrame:
+def _of_segments(segments: set[str] | None) -> tuple[str, list[str]]:
+    """A condition keeping the customers of ``segments`` (all when None), and its parameters."""
+    if not segments:
+        return "", []
+    marks = ", ".join(["%s"] * len(segments))
+    customers = Customer._meta.db_table
+    return (
+        f" AND customer_id IN (SELECT id FROM {customers} WHERE segment IN ({marks}))",  # noqa: S608
+        sorted(segments),
+    )
+
+
+def _select_usage(
+    customers: tuple[int, int], first: date, last: date, metrics: list[str], of: tuple[str, list[str]]
+) -> pd.DataFrame:
     table = UsageRecord._meta.db_table
     marks = ", ".join(["%s"] * len(metrics))
     sql = (
         f"SELECT customer_id, date - %s AS day, metric, value FROM {table} "  # noqa: S608 - model table
-        f"WHERE customer_id BETWEEN %s AND %s AND date BETWEEN %s AND %s AND metric IN ({marks})"
+        f"WHERE customer_id BETWEEN %s AND %s AND date BETWEEN %s AND %s AND metric IN ({marks}){of[0]}"
     )
     if connection.vendor == "postgresql":
-        return _copy_frame(sql, [first, *customers, first, last, *metrics], first, with_value=True)
+        return _copy_frame(sql, [first, *customers, first, last, *metrics, *of[1]], first, with_value=True)
     rows = UsageRecord.objects.filter(
         customer_id__gte=customers[0],
         customer_id__lte=customers[1],
         date__gte=first,
         date__lte=last,
         metric__in=metrics,
-    ).values_list("customer_id", "date", "metric", "value")
+    )
+    if of[1]:
+        rows = rows.filter(customer__segment__in=of[1])
+    rows = rows.values_list("customer_id", "date", "metric", "value")
     return _frame(list(rows))
 
 
-def _select_presence(customers: tuple[int, int], first: date, last: date, metrics: list[str]) -> pd.DataFrame:
+def _select_presence(
+    customers: tuple[int, int], first: date, last: date, metrics: list[str], of: tuple[str, list[str]]
+) -> pd.DataFrame:
     table = UsageRecord._meta.db_table
     read = f"metric IN ({', '.join(['%s'] * len(metrics))})" if metrics else "1 = 0"
-    where = "customer_id BETWEEN %s AND %s AND date BETWEEN %s AND %s"
-    params = [*customers, first, last, *metrics]
+    where = f"customer_id BETWEEN %s AND %s AND date BETWEEN %s AND %s{of[0]}"
+    params = [*customers, first, last, *of[1], *metrics]
     if connection.vendor == "postgresql":
         sql = (
             f"SELECT customer_id, date - %s AS day FROM {table} WHERE {where} "  # noqa: S608 - model table
