@@ -1,9 +1,9 @@
 """A client generated from /api/schema/ by openapi-python-client does the quarter's jobs against a live
 server (docs/api.md): every file of the worked example imported through the job endpoints (upload, poll,
 confirm, poll), the snapshot approved with a comment on the revision read, finance's sign-off, the payroll
-downloaded (2 decimals, the worked example's 2,333.33), and a request filed by a Geo VP and approved by
-the CCO and by finance (approvals/steps.py). Every answer must parse into the generated types: the client
-raises on any status the schema does not document.
+downloaded (2 decimals, the worked example's 2,333.33), a request filed by a Geo VP and approved by the
+CCO and by finance (approvals/steps.py), the people listed and a CSM's inquiry answered. Every answer
+must parse into the generated types: the client raises on any status the schema does not document.
 
 The generator runs offline from the installed package (a dev dependency). Each import job's step runs in
 the live server's process, as an eager worker does, also with REDIS_URL set (CI)."""
@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from accounts.models import Role
+from accounts.models import Role, User
 from api.tokens import create_token
+from approvals import services as approvals
 from approvals.models import Request
 from commissions.models import Plan
 from commissions.services.close import close_period
@@ -155,6 +156,14 @@ def test_a_generated_client_imports_approves_signs_off_and_downloads_payroll(liv
         models.ImportRecordStatusEnum.DRY_RUN,
     ]
 
+    # The people the employees file brought, as the scoped employees list shows them to ops.
+    people, _ = as_ops.call(
+        "employees.employees_list", 200, "PaginatedEmployeeList", role=models.EmployeesListRole.CSM
+    )
+    assert [(person.employee_id, person.roles) for person in people.results] == [
+        ("E1", [models.RoleEnum.CSM])
+    ]
+
     # 2. The CCO approves the targets as reviewed: the revision read, with a comment.
     snapshots, _ = as_cco.call("snapshots.snapshots_list", 200, "PaginatedSnapshotList")
     (draft,) = snapshots.results
@@ -218,6 +227,18 @@ def test_a_generated_client_imports_approves_signs_off_and_downloads_payroll(liv
     applied, _ = as_ops.call("requests.requests_apply", 200, "Request", str(filed.id), body=decision)
     assert applied.status == models.RequestStatusEnum.APPLIED
     assert Request.objects.get().status == Request.Status.APPLIED
+
+    # 5. The CSM's inquiry about the statement, answered by ops through the API.
+    inquiry = approvals.open_inquiry(
+        user=User.objects.get(employee_id="E1"),
+        period=period,
+        message="Why is Initech not in my credit?",
+        component="Adoption",
+    )
+    answer = models.Reply(body="Initech started after the quarter's first day: held harmless (DESIGN §4).")
+    answered, _ = as_ops.call("inquiries.inquiries_reply", 201, "Inquiry", str(inquiry.pk), body=answer)
+    assert answered.status == models.InquiryStatusEnum.ANSWERED
+    assert [message.author for message in answered.messages] == ["ops@example.com"]
 
 
 def test_the_generated_client_parses_every_refusal_it_meets(live_server, generated):
