@@ -74,6 +74,22 @@ def decision(action: str, status: str) -> Callable:
     return send
 
 
+def sign_off(client, people):
+    return client.post(f"/api/periods/{PERIOD}/sign-off/", {"comment": JUSTIFICATION}, format="json")
+
+
+def inquiry_reply(client, people):
+    from approvals.services import open_inquiry
+
+    inquiry = open_inquiry(
+        user=people["csm"],
+        period=get_period(PERIOD),
+        message=JUSTIFICATION,
+        customer=Customer.objects.get(customer_id="ACME"),
+    )
+    return client.post(f"/api/inquiries/{inquiry.pk}/replies/", {"body": JUSTIFICATION}, format="json")
+
+
 def audit(client, people):
     return client.get("/api/audit/")
 
@@ -96,6 +112,10 @@ MATRIX: dict[Callable, tuple[dict, int]] = {
     decision("reject", Request.Status.PENDING_CCO): ({"cco": 200, "nobody": 404}, 403),
     decision("withdraw", Request.Status.PENDING_CCO): ({"csvp": 200, "nobody": 404}, 403),
     decision("apply", Request.Status.APPROVED): ({"ops": 200, "nobody": 404}, 403),
+    # Finance signs off; this quarter is open, so finance is told it is not closed (409).
+    sign_off: ({"finance": 409}, 403),
+    # The CSM who asked replies; ops and the CSM's Geo VP answer; a role-less person does not see it.
+    inquiry_reply: ({"csm": 201, "csvp": 201, "ops": 201, "nobody": 404}, 403),
     audit: ({"cco": 200, "finance": 200, "ops": 200, "admin": 200}, 403),
     # An open quarter: the payroll is refused as not closed (409, a conflict with its state) to those
     # allowed to ask for it: ops and finance (access.may_export_payroll), not the CCO or admins.
