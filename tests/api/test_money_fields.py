@@ -33,12 +33,18 @@ def _walk(fields: dict[str, dict], row: dict, where: str):
 
 @pytest.fixture
 def a_request(world, people):
-    """A request with a value of more places than its ratio shows (the world has none)."""
+    """A request with a value of fewer places than its ratio shows, and an inquiry (the world has none)."""
     from decimal import Decimal
 
-    from approvals.models import Request
+    from approvals.models import Inquiry, Request
     from commissions.models import Period
 
+    Inquiry.objects.create(
+        employee=people["csm"],
+        period=Period.objects.get(code="FY22-Q2"),
+        customer=world["customers"]["ACME"],
+        message="Why did ACME not count towards my adoption?",
+    )
     return Request.objects.create(
         kind=Request.Kind.EXCEPTION,
         customer=world["customers"]["ACME"],
