@@ -51,5 +51,6 @@ def rights(request: HttpRequest) -> dict:
     return {
         "may_use_admin": user is not None and bool(access.may_use_admin(user)),
         "may_review_snapshots": user is not None and bool(access.may_review_snapshot(user)),
+        "may_manage_webhooks": signed_in and bool(access.may_manage_webhooks(user)),
         "nav_links": nav_links(user, request.path) if signed_in else [],
     }
