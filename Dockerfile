@@ -24,7 +24,7 @@ COPY static ./static
 COPY manage.py ./
 
 RUN pip install . \
-    && SECRET_KEY=build-only DEBUG=1 python manage.py collectstatic --noinput \
+    && SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput \
     && useradd --system --home /app attain
 USER attain
 

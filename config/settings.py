@@ -5,7 +5,6 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
-import plotly
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +27,17 @@ def env_int(name: str, default: int) -> int:
         return int(value) if value else default
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A rate limit like ``600/min`` (per second, min, hour or day); ``none`` (or ``off``) lifts it."""
+    value = os.environ.get(name, "").strip() or default
+    if value.lower() in {"none", "off"}:
+        return None
+    count, _, period = value.partition("/")
+    if not count.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(f"{name} must be like 600/min, or none; got {value!r}")
+    return value
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -64,6 +74,7 @@ INSTALLED_APPS = [
     "dashboards",
     "api",
     "demo",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -72,7 +83,10 @@ MIDDLEWARE = [
     "config.uploads.UploadLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (CSS, scripts, plotly.js) straight from the app server: no CDN, no separate server.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.staticfiles.StaticFilesMiddleware",
+    # Pages compressed (a book's page is ~110 KB of HTML, ~16 KB gzipped); below whitenoise, which serves
+    # static files already compressed. Django adds random padding against BREACH (Django 4.2 release notes).
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,14 +165,34 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates as Attain writes them everywhere (docs/design.md §6 "Formats"): ISO 2026-08-01. The locale's own
+# formats win over DATE_FORMAT settings, so ours are a format module (config/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
+DATE_FORMAT = "Y-m-d"
+DATETIME_FORMAT = "Y-m-d H:i"
+SHORT_DATE_FORMAT = "Y-m-d"
+SHORT_DATETIME_FORMAT = "Y-m-d H:i"
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-WHITENOISE_USE_FINDERS = True  # serve from the app and package folders too, collected or not
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Our CSS and scripts, and the third-party files we ship (static/vendor/: Bootstrap, plotly.js): no CDN.
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# DEBUG off (production, Docker, the Lighthouse benchmark): the files as `collectstatic` wrote them to
+# STATIC_ROOT, under names holding a hash of their content, with gzip and brotli copies beside them; the
+# pages name the hashed files, which browsers keep for a year (config/staticfiles.StaticFilesMiddleware;
+# a file under its plain name for WHITENOISE_MAX_AGE, whitenoise's default of a minute). DEBUG on
+# (development, tests): served straight from the source folders by the finders, nothing to collect.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
 # Without collectstatic (development, tests) STATIC_ROOT does not exist; the finders serve everything.
 warnings.filterwarnings("ignore", message="No directory at: ")
-# plotly.js is served from the installed plotly package: the pages need no CDN and work offline.
-STATICFILES_DIRS = [BASE_DIR / "static", ("plotly", Path(plotly.__file__).parent / "package_data")]
 
 # --- Attain's own settings -------------------------------------------------------------------------------
 FISCAL_YEAR_START_MONTH = env_int("FISCAL_YEAR_START_MONTH", 2)
@@ -186,7 +220,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBIL
 CELERY_TASK_ROUTES = {"commissions.tasks.calculate_shard": {"queue": "shards"}}
 # Calculations started from the console or the API split into this many shards (0 or 1: one process).
 RUN_SHARDS = env_int("RUN_SHARDS", 0)
+# Customer ranges a day of scorecard scores is split into over the workers (adoption/tasks.py); 0 or 1:
+# computed in one process.
+SCORECARD_SHARDS = env_int("SCORECARD_SHARDS", 0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Webhooks (docs/webhooks.md): one request's timeout, tries before a delivery fails, the backoff -------
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)  # seconds
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+WEBHOOK_RETRY_BASE = env_int("WEBHOOK_RETRY_BASE", 30)  # seconds before the 2nd try, doubled after each
+WEBHOOK_RETRY_MAX = env_int("WEBHOOK_RETRY_MAX", 1800)  # the longest wait between tries (Retry-After too)
 
 # --- Cache: the dashboards' projections (dashboards/projection.py); Redis when REDIS_URL is set -----------
 CACHES = {
@@ -213,14 +256,21 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # ?page_size= up to api.filters.MAX_PAGE_SIZE; a bad page, page size, filter or ordering is a 400.
+    "DEFAULT_PAGINATION_CLASS": "api.filters.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "api.filters.StrictOrderingFilter",
     ],
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AttainAutoSchema",
+    # Per person, and per address without a token (api/throttling.py); "none" lifts a limit. 429 beyond.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserThrottle", "api.throttling.AnonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_rate("API_THROTTLE_USER", "600/min"),
+        "anon": env_rate("API_THROTTLE_ANON", "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Attain API",
@@ -230,6 +280,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # 405, 415, 429, 500, 503 (and 401/403/404 where missing) on every operation, in the error shape.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.document_common_errors",
+    ],
+    # Fields named alike with other choices get a name each (else a hash suffix a generated client keeps).
+    "ENUM_NAME_OVERRIDES": {
+        "ImportKindEnum": "commissions.services.imports.KINDS",
+        "ImportRecordStatusEnum": "commissions.models.ImportRecord.Status",
+        "RequestKindEnum": "approvals.models.Request.Kind",
+        "RequestStatusEnum": "approvals.models.Request.Status",
+        "RunStatusEnum": "commissions.models.Run.Status",
+        "PeriodStatusEnum": "commissions.models.Period.Status",
+        "SnapshotStatusEnum": "adoption.models.Snapshot.Status",
+        "DealTypeEnum": "commissions.models.Deal.Type",
+        "ComponentMetricEnum": "commissions.models.Component.Metric",
+        "RoleEnum": "accounts.models.Role",
+    },
 }
 
 # --- Security: strict unless DEBUG ----------------------------------------------------------------------
@@ -305,6 +373,18 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-statement-archives": {
         "task": "dashboards.tasks.sweep_statement_archives",
         "schedule": crontab(minute=25, hour="*"),
+    },
+    "compute-daily-scores": {
+        "task": "adoption.tasks.compute_daily_scores",
+        "schedule": crontab(minute=10, hour=3),
+    },
+    "reconcile-daily-scores": {
+        "task": "adoption.tasks.reconcile_daily_scores",
+        "schedule": crontab(minute=40, hour=3),
+    },
+    "send-due-webhooks": {
+        "task": "webhooks.tasks.send_due_webhooks",
+        "schedule": crontab(minute="*/5"),
     },
 }
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"  # each change at its own time, not the transaction start

@@ -43,5 +43,7 @@
     pending = window.setTimeout(update, 150);
   });
   document.addEventListener("toggle", update, true);  // a <details> opened shows its table
-  update();
+  // Once the page is laid out and idle: measuring earlier would force a layout of its own.
+  function soon() { (window.requestIdleCallback || window.setTimeout)(update); }
+  if (document.readyState === "complete") { soon(); } else { window.addEventListener("load", soon); }
 })();

@@ -132,10 +132,11 @@ def _axe(page) -> list[dict]:
 def _visit(page, url: str) -> int:
     response = page.goto(url)
     page.wait_for_load_state("networkidle")
-    if page.locator("[data-figure]").count():
-        # The charts drawn, as a person sees them: axe checks plotly's SVG too.
-        count = page.locator("[data-figure]").count()
-        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}")
+    charts = page.locator("[data-figure]")
+    for i in range(charts.count()):
+        # Each chart drawn, as a person scrolling the page sees it: axe checks plotly's SVG too.
+        charts.nth(i).scroll_into_view_if_needed()
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
     return response.status
 
 

@@ -39,6 +39,7 @@ def test_csm_tracks_the_quarter_in_the_browser(demo_csm, sign_in, live_server):
     assert charts.count() >= 2  # the dumbbell and the trends; each component's attainment is a card
     assert page.locator(".bullets .headline .figure-value").count() >= 1
     for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()  # a chart is drawn when it comes near the screen
         charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
     assert page.locator(".js-plotly-plot .main-svg").count() >= charts.count()
 

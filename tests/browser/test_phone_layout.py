@@ -48,6 +48,7 @@ def test_on_a_phone_the_books_first_column_stays_in_view_while_the_table_scrolls
     phone.click("main button[type=submit]")
     phone.goto(f"{live_server.url}/my/")
     phone.wait_for_load_state("networkidle")
+    phone.locator("#chart-dumbbell").scroll_into_view_if_needed()
     phone.wait_for_selector("#chart-dumbbell .main-svg")
 
     assert not _page_scrolls_sideways(phone)
