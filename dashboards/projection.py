@@ -41,6 +41,8 @@ CACHE_VERSION = 1
 WORKERS = 3
 # A plan paying more of a page's CSMs than this is computed in parts of this size, side by side.
 PART = 250
+# ``stamp`` not given: read it (``project``, the team page's selectors).
+UNREAD = object()
 
 
 def concurrently(calls: list[Callable[[], Any]]) -> list[Any]:
@@ -106,17 +108,20 @@ def project(
     what_if: WhatIf | None = None,
     employee_id: str = "",
     detail: bool = True,
+    stamp: str | None | object = UNREAD,
 ) -> list[Projection]:
     """The engine's result for ``employees`` in ``period``, per plan, from the latest pull of a closed or
     pulled quarter, else from the latest scores (live). ``what_if`` changes the inputs first (uncached).
 
     ``detail=False`` keeps only the payouts and component lines (a leaderboard's needs): the per-customer
     rows, credited deals and warnings of a geo are large and the team page shows none of them.
-    Cached under the inputs stamp; one query (the stamp) when cached.
+    Cached under the inputs stamp; one query (the stamp) when cached. A caller that read the stamp
+    before passes it as ``stamp`` (then no query): every read of the projection comes after it.
     """
     if what_if is not None:
         return compute(period, employees, what_if=what_if, employee_id=employee_id)
-    stamp = inputs_stamp()
+    if stamp is UNREAD:
+        stamp = inputs_stamp()
     if stamp is None:
         return _shaped(compute(period, employees), detail)
     key = projection_key(stamp, period, employees, detail)

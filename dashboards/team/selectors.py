@@ -27,7 +27,7 @@ from adoption.access import customers_visible_to
 from adoption.models import Customer, Ownership, ScoreObservation, TargetLine
 from approvals.selectors import my_requests
 from commissions.models import Period
-from dashboards.projection import CACHE_VERSION, concurrently, project, projection_key
+from dashboards.projection import CACHE_VERSION, UNREAD, concurrently, project, projection_key
 from dashboards.stamp import inputs_stamp
 
 DEFAULT_GAP = Decimal(20)  # points below target that make a customer at risk (``?gap=``)
@@ -75,8 +75,11 @@ def team_figures(
     cache the page takes about the longer of the two, not their sum.
     """
     csms = geo_csms(user, geo)
-    calls = [lambda: leaderboard(period, csms), lambda: at_risk(user, geo, period, today, gap)]
-    stamp = inputs_stamp()
+    stamp = inputs_stamp()  # read once, before anything the page shows (none of it is older)
+    calls = [
+        lambda: leaderboard(period, csms, stamp=stamp),
+        lambda: at_risk(user, geo, period, today, gap, stamp=stamp),
+    ]
     keys = [leaderboard_key(stamp, period, csms), at_risk_key(stamp, geo, period, today, gap)]
     if stamp is not None and all(cache.has_key(key) for key in keys):
         # Both cached: two cache reads, not worth a thread and a connection each.
@@ -98,20 +101,21 @@ class Leaderboard:
     errors: list[str] = field(default_factory=list)
 
 
-def leaderboard(period: Period, csms: list[User]) -> Leaderboard:
+def leaderboard(period: Period, csms: list[User], *, stamp: str | None | object = UNREAD) -> Leaderboard:
     """The engine's projection of ``period`` for all ``csms`` at once (one ``project`` call for the geo).
 
     Cached as built, under the inputs stamp (dashboards/stamp.py; the CSMs' names stamp it too): a warm
     page reads 700 ranked rows, not the projection's tables to rank again. One query (the stamp) when
-    cached.
+    cached; none when the caller passes the ``stamp`` it read before.
     """
-    stamp = inputs_stamp()
+    if stamp is UNREAD:
+        stamp = inputs_stamp()
     if stamp is None:
-        return _leaderboard(period, csms)
+        return _leaderboard(period, csms, stamp)
     key = leaderboard_key(stamp, period, csms)
     board = cache.get(key)
     if board is None:
-        board = _leaderboard(period, csms)
+        board = _leaderboard(period, csms, stamp)
         cache.set(key, board)
     return board
 
@@ -121,12 +125,12 @@ def leaderboard_key(stamp: str, period: Period, csms: list[User]) -> str:
     return "dashboards:leaderboard:" + projection_key(stamp, period, [person.pk for person in csms], False)
 
 
-def _leaderboard(period: Period, csms: list[User]) -> Leaderboard:
+def _leaderboard(period: Period, csms: list[User], stamp: str | None) -> Leaderboard:
     board = Leaderboard()
     if not csms:
         return board
     by_employee_id = {person.employee_id: person for person in csms if person.employee_id}
-    for projection in project(period, [person.pk for person in csms], detail=False):
+    for projection in project(period, [person.pk for person in csms], detail=False, stamp=stamp):
         if projection.result is None:
             board.errors.append(f"{projection.plan.code}: {projection.error}")
             continue
@@ -250,13 +254,23 @@ def risk_reasons(customer: dict, today: date, gap: Decimal) -> list[str]:
     return reasons
 
 
-def at_risk(user: User, geo: str, period: Period, today: date, gap: Decimal = DEFAULT_GAP) -> list[dict]:
+def at_risk(
+    user: User,
+    geo: str,
+    period: Period,
+    today: date,
+    gap: Decimal = DEFAULT_GAP,
+    *,
+    stamp: str | None | object = UNREAD,
+) -> list[dict]:
     """At-risk customers of ``geo`` with owner and reasons, worst gap first.
 
     Cached under the inputs stamp (dashboards/stamp.py: scores, targets, ownership, customers and the
-    owners' names all stamp it), the day and the gap: one query (the stamp) when cached.
+    owners' names all stamp it), the day and the gap: one query (the stamp) when cached, none when the
+    caller passes the ``stamp`` it read before.
     """
-    stamp = inputs_stamp()
+    if stamp is UNREAD:
+        stamp = inputs_stamp()
     if stamp is None:
         return _at_risk(user, geo, period, today, gap)
     key = at_risk_key(stamp, geo, period, today, gap)
