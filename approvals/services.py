@@ -21,6 +21,7 @@ from approvals.access import may_apply, may_decide
 from commissions.models import Period, Plan
 from core.errors import AttainError, Conflict, NotAllowed
 from core.text import CONTROL_CHARACTERS, MAX_REASON, MIN_REASON
+from webhooks import events as webhook_events
 
 from . import year_end
 from .models import Inquiry, InquiryMessage, Request, RequestStep
@@ -160,6 +161,8 @@ def _transition(
         step = RequestStep.objects.create(
             request=request, action=action, role=role, actor=user, comment=comment, status_after=to
         )
+        if action in (RequestStep.Action.APPROVED, RequestStep.Action.REJECTED):  # sent once this commits
+            webhook_events.request_decided(request, step)
     request.refresh_from_db()
     notify(request, action, step)
     return request

@@ -12,6 +12,7 @@ from accounts import access
 from accounts.models import User
 from core.errors import AttainError, PeriodClosed
 from core.text import checked_reason
+from webhooks import events as webhook_events
 
 from .. import hooks
 from ..frozen import reopening
@@ -86,12 +87,13 @@ def close_period(*, period: Period, user: User) -> list[Run]:
         Period.objects.filter(pk=period.pk).update(
             status=Period.Status.CLOSED, closed_at=timezone.now(), closed_by=user
         )
-        PeriodEvent.objects.create(
+        close = PeriodEvent.objects.create(
             period=period,
             action=PeriodEvent.Action.CLOSED,
             user=user,
             final_runs=[{"plan": r.plan.code, "run": r.pk, "version": r.version} for r in finals],
         )
+        webhook_events.quarter_closed(close, finals)  # sent once the close commits
         for listener in hooks.close_listeners():  # statements are published once the close commits (§5)
             transaction.on_commit(lambda listener=listener, code=period.code: listener(code), robust=True)
     _find_clawbacks()

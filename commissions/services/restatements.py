@@ -21,6 +21,7 @@ from accounts.models import User
 from core.errors import AttainError
 from core.fiscal import calendar
 from core.sums import exact_sums
+from webhooks import events as webhook_events
 
 from ..engine import QuarterResult, calculate_quarter
 from ..engine.corrections import with_corrections
@@ -177,6 +178,7 @@ def write_restatement(restated: Restated, *, user: User | None) -> Run:
         finished_at=timezone.now(),
         warnings=[warning_row(w) for w in restated.result.warnings],
     )
+    webhook_events.run_finished(run)  # in the caller's transaction: sent once it commits
     run.refresh_from_db()
     return run
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from core.errors import AttainError
+from webhooks import events as webhook_events
 
 from ..bulk import insert_rows
 from ..engine import QuarterResult, calculate_quarter
@@ -72,10 +73,12 @@ def calculate(
                     timings=timings,
                     warnings=[warning_row(w) for w in result.warnings],
                 )
+                webhook_events.run_finished(run)  # sent once the results commit
         except Exception as exc:
             Run.objects.filter(pk=run.pk).update(
                 status=Run.Status.FAILED, error=str(exc), finished_at=timezone.now()
             )
+            webhook_events.run_finished(run)
             raise
     return finished(run)
 

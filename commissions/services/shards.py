@@ -26,6 +26,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from core.errors import AttainError
+from webhooks import events as webhook_events
 
 from ..engine import QuarterInputs, calculate_quarter
 from ..engine.tables import owners_at
@@ -201,6 +202,7 @@ def _finish_if_complete(run_id: int) -> bool:
             timings=timings,
             warnings=[w for s in shards for w in s.warnings],
         )
+        webhook_events.run_finished(run)  # sent once the run's success commits
         return True
 
 
@@ -213,6 +215,7 @@ def fail_run(run_id: int, error: str) -> None:
         if updated:
             for model in (CustomerResult, ComponentResult, Payout):
                 model.objects.filter(run_id=run_id).delete()
+            webhook_events.run_finished(Run.objects.get(pk=run_id))
 
 
 def _ms(start: float, end: float | None = None) -> int:

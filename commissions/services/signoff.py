@@ -17,6 +17,7 @@ from accounts import access
 from accounts.models import User
 from core.errors import AttainError, Conflict, NotAllowed
 from core.text import checked_reason
+from webhooks import events as webhook_events
 
 from ..models import Payout, PayoutLine, PayoutSignOff, Period, Plan, Run
 from .ledger import lines_of
@@ -81,7 +82,7 @@ def sign_off_payouts(*, period: Period, user: User, comment: str) -> PayoutSignO
         )
         try:
             with transaction.atomic():  # the constraint decides a race the lock did not (SQLite, admin)
-                return PayoutSignOff.objects.create(
+                sign_off = PayoutSignOff.objects.create(
                     period=period,
                     signed_by=user,
                     comment=comment,
@@ -90,6 +91,8 @@ def sign_off_payouts(*, period: Period, user: User, comment: str) -> PayoutSignO
                 )
         except IntegrityError:
             raise Conflict(f"The payouts of {period.code} were signed off meanwhile: reload.") from None
+        webhook_events.payouts_signed_off(sign_off)  # sent once the sign-off commits
+    return sign_off
 
 
 def revoke_sign_off(*, period: Period, user: User, reason: str) -> int:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import adjustment_views, import_views, signoff_views, statement_views, views
+from . import adjustment_views, import_views, signoff_views, statement_views, views, webhook_views
 
 urlpatterns = [
     path("", views.console, name="console"),
@@ -44,4 +44,6 @@ urlpatterns = [
     ),
     path("holds/", adjustment_views.hold, name="console-hold"),
     path("holds/<int:pk>/release/", adjustment_views.release, name="console-hold-release"),
+    path("webhooks/", webhook_views.deliveries, name="console-webhooks"),
+    path("webhooks/<int:pk>/resend/", webhook_views.resend, name="console-webhook-resend"),
 ]
