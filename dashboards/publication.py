@@ -23,7 +23,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from commissions.models import Payout, Period, PeriodEvent
+from core import formatting as fmt
 from core.links import absolute_url
+from webhooks import events as webhook_events
 
 from .models import StatementNotice
 
@@ -80,6 +82,9 @@ def publish_statements(*, period_code: str) -> Publication:
         .select_related("employee", "run__plan")
         .order_by("employee__employee_id", "employee_id", "run__plan__code")
     )
+    # Once per close, before the e-mails: the statements are published by the close, whether or not a
+    # CSM's e-mail goes out; a redelivery emits the same event id (docs/webhooks.md "statement.published").
+    webhook_events.statement_published(period, close, payouts)
     with mail.get_connection() as connection:
         for employee, group in groupby(payouts, key=lambda payout: payout.employee):
             lines = list(group)
@@ -158,14 +163,17 @@ def message(*, period: Period, employee: User, lines: list[Payout], republished:
         pdf = absolute_url(reverse("dashboards:csm-statement-pdf", kwargs={"run_id": run.pk}))
         text += [
             "",
-            f"{run.plan.name} ({run.plan.code}): {payout.amount:,.2f} {payout.currency}",
+            f"{run.plan.name} ({run.plan.code}): {fmt.money(payout.amount, payout.currency)}",
             f"  Statement: {page}",
             f"  PDF: {pdf}",
         ]
         totals[payout.currency] = totals.get(payout.currency, Decimal(0)) + payout.amount
     if several:
         text.append("")
-        text += [f"Total in {currency}: {amount:,.2f}" for currency, amount in sorted(totals.items())]
+        text += [
+            f"Total in {currency}: {fmt.money(amount, currency)}"
+            for currency, amount in sorted(totals.items())
+        ]
     text += [
         "",
         "Each statement explains how every line was computed and what the quarter pays you, true-ups and "
