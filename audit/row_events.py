@@ -19,6 +19,7 @@ from django.db.models.functions import Cast
 from pghistory.models import Events
 
 from accounts.models import User
+from core import formatting
 
 from . import models as audit_models
 from .entries import NATURAL_KEYS, NOT_RECORDED, AuditEntry, AuditFilters, Change, Labels, dated
@@ -115,7 +116,10 @@ class _Row:
         if isinstance(value, dict | list):
             return json.dumps(value, default=str)
         if isinstance(field, models.DecimalField) and isinstance(value, Decimal | int):
-            return f"{Decimal(value):.{field.decimal_places}f}"
+            # Money keeps its cents; a ratio, weight or goal shows every decimal it has and no padding.
+            if field.decimal_places == 2:
+                return f"{Decimal(value):.2f}"
+            return formatting.number(Decimal(value)).replace(",", "")
         return str(value)
 
     def label(self) -> str:

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboards.csm.selectors import period_shown
 from dashboards.projection import current_period
 from dashboards.tables import Column, Table, download
 
@@ -111,12 +112,15 @@ def team(request: HttpRequest) -> HttpResponse:
     geos = selectors.known_geos() if selectors.sees_everything(user) else []
     geo = selectors.geo_for(user, request.GET.get("geo"), geos)
     day = today()
-    period = current_period(day)
+    # ?period= picks a quarter (the picker; a bad code is the friendly 404 of period_shown), else today's.
+    code = request.GET.get("period")
+    period = period_shown(code) if code else current_period(day)
+    day = min(day, period.end)  # a past quarter is read as of its last day
     gap = _gap(request)
-    board = selectors.leaderboard(period, selectors.geo_csms(user, geo))
+    board, at_risk = selectors.team_figures(user, geo, period, day, gap)
     tables = [
         leaderboard_table(board),
-        at_risk_table(selectors.at_risk(user, geo, period, day, gap), gap),
+        at_risk_table(at_risk, gap),
         requests_table(selectors.geo_requests(user, geo)),
     ]
     response = download(request, tables)
