@@ -193,6 +193,32 @@ def may_manage_scorecards(person: User | None) -> Decision:
     return _needs(person, "manage scorecards", Role.OPS, why="managing scorecards")
 
 
+def may_see_scores(person: User | None) -> Decision:
+    """Whoever sees customers reads their scorecard scores, the portfolio by score and the scorecards'
+    rules (docs/scorecards.md "Pages"): a CSM (their book), a Geo VP (their geo), the CCO, finance, ops and
+    admins (everything). Which customers each one sees is ``visible``'s reach, as everywhere."""
+    if person is None:
+        return ALLOWED
+    if is_csm(person) or is_geo_vp(person) or sees_everything(person):
+        return ALLOWED
+    if not person.is_authenticated:
+        return Decision(False, "Someone not signed in may not read adoption scores: sign in first.")
+    return Decision(
+        False,
+        f"{person.email} may not read adoption scores: they are for CSMs, Geo VPs with a geo, the CCO, "
+        "finance, ops and admins.",
+    )
+
+
+def may_edit_scorecards_in_admin(person: User | None) -> Decision:
+    """Ops changes a scorecard by loading a new version in the Django admin (docs/scorecards.md): the
+    person needs both the right to manage scorecards and the admin site's own right."""
+    decision = may_manage_scorecards(person)
+    if not decision:
+        return decision
+    return may_use_admin(person)
+
+
 def may_approve_snapshot(person: User | None, fiscal_year: str = "") -> Decision:
     what = f"approve the target snapshot of {fiscal_year}" if fiscal_year else "approve target snapshots"
     return _needs(person, what, Role.CCO, why="approving a target snapshot")

@@ -11,4 +11,5 @@ urlpatterns = [
     path("company/", include("dashboards.company.urls")),
     path("console/", include("dashboards.console.urls")),
     path("snapshots/", include("dashboards.snapshots.urls")),
+    path("scores/", include("dashboards.scores.urls")),
 ]

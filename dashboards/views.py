@@ -49,6 +49,15 @@ def places_for(user: User) -> list[Place]:
         places.append(
             Place("/team/", "Team", "A geo's CSMs ranked by projected payout; customers at risk.", "Team")
         )
+    if access.may_see_scores(user):
+        places.append(
+            Place(
+                "/scores/",
+                "Scores",
+                "Customers by adoption score; click a score for its scorecard and rules.",
+                "Scores",
+            )
+        )
     if may_see_company(user):
         places.append(
             Place("/company/", "Company", "Payout by geo, component and quarter; approval queues.", "Company")

@@ -72,3 +72,60 @@ def days_to_catch_up(scorecard: Scorecard, *, today: date, limit: int) -> list[d
         effective, last + timedelta(days=1) if last else effective, yesterday - timedelta(days=limit - 1)
     )
     return [start + timedelta(days=n) for n in range((yesterday - start).days + 1)]
+
+
+# --- What the score pages read (docs/scorecards.md "Pages") ---------------------------------------------
+
+
+def commission_scorecards(fiscal_year: str) -> list[Scorecard]:
+    """The commission scorecards of ``fiscal_year`` (docs/design.md §9.5), by code."""
+    return list(Scorecard.objects.filter(commission_years__fiscal_year=fiscal_year).order_by("code"))
+
+
+def scorecards_scoring(customer: Customer) -> list[Scorecard]:
+    """The scorecards that have scored ``customer`` on some day, by code (two queries)."""
+    ids = DailyScore.objects.filter(customer=customer).values_list("scorecard_id", flat=True).distinct()
+    return list(Scorecard.objects.filter(pk__in=list(ids)).order_by("code"))
+
+
+def daily_score(customer: Customer, scorecard: Scorecard, on: date | None = None) -> DailyScore | None:
+    """``customer``'s latest stored score under ``scorecard`` on or before ``on`` (default: the latest),
+    with its version and the version's scorecard; None when there is none."""
+    rows = DailyScore.objects.filter(customer=customer, scorecard=scorecard)
+    if on is not None:
+        rows = rows.filter(day__lte=on)
+    return rows.select_related("version__scorecard").order_by("-day").first()
+
+
+def score_history(
+    customer: Customer, scorecard: Scorecard, *, last: date, days: int
+) -> list[tuple[date, Decimal | None, bool, int]]:
+    """(day, score, partial, version number) of ``customer`` under ``scorecard`` over the ``days`` days
+    up to ``last`` (both ends included), oldest first. One query."""
+    rows = DailyScore.objects.filter(
+        customer=customer, scorecard=scorecard, day__gte=last - timedelta(days=days), day__lte=last
+    ).order_by("day")
+    return list(rows.values_list("day", "score", "partial", "version__version"))
+
+
+def latest_scored_day(scorecards: list[Scorecard], on: date | None = None) -> date | None:
+    """The latest day, on or before ``on`` when given, on which any of ``scorecards`` has scores."""
+    rows = DailyScore.objects.filter(scorecard__in=scorecards)
+    if on is not None:
+        rows = rows.filter(day__lte=on)
+    return rows.order_by("-day").values_list("day", flat=True).first()
+
+
+def scores_on(scorecards: list[Scorecard], day: date, customers) -> dict[int, dict]:
+    """Customer pk → {score, partial, scorecard code, version number} on ``day`` under ``scorecards``
+    for ``customers`` (a queryset of customers or of their pks, used as a subquery). One query. Several
+    scorecards scoring one customer (tracking scorecards) give the first by code."""
+    rows = (
+        DailyScore.objects.filter(scorecard__in=scorecards, day=day, customer__in=customers)
+        .order_by("customer_id", "-scorecard__code")
+        .values_list("customer_id", "score", "partial", "scorecard__code", "version__version")
+    )
+    return {
+        customer_id: {"score": score, "partial": partial, "code": code, "version": version}
+        for customer_id, score, partial, code, version in rows
+    }

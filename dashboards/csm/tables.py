@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from core import formatting as fmt
+from dashboards.scores.links import link_scores
 from dashboards.tables import Column, Table
 
 from .selectors import PlanProjection
@@ -18,7 +19,8 @@ def number(value: Decimal | None) -> str:
 
 
 def book_table(rows: list[dict[str, Any]]) -> Table:
-    return Table(
+    """The book's customers; each score opens the customer's scorecard page (dashboards.scores.links)."""
+    table = Table(
         "book",
         "Customers of the book",
         [
@@ -37,6 +39,7 @@ def book_table(rows: list[dict[str, Any]]) -> Table:
         ],
         rows,
     )
+    return link_scores(table)
 
 
 def projection_table(plans: list[PlanProjection]) -> Table:

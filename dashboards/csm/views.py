@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_csm
 from dashboards.projection import project
+from dashboards.scores.links import link_scores
 from dashboards.tables import as_csv, as_xlsx, download
 
 from . import charts, selectors
@@ -115,11 +116,13 @@ def statement(request: HttpRequest, run_id: int, employee_id: str | None = None)
         return response
     if asks_offered(request.user, csm):  # "Ask about this line": the CSM's own statement only
         offer_asks(shown)
+    tables = statement_tables(shown)
+    link_scores(tables["customers"])  # on the page only: a printed statement has nowhere to link to
     context = {
         "csm": csm,
         "statement": shown,
         "run": shown.run,
-        "tables": statement_tables(shown),
+        "tables": tables,
         "related": related_to(request.user, csm, shown),
         "facts": [line_facts(line, shown.payout, shown.asks) for line in shown.lines],
         "back_url": _url("csm-quarter", employee_id) + f"?period={shown.run.period.code}",

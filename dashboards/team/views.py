@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from dashboards.csm.selectors import period_shown
 from dashboards.projection import current_period
+from dashboards.scores.links import link_scores
 from dashboards.tables import Column, Table, download
 
 from . import charts, selectors
@@ -73,7 +74,8 @@ def at_risk_table(rows: list[dict], gap: Decimal) -> Table:
         Column("reason", "Why at risk"),
     ]
     title = f"At-risk customers (gap above {gap:g} points)"
-    return Table("at-risk", title, columns, rows, limit=AT_RISK_SHOWN)
+    # Each score opens the customer's scorecard page (dashboards.scores.links).
+    return link_scores(Table("at-risk", title, columns, rows, limit=AT_RISK_SHOWN))
 
 
 def requests_table(requests: list) -> Table:

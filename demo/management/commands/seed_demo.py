@@ -8,6 +8,7 @@ from django.core.management.base import CommandParser
 from commissions.management.base import AttainCommand
 from demo.company import seed_demo
 from demo.quarters import run_demo_quarters
+from demo.scorecards import seed_demo_scorecards
 from demo.snapshot import draft_next_year
 
 
@@ -40,6 +41,8 @@ class Command(AttainCommand):
                 self.stdout.write(f"  {line}")
             if drafted := draft_next_year(summary.fiscal_year):
                 self.stdout.write(f"  {drafted}")
+            if scored := seed_demo_scorecards(today=summary.today, seed=seed):
+                self.stdout.write(f"  {scored}")
         width = max(len(label) for label in summary.counts)
         for label, count in summary.counts.items():
             self.stdout.write(f"  {label:<{width}}  {count:>7,}")

@@ -1,0 +1,56 @@
+"""Every adoption score shown in Attain opens the customer's scorecard page (docs/scorecards.md "Pages").
+
+One place makes the link: ``score_url`` for a customer id; ``link_scores`` for a ``dashboards.tables.Table``
+whose rows hold a score (its cells are links where there is a score); the ``{% score_link %}`` tag
+(``dashboards.templatetags.scores``) for a score written in a template. A page showing a score goes
+through one of them, so no score anywhere is text one cannot click.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.urls import reverse
+
+from core import formatting as fmt
+from dashboards.tables import Table
+
+SCORE_URL_KEY = "score_url"
+PLACES = Decimal("0.01")
+
+
+def score_url(customer_id: str, scorecard: str = "") -> str:
+    """The scorecard page of the customer whose natural id is ``customer_id`` (``CUST-0001``);
+    ``scorecard`` (a code) picks the scorecard."""
+    url = reverse("dashboards:score-customer", kwargs={"customer_id": customer_id})
+    return f"{url}?scorecard={scorecard}" if scorecard else url
+
+
+def link_scores(
+    table: Table, *, score: str = "score", customer: str = "customer_id", scorecard: str = ""
+) -> Table:
+    """``table`` with its ``score`` column's cells linked to each row's customer scorecard page (rows
+    without a score keep an empty cell). Returns the same table, changed in place."""
+    for row in table.rows:
+        if row.get(score) is not None and row.get(customer):
+            row[SCORE_URL_KEY] = score_url(str(row[customer]), row.get(scorecard, "") if scorecard else "")
+    table.links = {**table.links, score: SCORE_URL_KEY}
+    return table
+
+
+def score_text(value: Any) -> str:
+    """A scorecard score out of 100 with two decimals, half-up: ``44.6`` → ``44.60``; ``—`` for none."""
+    if value is None or value == "":
+        return fmt.MISSING
+    return f"{Decimal(value).quantize(PLACES, rounding=ROUND_HALF_UP):,.2f}"
+
+
+def signed_points(value: Any) -> str:
+    """A change of score in points with its sign always written: ``+4.20``, ``-1.05``, ``0.00``."""
+    if value is None:
+        return fmt.MISSING
+    shown = Decimal(value).quantize(PLACES, rounding=ROUND_HALF_UP)
+    if shown == 0:
+        return "0.00"  # never "-0.00"
+    return f"+{shown:,.2f}" if shown > 0 else f"{shown:,.2f}"
