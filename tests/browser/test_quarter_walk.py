@@ -169,7 +169,7 @@ def test_a_whole_quarter_is_finished_in_the_browser(browser, live_server):
         page = open_as(browser, live_server, finance)
         page.goto(f"{live_server.url}/console/?period=FY22-Q2")
         page.click("#signoff-link")
-        expect(page.locator("#review-by-currency")).to_contain_text("2500.00")
+        expect(page.locator("#review-by-currency")).to_contain_text("2,500.00 USD")
         page.fill("#signoff-comment", "Totals match the run and the on-target amounts.")
         page.check("#signoff-confirm")
         screenshot(page, "finance-sign-off")

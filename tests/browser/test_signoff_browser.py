@@ -52,7 +52,7 @@ def test_ops_closes_with_confirmation_finance_signs_off_then_payroll_downloads(b
     page = signed_in(browser, live_server, finance)
     page.goto(console)
     page.click("#signoff-link")
-    expect(page.locator("#review-by-currency")).to_contain_text("2333.33")
+    expect(page.locator("#review-by-currency")).to_contain_text("2,333.33 USD")
     page.fill("#signoff-comment", "Totals match the plan and the on-target amounts.")
     page.check("#signoff-confirm")
     page.click("#sign-off")

@@ -42,10 +42,10 @@ def test_every_component_line_customer_and_deal_has_its_ask_link_with_its_prefil
     assert c1 == {
         "period": "FY22-Q2",
         "customer": "C1",
-        "message": "About customer C1 (Acme) in FY22-Q2 (r 0.7500, counted): ",
+        "message": "About customer C1 (Acme) in FY22-Q2 (r 75.0%, counted): ",
     }
     assert c2["customer"] == "C2" and c2["message"].startswith(
-        "About customer C2 (Globex) in FY22-Q2 (r 1.0000"
+        "About customer C2 (Globex) in FY22-Q2 (r 100.0%"
     )
     assert c3["customer"] == "C3" and "not counted: held harmless" in c3["message"]
     assert "component" not in c1
