@@ -6,7 +6,8 @@ requests): a retried request is answered with the first one's response instead o
   stores its response when it succeeded (2xx). A failed request (4xx/5xx or an exception) releases the
   key, so the client may correct the request and send it again with the same key.
 * Same key, same request (method, path, query and body): the stored response again, marked with the
-  ``Idempotent-Replayed: true`` header. Same key, another request: 422 ``idempotency_key_reused``.
+  ``Idempotent-Replayed: true`` header, with the first one's ``Location`` and ``ETag``. Same key,
+  another request: 422 ``idempotency_key_reused``.
   Same key while the first is still running: 409 ``idempotency_key_in_progress``.
 * Without the header a POST works as before.
 """
@@ -38,6 +39,7 @@ from .models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+KEPT_HEADERS = ("Location", "ETag")  # repeated by a replay, so a retried client can follow them
 TTL = timedelta(hours=24)
 KEY_RE = re.compile(r"^[\x21-\x7e]{1,255}$")
 
@@ -137,6 +139,8 @@ def claim(*, user: User, key: str, request_hash: str) -> Claim:
         if existing.in_progress:
             raise IdempotencyKeyInProgress()
         replay = Response(existing.response_body, status=existing.response_status)
+        for name, value in (existing.response_headers or {}).items():
+            replay[name] = value
         replay[REPLAYED_HEADER] = "true"
         return Claim(replay=replay)
     raise IdempotencyKeyInProgress()
@@ -154,8 +158,9 @@ def complete(record: IdempotencyKey, response: Response) -> None:
         release(record)
         return
     body = json.loads(JSONRenderer().render(response.data) or b"null")
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
     IdempotencyKey.objects.filter(pk=record.pk).update(
-        response_status=response.status_code, response_body=body
+        response_status=response.status_code, response_body=body, response_headers=headers
     )
 
 

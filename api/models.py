@@ -40,6 +40,8 @@ class IdempotencyKey(models.Model):
     request_hash = models.CharField(max_length=64, help_text="SHA-256 of the method, path and body.")
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
+    # The headers a replay repeats (``Location`` of a created job or request, its ``ETag``).
+    response_headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
 

@@ -131,9 +131,12 @@ def test_multipart_imports_are_keyed_by_their_file_content(people, client_for):
         )
 
     content = b"customer_id,name,geo,start_date,segment\nC1,Acme,AMER,2020-01-01,ENT\n"
-    assert upload(content).status_code == 202  # an import job (docs/imports.md "The API")
+    first = upload(content)
+    assert first.status_code == 202  # an import job (docs/imports.md "The API")
     replay = upload(content)
     assert replay["Idempotent-Replayed"] == "true" and replay.status_code == 202
+    # The replay points at the same job, so a retried client polls the job the first request made.
+    assert replay["Location"] == first["Location"] == f"/api/imports/jobs/{first.json()['id']}/"
     assert upload(content.replace(b"Acme", b"Acme Inc")).status_code == 422
     assert ImportJob.objects.filter(kind="customers").count() == 1
 
