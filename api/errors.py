@@ -151,6 +151,9 @@ def exception_handler(exc, context):
     return response
 
 
+SERVER_ERROR = "The server failed to answer; the error is logged. Try again later."
+
+
 def _server_error(exc: Exception, context) -> Response:
     """An exception no rule expected: logged with its traceback, answered in the error shape."""
     request = context.get("request")
@@ -163,7 +166,7 @@ def _server_error(exc: Exception, context) -> Response:
         response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER)
         return response
     logger.exception("Server error answering %s", path)
-    body = error_body("server_error", "The server failed to answer; the error is logged. Try again later.")
+    body = error_body("server_error", SERVER_ERROR)
     return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 

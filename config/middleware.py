@@ -15,9 +15,12 @@ The API keeps its own JSON errors (api/errors.py): paths under /api/ are left al
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from api.errors import SERVER_ERROR, error_body
 
 API_PREFIX = "/api/"
 
@@ -72,6 +75,15 @@ def permission_denied(request: HttpRequest, exception: BaseException | None = No
     message = str(exception) if exception is not None else ""
     context = {"reason": message.strip() or NOT_ALLOWED, "back_url": back_url(request)}
     return render(request, "403.html", context, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: under /api/ the API's JSON error shape (api/errors.py), elsewhere templates/500.html;
+    status 500. Reached by failures outside a view (an API view answers its own, api.errors); renders
+    without a request context, which may be what failed."""
+    if not _is_page(request):
+        return JsonResponse(error_body("server_error", SERVER_ERROR), status=500)
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 
 def _is_page(request: HttpRequest) -> bool:

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("dashboards.urls")),
 ]
 
-# A sentence and the way back (templates/403.html, 404.html); config.middleware covers DEBUG on.
+# A sentence and the way back (templates/403.html, 404.html, 500.html; JSON under /api/);
+# config.middleware covers DEBUG on.
 handler403 = "config.middleware.permission_denied"
 handler404 = "config.middleware.page_not_found"
+handler500 = "config.middleware.server_error"

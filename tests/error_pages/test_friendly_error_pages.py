@@ -134,3 +134,39 @@ def test_the_500_page_says_something_went_wrong_without_a_request_context():
     assert response.status_code == 500
     assert "<h1>Something went wrong</h1>" in body
     assert HOME_LINK in body
+
+
+@pytest.mark.parametrize(
+    ("url", "json"), [pytest.param("/api/employees/", True, id="api"), pytest.param("/my/", False, id="page")]
+)
+def test_an_unexpected_failure_answers_500_in_the_shape_of_its_side(url, json, monkeypatch, client):
+    """An exception no view expected: JSON in the API's error shape under /api/, the 500 page elsewhere."""
+    from django.test import Client
+
+    from api.people_views import EmployeeViewSet
+    from dashboards.csm import selectors as csm_selectors
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(EmployeeViewSet, "scoped", fail)
+    monkeypatch.setattr(csm_selectors, "csms_visible_to", fail)
+    user = make_user(Role.OPS, email="someone@example.com")
+    browser = Client(raise_request_exception=False)
+    browser.force_login(user)
+    response = browser.get(url)
+    assert response.status_code == 500
+    if json:
+        assert response.json()["error"]["code"] == "server_error"
+        assert "the error is logged" in response.json()["error"]["message"]
+    else:
+        assert "<h1>Something went wrong</h1>" in response.content.decode()
+
+
+def test_a_failure_outside_any_api_view_still_answers_json():
+    """A middleware's failure on an /api/ path reaches handler500, which keeps the API's shape."""
+    from config.middleware import server_error as handler
+
+    response = handler(RequestFactory().get("/api/employees/"))
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert b'"code": "server_error"' in response.content
