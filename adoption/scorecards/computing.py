@@ -10,11 +10,13 @@ scores (the commission scorecards' feed into adoption scores, ``commissions.serv
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,8 +24,16 @@ from django.utils import timezone
 from core.errors import AttainError
 
 from ..models import Customer, DailyScore, Scorecard, ScorecardVersion
-from ..scoring.definition import MILESTONE, ScorecardSpec
-from ..scoring.score import ScoredDay, compute_scores
+from ..scoring.definition import MILESTONE
+from ..scoring.measures import Usage
+from ..scoring.score import (
+    EXCLUDED,
+    LAST_KNOWN,
+    MEASURED,
+    ScoredDay,
+    compute_scores,
+    normalise_history,
+)
 from . import frames
 from .loading import spec_of
 
@@ -160,16 +170,24 @@ def _compute_block(picked, plan, specs, days, block_range) -> dict[str, int]:
         if any(not spec.segments for spec in specs.values())
         else set().union(*(spec.segments for spec in specs.values()))
     )
-    usage = frames.load_usage(
-        customers=block_range,
-        first=first - timedelta(days=max(longest - 1, 0)),
-        last=last,
-        metrics=metrics,
-        presence=presence,
-        segments=segments,
+    # Laid out once for every day and scorecard of the block: each day's windows are differences of
+    # cumulative sums, so a range of days costs little more than one.
+    usage = Usage(
+        frames.load_usage(
+            customers=block_range,
+            first=first - timedelta(days=max(longest - 1, 0)),
+            last=last,
+            metrics=metrics,
+            presence=presence,
+            segments=segments,
+        )
     )
     names = {c.milestone for spec in specs.values() for c in spec.criteria if c.kind == MILESTONE}
     milestones = frames.load_milestones(customers=block_range, first=first, last=last, names=names)
+    milestones = milestones.assign(
+        achieved_on=pd.to_datetime(milestones["achieved_on"].astype(object)),
+        lost_on=pd.to_datetime(milestones["lost_on"].astype(object)),
+    )
     customers = pd.DataFrame(
         list(
             Customer.objects.filter(pk__gte=block_range[0], pk__lte=block_range[1]).values_list(
@@ -178,34 +196,31 @@ def _compute_block(picked, plan, specs, days, block_range) -> dict[str, int]:
         ),
         columns=["customer_id", "segment", "start_date"],
     )
-    usage_of: dict[tuple[str, ...], pd.DataFrame] = {}
     written: dict[str, int] = {}
     results: list[ScorecardDay] = []
     with transaction.atomic():
         for scorecard in picked:
-            history = _history(scorecard, plan[scorecard.pk], specs, block_range, first)
+            history, carried = _history(scorecard, plan[scorecard.pk], specs, block_range, first)
             count = 0
             for day in days:
                 version = plan[scorecard.pk][day]
                 if version is None:
                     continue
                 spec = specs[version.pk]
-                segments = tuple(sorted(spec.segments))
-                if segments not in usage_of:
-                    usage_of[segments] = _usage_of_segments(usage, customers, segments)
                 chosen = customers[customers["start_date"] <= day]
-                if segments:
-                    chosen = chosen[chosen["segment"].isin(segments)]
+                if spec.segments:
+                    chosen = chosen[chosen["segment"].isin(spec.segments)]
                 scored = compute_scores(
                     spec,
                     day=day,
                     customers=chosen["customer_id"].tolist(),
-                    usage=usage_of[segments],
+                    usage=usage,
                     milestones=milestones,
                     history=history,
                 )
                 count += write_scores(scorecard.pk, version, scored)
-                history = _extend_history(history, scored, spec)
+                if carried:
+                    history = _extend_history(history, scored, carried)
                 results.append(_scorecard_day(scorecard.pk, version, scored))
             written[scorecard.code] = count
         for listener in _listeners:
@@ -213,37 +228,43 @@ def _compute_block(picked, plan, specs, days, block_range) -> dict[str, int]:
     return written
 
 
-def _usage_of_segments(usage: pd.DataFrame, customers: pd.DataFrame, segments: tuple[str, ...]):
-    if not segments:
-        return usage
-    ids = customers.loc[customers["segment"].isin(segments), "customer_id"]
-    return usage[usage["customer_id"].isin(ids)]
-
-
-def _history(scorecard, by_day, specs, block_range, first) -> pd.DataFrame | None:
-    """Earlier measured values for ``last_known`` criteria: the longest ``days`` of the versions used."""
+def _history(scorecard, by_day, specs, block_range, first) -> tuple[pd.DataFrame | None, dict[str, int]]:
+    """Earlier measured values for ``last_known`` criteria (the longest ``days`` of the versions used),
+    and each such criterion code's longest ``days``."""
     used = [specs[v.pk] for v in by_day.values() if v is not None]
-    rules = [c for spec in used for c in spec.criteria if c.missing.rule == "last_known"]
-    if not rules:
-        return None
-    return frames.load_history(
+    carried: dict[str, int] = {}
+    for criterion in (c for spec in used for c in spec.criteria if c.missing.rule == "last_known"):
+        carried[criterion.code] = max(carried.get(criterion.code, 0), criterion.missing.days or 0)
+    if not carried:
+        return None, carried
+    history = frames.load_history(
         scorecard_id=scorecard.pk,
         customers=block_range,
         before=first,
-        days=max(c.missing.days or 0 for c in rules),
-        codes={c.code for c in rules},
+        days=max(carried.values()),
+        codes=set(carried),
     )
+    return normalise_history(history), carried
 
 
-def _extend_history(history: pd.DataFrame | None, scored: ScoredDay, spec: ScorecardSpec):
-    """The history with the day just scored, for the next day of a range (its ``last_known``)."""
-    if history is None:
-        return None
-    measured = scored.criteria[scored.criteria["value"].notna()]
-    if measured.empty:
-        return history
-    new = measured[["customer_id", "criterion", "measured_on", "value", "raw"]]
-    return pd.concat([history, new], ignore_index=True) if not history.empty else new.reset_index(drop=True)
+def _extend_history(history: pd.DataFrame, scored: ScoredDay, carried: dict[str, int]) -> pd.DataFrame:
+    """The history with the values measured on the day just scored, for the next day of a range (its
+    ``last_known``), less the values too old for any later day."""
+    criteria = scored.criteria
+    measured = criteria[
+        (criteria["decision"] == MEASURED).to_numpy() & criteria["criterion"].isin(list(carried)).to_numpy()
+    ]
+    new = pd.DataFrame(
+        {
+            "customer_id": measured["customer_id"].to_numpy(dtype=np.int64),
+            "criterion": measured["criterion"].astype(object).to_numpy(),
+            "measured_on": np.full(len(measured), np.datetime64(scored.day, "D")),
+            "value": measured["value"].to_numpy(dtype=np.int64),
+            "raw": measured["raw"].to_numpy(dtype=np.int64),
+        }
+    )
+    kept = history[history["measured_on"] >= pd.Timestamp(scored.day - timedelta(days=max(carried.values())))]
+    return pd.concat([kept, new], ignore_index=True) if not kept.empty else new
 
 
 def _scorecard_day(scorecard_id: int, version: ScorecardVersion, scored: ScoredDay) -> ScorecardDay:
@@ -253,31 +274,82 @@ def _scorecard_day(scorecard_id: int, version: ScorecardVersion, scored: ScoredD
 
 def criteria_json(scored: ScoredDay) -> dict[int, str]:
     """Each customer's criteria as the JSON text stored in ``DailyScore.criteria``: criterion code →
-    value, raw (ratios as text, None for milestones), points (text, None when excluded), weight,
-    decision, band and measured_on (ISO date).
+    value, raw (ratios as text with 6 decimals, None for milestones), points (text, None when excluded:
+    a milestone's and a missing-zero's whole, "100" or "0"; a measure's with 2 decimals), weight,
+    decision, band and measured_on (ISO date)."""
+    texts = criteria_texts(scored)
+    return dict(zip(scored.scores["customer_id"].tolist(), texts.tolist(), strict=True))
 
-    Written as text, the few distinct codes, bands, decisions and days quoted once: at 100,000
-    customers a ``json.dumps`` per customer took most of a day's time."""
+
+def criteria_texts(scored: ScoredDay) -> np.ndarray:
+    """``criteria_json``'s texts as an array in the order of ``scored.scores``.
+
+    Built a criterion at a time over every customer (the criteria frame holds one block per criterion,
+    customers in the order of the scores): numbers formatted from their integers, the few distinct
+    codes, bands, decisions and days quoted once."""
     criteria = scored.criteria
-    quoted: dict[object, str] = {None: "null"}
-    for column in ("criterion", "band", "decision", "measured_on"):
-        for value in criteria[column].dropna().unique().tolist():
-            quoted[value] = json.dumps(value.isoformat() if isinstance(value, date) else value)
-    columns = [criteria[name].tolist() for name in ("customer_id", "criterion", "weight", "band", "decision")]
-    numbers = [
-        ["null" if v is None else f'"{v}"' for v in criteria[name].tolist()]
-        for name in ("points", "raw", "value")
-    ]
-    days = [quoted[d if isinstance(d, date) else None] for d in criteria["measured_on"].tolist()]
-    parts: dict[int, list[str]] = {}
-    for customer_id, code, weight, band, decision, points, raw, value, day in zip(
-        *columns, *numbers, days, strict=True
-    ):
-        parts.setdefault(customer_id, []).append(
-            f'{quoted[code]}: {{"band": {quoted[band]}, "decision": {quoted[decision]}, '
-            f'"measured_on": {day}, "points": {points}, "raw": {raw}, "value": {value}, "weight": {weight}}}'
+    customers = len(scored.scores)
+    if customers == 0:
+        return np.array([], dtype=object)
+    codes = criteria["criterion"].cat.categories.tolist()
+    assert len(criteria) == customers * len(codes), "one row per customer and criterion"
+    bands = _quoted(criteria["band"].cat.categories.tolist())
+    decisions_text = _quoted(criteria["decision"].cat.categories.tolist())
+    days = _quoted([d.isoformat() for d in criteria["measured_on"].cat.categories.tolist()])
+    decisions = criteria["decision"].cat.categories.tolist()
+    whole = np.isin(decisions, [MEASURED, LAST_KNOWN], invert=True)  # points 100 / 0 as whole numbers
+    excluded = decisions.index(EXCLUDED) if EXCLUDED in decisions else -1
+    text = None
+    for k, code in enumerate(codes):
+        rows = criteria.iloc[k * customers : (k + 1) * customers]
+        decision = rows["decision"].cat.codes.to_numpy()
+        value = _ratio_texts(rows["value"])
+        raw = _ratio_texts(rows["raw"])
+        cents = rows["points"].to_numpy(dtype=np.int64, na_value=0)
+        points = np.where(
+            whole[decision], '"' + (cents // 100).astype(str).astype(object) + '"', _decimal_texts(cents, 2)
         )
-    return {int(c): "{" + ", ".join(texts) + "}" for c, texts in parts.items()}
+        points[decision == excluded] = "null"
+        entry = (
+            f'{json.dumps(code)}: {{"band": '
+            + (bands[rows["band"].cat.codes.to_numpy()])
+            + ', "decision": '
+            + decisions_text[decision]
+            + ', "measured_on": '
+            + days[rows["measured_on"].cat.codes.to_numpy()]
+            + ', "points": '
+            + points
+            + ', "raw": '
+            + raw
+            + ', "value": '
+            + value
+            + f', "weight": {int(rows["weight"].iloc[0])}}}'
+        )
+        text = "{" + entry if text is None else text + ", " + entry
+    return text + "}"
+
+
+def _quoted(values: list) -> np.ndarray:
+    """JSON texts of ``values`` and, last (category code -1), ``null``."""
+    return np.array([json.dumps(v) for v in values] + ["null"], dtype=object)
+
+
+def _decimal_texts(units: np.ndarray, places: int) -> np.ndarray:
+    """Integers ≥ 0 in units of 10^-places as quoted decimal texts (``"0.766667"``), as objects."""
+    scale = 10**places
+    whole = (units // scale).astype(str)
+    fraction = np.strings.zfill((units % scale).astype(str), places)
+    return np.strings.add(
+        np.strings.add(np.strings.add('"', whole), "."), np.strings.add(fraction, '"')
+    ).astype(object)
+
+
+def _ratio_texts(column: pd.Series) -> np.ndarray:
+    """A column of millionths (nullable) as quoted 6-decimal texts, ``null`` where missing."""
+    missing = column.isna().to_numpy()
+    texts = _decimal_texts(column.to_numpy(dtype=np.int64, na_value=0), 6)
+    texts[missing] = "null"
+    return texts
 
 
 def write_scores(scorecard_id: int, version: ScorecardVersion, scored: ScoredDay) -> int:
@@ -285,19 +357,14 @@ def write_scores(scorecard_id: int, version: ScorecardVersion, scored: ScoredDay
 
     PostgreSQL: ``COPY`` into a temporary table, then one ``INSERT … ON CONFLICT DO UPDATE``; SQLite:
     ``executemany`` of the same upsert. Runs in the caller's transaction."""
-    criteria = criteria_json(scored)
-    now = timezone.now()
-    rows = [
-        (scorecard_id, scored.day, int(c), version.pk, score, bool(partial), criteria.get(int(c), "{}"), now)
-        for c, score, partial in zip(
-            scored.scores["customer_id"].tolist(),
-            scored.scores["score"].tolist(),
-            scored.scores["partial"].tolist(),
-            strict=True,
-        )
-    ]
-    if not rows:
+    scores = scored.scores
+    if scores.empty:
         return 0
+    criteria = criteria_texts(scored)
+    now = timezone.now()
+    customer_ids = scores["customer_id"].to_numpy(dtype=np.int64)
+    score_values = scores["score"].tolist()
+    partial = scores["partial"].to_numpy(dtype=bool)
     table = DailyScore._meta.db_table
     columns = "scorecard_id, day, customer_id, version_id, score, partial, criteria, computed_at"
     update = (
@@ -309,8 +376,18 @@ def write_scores(scorecard_id: int, version: ScorecardVersion, scored: ScoredDay
             cursor.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS dailyscore_load (LIKE {table}) ON COMMIT DELETE ROWS"
             )
+            # The criteria texts hold no tab or newline (JSON escapes them); a backslash is doubled.
+            lines = (
+                f"{scorecard_id}\t{scored.day.isoformat()}\t"
+                + customer_ids.astype(str).astype(object)
+                + f"\t{version.pk}\t"
+                + np.array(["\\N" if s is None else str(s) for s in score_values], dtype=object)
+                + np.where(partial, "\tt\t", "\tf\t").astype(object)
+                + np.array([c.replace("\\", "\\\\") for c in criteria.tolist()], dtype=object)
+                + f"\t{now.isoformat()}\n"
+            )
             cursor.cursor.copy_expert(
-                f"COPY dailyscore_load ({columns}) FROM STDIN", _CopyText(_copy_lines(rows))
+                f"COPY dailyscore_load ({columns}) FROM STDIN", io.StringIO("".join(lines))
             )
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {columns} FROM dailyscore_load "  # noqa: S608
@@ -319,63 +396,19 @@ def write_scores(scorecard_id: int, version: ScorecardVersion, scored: ScoredDay
             cursor.execute("TRUNCATE dailyscore_load")
         else:
             ops = connection.ops
+            day = ops.adapt_datefield_value(scored.day)
+            at = ops.adapt_datetimefield_value(now)
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "  # noqa: S608
                 f"ON CONFLICT (scorecard_id, day, customer_id) DO UPDATE SET {update}",
                 [
-                    (
-                        s,
-                        ops.adapt_datefield_value(d),
-                        c,
-                        v,
-                        None if score is None else str(score),
-                        p,
-                        j,
-                        ops.adapt_datetimefield_value(at),
+                    (scorecard_id, day, c, version.pk, None if s is None else str(s), bool(p), j, at)
+                    for c, s, p, j in zip(
+                        customer_ids.tolist(), score_values, partial.tolist(), criteria.tolist(), strict=True
                     )
-                    for s, d, c, v, score, p, j, at in rows
                 ],
             )
-    return len(rows)
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_lines(rows: Iterable[tuple]) -> Iterable[str]:
-    null = "\\N"
-    for scorecard_id, day, customer_id, version_id, score, partial, criteria, now in rows:
-        fields = (
-            str(scorecard_id),
-            day.isoformat(),
-            str(customer_id),
-            str(version_id),
-            null if score is None else str(score),
-            "t" if partial else "f",
-            criteria.translate(_ESCAPES),
-            now.isoformat(),
-        )
-        yield "\t".join(fields) + "\n"
-
-
-class _CopyText:
-    """A file-like source for ``copy_expert`` reading the lines a generator makes, a batch at a time."""
-
-    def __init__(self, lines: Iterable[str]):
-        self._lines = iter(lines)
-        self._buffer = ""
-
-    def read(self, size: int = -1) -> str:
-        while size < 0 or len(self._buffer) < size:
-            batch = "".join(line for _, line in zip(range(10_000), self._lines, strict=False))
-            if not batch:
-                break
-            self._buffer += batch
-        if size < 0:
-            text, self._buffer = self._buffer, ""
-        else:
-            text, self._buffer = self._buffer[:size], self._buffer[size:]
-        return text
+    return len(scores)
 
 
 def last_computed_day(scorecard: Scorecard) -> date | None:

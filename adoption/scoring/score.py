@@ -6,6 +6,11 @@ before it), else 0. A measure without data follows its missing-data rule: ``zero
 ``exclude`` drops the criterion (the weights re-normalise and the score is *partial*), ``last_known`` uses
 the last value measured within N days before the day (day N included) and falls back to ``exclude`` when
 there is none. A customer whose every criterion is excluded has no score that day.
+
+Computed column by column over every customer at once, in integers: ratios in millionths, points and
+scores in cents, each rounded half-up once from exact integer quotients, so the result is the one the
+per-customer ``Decimal`` arithmetic of ``points.points_for`` and ``measures.to_ratio`` gives; ``Decimal``
+only for the final scores.
 """
 
 from __future__ import annotations
@@ -13,16 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from .definition import MILESTONE, Criterion, ScorecardSpec
-from .measures import UsageWindow, measure
-from .points import points_for
-
-SCORE_PLACES = Decimal("0.01")
-HUNDRED, ZERO = Decimal(100), Decimal(0)
+from .measures import Usage, UsageWindow, half_up_div, measure_sums
+from .points import points_cents
 
 MET, NOT_MET, MEASURED, ZERO_FOR_MISSING, EXCLUDED, LAST_KNOWN = (
     "met",
@@ -32,6 +35,7 @@ MET, NOT_MET, MEASURED, ZERO_FOR_MISSING, EXCLUDED, LAST_KNOWN = (
     "missing: excluded",
     "missing: last known",
 )
+DECISIONS = (MET, NOT_MET, MEASURED, ZERO_FOR_MISSING, EXCLUDED, LAST_KNOWN)
 CRITERIA_COLUMNS = [
     "customer_id",
     "criterion",
@@ -43,18 +47,41 @@ CRITERIA_COLUMNS = [
     "band",
     "measured_on",
 ]
+HISTORY_COLUMNS = ["customer_id", "criterion", "measured_on", "value", "raw"]
+NO_DAY = np.datetime64("NaT", "D")
 
 
 @dataclass(frozen=True)
 class ScoredDay:
-    """``scores``: one row per customer (``customer_id``, ``score`` Decimal or None, ``partial`` bool).
-    ``criteria``: one row per customer and criterion (CRITERIA_COLUMNS): the value that earned the points
-    (ratio 0–1, None for milestones), the raw value, points 0–100 (None when excluded), weight, decision,
-    band label, and the day the value was measured (earlier than the scored day for ``last_known``)."""
+    """``scores``: one row per customer, ascending (``customer_id``, ``score`` Decimal 0–100 with 2
+    decimals or None, ``partial`` bool).
+
+    ``criteria``: one row per customer and criterion (CRITERIA_COLUMNS), criterion by criterion in the
+    scorecard's order, customers ascending within each: ``value`` (the ratio that earned the points) and
+    ``raw`` in millionths and ``points`` in cents (nullable ``Int64``: <NA> for a milestone's value and
+    for excluded points), ``weight``, and as categoricals the criterion code, the ``decision``, the
+    ``band`` label ("" without bands) and ``measured_on`` (a ``date``; earlier than the scored day for
+    ``last_known``, missing when nothing was measured)."""
 
     day: date
     scores: pd.DataFrame
     criteria: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """One criterion's outcome for every customer (arrays aligned with the customers)."""
+
+    criterion: Criterion
+    decision: np.ndarray  # index into DECISIONS
+    value: np.ndarray  # millionths, where has_value
+    raw: np.ndarray
+    has_value: np.ndarray
+    points: np.ndarray  # cents, where counted
+    counted: np.ndarray
+    band: np.ndarray  # index into labels, -1 for none
+    labels: tuple[str, ...]
+    measured_on: np.ndarray  # datetime64[D], NaT when nothing was measured
 
 
 def compute_scores(
@@ -62,133 +89,213 @@ def compute_scores(
     *,
     day: date,
     customers: Iterable[int],
-    usage: pd.DataFrame,
+    usage: pd.DataFrame | Usage,
     milestones: pd.DataFrame,
     history: pd.DataFrame | None = None,
 ) -> ScoredDay:
     """Score ``customers`` on ``day``.
 
-    ``usage``: see ``measures``; ``milestones``: ``customer_id``, ``milestone``, ``achieved_on`` (date),
-    ``lost_on`` (date or None); ``history``: earlier measured values for ``last_known``: ``customer_id``,
-    ``criterion``, ``measured_on`` (date), ``value`` and ``raw`` (Decimal).
+    ``usage``: the frame of ``measures`` (or a ``Usage`` built from it once for several days);
+    ``milestones``: ``customer_id``, ``milestone``, ``achieved_on``, ``lost_on`` (dates, or datetime64;
+    ``lost_on`` None/NaT when not lost); ``history``: earlier measured values for ``last_known``:
+    ``customer_id``, ``criterion``, ``measured_on`` (date or datetime64), ``value`` and ``raw``
+    (``Decimal``, or integers in millionths). Raises ``ValueError`` for a history value with more than
+    6 decimals.
     """
-    customers = sorted(set(customers))
-    window = UsageWindow(usage, day, spec.longest_window_days)
-    met = _milestones_met(milestones, day)
-    rows: list[tuple] = []
-    for criterion in spec.criteria:
-        if criterion.kind == MILESTONE:
-            rows.extend(_milestone_rows(criterion, customers, met))
-        else:
-            rows.extend(_measure_rows(criterion, customers, window, history, day))
-    criteria = pd.DataFrame(rows, columns=CRITERIA_COLUMNS)
-    return ScoredDay(day=day, scores=_roll_up(criteria, customers), criteria=criteria)
+    ids = np.unique(np.fromiter((int(c) for c in customers), dtype=np.int64))
+    if isinstance(usage, pd.DataFrame):
+        usage = UsageWindow(usage, day, spec.longest_window_days).usage
+    history = normalise_history(history)
+    outcomes = [
+        _milestone(criterion, ids, milestones, day)
+        if criterion.kind == MILESTONE
+        else _measure(criterion, ids, usage, history, day)
+        for criterion in spec.criteria
+    ]
+    return ScoredDay(day=day, scores=_roll_up(outcomes, ids), criteria=_criteria_frame(outcomes, ids))
 
 
-def _milestones_met(milestones: pd.DataFrame, day: date) -> set[tuple[int, str]]:
-    met = set()
-    for customer_id, milestone, achieved_on, lost_on in milestones[
-        ["customer_id", "milestone", "achieved_on", "lost_on"]
-    ].itertuples(index=False, name=None):
-        lost = lost_on if isinstance(lost_on, date) else None
-        if achieved_on <= day and (lost is None or lost > day):
-            met.add((int(customer_id), milestone))
-    return met
+def _as_days(column: pd.Series) -> np.ndarray:
+    if not pd.api.types.is_datetime64_any_dtype(column):
+        column = pd.to_datetime(column.astype(object))
+    return column.to_numpy().astype("datetime64[D]")
 
 
-def _milestone_rows(criterion: Criterion, customers: list[int], met: set[tuple[int, str]]):
-    for customer_id in customers:
-        done = (customer_id, criterion.milestone) in met
-        yield (
-            customer_id,
-            criterion.code,
-            None,
-            None,
-            HUNDRED if done else ZERO,
-            criterion.weight,
-            MET if done else NOT_MET,
-            "",
-            None,
-        )
+def _milestone(criterion: Criterion, ids: np.ndarray, milestones: pd.DataFrame, day: date) -> _Outcome:
+    rows = milestones[milestones["milestone"] == criterion.milestone]
+    achieved, lost = _as_days(rows["achieved_on"]), _as_days(rows["lost_on"])
+    on = np.datetime64(day, "D")
+    met_ids = rows["customer_id"].to_numpy(dtype=np.int64)[(achieved <= on) & (np.isnat(lost) | (lost > on))]
+    met = np.isin(ids, met_ids)
+    n = len(ids)
+    zeros = np.zeros(n, dtype=np.int64)
+    return _Outcome(
+        criterion=criterion,
+        decision=np.where(met, DECISIONS.index(MET), DECISIONS.index(NOT_MET)),
+        value=zeros,
+        raw=zeros,
+        has_value=np.zeros(n, dtype=bool),
+        points=np.where(met, 10_000, 0),
+        counted=np.ones(n, dtype=bool),
+        band=np.full(n, -1),
+        labels=(),
+        measured_on=np.full(n, NO_DAY),
+    )
 
 
-def _measure_rows(criterion, customers, window, history, day):
-    measured = measure(window, criterion)
-    values = dict(zip(measured.index, zip(measured["value"], measured["raw"], strict=True), strict=True))
-    carried = _last_known(history, criterion, day) if criterion.missing.rule == "last_known" else {}
-    for customer_id in customers:
-        if customer_id in values:
-            value, raw = values[customer_id]
-            decision, measured_on = MEASURED, day
-        elif criterion.missing.rule == "zero":
-            yield (
-                customer_id,
-                criterion.code,
-                None,
-                None,
-                ZERO,
-                criterion.weight,
-                ZERO_FOR_MISSING,
-                "",
-                None,
-            )
-            continue
-        elif customer_id in carried:
-            measured_on, value, raw = carried[customer_id]
-            decision = LAST_KNOWN
-        else:
-            yield (customer_id, criterion.code, None, None, None, criterion.weight, EXCLUDED, "", None)
-            continue
-        points, band = points_for(value, criterion.points)
-        yield (
-            customer_id,
-            criterion.code,
-            value,
-            raw,
-            points,
-            criterion.weight,
-            decision,
-            band.label if band else "",
-            measured_on,
-        )
+def _matched(keys: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each id, its position in the ascending ``keys`` and whether it is there."""
+    if not len(keys):
+        return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
+    at = np.minimum(np.searchsorted(keys, ids), len(keys) - 1)
+    return at, keys[at] == ids
 
 
-def _last_known(history: pd.DataFrame | None, criterion: Criterion, day: date) -> dict:
-    """customer_id → (measured_on, value, raw) of the latest value in [day − N days, day)."""
+def _measure(criterion: Criterion, ids: np.ndarray, usage: Usage, history, day: date) -> _Outcome:
+    n = len(ids)
+    sums = measure_sums(usage, criterion, day)
+    at, found = _matched(sums.customers, ids)
+    value = np.zeros(n, dtype=np.int64)
+    raw = np.zeros(n, dtype=np.int64)
+    value[found] = sums.value()[at[found]]
+    raw[found] = sums.raw()[at[found]]
+    decision = np.full(n, DECISIONS.index(MEASURED))
+    measured_on = np.where(found, np.datetime64(day, "D"), NO_DAY)
+    has_value = found.copy()
+    rule = criterion.missing.rule
+    if rule == "zero":
+        decision[~found] = DECISIONS.index(ZERO_FOR_MISSING)
+    else:
+        decision[~found] = DECISIONS.index(EXCLUDED)
+    if rule == "last_known":
+        carried = _last_known(history, criterion, day)
+        at, known = _matched(carried["customer_id"].to_numpy(dtype=np.int64), ids)
+        known &= ~found
+        for column, target in (("value", value), ("raw", raw)):
+            target[known] = carried[column].to_numpy(dtype=np.int64)[at[known]]
+        measured_on[known] = carried["measured_on"].to_numpy()[at[known]]
+        decision[known] = DECISIONS.index(LAST_KNOWN)
+        has_value |= known
+    points = np.zeros(n, dtype=np.int64)
+    band = np.full(n, -1)
+    cents, bands = points_cents(value[has_value], criterion.points)
+    points[has_value] = cents
+    labels: tuple[str, ...] = ()
+    if bands is not None:
+        band[has_value] = bands
+        labels = tuple(b.label for b in criterion.points.bands)
+    return _Outcome(
+        criterion=criterion,
+        decision=decision,
+        value=value,
+        raw=raw,
+        has_value=has_value,
+        points=points,
+        counted=has_value | (rule == "zero"),
+        band=band,
+        labels=labels,
+        measured_on=measured_on,
+    )
+
+
+def normalise_history(history: pd.DataFrame | None) -> pd.DataFrame:
+    """``history`` (see ``compute_scores``) with measured values only, ``measured_on`` as datetime64[D]
+    and ``value`` and ``raw`` as int64 millionths. Raises ``ValueError`` for a value with more than 6
+    decimals (the values stored are ``measures.to_ratio``'s)."""
     if history is None or history.empty:
-        return {}
-    earliest = day - timedelta(days=criterion.missing.days)
-    rows = history[
-        (history["criterion"] == criterion.code)
-        & (history["measured_on"] >= earliest)
-        & (history["measured_on"] < day)
-        & history["value"].notna()
-    ]
-    latest = rows.sort_values("measured_on").groupby("customer_id").tail(1)
-    return {
-        int(c): (on, value, raw)
-        for c, on, value, raw in latest[["customer_id", "measured_on", "value", "raw"]].itertuples(
-            index=False, name=None
+        return pd.DataFrame(
+            {
+                "customer_id": pd.Series(dtype=np.int64),
+                "criterion": pd.Series(dtype=object),
+                "measured_on": pd.Series(dtype="datetime64[s]"),
+                "value": pd.Series(dtype=np.int64),
+                "raw": pd.Series(dtype=np.int64),
+            }
         )
+    history = history[history["value"].notna()]
+    columns = {
+        "customer_id": history["customer_id"].to_numpy(dtype=np.int64),
+        "criterion": history["criterion"],
     }
+    columns["measured_on"] = _as_days(history["measured_on"])
+    for name in ("value", "raw"):
+        column = history[name]
+        columns[name] = (
+            column.to_numpy(dtype=np.int64)
+            if pd.api.types.is_integer_dtype(column)
+            else np.array([_millionths(v) for v in column.tolist()], dtype=np.int64)
+        )
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(history)))
 
 
-def _roll_up(criteria: pd.DataFrame, customers: list[int]) -> pd.DataFrame:
-    weighted: dict[int, Decimal] = dict.fromkeys(customers, ZERO)
-    weights: dict[int, int] = dict.fromkeys(customers, 0)
-    partial: dict[int, bool] = dict.fromkeys(customers, False)
-    for customer_id, points, weight in criteria[["customer_id", "points", "weight"]].itertuples(
-        index=False, name=None
-    ):
-        if points is None:
-            partial[customer_id] = True
-            continue
-        weighted[customer_id] += weight * points
-        weights[customer_id] += weight
-    scores = [
-        (weighted[c] / weights[c]).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP) if weights[c] else None
-        for c in customers
+def _millionths(value) -> int:
+    scaled = Decimal(value).scaleb(6)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"a measured value has at most 6 decimals, not {value}")
+    return int(scaled)
+
+
+def _last_known(history: pd.DataFrame, criterion: Criterion, day: date) -> pd.DataFrame:
+    """The latest value of each customer measured in [day − N days, day), customers ascending."""
+    on = np.datetime64(day, "D")
+    earliest = np.datetime64(day - timedelta(days=criterion.missing.days), "D")
+    measured_on = history["measured_on"].to_numpy().astype("datetime64[D]")
+    rows = history[
+        (history["criterion"] == criterion.code).to_numpy() & (measured_on >= earliest) & (measured_on < on)
     ]
+    rows = rows.assign(measured_on=rows["measured_on"].to_numpy().astype("datetime64[D]"))
+    latest = rows.sort_values(["customer_id", "measured_on"], kind="stable")
+    return latest.drop_duplicates("customer_id", keep="last")
+
+
+def _roll_up(outcomes: list[_Outcome], ids: np.ndarray) -> pd.DataFrame:
+    weighted = np.zeros(len(ids), dtype=np.int64)
+    weights = np.zeros(len(ids), dtype=np.int64)
+    partial = np.zeros(len(ids), dtype=bool)
+    for outcome in outcomes:
+        weight = outcome.criterion.weight
+        weighted += np.where(outcome.counted, weight * outcome.points, 0)
+        weights += np.where(outcome.counted, weight, 0)
+        partial |= ~outcome.counted
+    cents = half_up_div(weighted, np.maximum(weights, 1))
+    scores = [
+        Decimal(c).scaleb(-2) if w else None for c, w in zip(cents.tolist(), weights.tolist(), strict=True)
+    ]
+    return pd.DataFrame({"customer_id": ids, "score": pd.Series(scores, dtype=object), "partial": partial})
+
+
+def _criteria_frame(outcomes: list[_Outcome], ids: np.ndarray) -> pd.DataFrame:
+    def joined(name: str) -> np.ndarray:
+        return np.concatenate([getattr(o, name) for o in outcomes])
+
+    n = len(ids)
+    bands = ["", *sorted({label for o in outcomes for label in o.labels})]
+    # Each outcome's band indices to codes among ``bands``; index -1 (no band) takes the last entry, "".
+    band_codes = np.concatenate(
+        [np.asarray([bands.index(label) for label in o.labels] + [0])[o.band] for o in outcomes]
+    )
+    measured_on = joined("measured_on").astype("datetime64[D]")
+    known = ~np.isnat(measured_on)
+    days = np.unique(measured_on[known])
+    day_codes = np.full(len(measured_on), -1)
+    day_codes[known] = np.searchsorted(days, measured_on[known])
+    has_value, counted = joined("has_value").astype(bool), joined("counted").astype(bool)
     return pd.DataFrame(
-        {"customer_id": customers, "score": scores, "partial": [partial[c] for c in customers]}
-    ).astype({"score": object})
+        {
+            "customer_id": np.tile(ids, len(outcomes)),
+            "criterion": pd.Categorical.from_codes(
+                np.repeat(np.arange(len(outcomes)), n), categories=[o.criterion.code for o in outcomes]
+            ),
+            "value": pd.arrays.IntegerArray(joined("value").astype(np.int64), ~has_value),
+            "raw": pd.arrays.IntegerArray(joined("raw").astype(np.int64), ~has_value),
+            "points": pd.arrays.IntegerArray(joined("points").astype(np.int64), ~counted),
+            "weight": np.repeat([o.criterion.weight for o in outcomes], n).astype(np.int64),
+            "decision": pd.Categorical.from_codes(
+                joined("decision").astype(np.int64), categories=list(DECISIONS)
+            ),
+            "band": pd.Categorical.from_codes(band_codes, categories=bands),
+            "measured_on": pd.Categorical.from_codes(
+                day_codes, categories=pd.Index([d.item() for d in days], dtype=object)
+            ),
+        }
+    )
