@@ -4,6 +4,7 @@ and downloads as CSV or Excel with the same columns and values (issue "dashboard
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -137,6 +138,8 @@ class Table:
     # hold tens of thousands, which no one reads at once and which would cost the page its time budget.
     limit: int | None = None
     currency: str = ""  # the money columns' currency where the rows carry none
+    # column key -> the cell's URL made from its row (None: no link); the rows stay as the selectors gave them
+    hrefs: dict[str, Callable[[dict[str, Any]], str | None]] = field(default_factory=dict)
 
     @property
     def page_size(self) -> int:
@@ -166,12 +169,18 @@ class Table:
                     "text": column.show(row.get(column.key), self.currency_of(column, row)),
                     "sort": column.sort_key(row.get(column.key)),
                     "kind": column.kind,
-                    "href": row.get(self.links[column.key]) if column.key in self.links else None,
+                    "href": self.href(column, row),
                 }
                 for column in self.columns
             ]
             for row in self.rows
         ]
+
+    def href(self, column: Column, row: dict[str, Any]) -> str | None:
+        """The URL of ``row``'s cell in ``column``, or None when it is no link."""
+        if column.key in self.hrefs:
+            return self.hrefs[column.key](row)
+        return row.get(self.links[column.key]) if column.key in self.links else None
 
     def body_html(self) -> SafeString:
         """Every row as HTML (a printed statement shows them all; a page shows ``page_of``)."""
@@ -183,15 +192,15 @@ class Table:
         if not rows:
             empty = '<tr><td colspan="{}" class="muted">Nothing to show.</td></tr>'
             return format_html(empty, len(self.columns))
-        links = [self.links.get(column.key) for column in self.columns]
+        linked = [column.key in self.links or column.key in self.hrefs for column in self.columns]
         parts = []
         for row in rows:
             parts.append("<tr>")
-            for column, link in zip(self.columns, links, strict=True):
+            for column, link in zip(self.columns, linked, strict=True):
                 value = row.get(column.key)
                 text = html.escape(column.show(value, self.currency_of(column, row)))
-                if link and row.get(link):
-                    text = f'<a href="{html.escape(row[link])}">{text}</a>'
+                if link and (url := self.href(column, row)):
+                    text = f'<a href="{html.escape(url)}">{text}</a>'
                 parts.append(
                     f'<td class="{column.kind}" data-sort="{html.escape(column.sort_key(value))}">{text}</td>'
                 )

@@ -16,7 +16,6 @@ from django.urls import reverse
 from core import formatting as fmt
 from dashboards.tables import Table
 
-SCORE_URL_KEY = "score_url"
 PLACES = Decimal("0.01")
 
 
@@ -30,12 +29,16 @@ def score_url(customer_id: str, scorecard: str = "") -> str:
 def link_scores(
     table: Table, *, score: str = "score", customer: str = "customer_id", scorecard: str = ""
 ) -> Table:
-    """``table`` with its ``score`` column's cells linked to each row's customer scorecard page (rows
-    without a score keep an empty cell). Returns the same table, changed in place."""
-    for row in table.rows:
-        if row.get(score) is not None and row.get(customer):
-            row[SCORE_URL_KEY] = score_url(str(row[customer]), row.get(scorecard, "") if scorecard else "")
-    table.links = {**table.links, score: SCORE_URL_KEY}
+    """``table`` with its ``score`` column's cells linked to each row's customer scorecard page (a row
+    without a score keeps an empty cell); ``scorecard``: the row key naming the scorecard, if any. The rows
+    are left as they are. Returns the same table."""
+
+    def href(row: dict[str, Any]) -> str | None:
+        if row.get(score) is None or not row.get(customer):
+            return None
+        return score_url(str(row[customer]), str(row.get(scorecard) or "") if scorecard else "")
+
+    table.hrefs = {**table.hrefs, score: href}
     return table
 
 

@@ -33,13 +33,13 @@ def test_shows_the_persons_roles(client):
 def test_csm_is_pointed_to_requests_and_inquiries(client, csm):
     client.force_login(csm)
 
-    assert links(client) == {"/my/", "/requests/", "/requests/inquiries/"}
+    assert links(client) == {"/my/", "/scores/", "/requests/", "/requests/inquiries/"}
 
 
 def test_csvp_is_pointed_to_filing_requests(client, csvp):
     client.force_login(csvp)
 
-    assert links(client) == {"/team/", "/requests/", "/requests/new/", "/requests/inquiries/"}
+    assert links(client) == {"/team/", "/scores/", "/requests/", "/requests/new/", "/requests/inquiries/"}
 
 
 @pytest.mark.parametrize("persona", ["cco", "finance"])
@@ -48,6 +48,7 @@ def test_approvers_are_pointed_to_what_waits_for_them(client, request, persona):
 
     assert links(client) == {
         "/team/",
+        "/scores/",
         "/company/",
         "/console/",
         "/console/imports/",
@@ -63,6 +64,7 @@ def test_ops_is_pointed_to_what_to_apply(client, ops):
 
     assert links(client) == {
         "/team/",
+        "/scores/",
         "/company/",
         "/console/",
         "/console/imports/",
@@ -79,6 +81,7 @@ def test_admin_is_pointed_to_the_admin(client, admin):
 
     assert links(client) == {
         "/team/",
+        "/scores/",
         "/company/",
         "/console/",
         "/console/imports/",
@@ -92,7 +95,14 @@ def test_admin_is_pointed_to_the_admin(client, admin):
 def test_person_with_several_roles_gets_the_links_of_each(client):
     client.force_login(make_user(Role.CSM, Role.CSVP))
 
-    assert links(client) == {"/my/", "/team/", "/requests/", "/requests/new/", "/requests/inquiries/"}
+    assert links(client) == {
+        "/my/",
+        "/team/",
+        "/scores/",
+        "/requests/",
+        "/requests/new/",
+        "/requests/inquiries/",
+    }
 
 
 def test_person_without_a_role_is_told_to_ask_for_one(client, nobody):

@@ -15,13 +15,22 @@ PASSWORD = "correct horse battery staple"
 NAV = re.compile(r'<nav aria-label="Your pages">(.*?)</nav>', re.S)
 LINK = re.compile(r'<a (aria-current="page" )?href="([^"]+)">([^<]+)</a>')
 
-CSM_PAGES = {"/my/", "/requests/", "/requests/inquiries/"}
-EVERYTHING = {"/team/", "/company/", "/console/", "/console/imports/", "/audit/", "/snapshots/", "/requests/"}
+CSM_PAGES = {"/my/", "/scores/", "/requests/", "/requests/inquiries/"}
+EVERYTHING = {
+    "/team/",
+    "/scores/",
+    "/company/",
+    "/console/",
+    "/console/imports/",
+    "/audit/",
+    "/snapshots/",
+    "/requests/",
+}
 
 # persona (roles) -> (landing page, the header's links)
 PEOPLE = {
     "csm": ((Role.CSM,), "/my/", CSM_PAGES),
-    "csvp": ((Role.CSVP,), "/team/", {"/team/", "/requests/", "/requests/inquiries/"}),
+    "csvp": ((Role.CSVP,), "/team/", {"/team/", "/scores/", "/requests/", "/requests/inquiries/"}),
     "cco": ((Role.CCO,), "/company/", EVERYTHING),
     "finance": ((Role.FINANCE,), "/company/", EVERYTHING),
     "ops": ((Role.OPS,), "/console/", EVERYTHING | {"/requests/inquiries/"}),
