@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from core.errors import AttainError
@@ -128,8 +129,9 @@ def compute_days(
     if not specs:
         return Computed(rows=counts, days=days)
     low, high = customer_range or (0, 2**62)
-    for block_range in customer_blocks(low, high, block):
-        written = _compute_block(picked, plan, specs, days, block_range)
+    blocks = customer_blocks(low, high, block)
+    for block_range, inputs in zip(blocks, _block_inputs(specs, days, blocks), strict=True):
+        written = _compute_block(picked, plan, specs, days, block_range, inputs)
         for code, count in written.items():
             counts[code] += count
     return Computed(rows=counts, days=days)
@@ -160,7 +162,42 @@ def _scorecards(codes: Sequence[str] | None) -> list[Scorecard]:
     return found
 
 
-def _compute_block(picked, plan, specs, days, block_range) -> dict[str, int]:
+@dataclass(frozen=True)
+class _Inputs:
+    """A block's inputs: its usage laid out, its milestones (dates as datetime64) and its customers."""
+
+    usage: Usage
+    milestones: pd.DataFrame
+    customers: pd.DataFrame
+
+
+def _block_inputs(specs, days, blocks) -> Iterator[_Inputs]:
+    """Each block's inputs in turn. On PostgreSQL outside a transaction, the next block's are read on a
+    second connection in a thread while the caller computes and writes the current one, so reading
+    (the database's work) and computing (ours) overlap on two cores. Inside a caller's transaction
+    they are read in turn on its connection: another connection would not see its uncommitted rows."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block or len(blocks) < 2:
+        for block_range in blocks:
+            yield _load_inputs(specs, days, block_range)
+        return
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        pending = reader.submit(_load_inputs_apart, specs, days, blocks[0])
+        for following in [*blocks[1:], None]:
+            inputs = pending.result()
+            if following is not None:
+                pending = reader.submit(_load_inputs_apart, specs, days, following)
+            yield inputs
+
+
+def _load_inputs_apart(specs, days, block_range) -> _Inputs:
+    """``_load_inputs`` in a reader thread, on its own connection, closed afterwards."""
+    try:
+        return _load_inputs(specs, days, block_range)
+    finally:
+        connections.close_all()
+
+
+def _load_inputs(specs, days, block_range) -> _Inputs:
     first, last = days[0], days[-1]
     longest = max(spec.longest_window_days for spec in specs.values())
     metrics, presence = frames.metrics_read(specs.values())
@@ -196,6 +233,12 @@ def _compute_block(picked, plan, specs, days, block_range) -> dict[str, int]:
         ),
         columns=["customer_id", "segment", "start_date"],
     )
+    return _Inputs(usage=usage, milestones=milestones, customers=customers)
+
+
+def _compute_block(picked, plan, specs, days, block_range, inputs: _Inputs) -> dict[str, int]:
+    first = days[0]
+    usage, milestones, customers = inputs.usage, inputs.milestones, inputs.customers
     written: dict[str, int] = {}
     results: list[ScorecardDay] = []
     with transaction.atomic():
@@ -306,9 +349,7 @@ def criteria_texts(scored: ScoredDay) -> np.ndarray:
         value = _ratio_texts(rows["value"])
         raw = _ratio_texts(rows["raw"])
         cents = rows["points"].to_numpy(dtype=np.int64, na_value=0)
-        points = np.where(
-            whole[decision], '"' + (cents // 100).astype(str).astype(object) + '"', _decimal_texts(cents, 2)
-        )
+        points = np.where(whole[decision], _decimal_texts(cents // 100, 0), _decimal_texts(cents, 2))
         points[decision == excluded] = "null"
         entry = (
             f'{json.dumps(code)}: {{"band": '
@@ -335,13 +376,15 @@ def _quoted(values: list) -> np.ndarray:
 
 
 def _decimal_texts(units: np.ndarray, places: int) -> np.ndarray:
-    """Integers ≥ 0 in units of 10^-places as quoted decimal texts (``"0.766667"``), as objects."""
+    """Integers ≥ 0 in units of 10^-places as quoted decimal texts (``"0.766667"``), as objects;
+    each distinct number formatted once."""
+    distinct, at = np.unique(units, return_inverse=True)
     scale = 10**places
-    whole = (units // scale).astype(str)
-    fraction = np.strings.zfill((units % scale).astype(str), places)
-    return np.strings.add(
-        np.strings.add(np.strings.add('"', whole), "."), np.strings.add(fraction, '"')
-    ).astype(object)
+    if places == 0:
+        texts = [f'"{n}"' for n in distinct.tolist()]
+    else:
+        texts = [f'"{n // scale}.{n % scale:0{places}d}"' for n in distinct.tolist()]
+    return np.asarray(texts, dtype=object)[at]
 
 
 def _ratio_texts(column: pd.Series) -> np.ndarray:
@@ -373,9 +416,6 @@ def write_scores(scorecard_id: int, version: ScorecardVersion, scored: ScoredDay
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS dailyscore_load (LIKE {table}) ON COMMIT DELETE ROWS"
-            )
             # The criteria texts hold no tab or newline (JSON escapes them); a backslash is doubled.
             lines = (
                 f"{scorecard_id}\t{scored.day.isoformat()}\t"
@@ -386,9 +426,22 @@ def write_scores(scorecard_id: int, version: ScorecardVersion, scored: ScoredDay
                 + np.array([c.replace("\\", "\\\\") for c in criteria.tolist()], dtype=object)
                 + f"\t{now.isoformat()}\n"
             )
-            cursor.cursor.copy_expert(
-                f"COPY dailyscore_load ({columns}) FROM STDIN", io.StringIO("".join(lines))
+            text = "".join(lines)
+            del lines
+            if not _stored_before(cursor, scorecard_id, scored.day, customer_ids):
+                # A day not computed yet (a backfill's usual case): straight into the table, a third
+                # cheaper. Should another run store the same rows meanwhile, the unique key refuses
+                # ours, the savepoint undoes the COPY, and the upsert below takes over.
+                try:
+                    with transaction.atomic(), connection.wrap_database_errors:
+                        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO(text))
+                    return len(scores)
+                except IntegrityError:
+                    pass
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS dailyscore_load (LIKE {table}) ON COMMIT DELETE ROWS"
             )
+            cursor.cursor.copy_expert(f"COPY dailyscore_load ({columns}) FROM STDIN", io.StringIO(text))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {columns} FROM dailyscore_load "  # noqa: S608
                 f"ON CONFLICT (scorecard_id, day, customer_id) DO UPDATE SET {update}"
@@ -409,6 +462,16 @@ def write_scores(scorecard_id: int, version: ScorecardVersion, scored: ScoredDay
                 ],
             )
     return len(scores)
+
+
+def _stored_before(cursor, scorecard_id: int, day: date, customer_ids: np.ndarray) -> bool:
+    """Whether any score of the scorecard, day and customers' id range is stored."""
+    cursor.execute(
+        f"SELECT 1 FROM {DailyScore._meta.db_table} WHERE scorecard_id = %s AND day = %s "  # noqa: S608
+        "AND customer_id BETWEEN %s AND %s LIMIT 1",
+        [scorecard_id, day, int(customer_ids.min()), int(customer_ids.max())],
+    )
+    return cursor.fetchone() is not None
 
 
 def last_computed_day(scorecard: Scorecard) -> date | None:
