@@ -30,11 +30,13 @@ def demo(monkeypatch):
     from dashboards.team import views as team_views
     from demo.company import seed_demo
     from demo.quarters import run_demo_quarters
+    from demo.scorecards import seed_demo_scorecards
     from demo.snapshot import draft_next_year
 
     summary = seed_demo(today=DEMO_DAY)
     run_demo_quarters(today=DEMO_DAY)
     draft_next_year(summary.fiscal_year)
+    seed_demo_scorecards(today=DEMO_DAY)
     monkeypatch.setattr(team_views, "today", lambda: DEMO_DAY)  # the live server runs in this process
 
     people = {}
@@ -68,9 +70,14 @@ def demo(monkeypatch):
     statement = (
         Payout.objects.filter(employee=csm, run__is_final=True, run__period=closed).order_by("pk").first().run
     )
+    from adoption.access import book_of
+    from adoption.models import Customer
+
     return {
         "people": people,
         "csm": csm,
+        # A customer of the CSM's book today, scored by the demo's scorecard.
+        "scored": Customer.objects.filter(pk__in=book_of([csm.pk])).order_by("customer_id").first(),
         "closed": closed,
         "open": open_period,
         "inquiry": inquiry,
@@ -83,6 +90,8 @@ def demo(monkeypatch):
 def _pages(role: str, world: dict) -> list[str]:
     """The detail pages of ``role`` beyond its header's links."""
     closed, open_period = world["closed"].code, world["open"].code
+    scored = f"/scores/customers/{world['scored'].customer_id}/"
+    rules = "/scores/scorecards/core/v1/"
     return {
         Role.CSM: [
             "/my/",
@@ -91,6 +100,8 @@ def _pages(role: str, world: dict) -> list[str]:
             f"/requests/inquiries/{world['inquiry'].pk}/",
             "/requests/inquiries/new/",
             "/accounts/password_change/",
+            scored,
+            rules,
         ],
         Role.CSVP: [
             "/team/",
@@ -98,6 +109,8 @@ def _pages(role: str, world: dict) -> list[str]:
             f"/requests/{world['request'].pk}/",
             "/requests/new/",
             f"/requests/inquiries/{world['inquiry'].pk}/",
+            scored,
+            f"/scores/csm/{world['csm'].employee_id}/",
         ],
         Role.CCO: [
             "/company/",
@@ -106,6 +119,7 @@ def _pages(role: str, world: dict) -> list[str]:
             "/requests/to-approve/",
             f"/requests/{world['request'].pk}/",
             "/audit/",
+            rules,
         ],
         Role.OPS: [
             "/console/",
@@ -117,6 +131,8 @@ def _pages(role: str, world: dict) -> list[str]:
             f"/requests/inquiries/{world['inquiry'].pk}/",
             "/requests/to-apply/",
             "/audit/",
+            scored,
+            rules,
         ],
         Role.FINANCE: [f"/console/?period={closed}", f"/console/sign-off/?period={closed}"],
     }[role]

@@ -14,7 +14,7 @@ from adoption.models import Snapshot
 from approvals.models import Inquiry, Request
 from commissions.models import Payout, Period
 from dashboards.glossary import abbreviations_in
-from tests.dashboards_team.conftest import demo_person
+from tests.dashboards_team.conftest import DEMO_DAY, demo_person
 from tests.pages.reading import read
 
 pytestmark = pytest.mark.usefixtures("on_demo_day")
@@ -155,3 +155,31 @@ def test_team_and_company_honour_the_quarter_asked_for_and_refuse_a_bad_code(cli
         response = client.get(f"{page}?period=FY27-Q9")
         assert response.status_code == 404
         assert "is not a quarter" in response.content.decode()
+
+
+def score_pages_of(persona: str) -> list[str]:
+    """The score pages (docs/scorecards.md "Pages") a persona opens, with the demo's scorecard computed."""
+    from adoption.access import book_of
+    from adoption.models import Customer
+
+    csm = demo_person("csm", geo=demo_person("csvp").geo)
+    customer = Customer.objects.filter(pk__in=book_of([csm.pk])).order_by("customer_id").first()
+    pages = ["/scores/", f"/scores/customers/{customer.customer_id}/", "/scores/scorecards/core/v1/"]
+    if persona == "csm":
+        return pages if csm == demo_person("csm") else ["/scores/", "/scores/scorecards/core/v1/"]
+    return [*pages, f"/scores/csm/{csm.employee_id}/"]
+
+
+@pytest.mark.parametrize("persona", ["csm", "csvp", "cco", "finance", "ops"])
+def test_every_score_page_of_each_role_writes_values_one_way(client, demo, persona):
+    from demo.scorecards import seed_demo_scorecards
+
+    seed_demo_scorecards(today=DEMO_DAY)
+    client.force_login(demo_person(persona))
+    problems = {}
+    for url in score_pages_of(persona):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if found := problems_of(response.content.decode()):
+            problems[url] = found[:6]
+    assert problems == {}
