@@ -5,12 +5,17 @@
         .venv/bin/python benchmarks/scorecards.py --setup          # once: customers, usage (COPY), milestones
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/attain_bench_sc DEBUG=1 \\
         .venv/bin/python benchmarks/scorecards.py [--sample-days 7]
+    DATABASE_URL=… REDIS_URL=redis://127.0.0.1:6379/12 DEBUG=1 \
+        .venv/bin/python benchmarks/scorecards.py --sample-days 92 --workers 2  # the quarter, on 2 workers
 
 Times ``compute_day`` for the quarter's last day (both scorecards, every customer, the commission
 scorecard's scores fed into the adoption scores), then a backfill of ``--sample-days`` days of the quarter
-(``compute_days``, extrapolated to the quarter), each beside a DuckDB lower bound that reads the same rows
-from PostgreSQL and computes the same scores in SQL with exact integer arithmetic. Every score of the day
-and of the sample must equal the lower bound's to the cent (asserted). Prints seconds and peak RSS.
+(``compute_days``, extrapolated to the quarter; ``--sample-days 92`` is the whole quarter) in this process,
+or with ``--workers N`` split over N Celery worker processes as ``start_computation`` splits it. Each
+is the days' first computation (their stored scores are deleted first) and is followed by a DuckDB lower
+bound that reads the same rows from PostgreSQL and computes the same scores in SQL with exact integer
+arithmetic. Every score must equal the lower bound's to the cent (asserted, a day at a time). Prints
+seconds and the peak RSS of the process that computed (this one, or the largest worker's).
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ import argparse
 import io
 import os
 import resource
+import subprocess
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 import django  # noqa: E402
@@ -224,9 +231,11 @@ def _fetch(sql: str, params: list) -> io.BytesIO:
     return buffer
 
 
-def lower_bound(specs: list[tuple[int, ScorecardSpec]], first: date, last: date) -> dict[tuple, int | None]:
-    """(scorecard id, day, customer id) → score in cents, computed by DuckDB from the same PostgreSQL rows:
-    usage of the days the windows read and the metrics they read, milestones, customers."""
+def lower_bound(specs: list[tuple[int, ScorecardSpec]], first: date, last: date, on_day) -> tuple[float, int]:
+    """Each day's scores computed by DuckDB from the same PostgreSQL rows (usage of the days the windows
+    read, milestones, customers), handed to ``on_day(day, {(scorecard id, customer id): score in cents})``
+    a day at a time. Returns the seconds DuckDB took (reading included, ``on_day`` not) and the scores."""
+    started = time.perf_counter()
     longest = max(spec.longest_window_days for _, spec in specs)
     start = first - timedelta(days=longest - 1)
     db = duckdb.connect()
@@ -259,14 +268,19 @@ def lower_bound(specs: list[tuple[int, ScorecardSpec]], first: date, last: date)
     ids = np.array(Customer.objects.values_list("pk", flat=True))
     db.register("customer_ids", pd.DataFrame({"c": ids}))
     db.execute("CREATE OR REPLACE TABLE cu AS SELECT c FROM customer_ids")
-    result: dict[tuple, int | None] = {}
+    elapsed, count = 0.0, 0
     for n in range((last - first).days + 1):
         day = first + timedelta(days=n)
         d = (day - start).days
+        result: dict[tuple, int | None] = {}
         for scorecard_id, spec in specs:
             for c, cents in db.execute(_score_sql(spec, d)).fetchall():
-                result[(scorecard_id, day, c)] = cents
-    return result
+                result[(scorecard_id, c)] = cents
+        elapsed += time.perf_counter() - started
+        count += len(result)
+        on_day(day, result)
+        started = time.perf_counter()
+    return elapsed, count
 
 
 def _spill(buffer: io.BytesIO, name: str) -> str:
@@ -351,20 +365,78 @@ def _score_sql(spec: ScorecardSpec, d: int) -> str:
 # --- the run
 
 
-def stored(first: date, last: date) -> dict[tuple, int | None]:
-    rows = DailyScore.objects.filter(day__gte=first, day__lte=last).values_list(
-        "scorecard_id", "day", "customer_id", "score"
-    )
+def stored(day: date) -> dict[tuple, int | None]:
+    rows = DailyScore.objects.filter(day=day).values_list("scorecard_id", "customer_id", "score")
     return {
-        (s, d, c): None if score is None else int(score * 100)
-        for s, d, c, score in rows.iterator(chunk_size=50_000)
+        (s, c): None if score is None else int(score * 100)
+        for s, c, score in rows.iterator(chunk_size=50_000)
     }
 
 
-def compare(ours: dict, bound: dict) -> None:
-    assert ours.keys() == bound.keys(), f"{len(ours.keys() ^ bound.keys())} scores only on one side"
+def compare(day: date, bound: dict) -> None:
+    ours = stored(day)
+    assert ours.keys() == bound.keys(), f"{day}: {len(ours.keys() ^ bound.keys())} scores only on one side"
     wrong = [(k, ours[k], bound[k]) for k in ours if ours[k] != bound[k]]
-    assert not wrong, f"{len(wrong)} scores differ, e.g. {wrong[:5]}"
+    assert not wrong, f"{day}: {len(wrong)} scores differ, e.g. {wrong[:5]}"
+
+
+def forget(first: date, last: date) -> None:
+    """Delete the days' stored scores, so that what is timed is their first computation."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {DailyScore._meta.db_table} WHERE day BETWEEN %s AND %s", [first, last])  # noqa: S608, E501
+        cursor.execute(f"VACUUM {DailyScore._meta.db_table}")
+
+
+def reset_peak_rss() -> None:
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+
+
+def start_workers(count: int) -> list[tuple[subprocess.Popen, Path]]:
+    """``count`` Celery worker processes (solo pool) on this database and REDIS_URL's broker."""
+    from config.celery import app
+
+    app.control.purge()  # nothing left over from another run
+    workers = []
+    for n in range(count):
+        log = Path(os.environ.get("TMPDIR", "/tmp")) / f"attain_bench_sc_worker{n}.log"
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "celery", "--pool", "solo"]
+        command += ["-n", f"bench{n}@%h", "--without-gossip", "--without-mingle", "-l", "INFO"]
+        with log.open("w") as out:
+            workers.append((subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT), log))
+    deadline = time.monotonic() + 120
+    while not all("ready." in log.read_text() for _, log in workers):
+        if time.monotonic() > deadline:
+            raise SystemExit(
+                "the Celery workers did not start; see " + ", ".join(str(log) for _, log in workers)
+            )
+        time.sleep(0.5)
+    return workers
+
+
+def worker_peak_mb(workers) -> float:
+    peaks = []
+    for process, _ in workers:
+        with open(f"/proc/{process.pid}/status", encoding="ascii") as status:
+            peaks += [int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:")]
+    return max(peaks, default=0.0)
+
+
+def backfill_on_workers(first: date, last: date, workers: int) -> None:
+    """``start_computation``'s split: one ``compute_scores_shard`` task per customer range, waited for."""
+    from celery import group
+
+    from adoption.scorecards.computing import customer_ranges
+    from adoption.tasks import compute_scores_shard
+
+    tasks = group(
+        compute_scores_shard.s(first.isoformat(), last.isoformat(), low, high, None, None)
+        for low, high in customer_ranges(workers)
+    )
+    tasks.apply_async().get(timeout=None, disable_sync_subtasks=False)
 
 
 def main() -> None:
@@ -372,6 +444,12 @@ def main() -> None:
     parser.add_argument("--setup", action="store_true", help="build the data (once)")
     parser.add_argument("--customers", type=int, default=CUSTOMERS, help="customers --setup makes (size L)")
     parser.add_argument("--sample-days", type=int, default=7, help="days of the quarter's backfill timed")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="time the backfill split over this many Celery worker processes instead (needs REDIS_URL)",
+    )
     args = parser.parse_args()
     name = urlsplit(os.environ.get("DATABASE_URL", "")).path.lstrip("/")
     if connection.vendor != "postgresql" or not name.startswith("attain_bench"):
@@ -379,6 +457,10 @@ def main() -> None:
     if args.setup:
         setup(args.customers)
         return
+    if args.workers and not os.environ.get("REDIS_URL"):
+        raise SystemExit(
+            "--workers needs REDIS_URL (a broker the workers share), e.g. redis://127.0.0.1:6379/12"
+        )
     specs = [
         (v.scorecard_id, spec_of(v))
         for v in ScorecardVersion.objects.filter(scorecard__code__startswith="bench_")
@@ -388,37 +470,49 @@ def main() -> None:
         f"database: {name}; usage rows: {UsageRecord.objects.count():,}; customers: {Customer.objects.count():,}"  # noqa: E501
     )
 
+    forget(LAST, LAST)
+    reset_peak_rss()
     started = time.perf_counter()
     done = compute_day(LAST)
     day_s = time.perf_counter() - started
     print(f"one day ({LAST}), both scorecards: {day_s:.1f} s — {done.rows}; peak RSS {peak_rss_mb():.0f} MB")
-    started = time.perf_counter()
-    bound = lower_bound(specs, LAST, LAST)
-    bound_s = time.perf_counter() - started
-    compare(stored(LAST, LAST), bound)
+    bound_s, count = lower_bound(specs, LAST, LAST, compare)
     fed = ScoreObservation.objects.filter(as_of=LAST, source__startswith="scorecard bench_core").count()
     print(
-        f"  DuckDB lower bound: {bound_s:.1f} s; ratio {day_s / bound_s:.1f}×; {len(bound):,} scores equal to the cent"  # noqa: E501
+        f"  DuckDB lower bound: {bound_s:.1f} s; ratio {day_s / bound_s:.1f}×; {count:,} scores equal to the cent"  # noqa: E501
     )
     print(f"  adoption scores fed: {fed:,}; warnings: {ScoreFeedWarning.objects.filter(day=LAST).count()}")
 
     first = LAST - timedelta(days=args.sample_days - 1)
-    started = time.perf_counter()
-    compute_days(first, LAST)
-    sample_s = time.perf_counter() - started
-    started = time.perf_counter()
-    bound = lower_bound(specs, first, LAST)
-    bound_sample_s = time.perf_counter() - started
-    compare(stored(first, LAST), bound)
-    print(
-        f"backfill of {args.sample_days} days ({first} … {LAST}): {sample_s:.1f} s, "
-        f"{sample_s / args.sample_days:.1f} s a day → the quarter's {quarter_days} days ≈ "
-        f"{sample_s / args.sample_days * quarter_days / 60:.1f} min; peak RSS {peak_rss_mb():.0f} MB"
-    )
-    print(
-        f"  DuckDB lower bound: {bound_sample_s:.1f} s; ratio {sample_s / bound_sample_s:.1f}×; "
-        f"{len(bound):,} scores equal to the cent"
-    )
+    for label, workers in [
+        (f"{args.workers} Celery workers", args.workers) if args.workers else ("one process", 0)
+    ]:
+        forget(first, LAST)
+        reset_peak_rss()
+        started_workers = start_workers(workers) if workers else []
+        try:
+            started = time.perf_counter()
+            if workers:
+                backfill_on_workers(first, LAST, workers)
+            else:
+                compute_days(first, LAST)
+            sample_s = time.perf_counter() - started
+            peak = worker_peak_mb(started_workers) if workers else peak_rss_mb()
+        finally:
+            for process, _ in started_workers:
+                process.terminate()
+                process.wait(60)
+        print(
+            f"backfill of {args.sample_days} days ({first} … {LAST}), {label}: {sample_s:.1f} s, "
+            f"{sample_s / args.sample_days:.1f} s a day → the quarter's {quarter_days} days ≈ "
+            f"{sample_s / args.sample_days * quarter_days / 60:.1f} min; peak RSS {peak:.0f} MB"
+            + (" (a worker)" if workers else "")
+        )
+        bound_sample_s, count = lower_bound(specs, first, LAST, compare)
+        print(
+            f"  DuckDB lower bound: {bound_sample_s:.1f} s; ratio {sample_s / bound_sample_s:.1f}×; "
+            f"{count:,} scores equal to the cent"
+        )
 
 
 if __name__ == "__main__":

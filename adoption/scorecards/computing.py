@@ -342,32 +342,31 @@ def criteria_texts(scored: ScoredDay) -> np.ndarray:
     decisions = criteria["decision"].cat.categories.tolist()
     whole = np.isin(decisions, [MEASURED, LAST_KNOWN], invert=True)  # points 100 / 0 as whole numbers
     excluded = decisions.index(EXCLUDED) if EXCLUDED in decisions else -1
-    text = None
+    entries = []
     for k, code in enumerate(codes):
         rows = criteria.iloc[k * customers : (k + 1) * customers]
         decision = rows["decision"].cat.codes.to_numpy()
-        value = _ratio_texts(rows["value"])
-        raw = _ratio_texts(rows["raw"])
         cents = rows["points"].to_numpy(dtype=np.int64, na_value=0)
         points = np.where(whole[decision], _decimal_texts(cents // 100, 0), _decimal_texts(cents, 2))
         points[decision == excluded] = "null"
-        entry = (
-            f'{json.dumps(code)}: {{"band": '
-            + (bands[rows["band"].cat.codes.to_numpy()])
-            + ', "decision": '
-            + decisions_text[decision]
-            + ', "measured_on": '
-            + days[rows["measured_on"].cat.codes.to_numpy()]
-            + ', "points": '
-            + points
-            + ', "raw": '
-            + raw
-            + ', "value": '
-            + value
-            + f', "weight": {int(rows["weight"].iloc[0])}}}'
+        head = f'{json.dumps(code)}: {{"band": '
+        tail = f', "weight": {int(rows["weight"].iloc[0])}}}'
+        entries.append(
+            [
+                f'{head}{band}, "decision": {said}, "measured_on": {day}, "points": {point}, '
+                f'"raw": {raw}, "value": {value}{tail}'
+                for band, said, day, point, raw, value in zip(
+                    bands[rows["band"].cat.codes.to_numpy()].tolist(),
+                    decisions_text[decision].tolist(),
+                    days[rows["measured_on"].cat.codes.to_numpy()].tolist(),
+                    points.tolist(),
+                    _ratio_texts(rows["raw"]).tolist(),
+                    _ratio_texts(rows["value"]).tolist(),
+                    strict=True,
+                )
+            ]
         )
-        text = "{" + entry if text is None else text + ", " + entry
-    return text + "}"
+    return np.array(["{" + ", ".join(parts) + "}" for parts in zip(*entries, strict=True)], dtype=object)
 
 
 def _quoted(values: list) -> np.ndarray:
