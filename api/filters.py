@@ -1,9 +1,10 @@
 """Filters, ordering and paging of the list endpoints: one rule for all of them.
 
-A filter, ``ordering``, ``page`` or ``page_size`` whose value is malformed or unknown is refused with a
-400 naming the parameter (``{"error": {"details": {"period": ["…"]}}}``, api.errors) — never ignored, and
-never "everything": a client that mistypes ``?period=FY26-Q5`` must not take an empty or a whole list
-for an answer. Related rows are filtered by their natural keys (customer ids, e-mails, codes).
+A filter, ``ordering``, ``page`` or ``page_size`` whose value is malformed or unknown, or a parameter the
+list does not read at all, is refused with a 400 naming the parameter (``{"error": {"details": {"period":
+["…"]}}}``, api.errors) — never ignored, and never "everything": a client that mistypes
+``?period=FY26-Q5`` must not take an empty or a whole list for an answer. Related rows are filtered by
+their natural keys (customer ids, e-mails, codes).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import django_filters as filters
 from django import forms
 from django.db import models
 from django_filters.filterset import FILTER_FOR_DBFIELD_DEFAULTS
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.filters import OrderingFilter
@@ -85,6 +87,29 @@ class StrictFilterSet(filters.FilterSet):
         **FILTER_FOR_DBFIELD_DEFAULTS,
         models.BooleanField: {"filter_class": StrictBooleanFilter},
     }
+
+
+# Parameters every list reads besides its filters: paging, ordering and DRF's renderer choice.
+COMMON_PARAMETERS = frozenset({"page", "page_size", "ordering", "format"})
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, refusing a parameter the list does not know with a 400 naming it: a
+    mistyped ``?perod=FY26-Q2`` must not answer every quarter. A view may name more parameters it reads
+    itself in ``extra_query_parameters``."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        known = set(COMMON_PARAMETERS) | set(getattr(view, "extra_query_parameters", ()))
+        if filterset is not None:
+            known |= set(filterset.form.fields)
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            listed = ", ".join(sorted(known - {"format"}))
+            raise serializers.ValidationError(
+                {name: [f"Unknown parameter {name!r}: this list reads {listed}."] for name in unknown}
+            )
+        return super().filter_queryset(request, queryset, view)
 
 
 class StrictOrderingFilter(OrderingFilter):

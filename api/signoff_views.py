@@ -59,12 +59,23 @@ class SignOffSerializer(serializers.ModelSerializer):
     totals = serializers.DictField(
         child=serializers.DictField(child=serializers.CharField()),
         read_only=True,
-        help_text='Per plan and currency, what payroll pays, 2 decimals: {"CS-FY22": {"USD": "2333.33"}}.',
+        allow_null=True,
+        help_text='Per plan and currency, what payroll pays, 2 decimals: {"CS-FY22": {"USD": "2333.33"}}; '
+        "null for a reader who does not see the company's figures (a CSM, a Geo VP), as on the pages.",
+    )
+    comment = serializers.CharField(
+        read_only=True, allow_null=True, help_text="What finance checked; null where ``totals`` is."
     )
 
     class Meta:
         model = PayoutSignOff
         fields = ["id", "signed_by", "signed_at", "comment", "final_runs", "totals"]
+
+    def to_representation(self, instance):
+        shown = super().to_representation(instance)
+        if not self.context.get("sees_company", False):
+            shown["totals"] = shown["comment"] = None
+        return shown
 
 
 class SignOffStateSerializer(serializers.Serializer):
@@ -96,7 +107,8 @@ def _state(period: Period) -> dict:
     tags=["periods"],
     summary="Where a quarter's sign-off by finance stands (everyone signed in)",
     description="Not closed, awaiting finance's sign-off, or signed off: then who signed off, when, with "
-    "which comment, the final runs and the totals per plan and currency that payroll pays.",
+    "which comment, the final runs and the totals per plan and currency that payroll pays. The comment "
+    "and totals are the company's figures: null for a CSM or a Geo VP, who do not see them on the pages.",
     responses={
         200: SignOffStateSerializer,
         404: OpenApiResponse(ErrorSerializer, description=DESCRIPTIONS[404]),
@@ -127,8 +139,9 @@ def _state(period: Period) -> dict:
 @schema(AttainAutoSchema())
 def sign_off(request, code: str):
     period = find_period(code)  # never creates the quarter it names
+    context = {"sees_company": access.sees_everything(request.user)}
     if request.method == "GET":
-        return Response(SignOffStateSerializer(_state(period)).data)
+        return Response(SignOffStateSerializer(_state(period), context=context).data)
     # Who may sign off is answered before whether the comment or the quarter's state allow it.
     access.require(access.may_sign_off(request.user, period))
     data = SignOffInputSerializer(data=request.data)
@@ -136,4 +149,6 @@ def sign_off(request, code: str):
     if not period.is_closed:
         raise Conflict(f"{period.code} is not closed: ops closes it, then finance signs off its payouts.")
     sign_off_payouts(period=period, user=request.user, comment=data.validated_data["comment"])
-    return Response(SignOffStateSerializer(_state(period)).data, status=status.HTTP_201_CREATED)
+    return Response(
+        SignOffStateSerializer(_state(period), context=context).data, status=status.HTTP_201_CREATED
+    )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -84,6 +85,18 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if not _is_page(request):
         return JsonResponse(error_body("server_error", SERVER_ERROR), status=500)
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+class GZipKeepingVersionTags(GZipMiddleware):
+    """Django's GZipMiddleware, except for an API answer carrying an ``ETag``: compressing weakens the tag
+    (``W/"…"``), and a weak tag never matches ``If-Match`` (api.concurrency), so a client sending back the
+    tag it was given would be refused at random (the BREACH padding decides whether compressing pays).
+    Those answers are one object's JSON: small, so left as they are."""
+
+    def process_response(self, request, response):
+        if not _is_page(request) and response.has_header("ETag"):
+            return response
+        return super().process_response(request, response)
 
 
 def _is_page(request: HttpRequest) -> bool:

@@ -86,7 +86,8 @@ MIDDLEWARE = [
     "config.staticfiles.StaticFilesMiddleware",
     # Pages compressed (a book's page is ~110 KB of HTML, ~16 KB gzipped); below whitenoise, which serves
     # static files already compressed. Django adds random padding against BREACH (Django 4.2 release notes).
-    "django.middleware.gzip.GZipMiddleware",
+    # API answers with an ETag stay uncompressed, so the tag stays strong for If-Match.
+    "config.middleware.GZipKeepingVersionTags",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -260,7 +261,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "api.filters.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "api.filters.StrictFilterBackend",
         "api.filters.StrictOrderingFilter",
     ],
     "EXCEPTION_HANDLER": "api.errors.exception_handler",

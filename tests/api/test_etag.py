@@ -65,6 +65,18 @@ def test_if_match_is_optional_and_star_matches_any_version(filed, client_for):
 
 
 @pytest.mark.django_db
+def test_the_etag_given_to_a_client_accepting_gzip_is_strong_and_matches(filed, client_for):
+    """Compression would weaken the tag (W/), which If-Match refuses: the answer the client sends back
+    must be the tag it was given, whatever the BREACH padding made of the body's length."""
+    cco = client_for("cco")
+    for _ in range(20):
+        response = cco.get(f"/api/requests/{filed}/", HTTP_ACCEPT_ENCODING="gzip")
+        assert response["ETag"] == f'"request-{filed}-v1"'
+    taken = approve(cco, filed, HTTP_IF_MATCH=response["ETag"], HTTP_ACCEPT_ENCODING="gzip")
+    assert taken.status_code == 200 and taken["ETag"] == f'"request-{filed}-v2"'
+
+
+@pytest.mark.django_db
 def test_a_weak_etag_never_matches(filed, client_for):
     response = approve(client_for("cco"), filed, HTTP_IF_MATCH=f'W/"request-{filed}-v1"')
     assert response.status_code == 412

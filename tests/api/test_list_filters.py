@@ -1,5 +1,7 @@
-"""One rule for every list endpoint: a malformed or unknown filter, ordering, page or page size is a 400
-naming it (api.filters), never ignored; page_size is honoured up to its documented maximum."""
+"""One rule for every list endpoint: a malformed or unknown filter, ordering, page or page size, or a
+parameter the list does not read, is a 400 naming it (api.filters), never ignored; page_size is honoured
+up to its documented maximum.
+"""
 
 import re
 
@@ -50,6 +52,24 @@ def test_every_constrained_filter_refuses_a_bad_value_by_name(path, world, clien
         assert name in _details(client.get(path, {name: value})), f"{path}?{name}={value}"
         checked.append(name)
     assert {"ordering", "page", "page_size"} <= set(checked)
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_a_parameter_the_list_does_not_read_is_400_naming_it(path, world, client_for):
+    """A mistyped filter (``perod`` for ``period``) is refused, never taken as "no filter"."""
+    details = _details(client_for("cco").get(path, {"perod": "FY22-Q2"}))
+    assert list(details) == ["perod"] and "Unknown parameter 'perod'" in details["perod"][0]
+
+
+def test_every_documented_parameter_of_a_list_is_read(world, client_for):
+    """The other side of the rule: no parameter the schema documents is refused as unknown."""
+    client = client_for("cco")
+    for path in LISTS:
+        for parameter in openapi.schema()["paths"][path]["get"].get("parameters", []):
+            if parameter["in"] != "query":
+                continue
+            details = client.get(path, {parameter["name"]: ""}).json().get("error", {}).get("details") or {}
+            assert "Unknown parameter" not in str(details.get(parameter["name"], "")), (path, parameter)
 
 
 @pytest.mark.parametrize("path", LISTS)

@@ -42,6 +42,10 @@ def test_finance_signs_off_a_closed_quarter_and_everyone_reads_it(world, people,
     assert body["sign_off"]["final_runs"] == [{"plan": "CS-FY22", "run": world["run"].pk, "version": 1}]
     assert body["sign_off"]["totals"] == {"CS-FY22": {"USD": "3000.00"}}
     assert client_for("ops").get(URL).json() == body
+    # A CSM reads that it is signed off, not the company's totals nor finance's comment (as on the pages).
+    seen_by_csm = client_for("csm").get(URL).json()["sign_off"]
+    assert seen_by_csm["signed_by"] == "finance@example.com"
+    assert seen_by_csm["totals"] is None and seen_by_csm["comment"] is None
     # The payroll export opens then.
     assert client_for("finance").get(f"/api/payouts.csv?period={PERIOD}").status_code == 200
 
