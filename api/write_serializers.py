@@ -10,6 +10,7 @@ from approvals.models import Request
 from approvals.services import MIN_JUSTIFICATION
 from commissions.models import ScorePull
 from core.calendar import PERIOD_RE
+from core.text import MAX_REASON
 
 from .serializers import RatioField
 
@@ -147,7 +148,8 @@ class RequestFileSerializer(serializers.Serializer):
     )
     justification = serializers.CharField(
         min_length=MIN_JUSTIFICATION,
-        help_text=f"Why, for the approvers: at least {MIN_JUSTIFICATION} characters.",
+        max_length=MAX_REASON,
+        help_text=f"Why, for the approvers: {MIN_JUSTIFICATION} to {MAX_REASON:,} characters.",
     )
 
 

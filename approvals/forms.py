@@ -106,7 +106,9 @@ class RequestForm(forms.Form):
     justification = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         min_length=MIN_JUSTIFICATION,
-        help_text=f"Why the score does not reflect the work; at least {MIN_JUSTIFICATION} characters.",
+        max_length=MAX_REASON,
+        help_text=f"Why the score does not reflect the work; {MIN_JUSTIFICATION} to {MAX_REASON:,} "
+        "characters.",
         error_messages=_min_length("justification", MIN_JUSTIFICATION),
     )
 

@@ -23,7 +23,7 @@ from core.errors import AttainError, Conflict, NotAllowed
 from core.text import CONTROL_CHARACTERS, MAX_REASON, MIN_REASON
 from webhooks import events as webhook_events
 
-from . import year_end
+from . import inquiry_lines, year_end
 from .models import Inquiry, InquiryMessage, Request, RequestStep
 from .notifications import notify
 from .steps import Step, next_step
@@ -83,6 +83,10 @@ def file_requests(
     justification = (justification or "").strip()
     if len(justification) < MIN_JUSTIFICATION:
         raise AttainError(f"The justification needs at least {MIN_JUSTIFICATION} characters.")
+    if len(justification) > MAX_REASON:
+        raise AttainError(
+            f"The justification is {len(justification):,} characters long: at most {MAX_REASON:,}."
+        )
     amount = _value(value, kind, customer_cap(customer, periods[0]))
     filed: list[tuple[Request, RequestStep]] = []
     period = periods[0]
@@ -342,7 +346,8 @@ def open_inquiry(
     ``component`` names the statement line (a component code, or a payable line such as "True-up (CS-FY22)"),
     at most 64 characters; ``customer`` one of ``customers_to_ask_about``. Raises ``NotAllowed`` for anyone
     but an active CSM, ``AttainError`` for a message outside 10–2,000 characters or with a control character,
-    a line too long, or a customer outside the CSM's books.
+    a line too long or not on their statement of the quarter (``inquiry_lines``), a quarter not started, or
+    a customer outside the CSM's books.
     """
     access.require(access.may_open_inquiry(user))
     component = (component or "").strip()
@@ -350,6 +355,10 @@ def open_inquiry(
         raise AttainError("Say which statement line or which customer the inquiry is about.")
     if len(component) > MAX_LINE or CONTROL_CHARACTERS.search(component):
         raise AttainError(f"The statement line is at most {MAX_LINE} characters, without control characters.")
+    if period.start > timezone.localdate():
+        raise AttainError(f"{period.code} has not started: there is nothing of it to ask about yet.")
+    if component and (reason := inquiry_lines.unknown_line_reason(user, period, component)):
+        raise AttainError(reason)
     message = _text(message, what="The question")
     if customer is not None and not customers_to_ask_about(user, period).filter(pk=customer.pk).exists():
         raise NotAllowed(

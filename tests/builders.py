@@ -82,3 +82,24 @@ def people_importer() -> User:
         importer = User.objects.create_user(email="importer@example.com", name="Importer")
         UserRole.objects.bulk_create([UserRole(user=importer, role=role) for role in (Role.OPS, Role.ADMIN)])
     return importer
+
+
+def assign_plan(employee: User, code: str = "CS-FY22", fiscal_year: str = "FY22"):
+    """Put ``employee`` on a plan of ``fiscal_year`` (created once, with ADOPTION, NRR and KPI components
+    weighted equally) from its first day: what a statement line of theirs is named after."""
+    from commissions.models import Assignment, Component, Plan
+    from core.calendar import FiscalYear
+    from core.fiscal import calendar
+
+    start = calendar().year_start(FiscalYear.parse(fiscal_year))
+    plan, created = Plan.objects.get_or_create(
+        code=code, defaults={"name": code, "fiscal_year": fiscal_year, "currency": "USD"}
+    )
+    if created:
+        for position, (component, metric) in enumerate((("ADOPTION", "adoption"), ("NRR", "nrr"))):
+            Component.objects.create(plan=plan, code=component, position=position, metric=metric, weight=1)
+        Component.objects.create(plan=plan, code="KPI", position=2, metric="kpi", kpi="prs", weight=1)
+    Assignment.objects.create(
+        employee=employee, plan=plan, start_date=start, on_target_amount=Decimal("12000")
+    )
+    return plan

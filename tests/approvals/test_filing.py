@@ -127,6 +127,13 @@ def test_justification_of_exactly_20_characters_is_enough(csvp, customer, period
     assert file_exception(csvp, customer, period, justification="x" * 20).justification == "x" * 20
 
 
+def test_justification_of_more_than_2000_characters_is_refused_and_2000_is_enough(csvp, customer, period):
+    with pytest.raises(AttainError, match="100,000 characters long: at most 2,000"):
+        file_exception(csvp, customer, period, justification="x" * 100_000)
+    assert not Request.objects.exists()
+    assert len(file_exception(csvp, customer, period, justification="x" * 2000).justification) == 2000
+
+
 def test_second_open_request_of_the_same_kind_is_refused_with_a_clear_message(csvp, customer, period):
     first = file_exception(csvp, customer, period)
     with pytest.raises(AttainError, match="C100 already has an open exception request for FY22-Q2"):

@@ -1,12 +1,14 @@
 """A CSM's inquiry about a statement line or a customer; answered by ops or the geo's VP, or converted."""
 
+import re
+
 import pytest
 
 from accounts.models import Role
 from approvals.models import Inquiry, Request, RequestStep
 from approvals.services import answer_inquiry, convert_inquiry, open_inquiry
 from core.errors import AttainError, NotAllowed
-from tests.builders import make_user
+from tests.builders import assign_plan, make_user
 
 from .conftest import JUSTIFICATION
 
@@ -30,6 +32,7 @@ def test_csm_opens_an_inquiry_about_a_customer(csm, customer, period):
 
 
 def test_csm_opens_an_inquiry_about_a_statement_line(csm, period):
+    assign_plan(csm)
     inquiry = open_inquiry(user=csm, period=period, component=" KPI ", message="My PRs count looks low.")
     inquiry.refresh_from_db()
     assert inquiry.component == "KPI" and inquiry.customer is None and inquiry.status == Inquiry.Status.OPEN
@@ -47,6 +50,40 @@ def test_inactive_csm_cannot_open_an_inquiry(customer, period):
         open_inquiry(
             user=make_user(Role.CSM, is_active=False), period=period, customer=customer, message=QUESTION
         )
+
+
+@pytest.mark.parametrize(
+    ("component", "error"),
+    [
+        ("BOGUS", "“BOGUS” is not a line of your FY22-Q2 statement: name one such as ADOPTION"),
+        ("True-up (CS-OTHER)", "not a line of your FY22-Q2 statement"),
+    ],
+)
+def test_an_inquiry_about_a_line_not_on_the_csms_statement_is_refused(csm, period, component, error):
+    assign_plan(csm)
+    with pytest.raises(AttainError, match=re.escape(error)):
+        open_inquiry(user=csm, period=period, component=component, message=QUESTION)
+    assert not Inquiry.objects.exists()
+
+
+def test_a_payable_line_of_the_csms_plan_may_be_asked_about(csm, period):
+    assign_plan(csm)
+    asked = open_inquiry(user=csm, period=period, component="True-up (CS-FY22)", message=QUESTION)
+    assert asked.component == "True-up (CS-FY22)"
+
+
+def test_a_csm_without_a_plan_in_the_quarter_has_no_line_to_ask_about(csm, period):
+    with pytest.raises(AttainError, match="You have no plan in FY22-Q2"):
+        open_inquiry(user=csm, period=period, component="KPI", message=QUESTION)
+
+
+def test_a_quarter_not_started_has_nothing_to_ask_about(csm, customer):
+    from commissions.services.periods import get_period
+
+    later = get_period("FY99-Q1")
+    with pytest.raises(AttainError, match="FY99-Q1 has not started"):
+        open_inquiry(user=csm, period=later, customer=customer, message=QUESTION)
+    assert not Inquiry.objects.exists()
 
 
 @pytest.mark.parametrize("component", ["", "   "])
@@ -144,6 +181,7 @@ def test_only_a_vp_converts(inquiry, ops):
 
 
 def test_an_inquiry_about_a_statement_line_cannot_be_converted(csm, csvp, period):
+    assign_plan(csm)
     inquiry = open_inquiry(user=csm, period=period, component="NRR", message="My NRR looks too low.")
     with pytest.raises(AttainError, match="Only an inquiry about a customer"):
         convert_inquiry(inquiry=inquiry, user=csvp, value="1", justification=JUSTIFICATION)

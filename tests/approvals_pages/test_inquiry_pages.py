@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Role
 from approvals import services
 from approvals.models import Inquiry, Request
-from tests.builders import make_user
+from tests.builders import assign_plan, make_user
 
 from .conftest import JUSTIFICATION, messages_of
 
@@ -13,6 +13,8 @@ from .conftest import JUSTIFICATION, messages_of
 @pytest.fixture
 def ask(period):
     def make(user, *, customer=None, component="", message="Why is my adoption line so low?") -> Inquiry:
+        if component and not user.assignments.exists():
+            assign_plan(user)  # a line of the CSM's statement is named after their plan's components
         return services.open_inquiry(
             user=user, period=period, customer=customer, component=component, message=message
         )
@@ -39,11 +41,23 @@ def test_a_csm_raises_an_inquiry_about_a_customer_of_their_book(login, csm, cust
 
 @pytest.mark.django_db
 def test_a_csm_raises_an_inquiry_about_a_statement_line(login, csm, period):
+    assign_plan(csm)
     login(csm).post(
         "/requests/inquiries/new/",
         {"period": "FY22-Q2", "component": "NRR", "message": "My NRR misses a deal."},
     )
     assert Inquiry.objects.get().component == "NRR"
+
+
+@pytest.mark.django_db
+def test_a_line_not_on_the_csms_statement_is_refused_on_the_form(login, csm, period):
+    assign_plan(csm)
+    response = login(csm).post(
+        "/requests/inquiries/new/",
+        {"period": "FY22-Q2", "component": "BOGUS", "message": "My NRR misses a deal."},
+    )
+    assert response.status_code == 400 and not Inquiry.objects.exists()
+    assert "is not a line of your FY22-Q2 statement" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -120,7 +120,7 @@ def test_answers_and_questions_follow_the_same_text_rules(inquiry, csm, ops, tex
     with pytest.raises(AttainError, match="The answer"):
         answer_inquiry(inquiry=inquiry, user=ops, answer=text)
     with pytest.raises(AttainError, match="The question"):
-        open_inquiry(user=csm, period=inquiry.period, component="NRR", message=text)
+        open_inquiry(user=csm, period=inquiry.period, customer=inquiry.customer, message=text)
 
 
 def test_answers_given_before_the_conversation_are_copied_into_it(inquiry, ops):
