@@ -1,7 +1,8 @@
 """Admin of webhook endpoints and their deliveries (docs/webhooks.md "Configuring an endpoint").
 
-An endpoint's secret is made by Attain and shown on its page, to give to the receiver; it is never typed
-in. Deliveries are a read-only log here; ops resends a failed one on the console's webhooks page.
+Ops configures endpoints on the console (``/console/webhooks/endpoints/``); the admin offers the same to
+admins. An endpoint's secret is made by Attain and shown on its page, to give to the receiver; it is never
+typed in. Deliveries are a read-only log here; ops resends a failed one on the console's webhooks page.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 
-from .models import Event, WebhookDelivery, WebhookEndpoint, new_secret
+from . import endpoints
+from .models import Event, WebhookDelivery, WebhookEndpoint
 
 
 class EndpointForm(forms.ModelForm):
@@ -26,7 +28,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
     list_display = ("url", "description", "event_list", "is_active", "created_by", "created_at")
     list_filter = ("is_active",)
-    readonly_fields = ("secret", "created_by", "created_at")
+    readonly_fields = ("secret", "created_by", "created_at", "secret_rotated_at", "secret_rotated_by")
     actions = ["rotate_secret"]
 
     @admin.display(description="events")
@@ -41,7 +43,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     @admin.action(description="Make a new secret (the receiver must be given it)")
     def rotate_secret(self, request, queryset) -> None:
         for endpoint in queryset:
-            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret=new_secret())
+            endpoints.rotate_secret(endpoint=endpoint, user=request.user)
         self.message_user(request, f"New secrets made for {queryset.count()} endpoint(s).")
 
 

@@ -33,8 +33,10 @@ http_url = URLValidator(schemes=["http", "https"])
 class WebhookEndpoint(models.Model):
     """A URL ops configured to receive the events it subscribes to, signed with its own ``secret``.
 
-    The secret is made here, never typed in; the admin shows it to whoever configures the receiver.
-    An inactive endpoint receives nothing new (deliveries already queued still go).
+    The secret is made here, never typed in; the console shows it once, when it is made, to whoever
+    configures the receiver. ``secret_rotated_at``/``secret_rotated_by`` say when and by whom it was last
+    replaced (the audit trail records that, never the secret). An inactive endpoint receives nothing new
+    (deliveries already queued still go).
     """
 
     url = models.URLField(max_length=500, validators=[http_url])
@@ -46,6 +48,10 @@ class WebhookEndpoint(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    secret_rotated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -113,3 +119,35 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} #{self.pk} to {self.endpoint_id} ({self.status})"
+
+
+class WebhookResend(models.Model):
+    """Someone sent a delivery again by hand: a failed one afresh, or a pending one's next try now
+    (docs/webhooks.md "The log"). Kept on every database and shown on the audit page; no database
+    constraint on the delivery or the person: the record outlives them."""
+
+    class Action(models.TextChoices):
+        RESEND = "resend", "resent"
+        RETRY_NOW = "retry_now", "retried now"
+
+    delivery = models.ForeignKey(
+        WebhookDelivery, on_delete=models.DO_NOTHING, db_constraint=False, related_name="resends"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    status_before = models.CharField(max_length=10, choices=WebhookDelivery.Status.choices)
+    attempts_before = models.PositiveSmallIntegerField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"delivery #{self.delivery_id} {self.get_action_display()} by {self.by_id}"

@@ -1,10 +1,10 @@
-"""Reading the webhook delivery log (docs/webhooks.md "The log")."""
+"""Reading the webhook endpoints and the delivery log (docs/webhooks.md)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from .models import Event, WebhookDelivery
+from .models import Event, WebhookDelivery, WebhookEndpoint
 
 
 def deliveries(*, status: str = "", event: str = "") -> QuerySet[WebhookDelivery]:
@@ -16,3 +16,16 @@ def deliveries(*, status: str = "", event: str = "") -> QuerySet[WebhookDelivery
     if event in Event.values:
         rows = rows.filter(event=event)
     return rows
+
+
+def endpoints() -> QuerySet[WebhookEndpoint]:
+    """Every endpoint, active ones first then oldest first, with who made it and who last replaced its
+    secret, and its count of ``pending`` and ``failed`` deliveries (one query)."""
+    return (
+        WebhookEndpoint.objects.select_related("created_by", "secret_rotated_by")
+        .annotate(
+            pending=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.PENDING)),
+            failed=Count("deliveries", filter=Q(deliveries__status=WebhookDelivery.Status.FAILED)),
+        )
+        .order_by("-is_active", "pk")
+    )

@@ -26,7 +26,7 @@ from accounts import access
 from accounts.models import User
 from core.errors import AttainError
 
-from .models import Event, WebhookDelivery, WebhookEndpoint
+from .models import Event, WebhookDelivery, WebhookEndpoint, WebhookResend
 from .signing import SIGNATURE_HEADER, signature_header
 
 logger = logging.getLogger(__name__)
@@ -222,24 +222,63 @@ def _record(
 def resend(*, delivery: WebhookDelivery, user: User | None) -> WebhookDelivery:
     """Send a failed delivery again as ``user`` (ops): it becomes pending with a fresh count of tries and
     is queued after commit. The same delivery id and event id go again, so the receiver can dedupe.
+    Records a ``WebhookResend`` (the audit trail shows who resent what, when).
 
     Raises ``NotAllowed`` unless ``access.may_manage_webhooks``; ``AttainError`` unless it failed.
     """
     access.require(access.may_manage_webhooks(user))
     with transaction.atomic():
+        current = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
         changed = WebhookDelivery.objects.filter(pk=delivery.pk, status=WebhookDelivery.Status.FAILED).update(
             status=WebhookDelivery.Status.PENDING, attempts=0, next_attempt_at=None
         )
         if changed != 1:
-            current = WebhookDelivery.objects.get(pk=delivery.pk)
             raise AttainError(
                 f"Webhook delivery #{delivery.pk} is {current.get_status_display().lower()}: "
                 "only a failed delivery is sent again."
             )
+        _record_resend(current, WebhookResend.Action.RESEND, user)
         transaction.on_commit(lambda: enqueue([delivery.pk]), robust=True)
     logger.info("webhook delivery #%s resent by %s", delivery.pk, user.email if user else "the system")
     delivery.refresh_from_db()
     return delivery
+
+
+def retry_now(*, delivery: WebhookDelivery, user: User | None) -> WebhookDelivery:
+    """Make a pending delivery's next try now instead of after its backoff, as ``user`` (ops): its next
+    try is due at once and queued after commit; the count of tries goes on (``WEBHOOK_MAX_ATTEMPTS``
+    still bounds the automatic ones). Records a ``WebhookResend``.
+
+    Raises ``NotAllowed`` unless ``access.may_manage_webhooks``; ``AttainError`` unless it is pending.
+    """
+    access.require(access.may_manage_webhooks(user))
+    now = timezone.now()
+    with transaction.atomic():
+        current = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+        # Compare-and-set on the count of tries: a try that ended meanwhile is not overwritten.
+        changed = WebhookDelivery.objects.filter(
+            pk=delivery.pk, status=WebhookDelivery.Status.PENDING, attempts=current.attempts
+        ).update(next_attempt_at=now)
+        if changed != 1:
+            raise AttainError(
+                f"Webhook delivery #{delivery.pk} is {current.get_status_display().lower()}: "
+                "only a pending delivery is tried now (resend a failed one)."
+            )
+        _record_resend(current, WebhookResend.Action.RETRY_NOW, user)
+        transaction.on_commit(lambda: enqueue([delivery.pk]), robust=True)
+    logger.info("webhook delivery #%s retried now by %s", delivery.pk, user.email if user else "the system")
+    delivery.refresh_from_db()
+    return delivery
+
+
+def _record_resend(delivery: WebhookDelivery, action: str, user: User | None) -> None:
+    WebhookResend.objects.create(
+        delivery=delivery,
+        action=action,
+        status_before=delivery.status,
+        attempts_before=delivery.attempts,
+        by=user if user is not None and user.is_authenticated else None,
+    )
 
 
 def send_due(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=5)) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import services
+from . import in_process, services
 
 
 @shared_task(bind=True, acks_late=True)
@@ -12,12 +12,15 @@ def send_webhook(self, delivery_id: int) -> str:
     """One try of a delivery; the next try, when one is asked for, is a new message with a countdown.
 
     The count of tries lives on the delivery, not in Celery, so a resend or a redelivered message never
-    sends more than ``WEBHOOK_MAX_ATTEMPTS`` tries. In-process (no broker) no retry is scheduled: the
-    periodic ``send_due_webhooks`` makes it.
+    sends more than ``WEBHOOK_MAX_ATTEMPTS`` tries. In-process (no broker: a countdown would run at once)
+    the process's retry thread makes the next try when it is due (``webhooks.in_process``).
     """
     attempt = services.attempt_delivery(delivery_id=delivery_id)
-    in_process = self.request.is_eager or self.app.conf.task_always_eager
-    if attempt.retry_in is not None and not in_process:
+    if attempt.retry_in is None:
+        return attempt.status
+    if self.request.is_eager or self.app.conf.task_always_eager:
+        in_process.retry_later()
+    else:
         send_webhook.apply_async((delivery_id,), countdown=attempt.retry_in)
     return attempt.status
 

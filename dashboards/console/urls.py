@@ -46,4 +46,18 @@ urlpatterns = [
     path("holds/<int:pk>/release/", adjustment_views.release, name="console-hold-release"),
     path("webhooks/", webhook_views.deliveries, name="console-webhooks"),
     path("webhooks/<int:pk>/resend/", webhook_views.resend, name="console-webhook-resend"),
+    path("webhooks/<int:pk>/retry-now/", webhook_views.retry_now, name="console-webhook-retry-now"),
+    path("webhooks/endpoints/", webhook_views.endpoint_list, name="console-webhook-endpoints"),
+    path("webhooks/endpoints/new/", webhook_views.endpoint_new, name="console-webhook-endpoint-new"),
+    path("webhooks/endpoints/<int:pk>/", webhook_views.endpoint_edit, name="console-webhook-endpoint-edit"),
+    path(
+        "webhooks/endpoints/<int:pk>/deactivate/",
+        webhook_views.endpoint_deactivate,
+        name="console-webhook-endpoint-deactivate",
+    ),
+    path(
+        "webhooks/endpoints/<int:pk>/rotate-secret/",
+        webhook_views.endpoint_rotate_secret,
+        name="console-webhook-endpoint-rotate-secret",
+    ),
 ]

@@ -1,14 +1,18 @@
 """The delivery log on the console (/console/webhooks/, docs/webhooks.md "The log"): ops and admins read it,
-filtered and paged; a failed delivery is sent again through ``services.resend``; anyone else gets 403."""
+filtered and paged; a failed delivery is sent again through ``services.resend``, a pending one tried now
+through ``services.retry_now``, each recorded for the audit trail; anyone else gets 403."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from commissions.services.periods import get_period
 from core.errors import AttainError, NotAllowed
 from tests.builders import make_user
-from webhooks.models import Event, WebhookDelivery
-from webhooks.services import emit, resend
+from webhooks.models import Event, WebhookDelivery, WebhookResend
+from webhooks.services import emit, resend, retry_now
 
 from .conftest import make_endpoint
 
@@ -121,3 +125,70 @@ def test_the_console_links_the_log_for_those_who_may_read_it(client, role, linke
     response = client.get("/console/", {"period": get_period("FY22-Q2").code})
 
     assert (b'id="webhooks-link"' in response.content) is linked
+
+
+def test_a_pending_delivery_has_retry_now_and_a_failed_one_resend(client, deliveries):
+    client.force_login(make_user(Role.OPS))
+
+    content = client.get(URL).content.decode()
+
+    pending, failed = deliveries[Event.RUN_FINISHED], deliveries[Event.QUARTER_CLOSED]
+    assert f'action="{URL}{pending.pk}/retry-now/"' in content
+    assert f'action="{URL}{failed.pk}/resend/"' in content
+    assert f'action="{URL}{pending.pk}/resend/"' not in content
+
+
+def test_retry_now_makes_a_pending_delivery_due_at_once_and_queues_it(
+    client, deliveries, queued, django_capture_on_commit_callbacks
+):
+    pending = deliveries[Event.RUN_FINISHED]
+    WebhookDelivery.objects.filter(pk=pending.pk).update(
+        attempts=1, last_status_code=500, next_attempt_at=timezone.now() + timedelta(minutes=20)
+    )
+    ops = make_user(Role.OPS)
+    client.force_login(ops)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"{URL}{pending.pk}/retry-now/", {"next": f"{URL}?status=pending"})
+
+    assert response.status_code == 302 and response.url == f"{URL}?status=pending"
+    pending.refresh_from_db()
+    assert pending.status == "pending" and pending.attempts == 1  # the count of tries goes on
+    assert pending.next_attempt_at <= timezone.now()
+    assert queued == [pending.pk]
+    (record,) = WebhookResend.objects.all()
+    assert (record.delivery_id, record.action, record.by, record.status_before, record.attempts_before) == (
+        pending.pk,
+        "retry_now",
+        ops,
+        "pending",
+        1,
+    )
+
+
+def test_retry_now_is_only_for_a_pending_delivery(deliveries, queued):
+    with pytest.raises(AttainError, match="only a pending delivery is tried now"):
+        retry_now(delivery=deliveries[Event.QUARTER_CLOSED], user=make_user(Role.OPS))
+    assert queued == [] and not WebhookResend.objects.exists()
+
+
+def test_retry_now_is_refused_to_a_person_without_the_right(client, deliveries):
+    client.force_login(make_user(Role.FINANCE))
+
+    assert client.post(f"{URL}{deliveries[Event.RUN_FINISHED].pk}/retry-now/").status_code == 403
+    with pytest.raises(NotAllowed):
+        retry_now(delivery=deliveries[Event.RUN_FINISHED], user=make_user(Role.CSM))
+
+
+def test_a_resend_is_recorded_with_who_and_the_state_before(deliveries, queued):
+    ops = make_user(Role.OPS)
+
+    resend(delivery=deliveries[Event.QUARTER_CLOSED], user=ops)
+
+    (record,) = WebhookResend.objects.all()
+    assert (record.action, record.by, record.status_before, record.attempts_before) == (
+        "resend",
+        ops,
+        "failed",
+        3,
+    )
