@@ -108,7 +108,7 @@ def compute_days(
 
     ``version`` (one scorecard only) scores every day under that version instead of the one in force.
     A day before a scorecard's first version is skipped for it. Side effects: upserts ``DailyScore``
-    rows, then calls the registered listeners; one transaction per block of customers. Raises
+    rows, then calls the registered listeners; one transaction per block of customers and day. Raises
     ``AttainError`` for an unknown scorecard or version, a range over ``MAX_DAYS`` days, or a version
     named for several scorecards.
     """
@@ -237,15 +237,15 @@ def _load_inputs(specs, days, block_range) -> _Inputs:
 
 
 def _compute_block(picked, plan, specs, days, block_range, inputs: _Inputs) -> dict[str, int]:
-    first = days[0]
+    """Score the block's customers on each day, one transaction (and one call of the listeners) per
+    day: a quarter's backfill holds one day's scores at a time, not the quarter's."""
     usage, milestones, customers = inputs.usage, inputs.milestones, inputs.customers
-    written: dict[str, int] = {}
-    results: list[ScorecardDay] = []
-    with transaction.atomic():
-        for scorecard in picked:
-            history, carried = _history(scorecard, plan[scorecard.pk], specs, block_range, first)
-            count = 0
-            for day in days:
+    histories = {s.pk: _history(s, plan[s.pk], specs, block_range, days[0]) for s in picked}
+    written = dict.fromkeys((s.code for s in picked), 0)
+    for day in days:
+        results: list[ScorecardDay] = []
+        with transaction.atomic():
+            for scorecard in picked:
                 version = plan[scorecard.pk][day]
                 if version is None:
                     continue
@@ -253,6 +253,7 @@ def _compute_block(picked, plan, specs, days, block_range, inputs: _Inputs) -> d
                 chosen = customers[customers["start_date"] <= day]
                 if spec.segments:
                     chosen = chosen[chosen["segment"].isin(spec.segments)]
+                history, carried = histories[scorecard.pk]
                 scored = compute_scores(
                     spec,
                     day=day,
@@ -261,13 +262,12 @@ def _compute_block(picked, plan, specs, days, block_range, inputs: _Inputs) -> d
                     milestones=milestones,
                     history=history,
                 )
-                count += write_scores(scorecard.pk, version, scored)
+                written[scorecard.code] += write_scores(scorecard.pk, version, scored)
                 if carried:
-                    history = _extend_history(history, scored, carried)
+                    histories[scorecard.pk] = (_extend_history(history, scored, carried), carried)
                 results.append(_scorecard_day(scorecard.pk, version, scored))
-            written[scorecard.code] = count
-        for listener in _listeners:
-            listener(results)
+            for listener in _listeners:
+                listener(results)
     return written
 
 
