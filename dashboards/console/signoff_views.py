@@ -10,19 +10,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from commissions.services.periods import find_period
 from commissions.services.signoff import sign_off_payouts
-from core.errors import AttainError
+from core.errors import AttainError, NotFound
 from core.text import MAX_REASON, MIN_REASON
 
 from .signoff_selectors import sign_off_page
-from .views import _back, _require
+from .views import _require, read_period
 
 
 @login_required
@@ -31,10 +30,9 @@ def sign_off(request: HttpRequest) -> HttpResponse:
     _require(request.user, access.may_sign_off(request.user) if request.method == "POST" else None)
     data = request.POST if request.method == "POST" else request.GET
     try:
-        period = find_period((data.get("period") or "").strip())  # never creates the quarter it names
-    except AttainError as exc:
-        messages.error(request, exc.message)
-        return _back(None)
+        period = read_period((data.get("period") or "").strip())  # never creates the quarter it names
+    except NotFound as exc:
+        raise Http404(exc.message) from None  # nothing to sign off in a quarter nothing happened in
     comment = ""
     if request.method == "POST":
         comment = request.POST.get("comment", "")

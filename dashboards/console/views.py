@@ -71,6 +71,19 @@ def _rights(user: User, period: Period) -> dict[str, bool]:
     return {**rights, "may_act": rights["may_pull"] or rights["may_calculate"] or rights["may_close"]}
 
 
+def read_period(code: str) -> Period:
+    """The stored quarter a console page reads (a GET): ``find_period``, with a code that is no quarter
+    the friendly 404 every page gives (config.middleware), never another quarter in its place. Raises
+    ``NotFound`` for a quarter with no row yet (the console shows it, creating nothing; the sign-off and
+    the export answer 404)."""
+    try:
+        return find_period(code)
+    except NotFound:
+        raise
+    except AttainError:
+        raise Http404(f"“{code[:20]}” is not a quarter: write it like FY27-Q1.") from None
+
+
 def _period(request: HttpRequest, data, *, starts: bool = False) -> Period | None:
     code = (data.get("period") or "").strip() or selectors.default_period_code()
     # Only a pull (``starts``) may start a quarter, and only one a plan covers; calculate, close and a GET
@@ -96,15 +109,9 @@ def console(request: HttpRequest) -> HttpResponse:
     _require(request.user)
     code = (request.GET.get("period") or "").strip() or selectors.default_period_code()
     try:
-        period = find_period(code)
+        period = read_period(code)
     except NotFound as exc:  # a quarter with no row yet: shown, never created by a GET (DESIGN §5)
-        return _not_started(request, code, exc.message)
-    except AttainError as exc:  # not a quarter code
-        messages.error(request, exc.message)
-        code = selectors.default_period_code()
-        period = Period.objects.filter(code=code).first()
-        if period is None:
-            return _not_started(request, code, "")
+        return _not_started(request, code.upper(), exc.message)
     run_id = request.GET.get("run", "")
     data = selectors.console(period, run_id=int(run_id) if run_id.isdigit() else None)
     runs = tables.runs_table(data)
@@ -275,9 +282,10 @@ def reopen(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     _require(request.user, access.may_export_payroll(request.user))
-    period = _period(request, request.GET)
-    if period is None:
-        return _back(None)
+    try:
+        period = read_period((request.GET.get("period") or "").strip() or selectors.default_period_code())
+    except NotFound as exc:
+        raise Http404(exc.message) from None  # no payouts in a quarter nothing happened in
     detail = request.GET.get("detail") == "1"
     out = io.StringIO()
     try:

@@ -48,3 +48,13 @@ def test_calculate_names_the_version_it_makes(as_user, ops, worked, inline_tasks
     response = client.post("/console/calculate/", {"period": PERIOD}, follow=True)
     assert "CS-FY22: v3 queued." in page_messages(response)
     assert sorted(Run.objects.values_list("version", flat=True)) == [1, 2, 3]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/console/", "/console/sign-off/", "/console/export/"])
+def test_a_code_that_is_no_quarter_is_the_friendly_404_never_another_quarter(as_user, ops, worked, url):
+    """Like every other page: the sentence names the bad code; no quarter's console (or Close) stands in."""
+    response = as_user(ops).get(url, {"period": "bogus"})
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "“bogus” is not a quarter: write it like FY27-Q1." in body and "Close" not in body

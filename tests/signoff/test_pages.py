@@ -73,9 +73,12 @@ def test_a_csm_is_refused_the_page(client, closed, csm):
 
 def test_an_unknown_quarter_is_a_message_and_creates_nothing(client, worked, finance):
     client.force_login(finance)
-    response = client.get("/console/sign-off/?period=FY22-Q4", follow=True)
-    assert any("There is no quarter FY22-Q4 yet" in m for m in messages_of(response))
+    response = client.get("/console/sign-off/?period=FY22-Q4")
+    assert response.status_code == 404  # the friendly 404 every page gives, with the sentence
+    assert "There is no quarter FY22-Q4 yet" in response.content.decode()
     assert not Period.objects.filter(code="FY22-Q4").exists()
+    bogus = client.get("/console/sign-off/?period=bogus")
+    assert bogus.status_code == 404 and "“bogus” is not a quarter" in bogus.content.decode()
 
 
 def test_the_console_says_why_the_export_waits_and_links_the_sign_off(client, closed, ops, finance):
