@@ -26,7 +26,7 @@ def _search(filters: AuditFilters, text: Q, *, id_field: str) -> Q | None:
     return text
 
 
-def _narrowed(queryset, filters: AuditFilters, *, text: Q, id_field: str, person: str, at: str):
+def narrowed(queryset, filters: AuditFilters, *, text: Q, id_field: str, person: str, at: str):
     search = _search(filters, text, id_field=id_field)
     if search is not None:
         queryset = queryset.filter(search)
@@ -44,7 +44,7 @@ def imports_queryset(filters: AuditFilters) -> models.QuerySet:
     search = filters.search
     text = Q(file_name__icontains=search) | Q(kind__iexact=search) | Q(sha256__istartswith=search)
     records = ImportRecord.objects.select_related("user").order_by("-started_at", "-pk")
-    return _narrowed(records, filters, text=text, id_field="pk", person="user", at="started_at")
+    return narrowed(records, filters, text=text, id_field="pk", person="user", at="started_at")
 
 
 def import_entries(records: list[ImportRecord]) -> list[AuditEntry]:
@@ -112,7 +112,7 @@ def steps_queryset(filters: AuditFilters) -> models.QuerySet:
     text = Q(request__customer__customer_id__icontains=search) | Q(request__period__code__icontains=search)
     steps = RequestStep.objects.select_related("actor", "request__customer", "request__period")
     steps = steps.order_by("-at", "-pk")
-    return _narrowed(steps, filters, text=text, id_field="request_id", person="actor", at="at")
+    return narrowed(steps, filters, text=text, id_field="request_id", person="actor", at="at")
 
 
 def step_entries(steps: list[RequestStep]) -> list[AuditEntry]:
@@ -146,7 +146,7 @@ def period_events_queryset(filters: AuditFilters) -> models.QuerySet:
         return PeriodEvent.objects.none()
     events = PeriodEvent.objects.select_related("user", "period").order_by("-at", "-pk")
     text = Q(period__code__icontains=filters.search)
-    return _narrowed(events, filters, text=text, id_field="period_id", person="user", at="at")
+    return narrowed(events, filters, text=text, id_field="period_id", person="user", at="at")
 
 
 def period_event_entries(events: list[PeriodEvent]) -> list[AuditEntry]:
@@ -174,7 +174,7 @@ def runs_queryset(filters: AuditFilters) -> models.QuerySet:
         return Run.objects.none()
     runs = Run.objects.select_related("plan", "period", "started_by").order_by("-created_at", "-pk")
     text = Q(plan__code__icontains=filters.search) | Q(period__code__icontains=filters.search)
-    return _narrowed(runs, filters, text=text, id_field="pk", person="started_by", at="created_at")
+    return narrowed(runs, filters, text=text, id_field="pk", person="started_by", at="created_at")
 
 
 def run_entries(runs: list[Run]) -> list[AuditEntry]:

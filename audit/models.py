@@ -28,6 +28,7 @@ from commissions.models import (
     Run,
     TrueUp,
 )
+from webhooks.models import WebhookEndpoint
 
 
 def _event_model(tracked: type[models.Model], name: str, *, update=None, exclude=None, verbose: str):
@@ -75,3 +76,8 @@ TrueUpEvent = _event_model(TrueUp, "TrueUpEvent", verbose="true-up")
 HoldEvent = _event_model(Hold, "HoldEvent", verbose="hold")
 # Finance's sign-off of a closed quarter's payouts and its revocation by a re-open (DESIGN §5).
 PayoutSignOffEvent = _event_model(PayoutSignOff, "PayoutSignOffEvent", verbose="payout sign-off")
+# Who configured which URL for which events, and when its secret was replaced — never the secret itself
+# (docs/audit.md): the event table has no column for it, and a replacement is seen in secret_rotated_at.
+WebhookEndpointEvent = _event_model(
+    WebhookEndpoint, "WebhookEndpointEvent", exclude=["secret"], verbose="webhook endpoint"
+)

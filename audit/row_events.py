@@ -51,6 +51,16 @@ AUDITED = [
     Audited("run", "Calculation run", audit_models.RunEvent, "{plan} {period} v{version}"),
     Audited("request", "Request", audit_models.RequestEvent, "{kind} #{id} · {customer} · {period}"),
     Audited("role", "Role", audit_models.UserRoleEvent, "{user}: {role}"),
+    Audited("signoff", "Payout sign-off", audit_models.PayoutSignOffEvent, "{period}"),
+    Audited("hold", "Payout hold", audit_models.HoldEvent, "{employee} · {plan} · {period}"),
+    Audited("correction", "Correction", audit_models.CorrectionEvent, "{kind} · {period} · {cause}"),
+    Audited(
+        "trueup",
+        "True-up",
+        audit_models.TrueUpEvent,
+        "{employee} · {plan}/{component} · {restates} paid in {paid_in}",
+    ),
+    Audited("webhook_endpoint", "Webhook endpoint", audit_models.WebhookEndpointEvent, "{url}"),
 ]
 BY_TRACKED = {each.tracked._meta.label: each for each in AUDITED}
 

@@ -4,9 +4,11 @@ Where entries come from (docs/audit.md):
 
 * PostgreSQL — the pghistory events of the audited tables (every insert, update and delete, with
   before → after per changed field and the person, URL or command of the context; ``row_events``),
-  plus the import records and the role changes (``logs``).
-* SQLite (the demo, no triggers) — the import records and role changes, plus the logs the services
-  keep anyway: request timelines, period closes and re-opens, and the run rows themselves (``logs``).
+  plus the import records, the role changes (``logs``) and the webhook resends (``webhook_logs``).
+* SQLite (the demo, no triggers) — the import records, role changes and webhook resends, plus the logs
+  the services keep anyway: request timelines, period closes and re-opens, the run rows themselves
+  (``logs``), payout sign-offs, holds and corrections (``payout_logs``) and webhook endpoints
+  (``webhook_logs``).
 
 Each source is a queryset ordered newest first; ``AuditTrail`` merges them lazily, so a page costs a
 count and a slice per source plus one label query per referenced model.
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 
 from django.db import connection, models
 
-from . import logs, row_events
+from . import logs, payout_logs, row_events, webhook_logs
 from .entries import AuditEntry, AuditFilters
 
 __all__ = ["AuditEntry", "AuditFilters", "AuditTrail", "audit_trail", "full_history_recorded"]
@@ -32,19 +34,43 @@ def full_history_recorded() -> bool:
 
 
 def object_type_choices() -> list[tuple[str, str]]:
-    """The object filter's choices: the audited models and the imports."""
+    """The object filter's choices: the audited models, the imports, role changes and webhook resends."""
     return [(each.key, each.title) for each in row_events.AUDITED] + [
         ("import", "Import"),
         ("role_change", "Role change"),
+        (webhook_logs.RESEND, "Webhook delivery resent"),
     ]
 
 
 @dataclass(frozen=True)
 class Source:
-    """One queryset of the trail, newest first, and how a batch of its rows becomes entries."""
+    """One queryset of the trail, newest first, and how a batch of its rows becomes entries.
+
+    A ``merged`` source is ordered by its timestamp field then its primary key, and is read together
+    with the other merged sources in one UNION ALL of (timestamp, source, key): a page costs one count,
+    one slice and one fetch per source present on it, however many sources there are. An unmerged
+    source (the pghistory events, a union of their own) is counted and sliced by itself.
+    """
 
     queryset: models.QuerySet
     entries: Callable[[list], list[AuditEntry]]
+    merged: bool = True
+
+    @property
+    def empty(self) -> bool:
+        return self.queryset.query.is_empty()
+
+    @property
+    def at(self) -> str:
+        return str(self.queryset.query.order_by[0]).lstrip("-")
+
+    def keyed(self, index: int) -> models.QuerySet:
+        """(at, source, key) of each row: the shape every merged source shares in the union."""
+        return self.queryset.order_by().values(
+            trail_at=models.F(self.at),
+            trail_source=models.Value(index, models.IntegerField()),
+            trail_key=models.F("pk"),
+        )
 
 
 class AuditTrail:
@@ -56,9 +82,17 @@ class AuditTrail:
         self.sources = sources
         self._count: int | None = None
 
+    def _union(self) -> models.QuerySet | None:
+        keyed = [s.keyed(i) for i, s in enumerate(self.sources) if s.merged and not s.empty]
+        if not keyed:
+            return None
+        return keyed[0].union(*keyed[1:], all=True) if len(keyed) > 1 else keyed[0]
+
     def count(self) -> int:
         if self._count is None:
-            self._count = sum(source.queryset.count() for source in self.sources)
+            union = self._union()
+            self._count = union.count() if union is not None else 0
+            self._count += sum(s.queryset.count() for s in self.sources if not s.merged and not s.empty)
         return self._count
 
     def __len__(self) -> int:
@@ -68,7 +102,21 @@ class AuditTrail:
         if not isinstance(index, slice) or index.stop is None:
             raise TypeError("An audit trail is read in slices with an end.")
         # The first ``stop`` entries of the merge are among the first ``stop`` of each source.
-        entries = [e for s in self.sources for e in s.entries(list(s.queryset[: index.stop]))]
+        entries = [
+            e
+            for s in self.sources
+            if not s.merged and not s.empty
+            for e in s.entries(list(s.queryset[: index.stop]))
+        ]
+        union = self._union()
+        if union is not None:
+            keys: dict[int, list] = {}
+            for row in union.order_by("-trail_at", "-trail_key")[: index.stop]:
+                keys.setdefault(row["trail_source"], []).append(row["trail_key"])
+            for number, wanted in keys.items():
+                source = self.sources[number]
+                rows = source.queryset.in_bulk(wanted)
+                entries += source.entries([rows[key] for key in wanted if key in rows])
         entries.sort(key=lambda entry: entry.at, reverse=True)
         return entries[index]
 
@@ -91,13 +139,22 @@ def audit_trail(*, filters: AuditFilters) -> AuditTrail:
     sources = [
         Source(logs.imports_queryset(filters), logs.import_entries),
         Source(logs.role_changes_queryset(filters), logs.role_change_entries),
+        Source(webhook_logs.resends_queryset(filters), webhook_logs.resend_entries),
     ]
     if full_history_recorded():
-        sources.append(Source(row_events.events_queryset(filters), row_events.event_entries))
+        sources.append(Source(row_events.events_queryset(filters), row_events.event_entries, merged=False))
     else:
         sources += [
             Source(logs.steps_queryset(filters), logs.step_entries),
             Source(logs.period_events_queryset(filters), logs.period_event_entries),
             Source(logs.runs_queryset(filters), logs.run_entries),
+            Source(payout_logs.signoffs_queryset(filters), payout_logs.signoff_entries),
+            Source(payout_logs.revocations_queryset(filters), payout_logs.revocation_entries),
+            Source(payout_logs.holds_queryset(filters), payout_logs.hold_entries),
+            Source(payout_logs.releases_queryset(filters), payout_logs.release_entries),
+            Source(payout_logs.corrections_queryset(filters), payout_logs.correction_entries),
+            Source(payout_logs.applications_queryset(filters), payout_logs.application_entries),
+            Source(webhook_logs.endpoints_added_queryset(filters), webhook_logs.endpoint_added_entries),
+            Source(webhook_logs.secrets_replaced_queryset(filters), webhook_logs.secret_replaced_entries),
         ]
     return AuditTrail(sources)
