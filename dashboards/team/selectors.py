@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 
 from accounts.access import employees_visible_to, is_geo_vp, sees_everything
 from accounts.models import Role, User
@@ -47,13 +48,21 @@ def known_geos() -> list[str]:
 
 
 def geo_for(user: User, requested: str | None, geos: list[str]) -> str:
-    """The geo ``user`` sees: a CSVP's own (``requested`` ignored); else ``requested`` or the first one."""
+    """The geo ``user`` sees: a CSVP's own; else ``requested`` (one of ``geos``) or the first one.
+
+    A CSVP's ``?geo=`` is ignored: the page, headed with its geo, is always theirs. Raises
+    ``PermissionDenied`` for anyone who sees no team, and ``Http404`` with the sentence the 404 page shows
+    for a geo not in ``geos`` — never an empty team named after a typo.
+    """
+    requested = (requested or "").strip().upper()
     if is_geo_vp(user) and not sees_everything(user):
         return user.geo
     if not sees_everything(user):
         raise PermissionDenied("The team page is for Geo VPs, the CCO, finance and operations.")
-    requested = (requested or "").strip().upper()
     if requested:
+        if requested not in geos:
+            known = ", ".join(geos) or "none yet"
+            raise Http404(f"There is no geo “{requested[:20]}” here: the geos are {known}.")
         return requested
     if is_geo_vp(user):
         return user.geo

@@ -7,15 +7,16 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from core import formatting as fmt
 from dashboards.csm.selectors import period_shown
 from dashboards.projection import current_period
 from dashboards.scores.links import link_scores
-from dashboards.tables import Column, Table, download
+from dashboards.tables import REQUEST_VALUE, Column, Table, download
 
 from . import charts, selectors
 
@@ -28,11 +29,18 @@ def today() -> date:
 
 
 def _gap(request: HttpRequest) -> Decimal:
-    try:
-        gap = Decimal(request.GET.get("gap", "") or selectors.DEFAULT_GAP)
-    except InvalidOperation:
+    """``?gap=`` in score points from 0 to 100 (default ``DEFAULT_GAP``); anything else is the friendly
+    404 naming it, never a silent default."""
+    written = request.GET.get("gap", "").strip()
+    if not written:
         return selectors.DEFAULT_GAP
-    return gap if gap.is_finite() and 0 <= gap <= 100 else selectors.DEFAULT_GAP
+    try:
+        gap = Decimal(written)
+    except InvalidOperation:
+        gap = None
+    if gap is None or not gap.is_finite() or not 0 <= gap <= 100:
+        raise Http404(f"“{written[:20]}” is not a gap: give score points from 0 to 100, like 20.")
+    return gap
 
 
 def leaderboard_table(board: selectors.Leaderboard) -> Table:
@@ -66,11 +74,11 @@ def at_risk_table(rows: list[dict], gap: Decimal) -> Table:
         Column("customer_id", "Customer ID"),
         Column("name", "Customer"),
         Column("owner", "Owner"),
-        Column("score", "Latest score", "number"),
+        Column("score", "Latest score", "score"),
         Column("score_as_of", "Scored on", "date"),
-        Column("change", "30-day change", "number"),
-        Column("target", "Target", "number"),
-        Column("gap", "Gap to target", "number"),
+        Column("change", "30-day change", "score_change"),
+        Column("target", "Target", "score"),
+        Column("gap", "Gap to target", "score"),
         Column("reason", "Why at risk"),
     ]
     title = f"At-risk customers (gap above {gap:g} points)"
@@ -87,6 +95,7 @@ def requests_table(requests: list) -> Table:
             "customer": f"{r.customer.customer_id} {r.customer.name}",
             "period": r.period.code,
             "value": r.value,
+            "value_kind": fmt.request_kind(r.kind),
             "status": r.get_status_display(),
             "filed_by": r.filed_by.get_full_name(),
             "filed_at": r.filed_at,
@@ -98,7 +107,7 @@ def requests_table(requests: list) -> Table:
         Column("kind", "Kind"),
         Column("customer", "Customer"),
         Column("period", "Quarter"),
-        Column("value", "Value", "number"),
+        REQUEST_VALUE,
         Column("status", "Status"),
         Column("filed_by", "Filed by"),
         Column("filed_at", "Filed on", "date"),

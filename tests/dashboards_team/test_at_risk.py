@@ -93,7 +93,10 @@ def test_another_geos_customers_are_not_listed(amer_vp, setup):
 
 def test_gap_comes_from_the_query_string(client, amer_vp, setup):
     client.force_login(amer_vp)
-    response = client.get("/team/?gap=abc")
-    assert response.context["gap"] == Decimal(20)
+    assert client.get("/team/").context["gap"] == Decimal(20)  # the default
+    for bad in ("abc", "-1", "101", "NaN"):
+        refused = client.get(f"/team/?gap={bad}")
+        assert refused.status_code == 404, bad  # named on the friendly 404, never a silent default
+        assert f"“{bad}” is not a gap: give score points from 0 to 100" in refused.content.decode()
     response = client.get("/team/?gap=35")
     assert response.context["gap"] == Decimal(35)

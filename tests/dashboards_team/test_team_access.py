@@ -40,6 +40,12 @@ def test_csvp_asking_for_another_geo_still_sees_their_own(client, amer_vp, geos)
     assert response.context["geos"] == []  # no geo picker offered
 
 
+def test_a_geo_nobody_is_in_is_a_404_naming_it_not_an_empty_team(client, cco, geos):
+    response = _team(client, cco, "?geo=bogus")
+    assert response.status_code == 404
+    assert "There is no geo “BOGUS” here: the geos are" in response.content.decode()
+
+
 def test_cco_may_pick_any_geo(client, cco, geos):
     response = _team(client, cco, "?geo=EMEA")
     assert response.status_code == 200
