@@ -95,7 +95,7 @@ def message(obj, event: str, step=None) -> tuple[str, str]:
     body = (
         f"{obj.get_kind_display()} #{obj.pk} for {obj.customer.customer_id} {obj.customer.name}, "
         f"{obj.period.code}\n"
-        f"Value: {fmt.number(obj.value)}\nStatus: {obj.get_status_display()}\n"
+        f"Value: {fmt.request_value(obj.value, obj.kind)}\nStatus: {obj.get_status_display()}\n"
     )
     if step is not None:
         body += f"Last step: {step.get_action_display()} by {step.actor.email}: {step.comment}\n"

@@ -6,8 +6,13 @@ Pure Python, no Django: values in, text (or, for downloads, exact Decimals and I
 - Money: ``12,345.67 USD`` — thousands separators, two decimals rounded half-up, the currency code after
   the amount, always.
 - Ratios (0–1, e.g. attainment 0.3870) on pages: a percentage with one decimal, ``38.7%``.
-- Numbers (scores, counts): thousands separators, no trailing zeros (``1,234.5``); weights plainly
+- Numbers (counts, KPI values): thousands separators, no trailing zeros (``1,234.5``); weights plainly
   (``1``, ``0.5``), never ``1.000000``.
+- Adoption scores (out of 100: scores, baselines, targets, their averages and gaps): two decimals rounded
+  half-up, ``62.40``; a change of score in points carries its sign, ``+4.20``.
+- A component's metric value by its metric: a ratio (adoption A, NRR) as a percentage, a KPI value as the
+  count it is (``metric_value``). A request's value by its kind: an exception's granted r as a percentage,
+  extra credit's points as the percentage points they add to r (``request_value``).
 - Dates ISO ``2026-08-01``; times ``2026-08-01 14:05`` (the caller turns an aware datetime into the
   local time zone first); ranges ``2026-08-01 – 2026-10-31`` (an en dash between spaces).
 - Downloads (CSV/XLSX, payroll) keep exact numbers: money with 2 decimals, ratios with 4 (DESIGN §6),
@@ -116,6 +121,57 @@ def weight(value: Number | None) -> str:
     return _plain(_decimal(value, "a weight"), grouped=False)
 
 
+def score(value: Number | None, signed: bool = False) -> str:
+    """An adoption score out of 100 (or an average, a gap, a change of one) with two decimals rounded
+    half-up and thousands separators: ``score(Decimal("44.6")) == "44.60"``; ``signed`` writes the sign of
+    a change always (``+4.20``, ``-1.05``, ``0.00``, never ``-0.00``). ``None`` is ``—``. Raises
+    ``TypeError`` for a float (DESIGN §6 "Formats")."""
+    if value is None:
+        return MISSING
+    shown = _decimal(value, "a score").quantize(CENT, rounding=ROUND_HALF_UP)
+    if not signed:
+        return f"{shown:,.2f}"
+    if shown == 0:
+        return "0.00"
+    return f"{shown:+,.2f}"
+
+
+RATIO_METRICS = ("adoption", "nrr")  # DESIGN §4.3, §4.4: A and NRR are ratios; a KPI value is a count
+
+
+def metric_kind(metric: str) -> str:
+    """How a component's metric value is written: ``"ratio"`` for adoption (A) and NRR, ``"number"`` for
+    a KPI value, which is a count (DESIGN §4.5)."""
+    return "ratio" if metric in RATIO_METRICS else "number"
+
+
+def metric_value(value: Number | None, metric: str) -> str:
+    """A component's metric value by its metric: ``metric_value(Decimal("0.8"), "adoption") == "80.0%"``,
+    ``metric_value(Decimal("8.000000"), "kpi") == "8"``."""
+    return percent(value) if metric_kind(metric) == "ratio" else number(value)
+
+
+def points_of_r(points: Number | None) -> str:
+    """Extra-credit points as what they do: added to r, which is written as a percentage (DESIGN §4.3,
+    §5), so ``0.1`` adds ten percentage points: ``+10.0 percentage points``."""
+    if points is None:
+        return MISSING
+    return f"+{percent(points).removesuffix('%')} percentage points"
+
+
+def request_kind(kind: str) -> str:
+    """How a request's value is written, by the request's kind: ``"points"`` for extra credit,
+    ``"ratio"`` for an exception's granted r (DESIGN §5)."""
+    return "points" if kind == "extra_credit" else "ratio"
+
+
+def request_value(value: Number | None, kind: str) -> str:
+    """An exception or extra-credit request's value (DESIGN §5): an exception's granted r as a percentage
+    (``0.5 → 50.0%``), extra credit's points as the percentage points they add to r
+    (``0.1 → +10.0 percentage points``). ``kind``: ``exception`` or ``extra_credit``."""
+    return points_of_r(value) if request_kind(kind) == "points" else percent(value)
+
+
 def iso_date(value: date | datetime | None) -> str:
     """``2026-08-01``. A datetime gives its own date (convert an aware one to local time first)."""
     if value is None:
@@ -155,14 +211,17 @@ def export_ratio(ratio: Number | None) -> Decimal | None:
 
 
 def export_value(value: Any, kind: str = "text") -> Any:
-    """A cell of a CSV/XLSX download by its column's kind (``money``, ``ratio``/``percent``, anything
-    else): money and ratios as ``export_money``/``export_ratio``, the rest (dates too: a workbook keeps
-    them as dates) as given."""
+    """A cell of a CSV/XLSX download by its column's kind (``money``/``change``, ``ratio``/``percent``/
+    ``points``, ``score``/``score_change``, anything else): money and ratios as ``export_money``/
+    ``export_ratio``, scores with 2 decimals, the rest (dates too: a workbook keeps them as dates) as
+    given."""
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
-        if kind == "money":
+        if kind in ("money", "change"):
             return export_money(value)
-        if kind in ("ratio", "percent"):
+        if kind in ("ratio", "percent", "points"):
             return export_ratio(value)
+        if kind in ("score", "score_change"):
+            return _decimal(value, "a score").quantize(CENT, rounding=ROUND_HALF_UP)
     return value
 
 

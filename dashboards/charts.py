@@ -5,7 +5,10 @@ Every chart carries, beside its figure, a short description and the rows and col
 holds the same numbers (templates/dashboards/_chart.html shows it under "Data behind …"): the figure is
 an image to a screen reader, the table is what it reads (docs/performance.md "Page weight and accessibility").
 
-Charts only display numbers: values are converted to floats for plotting, never computed with.
+Charts only display numbers: values are converted to floats for plotting, never computed with. Their data
+tables write every value as the pages' tables do, through core.formatting (DESIGN §6 "Formats"): money with
+its currency (``money_cell``), scores with two decimals (``score_cell``), ratios as percentages
+(``percent_cell``) — never from a float.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 import plotly.graph_objects as go
+
+from core import formatting as fmt
 
 PALETTE = {"primary": "#12355b", "good": "#1e7b3c", "warn": "#b26a00", "bad": "#b3261e", "muted": "#8a94a3"}
 
@@ -68,9 +73,19 @@ def plain(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
-def number(value: Any, digits: int = 1) -> str:
-    """A number as the data tables show it: grouped thousands, ``digits`` decimals; "" for None."""
-    return "" if value is None else f"{float(value):,.{digits}f}"
+def money_cell(amount: Decimal | int | None, currency: str) -> str:
+    """Money in a chart's data table as in every table: ``12,345.67 USD``; "" for none."""
+    return "" if amount is None else fmt.money(amount, currency)
+
+
+def score_cell(value: Decimal | int | None) -> str:
+    """An adoption score in a chart's data table as everywhere: ``70.00``; "" for none."""
+    return "" if value is None else fmt.score(value)
+
+
+def percent_cell(ratio: Decimal | int | None) -> str:
+    """A ratio in a chart's data table as everywhere: ``83.3%``; "" for none."""
+    return "" if ratio is None else fmt.percent(ratio)
 
 
 def chart(

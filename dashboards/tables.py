@@ -22,9 +22,14 @@ from core.downloads import csv_writer, xlsx_bytes
 from dashboards import glossary
 
 # What a column holds decides its alignment, how it is written (core.formatting, DESIGN §6 "Formats")
-# and how the browser sorts it. "exact": money before rounding; "percent" and "ratio" alike show a
-# percentage with one decimal on the page and 4 decimals in downloads.
-KINDS = ("text", "number", "money", "exact", "ratio", "percent", "weight", "date", "datetime")
+# and how the browser sorts it. "exact": money before rounding; "change": money with its sign always;
+# "percent" and "ratio" alike show a percentage with one decimal on the page and 4 decimals in downloads;
+# "score": an adoption score with two decimals, "score_change" a change of one with its sign; "points":
+# extra-credit points (percentage points of r).
+KINDS = (
+    *("text", "number", "money", "change", "exact", "ratio", "percent", "points", "score", "score_change"),
+    *("weight", "date", "datetime"),
+)
 PAGE_SIZE = 200  # rows per page of a table on a page; downloads always hold every row
 
 
@@ -56,6 +61,8 @@ class Column:
     kind: str = "text"  # one of KINDS
     help: str = ""  # what the label means, when the glossary (dashboards.glossary) does not say it
     currency: str = "currency"  # money: the row key holding the currency code (else the table's)
+    # the row key naming a cell's kind where it differs by row (a metric value: core.formatting.metric_kind)
+    kind_from: str = ""
 
     @property
     def description(self) -> str:
@@ -66,20 +73,30 @@ class Column:
     def header_html(self) -> SafeString:
         return header_html(self.label, self.help)
 
-    def show(self, value: Any, currency: str = "") -> str:
+    def kind_of(self, row: dict[str, Any]) -> str:
+        """The kind of ``row``'s cell: the row's own (``kind_from``) where it has one, else the column's."""
+        return str(row.get(self.kind_from) or self.kind) if self.kind_from else self.kind
+
+    def show(self, value: Any, currency: str = "", kind: str = "") -> str:
         """The value as shown on the page (core.formatting; DESIGN §6 "Formats"); "" for none. Money is
-        written with ``currency``."""
+        written with ``currency``; ``kind`` overrides the column's (a row's own kind)."""
         if value is None or value == "":
             return ""
         value = _local(value)
+        kind = kind or self.kind
         if isinstance(value, Decimal | int) and not isinstance(value, bool):
-            if self.kind == "money":
-                return fmt.money(value, currency) if currency else fmt.number(fmt.export_money(value))
-            if self.kind == "exact":
+            if kind in ("money", "change"):
+                signed = kind == "change"
+                return fmt.money(value, currency, signed) if currency else fmt.number(fmt.export_money(value))
+            if kind == "exact":
                 return fmt.money_exact(value, currency) if currency else fmt.number(value)
-            if self.kind in ("ratio", "percent"):
+            if kind in ("ratio", "percent"):
                 return fmt.percent(value)
-            if self.kind == "weight":
+            if kind == "points":
+                return fmt.points_of_r(value)
+            if kind in ("score", "score_change"):
+                return fmt.score(value, signed=kind == "score_change")
+            if kind == "weight":
                 return fmt.weight(value)
             return fmt.number(value)
         if isinstance(value, datetime):
@@ -107,6 +124,11 @@ class Column:
         if isinstance(value, date | datetime):
             return (0, 1, value.isoformat())
         return (0, 2, str(value).lower())
+
+
+# A request's value (DESIGN §5): an exception's granted r as a percentage, extra credit's points as the
+# percentage points they add to r; the rows carry "value_kind" = core.formatting.request_kind(kind).
+REQUEST_VALUE = Column("value", "Value", "ratio", kind_from="value_kind")
 
 
 @dataclass
@@ -166,9 +188,11 @@ class Table:
         return [
             [
                 {
-                    "text": column.show(row.get(column.key), self.currency_of(column, row)),
+                    "text": column.show(
+                        row.get(column.key), self.currency_of(column, row), column.kind_of(row)
+                    ),
                     "sort": column.sort_key(row.get(column.key)),
-                    "kind": column.kind,
+                    "kind": column.kind_of(row),
                     "href": self.href(column, row),
                 }
                 for column in self.columns
@@ -198,11 +222,12 @@ class Table:
             parts.append("<tr>")
             for column, link in zip(self.columns, linked, strict=True):
                 value = row.get(column.key)
-                text = html.escape(column.show(value, self.currency_of(column, row)))
+                kind = column.kind_of(row)
+                text = html.escape(column.show(value, self.currency_of(column, row), kind))
                 if link and (url := self.href(column, row)):
                     text = f'<a href="{html.escape(url)}">{text}</a>'
                 parts.append(
-                    f'<td class="{column.kind}" data-sort="{html.escape(column.sort_key(value))}">{text}</td>'
+                    f'<td class="{kind}" data-sort="{html.escape(column.sort_key(value))}">{text}</td>'
                 )
             parts.append("</tr>\n")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
@@ -252,8 +277,9 @@ class Table:
         )
 
 
-def _export_value(column: Column, value: Any) -> Any:
-    return fmt.export_value(_local(value), column.kind)  # "exact" money keeps every decimal
+def _export_value(column: Column, value: Any, row: dict[str, Any] | None = None) -> Any:
+    kind = column.kind_of(row) if row is not None else column.kind
+    return fmt.export_value(_local(value), kind)  # "exact" money keeps every decimal
 
 
 def as_csv(table: Table) -> HttpResponse:
@@ -262,13 +288,15 @@ def as_csv(table: Table) -> HttpResponse:
     writer = csv_writer(response)
     writer.writerow([column.label for column in table.columns])
     for row in table.rows:
-        values = [_export_value(column, row.get(column.key)) for column in table.columns]
+        values = [_export_value(column, row.get(column.key), row) for column in table.columns]
         writer.writerow([fmt.csv_text(v) for v in values])
     return response
 
 
 def as_xlsx(table: Table) -> HttpResponse:
-    rows = ([_export_value(column, row.get(column.key)) for column in table.columns] for row in table.rows)
+    rows = (
+        [_export_value(column, row.get(column.key), row) for column in table.columns] for row in table.rows
+    )
     content = xlsx_bytes(table.title, [column.label for column in table.columns], rows)
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

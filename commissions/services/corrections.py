@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
+from core import formatting as fmt
 from core.errors import AttainError, MissingFxRate
 from core.text import checked_reason
 
@@ -149,7 +150,7 @@ def _check_rows(kind: str, rows: list[dict], period: Period, labels: list[str] |
         ):
             raise AttainError(
                 f"{number}: deal {row['deal_id']} is booked and effective outside {period.code} "
-                f"({period.start} … {period.end}): correct the quarter it is credited in."
+                f"({fmt.date_range(period.start, period.end)}): correct the quarter it is credited in."
             )
         if kind == K.FX and row["rate"] <= 0:
             raise AttainError(f"{number}: the rate of {row['currency']} must be positive.")

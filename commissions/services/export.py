@@ -16,7 +16,8 @@ from ..models import ComponentResult, PayoutLine, PayrollExport, Period, Plan, R
 from .ledger import lines_of
 from .signoff import require_signed_off
 
-# DESIGN §6's columns, then (issue 14) the line's type and the quarter it restates or comes from.
+# DESIGN §6's columns, then (issue 14) the line's type and the quarter it restates or comes from; the detail
+# then the component's effective share (weight_share): ``weight`` is the plan's weight of the component.
 SUMMARY_HEADER = ["period", "employee_id", "email", "plan", "currency", "amount", "type", "restates"]
 DETAIL_HEADER = [
     "period",
@@ -30,6 +31,7 @@ DETAIL_HEADER = [
     "payout",
     "type",
     "restates",
+    "weight_share",
 ]
 
 
@@ -106,9 +108,10 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
                     period.code,
                     people[line.employee_id][0],
                     plans[line.plan_id],
-                    *row,
+                    *row[:-1],
                     line.type,
                     quarters.get(line.restates_id, ""),
+                    row[-1],
                 ]
             )
             count += 1
@@ -139,7 +142,9 @@ def _trueups(period: Period) -> dict[tuple[int, int, int], list[TrueUp]]:
 
 
 def _detail_rows(line, components, trueups):
-    """(component, metric_value, attainment, factor, weight, payout) rows of one payable line."""
+    """(component, metric_value, attainment, factor, weight, payout, weight_share) rows of one payable line:
+    ``weight`` the plan's weight of the component (plainly, ``1``), ``weight_share`` its effective share
+    (weight ÷ the sum of the applying weights, 4 decimals; 0 when it does not apply)."""
     if line.type == PayoutLine.Type.COMMISSION:
         for c in components.get((line.employee_id, line.plan_id), []):
             applies = c.applies
@@ -148,12 +153,13 @@ def _detail_rows(line, components, trueups):
                 _ratio(c.metric_value) if applies else "",
                 _ratio(c.attainment) if applies else "",
                 _ratio(c.factor) if applies else "",
-                _ratio(c.share if applies else Decimal(0)),
+                fmt.weight(c.weight),
                 str(fmt.export_money(c.payout)),
+                _ratio(c.share if applies else Decimal(0)),
             )
         return
     if line.correction_id is not None:
         for t in trueups.get((line.correction_id, line.employee_id, line.plan_id), []):
-            yield (t.component, "", "", "", "", str(fmt.export_money(t.amount)))
+            yield (t.component, "", "", "", "", str(fmt.export_money(t.amount)), "")
         return
-    yield ("", "", "", "", "", str(fmt.export_money(line.amount)))
+    yield ("", "", "", "", "", str(fmt.export_money(line.amount)), "")

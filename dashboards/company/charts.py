@@ -6,7 +6,7 @@ from collections import Counter
 
 import plotly.graph_objects as go
 
-from dashboards.charts import PALETTE, Chart, chart, number, plain
+from dashboards.charts import PALETTE, Chart, chart, money_cell, plain
 
 from .selectors import CompanyPayouts
 
@@ -56,7 +56,8 @@ def actual_vs_oti(data: CompanyPayouts) -> Chart:
         f"payout, in {currency}.",
         columns=["Quarter", "Geo", f"On-target amount ({currency})", f"Actual payout ({currency})"],
         rows=[
-            [row["period"], row["geo"], number(row["oti"], 2), number(row["amount"], 2)] for row in ordered
+            [row["period"], row["geo"], money_cell(row["oti"], currency), money_cell(row["amount"], currency)]
+            for row in ordered
         ],
         numeric=[False, False, True, True],
     )
@@ -93,6 +94,9 @@ def payout_by_component(data: CompanyPayouts) -> Chart:
         description=f"For each quarter, the payout of each component, stacked to the quarter's total, "
         f"in {currency}.",
         columns=["Quarter", *[f"{component} ({currency})" for component in components]],
-        rows=[[period, *[number(amounts.get((period, c)), 2) for c in components]] for period in periods],
+        rows=[
+            [period, *[money_cell(amounts.get((period, c)), currency) for c in components]]
+            for period in periods
+        ],
         numeric=[False, *[True] * len(components)],
     )

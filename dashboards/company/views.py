@@ -9,9 +9,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from accounts import access
+from core import formatting as fmt
 from dashboards.csm.selectors import period_shown
 from dashboards.snapshots.selectors import drafts_awaiting_approval
-from dashboards.tables import Column, Table, download
+from dashboards.tables import REQUEST_VALUE, Column, Table, download
 
 from . import charts, selectors
 
@@ -68,6 +69,7 @@ def queue_table(name: str, title: str, requests: list) -> Table:
             "geo": r.customer.geo,
             "period": r.period.code,
             "value": r.value,
+            "value_kind": fmt.request_kind(r.kind),
             "filed_by": r.filed_by.get_full_name(),
             "filed_at": r.filed_at,
         }
@@ -79,7 +81,7 @@ def queue_table(name: str, title: str, requests: list) -> Table:
         Column("customer", "Customer"),
         Column("geo", "Geo"),
         Column("period", "Quarter"),
-        Column("value", "Value", "number"),
+        REQUEST_VALUE,
         Column("filed_by", "Filed by"),
         Column("filed_at", "Filed on", "date"),
     ]

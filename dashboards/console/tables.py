@@ -77,7 +77,7 @@ def changes_table(review: Review) -> Table:
         Column("name", "Name"),
         Column("before", f"Before ({against})", "money"),
         Column("after", f"After (v{run.version})", "money"),
-        Column("change", "Change", "money"),
+        Column("change", "Change", "change"),
     ]
     rows = [
         {

@@ -8,7 +8,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboards.charts import PALETTE, Chart, Headline, chart, number, plain
+from core import formatting as fmt
+from dashboards.charts import PALETTE, Chart, Headline, chart, plain, score_cell
 
 
 def dumbbell(book: list[dict[str, Any]]) -> Chart:
@@ -57,7 +58,7 @@ def dumbbell(book: list[dict[str, Any]]) -> Chart:
         "baseline, latest score and target.",
         columns=["Customer", "Baseline", "Current", "Target"],
         rows=[
-            [row["name"], number(row["baseline"], 2), number(row["score"], 2), number(row["target"], 2)]
+            [row["name"], score_cell(row["baseline"]), score_cell(row["score"]), score_cell(row["target"])]
             for row in rows
         ],
         numeric=[False, True, True, True],
@@ -73,11 +74,15 @@ def bullet(plan_code: str, line: dict[str, Any], cap: Decimal | None) -> Chart:
     cap_percent = plain(cap * 100) if cap is not None else None
     top = max(150.0, cap_percent or 0.0, value * 1.1)
     applies = bool(line.get("applies"))
-    capped = f", cap {cap_percent:.0f}%" if cap_percent is not None else ""
+    capped = f", cap {fmt.percent(cap, places=0)}" if cap is not None else ""
     title = f"{line['component']} attainment{'' if applies else ' (does not apply)'}"
     name = f"bullet-{plan_code}-{line['component']}".lower()
-    shown = f"{value:.1f}%" if attainment is not None else "—"
-    note = "of the 100% goal" + capped + ("" if applies else "; this component does not apply")
+    shown = fmt.percent(attainment)
+    note = (
+        f"of the {fmt.percent(1, places=0)} goal"
+        + capped
+        + ("" if applies else "; this component does not apply")
+    )
     headline = Headline(
         value=shown,
         note=note,
@@ -92,7 +97,14 @@ def bullet(plan_code: str, line: dict[str, Any], cap: Decimal | None) -> Chart:
         figure=None,
         description=f"{line['component']}: {shown} attainment, {note}.",
         columns=["Component", "Attainment", "Goal", "Cap"],
-        rows=[[line["component"], shown, "100%", f"{cap_percent:.0f}%" if cap_percent is not None else ""]],
+        rows=[
+            [
+                line["component"],
+                shown,
+                fmt.percent(1, places=0),
+                fmt.percent(cap, places=0) if cap is not None else "",
+            ]
+        ],
         numeric=[False, True, True, True],
         height=0,
         headline=headline,
@@ -123,6 +135,6 @@ def trends(series: dict[str, list[tuple[date, Decimal]]]) -> Chart:
         height=360,
         description=f"Adoption score (0–100) by day, one line for each of {len(shown)} customers.",
         columns=["Customer", "Date", "Score"],
-        rows=[[name, d.isoformat(), number(s, 2)] for name, points in shown.items() for d, s in points],
+        rows=[[name, fmt.iso_date(d), score_cell(s)] for name, points in shown.items() for d, s in points],
         numeric=[False, False, True],
     )

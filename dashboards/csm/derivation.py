@@ -49,7 +49,7 @@ def line_facts(line, payout, asks=None) -> dict:
     ]
     if line.exact is not None:
         exact, rounded = fmt.money_exact(line.exact, currency), fmt.money(result.payout, currency)
-        facts.append(("OTI × share × factor", f"{exact} → rounded {rounded}"))
+        facts.append(("OTI × share × factor, exact before rounding", f"{exact} → rounded {rounded}"))
     else:
         facts.append(("Payout", f"does not apply: {fmt.money(Decimal(0), currency)}"))
     return {"line": result, "facts": facts, "ask_url": asks.lines.get(result.component, "") if asks else ""}

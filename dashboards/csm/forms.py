@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from commissions.models import Deal, Period
+from core import formatting as fmt
 from dashboards.projection import WhatIf
 
 SIGNS = {"expansion": 1, "contraction": -1, "churn": -1}
@@ -86,7 +87,8 @@ class WhatIfForm(forms.Form):
         if not self.period.start <= data["deal_date"] <= self.period.end:
             self.add_error(
                 "deal_date",
-                f"Only deals credited in {self.period.code} ({self.period.start} … {self.period.end}) count.",
+                f"Only deals credited in {self.period.code} "
+                f"({fmt.date_range(self.period.start, self.period.end)}) count.",
             )
         data["deal_currency"] = (data.get("deal_currency") or "").strip().upper()
         if len(data["deal_currency"]) != 3 or not data["deal_currency"].isalpha():

@@ -23,6 +23,7 @@ class RelatedRequest:
 
     label: str
     kind: str
+    kind_code: str  # exception | extra_credit: how its value is written (core.formatting.request_value)
     customer_id: str
     customer_name: str
     quarter: str
@@ -87,6 +88,7 @@ def _row(request: Request, openable: set[int], *, how: str) -> RelatedRequest:
     return RelatedRequest(
         label=request.label,
         kind=request.get_kind_display(),
+        kind_code=request.kind,
         customer_id=request.customer.customer_id,
         customer_name=request.customer.name,
         quarter=request.period.code,

@@ -26,12 +26,14 @@ def book_table(rows: list[dict[str, Any]]) -> Table:
         [
             Column("customer_id", "Customer"),
             Column("name", "Name"),
-            Column("baseline", "Baseline", "number"),
-            Column("target", "Target", "number"),
-            Column("score", "Latest score", "number"),
+            Column("baseline", "Baseline", "score"),
+            Column("target", "Target", "score"),
+            Column("score", "Latest score", "score"),
             Column("score_on", "Score date", "date"),
-            Column("gap", "Gap to target", "number"),
-            Column("change", "30-day change", "number"),
+            Column("gap", "Gap to target", "score"),
+            Column(
+                "change", "30-day change", "score_change", help="Change of the score in points over 30 days"
+            ),
             Column("r", "r", "ratio"),
             Column("status", "Status"),
             Column("counts", "Counts now"),
@@ -42,9 +44,29 @@ def book_table(rows: list[dict[str, Any]]) -> Table:
     return link_scores(table)
 
 
+METRIC_KIND = "metric_kind"  # the row key of a metric value's kind: a ratio or a KPI's count
+
+
+def metric_value_column() -> Column:
+    """A component's metric value, written by its metric (core.formatting.metric_kind): adoption A and NRR
+    as percentages, a KPI value as the count it is."""
+    return Column(
+        "metric_value",
+        "Metric value",
+        "ratio",
+        help="Adoption A and NRR as percentages; a KPI's value as its count",
+        kind_from=METRIC_KIND,
+    )
+
+
 def projection_table(plans: list[PlanProjection]) -> Table:
     rows = [
-        {**line, "applies": "yes" if line["applies"] else "no", "currency": plan.currency}
+        {
+            **line,
+            "applies": "yes" if line["applies"] else "no",
+            "currency": plan.currency,
+            METRIC_KIND: fmt.metric_kind(str(line.get("metric") or "")),
+        }
         for plan in plans
         for line in plan.components
     ]
@@ -56,7 +78,7 @@ def projection_table(plans: list[PlanProjection]) -> Table:
             Column("component", "Component"),
             Column("metric", "Metric"),
             Column("applies", "Applies"),
-            Column("metric_value", "Metric value", "ratio"),
+            metric_value_column(),
             Column("attainment", "Attainment", "percent"),
             Column("factor", "Factor", "ratio"),
             Column("share", "Share", "percent"),
@@ -75,17 +97,25 @@ DEAL_COLUMNS = [
     Column("booked_on", "Booked", "date"),
     Column("effective_on", "Effective", "date"),
     Column("credit_date", "Credit date", "date"),
-    Column("rate", "FX rate", "number"),
+    Column(
+        "rate",
+        "FX rate",
+        "number",
+        help="foreign exchange: the quarter's conversion rate to the plan's currency; 1 for a deal in the "
+        "plan's currency",
+    ),
     Column("converted", "Credited (plan currency)", "money", currency="plan_currency"),
 ]
 
 
+def _deal_row(deal: dict[str, Any], plan_currency: str) -> dict[str, Any]:
+    """A credited deal as its tables show it: a deal in the plan's currency converts at 1, a number like
+    every rate (a download's numeric column holds numbers only)."""
+    return {**deal, "rate": deal.get("rate") or Decimal(1), "plan_currency": plan_currency}
+
+
 def deals_table(plans: list[PlanProjection]) -> Table:
-    rows = [
-        {**deal, "rate": deal.get("rate") or "1 (same currency)", "plan_currency": p.currency}
-        for p in plans
-        for deal in p.deals
-    ]
+    rows = [_deal_row(deal, p.currency) for p in plans for deal in p.deals]
     return Table("deals", "Deals credited this quarter", [Column("plan", "Plan"), *DEAL_COLUMNS], rows)
 
 
@@ -136,6 +166,7 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
             "metric": line.result.metric,
             "applies": "yes" if line.result.applies else "no",
             "metric_value": line.result.metric_value,
+            METRIC_KIND: fmt.metric_kind(line.result.metric),
             "attainment": line.result.attainment,
             "factor": line.result.factor,
             "weight": line.result.weight,
@@ -160,10 +191,7 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
         for c in statement.customers
     ]
     currency = statement.payout.currency
-    deals = [
-        {**deal, "rate": deal.get("rate") or "1 (same currency)", "plan_currency": currency}
-        for deal in statement.deals
-    ]
+    deals = [_deal_row(deal, currency) for deal in statement.deals]
     asks = statement.asks
     if asks is not None:  # the CSM's own statement, on the page (downloads hold the figures only)
         _ask(lines, "component", asks.lines)
@@ -178,12 +206,18 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
                 Column("component", "Component"),
                 Column("metric", "Metric"),
                 Column("applies", "Applies"),
-                Column("metric_value", "Metric value", "ratio"),
+                metric_value_column(),
                 Column("attainment", "Attainment", "ratio"),
                 Column("factor", "Factor", "ratio"),
                 Column("weight", "Weight", "weight"),
                 Column("share", "Share", "ratio"),
-                Column("exact", "Before rounding", "exact"),
+                Column(
+                    "exact",
+                    "Exact amount before rounding",
+                    "exact",
+                    help="OTI × share × factor with every decimal; the payout is this rounded half-up to "
+                    "the cent",
+                ),
                 Column("payout", "Payout", "money"),
                 *ask,
             ],
@@ -197,9 +231,9 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
             [
                 Column("customer_id", "Customer"),
                 Column("name", "Name"),
-                Column("baseline", "Baseline", "number"),
-                Column("target", "Target", "number"),
-                Column("score", "Score", "number"),
+                Column("baseline", "Baseline", "score"),
+                Column("target", "Target", "score"),
+                Column("score", "Score", "score"),
                 Column("r", "r", "ratio"),
                 Column("counted", "Counted"),
                 Column("reason", "Why"),
@@ -220,7 +254,7 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
                 Column("attainment_after", "Attainment after", "ratio"),
                 Column("payout_before", "Payout before", "money"),
                 Column("payout_after", "Payout after", "money"),
-                Column("change", "Change", "money"),
+                Column("change", "Change", "change"),
             ],
             statement.line_changes,
             currency=currency,
@@ -283,7 +317,7 @@ def whatif_table(before: list[PlanProjection], after: list[PlanProjection]) -> T
             Column("attainment_after", "Attainment with the change", "percent"),
             Column("payout_before", "Payout now", "money"),
             Column("payout_after", "Payout with the change", "money"),
-            Column("change", "Change", "money"),
+            Column("change", "Change", "change"),
         ],
         rows,
     )

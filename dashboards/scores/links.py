@@ -8,15 +8,13 @@ through one of them, so no score anywhere is text one cannot click.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
 
 from core import formatting as fmt
 from dashboards.tables import Table
-
-PLACES = Decimal("0.01")
 
 
 def score_url(customer_id: str, scorecard: str = "") -> str:
@@ -43,17 +41,15 @@ def link_scores(
 
 
 def score_text(value: Any) -> str:
-    """A scorecard score out of 100 with two decimals, half-up: ``44.6`` → ``44.60``; ``—`` for none."""
+    """A score out of 100 as every page writes it (core.formatting.score): two decimals, half-up,
+    ``44.6`` → ``44.60``; ``—`` for none."""
     if value is None or value == "":
         return fmt.MISSING
-    return f"{Decimal(value).quantize(PLACES, rounding=ROUND_HALF_UP):,.2f}"
+    return fmt.score(Decimal(value))
 
 
 def signed_points(value: Any) -> str:
     """A change of score in points with its sign always written: ``+4.20``, ``-1.05``, ``0.00``."""
     if value is None:
         return fmt.MISSING
-    shown = Decimal(value).quantize(PLACES, rounding=ROUND_HALF_UP)
-    if shown == 0:
-        return "0.00"  # never "-0.00"
-    return f"+{shown:,.2f}" if shown > 0 else f"{shown:,.2f}"
+    return fmt.score(Decimal(value), signed=True)

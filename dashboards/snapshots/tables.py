@@ -18,9 +18,9 @@ QUARTER_LABELS = [f"Q{n}" for n in selectors.QUARTERS]
 CUSTOMER = [Column("code", "Customer"), Column("name", "Name"), Column("geo", "Geo")]
 AVERAGES = [
     Column("customers", "Customers", "number"),
-    Column("baseline", "Average baseline", "number"),
+    Column("baseline", "Average baseline", "score"),
     *(
-        Column(f"q{n}", f"Average target {q}", "number")
+        Column(f"q{n}", f"Average target {q}", "score")
         for n, q in zip(selectors.QUARTERS, QUARTER_LABELS, strict=True)
     ),
 ]
@@ -28,9 +28,9 @@ AVERAGES = [
 
 def _side(side: str, label: str) -> list[Column]:
     return [
-        Column(f"baseline_{side}", f"Baseline {label}", "number"),
+        Column(f"baseline_{side}", f"Baseline {label}", "score"),
         *(
-            Column(f"q{n}_{side}", f"{q} target {label}", "number")
+            Column(f"q{n}_{side}", f"{q} target {label}", "score")
             for n, q in zip(selectors.QUARTERS, QUARTER_LABELS, strict=True)
         ),
     ]
@@ -102,10 +102,10 @@ def changes_table(snapshot: Snapshot) -> ReviewTable:
         *CUSTOMER,
         Column("period", "Quarter"),
         Column("action", "Change"),
-        Column("old_baseline_score", "Baseline before", "number"),
-        Column("new_baseline_score", "Baseline now", "number"),
-        Column("old_target_score", "Target before", "number"),
-        Column("new_target_score", "Target now", "number"),
+        Column("old_baseline_score", "Baseline before", "score"),
+        Column("new_baseline_score", "Baseline now", "score"),
+        Column("old_target_score", "Target before", "score"),
+        Column("new_target_score", "Target now", "score"),
     ]
     return ReviewTable(
         "last-draft",

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import plotly.graph_objects as go
 
-from dashboards.charts import PALETTE, Chart, chart, number, plain
+from dashboards.charts import PALETTE, Chart, chart, percent_cell, plain
 
 from .selectors import Leaderboard
 
@@ -40,8 +40,8 @@ def payout_distribution(board: Leaderboard) -> Chart:
         fig,
         description=f"How many of {len(rows)} CSM plans project each payout as a share of the on-target "
         "amount, in bands of 10 points; the dashed line marks 100%.",
-        columns=["CSM", "Plan", "Projected payout, % of OTI"],
-        rows=[[row["csm"], row["plan"], number(value)] for row, value in zip(rows, values, strict=True)],
+        columns=["CSM", "Plan", "Projected payout / OTI"],
+        rows=[[row["csm"], row["plan"], percent_cell(row["payout_ratio"])] for row in rows],
         numeric=[False, False, True],
     )
 
@@ -73,9 +73,9 @@ def component_attainment(board: Leaderboard) -> Chart:
         fig,
         description="The spread of projected attainment of each component across the geo's CSMs, "
         "every CSM a point; the dashed line marks 100%.",
-        columns=["CSM", "Plan", *[f"{component}, %" for component in board.components]],
+        columns=["CSM", "Plan", *[f"{component} attainment" for component in board.components]],
         rows=[
-            [row["csm"], row["plan"], *[number(_percent(row.get(f"att_{c}"))) for c in board.components]]
+            [row["csm"], row["plan"], *[percent_cell(row.get(f"att_{c}")) for c in board.components]]
             for row in table
         ],
         numeric=[False, False, *[True] * len(board.components)],

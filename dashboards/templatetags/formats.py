@@ -2,7 +2,10 @@
 numbers, weights and dates (docs/design.md §6 "Formats"). ``{% load formats %}``.
 
 ``{{ amount|money:currency }}`` → ``12,345.67 USD`` · ``{{ ratio|percent }}`` → ``38.7%`` ·
-``{{ value|number }}`` · ``{{ value|weight }}`` → ``1`` · ``{{ day|iso_date }}`` → ``2026-08-01`` ·
+``{{ value|number }}`` · ``{{ value|weight }}`` → ``1`` · ``{{ value|score }}`` → ``62.40`` ·
+``{{ change|score_change }}`` → ``+4.20`` · ``{{ value|metric_value:metric }}`` → ``80.0%`` or ``8`` ·
+``{{ value|request_value:kind }}`` → ``50.0%`` or ``+10.0 percentage points`` ·
+``{{ day|iso_date }}`` → ``2026-08-01`` ·
 ``{{ moment|iso_datetime }}`` → ``2026-08-01 14:05`` (local time) · ``{{ moment|machine_time }}`` (the
 ``datetime`` attribute of ``<time>``) · ``{{ start|date_range:end }}`` → ``2026-08-01 – 2026-10-31`` ·
 ``{{ "Payout / OTI"|explained }}`` → the label with its abbreviations explained ·
@@ -59,6 +62,31 @@ def percent_of(part, whole) -> str:
 @register.filter
 def number(value) -> str:
     return fmt.number(value)
+
+
+@register.filter
+def score(value) -> str:
+    """An adoption score with two decimals: ``62.40``."""
+    return fmt.score(value)
+
+
+@register.filter
+def score_change(value) -> str:
+    """A change of score in points with its sign: ``+4.20``."""
+    return fmt.score(value, signed=True)
+
+
+@register.filter
+def metric_value(value, metric) -> str:
+    """A component's metric value by its metric: a percentage for adoption and NRR, a count for a KPI."""
+    return fmt.metric_value(value, str(metric or ""))
+
+
+@register.filter
+def request_value(value, kind) -> str:
+    """A request's value by its kind (``exception`` / ``extra_credit``): ``50.0%`` or
+    ``+10.0 percentage points``."""
+    return fmt.request_value(value, str(kind or ""))
 
 
 @register.filter

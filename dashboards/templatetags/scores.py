@@ -1,8 +1,8 @@
 """``{% load scores %}``: an adoption score written in a template, as a link to the customer's scorecard
 page (dashboards.scores.links, docs/scorecards.md "Pages").
 
-``{% score_link customer score %}`` → ``<a class="score-link" href="/scores/customers/CUST-0001/">62.4</a>``
-(``customer``: a Customer or its id ``CUST-0001``; the score written as ``|number`` writes it; nothing
+``{% score_link customer score %}`` → ``<a class="score-link" href="/scores/customers/CUST-0001/">62.40</a>``
+(``customer``: a Customer or its id ``CUST-0001``; the score written as ``|score`` writes it; nothing
 but ``—`` when there is no score) · ``{{ value|score }}`` → ``62.40`` · ``{{ change|signed_points }}`` →
 ``+4.20``.
 """
@@ -22,11 +22,12 @@ register = template.Library()
 
 @register.simple_tag
 def score_link(customer: Any, score: Any, scorecard: str = "", places: str = "") -> str:
-    """The score as a link to ``customer``'s scorecard page; ``places="2"`` writes it with two decimals."""
+    """The score as a link to ``customer``'s scorecard page, with two decimals as every score is written
+    (core.formatting.score); ``places`` is accepted for templates that still pass it."""
     if score is None or score == "":
         return fmt.MISSING
     customer_id = getattr(customer, "customer_id", customer)
-    text = links.score_text(score) if places == "2" else fmt.number(score)
+    text = links.score_text(score)
     return format_html(
         '<a class="score-link" href="{}" title="How {} scores: the scorecard">{}</a>',
         links.score_url(str(customer_id), scorecard),

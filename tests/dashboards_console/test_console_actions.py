@@ -116,9 +116,12 @@ def test_close_then_export_gives_the_payroll_csv_of_the_worked_example(
     detail = client.get("/console/export/?period=FY22-Q2&detail=1").content.decode().splitlines()
     assert (
         detail[0]
-        == "period,employee_id,plan,component,metric_value,attainment,factor,weight,payout,type,restates"
+        == "period,employee_id,plan,component,metric_value,attainment,factor,weight,payout,type,restates,"
+        "weight_share"
     )
     assert [line.split(",")[8] for line in detail[1:]] == ["833.33", "500.00", "1000.00"]
+    # weight: the plan's weight of the component; weight_share: the share it carries (docs/design.md §6).
+    assert [(line.split(",")[7], line.split(",")[11]) for line in detail[1:]] == [("1", "0.3333")] * 3
 
 
 def test_progress_json(as_user, cco, worked):
@@ -152,6 +155,8 @@ def test_review_shows_payout_changes_as_the_runs_service_computes_them(as_user, 
     assert data.reviews[0].changes == payout_changes(first, second)
     assert data.reviews[0].changed == [("E1", Decimal("2000.00"), Decimal("2333.33"))]
     assert "1 of 1 CSMs" in response.content.decode()
+    # A change is signed, as on the sign-off page (docs/design.md §6 "Formats").
+    assert '<td class="change" data-sort="333.33">+333.33 USD</td>' in response.content.decode()
     # The person's name beside the id, on the page and in the download.
     assert data.reviews[0].names == {"E1": "Erin One"}
     download = as_user(ops).get(URL + f"&download=changes-{second.pk}&format=csv").content.decode()

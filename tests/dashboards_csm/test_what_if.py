@@ -137,3 +137,14 @@ def test_a_deal_over_10_times_the_books_arr_is_questioned(client, open_quarter):
     [warning] = _implausible(client, open_quarter, {**deal, "deal_amount": "1500000.01"})
     assert warning.startswith("The deal's ARR change of 1,500,000.01 USD is more than 10× the book's ARR")
     assert "(150,000.00 USD, CS-FY22)" in warning
+
+
+def test_a_deal_outside_the_quarter_names_the_quarter_as_a_date_range_with_an_en_dash(client, open_quarter):
+    client.force_login(open_quarter)
+    deal = {"deal_customer": "C1", "deal_type": "expansion", "deal_amount": "100", "deal_currency": "USD"}
+
+    response = client.post("/my/what-if/", {"period": "FY22-Q2", **deal, "deal_date": "2021-11-01"})
+
+    html = response.content.decode()
+    assert "Only deals credited in FY22-Q2 (2021-05-01 \u2013 2021-07-31) count." in html
+    assert "\u2026" not in html.split("Only deals credited")[1][:60]

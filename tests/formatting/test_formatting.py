@@ -76,3 +76,38 @@ def test_a_csv_cell_writes_dates_iso_and_none_empty():
     assert fmt.csv_text(datetime(2026, 8, 1, 14, 5, 9)) == "2026-08-01 14:05:09"
     assert fmt.csv_text(None) == ""
     assert fmt.csv_text("x") == "x"
+
+
+def test_a_score_has_two_decimals_wherever_it_is_written():
+    assert fmt.score(Decimal("70")) == "70.00"
+    assert fmt.score(Decimal("8.65")) == "8.65"
+    assert fmt.score(Decimal("60.4")) == "60.40"
+    assert fmt.score(Decimal("66.625")) == "66.63"  # half-up
+    assert fmt.score(None) == "—"
+    with pytest.raises(TypeError):
+        fmt.score(70.0)
+
+
+def test_a_change_of_score_carries_its_sign():
+    assert fmt.score(Decimal("4.2"), signed=True) == "+4.20"
+    assert fmt.score(Decimal("-1.05"), signed=True) == "-1.05"
+    assert fmt.score(Decimal("-0.001"), signed=True) == "0.00"
+
+
+def test_a_kpi_metric_value_is_a_count_and_adoption_and_nrr_are_percentages():
+    assert fmt.metric_value(Decimal("8.000000"), "kpi") == "8"
+    assert fmt.metric_value(Decimal("0.800000"), "adoption") == "80.0%"
+    assert fmt.metric_value(Decimal("1.050000"), "nrr") == "105.0%"
+    assert fmt.metric_kind("kpi") == "number" and fmt.metric_kind("nrr") == "ratio"
+
+
+def test_a_requests_value_is_written_by_its_kind():
+    assert fmt.request_value(Decimal("0.5000"), "exception") == "50.0%"
+    assert fmt.request_value(Decimal("0.1000"), "extra_credit") == "+10.0 percentage points"
+    assert fmt.request_kind("extra_credit") == "points" and fmt.request_kind("exception") == "ratio"
+
+
+def test_downloads_write_scores_with_two_decimals_and_points_as_ratios():
+    assert str(fmt.export_value(Decimal("60.4"), "score")) == "60.40"
+    assert str(fmt.export_value(Decimal("0.1"), "points")) == "0.1000"
+    assert str(fmt.export_value(Decimal("12.5"), "change")) == "12.50"

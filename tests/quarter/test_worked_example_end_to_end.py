@@ -34,10 +34,11 @@ def test_worked_example_pays_2333_33_through_the_commands(worked, ops, tmp_path)
     target = tmp_path / "detail.csv"
     call_command("export_payouts", "FY22-Q2", "--detail", "-o", str(target), stderr=StringIO())
     assert target.read_text() == (
-        "period,employee_id,plan,component,metric_value,attainment,factor,weight,payout,type,restates\n"
-        "FY22-Q2,E1,CS-FY22,ADOPTION,0.8333,0.8333,0.8333,0.3333,833.33,commission,\n"
-        "FY22-Q2,E1,CS-FY22,NRR,1.0500,0.5000,0.5000,0.3333,500.00,commission,\n"
-        "FY22-Q2,E1,CS-FY22,KPI,12.0000,1.2000,1.0000,0.3333,1000.00,commission,\n"
+        "period,employee_id,plan,component,metric_value,attainment,factor,weight,payout,type,restates,"
+        "weight_share\n"
+        "FY22-Q2,E1,CS-FY22,ADOPTION,0.8333,0.8333,0.8333,1,833.33,commission,,0.3333\n"
+        "FY22-Q2,E1,CS-FY22,NRR,1.0500,0.5000,0.5000,1,500.00,commission,,0.3333\n"
+        "FY22-Q2,E1,CS-FY22,KPI,12.0000,1.2000,1.0000,1,1000.00,commission,,0.3333\n"
     )
 
 

@@ -147,4 +147,4 @@ def test_the_score_link_tag_writes_a_link_or_a_dash(demo):
     out = template.render(Context({"customer": "CUST-0001", "score": Decimal("62.40"), "none": None}))
 
     assert out.startswith('<a class="score-link" href="/scores/customers/CUST-0001/"')
-    assert out.endswith(">62.4</a>|—")
+    assert out.endswith(">62.40</a>|—")  # a score has two decimals wherever it is written

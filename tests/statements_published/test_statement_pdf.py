@@ -168,3 +168,16 @@ def test_a_page_referring_to_the_network_renders_without_a_connection(monkeypatc
 
     assert document.write_pdf().startswith(b"%PDF-")
     assert attempts == []
+
+
+def test_the_pdf_writes_a_kpi_value_as_its_count_and_adoption_as_a_percentage(
+    client, e1, closed_run, tmp_path
+):
+    """docs/design.md §6 "Formats": a KPI value is a count (12 PRs), never "1,200.0%"; A is a ratio."""
+    client.force_login(e1)
+
+    text = " ".join(pdf_text(client.get(f"/my/statements/{closed_run.pk}/pdf/").content, tmp_path).split())
+
+    assert "1,200.0%" not in text
+    assert "KPI kpi yes 12 " in text
+    assert "ADOPTION adoption yes 83.3%" in text
