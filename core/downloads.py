@@ -59,11 +59,9 @@ def csv_writer(out: TextIO, **options: Any) -> SafeCSVWriter:
 
 
 def xlsx_value(value: Any) -> Any:
-    """A cell value as Excel can hold it: neutralised text; an aware datetime in the local time zone
-    without its tzinfo (Excel has no time zones); a Decimal as a number (Excel keeps binary floats —
-    the exact values are in the CSV download)."""
-    if isinstance(value, str):
-        return safe_text(value)
+    """A cell value as Excel can hold it: an aware datetime in the local time zone without its tzinfo
+    (Excel has no time zones); a Decimal as a number (Excel keeps binary floats — the exact values are in
+    the CSV download). Text is written by ``xlsx_bytes`` as a text cell."""
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, datetime) and timezone.is_aware(value):
@@ -71,15 +69,30 @@ def xlsx_value(value: Any) -> Any:
     return value
 
 
+def _text_cell(sheet, text: str):
+    """A cell typed as text: Excel shows ``=1+1`` as those four characters and never evaluates it, so the
+    text needs no quote (the CSV, which has no cell types, quotes it: ``safe_text``)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
+    return cell
+
+
 def xlsx_bytes(title: str, header: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
-    """One sheet titled ``title`` (cut to Excel's 31 characters) with ``header`` and ``rows``."""
+    """One sheet titled ``title`` (cut to Excel's 31 characters) with ``header`` and ``rows``; every
+    text is a text cell (no formula), every number a number."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=re.sub(r"[:\\/?*\[\]]", " ", title)[:31].strip() or "Sheet")
-    sheet.append([safe_text(label) for label in header])
+
+    def cell(value: Any) -> Any:
+        return _text_cell(sheet, value) if isinstance(value, str) else xlsx_value(value)
+
+    sheet.append([cell(label) for label in header])
     for row in rows:
-        sheet.append([xlsx_value(value) for value in row])
+        sheet.append([cell(value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

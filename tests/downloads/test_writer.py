@@ -29,8 +29,9 @@ def test_formula_text_is_quoted_in_csv_and_is_no_formula_in_xlsx():
     assert _csv([[FORMULA, "+1+2", "@SUM(A1)"]]) == [["'" + FORMULA, "'+1+2", "'@SUM(A1)"]]
     book = load_workbook(io.BytesIO(xlsx_bytes("t", ["a"], [[FORMULA]])))
     cell = book.active["A2"]
+    # A text cell: shown exactly as written (no added quote), never evaluated as a formula.
     assert cell.data_type == "s"
-    assert cell.value == "'" + FORMULA
+    assert cell.value == FORMULA
 
 
 def test_tab_and_carriage_return_starts_are_quoted():
