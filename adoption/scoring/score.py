@@ -47,7 +47,6 @@ CRITERIA_COLUMNS = [
     "band",
     "measured_on",
 ]
-HISTORY_COLUMNS = ["customer_id", "criterion", "measured_on", "value", "raw"]
 NO_DAY = np.datetime64("NaT", "D")
 
 
