@@ -18,7 +18,7 @@ from adoption.access import customers_visible_to
 from approvals import selectors as approval_selectors
 from approvals import services as approvals
 from approvals.access import requests_visible_to
-from core.errors import Conflict
+from core.errors import ChangedMeanwhile
 
 from . import filters, idempotency
 from . import write_serializers as ws
@@ -85,7 +85,7 @@ def _decision(name: str):
         require_match(header, request_etag(target))
         try:
             done = service(request=target, user=request.user, comment=data["comment"])
-        except Conflict:
+        except ChangedMeanwhile:
             # The version matched when read but changed before the compare-and-set: still a stale ETag.
             if header is not None:
                 raise PreconditionFailed() from None

@@ -10,6 +10,7 @@ from django.db.models import Q
 
 from accounts.models import User
 from commissions.models import Assignment, Component, PayoutLine, Period
+from core.errors import AttainError
 
 
 def lines_of(user: User, period: Period) -> set[str]:
@@ -23,12 +24,16 @@ def lines_of(user: User, period: Period) -> set[str]:
     return codes | payable
 
 
-def unknown_line_reason(user: User, period: Period, component: str) -> str | None:
-    """Why ``component`` is not a line of ``user``'s statement of ``period``, or None when it is one."""
-    known = lines_of(user, period)
-    if component in known:
-        return None
+def statement_line(user: User, period: Period, component: str) -> str:
+    """``component`` as ``user``'s statement of ``period`` names it (matched without regard to case:
+    "Adoption" is the line ``ADOPTION``). Raises ``AttainError`` naming the problem when it is no such
+    line."""
+    known = {line.casefold(): line for line in lines_of(user, period)}
+    if (line := known.get(component.casefold())) is not None:
+        return line
     if not known:
-        return f"You have no plan in {period.code}, so there is no statement line to ask about."
-    examples = ", ".join(sorted(known)[:4])
-    return f"“{component}” is not a line of your {period.code} statement: name one such as {examples}."
+        raise AttainError(f"You have no plan in {period.code}, so there is no statement line to ask about.")
+    examples = ", ".join(sorted(known.values())[:4])
+    raise AttainError(
+        f"“{component}” is not a line of your {period.code} statement: name one such as {examples}."
+    )

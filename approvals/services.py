@@ -19,7 +19,7 @@ from adoption.access import customers_visible_to
 from adoption.models import Customer
 from approvals.access import may_apply, may_decide
 from commissions.models import Period, Plan
-from core.errors import AttainError, Conflict, NotAllowed
+from core.errors import AttainError, ChangedMeanwhile, Conflict, NotAllowed
 from core.text import CONTROL_CHARACTERS, MAX_REASON, MIN_REASON
 from webhooks import events as webhook_events
 
@@ -114,7 +114,7 @@ def file_requests(
                 )
                 filed.append((request, step))
     except IntegrityError:
-        raise AttainError(
+        raise Conflict(
             f"{customer.customer_id} already has an open {Request.Kind(kind).label.lower()} request for "
             f"{period.code}."
         ) from None
@@ -172,8 +172,8 @@ def _transition(
     return request
 
 
-def _changed_meanwhile(request: Request, current: Request) -> Conflict:
-    return Conflict(
+def _changed_meanwhile(request: Request, current: Request) -> ChangedMeanwhile:
+    return ChangedMeanwhile(
         f"{request.label} changed while you were deciding: it is now "
         f"“{current.get_status_display()}”. Reload it and try again."
     )
@@ -190,9 +190,7 @@ def approve(*, request: Request, user: User, comment: str) -> Request:
     """Approve the step the request waits for (cco, then finance for exceptions)."""
     step = next_step(request)
     if step is None or step.role == Role.OPS:
-        raise AttainError(
-            f"{request.label} is “{request.get_status_display()}”: there is nothing to approve."
-        )
+        raise Conflict(f"{request.label} is “{request.get_status_display()}”: there is nothing to approve.")
     _refuse_unless_may_act(request, user, step)
     who = {"cco_approver": user} if step.role == Role.CCO else {"finance_approver": user}
     return _transition(
@@ -210,9 +208,7 @@ def reject(*, request: Request, user: User, comment: str) -> Request:
     """Reject at the step the request waits for; final."""
     step = next_step(request)
     if step is None or step.role == Role.OPS:
-        raise AttainError(
-            f"{request.label} is “{request.get_status_display()}”: it can no longer be rejected."
-        )
+        raise Conflict(f"{request.label} is “{request.get_status_display()}”: it can no longer be rejected.")
     _refuse_unless_may_act(request, user, step)
     return _transition(
         request,
@@ -228,9 +224,7 @@ def withdraw(*, request: Request, user: User, comment: str = "") -> Request:
     """The filer withdraws a request still waiting for an approval."""
     access.require(access.may_withdraw(user, request))
     if request.status not in (S.PENDING_CCO, S.PENDING_FINANCE):
-        raise AttainError(
-            f"{request.label} is “{request.get_status_display()}”: it can no longer be withdrawn."
-        )
+        raise Conflict(f"{request.label} is “{request.get_status_display()}”: it can no longer be withdrawn.")
     return _transition(
         request,
         user,
@@ -252,7 +246,7 @@ def apply(*, request: Request, user: User, comment: str = "") -> Request:
     """
     step = next_step(request)
     if step is None or step.role != Role.OPS:
-        raise AttainError(
+        raise Conflict(
             f"{request.label} is “{request.get_status_display()}”: only an approved request is applied."
         )
     _refuse_unless_may_act(request, user, step)
@@ -357,8 +351,8 @@ def open_inquiry(
         raise AttainError(f"The statement line is at most {MAX_LINE} characters, without control characters.")
     if period.start > timezone.localdate():
         raise AttainError(f"{period.code} has not started: there is nothing of it to ask about yet.")
-    if component and (reason := inquiry_lines.unknown_line_reason(user, period, component)):
-        raise AttainError(reason)
+    if component:
+        component = inquiry_lines.statement_line(user, period, component)
     message = _text(message, what="The question")
     if customer is not None and not customers_to_ask_about(user, period).filter(pk=customer.pk).exists():
         raise NotAllowed(
@@ -385,7 +379,7 @@ def answer_inquiry(*, inquiry: Inquiry, user: User, answer: str) -> Inquiry:
     with transaction.atomic():
         current = Inquiry.objects.select_for_update().filter(pk=inquiry.pk).first()
         if current is None or current.status != Inquiry.Status.OPEN:
-            raise AttainError(f"Inquiry #{inquiry.pk} was already handled.")
+            raise Conflict(f"Inquiry #{inquiry.pk} was already handled.")
         first = {} if current.answered_by_id else {"answer": answer, "answered_by": user, "answered_at": now}
         Inquiry.objects.filter(pk=inquiry.pk, status=Inquiry.Status.OPEN).update(
             status=Inquiry.Status.ANSWERED, owner=user, **first
@@ -409,7 +403,7 @@ def reply_to_inquiry(*, inquiry: Inquiry, user: User, body: str) -> InquiryMessa
         current = Inquiry.objects.select_for_update(of=("self",)).select_related("request").get(pk=inquiry.pk)
         if current.status == Inquiry.Status.CONVERTED:
             follow = f"{current.request.label}" if current.request else "its request"
-            raise AttainError(
+            raise Conflict(
                 f"Inquiry #{inquiry.pk} was turned into {follow}: it carries on there, not by a reply here."
             )
         message = InquiryMessage.objects.create(inquiry=current, author=user, body=body)
@@ -430,7 +424,7 @@ def convert_inquiry(*, inquiry: Inquiry, user: User, value, justification: str) 
     with transaction.atomic():
         locked = Inquiry.objects.select_for_update().get(pk=inquiry.pk)
         if locked.status != Inquiry.Status.OPEN:
-            raise AttainError(f"Inquiry #{inquiry.pk} was already handled.")
+            raise Conflict(f"Inquiry #{inquiry.pk} was already handled.")
         request = file_request(
             user=user,
             kind=Request.Kind.EXCEPTION,

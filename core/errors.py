@@ -47,4 +47,8 @@ class FileTooLarge(AttainError):
 
 
 class Conflict(AttainError):
-    """A compare-and-set lost: the object changed since the person read it."""
+    """The object's state refuses the action (already decided, already open, already handled): HTTP 409."""
+
+
+class ChangedMeanwhile(Conflict):
+    """A compare-and-set lost: the object changed since the person read it (with If-Match: HTTP 412)."""

@@ -112,8 +112,9 @@ def test_without_a_key_each_post_acts(people, client_for):
     first = client.post("/api/requests/", data, format="json", HTTP_IDEMPOTENCY_KEY="file-1")
     replay = client.post("/api/requests/", data, format="json", HTTP_IDEMPOTENCY_KEY="file-1")
     assert first.status_code == replay.status_code == 201 and replay.json()["id"] == first.json()["id"]
-    # Without the key the second filing reaches the service, which refuses a duplicate open request.
-    assert client.post("/api/requests/", data, format="json").status_code == 400
+    # Without the key the second filing reaches the service, which refuses a duplicate open request:
+    # the request's state refuses it (409), not its body.
+    assert client.post("/api/requests/", data, format="json").status_code == 409
     assert Request.objects.count() == 1
 
 

@@ -370,7 +370,12 @@ def test_the_wrong_role_cannot_decide(acme, client_for):
     response = client_for("finance").post(f"/api/requests/{pk}/approve/", {"comment": "ok"}, format="json")
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "not_allowed"
-    assert client_for("ops").post(f"/api/requests/{pk}/apply/", {}, format="json").status_code == 400
+    # Ops may apply, but not a request still waiting for its approvals: its state refuses it (409).
+    refused = client_for("ops").post(f"/api/requests/{pk}/apply/", {}, format="json")
+    assert (
+        refused.status_code == 409
+        and "only an approved request is applied" in refused.json()["error"]["message"]
+    )
 
 
 @pytest.mark.django_db
