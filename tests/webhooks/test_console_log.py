@@ -58,11 +58,16 @@ def test_the_log_filters_by_status_and_event(client, deliveries):
 
     failed = client.get(URL, {"status": "failed"}).context["page"]
     runs = client.get(URL, {"event": "run.finished"}).context["page"]
-    nonsense = client.get(URL, {"status": "exploded"}).context["page"]
+    nonsense = client.get(URL, {"status": "exploded"})
+    no_event = client.get(URL, {"event": "run.exploded"})
 
     assert [d.pk for d in failed] == [deliveries[Event.QUARTER_CLOSED].pk]
     assert [d.pk for d in runs] == [deliveries[Event.RUN_FINISHED].pk]
-    assert len(nonsense) == len(deliveries)  # an unknown filter value narrows nothing
+    # An unknown value is the friendly 404 naming it, never the whole log under a filter that looks applied.
+    assert nonsense.status_code == 404 and "“exploded” is not a delivery status" in nonsense.content.decode()
+    assert (
+        no_event.status_code == 404 and "“run.exploded” is not a delivery event" in no_event.content.decode()
+    )
 
 
 def test_the_log_is_paged_in_a_fixed_number_of_queries(client, queued, django_assert_max_num_queries):
