@@ -66,7 +66,7 @@ def test_the_statement_lists_the_applied_exception_and_the_year_end_request(clie
 
     assert f'<a href="/requests/{exception.pk}/">exception #{exception.pk}</a>' in html
     assert (
-        '<td>Exception</td><td>C1 Acme</td><td>FY22-Q2</td><td class="number">0.9</td><td>Applied</td>'
+        '<td>Exception</td><td>C1 Acme</td><td>FY22-Q2</td><td class="number">90.0%</td><td>Applied</td>'
         in html
     )
     assert f'<a href="/requests/{year_end.pk}/">extra credit #{year_end.pk}</a>' in html
