@@ -62,10 +62,14 @@ class WhatIfForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("score_customer")) != (data.get("score") is not None):
+        # A field refused on its own (a score of 150) is said once, not again as "missing".
+        if "score" not in self.errors and bool(data.get("score_customer")) != (data.get("score") is not None):
             self.add_error("score", "Pick a customer and give its expected score.")
-        deal = [data.get(k) for k in ("deal_customer", "deal_type", "deal_amount", "deal_date")]
-        if any(v not in (None, "") for v in deal) and not all(v not in (None, "") for v in deal):
+        names = ("deal_customer", "deal_type", "deal_amount", "deal_date")
+        deal = [data.get(k) for k in names]
+        if any(name in self.errors for name in names):
+            pass
+        elif any(v not in (None, "") for v in deal) and not all(v not in (None, "") for v in deal):
             self.add_error("deal_amount", "An expected deal needs a customer, a type, an amount and a date.")
         elif all(v not in (None, "") for v in deal):
             self._check_deal(data)

@@ -162,11 +162,15 @@ def what_if(request: HttpRequest, employee_id: str | None = None) -> HttpRespons
         context["table"] = whatif_table(before, after)
         context["errors"] = [p.error for p in after if p.error]
         context["implausible"] = implausible(form.what_if(), before)
+        # An implausible input (issue 16) is a warning instead of a figure, unless the CSM confirms it.
+        context["held_back"] = bool(context["implausible"]) and not request.POST.get("as_given")
         if request.POST.get("download") == context["table"].name:
             # The result exists only for the posted changes: its download is posted back with them.
             table = context["table"]
             return as_xlsx(table) if request.POST.get("format") == "xlsx" else as_csv(table)
         context["posted"] = [
-            (k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "download", "format")
+            (k, v)
+            for k, v in request.POST.items()
+            if k not in ("csrfmiddlewaretoken", "download", "format", "as_given")
         ]
     return render(request, "dashboards/csm/whatif.html", context, status=200 if form.is_valid() else 400)

@@ -107,8 +107,29 @@ def test_every_help_text_is_the_one_its_field_names_for_screen_readers(client, o
 def _implausible(client, open_quarter, data) -> list[str]:
     client.force_login(open_quarter)
     response = client.post("/my/what-if/", {"period": "FY22-Q2", **data})
-    assert response.status_code == 200  # a warning refuses nothing: the projection is shown
+    assert response.status_code == 200  # a warning, not a refusal of the form
     return response.context["implausible"]
+
+
+def test_an_implausible_input_is_a_warning_instead_of_a_figure_until_confirmed(client, open_quarter):
+    """Issue 16: a KPI of 1,001 against a goal of 10 warns instead of projecting 10,010% attainment; the
+    CSM may confirm the input, and then the projection is shown with the warning beside it."""
+    client.force_login(open_quarter)
+    data = {"period": "FY22-Q2", "kpi": "prs", "kpi_value": "1001"}
+    held = client.post("/my/what-if/", data).content.decode()
+    assert "no projection is shown for it" in held and 'id="tbl-what-if"' not in held
+    assert 'name="as_given"' in held
+    shown = client.post("/my/what-if/", {**data, "as_given": "1"}).content.decode()
+    assert "Projected as given" in shown and 'id="tbl-what-if"' in shown
+    plausible = client.post("/my/what-if/", {**data, "kpi_value": "12"}).content.decode()
+    assert 'id="tbl-what-if"' in plausible and "Check your input" not in plausible
+
+
+def test_a_score_out_of_range_is_said_once_not_also_as_missing(client, open_quarter):
+    client.force_login(open_quarter)
+    response = client.post("/my/what-if/", {"period": "FY22-Q2", "score_customer": "C1", "score": "150"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["score"] == ["Ensure this value is less than or equal to 100."]
 
 
 def test_a_kpi_over_100_times_its_goal_is_questioned(client, open_quarter):
