@@ -93,7 +93,7 @@ class RequestForm(forms.Form):
     customer = forms.CharField(
         label="Customer ID",
         max_length=64,
-        help_text="A customer of your geo, by its CRM ID (e.g. C1).",
+        help_text="A customer of your geo, by its CRM ID as your book lists it.",
     )
     period = QuartersField(label="Quarters", error_messages={"required": "Choose at least one quarter."})
     value = forms.DecimalField(

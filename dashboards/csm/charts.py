@@ -65,6 +65,20 @@ def dumbbell(book: list[dict[str, Any]]) -> Chart:
     )
 
 
+def _goal_met(line: dict[str, Any]) -> str:
+    """What 100% attainment of ``line`` means, in the plan's own goal: "NRR of 110.0% (from 100.0%)",
+    "10 prs", else "the target met" (adoption: each customer at its target)."""
+    detail = line.get("detail") if isinstance(line.get("detail"), dict) else {}
+    goal = detail.get("goal")
+    if line.get("metric") == "nrr" and goal is not None:
+        floor = detail.get("floor")
+        start = f" (0% at {fmt.percent(floor)})" if floor is not None else ""
+        return f"NRR of {fmt.percent(goal)}{start}"
+    if line.get("metric") == "kpi" and goal is not None:
+        return f"{fmt.number(goal)} {detail.get('kpi', '')}".strip()
+    return "the targets met"
+
+
 def bullet(plan_code: str, line: dict[str, Any], cap: Decimal | None) -> Chart:
     """A component's attainment (in %) against the 100% goal and the cap, as a headline card: the
     number, and a gauge drawn in HTML (plotly's cartesian bundle has no indicator, and a number reads
@@ -79,7 +93,7 @@ def bullet(plan_code: str, line: dict[str, Any], cap: Decimal | None) -> Chart:
     name = f"bullet-{plan_code}-{line['component']}".lower()
     shown = fmt.percent(attainment)
     note = (
-        f"of the {fmt.percent(1, places=0)} goal"
+        f"{fmt.percent(1, places=0)} = {_goal_met(line)}"
         + capped
         + ("" if applies else "; this component does not apply")
     )

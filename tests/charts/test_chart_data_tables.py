@@ -201,3 +201,20 @@ def test_a_components_attainment_is_a_headline_card_with_its_number():
     assert "cap 150%" in html
     assert "data-figure" not in html  # nothing for plotly.js to draw
     assert 'id="figure-bullet-cs-fy27-adopt"' in html
+
+
+def test_a_headline_card_says_what_100_percent_means_in_the_plans_own_goal():
+    """Not "of the 100% goal" beside an NRR goal of 110%: the card names the goal that 100% stands for."""
+    nrr = {
+        "component": "NRR",
+        "metric": "nrr",
+        "attainment": Decimal("0.5"),
+        "applies": True,
+        "detail": {"goal": Decimal("1.1"), "floor": Decimal("1")},
+    }
+    kpi = {"component": "KPI", "metric": "kpi", "attainment": Decimal("0.8"), "applies": True}
+    kpi["detail"] = {"kpi": "prs", "goal": Decimal("10.000000")}
+    assert "100% = NRR of 110.0% (0% at 100.0%)" in csm_charts.bullet("P", nrr, None).description
+    assert "100% = 10 prs" in csm_charts.bullet("P", kpi, None).description
+    adoption = {"component": "ADOPT", "metric": "adoption", "attainment": Decimal("1"), "applies": True}
+    assert "100% = the targets met" in csm_charts.bullet("P", adoption, None).description
