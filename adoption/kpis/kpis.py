@@ -1,0 +1,188 @@
+"""Portfolio KPIs on a day (docs/design.md §10; each KPI's definition in docs/kpis.md).
+
+A portfolio is a set of customers (a CSM's book, a geo, the company). Each KPI is computed from the sums of
+its members' ``customer_values`` over the portfolio: ratios are ratios of sums, never means of
+per-customer ratios, and a member without a value that day is left out of both sums (missing, not zero).
+Final ratios are ``Decimal`` from 0 to 1 (shown as percentages), half-up to 6 decimals like the scorecard
+measures (§9.3); counts are ints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+
+from adoption.scoring.measures import Usage, to_ratio
+
+from .customers import customer_values, feature_column, weekly_column
+from .rules import KpiRules
+
+Sums = Mapping[str, int]
+
+
+def util_below(sums: Sums) -> int:
+    """Customers below the utilisation threshold: the members whose utilisation on the day,
+    min(active_users, licensed_seats) ÷ licensed_seats, is strictly less than the threshold X (a setting,
+    default 60 %; exactly X is not below). A member with no seats or no rows that day has no utilisation
+    and is not counted. Unit: customers."""
+    return int(sums["below"])
+
+
+def avg_utilisation(sums: Sums) -> Decimal | None:
+    """Seat-weighted average utilisation: Σ min(active_users, licensed_seats) ÷ Σ licensed_seats over the
+    members with a utilisation that day (a ratio of sums; each customer capped at 100 %, as in §9.3).
+    Unit: a ratio 0–1, ``Decimal`` half-up to 6 decimals; None when no member has a utilisation."""
+    if not sums["util_seats"]:
+        return None
+    return to_ratio(sums["util_active"], sums["util_seats"])
+
+
+def util_rising(sums: Sums) -> int:
+    """Customers whose utilisation rose: the members with a utilisation both on the day D and on D − 30
+    whose utilisation on D is strictly more than 10 percentage points above the one on D − 30 (exactly
+    +10 points does not count; the points and the 30 days are settings). Unit: customers."""
+    return int(sums["rose"])
+
+
+def dau_mau(sums: Sums) -> Decimal | None:
+    """Portfolio DAU/MAU: Σ active_users ÷ Σ monthly_active_users on the day over the members having both
+    rows with MAU > 0 (a ratio of sums; a member with MAU 0 has no value and is left out of both sums).
+    Unit: a ratio 0–1 (or above when the daily users exceed the monthly ones), ``Decimal`` half-up to 6
+    decimals; None when no member has a value."""
+    if not sums["mau"]:
+        return None
+    return to_ratio(sums["dau"], sums["mau"])
+
+
+def weekly_active(sums: Sums, weeks_before: int = 0) -> int:
+    """Customers active at least weekly: the members with active_users > 0 on at least one day of each
+    of the last 4 weeks (7-day blocks counted back from the day, the day included; the number of weeks is
+    a setting), ``weeks_before`` weeks before the day. Unit: customers."""
+    return int(sums[weekly_column(weeks_before)])
+
+
+def weekly_active_trend(sums: Sums, weeks: int) -> tuple[int, ...]:
+    """The weekly-active count on the day and on each of the ``weeks`` − 1 weeks before it, oldest
+    first (12 values by default: D − 77, D − 70, …, D). Unit: customers per week."""
+    return tuple(weekly_active(sums, k) for k in reversed(range(weeks)))
+
+
+def key_feature(sums: Sums, feature: str) -> int:
+    """Customers using a key feature in the right way and frequency: the members for whom, in each of
+    the rule's N weeks (7-day blocks back from the day), Σ ``feature:<name>`` uses ≥ k and
+    ``feature_users:<name>`` ≥ m on at least one day (``FeatureRule``). Unit: customers."""
+    return int(sums[feature_column(feature)])
+
+
+def qbr_coverage(sums: Sums) -> Decimal | None:
+    """QBR coverage: covered ÷ eligible, where eligible = the members past onboarding (an
+    ``onboarding_completed`` activity on or before the day) and covered = those of them with a ``qbr``
+    activity in the day's fiscal quarter, from its first day to the day. Unit: a ratio 0–1, ``Decimal``
+    half-up to 6 decimals; None when no member is past onboarding."""
+    if not sums["qbr_eligible"]:
+        return None
+    return to_ratio(sums["qbr_covered"], sums["qbr_eligible"])
+
+
+@dataclass(frozen=True)
+class PortfolioKpis:
+    """A portfolio's KPIs on ``day`` (the functions above define each): ``customers`` its members,
+    ``with_utilisation`` and ``with_dau_mau`` those with a value that day; ``key_features`` maps each
+    key feature to its count; ``qbr_eligible`` and ``qbr_covered`` are coverage's two counts."""
+
+    day: date
+    customers: int
+    with_utilisation: int
+    util_below: int
+    avg_utilisation: Decimal | None
+    util_rising: int
+    with_dau_mau: int
+    dau_mau: Decimal | None
+    weekly_active: int
+    weekly_active_trend: tuple[int, ...]
+    qbr_eligible: int
+    qbr_covered: int
+    qbr_coverage: Decimal | None
+    key_features: dict[str, int] = field(default_factory=dict)
+
+
+def portfolio_kpis(
+    *,
+    day: date,
+    usage: pd.DataFrame | Usage,
+    activities: pd.DataFrame,
+    portfolios: Mapping[Hashable, Iterable[int]],
+    quarter_start: date,
+    rules: KpiRules | None = None,
+) -> dict[Hashable, PortfolioKpis]:
+    """Every portfolio's KPIs on ``day``: ``portfolios`` maps a key (a CSM, a geo, "company") to its
+    customer ids; a customer may belong to several portfolios, and is counted once in each. Inputs as
+    ``customer_values`` takes them (``quarter_start``: the first day of the day's fiscal quarter).
+
+    Returns ``{key: PortfolioKpis}`` in the order of ``portfolios``; an empty portfolio has zero counts
+    and no ratios. Raises ``ValueError`` as ``customer_values`` does."""
+    rules = rules or KpiRules()
+    keys = list(portfolios)
+    pairs = [(at, int(c)) for at, key in enumerate(keys) for c in set(map(int, portfolios[key]))]
+    members = pd.DataFrame(pairs, columns=["portfolio", "customer_id"]).astype("int64")
+    values = customer_values(
+        day=day,
+        usage=usage,
+        activities=activities,
+        customers=members["customer_id"].unique().tolist(),
+        quarter_start=quarter_start,
+        rules=rules,
+    )
+    summed = [name for name in values.columns if name not in ("earlier_active", "earlier_seats")]
+    joined = members.join(values[summed].astype(object if _large(values) else "int64"), on="customer_id")
+    sums = joined.groupby("portfolio")[summed].sum()
+    sizes = members.groupby("portfolio").size()
+    zero = dict.fromkeys(summed, 0)
+    result = {}
+    for at, key in enumerate(keys):
+        row = sums.loc[at].to_dict() if at in sums.index else zero
+        result[key] = _kpis(day, row, int(sizes.get(at, 0)), rules)
+    return result
+
+
+def _large(values: pd.DataFrame) -> bool:
+    """Whether a portfolio's sums of these counts could pass int64: then they are summed as integers."""
+    largest = max((int(values[c].max()) for c in ("util_seats", "mau") if len(values)), default=0)
+    return largest * max(len(values), 1) >= 2**62
+
+
+def _kpis(day: date, sums: Sums, customers: int, rules: KpiRules) -> PortfolioKpis:
+    return PortfolioKpis(
+        day=day,
+        customers=customers,
+        with_utilisation=int(sums["has_util"]),
+        util_below=util_below(sums),
+        avg_utilisation=avg_utilisation(sums),
+        util_rising=util_rising(sums),
+        with_dau_mau=int(sums["has_dau_mau"]),
+        dau_mau=dau_mau(sums),
+        weekly_active=weekly_active(sums),
+        weekly_active_trend=weekly_active_trend(sums, rules.trend_weeks),
+        qbr_eligible=int(sums["qbr_eligible"]),
+        qbr_covered=int(sums["qbr_covered"]),
+        qbr_coverage=qbr_coverage(sums),
+        key_features={rule.feature: key_feature(sums, rule.feature) for rule in rules.key_features},
+    )
+
+
+__all__ = [
+    "PortfolioKpis",
+    "avg_utilisation",
+    "dau_mau",
+    "key_feature",
+    "portfolio_kpis",
+    "qbr_coverage",
+    "util_below",
+    "util_rising",
+    "weekly_active",
+    "weekly_active_trend",
+]
