@@ -268,6 +268,7 @@ class ScoreObservation(models.Model):
 
 # The scorecard models live in their own module to keep this one small; Django finds them through here.
 from .scorecard_models import (  # noqa: E402
+    Activity,
     CommissionScorecard,
     DailyScore,
     MilestoneRecord,
@@ -279,6 +280,7 @@ from .scorecard_models import (  # noqa: E402
 )
 
 __all__ = [
+    "Activity",
     "ArrRecord",
     "CommissionScorecard",
     "Customer",

@@ -1,4 +1,4 @@
-"""Usage, milestones, scorecards and the daily scores they compute (docs/design.md §9).
+"""Usage, milestones, activities, scorecards and the daily scores they compute (docs/design.md §9).
 
 Imported into ``adoption.models`` so that Django finds them; import them from there.
 """
@@ -84,6 +84,48 @@ class MilestoneRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.criterion} {self.achieved_on}–{self.lost_on or ''}"
+
+
+class ActivityType(models.TextChoices):
+    """The types of the ``activities`` import (docs/design.md §10.1)."""
+
+    QBR = "qbr", "QBR held"
+    ONBOARDING_COMPLETED = "onboarding_completed", "Onboarding completed"
+    KEY_USER_LEFT = "key_user_left", "Key user left"
+    NPS = "nps", "NPS"
+
+
+class Activity(models.Model):
+    """Something that happened with a customer on a day (docs/design.md §10.1): a QBR held, onboarding
+    completed, a key user who left, or an NPS measured, whose ``value`` (−100 to 100) only an ``nps``
+    row has. One row per customer, day and type."""
+
+    Type = ActivityType
+
+    customer = models.ForeignKey(
+        "adoption.Customer", on_delete=models.CASCADE, related_name="activities", db_index=False
+    )
+    date = models.DateField()
+    type = models.CharField(max_length=24, choices=Type.choices)
+    value = models.SmallIntegerField(null=True, blank=True, help_text="The NPS, −100 to 100 (nps rows only).")
+
+    class Meta:
+        ordering = ["customer_id", "date", "type"]
+        verbose_name_plural = "activities"
+        indexes = [models.Index(fields=["type", "date"], name="activity_type_date")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "date", "type"], name="activity_natural_key"),
+            models.CheckConstraint(condition=Q(type__in=ActivityType.values), name="activity_type_known"),
+            models.CheckConstraint(
+                condition=(Q(type="nps", value__isnull=False) & Q(value__gte=-100) & Q(value__lte=100))
+                | (~Q(type="nps") & Q(value__isnull=True)),
+                name="activity_value_for_nps_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        value = f"={self.value}" if self.value is not None else ""
+        return f"{self.customer_id} {self.date} {self.type}{value}"
 
 
 class Scorecard(models.Model):

@@ -44,7 +44,13 @@ HINTS = (
 )
 
 # A column whose cells mean something else in one kind (checked before ``HINTS``).
-KIND_HINTS = {"usage": ((re.compile(r"^value$"), "a whole number ≥ 0 (a count)"),)}
+KIND_HINTS = {
+    "usage": ((re.compile(r"^value$"), "a whole number ≥ 0 (a count)"),),
+    "activities": (
+        (re.compile(r"^type$"), "qbr, onboarding_completed, key_user_left or nps"),
+        (re.compile(r"^value$"), "the NPS, a whole number from -100 to 100: nps rows only, else empty"),
+    ),
+}
 
 # The example file of each kind: two plausible rows per kind, by column (a kind's own values first). Ids
 # follow the demo company's (CUST-0001, E1001, plan CS-FY27, KPIs prs and qbrs); the page says they are
@@ -94,6 +100,11 @@ KIND_EXAMPLE_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "criterion": ("sso_integrated", "sso_integrated"),
         "achieved_on": ("2026-01-12", "2026-02-03"),
         "lost_on": ("", "2026-04-20"),
+    },
+    "activities": {
+        "date": ("2026-04-14", "2026-05-20"),
+        "type": ("qbr", "nps"),
+        "value": ("", "42"),
     },
     "usage": {
         "date": ("2026-04-30", "2026-04-30"),

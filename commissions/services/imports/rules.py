@@ -48,6 +48,15 @@ def lost_after_achieved(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
         yield "lost_on", f"lost_on must be after achieved_on {row['achieved_on']}"
 
 
+def value_for_nps_only(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """An ``nps`` activity has a value, another type none (docs/design.md §10.1), as the table's check
+    constraint holds."""
+    if row["type"] == "nps" and row["value"] is None:
+        yield "value", "an nps activity needs its value, a whole number from -100 to 100"
+    if row["type"] != "nps" and row["value"] is not None:
+        yield "value", f"only an nps activity has a value: leave it empty for {row['type']}"
+
+
 def manager_not_self(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
     if row["manager_employee_id"] == row["employee_id"]:
         yield "manager_employee_id", "an employee cannot be their own manager"

@@ -7,6 +7,7 @@ from typing import Any
 
 from accounts.models import User
 from adoption.models import (
+    Activity,
     ArrRecord,
     Customer,
     MilestoneRecord,
@@ -42,6 +43,14 @@ def employee_id() -> Column:
 
 def date(name: str, *, required: bool = True) -> Column:
     return Column(name, p.iso_date, required=required)
+
+
+NPS_RANGE = p.number(3, 0, minimum=Decimal(-100), maximum=Decimal(100), label="an NPS value")
+
+
+def nps_value(raw: str) -> int:
+    """An NPS from −100 to 100, a whole number (docs/design.md §10.1)."""
+    return int(NPS_RANGE(raw))
 
 
 def same(*names: str) -> tuple[tuple[str, str], ...]:
@@ -233,6 +242,20 @@ SPECS: dict[str, Spec] = {
             fields=same("customer_id", "criterion", "achieved_on", "lost_on"),
             references=(CUSTOMER,),
             check_row=rules.lost_after_achieved,
+        ),
+        Spec(
+            kind="activities",
+            columns=(
+                customer_id(),
+                date("date"),
+                Column("type", p.choice(Activity.Type.values, "type")),
+                Column("value", nps_value, required=False),
+            ),
+            key=("customer_id", "date", "type"),
+            model=Activity,
+            fields=same("customer_id", "date", "type", "value"),
+            references=(CUSTOMER,),
+            check_row=rules.value_for_nps_only,
         ),
         Spec(  # tens of millions of rows: read, checked and written a chunk at a time (usage.py)
             kind="usage",
