@@ -53,9 +53,9 @@ def test_the_cco_opens_the_review_from_home_and_approves(draft, live_server, sig
         "#last-draft-summary"
     )
     changed = page.eval_on_selector_all("#tbl-last-draft tbody tr", "rows => rows.map(r => r.innerText)")
-    # Scores read as numbers without padding (core.formatting.number): the target went from 50 to 55.
+    # Scores read with two decimals (core.formatting.score): the target went from 50 to 55.
     assert len(changed) == 1
-    assert changed[0].split("\t")[0] == "C0001" and changed[0].split("\t")[-2:] == ["50", "55"]
+    assert changed[0].split("\t")[0] == "C0001" and changed[0].split("\t")[-2:] == ["50.00", "55.00"]
     assert "Amy Amer" in page.inner_text("#tbl-by-csm")
     screenshot(page, "cco-snapshot-review")
 
