@@ -7,6 +7,7 @@ path, e.g. ``criteria[2].weight: must be an integer from 1 to 5, not 7``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,20 @@ KINDS = (MILESTONE, MEASURE)
 MEASURES = ("license_utilisation", "dau_mau", "weeks_active", "feature_adoption")
 MISSING_RULES = ("zero", "exclude", "last_known")
 HUNDRED = Decimal(100)
+# A scorecard's code names it in page addresses (docs/scorecards.md): letters, digits, - and _.
+CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+SCORECARD_KEYS = ("code", "name", "version", "effective_from", "description", "segments", "criteria")
+CRITERION_KEYS = ("code", "name", "kind", "weight")
+MILESTONE_KEYS = (*CRITERION_KEYS, "milestone")
+MEASURE_KEYS = (*CRITERION_KEYS, "measure", "points", "missing")
+WINDOW_KEYS = {
+    "license_utilisation": ("window_days",),
+    "dau_mau": ("window_days",),
+    "weeks_active": ("window_weeks",),
+    "feature_adoption": ("window_days", "features", "min_uses", "min_users"),
+}
+BAND_KEYS = ("lower", "upper", "points", "label", "colour")
+MISSING_KEYS = ("rule", "days")
 
 
 class ScorecardError(ValueError):
@@ -96,12 +111,17 @@ class ScorecardSpec:
 def parse_scorecard(data: Mapping[str, Any]) -> ScorecardSpec:
     """Validate a scorecard mapping (as read from YAML) into a ``ScorecardSpec``.
 
-    Raises ``ScorecardError`` for the first fault, naming the field. Criterion codes are unique, every
-    measure has a window and a points mapping, and ``last_known`` needs ``days``.
+    Raises ``ScorecardError`` for the first fault, naming the field. The code is letters, digits, - and
+    _; no key is unknown at any level (a typo is refused, naming the known keys); criterion codes are
+    unique; every measure has a window, a points mapping and an explicit missing-data rule (issue 17:
+    never an implicit ``zero``), and ``last_known`` needs ``days``.
     """
     if not isinstance(data, Mapping):
         raise ScorecardError("a scorecard is a mapping of code, name, version, effective_from and criteria")
+    _refuse_unknown_keys(data, SCORECARD_KEYS, "")
     code = _text(data, "code", "code")
+    if not CODE_PATTERN.fullmatch(code):
+        raise ScorecardError(f"code: letters, digits, - and _ only, not {code!r}")
     criteria_data = data.get("criteria")
     if not isinstance(criteria_data, Sequence) or isinstance(criteria_data, str) or not criteria_data:
         raise ScorecardError("criteria: give at least one criterion")
@@ -131,6 +151,11 @@ def _criterion(data: Any, path: str) -> Criterion:
     kind = data.get("kind")
     if kind not in KINDS:
         raise ScorecardError(f"{path}.kind: one of {', '.join(KINDS)}, not {kind!r}")
+    measure = data.get("measure")
+    if kind == MILESTONE:
+        _refuse_unknown_keys(data, MILESTONE_KEYS, path)
+    elif measure in WINDOW_KEYS:
+        _refuse_unknown_keys(data, (*MEASURE_KEYS, *WINDOW_KEYS[measure]), path)
     common = {
         "code": _text(data, "code", f"{path}.code"),
         "name": _text(data, "name", f"{path}.name"),
@@ -139,7 +164,6 @@ def _criterion(data: Any, path: str) -> Criterion:
     }
     if kind == MILESTONE:
         return Criterion(**common, milestone=_text(data, "milestone", f"{path}.milestone"))
-    measure = data.get("measure")
     if measure not in MEASURES:
         raise ScorecardError(f"{path}.measure: one of {', '.join(MEASURES)}, not {measure!r}")
     window: dict[str, Any] = {}
@@ -161,11 +185,13 @@ def _criterion(data: Any, path: str) -> Criterion:
         measure=measure,
         **window,
         points=_points(data.get("points"), f"{path}.points"),
-        missing=_missing(data.get("missing", "zero"), f"{path}.missing"),
+        missing=_missing(data.get("missing"), f"{path}.missing"),
     )
 
 
 def _points(data: Any, path: str) -> LinearPoints | BandPoints:
+    if isinstance(data, Mapping):
+        _refuse_unknown_keys(data, ("linear", "bands"), path)
     if not isinstance(data, Mapping) or len(data) != 1 or not ({"linear", "bands"} & set(data)):
         raise ScorecardError(f"{path}: give either linear: [[value, points], …] or bands: […]")
     if "linear" in data:
@@ -195,6 +221,7 @@ def _points(data: Any, path: str) -> LinearPoints | BandPoints:
         where = f"{path}.bands[{i}]"
         if not isinstance(band, Mapping):
             raise ScorecardError(f"{where}: a band is a mapping of upper, points and label")
+        _refuse_unknown_keys(band, BAND_KEYS, where)
         if i and "lower" in band:
             raise ScorecardError(f"{where}.lower: only the first band has a lower edge")
         upper = _decimal(band.get("upper"), f"{where}.upper")
@@ -213,8 +240,13 @@ def _points(data: Any, path: str) -> LinearPoints | BandPoints:
 
 
 def _missing(data: Any, path: str) -> MissingRule:
+    if data is None:
+        # What a measure without data counts as is always said, never assumed (docs/design.md §9.1).
+        raise ScorecardError(f"{path}: required, one of {', '.join(MISSING_RULES)} (last_known with days: N)")
     if isinstance(data, str):
         data = {"rule": data}
+    if isinstance(data, Mapping):
+        _refuse_unknown_keys(data, MISSING_KEYS, path)
     if not isinstance(data, Mapping) or data.get("rule") not in MISSING_RULES:
         raise ScorecardError(f"{path}: one of {', '.join(MISSING_RULES)} (last_known with days: N)")
     if data["rule"] == "last_known":
@@ -222,6 +254,13 @@ def _missing(data: Any, path: str) -> MissingRule:
     if "days" in data:
         raise ScorecardError(f"{path}.days: only last_known takes days")
     return MissingRule(data["rule"])
+
+
+def _refuse_unknown_keys(data: Mapping[str, Any], known: tuple[str, ...], path: str) -> None:
+    for key in data:
+        if key not in known:
+            where = f"{path}.{key}" if path else str(key)
+            raise ScorecardError(f"{where}: unknown key; the known keys are {', '.join(known)}")
 
 
 def _text(data: Mapping[str, Any], key: str, path: str) -> str:

@@ -85,6 +85,7 @@ def test_feature_adoption_needs_its_features_and_thresholds():
         "window_days": 30,
         "weight": 2,
         "points": {"linear": [[0, 0], [1, 100]]},
+        "missing": "zero",
         "min_uses": 5,
         "min_users": 2,
     }
@@ -92,3 +93,47 @@ def test_feature_adoption_needs_its_features_and_thresholds():
         parse_scorecard(card(criterion))
     spec = parse_scorecard(card({**criterion, "features": ["reports", "alerts"]}))
     assert spec.criteria[0].features == ("reports", "alerts")
+
+
+def test_a_measure_without_a_missing_data_rule_is_refused_not_given_zero():
+    criterion = utilisation()
+    del criterion["missing"]
+    with pytest.raises(ScorecardError, match=r"criteria\[1\].missing: required, one of zero, exclude"):
+        parse_scorecard(card(milestone(), criterion))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c: c.update(wieght=1), r"^wieght: unknown key; the known keys are code, name, version"),
+        (lambda c: c["criteria"][1].update(wieght=1), r"criteria\[1\].wieght: unknown key; the known keys"),
+        (lambda c: c["criteria"][0].update(points={}), r"criteria\[0\].points: unknown key"),
+        (lambda c: c["criteria"][1].update(window_weeks=2), r"criteria\[1\].window_weeks: unknown key"),
+        (
+            lambda c: c["criteria"][1].update(missing={"rule": "exclude", "dayz": 3}),
+            r"criteria\[1\].missing.dayz: unknown key; the known keys are rule, days",
+        ),
+        (
+            lambda c: c["criteria"][1].update(points={"linear": [[0, 0], [1, 100]], "bandz": []}),
+            r"criteria\[1\].points.bandz: unknown key; the known keys are linear, bands",
+        ),
+        (
+            lambda c: c["criteria"][1].update(
+                points={"bands": [{"upper": 1, "points": 100, "label": "all", "color": "#fff"}]}
+            ),
+            r"criteria\[1\].points.bands\[0\].color: unknown key; the known keys are lower, upper",
+        ),
+    ],
+)
+def test_an_unknown_key_at_any_level_is_refused_naming_its_path_and_the_known_keys(change, message):
+    data = card(milestone(), utilisation())
+    change(data)
+    with pytest.raises(ScorecardError, match=message):
+        parse_scorecard(data)
+
+
+@pytest.mark.parametrize("code", ["brk one", "brk/one", "brk.one", "café"])
+def test_a_scorecard_code_is_letters_digits_dashes_and_underscores(code):
+    with pytest.raises(ScorecardError, match=r"^code: letters, digits, - and _ only"):
+        parse_scorecard(card(utilisation(), code=code))
+    assert parse_scorecard(card(utilisation(), code="brk-one_2")).code == "brk-one_2"

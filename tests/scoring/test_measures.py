@@ -46,6 +46,7 @@ def test_dau_mau_is_a_ratio_of_sums_over_days_with_mau():
         "window_days": 2,
         "weight": 1,
         "points": {"linear": [[0, 0], [1, 100]]},
+        "missing": "zero",
     }
     frame = usage(
         (1, 0, "active_users", 1),
@@ -65,6 +66,7 @@ def test_weeks_active_counts_seven_day_blocks_back_from_the_day():
         "window_weeks": 4,
         "weight": 1,
         "points": {"linear": [[0, 0], [1, 100]]},
+        "missing": "zero",
     }
     frame = usage(
         (1, 0, "active_users", 2),
@@ -92,6 +94,7 @@ def test_key_feature_adoption_needs_k_uses_and_m_users():
         "min_users": 2,
         "weight": 1,
         "points": {"linear": [[0, 0], [1, 100]]},
+        "missing": "zero",
     }
     frame = usage(
         (1, 0, "feature:reports", 3),

@@ -99,6 +99,7 @@ def test_points_of_an_array_are_the_points_of_each_value(mapping, values):
                     "window_days": 1,
                     "weight": 1,
                     "points": mapping,
+                    "missing": "zero",
                 }
             ],
         }
