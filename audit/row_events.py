@@ -9,6 +9,7 @@ Values are parsed with ``Decimal`` so money keeps its decimals.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -87,6 +88,22 @@ def events_queryset(filters: AuditFilters) -> models.QuerySet:
     return dated(events, "pgh_created_at", filters)
 
 
+_PADDED = re.compile(r"^-?\d+\.\d*0$")
+
+
+def _unpadded(value: Any) -> Any:
+    """A JSON value with its exact decimals written without padding ("8.000000" → "8", 0.500000 → 0.5),
+    as the pages write numbers (docs/design.md §6); nothing else changes."""
+    if isinstance(value, dict):
+        return {key: _unpadded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unpadded(item) for item in value]
+    if isinstance(value, Decimal) or (isinstance(value, str) and _PADDED.match(value)):
+        text = formatting.number(Decimal(value)).replace(",", "")
+        return text if isinstance(value, str) else Decimal(text)
+    return value
+
+
 def _parsed(text: str | None) -> dict:
     return json.loads(text, parse_float=Decimal) if text else {}
 
@@ -124,7 +141,7 @@ class _Row:
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, dict | list):
-            return json.dumps(value, default=str)
+            return json.dumps(_unpadded(value), default=str, ensure_ascii=False)
         if isinstance(field, models.DecimalField) and isinstance(value, Decimal | int):
             # Money keeps its cents; a ratio, weight or goal shows every decimal it has and no padding.
             if field.decimal_places == 2:
