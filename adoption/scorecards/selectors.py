@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Count, Max
+
 from ..models import Customer, DailyScore, Scorecard, ScorecardVersion
 from .computing import last_computed_day
 
@@ -129,3 +131,49 @@ def scores_on(scorecards: list[Scorecard], day: date, customers) -> dict[int, di
         customer_id: {"score": score, "partial": partial, "code": code, "version": version}
         for customer_id, score, partial, code, version in rows
     }
+
+
+def most_scoring_scorecard(on: date | None = None) -> tuple[Scorecard | None, date | None, int]:
+    """The scorecard that scored the most customers on the latest computed day (on or before ``on``),
+    ties by code, with that day and its count; ``(None, None, 0)`` when nothing is computed. Two
+    queries. The portfolio's default when the year has no commission scorecard (docs/scorecards.md
+    "Pages")."""
+    day = latest_scored_day(list(Scorecard.objects.all()), on)
+    if day is None:
+        return None, None, 0
+    counts = (
+        DailyScore.objects.filter(day=day)
+        .values("scorecard_id", "scorecard__code")
+        .annotate(customers=Count("customer_id", distinct=True))
+        .order_by("-customers", "scorecard__code")
+        .first()
+    )
+    return Scorecard.objects.get(pk=counts["scorecard_id"]), day, counts["customers"]
+
+
+def segments_on(scorecards: list[Scorecard], day: date | None) -> set[str] | None:
+    """The customer segments ``scorecards`` cover on ``day`` (each one's version in effect then, else its
+    first): None when one of them covers every customer (a version without segments). One query."""
+    versions = ScorecardVersion.objects.filter(scorecard__in=scorecards).order_by(
+        "scorecard_id", "effective_from"
+    )
+    chosen: dict[int, ScorecardVersion] = {}
+    for version in versions:
+        if version.scorecard_id not in chosen or day is None or version.effective_from <= day:
+            chosen[version.scorecard_id] = version
+    covered: set[str] = set()
+    for version in chosen.values():
+        if not version.segments:
+            return None
+        covered.update(version.segments)
+    return covered
+
+
+def latest_days(customer_ids: list[str]) -> dict[str, date]:
+    """Customer id (``CUST-0001``) → the latest day any scorecard scored it. One query."""
+    rows = (
+        DailyScore.objects.filter(customer__customer_id__in=customer_ids)
+        .values_list("customer__customer_id")
+        .annotate(last=Max("day"))
+    )
+    return dict(rows)

@@ -24,6 +24,7 @@ from adoption.models import Ownership, Scorecard
 from adoption.scorecards import selectors as scores
 from adoption.scoring.definition import Band, BandPoints
 from adoption.scoring.points import band_for
+from dashboards.team.selectors import geo_for
 
 from .selectors import fiscal_year_of
 
@@ -57,6 +58,7 @@ class Portfolio:
     rows: list[dict[str, Any]]
     average: Decimal | None
     bands: list[tuple[str, int]]
+    outside: int = 0  # customers left out: outside the scorecards' segments
 
     @property
     def scored(self) -> int:
@@ -68,13 +70,12 @@ def may_pick_geo(user: User) -> bool:
 
 
 def geo_shown(user: User, requested: str | None, geos: list[str]) -> str:
-    """A Geo VP's own geo; for those who see everything ``?geo=`` or the first geo; "" for a CSM."""
-    if sees_everything(user):
-        requested = (requested or "").strip().upper()
-        return requested or (user.geo if is_geo_vp(user) else (geos[0] if geos else ""))
-    if is_geo_vp(user):
-        return user.geo
-    return ""
+    """The geo whose portfolio ``user`` sees: a Geo VP's own (their ``?geo=`` ignored), for those who see
+    everything ``?geo=`` (one of ``geos``, else the 404 naming it and the known geos) or the first geo —
+    the team page's rule (``dashboards.team.selectors.geo_for``); "" for anyone else (a CSM: their book)."""
+    if not (sees_everything(user) or is_geo_vp(user)):
+        return ""
+    return geo_for(user, requested, geos)
 
 
 def csm_shown(viewer: User, employee_id: str) -> User:
@@ -97,18 +98,33 @@ def customers_of(viewer: User, *, csm: User | None = None, geo: str = "") -> Que
     return customers.none()
 
 
-def scorecards_for(code_scorecard: Scorecard | None, on: date | None) -> list[Scorecard]:
-    """The scorecards a portfolio reads: the one asked for; else the year's commission scorecards that
-    have scores; else the first active scorecard with scores."""
-    if code_scorecard is not None:
-        return [code_scorecard]
-    commission = scores.commission_scorecards(fiscal_year_of(on or timezone.localdate()))
-    if commission and scores.latest_scored_day(commission, on) is not None:
-        return commission
-    for scorecard in Scorecard.objects.filter(active=True).order_by("code"):
-        if scores.latest_scored_day([scorecard], on) is not None:
-            return [scorecard]
-    return []
+@dataclass(frozen=True)
+class DefaultScorecard:
+    """The scorecard a portfolio opens on without ``?scorecard=``, and why (``reason``: how the picker's
+    default option names it)."""
+
+    scorecards: list[Scorecard]
+    reason: str
+
+
+def default_scorecards(on: date | None) -> DefaultScorecard:
+    """The portfolio's default (docs/scorecards.md "Pages"): the fiscal year's commission scorecard(s),
+    if it has one; else the scorecard that scored the most customers on the latest computed day, ties
+    by code; else none. Loading a new tracking scorecard never changes it while the year has a
+    commission scorecard. Three queries at most."""
+    year = fiscal_year_of(on or timezone.localdate())
+    commission = scores.commission_scorecards(year)
+    if commission:
+        names = ", ".join(f"{s.name} ({s.code})" for s in commission)
+        return DefaultScorecard(commission, f"{names}: the {year} commission scorecard")
+    found, day, count = scores.most_scoring_scorecard(on)
+    if found is None:
+        return DefaultScorecard([], "No scorecard has scores yet")
+    return DefaultScorecard(
+        [found],
+        f"{found.name} ({found.code}): no {year} commission scorecard; it scored the most customers "
+        f"({count}) on {day.isoformat()}",
+    )
 
 
 def portfolio(
@@ -120,8 +136,16 @@ def portfolio(
     trend_days: int,
 ) -> Portfolio:
     """``customers`` with their scores under ``scorecards`` on the latest scored day on or before ``on``
-    and the change over ``trend_days``. Four queries whatever the number of customers."""
+    and the change over ``trend_days``. Customers outside the scorecards' segments on that day are left
+    out of the rows, counts and average (``outside`` counts them). Five queries whatever the number of
+    customers."""
     day = scores.latest_scored_day(scorecards, on) if scorecards else None
+    covered = scores.segments_on(scorecards, day) if scorecards else None
+    outside = 0
+    if covered is not None:
+        inside = customers.filter(segment__in=covered)
+        outside = customers.count() - inside.count()
+        customers = inside
     today = timezone.localdate()
     owners = Ownership.objects.filter(customer=OuterRef("pk"), start_date__lte=today).order_by(
         "-start_date", "-pk"
@@ -177,4 +201,5 @@ def portfolio(
         rows=rows,
         average=average,
         bands=bands,
+        outside=outside,
     )

@@ -272,6 +272,14 @@ def versions_of(scorecard: Scorecard) -> list[ScorecardVersion]:
     return list(scorecard.versions.order_by("version"))
 
 
+def version_asked(text: str) -> int:
+    """A version number as a URL writes it (``v3``): a positive integer without leading zeros; anything
+    else (``0``, ``00``, ``01``) is the 404 naming it."""
+    if not (text.isascii() and text.isdigit() and text[0] != "0"):
+        raise Http404(f"“v{text[:20]}” is not a scorecard version: versions are v1, v2, …")
+    return int(text)
+
+
 def version_shown(code: str, number: int | None) -> ScorecardVersion:
     """Version ``number`` of scorecard ``code`` (default its latest), or a 404 naming what is missing."""
     scorecard = Scorecard.objects.filter(code=code).first()

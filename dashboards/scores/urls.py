@@ -9,5 +9,5 @@ urlpatterns = [
     path("csm/<str:employee_id>/", views.portfolio_page, name="score-portfolio-csm"),
     path("customers/<str:customer_id>/", views.customer, name="score-customer"),
     path("scorecards/<slug:code>/", views.scorecard_version, name="scorecard"),
-    path("scorecards/<slug:code>/v<int:version>/", views.scorecard_version, name="scorecard-version"),
+    path("scorecards/<slug:code>/v<str:version>/", views.scorecard_version, name="scorecard-version"),
 ]

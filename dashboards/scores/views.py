@@ -52,9 +52,9 @@ def customer(request: HttpRequest, customer_id: str) -> HttpResponse:
     }
     if shown is None:  # no score yet, or none by the day asked: the page says so and what to do
         return render(request, "dashboards/scores/customer.html", context)
-    table = criteria_table(shown.lines)
-    if (response := download(request, [table])) is not None:
+    if (response := download(request, [criteria_table(shown.lines, shown=shown)])) is not None:
         return response
+    table = criteria_table(shown.lines)
     context.update(
         table=table,
         chart=charts.history(f"{shown_customer.customer_id} {shown_customer.name}", shown.history),
@@ -84,12 +84,14 @@ def portfolio_page(request: HttpRequest, employee_id: str | None = None) -> Http
     on = selectors.day_asked(request.GET.get("on"))
     trend_days = selectors.trend_asked(request.GET.get("trend"))
     asked = selectors.scorecard_asked(request.GET.get("scorecard"))
-    scorecards = portfolio.scorecards_for(asked, on)
+    default = portfolio.default_scorecards(on)
+    scorecards = [asked] if asked is not None else default.scorecards
     customers = portfolio.customers_of(user, csm=csm, geo=geo)
     shown = portfolio.portfolio(customers, title=title, scorecards=scorecards, on=on, trend_days=trend_days)
-    table = portfolio_table(shown)
-    if (response := download(request, [table])) is not None:
+    scope = f"CSM {csm.name} ({csm.employee_id})" if csm is not None else (f"Geo {geo}" if geo else title)
+    if (response := download(request, [portfolio_table(shown, scope=scope)])) is not None:
         return response
+    table = portfolio_table(shown)
     context = {
         "portfolio": shown,
         "table": table,
@@ -97,6 +99,7 @@ def portfolio_page(request: HttpRequest, employee_id: str | None = None) -> Http
         "geo": geo,
         "geos": geos,
         "asked": asked,
+        "default": default,
         "all_scorecards": list(Scorecard.objects.order_by("code")),
         "score_bands": portfolio.SCORE_BANDS,
         "trend_choices": selectors.TREND_DAYS,
@@ -106,10 +109,10 @@ def portfolio_page(request: HttpRequest, employee_id: str | None = None) -> Http
 
 
 @login_required
-def scorecard_version(request: HttpRequest, code: str, version: int | None = None) -> HttpResponse:
+def scorecard_version(request: HttpRequest, code: str, version: str | None = None) -> HttpResponse:
     """A scorecard version's rules, read-only (``/scores/scorecards/CODE/`` shows the latest version)."""
     _require_scores(request)
-    shown = selectors.version_shown(code, version)
+    shown = selectors.version_shown(code, None if version is None else selectors.version_asked(version))
     spec = spec_of(shown)
     context = {
         "version": shown,
