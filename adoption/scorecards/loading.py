@@ -20,11 +20,22 @@ from accounts import access
 from accounts.models import User
 from core.errors import AttainError
 
-from ..models import Scorecard, ScorecardVersion
+from ..models import Customer, Scorecard, ScorecardVersion
 from ..scoring.definition import ScorecardError, ScorecardSpec, parse_scorecard
 from .commission import refuse_commission_change_by_version
 
 MAX_SOURCE_CHARS = 200_000
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader reading dates as text: ``parse_scorecard`` then names a date that does not
+    exist (``effective_from: 2026-13-01``) by its field, where PyYAML would raise a bare ValueError."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +56,7 @@ def read_definition(path_or_text: str | Path) -> tuple[str, dict[str, Any], Scor
     if len(text) > MAX_SOURCE_CHARS:
         raise AttainError(f"A scorecard definition is at most {MAX_SOURCE_CHARS:,} characters.")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader without timestamps
     except yaml.YAMLError as exc:
         raise AttainError(f"The scorecard is not valid YAML: {exc}") from None
     try:
@@ -63,13 +74,15 @@ def load_scorecard(path_or_text: str | Path, *, user: User | None) -> Loaded:
     Creates the ``Scorecard`` on its first load (its name follows the latest version). The same code
     and version with identical content is a no-op (``created`` False). Raises ``NotAllowed`` unless
     ``user`` may manage scorecards (ops; None is a shell command), ``AttainError`` when the definition
-    is invalid, when that version exists with other content, when the version number or its
-    ``effective_from`` does not rise above the latest version's, or when the version would change the
-    commission scorecard of a year whose target snapshot is approved (docs/design.md §9.5).
+    is invalid, when it names a segment no customer has, when that version exists with other content,
+    when the version number or its ``effective_from`` does not rise above the latest version's, or when
+    the version would change the commission scorecard of a year whose target snapshot is approved
+    (docs/design.md §9.5).
     Locks the scorecard row, so two loads of one scorecard publish one after the other.
     """
     access.require(access.may_manage_scorecards(user))
     text, mapping, spec = read_definition(path_or_text)
+    refuse_unknown_segments(spec)
     with transaction.atomic():
         scorecard, _ = Scorecard.objects.get_or_create(code=spec.code, defaults={"name": spec.name})
         scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
@@ -109,6 +122,21 @@ def load_scorecard(path_or_text: str | Path, *, user: User | None) -> Loaded:
     return Loaded(version=version, created=True)
 
 
+def refuse_unknown_segments(spec: ScorecardSpec) -> None:
+    """Raise ``AttainError`` naming a segment of ``spec`` that no customer has, and the customers'
+    segments: such a scorecard would score nobody in it (issue 17; segments match ``Customer.segment``)."""
+    if not spec.segments:
+        return
+    known = set(Customer.objects.order_by().values_list("segment", flat=True).distinct())
+    for segment in spec.segments:
+        if segment not in known:
+            listed = ", ".join(sorted(s for s in known if s)) or "none: no customer is loaded yet"
+            raise AttainError(
+                f"The scorecard is invalid: segments: no customer has segment {segment!r} "
+                f"(the customers' segments are {listed})."
+            )
+
+
 def spec_of(version: ScorecardVersion) -> ScorecardSpec:
     """The validated spec of a stored version (its definition was validated when it was loaded)."""
     return parse_scorecard(version.definition)
@@ -121,13 +149,19 @@ def _next_version(scorecard: Scorecard) -> int:
 
 def _text_of(path_or_text: str | Path) -> str:
     if isinstance(path_or_text, Path):
-        return path_or_text.read_text(encoding="utf-8")
+        return _read(path_or_text)
     if "\n" not in path_or_text and len(path_or_text) < 4096:
-        candidate = Path(path_or_text)
-        if candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
-        raise AttainError(f"No scorecard file {path_or_text}.")
+        return _read(Path(path_or_text))
     return path_or_text
+
+
+def _read(path: Path) -> str:
+    if not path.is_file():
+        raise AttainError(f"No scorecard file {path}.")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AttainError(f"Cannot read the scorecard file {path}: {exc}") from None
 
 
 def _json_value(value: Any) -> Any:

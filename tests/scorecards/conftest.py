@@ -88,6 +88,12 @@ def ops(db):
 
 
 @pytest.fixture
+def segments(db):
+    """One customer in each segment the scorecards name (a scorecard's segments must exist, issue 17)."""
+    return {segment: make_customer(f"SEG-{segment}", segment=segment) for segment in ("ENT", "SMB", "MID")}
+
+
+@pytest.fixture
 def scorecard_file(tmp_path):
     def write(text: str, name: str = "scorecard.yaml") -> Path:
         path = tmp_path / name

@@ -10,7 +10,7 @@ from tests.builders import make_user
 
 from .conftest import CORE_YAML, scorecard_yaml
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("segments")]
 
 
 def signed_in(*roles):

@@ -11,7 +11,7 @@ from tests.builders import make_snapshot, make_user
 
 from .conftest import CORE_YAML, SMB_YAML, scorecard_yaml
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("segments")]
 
 EVERYONE_YAML = scorecard_yaml(CORE_YAML, code="all", segments="[]")
 

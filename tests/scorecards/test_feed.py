@@ -133,6 +133,7 @@ criteria:
     window_days: 1
     weight: 1
     points: {linear: [[0, 0], [1, 100]]}
+    missing: zero
 """
 
 

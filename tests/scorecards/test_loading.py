@@ -15,7 +15,7 @@ from tests.builders import make_user
 
 from .conftest import CORE_YAML, scorecard_yaml
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("segments")]
 
 
 def test_first_load_creates_the_scorecard_and_its_version(ops):
@@ -99,14 +99,43 @@ def test_the_command_loads_a_file_and_says_a_second_load_does_nothing(ops, score
     path = scorecard_file(CORE_YAML)
     out = StringIO()
     call_command("load_scorecard", str(path), "--user", ops.email, stdout=out)
-    call_command("load_scorecard", str(path), stdout=out)
+    call_command("load_scorecard", str(path), "--user", ops.email, stdout=out)
 
     assert "Loaded scorecard core v1, effective from 2026-01-01 (2 criteria)." in out.getvalue()
     assert "scorecard core v1 is loaded already with this content: nothing to do." in out.getvalue()
 
 
-def test_the_command_says_what_is_wrong_with_a_file(scorecard_file):
+def test_the_command_says_what_is_wrong_with_a_file(ops, scorecard_file):
     path = scorecard_file(CORE_YAML.replace("kind: milestone", "kind: badge"))
 
     with pytest.raises(CommandError, match=r"criteria\[1\]\.kind: one of milestone, measure, not 'badge'"):
-        call_command("load_scorecard", str(path), stdout=StringIO())
+        call_command("load_scorecard", str(path), "--user", ops.email, stdout=StringIO())
+
+
+def test_a_date_that_does_not_exist_is_named_by_its_field_not_a_traceback(ops, scorecard_file):
+    path = scorecard_file(scorecard_yaml(CORE_YAML, effective_from="2026-13-01"))
+
+    with pytest.raises(
+        CommandError, match=r"effective_from: an ISO date such as 2026-01-01, not '2026-13-01'"
+    ):
+        call_command("load_scorecard", str(path), "--user", ops.email, stdout=StringIO())
+
+
+def test_a_missing_file_is_a_clear_command_error(ops, tmp_path):
+    with pytest.raises(CommandError, match=r"No scorecard file .*nowhere\.yaml\."):
+        call_command("load_scorecard", str(tmp_path / "nowhere.yaml"), "--user", ops.email, stdout=StringIO())
+
+
+def test_the_command_requires_the_user_who_loads_the_version(scorecard_file):
+    with pytest.raises(CommandError, match="--user"):
+        call_command("load_scorecard", str(scorecard_file(CORE_YAML)), stdout=StringIO())
+    assert not ScorecardVersion.objects.exists()
+
+
+def test_a_segment_no_customer_has_is_refused_naming_the_customers_segments(ops):
+    with pytest.raises(
+        AttainError,
+        match=r"segments: no customer has segment 'enterprise' \(the customers' segments are ENT, MID, SMB\)",
+    ):
+        load_scorecard(scorecard_yaml(CORE_YAML, segments="[ENT, enterprise]"), user=ops)
+    assert not Scorecard.objects.exists()

@@ -1,3 +1,8 @@
+"""``python manage.py load_scorecard FILE --user EMAIL`` — publish a scorecard version
+(docs/scorecards.md)."""
+
+from pathlib import Path
+
 from adoption.scorecards.loading import load_scorecard
 from commissions.management.base import AttainCommand
 
@@ -9,11 +14,10 @@ class Command(AttainCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the scorecard's YAML")
-        parser.add_argument("--user", help="e-mail of the person loading it (ops)")
+        # Scorecards feed commissions: who published a version is always recorded (issue 17).
+        parser.add_argument("--user", required=True, help="e-mail of the ops person loading it")
 
-    def handle(self, *args, file, user=None, **options):
-        from pathlib import Path
-
+    def handle(self, *args, file, user, **options):
         loaded = load_scorecard(Path(file), user=self.user(user))
         version = loaded.version
         if loaded.created:
