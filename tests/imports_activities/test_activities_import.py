@@ -119,3 +119,18 @@ def test_the_table_refuses_a_value_on_another_type_than_nps_and_an_nps_without_o
         Activity.objects.create(customer=customers[0], date=date(2026, 4, 14), type="nps")
     with pytest.raises(IntegrityError), transaction.atomic():
         Activity.objects.create(customer=customers[0], date=date(2026, 4, 14), type="call")
+
+
+def test_an_activity_dated_after_today_is_refused_as_a_typo(customers, refusal):
+    from django.utils import timezone
+
+    errors = refusal(lines(ACTIVITIES, "C1,2030-01-01,qbr,"))
+    assert errors == [
+        (
+            2,
+            "date",
+            "2030-01-01",
+            f"date 2030-01-01 is after today ({timezone.localdate()}): import what has happened",
+        )
+    ]
+    assert not Activity.objects.exists()

@@ -51,6 +51,22 @@ def test_lost_on_before_or_on_achieved_on_is_refused(customers, refusal):
     assert not MilestoneRecord.objects.exists()
 
 
+def test_a_milestone_dated_after_today_is_refused_as_a_typo(customers, refusal):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    errors = refusal("milestones", lines(MILESTONES, "C1,sso_integrated,2030-01-01,"))
+    assert errors == [
+        (
+            2,
+            "achieved_on",
+            "2030-01-01",
+            f"achieved_on 2030-01-01 is after today ({today}): import what has happened",
+        )
+    ]
+    assert not MilestoneRecord.objects.exists()
+
+
 def test_a_milestone_file_is_refused_whole_for_an_unknown_customer_or_a_repeated_key(customers, refusal):
     errors = refusal(
         "milestones",

@@ -8,6 +8,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from django.utils import timezone
+
 from adoption.models import Snapshot, TargetLine
 from commissions.models import Assignment
 from core.calendar import FiscalQuarter
@@ -46,6 +48,26 @@ def lost_after_achieved(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
     before lost_on), as the table's check constraint holds."""
     if row["lost_on"] is not None and row["lost_on"] <= row["achieved_on"]:
         yield "lost_on", f"lost_on must be after achieved_on {row['achieved_on']}"
+
+
+def _after_today(row: dict[str, Any], *columns: str) -> Iterator[tuple[str, str]]:
+    """A milestone or an activity is something that happened: a day after today is a typo, refused."""
+    today = timezone.localdate()
+    for column in columns:
+        if row.get(column) is not None and row[column] > today:
+            yield column, f"{column} {row[column]} is after today ({today}): import what has happened"
+
+
+def milestone_row(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """A milestone met (and lost) on days that have passed, lost after it was met."""
+    yield from _after_today(row, "achieved_on", "lost_on")
+    yield from lost_after_achieved(row)
+
+
+def activity_row(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """An activity on a day that has passed; a value for nps only."""
+    yield from _after_today(row, "date")
+    yield from value_for_nps_only(row)
 
 
 def value_for_nps_only(row: dict[str, Any]) -> Iterator[tuple[str, str]]:

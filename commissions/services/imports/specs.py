@@ -241,7 +241,7 @@ SPECS: dict[str, Spec] = {
             model=MilestoneRecord,
             fields=same("customer_id", "criterion", "achieved_on", "lost_on"),
             references=(CUSTOMER,),
-            check_row=rules.lost_after_achieved,
+            check_row=rules.milestone_row,
         ),
         Spec(
             kind="activities",
@@ -255,7 +255,7 @@ SPECS: dict[str, Spec] = {
             model=Activity,
             fields=same("customer_id", "date", "type", "value"),
             references=(CUSTOMER,),
-            check_row=rules.value_for_nps_only,
+            check_row=rules.activity_row,
         ),
         Spec(  # tens of millions of rows: read, checked and written a chunk at a time (usage.py)
             kind="usage",
