@@ -117,7 +117,8 @@ def statement(request: HttpRequest, run_id: int, employee_id: str | None = None)
     if asks_offered(request.user, csm):  # "Ask about this line": the CSM's own statement only
         offer_asks(shown)
     tables = statement_tables(shown)
-    link_scores(tables["customers"])  # on the page only: a printed statement has nowhere to link to
+    # On the page only (a printed statement has nowhere to link to), each score opening its quarter's day.
+    link_scores(tables["customers"], on=shown.run.period.end)
     context = {
         "csm": csm,
         "statement": shown,
