@@ -32,9 +32,11 @@ def start_computation(
 ) -> int:
     """Compute days ``first``–``last``: in this process when ``shards`` (default: the
     ``SCORECARD_SHARDS`` setting) is 1 or less, else as one ``compute_scores_shard`` task per customer
-    range. Returns the number of tasks queued (0: computed here)."""
-    from .scorecards.computing import compute_days, customer_ranges
+    range. Returns the number of tasks queued (0: computed here). Raises ``AttainError`` for a day after
+    yesterday before queueing anything."""
+    from .scorecards.computing import compute_days, customer_ranges, refuse_days_not_ended
 
+    refuse_days_not_ended(first, last)
     shards = settings.SCORECARD_SHARDS if shards is None else shards
     if shards <= 1:
         compute_days(first, last, scorecards=scorecards, version=version)

@@ -65,10 +65,22 @@ def register_listener(listener: Listener) -> None:
 
 @dataclass(frozen=True)
 class Computed:
-    """What ``compute_days`` stored: rows written per scorecard code, and the days computed."""
+    """What ``compute_days`` stored: rows written per scorecard code, the days computed, and the version
+    numbers that scored them per scorecard code (empty when no version was in force on any day)."""
 
     rows: dict[str, int]
     days: list[date]
+    versions: dict[str, list[int]] = field(default_factory=dict)
+
+
+def refuse_days_not_ended(first: date, last: date, *, today: date | None = None) -> None:
+    """Raise ``AttainError`` when ``first``–``last`` reaches past yesterday (``today``: default the
+    current day, UTC), naming the first such day: a day is scored once it has ended, and a future day's
+    scores would show as every page's latest (docs/design.md §9.4)."""
+    yesterday = (today or timezone.now().date()) - timedelta(days=1)
+    if last > yesterday:
+        day = max(first, yesterday + timedelta(days=1))
+        raise AttainError(f"{day} has not ended: scores are computed for days up to yesterday, {yesterday}.")
 
 
 def version_in_force(scorecard: Scorecard, day: date, number: int | None = None) -> ScorecardVersion | None:
@@ -109,11 +121,12 @@ def compute_days(
     ``version`` (one scorecard only) scores every day under that version instead of the one in force.
     A day before a scorecard's first version is skipped for it. Side effects: upserts ``DailyScore``
     rows, then calls the registered listeners; one transaction per block of customers and day. Raises
-    ``AttainError`` for an unknown scorecard or version, a range over ``MAX_DAYS`` days, or a version
-    named for several scorecards.
+    ``AttainError`` for an unknown scorecard or version, a day after yesterday, a range over ``MAX_DAYS``
+    days, or a version named for several scorecards.
     """
     if last < first:
         raise AttainError(f"The last day {last} is before the first {first}.")
+    refuse_days_not_ended(first, last)
     if (last - first).days + 1 > MAX_DAYS:
         raise AttainError(f"Compute at most {MAX_DAYS} days at once, not {(last - first).days + 1}.")
     picked = _scorecards(scorecards)
@@ -126,15 +139,20 @@ def compute_days(
     versions = {v.pk: v for by_day in plan.values() for v in by_day.values() if v is not None}
     specs = {pk: spec_of(v) for pk, v in versions.items()}
     counts: dict[str, int] = dict.fromkeys((s.code for s in picked), 0)
+    used = {
+        s.code: sorted({v.version for v in plan[s.pk].values() if v is not None})
+        for s in picked
+        if any(v is not None for v in plan[s.pk].values())
+    }
     if not specs:
-        return Computed(rows=counts, days=days)
+        return Computed(rows=counts, days=days, versions=used)
     low, high = customer_range or (0, 2**62)
     blocks = customer_blocks(low, high, block)
     for block_range, inputs in zip(blocks, _block_inputs(specs, days, blocks), strict=True):
         written = _compute_block(picked, plan, specs, days, block_range, inputs)
         for code, count in written.items():
             counts[code] += count
-    return Computed(rows=counts, days=days)
+    return Computed(rows=counts, days=days, versions=used)
 
 
 def customer_blocks(low: int, high: int, size: int) -> list[tuple[int, int]]:

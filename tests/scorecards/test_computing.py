@@ -7,10 +7,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from adoption.models import DailyScore
 from adoption.scorecards.computing import compute_day, compute_days
 from adoption.scorecards.loading import load_scorecard
+from adoption.tasks import compute_daily_scores
+from core.errors import AttainError
 
 from .conftest import CORE_YAML, DAY, SMB_YAML, add_usage, scorecard_yaml
 
@@ -163,7 +166,11 @@ def test_the_command_backfills_a_range(loaded):
     out = StringIO()
     call_command("compute_scores", "2026-06-28", "2026-06-30", "--scorecard", "core", stdout=out)
 
-    assert "Computed 3 days from 2026-06-28 to 2026-06-30." in out.getvalue()
+    written = DailyScore.objects.count()
+    assert (
+        f"Computed 3 days from 2026-06-28 to 2026-06-30: {written} scores written by core v1."
+        in out.getvalue()
+    )
     assert sorted(set(DailyScore.objects.values_list("day", flat=True))) == [
         date(2026, 6, 28),
         date(2026, 6, 29),
@@ -171,5 +178,62 @@ def test_the_command_backfills_a_range(loaded):
     ]
     with pytest.raises(CommandError, match="A version is named for one scorecard"):
         call_command("compute_scores", "2026-06-28", "2026-06-30", "--version", "1", stdout=out)
-    with pytest.raises(CommandError, match="ISO dates"):
+    with pytest.raises(CommandError, match="FROM is an ISO date such as 2026-04-01, not June"):
         call_command("compute_scores", "June", "2026-06-30", stdout=out)
+
+
+def test_one_day_is_one_day_and_the_versions_that_scored_are_named(loaded):
+    load_scorecard(scorecard_yaml(CORE_YAML, version="2", effective_from="2026-06-30"), user=None)
+    out = StringIO()
+    call_command("compute_scores", "2026-06-30", "2026-06-30", "--scorecard", "core", stdout=out)
+    call_command("compute_scores", "2026-06-29", "2026-06-30", "--scorecard", "core", stdout=out)
+
+    one = DailyScore.objects.filter(day=DAY).count()
+    assert f"Computed 1 day from 2026-06-30 to 2026-06-30: {one} scores written by core v2." in out.getvalue()
+    assert "Computed 2 days from 2026-06-29 to 2026-06-30" in out.getvalue()
+    assert "written by core v1, v2." in out.getvalue()
+
+
+def test_days_no_scorecard_is_in_force_on_are_said_not_counted(loaded):
+    out = StringIO()
+    call_command("compute_scores", "2025-12-01", "2025-12-03", stdout=out)
+
+    assert out.getvalue().strip() == (
+        "No scorecard is in force on the 3 days from 2025-12-01 to 2025-12-03: nothing was computed."
+    )
+    assert not DailyScore.objects.exists()
+
+
+def test_the_command_names_only_the_date_at_fault_and_refuses_from_after_to(loaded):
+    with pytest.raises(CommandError, match=r"^FROM is an ISO date such as 2026-04-01, not 2026-12-40\.$"):
+        call_command("compute_scores", "2026-12-40", "2026-06-30", stdout=StringIO())
+    with pytest.raises(CommandError, match=r"^TO is an ISO date such as 2026-04-01, not 2026-06-31\.$"):
+        call_command("compute_scores", "2026-06-01", "2026-06-31", stdout=StringIO())
+    with pytest.raises(
+        CommandError, match="FROM 2026-06-30 is after TO 2026-06-28: give the earlier day first"
+    ):
+        call_command("compute_scores", "2026-06-30", "2026-06-28", stdout=StringIO())
+
+
+def test_a_day_after_yesterday_is_refused_by_the_service_naming_it(loaded):
+    yesterday = timezone.now().date() - timedelta(days=1)
+    today = yesterday + timedelta(days=1)
+
+    with pytest.raises(
+        AttainError, match=f"^{today} has not ended: scores are computed for days up to yesterday"
+    ):
+        compute_days(yesterday, today + timedelta(days=5))
+    future = today + timedelta(days=30)
+    with pytest.raises(CommandError, match=f"^{future} has not ended"):
+        call_command("compute_scores", future.isoformat(), (future + timedelta(days=1)).isoformat())
+    with pytest.raises(CommandError, match=f"^{future} has not ended"):
+        call_command("compute_scores", future.isoformat(), future.isoformat(), "--shards", "4")
+    assert not DailyScore.objects.filter(day__gte=today).exists()
+
+
+def test_the_daily_job_refuses_a_today_whose_yesterday_has_not_ended(loaded):
+    future = timezone.now().date() + timedelta(days=3)
+
+    with pytest.raises(AttainError, match=f"^{future - timedelta(days=1)} has not ended"):
+        compute_daily_scores.run(today=future.isoformat())
+    assert not DailyScore.objects.exists()
