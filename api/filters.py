@@ -99,10 +99,11 @@ class StrictFilterBackend(DjangoFilterBackend):
     itself in ``extra_query_parameters``."""
 
     def filter_queryset(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
+        # The filter names from the class: the filterset itself is built once, by django-filter below.
+        filterset_class = self.get_filterset_class(view, queryset)
         known = set(COMMON_PARAMETERS) | set(getattr(view, "extra_query_parameters", ()))
-        if filterset is not None:
-            known |= set(filterset.form.fields)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             listed = ", ".join(sorted(known - {"format"}))

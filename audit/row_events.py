@@ -99,9 +99,14 @@ def _unpadded(value: Any) -> Any:
     if isinstance(value, list):
         return [_unpadded(item) for item in value]
     if isinstance(value, Decimal) or (isinstance(value, str) and _PADDED.match(value)):
-        text = formatting.number(Decimal(value)).replace(",", "")
+        text = _exact(Decimal(value))
         return text if isinstance(value, str) else Decimal(text)
     return value
+
+
+def _exact(value: Decimal) -> str:
+    """Every decimal the value has, no padding and no thousands separator: ``8.000000 → 8``."""
+    return formatting.number(value).replace(",", "")
 
 
 def _parsed(text: str | None) -> dict:
@@ -146,7 +151,7 @@ class _Row:
             # Money keeps its cents; a ratio, weight or goal shows every decimal it has and no padding.
             if field.decimal_places == 2:
                 return f"{Decimal(value):.2f}"
-            return formatting.number(Decimal(value)).replace(",", "")
+            return _exact(Decimal(value))
         return str(value)
 
     def label(self) -> str:
