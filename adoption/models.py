@@ -30,6 +30,14 @@ class Customer(models.Model):
     geo = models.CharField(max_length=16, validators=[GEO_VALIDATOR])
     start_date = models.DateField(help_text="First day as a customer; drives the held-harmless window.")
     segment = models.CharField(max_length=64, blank=True)
+    ae_employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ae_customers",
+        help_text="The account executive plays notify (the customers import's optional ae_employee_id).",
+    )
 
     class Meta:
         ordering = ["customer_id"]
@@ -267,6 +275,15 @@ class ScoreObservation(models.Model):
 
 
 # The scorecard models live in their own module to keep this one small; Django finds them through here.
+from .portfolio_models import (  # noqa: E402
+    Play,
+    PlayNotification,
+    PlayTask,
+    PortfolioKpiDay,
+    Segment,
+    SegmentEvaluation,
+    SegmentMembership,
+)
 from .scorecard_models import (  # noqa: E402
     Activity,
     CommissionScorecard,
@@ -281,6 +298,13 @@ from .scorecard_models import (  # noqa: E402
 
 __all__ = [
     "Activity",
+    "Play",
+    "PlayNotification",
+    "PlayTask",
+    "PortfolioKpiDay",
+    "Segment",
+    "SegmentEvaluation",
+    "SegmentMembership",
     "ArrRecord",
     "CommissionScorecard",
     "Customer",

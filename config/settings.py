@@ -1,5 +1,6 @@
 """Attain settings, read from the environment (README "Configuration")."""
 
+import json
 import os
 import warnings
 from pathlib import Path
@@ -225,6 +226,15 @@ RUN_SHARDS = env_int("RUN_SHARDS", 0)
 # computed in one process.
 SCORECARD_SHARDS = env_int("SCORECARD_SHARDS", 0)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- Portfolio KPIs (docs/kpis.md "Settings", docs/design.md §10) -------------------------------------------
+KPI_UTILISATION_THRESHOLD = os.environ.get("KPI_UTILISATION_THRESHOLD", "0.60")  # ratio 0–1: "below 60 %"
+KPI_RISE_POINTS = os.environ.get("KPI_RISE_POINTS", "10")  # percentage points: "+10 in 30 days"
+KPI_RISE_DAYS = env_int("KPI_RISE_DAYS", 30)
+KPI_WEEKLY_WEEKS = env_int("KPI_WEEKLY_WEEKS", 4)  # "active at least weekly" over this many weeks
+KPI_TREND_WEEKS = env_int("KPI_TREND_WEEKS", 12)
+# Key features "in the right way and frequency": JSON list of {"feature", "min_uses", "min_users", "weeks"}.
+KPI_KEY_FEATURES = json.loads(os.environ.get("KPI_KEY_FEATURES") or "[]")
 
 # --- Webhooks (docs/webhooks.md): one request's timeout, tries before a delivery fails, the backoff -------
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)  # seconds

@@ -19,6 +19,8 @@ class Event(models.TextChoices):
     QUARTER_CLOSED = "quarter.closed", "A quarter was closed"
     PAYOUTS_SIGNED_OFF = "payouts.signed_off", "Finance signed off a quarter's payouts"
     STATEMENT_PUBLISHED = "statement.published", "A close published the quarter's statements"
+    SEGMENT_ENTERED = "segment.entered", "Customers entered a segment"
+    SEGMENT_LEFT = "segment.left", "Customers left a segment"
 
 
 def new_secret() -> str:
