@@ -126,4 +126,5 @@ def owners_on(day: date) -> pd.DataFrame:
     latest = rows.sort_values(["customer_id", "start_date"], kind="stable").drop_duplicates(
         "customer_id", keep="last"
     )
-    return latest[["customer_id", "employee_id", "geo"]].astype({"customer_id": "int64"}).reset_index(drop=True)
+    owners = latest[["customer_id", "employee_id", "geo"]].astype({"customer_id": "int64"})
+    return owners.reset_index(drop=True)
