@@ -8,6 +8,15 @@ Pure Python, numpy and pandas like ``adoption.scoring``: no Django, no database.
 
 from .customers import customer_values
 from .kpis import PortfolioKpis, portfolio_kpis
-from .rules import FeatureRule, KpiRules
+from .rules import COUNT, RATIO, FeatureRule, KpiRules, kpi_codes
 
-__all__ = ["FeatureRule", "KpiRules", "PortfolioKpis", "customer_values", "portfolio_kpis"]
+__all__ = [
+    "COUNT",
+    "RATIO",
+    "FeatureRule",
+    "KpiRules",
+    "PortfolioKpis",
+    "customer_values",
+    "kpi_codes",
+    "portfolio_kpis",
+]

@@ -75,3 +75,26 @@ class KpiRules:
     def rise(self) -> Fraction:
         """The rise as an exact fraction of 1 (10 points: 1/10)."""
         return Fraction(Decimal(self.rise_points)) / 100
+
+
+COUNT, RATIO = "customers", "ratio"
+
+
+def kpi_codes(rules: KpiRules) -> dict[str, str]:
+    """The computed KPIs' codes under ``rules`` (docs/kpis.md), each with its unit: ``"customers"`` (a
+    count) or ``"ratio"`` (0–1, shown as a percentage). The below-threshold count is named for its
+    threshold in percent (``util_below_60`` at 0.60, ``util_below_62_5`` at 0.625), so that a plan or a
+    stored history never reads a count made at another threshold; a key feature's count is
+    ``key_feature:<feature>``."""
+    percent = (Decimal(rules.utilisation_threshold) * 100).normalize()
+    below = "util_below_" + format(percent, "f").replace(".", "_")
+    codes = {
+        below: COUNT,
+        "avg_utilisation": RATIO,
+        "util_rising": COUNT,
+        "dau_mau": RATIO,
+        "weekly_active": COUNT,
+        "qbr_coverage": RATIO,
+    }
+    codes.update({f"key_feature:{rule.feature}": COUNT for rule in rules.key_features})
+    return codes
