@@ -53,8 +53,9 @@ def customer_values(
       both 0 and ``has_util`` False when the day lacks either row or has no seats (no value, not zero);
     - ``below``: has a utilisation strictly below ``rules.utilisation_threshold``;
     - ``earlier_active``, ``earlier_seats``, ``has_earlier``: the same ``rules.rise_days`` days before;
-      ``rose``: both days have a value and the day's utilisation is strictly more than
-      ``rules.rise_points`` percentage points above the earlier one;
+      ``has_rise``: both days have a utilisation (the customers the rise is judged on); ``rose``: and
+      the day's utilisation is strictly more than ``rules.rise_points`` percentage points above the
+      earlier one;
     - ``dau``, ``mau``, ``has_dau_mau``: active_users and monthly_active_users on the day; 0 and False
       when the day lacks either row or MAU is 0;
     - ``weekly_active_<k>`` for k in 0 … ``rules.trend_weeks`` − 1: active users on at least one day of
@@ -133,6 +134,7 @@ def _utilisation(usage: Usage, day: date, rules: KpiRules) -> dict[str, np.ndarr
         "earlier_active": before,
         "earlier_seats": before_seats,
         "has_earlier": had,
+        "has_rise": has & had,
         "rose": rose,
     }
 

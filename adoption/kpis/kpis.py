@@ -110,7 +110,16 @@ class PortfolioKpis:
     key_features: dict[str, int] = field(default_factory=dict)
 
 
-def portfolio_kpis(
+@dataclass(frozen=True)
+class PortfolioSums:
+    """A portfolio's members on a day and the exact integer sums over them of each ``customer_values``
+    column (flags summed as counts): what every KPI of the portfolio is made of (``kpi_value``)."""
+
+    customers: int
+    sums: dict[str, int]
+
+
+def portfolio_sums(
     *,
     day: date,
     usage: pd.DataFrame | Usage,
@@ -118,13 +127,10 @@ def portfolio_kpis(
     portfolios: Mapping[Hashable, Iterable[int]],
     quarter_start: date,
     rules: KpiRules | None = None,
-) -> dict[Hashable, PortfolioKpis]:
-    """Every portfolio's KPIs on ``day``: ``portfolios`` maps a key (a CSM, a geo, "company") to its
-    customer ids; a customer may belong to several portfolios, and is counted once in each. Inputs as
-    ``customer_values`` takes them (``quarter_start``: the first day of the day's fiscal quarter).
-
-    Returns ``{key: PortfolioKpis}`` in the order of ``portfolios``; an empty portfolio has zero counts
-    and no ratios. Raises ``ValueError`` as ``customer_values`` does."""
+) -> dict[Hashable, PortfolioSums]:
+    """Every portfolio's sums on ``day`` (arguments as ``portfolio_kpis`` takes them): ``{key:
+    PortfolioSums}`` in the order of ``portfolios``; an empty portfolio's sums are zeros. A customer in
+    several portfolios is counted once in each. Raises ``ValueError`` as ``customer_values`` does."""
     rules = rules or KpiRules()
     keys = list(portfolios)
     pairs = [(at, int(c)) for at, key in enumerate(keys) for c in set(map(int, portfolios[key]))]
@@ -145,8 +151,35 @@ def portfolio_kpis(
     result = {}
     for at, key in enumerate(keys):
         row = sums.loc[at].to_dict() if at in sums.index else zero
-        result[key] = _kpis(day, row, int(sizes.get(at, 0)), rules)
+        result[key] = PortfolioSums(int(sizes.get(at, 0)), {name: int(v) for name, v in row.items()})
     return result
+
+
+def portfolio_kpis(
+    *,
+    day: date,
+    usage: pd.DataFrame | Usage,
+    activities: pd.DataFrame,
+    portfolios: Mapping[Hashable, Iterable[int]],
+    quarter_start: date,
+    rules: KpiRules | None = None,
+) -> dict[Hashable, PortfolioKpis]:
+    """Every portfolio's KPIs on ``day``: ``portfolios`` maps a key (a CSM, a geo, "company") to its
+    customer ids; a customer may belong to several portfolios, and is counted once in each. Inputs as
+    ``customer_values`` takes them (``quarter_start``: the first day of the day's fiscal quarter).
+
+    Returns ``{key: PortfolioKpis}`` in the order of ``portfolios``; an empty portfolio has zero counts
+    and no ratios. Raises ``ValueError`` as ``customer_values`` does."""
+    rules = rules or KpiRules()
+    summed = portfolio_sums(
+        day=day,
+        usage=usage,
+        activities=activities,
+        portfolios=portfolios,
+        quarter_start=quarter_start,
+        rules=rules,
+    )
+    return {key: _kpis(day, each.sums, each.customers, rules) for key, each in summed.items()}
 
 
 def _large(values: pd.DataFrame) -> bool:
@@ -176,10 +209,12 @@ def _kpis(day: date, sums: Sums, customers: int, rules: KpiRules) -> PortfolioKp
 
 __all__ = [
     "PortfolioKpis",
+    "PortfolioSums",
     "avg_utilisation",
     "dau_mau",
     "key_feature",
     "portfolio_kpis",
+    "portfolio_sums",
     "qbr_coverage",
     "util_below",
     "util_rising",

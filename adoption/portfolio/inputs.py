@@ -2,11 +2,13 @@
 
 ``kpi_rules`` turns the ``KPI_*`` settings into ``adoption.kpis.KpiRules``; ``day_inputs`` reads, for one
 day, the usage window every KPI and segment rule needs, the activities up to the day, and who owns each
-customer (its CSM and geo) — one read per table, whatever the number of portfolios.
+customer (its CSM and geo) — one read per table, whatever the number of portfolios; ``span_inputs`` reads
+a range of days with one read of the usage. Both may read a subset of customers only (one CSM's book).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,13 +18,16 @@ from django.conf import settings
 from django.db.models import Max, Min
 
 from adoption.kpis import FeatureRule, KpiRules
-from adoption.models import Activity, Customer, Ownership
+from adoption.models import Activity, Customer, Ownership, UsageRecord
 from adoption.scorecards.frames import load_usage
 from adoption.scoring.measures import ACTIVE, MAU, SEATS, Usage
 from core.fiscal import calendar
 
-# Segment rules look back at most this many days before the day (a drop "over 30 days", the rise's D − 30).
-SEGMENT_LOOKBACK_DAYS = 30
+# Segment rules look back at most this many days before the day (docs/design.md §10.5): the frequency
+# drop compares the 30 days to D with the 30 before, D − 59 … D − 30 (segment_rules.LOOKBACK_DAYS).
+SEGMENT_LOOKBACK_DAYS = 59
+# A subset of customers is read this many ids to a query (SQLite allows 999 parameters a query).
+SUBSET_CHUNK = 900
 
 
 def kpi_rules() -> KpiRules:
@@ -82,45 +87,85 @@ class DayInputs:
     quarter_start: date
 
 
-def day_inputs(day: date, *, rules: KpiRules | None = None) -> DayInputs:
-    """Read ``day``'s inputs (see ``DayInputs``). Raises ``ValueError`` for bad ``KPI_*`` settings."""
+def day_inputs(
+    day: date, *, rules: KpiRules | None = None, customers: Collection[int] | None = None
+) -> DayInputs:
+    """Read ``day``'s inputs (see ``DayInputs``): of every customer, or only of ``customers`` (pks; a CSM's
+    book explained on its own reads just its rows). Raises ``ValueError`` for bad ``KPI_*`` settings."""
+    return next(span_inputs(day, day, rules=rules, customers=customers))
+
+
+def span_inputs(
+    first: date, last: date, *, rules: KpiRules | None = None, customers: Collection[int] | None = None
+) -> Iterator[DayInputs]:
+    """The ``DayInputs`` of each day ``first``–``last`` in order, from one read of the usage of all their
+    windows and of the activities (a range of days reads its usage once, and window sums built for one
+    day serve the next); the owners are read per day. ``customers`` as ``day_inputs`` takes it.
+
+    Raises ``ValueError`` when ``first`` is after ``last``, or for bad ``KPI_*`` settings."""
+    if first > last:
+        raise ValueError(f"the first day {first} is after the last day {last}")
     rules = rules or kpi_rules()
-    first, last = usage_window(day, rules)
-    bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
-    if bounds["low"] is None:
-        usage = load_usage(customers=(0, -1), first=first, last=last, metrics=set(), presence=False)
-    else:
-        usage = load_usage(
-            customers=(bounds["low"], bounds["high"]),
-            first=first,
-            last=last,
-            metrics=metrics_read(rules),
-            presence=False,
+    start = usage_window(first, rules)[0]
+    subset = None if customers is None else sorted({int(c) for c in customers})
+    usage = Usage(_usage(start, last, metrics_read(rules), subset))
+    activities = _activities(last, subset)
+    stamps = pd.to_datetime(activities["date"]) if len(activities) else None
+    day = first
+    while day <= last:
+        of_day = activities if stamps is None else activities[(stamps <= pd.Timestamp(day)).to_numpy()]
+        yield DayInputs(
+            day=day,
+            rules=rules,
+            usage=usage,
+            activities=of_day.reset_index(drop=True),
+            owners=owners_on(day, customers=subset),
+            quarter_start=calendar().bounds(calendar().period_of(day))[0],
         )
-    activities = pd.DataFrame(
-        list(Activity.objects.filter(date__lte=day).order_by().values_list("customer_id", "date", "type")),
-        columns=["customer_id", "date", "type"],
-    )
-    quarter = calendar().period_of(day)
-    return DayInputs(
-        day=day,
-        rules=rules,
-        usage=Usage(usage),
-        activities=activities,
-        owners=owners_on(day),
-        quarter_start=calendar().bounds(quarter)[0],
+        day += timedelta(days=1)
+
+
+def _usage(first: date, last: date, metrics: set[str], customers: list[int] | None) -> pd.DataFrame:
+    """The usage rows of ``metrics`` from ``first`` to ``last``: of every customer (one read by customer
+    range), or of ``customers`` only."""
+    if customers is None:
+        bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
+        if bounds["low"] is None:
+            return load_usage(customers=(0, -1), first=first, last=last, metrics=set(), presence=False)
+        return load_usage(
+            customers=(bounds["low"], bounds["high"]), first=first, last=last, metrics=metrics, presence=False
+        )
+    rows = []
+    for at in range(0, len(customers), SUBSET_CHUNK):
+        rows += UsageRecord.objects.filter(
+            customer_id__in=customers[at : at + SUBSET_CHUNK],
+            date__gte=first,
+            date__lte=last,
+            metric__in=sorted(metrics),
+        ).values_list("customer_id", "date", "metric", "value")
+    frame = pd.DataFrame(rows, columns=["customer_id", "date", "metric", "value"])
+    frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[ns]")
+    return frame.astype({"customer_id": "int64", "value": "int64"})
+
+
+def _activities(last: date, customers: list[int] | None) -> pd.DataFrame:
+    rows = Activity.objects.filter(date__lte=last).order_by()
+    if customers is not None:
+        rows = rows.filter(customer_id__in=customers)
+    return pd.DataFrame(
+        list(rows.values_list("customer_id", "date", "type")), columns=["customer_id", "date", "type"]
     )
 
 
-def owners_on(day: date) -> pd.DataFrame:
-    """customer_id (pk), employee_id (user pk) and geo of every customer owned on ``day``: the ownership
-    row starting latest on or before it; customers owned by nobody yet are left out."""
+def owners_on(day: date, *, customers: Collection[int] | None = None) -> pd.DataFrame:
+    """customer_id (pk), employee_id (user pk) and geo of every customer owned on ``day`` — of
+    ``customers`` (pks) only, when given: the ownership row starting latest on or before it; customers
+    owned by nobody yet are left out."""
+    ownership = Ownership.objects.filter(start_date__lte=day).order_by()
+    if customers is not None:
+        ownership = ownership.filter(customer_id__in=list(customers))
     rows = pd.DataFrame(
-        list(
-            Ownership.objects.filter(start_date__lte=day)
-            .order_by()
-            .values_list("customer_id", "start_date", "employee_id", "customer__geo")
-        ),
+        list(ownership.values_list("customer_id", "start_date", "employee_id", "customer__geo")),
         columns=["customer_id", "start_date", "employee_id", "geo"],
     )
     latest = rows.sort_values(["customer_id", "start_date"], kind="stable").drop_duplicates(
