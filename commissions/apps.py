@@ -10,3 +10,11 @@ class CommissionsConfig(AppConfig):
         from .services import scorecard_feed
 
         scorecard_feed.register()
+
+        # A closed quarter's stored portfolio KPIs are kept as they are (docs/design.md §10.4); adoption
+        # asks the checks registered here, since it cannot know of quarters closed above it.
+        from adoption.portfolio.kpi_days import register_frozen_days
+
+        from .closed import closed_days
+
+        register_frozen_days(closed_days)

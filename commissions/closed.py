@@ -12,6 +12,8 @@ Where a row lies, per kind:
 - ownership and ARR rows: from their date on, since the owner and the ARR on a day are the latest row
   on or before it — so a row dated on or before a closed quarter's last day is read by it;
 - scores: on their as_of date, inside a closed quarter (the quarter's pull captured them);
+- activities: on their date, inside a closed quarter (its stored portfolio KPIs, and their explanation
+  down to the customers, read them; docs/design.md §10.4);
 - customers: their start_date (the held-harmless window, DESIGN §4.3) from that date on; a run reads
   no other column of a customer, and a new customer is in no closed book yet, so only a change of
   start_date, or a delete, of a customer that started by a closed quarter's end is refused.
@@ -21,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import models
@@ -45,6 +47,19 @@ def closed_quarters() -> list[ClosedQuarter]:
     """The closed quarters, oldest first."""
     rows = Period.objects.filter(status=Period.Status.CLOSED).order_by("start")
     return [ClosedQuarter(*row) for row in rows.values_list("code", "start", "end")]
+
+
+def closed_days(first: date, last: date) -> dict[date, str]:
+    """Each day of ``first``–``last`` inside a closed quarter, with the quarter's code: the days whose
+    stored portfolio KPIs never change (docs/design.md §10.4; registered with
+    ``adoption.portfolio.kpi_days.register_frozen_days``)."""
+    days: dict[date, str] = {}
+    for quarter in closed_quarters():
+        day = max(first, quarter.start)
+        while day <= min(last, quarter.end):
+            days[day] = quarter.code
+            day += timedelta(days=1)
+    return days
 
 
 @dataclass(frozen=True)
@@ -82,7 +97,7 @@ def _in_period(name: str) -> Callable[[Mapping[str, Any]], list[Span]]:
 
 def reads_of(model: type[models.Model]) -> Reads | None:
     """How closed quarters read rows of ``model``; None when they read none of them."""
-    from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation
+    from adoption.models import Activity, ArrRecord, Customer, Ownership, ScoreObservation
 
     from .models import Assignment, Deal, FxRate, KpiActual
 
@@ -94,6 +109,7 @@ def reads_of(model: type[models.Model]) -> Reads | None:
         Ownership: Reads("ownership rows dated on or before its end", _from("start_date")),
         ArrRecord: Reads("ARR rows dated on or before its end", _from("as_of")),
         ScoreObservation: Reads("scores dated in it", _on("as_of")),
+        Activity: Reads("activities dated in it", _on("date")),
         Customer: Reads(
             "start dates of its customers", _from("start_date"), fields=("start_date",), new_rows_read=False
         ),

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.models import Role
-from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation
+from adoption.models import Activity, ArrRecord, Customer, Ownership, ScoreObservation
 from api.tokens import create_token
 from commissions.models import Assignment, PeriodEvent
 from commissions.services.close import reopen_period
@@ -26,6 +26,7 @@ HEADERS = {
     "deals": "deal_id,customer_id,type,arr_delta,currency,booked_on,effective_on",
     "kpis": "period,employee_id,kpi,value",
     "fx": "period,currency,rate",
+    "activities": "customer_id,date,type,value",
 }
 
 
@@ -113,6 +114,16 @@ def test_scores_dated_inside_a_closed_quarter_are_refused(closed, load):
     assert "scores dated in it" in errors[0][3]
     assert load("scores", "C1,2021-08-02,60", "C1,2021-04-30,41").created == 2
     assert ScoreObservation.objects.get(customer__customer_id="C1", as_of="2021-07-30").score == 55
+
+
+def test_activities_dated_inside_a_closed_quarter_are_refused(closed, load):
+    errors = refused(load, "activities", "C1,2021-07-30,qbr,", "C1,2021-05-01,onboarding_completed,")
+    assert [(line, column) for line, column, *_ in errors] == [(2, "date"), (3, "date")]
+    assert "FY22-Q2 is closed: activities dated in it cannot change" in errors[0][3]
+    # Before or after the closed quarter an activity imports; the stored row again is no change.
+    assert load("activities", "C1,2021-04-30,qbr,", "C1,2021-08-02,nps,40").created == 2
+    assert load("activities", "C1,2021-04-30,qbr,").unchanged == 1
+    assert Activity.objects.count() == 2
 
 
 def test_bulk_scores_api_is_refused_like_the_import(closed, ops):

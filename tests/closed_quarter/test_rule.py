@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation
+from adoption.models import Activity, ArrRecord, Customer, Ownership, ScoreObservation
 from commissions.closed import ClosedQuarter, closed_quarter_read, reads_of
 from commissions.models import Assignment, Deal, FxRate, KpiActual
 
@@ -52,6 +52,15 @@ def test_ownership_and_arr_are_read_from_their_date_on():
 def test_scores_are_read_only_inside_the_closed_quarter():
     assert read(ScoreObservation, None, {"as_of": date(2021, 5, 1), "score": 1}) == ("FY22-Q2", "as_of")
     assert read(ScoreObservation, None, {"as_of": date(2021, 4, 30), "score": 1}) is None
+
+
+def test_activities_are_read_on_their_date_inside_the_closed_quarter():
+    qbr = {"date": date(2021, 7, 31), "type": "qbr", "value": None}
+    assert read(Activity, None, qbr) == ("FY22-Q2", "date")
+    assert read(Activity, qbr, None) == ("FY22-Q2", "date")  # a delete
+    assert read(Activity, None, qbr | {"date": date(2021, 8, 1)}) is None
+    assert read(Activity, None, qbr | {"date": date(2021, 4, 30)}) is None
+    assert read(Activity, qbr | {"date": date(2021, 8, 1)}, qbr) == ("FY22-Q2", "date")  # moved into it
 
 
 def test_deals_kpis_and_fx_are_read_by_their_dates_and_period():

@@ -256,6 +256,7 @@ SPECS: dict[str, Spec] = {
             fields=same("customer_id", "date", "type", "value"),
             references=(CUSTOMER,),
             check_row=rules.activity_row,
+            check_file=closed.check_closed,
         ),
         Spec(  # tens of millions of rows: read, checked and written a chunk at a time (usage.py)
             kind="usage",
