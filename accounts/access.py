@@ -210,6 +210,52 @@ def may_see_scores(person: User | None) -> Decision:
     )
 
 
+def may_see_segments(person: User | None) -> Decision:
+    """Whoever sees customers reads the segments, their members and the plays' tasks (docs/design.md §10.5):
+    a CSM (their book's members, their own tasks), a Geo VP with a geo (their geo's), the CCO, finance,
+    ops and admins (everything). Which rows each one sees is ``visible``'s reach, as everywhere."""
+    if person is None:
+        return ALLOWED
+    if is_csm(person) or is_geo_vp(person) or sees_everything(person):
+        return ALLOWED
+    if not person.is_authenticated:
+        return Decision(False, "Someone not signed in may not read segments: sign in first.")
+    return Decision(
+        False,
+        f"{person.email} may not read segments: they are for CSMs, Geo VPs with a geo, the CCO, finance, "
+        "ops and admins.",
+    )
+
+
+def may_manage_segments(person: User | None) -> Decision:
+    """Ops loads segment and play definitions (``load_segments``, docs/design.md §10.5)."""
+    return _needs(person, "manage segments", Role.OPS, why="managing segments")
+
+
+def may_complete_task(person: User | None, task) -> Decision:
+    """A play's task (docs/design.md §10.6) is completed by the CSM it is assigned to, by the Geo VP of
+    that CSM's geo, or by ops, the CCO or an admin; finance reads tasks but does not act on them.
+    ``task`` needs ``assignee`` (with ``geo``) and ``pk``. A person, never the system."""
+    label = f"task #{task.pk}"
+    if person is None:
+        return Decision(False, f"{label} is completed by a person, not by the system.")
+    if person.is_active:
+        if person.pk == task.assignee_id:
+            return ALLOWED
+        if is_geo_vp(person) and person.geo == task.assignee.geo:
+            return ALLOWED
+        if person.is_superuser or any(person.has_role(role) for role in (Role.OPS, Role.CCO, Role.ADMIN)):
+            return ALLOWED
+    if not person.is_authenticated:
+        return Decision(False, f"Someone not signed in may not complete {label}: sign in first.")
+    inactive = " (the account is inactive)" if not person.is_active else ""
+    return Decision(
+        False,
+        f"{person.email} may not complete {label}{inactive}: it is completed by the CSM it is assigned to, "
+        "their Geo VP, ops, the CCO or an admin.",
+    )
+
+
 def may_edit_scorecards_in_admin(person: User | None) -> Decision:
     """Ops changes a scorecard by loading a new version in the Django admin (docs/scorecards.md): the
     person needs both the right to manage scorecards and the admin site's own right."""

@@ -7,10 +7,10 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from accounts.access import visible
+from accounts.access import by_employee, visible
 from accounts.models import User
 
-from .models import Customer, Ownership
+from .models import Customer, Ownership, PlayTask, SegmentMembership
 
 
 def book_of(employees, on: date | None = None) -> QuerySet:
@@ -31,3 +31,20 @@ def book_of(employees, on: date | None = None) -> QuerySet:
 def customers_visible_to(user: User, *, on: date | None = None) -> QuerySet:
     """Customers: all; a CSVP's geo; a CSM's current book."""
     return visible(Customer.objects.all(), user, geo="geo", own=lambda: Q(pk__in=book_of([user.pk], on)))
+
+
+def memberships_visible_to(user: User, *, on: date | None = None) -> QuerySet:
+    """Segment memberships (docs/design.md §10.5): all; a CSVP's geo (the customer's); those of a CSM's
+    book on ``on`` (default today)."""
+    return visible(
+        SegmentMembership.objects.all(),
+        user,
+        geo="customer__geo",
+        own=lambda: Q(customer_id__in=book_of([user.pk], on)),
+    )
+
+
+def tasks_visible_to(user: User) -> QuerySet:
+    """Plays' tasks (docs/design.md §10.6): all; those of a CSVP's geo's CSMs (the assignee's geo); a
+    CSM's own."""
+    return by_employee(PlayTask.objects.all(), user, "assignee")

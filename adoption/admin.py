@@ -251,3 +251,6 @@ class ScoreFeedWarningAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+from . import admin_portfolio  # noqa: E402, F401 - segments, plays and tasks (docs/design.md §10.5, §10.6)

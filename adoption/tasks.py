@@ -9,6 +9,7 @@ redelivery or an overlap of the two does no harm. A large computation is split b
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import date, timedelta
 
 from celery import group, shared_task
@@ -105,3 +106,12 @@ def reconcile_daily_scores(limit: int = CATCH_UP_DAYS, today: str | None = None)
             caught[scorecard.code] = [d.isoformat() for d in days]
             logger.info("scorecard %s: computed %d missed days from %s", scorecard.code, len(days), days[0])
     return caught
+
+
+@shared_task(autoretry_for=(smtplib.SMTPException, ConnectionError), retry_backoff=30, max_retries=5)
+def send_play_notification(notification_id: int) -> int:
+    """E-mail a play's notification to the customer's account executive (docs/design.md §10.6), queued
+    once the day's evaluation commits; retried on mail-server errors. Returns the recipients (0 or 1)."""
+    from .portfolio.plays import send_notification
+
+    return send_notification(notification_id)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("console/", include("dashboards.console.urls")),
     path("snapshots/", include("dashboards.snapshots.urls")),
     path("scores/", include("dashboards.scores.urls")),
+    path("", include("dashboards.segments.urls")),  # /segments/ and /tasks/
 ]

@@ -58,6 +58,16 @@ def places_for(user: User) -> list[Place]:
                 "Scores",
             )
         )
+    if access.may_see_segments(user):
+        places.append(
+            Place(
+                "/segments/",
+                "Segments",
+                "Customers who need something: segment members, who entered and left.",
+                "Segments",
+            )
+        )
+        places.append(Place("/tasks/", "Tasks", "Open tasks of the segments' plays; complete them.", "Tasks"))
     if may_see_company(user):
         places.append(
             Place("/company/", "Company", "Payout by geo, component and quarter; approval queues.", "Company")

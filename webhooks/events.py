@@ -1,4 +1,4 @@
-"""The five events and their ``data`` (docs/webhooks.md "Events"), emitted by the apps above.
+"""The events and their ``data`` (docs/webhooks.md "Events"), emitted by the apps above.
 
 Each function takes the objects of the change that happened (duck-typed: this app imports no app above
 it) and calls ``services.emit`` in the caller's transaction. Amounts are strings with two decimals, ids are
@@ -161,3 +161,38 @@ def statement_published(period, close, payouts) -> None:
         }
 
     emit(Event.STATEMENT_PUBLISHED, data, key=f"close:{close.pk}")
+
+
+def segment_changes(segment, day, *, entered, left) -> int:
+    """Customers entered or left a segment on ``day`` (docs/design.md §10.5): one ``segment.entered`` and
+    one ``segment.left`` event per segment and day, each only when it has customers. ``segment`` has
+    ``pk``, ``code`` and ``name``; ``entered`` and ``left`` are sequences of ``(customer, csm)`` pairs —
+    ``customer`` with ``customer_id`` and ``name``, ``csm`` (the customer's CSM on the day) with
+    ``employee_id``, or None when nobody owns it. ``data``: the segment (code, name), the day, the count
+    and the customers (customer_id, name, csm_employee_id), and the segment's link. The event id is
+    derived from the segment, the day and the event, so evaluating the day again sends nothing new.
+    Returns the number of deliveries recorded."""
+    created = 0
+    for event, changes in ((Event.SEGMENT_ENTERED, entered), (Event.SEGMENT_LEFT, left)):
+        if not changes:
+            continue
+
+        def data(changes=changes) -> dict:
+            customers = [
+                {
+                    "customer_id": customer.customer_id,
+                    "name": customer.name,
+                    "csm_employee_id": csm.employee_id if csm is not None else None,
+                }
+                for customer, csm in sorted(changes, key=lambda pair: pair[0].customer_id)
+            ]
+            return {
+                "segment": {"code": segment.code, "name": segment.name},
+                "day": day.isoformat(),
+                "count": len(customers),
+                "customers": customers,
+                "link": link("dashboards:segment", segment.code),
+            }
+
+        created += len(emit(event, data, key=f"segment:{segment.pk}:{day.isoformat()}"))
+    return created

@@ -33,13 +33,28 @@ def test_shows_the_persons_roles(client):
 def test_csm_is_pointed_to_requests_and_inquiries(client, csm):
     client.force_login(csm)
 
-    assert links(client) == {"/my/", "/scores/", "/requests/", "/requests/inquiries/"}
+    assert links(client) == {
+        "/my/",
+        "/scores/",
+        "/segments/",
+        "/tasks/",
+        "/requests/",
+        "/requests/inquiries/",
+    }
 
 
 def test_csvp_is_pointed_to_filing_requests(client, csvp):
     client.force_login(csvp)
 
-    assert links(client) == {"/team/", "/scores/", "/requests/", "/requests/new/", "/requests/inquiries/"}
+    assert links(client) == {
+        "/team/",
+        "/scores/",
+        "/segments/",
+        "/tasks/",
+        "/requests/",
+        "/requests/new/",
+        "/requests/inquiries/",
+    }
 
 
 @pytest.mark.parametrize("persona", ["cco", "finance"])
@@ -49,6 +64,8 @@ def test_approvers_are_pointed_to_what_waits_for_them(client, request, persona):
     assert links(client) == {
         "/team/",
         "/scores/",
+        "/segments/",
+        "/tasks/",
         "/company/",
         "/console/",
         "/console/imports/",
@@ -65,6 +82,8 @@ def test_ops_is_pointed_to_what_to_apply(client, ops):
     assert links(client) == {
         "/team/",
         "/scores/",
+        "/segments/",
+        "/tasks/",
         "/company/",
         "/console/",
         "/console/imports/",
@@ -82,6 +101,8 @@ def test_admin_is_pointed_to_the_admin(client, admin):
     assert links(client) == {
         "/team/",
         "/scores/",
+        "/segments/",
+        "/tasks/",
         "/company/",
         "/console/",
         "/console/imports/",
@@ -99,6 +120,8 @@ def test_person_with_several_roles_gets_the_links_of_each(client):
         "/my/",
         "/team/",
         "/scores/",
+        "/segments/",
+        "/tasks/",
         "/requests/",
         "/requests/new/",
         "/requests/inquiries/",

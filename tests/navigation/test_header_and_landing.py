@@ -15,10 +15,12 @@ PASSWORD = "correct horse battery staple"
 NAV = re.compile(r'<nav aria-label="Your pages">(.*?)</nav>', re.S)
 LINK = re.compile(r'<a (aria-current="page" )?href="([^"]+)">([^<]+)</a>')
 
-CSM_PAGES = {"/my/", "/scores/", "/requests/", "/requests/inquiries/"}
+CSM_PAGES = {"/my/", "/scores/", "/segments/", "/tasks/", "/requests/", "/requests/inquiries/"}
 EVERYTHING = {
     "/team/",
     "/scores/",
+    "/segments/",
+    "/tasks/",
     "/company/",
     "/console/",
     "/console/imports/",
@@ -30,7 +32,11 @@ EVERYTHING = {
 # persona (roles) -> (landing page, the header's links)
 PEOPLE = {
     "csm": ((Role.CSM,), "/my/", CSM_PAGES),
-    "csvp": ((Role.CSVP,), "/team/", {"/team/", "/scores/", "/requests/", "/requests/inquiries/"}),
+    "csvp": (
+        (Role.CSVP,),
+        "/team/",
+        {"/team/", "/scores/", "/segments/", "/tasks/", "/requests/", "/requests/inquiries/"},
+    ),
     "cco": ((Role.CCO,), "/company/", EVERYTHING),
     "finance": ((Role.FINANCE,), "/company/", EVERYTHING),
     "ops": ((Role.OPS,), "/console/", EVERYTHING | {"/requests/inquiries/"}),

@@ -1,0 +1,258 @@
+"""Plays (docs/design.md §10.6): what a CS team does when a customer enters a segment, and whether it
+worked.
+
+``run_plays`` makes, for each customer who entered a segment on a day, each active play's tasks for the
+customer's CSM that day, and records the account executive's e-mail (``notify_ae``); both exactly once
+per membership (the database's unique constraints). ``complete_task`` closes a task with a note.
+``play_effect`` measures the share of customers who left the segment within the play's recovery days.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import access
+from accounts.models import User
+from adoption.scoring.measures import to_ratio
+from core.errors import AttainError, Conflict
+from core.links import absolute_url
+
+from ..models import Play, PlayNotification, PlayTask, SegmentMembership
+from .inputs import owners_on
+
+logger = logging.getLogger(__name__)
+
+MAX_NOTE = 2000  # characters of a completion note
+MAX_TITLE = 200  # PlayTask.title
+TASK_KEYS = ("title", "due_days")
+
+
+def validate_tasks(tasks: Any) -> list[dict[str, Any]]:
+    """A play's ``tasks`` read and checked: a list of ``{"title": text, "due_days": whole number ≥ 0}``.
+
+    Raises ``AttainError`` naming the task (``tasks[2].due_days``) and what is wrong with it."""
+    if not isinstance(tasks, list):
+        raise AttainError(f"tasks must be a list of {{title, due_days}}, not {tasks!r}")
+    read = []
+    for at, task in enumerate(tasks):
+        where = f"tasks[{at}]"
+        if not isinstance(task, dict):
+            raise AttainError(f"{where} must be a mapping with title and due_days, not {task!r}")
+        unknown = sorted(str(key) for key in task if key not in TASK_KEYS)
+        if unknown:
+            raise AttainError(f"{where}: unknown key {', '.join(unknown)} (a task has title and due_days)")
+        title = task.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise AttainError(f"{where}.title is required: what the CSM is to do")
+        if len(title.strip()) > MAX_TITLE:
+            raise AttainError(f"{where}.title is at most {MAX_TITLE} characters, not {len(title.strip())}")
+        due = task.get("due_days")
+        if isinstance(due, bool) or not isinstance(due, int) or due < 0:
+            raise AttainError(f"{where}.due_days must be a whole number of days ≥ 0, not {due!r}")
+        read.append({"title": title.strip(), "due_days": due})
+    return read
+
+
+@dataclass(frozen=True)
+class PlaysRun:
+    """What ``run_plays`` made: new tasks and notifications, and the entries no CSM owned that day."""
+
+    tasks: int
+    notifications: int
+    unassigned: int
+
+
+def run_plays(day: date, *, owners: pd.DataFrame | None = None) -> PlaysRun:
+    """Run each active play on the memberships of its segment entered on ``day`` (docs/design.md §10.6).
+
+    Each of the play's tasks becomes a ``PlayTask`` for the customer's CSM on ``day`` (``owners``:
+    customer_id, employee_id as ``DayInputs.owners``; read when not given), due on ``day`` + ``due_days``;
+    a customer nobody owns that day gets no task (counted in ``unassigned``). With ``notify_ae`` and a
+    customer whose account executive is an active person with an e-mail, a ``PlayNotification`` is
+    recorded and the e-mail queued once the transaction commits. Tasks and notifications that exist
+    already are not made again, so running a day twice makes nothing new."""
+    entered = list(
+        SegmentMembership.objects.filter(entered_on=day, segment__plays__active=True)
+        .distinct()
+        .select_related("customer__ae_employee", "segment")
+    )
+    if not entered:
+        return PlaysRun(0, 0, 0)
+    owners = owners if owners is not None else owners_on(day)
+    csm_of = dict(zip(owners["customer_id"].tolist(), owners["employee_id"].tolist(), strict=True))
+    plays: dict[int, list[Play]] = {}
+    for play in Play.objects.filter(active=True, segment_id__in={m.segment_id for m in entered}):
+        plays.setdefault(play.segment_id, []).append(play)
+    membership_ids = [m.pk for m in entered]
+    made = set(
+        PlayTask.objects.filter(membership_id__in=membership_ids).values_list(
+            "play_id", "membership_id", "position"
+        )
+    )
+    told = set(
+        PlayNotification.objects.filter(membership_id__in=membership_ids).values_list(
+            "play_id", "membership_id", "recipient_id"
+        )
+    )
+    tasks, notifications, unassigned = [], [], 0
+    for membership in entered:
+        csm = csm_of.get(membership.customer_id)
+        if csm is None:
+            unassigned += 1
+        for play in plays.get(membership.segment_id, []):
+            if csm is not None:
+                tasks += _tasks(play, membership, int(csm), day, made)
+            ae = membership.customer.ae_employee
+            wanted = play.notify_ae and ae is not None and ae.is_active and ae.email
+            if wanted and (play.pk, membership.pk, ae.pk) not in told:
+                notifications.append(PlayNotification(play=play, membership=membership, recipient=ae))
+    PlayTask.objects.bulk_create(tasks, batch_size=5000)
+    created = PlayNotification.objects.bulk_create(notifications)
+    ids = [n.pk for n in created]
+    if ids:
+        transaction.on_commit(lambda: queue_notifications(ids), robust=True)
+    return PlaysRun(len(tasks), len(created), unassigned)
+
+
+def _tasks(play: Play, membership: SegmentMembership, csm: int, day: date, made: set) -> list[PlayTask]:
+    specs = validate_tasks(play.tasks)
+    return [
+        PlayTask(
+            play=play,
+            membership=membership,
+            position=position,
+            customer_id=membership.customer_id,
+            assignee_id=csm,
+            title=spec["title"],
+            created_on=day,
+            due_on=day + timedelta(days=spec["due_days"]),
+        )
+        for position, spec in enumerate(specs)
+        if (play.pk, membership.pk, position) not in made
+    ]
+
+
+def queue_notifications(ids: Iterable[int]) -> None:
+    """Queue the e-mail of each ``PlayNotification``; a broker outage is logged, never raised (the day's
+    evaluation is committed)."""
+    from adoption.tasks import send_play_notification
+
+    for pk in ids:
+        try:
+            send_play_notification.delay(pk)
+        except Exception:  # the evaluation is committed; a mail outage must not undo or hide it
+            logger.exception("could not queue the e-mail of play notification #%s", pk)
+
+
+def notification_message(notification: PlayNotification) -> tuple[str, str]:
+    """Subject and body of the account executive's e-mail: the customer, the segment it entered and on
+    which day, the play's tasks for its CSM, and the segment's page (an absolute link)."""
+    membership = notification.membership
+    customer, segment, play = membership.customer, membership.segment, notification.play
+    subject = f"Attain: {customer.name} ({customer.customer_id}) entered {segment.name}"
+    tasks = PlayTask.objects.filter(membership=membership, play=play).select_related("assignee")
+    lines = [
+        f"{customer.name} ({customer.customer_id}) entered the segment {segment.name} on "
+        f"{membership.entered_on.isoformat()}.",
+        f"Play: {play.name}.",
+    ]
+    if tasks:
+        lines.append("Its CSM's tasks:")
+        lines += [
+            f"  - {t.title} ({t.assignee.name or t.assignee.email}, due {t.due_on.isoformat()})"
+            for t in tasks
+        ]
+    lines.append(f"\nSee the segment: {absolute_url(reverse('dashboards:segment', args=[segment.code]))}")
+    return subject, "\n".join(lines) + "\n"
+
+
+def send_notification(notification_id: int) -> int:
+    """Send the e-mail of a ``PlayNotification`` (the Celery task ``adoption.tasks.send_play_notification``
+    calls it); returns the number of recipients (0 when the notification or its recipient's address is
+    gone)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    notification = (
+        PlayNotification.objects.select_related(
+            "membership__customer", "membership__segment", "play", "recipient"
+        )
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None or not notification.recipient.email:
+        return 0
+    subject, body = notification_message(notification)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notification.recipient.email])
+    return 1
+
+
+def complete_task(*, task: PlayTask, user: User | None, note: str) -> PlayTask:
+    """Complete ``task`` as ``user`` with ``note`` (docs/design.md §10.6): status done, when, by whom and
+    the note, with a compare-and-set on the open status so a task is completed once.
+
+    Raises ``NotAllowed`` unless ``access.may_complete_task``; ``AttainError`` for a blank note or one of
+    more than ``MAX_NOTE`` characters; ``Conflict`` when the task is done already (naming when and by
+    whom)."""
+    access.require(access.may_complete_task(user, task))
+    note = (note or "").strip()
+    if not note:
+        raise AttainError(f"A note is required to complete task #{task.pk}: say what was done.")
+    if len(note) > MAX_NOTE:
+        raise AttainError(f"The note of task #{task.pk} is {len(note):,} characters: at most {MAX_NOTE:,}.")
+    changed = PlayTask.objects.filter(pk=task.pk, status=PlayTask.Status.OPEN).update(
+        status=PlayTask.Status.DONE, completed_at=timezone.now(), completed_by=user, note=note
+    )
+    if changed != 1:
+        done = PlayTask.objects.select_related("completed_by").get(pk=task.pk)
+        by = done.completed_by.email if done.completed_by is not None else "someone"
+        when = timezone.localtime(done.completed_at).strftime("%Y-%m-%d %H:%M") if done.completed_at else "?"
+        raise Conflict(f"Task #{task.pk} was already completed on {when} by {by}: a task is completed once.")
+    task.refresh_from_db()
+    return task
+
+
+@dataclass(frozen=True)
+class PlayEffect:
+    """A play's measured effect on ``day`` (docs/design.md §10.6): of the ``measured`` memberships,
+    ``recovered`` left the segment within the play's recovery days; ``share`` = recovered ÷ measured, a
+    ``Decimal`` ratio 0–1 half-up to 6 decimals, None when nothing is measured yet."""
+
+    play: Play
+    day: date
+    measured: int
+    recovered: int
+    share: Decimal | None
+
+
+def play_effect(play: Play, day: date) -> PlayEffect:
+    """The share of the memberships a play ran on that recovered (docs/design.md §10.6).
+
+    Measured: the memberships of the play's segment with a task or a notification of the play that
+    entered at least ``recovery_days`` days before ``day`` (entered_on ≤ day − N), or that left on or
+    before ``day``. Recovered: those that left on or before ``day`` and at most N days after entering
+    (left_on − entered_on ≤ N: day N counts). For a low-utilisation segment, leaving means the
+    utilisation came back to the threshold."""
+    n = play.recovery_days
+    ran = SegmentMembership.objects.filter(segment_id=play.segment_id).filter(
+        Q(Exists(PlayTask.objects.filter(play=play, membership=OuterRef("pk"))))
+        | Q(Exists(PlayNotification.objects.filter(play=play, membership=OuterRef("pk"))))
+    )
+    measured = ran.filter(Q(entered_on__lte=day - timedelta(days=n)) | Q(left_on__lte=day))
+    rows = list(measured.values_list("entered_on", "left_on"))
+    recovered = sum(
+        1 for entered, left in rows if left is not None and left <= day and (left - entered).days <= n
+    )
+    share = to_ratio(recovered, len(rows)) if rows else None
+    return PlayEffect(play=play, day=day, measured=len(rows), recovered=recovered, share=share)

@@ -1,0 +1,242 @@
+"""Evaluating the segments day by day (docs/design.md §10.5), and the daily job that runs a day's
+segments, then their plays, then their webhooks in one transaction (``evaluate_day``).
+
+A segment's members on a day are what its rule selects (``segment_rules``). Against the memberships
+still open, a new member enters (a ``SegmentMembership`` with ``entered_on`` = the day) and a member
+the rule no longer selects leaves (``left_on`` = the day); each evaluated segment and day gets one
+``SegmentEvaluation``. Days go forward: a day before a segment's last evaluated day is refused, the same
+day again changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import User
+from core.errors import AttainError
+from webhooks import events
+
+from ..models import Customer, Segment, SegmentEvaluation, SegmentMembership
+from .inputs import DayInputs, day_inputs
+from .segment_rules import SegmentParamsError, members, rule_frame, validate_params
+
+logger = logging.getLogger(__name__)
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class SegmentDay:
+    """One segment on one day: its members then, how many entered and left that day; ``already`` when
+    the day had been evaluated before (nothing changed)."""
+
+    code: str
+    members: int
+    entered: int
+    left: int
+    already: bool = False
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What ``evaluate_segments`` did for ``day``."""
+
+    day: date
+    segments: list[SegmentDay]
+
+    @property
+    def changed(self) -> list[SegmentDay]:
+        return [s for s in self.segments if not s.already and (s.entered or s.left)]
+
+
+@dataclass(frozen=True)
+class DayEvaluated:
+    """What ``evaluate_day`` did: the segments' evaluation, the plays' new tasks and notifications, the
+    entering customers no CSM owned that day (no task made), and the webhook deliveries recorded."""
+
+    evaluation: Evaluation
+    tasks: int = 0
+    notifications: int = 0
+    unassigned: int = 0
+    deliveries: int = 0
+
+
+def refuse_day_not_ended(day: date, *, today: date | None = None) -> None:
+    """Raise ``AttainError`` for a day after yesterday (``today``: default the current day, UTC): a day
+    is evaluated once it has ended and its usage is in."""
+    yesterday = (today or timezone.now().date()) - timedelta(days=1)
+    if day > yesterday:
+        raise AttainError(
+            f"{day} has not ended: segments are evaluated for days up to yesterday, {yesterday}."
+        )
+
+
+def segments_to_evaluate(codes: list[str] | None = None) -> list[Segment]:
+    """The active segments (``codes``: only those; an unknown or inactive code is refused, naming it)."""
+    active = Segment.objects.filter(active=True).order_by("code")
+    if not codes:
+        return list(active)
+    found = {segment.code: segment for segment in active.filter(code__in=codes)}
+    missing = [code for code in codes if code not in found]
+    if missing:
+        known = ", ".join(active.values_list("code", flat=True)) or "none"
+        raise AttainError(f"No active segment {', '.join(missing)} (the active segments: {known}).")
+    return [found[code] for code in sorted(found)]
+
+
+def _refuse_going_back(segments: list[Segment], day: date) -> dict[int, date]:
+    """Each segment's last evaluated day; ``AttainError`` naming both days when ``day`` is before one."""
+    last = dict(
+        SegmentEvaluation.objects.filter(segment__in=segments)
+        .values("segment_id")
+        .annotate(last=Max("day"))
+        .values_list("segment_id", "last")
+    )
+    for segment in segments:
+        if segment.pk in last and day < last[segment.pk]:
+            raise AttainError(
+                f"Segment {segment.code} was last evaluated on {last[segment.pk]}; {day} is before it: "
+                "segments are evaluated day after day, forward."
+            )
+    return last
+
+
+def _params(segment: Segment) -> dict:
+    try:
+        return validate_params(segment.rule, segment.params)
+    except SegmentParamsError as exc:
+        raise AttainError(f"Segment {segment.code}: {exc}") from None
+
+
+def evaluate_segments(
+    day: date,
+    *,
+    codes: list[str] | None = None,
+    inputs: DayInputs | None = None,
+    today: date | None = None,
+) -> Evaluation:
+    """Evaluate every active segment (``codes``: only those) on ``day`` (docs/design.md §10.5).
+
+    For each segment not yet evaluated on ``day``: today's members against its open memberships — new
+    members get a membership entered on ``day``, members no longer selected leave on ``day`` — and a
+    ``SegmentEvaluation`` (members, entered, left). A segment already evaluated on ``day`` is left alone
+    (``already``). One transaction; the segments' rows are locked for it, so two runs of a day do not
+    interleave. ``inputs``: the day's inputs when the caller read them already.
+
+    Raises ``AttainError`` for a day after yesterday, a day before a segment's last evaluated day (naming
+    both days), an unknown code, or a segment whose params do not fit its rule.
+    """
+    refuse_day_not_ended(day, today=today)
+    with transaction.atomic():
+        segments = list(
+            Segment.objects.select_for_update().filter(pk__in=[s.pk for s in segments_to_evaluate(codes)])
+        )
+        segments.sort(key=lambda segment: segment.code)
+        last = _refuse_going_back(segments, day)
+        params = {segment.pk: _params(segment) for segment in segments}
+        done = [s for s in segments if last.get(s.pk) == day]
+        todo = [s for s in segments if last.get(s.pk) != day]
+        results = [_already(segment, day) for segment in done]
+        if todo:
+            inputs = inputs or day_inputs(day)
+            frame = rule_frame(
+                day=day,
+                usage=inputs.usage,
+                activities=inputs.activities,
+                customers=Customer.objects.order_by("pk").values_list("pk", flat=True),
+                quarter_start=inputs.quarter_start,
+                rules=inputs.rules,
+            )
+            for segment in todo:
+                selected = {int(c) for c in members(segment.rule, params[segment.pk], frame)}
+                results.append(_record(segment, day, selected))
+    results.sort(key=lambda result: result.code)
+    return Evaluation(day=day, segments=results)
+
+
+def _already(segment: Segment, day: date) -> SegmentDay:
+    evaluation = SegmentEvaluation.objects.get(segment=segment, day=day)
+    return SegmentDay(segment.code, evaluation.members, evaluation.entered, evaluation.left, already=True)
+
+
+def _record(segment: Segment, day: date, selected: set[int]) -> SegmentDay:
+    """Write one segment's changes on ``day`` and its evaluation."""
+    open_now = dict(
+        SegmentMembership.objects.filter(segment=segment, left_on__isnull=True).values_list(
+            "customer_id", "pk"
+        )
+    )
+    entering = sorted(selected - open_now.keys())
+    leaving = [open_now[c] for c in sorted(open_now.keys() - selected)]
+    SegmentMembership.objects.bulk_create(
+        [SegmentMembership(segment=segment, customer_id=c, entered_on=day) for c in entering],
+        batch_size=BATCH,
+    )
+    for start in range(0, len(leaving), BATCH):
+        SegmentMembership.objects.filter(pk__in=leaving[start : start + BATCH]).update(left_on=day)
+    SegmentEvaluation.objects.create(
+        segment=segment, day=day, members=len(selected), entered=len(entering), left=len(leaving)
+    )
+    return SegmentDay(segment.code, len(selected), len(entering), len(leaving))
+
+
+def emit_changes(evaluation: Evaluation, owners: pd.DataFrame) -> int:
+    """Emit ``segment.entered`` and ``segment.left`` for each segment of ``evaluation`` with customers
+    entering or leaving that day (docs/webhooks.md), each customer with its CSM on the day (``owners``:
+    customer_id, employee_id as ``DayInputs.owners``). Call inside the day's transaction: the deliveries
+    are sent once it commits. The events' ids are derived from segment, day and event, so a day
+    evaluated again records no new delivery. Returns the deliveries recorded."""
+    day = evaluation.day
+    codes = [s.code for s in evaluation.segments if s.entered or s.left]
+    if not codes:
+        return 0
+    csm_pk = dict(zip(owners["customer_id"].tolist(), owners["employee_id"].tolist(), strict=True))
+    people = {user.pk: user for user in User.objects.filter(pk__in=set(csm_pk.values()))}
+    recorded = 0
+    for segment in Segment.objects.filter(code__in=codes).order_by("code"):
+        changed = SegmentMembership.objects.filter(segment=segment).select_related("customer")
+        entered = [
+            (m.customer, people.get(csm_pk.get(m.customer_id))) for m in changed.filter(entered_on=day)
+        ]
+        left = [(m.customer, people.get(csm_pk.get(m.customer_id))) for m in changed.filter(left_on=day)]
+        recorded += events.segment_changes(segment, day, entered=entered, left=left)
+    return recorded
+
+
+def evaluate_day(day: date, *, inputs: DayInputs | None = None, today: date | None = None) -> DayEvaluated:
+    """The daily job of the segments (docs/design.md §10.5, §10.6): evaluate every active segment on
+    ``day``, then run the plays of the customers who entered (tasks, the account executive's e-mail),
+    then emit the segments' webhooks — in one transaction, so a failure leaves nothing half-done, and
+    idempotent: the same day again creates no membership, task, notification or delivery. ``inputs``:
+    the day's inputs when the caller (the KPIs' daily job) read them already.
+
+    Raises ``AttainError`` as ``evaluate_segments`` does."""
+    from .plays import run_plays
+
+    refuse_day_not_ended(day, today=today)
+    with transaction.atomic():
+        inputs = inputs or day_inputs(day)
+        evaluation = evaluate_segments(day, inputs=inputs, today=today)
+        plays = run_plays(day, owners=inputs.owners)
+        deliveries = emit_changes(evaluation, inputs.owners)
+    logger.info(
+        "segments of %s: %s; %s task(s), %s notification(s), %s delivery(ies)",
+        day,
+        ", ".join(f"{s.code} {s.members} (+{s.entered} −{s.left})" for s in evaluation.segments) or "none",
+        plays.tasks,
+        plays.notifications,
+        deliveries,
+    )
+    return DayEvaluated(
+        evaluation=evaluation,
+        tasks=plays.tasks,
+        notifications=plays.notifications,
+        unassigned=plays.unassigned,
+        deliveries=deliveries,
+    )

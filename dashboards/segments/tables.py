@@ -1,0 +1,97 @@
+"""Tables of the segment and task pages (dashboards.tables: sortable, filterable, CSV and Excel)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.urls import reverse
+
+from dashboards.tables import Column, Table
+
+
+def segments_table(rows: list[dict], *, since: date) -> Table:
+    """Every segment: its rule in words, members today, who entered and left since ``since``, its plays."""
+    return Table(
+        "segments",
+        "Segments",
+        [
+            Column("name", "Segment"),
+            Column("code", "Code"),
+            Column("rule", "Rule"),
+            Column("members", "Members today", "number"),
+            Column("entered", "Entered", "number", help=f"Customers who entered since {since.isoformat()}"),
+            Column("left", "Left", "number", help=f"Customers who left since {since.isoformat()}"),
+            Column("plays", "Plays"),
+            Column("active", "Active"),
+        ],
+        rows,
+        hrefs={"name": lambda row: reverse("dashboards:segment", args=[row["code"]])},
+    )
+
+
+def members_table(rows: list[dict], *, segment_name: str, day: date) -> Table:
+    """A segment's members today: customer, geo, CSM, when it entered and for how many days."""
+    return Table(
+        "members",
+        f"Members of {segment_name} on {day.isoformat()}",
+        [
+            Column("customer_id", "Customer ID"),
+            Column("customer", "Customer"),
+            Column("geo", "Geo"),
+            Column("csm", "CSM"),
+            Column("csm_id", "CSM employee ID"),
+            Column("entered_on", "Entered on", "date"),
+            Column("days", "Days in segment", "number", help="Days from the day it entered to today"),
+        ],
+        rows,
+        hrefs={"customer_id": lambda row: reverse("dashboards:segment-customer", args=[row["customer_id"]])},
+    )
+
+
+def history_table(rows: list[dict], *, customer_label: str) -> Table:
+    """A customer's memberships of every segment, latest first."""
+    return Table(
+        "history",
+        f"Segment history of {customer_label}",
+        [
+            Column("segment", "Segment"),
+            Column("entered_on", "Entered on", "date"),
+            Column("left_on", "Left on", "date", help="The first day it no longer met the rule"),
+            Column("days", "Days", "number", help="Days in the segment (to today while a member)"),
+            Column("status", "Now"),
+        ],
+        rows,
+        hrefs={"segment": lambda row: reverse("dashboards:segment", args=[row["segment_code"]])},
+    )
+
+
+def done_table(tasks) -> Table:
+    """Tasks completed recently: what, about whom, by whom, when, and the note."""
+    rows = [
+        {
+            "title": task.title,
+            "customer": f"{task.customer.customer_id} {task.customer.name}",
+            "segment": task.play.segment.name,
+            "csm": task.assignee.name or task.assignee.email,
+            "due_on": task.due_on,
+            "completed_at": task.completed_at,
+            "completed_by": (task.completed_by.name or task.completed_by.email) if task.completed_by else "",
+            "note": task.note,
+        }
+        for task in tasks
+    ]
+    return Table(
+        "done",
+        "Recently done",
+        [
+            Column("title", "Task"),
+            Column("customer", "Customer"),
+            Column("segment", "Segment"),
+            Column("csm", "CSM"),
+            Column("due_on", "Due", "date"),
+            Column("completed_at", "Completed", "datetime"),
+            Column("completed_by", "By"),
+            Column("note", "Note"),
+        ],
+        rows,
+    )
