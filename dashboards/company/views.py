@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts import access
 from core import formatting as fmt
+from dashboards import portfolio
 from dashboards.csm.selectors import period_shown
 from dashboards.snapshots.selectors import drafts_awaiting_approval
 from dashboards.tables import REQUEST_VALUE, Column, Table, download
@@ -103,7 +104,9 @@ def company(request: HttpRequest) -> HttpResponse:
         queue_table("pending-finance", "Waiting for finance", queues.pending_finance),
         queue_table("approved", "Approved, waiting for ops to apply", queues.approved),
     ]
-    tables = payout_tables(data) + queue_tables
+    # The company's adoption KPIs as last computed, per geo (docs/kpis.md; dashboards.portfolio).
+    kpis = portfolio.company_kpis()
+    tables = payout_tables(data) + queue_tables + [kpis.table]
     response = download(request, tables)
     if response is not None:
         return response
@@ -116,6 +119,8 @@ def company(request: HttpRequest) -> HttpResponse:
         "charts": [charts.actual_vs_oti(data), charts.payout_by_component(data)],
         # The CCO lands here: a draft target snapshot waiting for them is said first (DESIGN §3).
         "snapshots_awaiting": drafts_awaiting_approval() if access.may_approve_snapshot(request.user) else [],
+        "kpis": kpis.board,
+        "kpi_table": kpis.table,
     }
     return render(request, "dashboards/company/company.html", context)
 

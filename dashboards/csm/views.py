@@ -11,9 +11,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_csm
+from dashboards import portfolio
 from dashboards.projection import project
 from dashboards.scores.links import link_scores
 from dashboards.tables import as_csv, as_xlsx, download
@@ -92,6 +94,8 @@ def my_quarter(request: HttpRequest, employee_id: str | None = None) -> HttpResp
         "as_of": selectors.as_of_day(period),
         "form": form,
         "whatif_url": _url("csm-whatif", employee_id),
+        # Adoption KPIs, segments and open tasks of the book (docs/kpis.md; dashboards.portfolio).
+        **portfolio.csm_page_context(csm, timezone.localdate()),
     }
     return render(request, "dashboards/csm/quarter.html", context)
 

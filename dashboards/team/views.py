@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import formatting as fmt
+from dashboards import portfolio
 from dashboards.csm.selectors import period_shown
 from dashboards.projection import current_period
 from dashboards.scores.links import link_scores
@@ -129,10 +130,13 @@ def team(request: HttpRequest) -> HttpResponse:
     day = min(day, period.end)  # a past quarter is read as of its last day
     gap = _gap(request)
     board, at_risk = selectors.team_figures(user, geo, period, day, gap)
+    # The geo's adoption KPIs as last computed, per CSM of the team (docs/kpis.md; dashboards.portfolio).
+    kpis = portfolio.team_kpis(geo, selectors.geo_csms(user, geo))
     tables = [
         leaderboard_table(board),
         at_risk_table(at_risk, gap),
         requests_table(selectors.geo_requests(user, geo)),
+        kpis.table,
     ]
     response = download(request, tables)
     if response is not None:
@@ -145,5 +149,6 @@ def team(request: HttpRequest) -> HttpResponse:
         "board": board,
         "tables": {t.name.replace("-", "_"): t for t in tables},
         "charts": [charts.payout_distribution(board), charts.component_attainment(board)],
+        "kpis": kpis.board,
     }
     return render(request, "dashboards/team/team.html", context)
