@@ -69,23 +69,37 @@ class ComponentForm(forms.ModelForm):
             "code",
             "metric",
             "kpi",
+            "source",
+            "measure",
+            "direction",
             "weight",
             "goal",
+            "ceiling",
             "floor",
             "threshold",
             "accelerator",
             "cap",
         )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left out, as in a plan file, they take load_plan's defaults (DESIGN §3 "Plans").
+        for name in ("source", "direction"):
+            self.fields[name].required = False
+
     def clean(self):
         cleaned = super().clean()
         if self.errors:  # a field already failed; its own message says why
             return cleaned
+        cleaned["source"] = cleaned.get("source") or Component.Source.IMPORTED
+        cleaned["direction"] = cleaned.get("direction") or Component.Direction.HIGHER
         problems = component_errors(cleaned)
         if problems:
             raise ValidationError(problems)
         if cleaned.get("metric") == Component.Metric.NRR and cleaned.get("floor") is None:
             cleaned["floor"] = DEFAULT_NRR_FLOOR
+        if cleaned.get("source") == Component.Source.COMPUTED and not cleaned.get("measure"):
+            cleaned["measure"] = Component.Measure.QUARTER_END  # load_plan's default (DESIGN §3)
         return cleaned
 
 
@@ -114,8 +128,12 @@ class ComponentInline(PlanLockMixin, admin.TabularInline):
         "code",
         "metric",
         "kpi",
+        "source",
+        "measure",
+        "direction",
         "weight",
         "goal",
+        "ceiling",
         "floor",
         "threshold",
         "accelerator",
@@ -161,14 +179,17 @@ class ComponentAdmin(PlanLockMixin, admin.ModelAdmin):
         "plan",
         "metric",
         "kpi",
+        "source",
+        "direction",
         "weight",
         "goal",
+        "ceiling",
         "floor",
         "threshold",
         "accelerator",
         "cap",
     )
-    list_filter = ("metric", "plan__fiscal_year", "plan")
+    list_filter = ("metric", "source", "plan__fiscal_year", "plan")
     search_fields = ("code", "kpi", "plan__code", "plan__name")
     ordering = ("plan__code", "position")
     list_select_related = ("plan",)

@@ -35,6 +35,10 @@ def plan_spec(plan: Plan) -> PlanSpec:
             threshold=c.threshold,
             accelerator=c.accelerator,
             cap=c.cap,
+            source=c.source,
+            measure=c.measure,
+            direction=c.direction,
+            ceiling=c.ceiling,
         )
         for c in plan.components.order_by("position", "id")
     )
@@ -91,6 +95,7 @@ def _load(
         Q(booked_on__range=(min(start, window_start), end))
         | Q(effective_on__range=(min(start, window_start), end))
     )
+    kpis, kpi_days = _kpis(plan, spec, period, scope)
     # Rows are read unordered (no sort in the database): the engine's as-of lookups go by natural keys
     # and it sorts the credited deals itself.
     return QuarterInputs(
@@ -139,18 +144,56 @@ def _load(
                 "effective_on",
             ),
         ),
-        kpis=frame(
-            "kpis",
-            scope.people(KpiActual.objects.filter(period=period.code)).values_list(
-                "employee__employee_id", "kpi", "value"
-            ),
-        ),
+        kpis=kpis,
+        kpi_days=kpi_days,
         fx=dict(FxRate.objects.filter(period=period.code).values_list("currency", "rate")),
         # Exceptions and extra credit change adoption only (DESIGN §4.3): a plan without it does not read
         # them, so a request applied in the quarter does not change its inputs' fingerprint.
         adjustments=_adjustments(period, scope) if adoption else empty("adjustments"),
         base_currency=settings.BASE_CURRENCY,
     )
+
+
+def _kpis(plan: Plan, spec: PlanSpec, period: Period, scope: BookScope) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The KPI values the plan's components read (DESIGN §4.5), and the stored days of the computed ones.
+
+    Imported KPIs are the quarter's KPI actuals. A computed KPI is the CSM's book's value of the daily
+    portfolio KPIs (``adoption.portfolio.kpi_selectors.book_kpi_values``) over the quarter, by the
+    component's measure; KPI actuals under a computed KPI's code are not read. A CSM whose value is
+    None (nothing stored for the quarter's last day) has no row: the engine warns, attainment 0.
+    """
+    actuals = scope.people(KpiActual.objects.filter(period=period.code))
+    computed = {c.kpi: c.measure for c in spec.components if c.metric == "kpi" and c.source == "computed"}
+    if not computed:
+        return frame("kpis", actuals.values_list("employee__employee_id", "kpi", "value")), empty("kpi_days")
+    from adoption.portfolio.kpi_selectors import book_kpi_values  # only plans computing a KPI read it
+
+    rows = list(actuals.exclude(kpi__in=computed).values_list("employee__employee_id", "kpi", "value"))
+    people = dict(
+        scope.people(plan_assignments(plan, period))
+        .order_by()
+        .values_list("employee_id", "employee__employee_id")
+        .distinct()
+    )
+    days = []
+    for kpi, measure in sorted(computed.items()):
+        try:
+            values = book_kpi_values(people.keys(), kpi, period.start, period.end, measure)
+        except ValueError as exc:  # a code the KPI settings no longer compute
+            raise AttainError(
+                f"{plan.code} cannot read its computed KPI {kpi} for {period.code}: {exc}"
+            ) from exc
+        for pk, employee_id in sorted(people.items()):
+            found = values.get(pk)
+            if found is None:
+                continue
+            if found.value is not None:
+                rows.append((employee_id, kpi, found.value))
+            # The quarter-end measure reads the last day only: other days' gaps change nothing it reads.
+            gaps = found.missing if measure == "quarter_average" else set(found.missing) & {period.end}
+            missing = ",".join(day.isoformat() for day in sorted(gaps))
+            days.append((employee_id, kpi, found.days, missing))
+    return frame("kpis", rows), frame("kpi_days", days)
 
 
 def assignments_overlapping(period: Period):
@@ -243,6 +286,8 @@ def fingerprint(inputs: QuarterInputs) -> str:
         "deals",
         "kpis",
         "adjustments",
+        # Only plans computing a KPI have these rows: every other plan's fingerprint stays as it was.
+        *(("kpi_days",) if not inputs.kpi_days.empty else ()),
     ):
         table: pd.DataFrame = getattr(inputs, name)
         digest.update(f"\n#{name}:{','.join(table.columns)}:{len(table)}\n".encode())

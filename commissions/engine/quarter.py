@@ -7,6 +7,7 @@ from decimal import Decimal
 import pandas as pd
 
 from .adoption import attainment_by_csm, customer_rows
+from .kpi import kpi_attainment, kpi_detail, missing_days_warning
 from .money import Converter, exact
 from .nrr import credited_deals, nrr_by_csm
 from .payout import on_target_amounts, payout_factor, payout_lines, unapplied_warnings
@@ -54,6 +55,12 @@ def _calculate(inputs: QuarterInputs) -> QuarterResult:
     deals = credited_deals(book, inputs, converter) if "nrr" in metrics else _no_deals(inputs)
     nrr = nrr_by_csm(book, deals, inputs, converter) if "nrr" in metrics else {}
     kpis = {(e, k): v for e, k, v in inputs.kpis[["employee_id", "kpi", "value"]].itertuples(index=False)}
+    kpi_days = {
+        (e, k): (days, missing)
+        for e, k, days, missing in inputs.kpi_days[["employee_id", "kpi", "days", "missing"]].itertuples(
+            index=False
+        )
+    }
     book_sizes = book["employee_id"].value_counts().to_dict()
     counting = set(customers.loc[customers["counted"].astype(bool), "employee_id"])
 
@@ -63,7 +70,9 @@ def _calculate(inputs: QuarterInputs) -> QuarterResult:
         index=False
     ):
         csm_lines = [
-            _component_line(c, eid, adoption, nrr, kpis, nrr_goal, kpi_goal, inputs.period, warnings)
+            _component_line(
+                c, eid, adoption, nrr, (kpis, kpi_days), nrr_goal, kpi_goal, inputs.period, warnings
+            )
             for c in plan.components
         ]
         payout_lines(amount, csm_lines)
@@ -95,7 +104,7 @@ def _component_line(
     eid: str,
     adoption: dict,
     nrr: dict,
-    kpis: dict,
+    kpis: tuple[dict, dict],
     nrr_goal,
     kpi_goal,
     period: str,
@@ -129,10 +138,13 @@ def _component_line(
         }
         attainment = _nrr_attainment(value, goal, floor, eid, component, period, warnings)
     else:
-        value = kpis.get((eid, component.kpi))
+        values, days = kpis
+        value, stored = values.get((eid, component.kpi)), days.get((eid, component.kpi))
         goal = kpi_goal if kpi_goal is not None else component.goal
-        line["detail"] = {"kpi": component.kpi, "goal": goal}
-        attainment = _kpi_attainment(value, goal, eid, component, period, warnings)
+        line["detail"] = kpi_detail(component, goal, stored)
+        attainment = kpi_attainment(value, goal, eid, component, period, warnings)
+        if (warning := missing_days_warning(eid, component, period, stored)) is not None:
+            warnings.append(warning)
     if attainment is None:
         line["applies"] = False
         return line
@@ -166,25 +178,6 @@ def _nrr_attainment(nrr, goal, floor, eid, component, period, warnings) -> Decim
         )
         return ZERO
     return max(ZERO, (nrr - floor) / (goal - floor))
-
-
-def _kpi_attainment(value, goal, eid, component, period, warnings) -> Decimal:
-    """value / goal; a missing value or goal gives 0 with a warning (DESIGN §4.5)."""
-    if value is None:
-        warnings.append(
-            EngineWarning(
-                "missing_kpi", f"{eid} has no {component.kpi} KPI value for {period}; attainment 0.", eid
-            )
-        )
-        return ZERO
-    if goal is None or goal <= 0:
-        warnings.append(
-            EngineWarning(
-                "missing_goal", f"{eid} has no {component.kpi} KPI goal for {period}; attainment 0.", eid
-            )
-        )
-        return ZERO
-    return value / goal
 
 
 def _no_customers() -> pd.DataFrame:

@@ -12,9 +12,19 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 
 
-@dataclass(frozen=True)
+# The KPI fields of a component (DESIGN §3 "Plans", §4.5) and their defaults: an imported KPI where
+# higher is better, as every plan had before these fields existed.
+KPI_DEFAULTS = {"source": "imported", "measure": "", "direction": "higher", "ceiling": None}
+
+
+@dataclass(frozen=True, repr=False)
 class ComponentSpec:
-    """One weighted component of a plan (DESIGN §3 "Plans")."""
+    """One weighted component of a plan (DESIGN §3 "Plans").
+
+    A kpi component's value is ``source`` "imported" (KPI actuals) or "computed" by Attain from the CSM's
+    book, measured on the quarter's last day (``measure`` "quarter_end") or as the mean of its daily
+    values ("quarter_average"); ``direction`` "lower" with a ``ceiling`` above the goal makes a lower
+    value better (DESIGN §4.5, §10.3)."""
 
     code: str
     metric: str  # adoption | nrr | kpi
@@ -25,6 +35,19 @@ class ComponentSpec:
     threshold: Decimal = ZERO
     accelerator: Decimal = ONE
     cap: Decimal | None = None
+    source: str = "imported"  # imported | computed
+    measure: str = ""  # computed only: quarter_end | quarter_average
+    direction: str = "higher"  # higher | lower
+    ceiling: Decimal | None = None  # lower only: attainment 0 at or above it
+
+    def __repr__(self) -> str:
+        """The dataclass's repr, with the KPI fields only where they differ from ``KPI_DEFAULTS``.
+
+        A run's fingerprint hashes this text (``commissions.loaders.fingerprint``): a plan that uses none
+        of the KPI fields keeps the fingerprint its closed quarters were run with."""
+        names = ["code", "metric", "weight", "kpi", "goal", "floor", "threshold", "accelerator", "cap"]
+        names += [name for name, default in KPI_DEFAULTS.items() if getattr(self, name) != default]
+        return f"ComponentSpec({', '.join(f'{name}={getattr(self, name)!r}' for name in names)})"
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,9 @@ COLUMNS = {
     "arr": ["customer_id", "as_of", "arr", "currency"],
     "deals": ["deal_id", "customer_id", "type", "arr_delta", "currency", "booked_on", "effective_on"],
     "kpis": ["employee_id", "kpi", "value"],
+    # Computed KPIs (DESIGN §4.5): per CSM and KPI, the days with a stored value the quarter's value is
+    # made of, and the days without one (ISO dates joined by ",", "" when none).
+    "kpi_days": ["employee_id", "kpi", "days", "missing"],
     "adjustments": ["customer_id", "kind", "value"],
 }
 
@@ -68,6 +94,9 @@ class QuarterInputs:
     assigned); ``scores`` the pulled score per customer; ``adjustments`` the applied exceptions
     (``kind`` = "exception", ``value`` = granted r) and extra credit (``kind`` = "extra_credit",
     ``value`` = points). ``fx`` maps a currency to units of ``base_currency`` per unit, for this quarter.
+    ``kpis`` holds every KPI value a component reads, imported or computed (keyed by KPI code);
+    ``kpi_days`` says, for the computed ones, how many stored days each value is made of and which days
+    had none (DESIGN §4.5).
     """
 
     period: str
@@ -85,6 +114,7 @@ class QuarterInputs:
     fx: dict[str, Decimal] = field(default_factory=dict)
     adjustments: pd.DataFrame = field(default_factory=lambda: empty("adjustments"))
     base_currency: str = "USD"
+    kpi_days: pd.DataFrame = field(default_factory=lambda: empty("kpi_days"))
 
 
 @dataclass(frozen=True)
@@ -92,6 +122,7 @@ class EngineWarning:
     """Something a reviewer should see before closing: it names the record it is about."""
 
     code: str  # missing_score | not_in_snapshot | missing_arr | missing_kpi | missing_goal
+    # | kpi_days_missing | goal_not_below_ceiling (DESIGN §4.5)
     # | component_not_applied | no_component_applies (DESIGN §4.7: the others carry its weight)
     message: str
     employee_id: str = ""

@@ -68,6 +68,24 @@ class Component(models.Model):
         NRR = "nrr", "Net revenue retention"
         KPI = "kpi", "KPI"
 
+    class Source(models.TextChoices):
+        """Where a KPI component's value comes from (DESIGN §3 "Plans", §4.5)."""
+
+        IMPORTED = "imported", "Imported (KPI actuals)"
+        COMPUTED = "computed", "Computed by Attain from the CSM's book"
+
+    class Measure(models.TextChoices):
+        """Which of the quarter's daily values a computed KPI is measured on (DESIGN §4.5)."""
+
+        QUARTER_END = "quarter_end", "On the quarter's last day"
+        QUARTER_AVERAGE = "quarter_average", "Mean of the quarter's daily values"
+
+    class Direction(models.TextChoices):
+        """Whether a higher or a lower KPI value is better (DESIGN §4.5, §10.3)."""
+
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="components")
     code = models.CharField(max_length=64)
     position = models.PositiveSmallIntegerField(default=0)
@@ -79,6 +97,18 @@ class Component(models.Model):
     threshold = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("0"))
     accelerator = models.DecimalField(max_digits=12, decimal_places=6, default=Decimal("1"))
     cap = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.IMPORTED)
+    measure = models.CharField(
+        max_length=16, choices=Measure.choices, blank=True, help_text="Computed KPIs only."
+    )
+    direction = models.CharField(max_length=6, choices=Direction.choices, default=Direction.HIGHER)
+    ceiling = models.DecimalField(
+        max_digits=16,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="Lower is better: the value at which attainment falls to 0 (above the goal).",
+    )
 
     class Meta:
         ordering = ["plan_id", "position"]
@@ -96,6 +126,22 @@ class Component(models.Model):
             models.CheckConstraint(
                 condition=Q(cap__isnull=True) | Q(cap__gte=models.F("threshold")),
                 name="component_cap_ge_threshold",
+            ),
+            # DESIGN §3 "Plans": a computed KPI has a measure, an imported value none.
+            models.CheckConstraint(
+                condition=Q(source="imported", measure="")
+                | Q(source="computed", metric="kpi", measure__in=["quarter_end", "quarter_average"]),
+                name="component_source_measure",
+            ),
+            # DESIGN §10.3: lower is better needs a ceiling above the goal; higher is better has none.
+            models.CheckConstraint(
+                condition=Q(direction="higher", ceiling__isnull=True)
+                | Q(direction="lower", metric="kpi", ceiling__isnull=False),
+                name="component_direction_ceiling",
+            ),
+            models.CheckConstraint(
+                condition=Q(goal__isnull=True) | Q(ceiling__isnull=True) | Q(ceiling__gt=models.F("goal")),
+                name="component_ceiling_above_goal",
             ),
         ]
 

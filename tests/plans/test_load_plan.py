@@ -381,9 +381,10 @@ def test_cap_must_be_at_least_the_threshold():
 
 
 def test_unknown_component_key_is_refused():
-    assert errors_of(plan_yaml("{code: A, metric: adoption, weight: 1, ceiling: 2}")) == [
-        "components[0] (A): unknown key 'ceiling'; allowed keys are code, metric, kpi, weight, goal, floor, "
-        "threshold, accelerator, cap"
+    # `ceiling` became a key of kpi components (lower is better, DESIGN §10.3): a misspelt key stays unknown.
+    assert errors_of(plan_yaml("{code: A, metric: adoption, weight: 1, celing: 2}")) == [
+        "components[0] (A): unknown key 'celing'; allowed keys are code, metric, kpi, source, measure, "
+        "direction, weight, goal, ceiling, floor, threshold, accelerator, cap"
     ]
 
 

@@ -33,7 +33,23 @@ TOP_LEVEL_KEYS = (
     "components",
 )
 ADOPTION_KEYS = ("formula", "weighting", "customer_cap")
-COMPONENT_KEYS = ("code", "metric", "kpi", "weight", "goal", "floor", "threshold", "accelerator", "cap")
+COMPONENT_KEYS = (
+    "code",
+    "metric",
+    "kpi",
+    "source",
+    "measure",
+    "direction",
+    "weight",
+    "goal",
+    "ceiling",
+    "floor",
+    "threshold",
+    "accelerator",
+    "cap",
+)
+# Keys that only a kpi component may have (DESIGN §3 "Plans", §4.5).
+KPI_ONLY_KEYS = ("kpi", "source", "measure", "direction", "ceiling")
 
 # Plan defaults of DESIGN §3.
 DEFAULT_CREDIT_DATE = Plan.CreditDate.BOOKED
@@ -45,6 +61,12 @@ DEFAULT_NRR_FLOOR = Decimal("1.0")
 DEFAULT_THRESHOLD = Decimal("0")
 DEFAULT_ACCELERATOR = Decimal("1")
 DEFAULT_NEGATIVE_BALANCE = Plan.NegativeBalance.CARRY_FORWARD
+DEFAULT_SOURCE = Component.Source.IMPORTED
+DEFAULT_MEASURE = Component.Measure.QUARTER_END
+DEFAULT_DIRECTION = Component.Direction.HIGHER
+# DESIGN §10.3: a lower-is-better KPI's attainment stops at 1 unless the plan gives an accelerator; its
+# accelerator defaults to 0 (no reward for beating the goal), which pays the same factor as a stop at 1.
+DEFAULT_LOWER_ACCELERATOR = Decimal("0")
 
 
 @dataclass
@@ -58,6 +80,10 @@ class _ComponentSpec:
     threshold: Decimal
     accelerator: Decimal
     cap: Decimal | None
+    source: str = DEFAULT_SOURCE
+    measure: str = ""
+    direction: str = DEFAULT_DIRECTION
+    ceiling: Decimal | None = None
 
 
 @dataclass
@@ -160,6 +186,7 @@ def _parse_components(items: Any, errors: _Errors) -> list[_ComponentSpec]:
     specs: list[_ComponentSpec] = []
     first_index: dict[str, int] = {}
     metric_index: dict[str, int] = {}
+    kpi_sources: dict[str, tuple[str, int]] = {}  # kpi code -> (how it is read, first component using it)
     for index, item in enumerate(items):
         if not isinstance(item, dict):
             errors.add(f"components[{index}] must be a mapping such as {{code: NRR, metric: nrr, weight: 1}}")
@@ -182,7 +209,23 @@ def _parse_components(items: Any, errors: _Errors) -> list[_ComponentSpec]:
                 metric_index[metric] = index
         if spec is not None:
             specs.append(spec)
+            if spec.metric == Component.Metric.KPI:
+                _one_source_per_kpi(spec, index, label, kpi_sources, errors)
     return specs
+
+
+def _one_source_per_kpi(
+    spec: _ComponentSpec, index: int, label: str, seen: dict[str, tuple[str, int]], errors: _Errors
+) -> None:
+    """A KPI code is read one way in a plan (one source, one measure): the run keys a CSM's KPI values
+    by code (DESIGN §4.5)."""
+    how = spec.source if spec.source != Component.Source.COMPUTED else f"computed ({spec.measure})"
+    read, first = seen.setdefault(spec.kpi, (how, index))
+    if read != how:
+        errors.add(
+            f"{label}kpi {spec.kpi} is {read} in components[{first}] and {how} here; "
+            "a plan reads a KPI one way"
+        )
 
 
 def _parse_component(item: _Reader) -> _ComponentSpec | None:
@@ -200,8 +243,13 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
     kpi = item.text("kpi", required=False, max_length=_model_field(Component, "kpi").max_length)
     if metric == Component.Metric.KPI and kpi is None and not item.data.get("kpi"):
         item.error("kpi (the KPI code, such as prs) is required on kpi components")
-    if metric is not None and metric != Component.Metric.KPI and "kpi" in item.data:
-        item.error(f"kpi is only allowed on kpi components, not on {_a(metric)} component")
+    if metric is not None and metric != Component.Metric.KPI:
+        for key in KPI_ONLY_KEYS:
+            if key in item.data:
+                item.error(f"{key} is only allowed on kpi components, not on {_a(metric)} component")
+    source, measure, direction = _kpi_source(item, kpi)
+    if metric != Component.Metric.KPI:
+        direction = DEFAULT_DIRECTION  # refused above on other metrics: no ceiling asked for on top
 
     weight = item.number("weight", model=Component)
     if weight is None and "weight" not in item.data:
@@ -210,9 +258,14 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
         item.error(f"weight ({_show(weight)}) must be greater than 0")
 
     goal = item.number("goal", model=Component)
-    if goal is not None and goal <= 0:
+    if direction == Component.Direction.LOWER:
+        if goal is not None and goal < 0:  # lower is better: a goal of 0 (none at all) is a goal
+            item.error(f"goal ({_show(goal)}) must be 0 or more")
+            goal = None
+    elif goal is not None and goal <= 0:
         item.error(f"goal ({_show(goal)}) must be greater than 0")
         goal = None
+    ceiling = _ceiling(item, direction, goal)
 
     floor = item.number("floor", model=Component)
     if metric is not None and metric != Component.Metric.NRR and "floor" in item.data:
@@ -233,7 +286,8 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
 
     accelerator = item.number("accelerator", model=Component)
     if accelerator is None and "accelerator" not in item.data:
-        accelerator = DEFAULT_ACCELERATOR
+        lower = direction == Component.Direction.LOWER
+        accelerator = DEFAULT_LOWER_ACCELERATOR if lower else DEFAULT_ACCELERATOR
     elif accelerator is not None and accelerator < 0:
         item.error(f"accelerator ({_show(accelerator)}) must be 0 or more")
 
@@ -246,6 +300,7 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
 
     if len(item.errors.messages) > before:
         return None
+    kpi_fields = metric == Component.Metric.KPI
     return _ComponentSpec(
         code=code,
         metric=metric,
@@ -256,7 +311,63 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
         threshold=threshold,
         accelerator=accelerator,
         cap=cap,
+        source=source if kpi_fields else DEFAULT_SOURCE,
+        measure=measure if kpi_fields else "",
+        direction=direction if kpi_fields else DEFAULT_DIRECTION,
+        ceiling=ceiling if kpi_fields else None,
     )
+
+
+def _kpi_source(item: _Reader, kpi: str | None) -> tuple[str | None, str, str | None]:
+    """``source``, ``measure`` and ``direction`` of a KPI component (DESIGN §3 "Plans", §4.5); a computed
+    KPI must be one Attain computes under the KPI settings, and only it has a measure."""
+    source = item.choice("source", Component.Source.values, DEFAULT_SOURCE)
+    direction = item.choice("direction", Component.Direction.values, DEFAULT_DIRECTION)
+    measure = ""
+    if source == Component.Source.COMPUTED:
+        measure = item.choice("measure", Component.Measure.values, DEFAULT_MEASURE) or ""
+        if kpi is not None:
+            _computed_code(item, kpi)
+    elif source is not None and "measure" in item.data and item.data.get("metric") == Component.Metric.KPI:
+        item.error("measure is only allowed with source: computed; an imported KPI is one value per quarter")
+    return source, measure, direction
+
+
+def _computed_code(item: _Reader, kpi: str) -> None:
+    """A computed KPI's code is one the KPI settings compute (``adoption.kpis.kpi_codes``, docs/kpis.md)."""
+    from adoption.kpis import kpi_codes
+    from adoption.portfolio.inputs import kpi_rules
+
+    try:
+        codes = list(kpi_codes(kpi_rules()))
+    except ValueError as exc:
+        item.error(f"kpi {kpi} cannot be computed: the KPI settings are invalid ({exc})")
+        return
+    if kpi not in codes:
+        item.error(f"kpi {_show(kpi)} is not a computed KPI; computed KPIs are {', '.join(codes)}")
+
+
+def _ceiling(item: _Reader, direction: str | None, goal: Decimal | None) -> Decimal | None:
+    """The ceiling of a lower-is-better KPI: required, above 0 and above the goal (DESIGN §10.3); refused
+    on a higher-is-better one."""
+    ceiling = item.number("ceiling", model=Component)
+    if direction == Component.Direction.LOWER:
+        if ceiling is None and "ceiling" not in item.data:
+            item.error(
+                "ceiling is required with direction: lower: the value at which attainment falls to 0, "
+                "above the goal"
+            )
+        elif ceiling is not None and ceiling <= 0:
+            item.error(f"ceiling ({_show(ceiling)}) must be greater than 0")
+        elif ceiling is not None and goal is not None and ceiling <= goal:
+            item.error(
+                f"ceiling ({_show(ceiling)}) must be above goal ({_show(goal)}): attainment falls from 1 "
+                "at the goal to 0 at the ceiling"
+            )
+        return ceiling
+    if "ceiling" in item.data and direction is not None and item.data.get("metric") == Component.Metric.KPI:
+        item.error("ceiling is only allowed with direction: lower")
+    return None
 
 
 def component_errors(values: dict[str, Any]) -> list[str]:
@@ -265,6 +376,12 @@ def component_errors(values: dict[str, Any]) -> list[str]:
     The admin's component forms use it so that a plan edited there obeys the rules of a loaded one.
     """
     errors = _Errors()
-    given = {key: value for key, value in values.items() if key in COMPONENT_KEYS and value not in (None, "")}
+    # A form always has a source and a direction: their defaults mean what leaving them out means.
+    defaults = {"source": DEFAULT_SOURCE, "direction": DEFAULT_DIRECTION}
+    given = {
+        key: value
+        for key, value in values.items()
+        if key in COMPONENT_KEYS and value not in (None, "") and defaults.get(key) != value
+    }
     _parse_component(_Reader(given, "", errors))
     return errors.messages

@@ -62,6 +62,10 @@ def load_plan(*, source: str, file_name: str = "") -> Plan:
             component.threshold = item.threshold
             component.accelerator = item.accelerator
             component.cap = item.cap
+            component.source = item.source
+            component.measure = item.measure
+            component.direction = item.direction
+            component.ceiling = item.ceiling
             component.save()
     return Plan.objects.prefetch_related("components").get(pk=plan.pk)
 
