@@ -394,6 +394,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "adoption.tasks.reconcile_daily_scores",
         "schedule": crontab(minute=40, hour=3),
     },
+    # Yesterday's portfolio KPIs (then the steps reading them), after the scores and before the quarter-end.
+    "compute-kpis-daily": {
+        "task": "adoption.portfolio_tasks.compute_kpis_daily",
+        "schedule": crontab(minute=50, hour=3),
+    },
     "send-due-webhooks": {
         "task": "webhooks.tasks.send_due_webhooks",
         "schedule": crontab(minute="*/5"),
