@@ -13,6 +13,9 @@ from accounts.models import Role
 from adoption.models import Play, Segment, UsageRecord
 from tests.builders import make_customer, make_user
 
+# The webhook tests' real receiver on 127.0.0.1 and short retry settings (tests/webhooks/conftest.py).
+from tests.webhooks.conftest import queued, receiver, webhook_settings  # noqa: F401
+
 START = date(2026, 3, 1)  # the customers' first day
 DAY = date(2026, 6, 1)  # the first day the tests evaluate
 
