@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from .kpi_days import compute_kpi_days
+from .segments import evaluate_day
 
 
 def run_day(day: date) -> dict[str, int]:
@@ -13,5 +14,5 @@ def run_day(day: date) -> dict[str, int]:
     Returns what each step did (``kpi_rows``: the KPI rows written). Raises ``AttainError`` for a day
     that has not ended."""
     done = {"kpi_rows": compute_kpi_days(day, day)}
-    # The segments' evaluation and their plays of the same day go here, after the KPIs they may read.
+    done.update(evaluate_day(day).counts())  # the segments, their plays and webhooks (§10.5, §10.6)
     return done

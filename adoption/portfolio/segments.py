@@ -66,6 +66,18 @@ class DayEvaluated:
     unassigned: int = 0
     deliveries: int = 0
 
+    def counts(self) -> dict[str, int]:
+        """What the day did, as the daily job reports it."""
+        evaluated = [s for s in self.evaluation.segments if not s.already]
+        return {
+            "segments_evaluated": len(evaluated),
+            "segment_entries": sum(s.entered for s in evaluated),
+            "segment_exits": sum(s.left for s in evaluated),
+            "play_tasks": self.tasks,
+            "play_notifications": self.notifications,
+            "webhook_deliveries": self.deliveries,
+        }
+
 
 def refuse_day_not_ended(day: date, *, today: date | None = None) -> None:
     """Raise ``AttainError`` for a day after yesterday (``today``: default the current day, UTC): a day

@@ -81,11 +81,23 @@ def test_the_command_refuses_a_day_that_has_not_ended(world):
 def test_the_daily_job_computes_yesterday_and_a_second_delivery_stores_the_same_rows(world):
     tomorrow = (DAY + timedelta(days=1)).isoformat()
 
-    assert compute_kpis_daily.run(today=tomorrow) == {"day": "2026-06-30", "kpi_rows": 30}
+    # The segments, their plays and webhooks follow the KPIs (docs/design.md §10.5): none in this world.
+    segments = dict.fromkeys(
+        (
+            "segments_evaluated",
+            "segment_entries",
+            "segment_exits",
+            "play_tasks",
+            "play_notifications",
+            "webhook_deliveries",
+        ),
+        0,
+    )
+    assert compute_kpis_daily.run(today=tomorrow) == {"day": "2026-06-30", "kpi_rows": 30, **segments}
     rows = sorted(
         PortfolioKpiDay.objects.values_list("level", "key", "kpi", "value", "numerator", "denominator")
     )
-    assert compute_kpis_daily.run(today=tomorrow) == {"day": "2026-06-30", "kpi_rows": 30}
+    assert compute_kpis_daily.run(today=tomorrow) == {"day": "2026-06-30", "kpi_rows": 30, **segments}
 
     assert set(PortfolioKpiDay.objects.values_list("day", flat=True)) == {DAY}
     assert (
