@@ -35,7 +35,8 @@ from accounts import access
 from accounts.models import User
 from core.errors import AttainError
 
-from ..models import CODE_VALIDATOR, Play, Segment
+from ..models import Play, Segment
+from ..portfolio_models import CODE_VALIDATOR
 from .plays import validate_tasks
 from .segment_rules import PARAMS, SegmentParamsError, validate_params
 
