@@ -29,7 +29,7 @@ from django.db.models import Count, Q, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from accounts.models import User
-from adoption.access import book_of
+from adoption.access import book_of, memberships_visible_to, tasks_visible_to
 from adoption.kpis import COUNT, kpi_codes
 from adoption.models import PlayTask, PortfolioKpiDay, Segment
 from adoption.portfolio.inputs import kpi_rules
@@ -357,13 +357,20 @@ class SegmentCount:
     url: str
 
 
-def book_segments(csm: User, today: date) -> list[SegmentCount]:
-    """Every active segment with the number of ``csm``'s customers (their book on ``today``) in it now,
-    by code. One query."""
-    open_in_book = Q(memberships__left_on__isnull=True, memberships__customer_id__in=book_of([csm.pk], today))
-    segments = Segment.objects.filter(active=True).annotate(members=Count("memberships", filter=open_in_book))
+def book_segments(viewer: User, csm: User, today: date) -> list[SegmentCount]:
+    """Every active segment with the number of ``csm``'s customers (their book on ``today``) in it now
+    (open memberships), within ``viewer``'s reach (``memberships_visible_to``), by code; each links to the
+    segment's members narrowed to the CSM. One query."""
+    members = memberships_visible_to(viewer, on=today).filter(
+        left_on__isnull=True, customer_id__in=book_of([csm.pk], today)
+    )
+    in_book = Q(memberships__pk__in=members.values("pk"))
+    segments = Segment.objects.filter(active=True).annotate(members=Count("memberships", filter=in_book))
+    narrowed = f"?{urlencode({'csm': csm.employee_id or ''})}"
     return [
-        SegmentCount(code, name, description, members, page_url("segment", f"/segments/{code}/", code=code))
+        SegmentCount(
+            code, name, description, members, page_url("segment", f"/segments/{code}/", code=code) + narrowed
+        )
         for code, name, description, members in segments.order_by("code").values_list(
             "code", "name", "description", "members"
         )
@@ -382,9 +389,12 @@ class OpenTask:
     overdue: bool
 
 
-def open_tasks(csm: User, today: date) -> list[OpenTask]:
-    """``csm``'s open play tasks (assigned to them, not done), soonest due first. One query."""
-    tasks = PlayTask.objects.filter(assignee=csm, status=PlayTask.Status.OPEN).order_by("due_on", "pk")
+def open_tasks(viewer: User, csm: User, today: date) -> list[OpenTask]:
+    """``csm``'s open play tasks (assigned to them, not done) within ``viewer``'s reach
+    (``tasks_visible_to``), soonest due first. One query."""
+    tasks = (
+        tasks_visible_to(viewer).filter(assignee=csm, status=PlayTask.Status.OPEN).order_by("due_on", "pk")
+    )
     return [
         OpenTask(pk, title, customer_id, name, due_on, due_on < today)
         for pk, title, customer_id, name, due_on in tasks.values_list(
@@ -404,14 +414,14 @@ def page_url(name: str, fallback: str, **kwargs: Any) -> str:
 TASKS_SHOWN = 20  # on the CSM's page; the tasks page lists them all
 
 
-def csm_page_context(csm: User, today: date) -> dict[str, Any]:
-    """What "My quarter" adds for ``csm`` (already scoped by ``csm_shown``): ``kpis`` (a ``KpiBoard``),
-    ``segments``, ``tasks`` and the ``tasks_shown`` of them, the segments' and tasks' pages, ``today``.
-    Five queries (six when nothing is stored for the book)."""
-    tasks = open_tasks(csm, today)
+def csm_page_context(viewer: User, csm: User, today: date) -> dict[str, Any]:
+    """What "My quarter" adds for ``csm`` as ``viewer`` sees it (the page has scoped ``csm`` with
+    ``csm_shown``): ``kpis`` (a ``KpiBoard``), ``segments``, ``tasks`` and the ``tasks_shown`` of them, the
+    segments' and tasks' pages, ``today``. Four queries."""
+    tasks = open_tasks(viewer, csm, today)
     return {
         "kpis": csm_board(csm),
-        "segments": book_segments(csm, today),
+        "segments": book_segments(viewer, csm, today),
         "tasks": tasks,
         "tasks_shown": tasks[:TASKS_SHOWN],
         "segments_url": page_url("segments", "/segments/"),

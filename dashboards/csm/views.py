@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_csm
+from commissions.services.plans import computed_kpis
 from dashboards import portfolio
 from dashboards.projection import project
 from dashboards.scores.links import link_scores
@@ -95,7 +96,7 @@ def my_quarter(request: HttpRequest, employee_id: str | None = None) -> HttpResp
         "form": form,
         "whatif_url": _url("csm-whatif", employee_id),
         # Adoption KPIs, segments and open tasks of the book (docs/kpis.md; dashboards.portfolio).
-        **portfolio.csm_page_context(csm, timezone.localdate()),
+        **portfolio.csm_page_context(request.user, csm, timezone.localdate()),
     }
     return render(request, "dashboards/csm/quarter.html", context)
 
@@ -157,6 +158,7 @@ def what_if(request: HttpRequest, employee_id: str | None = None) -> HttpRespons
         customers=selectors.book_choices(csm, period),
         kpis=sorted({c["kpi"] for c in components if c["metric"] == "kpi"}),
         period=period,
+        computed=computed_kpis([p.plan for p in projections]),
     )
     context = {"csm": csm, "period": period, "form": form, "whatif_url": _url("csm-whatif", employee_id)}
     context["back_url"] = _url("csm-quarter", employee_id) + f"?period={period.code}"
