@@ -190,7 +190,7 @@ def _write(spec: Spec, parsed, *, apply: bool) -> tuple[int, int, int]:
     resolvers = dict(parsed.refs)
     if spec.prepare is not None:
         resolvers.update(spec.prepare(parsed))
-    names = [name for name, _column in spec.fields]
+    names = [name for name, _column in parsed.fields]
     size = len(spec.key)
     rows = db_rows(parsed, resolvers)
     return upsert(spec.model, names[:size], names[size:], rows, apply=apply, before_write=spec.before_write)

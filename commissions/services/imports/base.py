@@ -120,6 +120,9 @@ class Column:
     parse: Parser
     required: bool = True
     default: Any = None  # the value of an empty optional cell
+    # The header may leave the column out: the file then says nothing of it, and its field is left as
+    # stored (customers' ae_employee_id, added after files without it were in use).
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,13 @@ class ParsedFile:
     rows: list[tuple] = field(default_factory=list)
     refs: dict[str, dict[Any, Any]] = field(default_factory=dict)
     user: Any = None  # who imports (None: a command without --user); checks may depend on it
+    absent: frozenset[str] = frozenset()  # the columns the header left out (``Column.may_be_absent``)
+
+    @property
+    def fields(self) -> tuple[tuple[str, str], ...]:
+        """The spec's (model field, file column) pairs the file writes: an absent column's field is left
+        as stored."""
+        return tuple((name, column) for name, column in self.spec.fields if column not in self.absent)
 
     def index(self, column: str) -> int:
         return self.spec.column_index[column]
@@ -206,11 +216,13 @@ def decode(data: bytes) -> str:
         raise Refusal([RowError(line, "", value, "the file is not UTF-8: save it as UTF-8 CSV")]) from exc
 
 
-def check_header(spec: Spec, header: list[str]) -> list[int]:
-    """Positions of the spec's columns in the file; any missing or unknown column refuses the file."""
+def check_header(spec: Spec, header: list[str]) -> list[int | None]:
+    """Positions of the spec's columns in the file (None: a column that may be absent and is); any
+    missing or unknown column refuses the file."""
     names = [name.strip() for name in header]
     expected = [column.name for column in spec.columns]
-    missing = [name for name in expected if name not in names]
+    optional = {column.name for column in spec.columns if column.may_be_absent}
+    missing = [name for name in expected if name not in names and name not in optional]
     unknown = [name for name in names if name not in expected]
     repeated = sorted({name for name in names if names.count(name) > 1})
     problems = []
@@ -221,9 +233,11 @@ def check_header(spec: Spec, header: list[str]) -> list[int]:
     if repeated:
         problems.append("repeated " + ", ".join(repeated))
     if problems:
+        if optional:
+            problems.append(f"{', '.join(sorted(optional))} may be left out")
         reason = f"the header must be {spec.header} ({'; '.join(problems)})"
         raise Refusal([RowError(1, "", ",".join(header), reason)])
-    return [names.index(name) for name in expected]
+    return [names.index(name) if name in names else None for name in expected]
 
 
 def read_rows(spec: Spec, text: str | None, reader: Any = None) -> tuple[ParsedFile, list[RowError]]:
@@ -247,7 +261,8 @@ def read_rows(spec: Spec, text: str | None, reader: Any = None) -> tuple[ParsedF
     # checked cell by cell only when present (in a sheet's cells, always)
     controls = text is None or CONTROL_CHARACTERS.search(text) is not None
     chunk = _Chunk(spec, positions, len(header), controls)
-    parsed, errors, seen = ParsedFile(spec), ErrorList(), {}
+    absent = frozenset(c.name for c, at in zip(spec.columns, positions, strict=True) if at is None)
+    parsed, errors, seen = ParsedFile(spec, absent=absent), ErrorList(), {}
     with _cycle_collector_paused():
         for lines, records in _numbered(reader, errors):
             rows, raws = chunk.cells(lines, records, errors)
@@ -281,7 +296,7 @@ CACHED_CELLS = 200_000  # distinct cells of a column remembered at most
 class _Chunk:
     """The checks of ``read_rows`` on a chunk of rows: cells, then the spec's row rule, then the key."""
 
-    def __init__(self, spec: Spec, positions: list[int], width: int, controls: bool):
+    def __init__(self, spec: Spec, positions: list[int | None], width: int, controls: bool):
         self.spec, self.positions, self.width, self.controls = spec, positions, width, controls
         self.names = [column.name for column in spec.columns]
         self.key_at = [spec.column_index[name] for name in spec.key]
@@ -297,7 +312,11 @@ class _Chunk:
             lines, records = self._full_width(lines, records, errors)
         raws, values, bad = [], [], set()
         for at, column in enumerate(self.spec.columns):
-            raw = list(map(str.strip, map(itemgetter(self.positions[at]), records)))
+            at_file = self.positions[at]
+            if at_file is None:  # left out of the header: every cell empty, never written
+                raw = [""] * len(records)
+            else:
+                raw = list(map(str.strip, map(itemgetter(at_file), records)))
             known, refused = self._learn(at, column, set(raw))
             if not refused.keys().isdisjoint(raw):
                 for i, cell in enumerate(raw):
@@ -460,7 +479,7 @@ def db_rows(parsed: ParsedFile, resolvers: dict[str, dict[Any, Any]]) -> Columns
     """The rows as database values in ``spec.fields`` order (references become keys), column by column
     (``bulk.Columns``, which also iterates as row tuples)."""
     columns = []
-    for _field, name in parsed.spec.fields:
+    for _field, name in parsed.fields:
         column, mapping = parsed.column(name), resolvers.get(name)
         if mapping is not None:
             # Every reference was resolved by ``validate``: a missing one is a KeyError, as it should be.

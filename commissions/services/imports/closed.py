@@ -32,10 +32,11 @@ def check_closed(parsed: ParsedFile) -> list[RowError]:
     if not closed:
         return []
     meta = spec.model._meta
-    attnames = [meta.get_field(name).attname for name, _column in spec.fields]
-    columns = [_database_values(parsed, column) for _name, column in spec.fields]
+    fields = parsed.fields  # a column the header left out changes nothing
+    attnames = [meta.get_field(name).attname for name, _column in fields]
+    columns = [_database_values(parsed, column) for _name, column in fields]
     same, olds = _stored(spec.model, attnames, len(spec.key), columns, reads.fields or attnames)
-    file_column = {attname: column for attname, (_name, column) in zip(attnames, spec.fields, strict=True)}
+    file_column = {attname: column for attname, (_name, column) in zip(attnames, fields, strict=True)}
     errors = []
     for i, line in enumerate(parsed.column_of_lines()):
         if same[i]:

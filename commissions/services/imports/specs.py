@@ -101,10 +101,18 @@ SPECS: dict[str, Spec] = {
                 Column("geo", p.geo),
                 date("start_date"),
                 Column("segment", p.text_for(Customer, "segment"), required=False, default=""),
+                # The account executive plays tell (docs/design.md §10.6): empty clears it; a file
+                # without the column leaves every customer's as it is.
+                Column("ae_employee_id", p.text_for(User, "employee_id"), required=False, may_be_absent=True),
             ),
             key=("customer_id",),
             model=Customer,
-            fields=(("customer_id", "customer_id"), *same("name", "geo", "start_date", "segment")),
+            fields=(
+                ("customer_id", "customer_id"),
+                *same("name", "geo", "start_date", "segment"),
+                ("ae_employee", "ae_employee_id"),
+            ),
+            references=(Reference("ae_employee_id", User, "employee_id", "account executive"),),
             check_file=closed.check_closed,
         ),
         Spec(
