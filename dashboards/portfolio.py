@@ -145,7 +145,7 @@ class KpiTile:
     hover ``definition`` (docs/kpis.md, dashboards.glossary), ``unit`` (``customers`` or ``ratio``),
     the stored ``value`` (a count, or a ratio 0–1; None when the ratio had no customer, or the KPI was not
     stored that day) written as ``text`` with ``unit_text``, a ``note`` of what it is made of, and the
-    ``trend``: ``(day, value, text)`` per week, oldest first, drawn as ``sparkline``."""
+    ``trend``: ``(day, value, text)`` per week, oldest first (``trend_text``), drawn as ``sparkline``."""
 
     code: str
     label: str
@@ -208,9 +208,18 @@ def _tile(code: str, unit: str, row: PortfolioKpiDay | None) -> KpiTile:
     )
 
 
+def trend_text(values: dict[tuple[str, date], Decimal | None], code: str, day: date, unit: str) -> str:
+    """A sparkline's value as its list for screen readers says it: the value as a tile writes it, "no
+    value" for a ratio stored over no customer, "not stored" for a day without a row."""
+    if (code, day) not in values:
+        return "not stored"
+    value = values[(code, day)]
+    return "no value" if value is None else value_text(value, unit)
+
+
 def _with_trend(tile: KpiTile, days: list[date], values: dict[tuple[str, date], Decimal | None]) -> KpiTile:
     points = [(day, values.get((tile.code, day))) for day in days]
-    trend = tuple((day, value, value_text(value, tile.unit)) for day, value in points)
+    trend = tuple((day, value, trend_text(values, tile.code, day, tile.unit)) for day, value in points)
     return replace(tile, trend=trend, sparkline=Sparkline.of(points))
 
 

@@ -92,6 +92,19 @@ def test_sparkline_holds_the_last_twelve_weekly_values_oldest_first(client, csm)
     assert html.count("<polyline") == 1 + 1 + 0  # weekly_active's two runs; the other KPIs: one day each
 
 
+def test_a_ratio_stored_without_a_value_is_a_gap_said_as_no_value(client, csm):
+    store(CSM, "E100", DAY - timedelta(days=7), values=[("dau_mau", None, 0, 0)])
+    store(CSM, "E100", DAY, values=[("dau_mau", Decimal("0.5"), 1, 2)])
+    client.force_login(csm)
+
+    response = client.get("/my/")
+
+    tile = _tiles(response)["dau_mau"]
+    assert [text for _, _, text in tile.trend][-3:] == ["not stored", "no value", "50.0%"]
+    assert tile.sparkline.lines == () and len(tile.sparkline.dots) == 1  # never drawn as 0
+    assert "<li>2026-11-28: no value</li>" in response.content.decode()
+
+
 def test_sparkline_geometry_is_scaled_between_the_lowest_and_highest_value():
     days = [DAY - timedelta(days=14), DAY - timedelta(days=7), DAY]
 
