@@ -1,13 +1,12 @@
-"""Portfolio KPIs on the CSM, team and company pages (docs/kpis.md, docs/design.md §10): the values the
-daily job stored (``PortfolioKpiDay``) on the latest day it computed, each KPI's weekly values for its
-sparkline, and a CSM's segments and open tasks.
+"""Portfolio KPIs on the CSM, team and company pages (docs/kpis.md "Pages", docs/design.md §10): the values
+the daily job stored (``PortfolioKpiDay``) on the latest day it computed and each KPI's weekly values for its
+sparkline. A CSM's segments and open tasks beside them: ``dashboards.csm.worklist``.
 
 Reads only, in a fixed number of queries whatever the number of CSMs, geos or customers:
 
 - the latest values: one query (the latest day is a subquery), plus one to tell "never computed" from
   "nothing stored for this portfolio that day" only when it finds no row;
-- the sparklines: one query for the weekly days D, D − 7, …, D − 7 × (weeks − 1) (``KPI_TREND_WEEKS``);
-- a CSM's segments: one query; their open tasks: one query.
+- the sparklines: one query for the weekly days D, D − 7, …, D − 7 × (weeks − 1) (``KPI_TREND_WEEKS``).
 
 Which portfolio a person may see is decided by the pages' existing scoping (``csm_shown``, ``geo_for``,
 ``may_see_company``), never here: these functions read the portfolio they are given.
@@ -25,13 +24,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.db.models import Q, Subquery
+from django.urls import reverse
 
 from accounts.models import User
-from adoption.access import book_of, memberships_visible_to, tasks_visible_to
 from adoption.kpis import COUNT, kpi_codes
-from adoption.models import PlayTask, PortfolioKpiDay, Segment
+from adoption.models import PortfolioKpiDay
 from adoption.portfolio.inputs import kpi_rules
 from core import formatting as fmt
 from dashboards.glossary import kpi_definition, kpi_label
@@ -350,90 +348,3 @@ def company_kpis() -> KpiTable:
 
 def _as_of(day: date | None) -> str:
     return f", as of {fmt.iso_date(day)}" if day is not None else ""
-
-
-# --- a CSM's segments and open tasks ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SegmentCount:
-    """An active segment and how many customers of the CSM's book are in it today (open memberships)."""
-
-    code: str
-    name: str
-    description: str
-    members: int
-    url: str
-
-
-def book_segments(viewer: User, csm: User, today: date) -> list[SegmentCount]:
-    """Every active segment with the number of ``csm``'s customers (their book on ``today``) in it now
-    (open memberships), within ``viewer``'s reach (``memberships_visible_to``), by code; each links to the
-    segment's members narrowed to the CSM. One query."""
-    members = memberships_visible_to(viewer, on=today).filter(
-        left_on__isnull=True, customer_id__in=book_of([csm.pk], today)
-    )
-    in_book = Q(memberships__pk__in=members.values("pk"))
-    segments = Segment.objects.filter(active=True).annotate(members=Count("memberships", filter=in_book))
-    narrowed = f"?{urlencode({'csm': csm.employee_id or ''})}"
-    return [
-        SegmentCount(
-            code, name, description, members, page_url("segment", f"/segments/{code}/", code=code) + narrowed
-        )
-        for code, name, description, members in segments.order_by("code").values_list(
-            "code", "name", "description", "members"
-        )
-    ]
-
-
-@dataclass(frozen=True)
-class OpenTask:
-    """A play's open task of the CSM: overdue when its due day is before today."""
-
-    pk: int
-    title: str
-    customer_id: str
-    customer_name: str
-    due_on: date
-    overdue: bool
-
-
-def open_tasks(viewer: User, csm: User, today: date) -> list[OpenTask]:
-    """``csm``'s open play tasks (assigned to them, not done) within ``viewer``'s reach
-    (``tasks_visible_to``), soonest due first. One query."""
-    tasks = (
-        tasks_visible_to(viewer).filter(assignee=csm, status=PlayTask.Status.OPEN).order_by("due_on", "pk")
-    )
-    return [
-        OpenTask(pk, title, customer_id, name, due_on, due_on < today)
-        for pk, title, customer_id, name, due_on in tasks.values_list(
-            "pk", "title", "customer__customer_id", "customer__name", "due_on"
-        )
-    ]
-
-
-def page_url(name: str, fallback: str, **kwargs: Any) -> str:
-    """The URL of the page named ``dashboards:<name>``, or ``fallback`` while that page does not exist."""
-    try:
-        return reverse(f"dashboards:{name}", kwargs=kwargs or None)
-    except NoReverseMatch:
-        return fallback
-
-
-TASKS_SHOWN = 20  # on the CSM's page; the tasks page lists them all
-
-
-def csm_page_context(viewer: User, csm: User, today: date) -> dict[str, Any]:
-    """What "My quarter" adds for ``csm`` as ``viewer`` sees it (the page has scoped ``csm`` with
-    ``csm_shown``): ``kpis`` (a ``KpiBoard``), ``segments``, ``tasks`` and the ``tasks_shown`` of them, the
-    segments' and tasks' pages, ``today``. Four queries."""
-    tasks = open_tasks(viewer, csm, today)
-    return {
-        "kpis": csm_board(csm),
-        "segments": book_segments(viewer, csm, today),
-        "tasks": tasks,
-        "tasks_shown": tasks[:TASKS_SHOWN],
-        "segments_url": page_url("segments", "/segments/"),
-        "tasks_url": page_url("tasks", "/tasks/"),
-        "today": today,
-    }

@@ -16,12 +16,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_csm
 from commissions.services.plans import computed_kpis
-from dashboards import portfolio
 from dashboards.projection import project
 from dashboards.scores.links import link_scores
 from dashboards.tables import as_csv, as_xlsx, download
 
-from . import charts, selectors
+from . import charts, selectors, worklist
 from .derivation import line_facts
 from .forms import WhatIfForm
 from .plausibility import implausible
@@ -95,8 +94,8 @@ def my_quarter(request: HttpRequest, employee_id: str | None = None) -> HttpResp
         "as_of": selectors.as_of_day(period),
         "form": form,
         "whatif_url": _url("csm-whatif", employee_id),
-        # Adoption KPIs, segments and open tasks of the book (docs/kpis.md; dashboards.portfolio).
-        **portfolio.csm_page_context(request.user, csm, timezone.localdate()),
+        # Adoption KPIs, segments and open tasks of the book (docs/kpis.md; dashboards.csm.worklist).
+        **worklist.csm_page_context(request.user, csm, timezone.localdate()),
     }
     return render(request, "dashboards/csm/quarter.html", context)
 

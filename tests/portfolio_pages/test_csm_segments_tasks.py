@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from adoption.models import Play, PlayTask, Segment, SegmentMembership
-from dashboards import portfolio
+from dashboards.csm import worklist
 from tests.builders import make_customer
 
 START = date(2026, 1, 1)
@@ -114,8 +114,8 @@ def test_no_segment_and_no_task_say_so(client, csm):
 def test_segments_and_tasks_cost_one_query_each(csm, world, django_assert_num_queries):
     assert csm.role_codes  # read once per request, by the page's own access checks
     with django_assert_num_queries(1):
-        segments = portfolio.book_segments(csm, csm, world)
+        segments = worklist.book_segments(csm, csm, world)
     with django_assert_num_queries(1):
-        tasks = portfolio.open_tasks(csm, csm, world)
+        tasks = worklist.open_tasks(csm, csm, world)
 
     assert len(segments) == 2 and len(tasks) == 2
