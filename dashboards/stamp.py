@@ -45,6 +45,8 @@ INPUTS: dict[str, tuple[str, ...] | None] = {
     "adoption.Snapshot": None,
     "adoption.TargetLine": None,
     "adoption.ScoreObservation": None,
+    # A plan's computed KPIs are read from the stored daily portfolio KPIs (DESIGN §4.5).
+    "adoption.PortfolioKpiDay": None,
     "approvals.Request": None,
     # The engine keys CSMs by employee_id; the at-risk list shows the owner's name.
     "accounts.User": ("employee_id", "name"),

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.text import slugify
+
 from core import formatting as fmt
 
 number = fmt.number
@@ -35,10 +37,7 @@ def line_facts(line, payout, asks=None) -> dict:
             ("Floor", ratio_text(_decimal(detail.get("floor")))),
         ]
     elif result.metric == "kpi":
-        facts += [
-            ("KPI", str(detail.get("kpi", ""))),
-            ("Value", f"{number(result.metric_value)} of {number(_decimal(detail.get('goal')))}"),
-        ]
+        facts += _kpi_facts(line)
     else:
         facts.append(("Adoption A = Σ w·r / Σ w", ratio_text(result.metric_value)))
     facts += [
@@ -52,7 +51,41 @@ def line_facts(line, payout, asks=None) -> dict:
         facts.append(("OTI × share × factor, exact before rounding", f"{exact} → rounded {rounded}"))
     else:
         facts.append(("Payout", f"does not apply: {fmt.money(Decimal(0), currency)}"))
-    return {"line": result, "facts": facts, "ask_url": asks.lines.get(result.component, "") if asks else ""}
+    item = {"line": result, "facts": facts, "ask_url": asks.lines.get(result.component, "") if asks else ""}
+    book = getattr(line, "book", None)
+    if book is not None:
+        item["kpi"] = book
+        item["kpi_table"] = book.table(f"kpi-{slugify(result.component)}")
+    return item
+
+
+def _kpi_facts(line) -> list[tuple[str, str]]:
+    """The facts of a KPI line (DESIGN §4.5): its value against the goal and, lower is better, the
+    ceiling; a computed KPI's name, source and measure, its values written in its unit."""
+    result, detail, book = line.result, line.detail, getattr(line, "book", None)
+    goal, ceiling = _decimal(detail.get("goal")), _decimal(detail.get("ceiling"))
+    show = book.value_text if book is not None else number
+    if book is None:
+        facts = [("KPI", str(detail.get("kpi", "")))]
+    else:
+        facts = [
+            ("KPI", f"{book.name} ({book.code})"),
+            ("Source", "computed by Attain from the book's daily KPIs"),
+            ("Measured as", book.measure_text),
+        ]
+    if detail.get("direction") == "lower":
+        facts += [
+            ("Value", show(result.metric_value)),
+            ("Goal → ceiling", f"{show(goal)} → {show(ceiling)}"),
+            (
+                "Lower is better",
+                "attainment 1 at or below the goal, (ceiling − value) ÷ (ceiling − goal) between, "
+                "0 at or above the ceiling",
+            ),
+        ]
+    else:
+        facts.append(("Value", f"{show(result.metric_value)} of {show(goal)}"))
+    return facts
 
 
 def _decimal(value) -> Decimal | None:

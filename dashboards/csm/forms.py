@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from django import forms
@@ -9,8 +10,11 @@ from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from adoption.kpis import RATIO, kpi_codes
+from adoption.portfolio.inputs import kpi_rules
 from commissions.models import Deal, Period
 from core import formatting as fmt
+from dashboards.glossary import kpi_label
 from dashboards.projection import WhatIf
 
 SIGNS = {"expansion": 1, "contraction": -1, "churn": -1}
@@ -49,15 +53,34 @@ class WhatIfForm(forms.Form):
         label="Credit date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     kpi = forms.ChoiceField(label="KPI", required=False)
-    kpi_value = forms.DecimalField(label="KPI value", required=False, max_digits=18, decimal_places=6)
+    kpi_value = forms.DecimalField(
+        label="KPI value",
+        required=False,
+        max_digits=18,
+        decimal_places=6,
+        help_text="In the KPI's unit: a count, or a percentage (65.5 for 65.5 %) where the KPI says %",
+    )
 
-    def __init__(self, *args, customers: list[tuple[str, str]], kpis: list[str], period: Period, **kwargs):
+    def __init__(
+        self,
+        *args,
+        customers: list[tuple[str, str]],
+        kpis: list[str],
+        period: Period,
+        computed: Collection[str] | None = None,
+        **kwargs,
+    ):
+        """``kpis``: the KPI codes of the CSM's plans; ``computed``: those a plan computes (DESIGN §4.5),
+        None for every code the KPI settings compute. A computed KPI is offered by its name and unit, and
+        a ratio's value is typed as a percentage."""
         super().__init__(*args, **kwargs)
         self.period = period
         choices = [("", "—"), *customers]
         self.fields["score_customer"].choices = choices
         self.fields["deal_customer"].choices = choices
-        self.fields["kpi"].choices = [("", "—"), *((k, k) for k in kpis)]
+        units = _computed_units(kpis, computed)
+        self.percent_kpis = {code for code, unit in units.items() if unit == RATIO}
+        self.fields["kpi"].choices = [("", "—"), *((k, _kpi_choice(k, units.get(k))) for k in kpis)]
         self.fields["deal_type"].choices = [("", "—"), *Deal.Type.choices]
 
     def clean(self):
@@ -115,5 +138,24 @@ class WhatIfForm(forms.Form):
                 }
             )
         if data.get("kpi"):
-            change.kpis[data["kpi"]] = Decimal(data["kpi_value"])
+            value = Decimal(data["kpi_value"])
+            # A computed ratio is typed as a percentage; the engine reads ratios 0–1 (docs/kpis.md).
+            change.kpis[data["kpi"]] = value / 100 if data["kpi"] in self.percent_kpis else value
         return change
+
+
+def _computed_units(kpis: list[str], computed: Collection[str] | None) -> dict[str, str]:
+    """The unit of each of ``kpis`` that is computed ("customers" or "ratio"); imported ones are absent."""
+    try:
+        units = kpi_codes(kpi_rules())
+    except ValueError:  # bad KPI settings: every KPI is offered by its code, as typed
+        return {}
+    return {k: units[k] for k in kpis if k in units and (computed is None or k in computed)}
+
+
+def _kpi_choice(code: str, unit: str | None) -> str:
+    """A KPI as the picker offers it: a computed one by its name and unit (docs/kpis.md), an imported
+    one by its code."""
+    if unit is None:
+        return code
+    return f"{kpi_label(code)} ({'%' if unit == RATIO else 'customers'})"

@@ -21,6 +21,7 @@ from core import formatting as fmt
 from core.errors import AttainError
 from core.sums import exact_sums
 
+from .kpi_book import KpiBook, kpi_book
 from .republished import published_runs
 
 EXACT_PLACES = Decimal("0.000001")
@@ -33,6 +34,7 @@ class Line:
     result: ComponentResult
     exact: Decimal | None  # OTI × share × factor before rounding
     detail: dict[str, Any]
+    book: KpiBook | None = None  # a computed KPI explained down to the book's customers (DESIGN §4.5)
 
 
 @dataclass
@@ -121,6 +123,9 @@ def statement_for(viewer: User, csm: User, run_id: int) -> Statement:
         )
         for result in results
     ]
+    for line in lines:
+        if line.result.metric == "kpi" and line.detail.get("source") == "computed":
+            line.book = kpi_book(csm.pk, line.detail, run.period.end)
     customers = list(
         customer_results_visible_to(viewer)
         .filter(run=run, employee=csm)

@@ -1,15 +1,18 @@
 """Loading a commission plan from YAML (DESIGN §3 "Plans", §6 ``load_plan``).
 
 ``parse``: YAML to exact values, and the field reader; ``validate``: the plan's rules, every problem at
-once; ``write``: the upsert, refused when the fiscal year has a closed quarter.
+once; ``write``: the upsert, refused when the fiscal year has a closed quarter; ``computed``: which KPIs
+plans compute.
 """
 
+from .computed import computed_kpis
 from .validate import DEFAULT_NRR_FLOOR, component_errors, parse_plan
 from .write import describe_plan, load_plan, plan_is_locked
 
 __all__ = [
     "DEFAULT_NRR_FLOOR",
     "component_errors",
+    "computed_kpis",
     "describe_plan",
     "load_plan",
     "parse_plan",
