@@ -166,7 +166,10 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
             "metric": line.result.metric,
             "applies": "yes" if line.result.applies else "no",
             "metric_value": line.result.metric_value,
-            METRIC_KIND: fmt.metric_kind(line.result.metric),
+            # A computed KPI that is a ratio reads as a percentage (DESIGN §4.5); a count, as a number.
+            METRIC_KIND: "ratio"
+            if line.book is not None and line.book.is_ratio
+            else fmt.metric_kind(line.result.metric),
             "attainment": line.result.attainment,
             "factor": line.result.factor,
             "weight": line.result.weight,

@@ -206,3 +206,12 @@ def test_the_quarter_is_hand_computed_with_a_lower_and_a_higher_computed_kpi():
     assert line(result, "LOW")["payout"] == D("1125.00")
     assert result.payouts.iloc[0]["total"] == D("2325.00")
     assert date(2021, 7, 31) == quarter().end
+
+
+def test_the_worked_examples_fingerprint_is_the_one_its_runs_were_made_with():
+    """Closed quarters are restated only when their inputs' fingerprint is unchanged (services.restatements):
+    the KPI fields leave the fingerprint of a plan that does not use them as it was before they existed."""
+    from commissions.loaders import fingerprint
+    from tests.engine.builders import worked_example
+
+    assert fingerprint(worked_example()) == "026fb2ab646b0847ba7d074566352f10292e3fb9c4a3d91b90442f7943dd3b72"

@@ -121,3 +121,14 @@ def test_a_what_if_of_a_computed_ratio_is_typed_as_a_percentage(client, world, c
     util = {r["component"]: r for r in response.context["table"].rows}["UTIL"]
     # 60 % against the goal of 75 %: 0.8 → 2000 × 0.8 = 1600.00 (it was 0.525 averaged → 1400.00)
     assert (util["payout_before"], util["payout_after"]) == (Decimal("1400.00"), Decimal("1600.00"))
+
+
+def test_the_statement_lines_show_a_computed_ratio_as_a_percentage(client, world, cco):
+    run = calculate(period=world["period"], plan=world["avg_plan"]).run
+    client.force_login(cco)
+
+    lines = (
+        folded(client.get(f"/my/E-B/statements/{run.pk}/")).split('id="tbl-lines"')[1].split("</table>")[0]
+    )
+
+    assert ">52.5%<" in lines
