@@ -1,6 +1,7 @@
 """The daily job runs the segments after the KPIs (docs/design.md §10.5): ``run_day`` evaluates the day,
 runs the plays and emits the webhooks, and ``evaluate_segments`` does the same for a day by hand."""
 
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -52,3 +53,21 @@ def test_the_command_refuses_a_bad_day_clearly(db):
         call_command("evaluate_segments", "--day", "2026-02-30")
     with pytest.raises(CommandError, match=r"has not ended: segments are evaluated for days up to yesterday"):
         call_command("evaluate_segments", "--day", "2099-01-01")
+
+
+def test_the_demo_seeds_segments_with_members_and_tasks_some_done(db):
+    from adoption.models import Segment, SegmentMembership
+    from demo.company import seed_demo
+    from demo.scorecards import seed_demo_scorecards
+    from demo.segments import seed_demo_segments
+
+    today = seed_demo(today=date(2026, 6, 15)).today
+    seed_demo_scorecards(today=today)
+
+    line = seed_demo_segments(today=today)
+
+    assert line.startswith("Loaded 4 segments and 2 plays; evaluated 14 days to 2026-06-14")
+    assert Segment.objects.count() == 4
+    assert SegmentMembership.objects.filter(left_on__isnull=True).exists()
+    assert PlayTask.objects.filter(status="open").exists() and PlayTask.objects.filter(status="done").exists()
+    assert seed_demo_segments(today=today) is None  # seeded already: nothing again

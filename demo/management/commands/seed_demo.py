@@ -9,6 +9,7 @@ from commissions.management.base import AttainCommand
 from demo.company import seed_demo
 from demo.quarters import run_demo_quarters
 from demo.scorecards import seed_demo_scorecards
+from demo.segments import seed_demo_segments
 from demo.snapshot import draft_next_year
 
 
@@ -43,6 +44,8 @@ class Command(AttainCommand):
                 self.stdout.write(f"  {drafted}")
             if scored := seed_demo_scorecards(today=summary.today, seed=seed):
                 self.stdout.write(f"  {scored}")
+            if segmented := seed_demo_segments(today=summary.today):
+                self.stdout.write(f"  {segmented}")
         width = max(len(label) for label in summary.counts)
         for label, count in summary.counts.items():
             self.stdout.write(f"  {label:<{width}}  {count:>7,}")
