@@ -11,6 +11,7 @@ from typing import Any
 
 from adoption.kpis import RATIO, kpi_codes
 from adoption.portfolio.inputs import kpi_rules
+from adoption.scoring.measures import to_ratio
 from core import formatting as fmt
 from dashboards.glossary import kpi_definition, kpi_label
 from dashboards.tables import Column, Table
@@ -54,6 +55,30 @@ class KpiBook:
     missing_days: int
     rows: list[dict[str, Any]] = field(default_factory=list)
     error: str = ""
+    value: Decimal | None = None  # the run's value of the line
+
+    def _listed(self) -> Decimal | None:
+        """The value the listed customers make: the count of those counted, or a ratio of their sums."""
+        if self.is_ratio:
+            bottom = sum(int(row.get("denominator") or 0) for row in self.rows)
+            top = sum(int(row.get("numerator") or 0) for row in self.rows)
+            return to_ratio(top, bottom) if bottom else None
+        return Decimal(sum(1 for row in self.rows if row.get("counted")))
+
+    @property
+    def note(self) -> str:
+        """Said when the customers listed now no longer make the run's quarter-end value: the book's usage
+        or ownership of that day changed after the run (an average is made of other days too)."""
+        if self.error or self.measure != "quarter_end" or self.value is None:
+            return ""
+        listed = self._listed()
+        if listed is None or listed == Decimal(str(self.value)):
+            return ""
+        run = self.value_text(self.value)
+        return (
+            f"The customers below make {self.value_text(listed)}, not the run's {run}: "
+            f"the book or its usage on {fmt.iso_date(self.day)} changed after this run."
+        )
 
     @property
     def is_ratio(self) -> bool:
@@ -117,11 +142,12 @@ class KpiBook:
         return Table(name, title, columns, rows)
 
 
-def kpi_book(employee_pk: int, detail: dict[str, Any], day: date) -> KpiBook:
+def kpi_book(employee_pk: int, detail: dict[str, Any], day: date, value: Decimal | None = None) -> KpiBook:
     """The explanation of a computed KPI line whose stored ``detail`` (``commissions.engine.kpi``) names
     its code, measure and days, for the CSM ``employee_pk`` (a ``User`` pk) on ``day``, the quarter's last
     day. Reads the book's usage of that day (``explain_book_kpi``); a KPI the current settings do not
-    compute is explained by its definition only, with ``error`` saying so."""
+    compute is explained by its definition only, with ``error`` saying so. ``value``: the line's value in
+    the run, which the customers listed are checked against (``note``)."""
     from adoption.portfolio.kpi_selectors import explain_book_kpi
 
     code = str(detail.get("kpi", ""))
@@ -138,6 +164,7 @@ def kpi_book(employee_pk: int, detail: dict[str, Any], day: date) -> KpiBook:
         day=day,
         days=int(detail.get("days") or 0),
         missing_days=int(detail.get("missing_days") or 0),
+        value=value,
     )
     try:
         book.rows = explain_book_kpi(employee_pk, code, day)

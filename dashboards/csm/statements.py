@@ -125,7 +125,7 @@ def statement_for(viewer: User, csm: User, run_id: int) -> Statement:
     ]
     for line in lines:
         if line.result.metric == "kpi" and line.detail.get("source") == "computed":
-            line.book = kpi_book(csm.pk, line.detail, run.period.end)
+            line.book = kpi_book(csm.pk, line.detail, run.period.end, line.result.metric_value)
     customers = list(
         customer_results_visible_to(viewer)
         .filter(run=run, employee=csm)

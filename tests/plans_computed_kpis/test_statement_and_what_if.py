@@ -15,7 +15,7 @@ from dashboards.csm.statements import statement_for
 from tests.builders import make_user
 from tests.statements_published.conftest import pdf_text
 
-from .conftest import PERIOD
+from .conftest import LAST, PERIOD
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +132,20 @@ def test_the_statement_lines_show_a_computed_ratio_as_a_percentage(client, world
     )
 
     assert ">52.5%<" in lines
+
+
+def test_the_statement_says_when_the_listed_customers_no_longer_make_the_runs_value(client, world, cco):
+    from adoption.models import UsageRecord
+
+    run = calculate(period=world["period"], plan=world["kpi_plan"]).run
+    # A8's usage of the quarter's last day corrected after the run: 81 of 100, no longer below 60 %.
+    UsageRecord.objects.filter(customer__customer_id="A8", date=LAST, metric="active_users").update(value=81)
+    client.force_login(cco)
+
+    page = folded(client.get(f"/my/E-A/statements/{run.pk}/"))
+
+    assert (
+        "The customers below make 2 customers, not the run&#x27;s 3 customers: the book or its usage on "
+        "2026-07-31 changed after this run."
+    ) in page
+    assert "The customers below make" not in page.split('id="kpi-book-wa"')[1].split("</section>")[0]
