@@ -29,7 +29,7 @@ class CompleteTask(forms.Form):
         label="Note",
         max_length=MAX_NOTE,
         strip=True,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_NOTE}),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_NOTE, "placeholder": "What was done"}),
         help_text="What was done, for the record (required, at most 2,000 characters).",
         error_messages={"required": "Write a note: what was done."},
     )
