@@ -7,6 +7,8 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -298,3 +300,33 @@ def test_completing_is_a_post(client, people, world):
     client.force_login(people.ann)
 
     assert client.get(f"/tasks/{task.pk}/complete/").status_code == 405
+
+
+def test_the_tasks_page_reads_the_same_queries_for_2_or_22_tasks(
+    client, people, world, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.ops)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/tasks/")
+    membership = SegmentMembership.objects.filter(left_on__isnull=True).first()
+    play = world.plays.get()
+    PlayTask.objects.bulk_create(
+        PlayTask(
+            play=play,
+            membership=membership,
+            position=n,
+            customer=membership.customer,
+            assignee=people.bob,
+            title=f"Task {n}",
+            created_on=ago(1),
+            due_on=ago(0),
+        )
+        for n in range(1, 21)
+    )
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get("/tasks/")
+    assert len(response.context["rows"]) == 22
