@@ -305,9 +305,6 @@ def test_completing_is_a_post(client, people, world):
 def test_the_tasks_page_reads_the_same_queries_for_2_or_22_tasks(
     client, people, world, django_assert_num_queries
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(people.ops)
     with CaptureQueriesContext(connection) as few:
         client.get("/tasks/")
