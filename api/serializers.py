@@ -175,6 +175,9 @@ class ComponentSerializer(serializers.ModelSerializer):
     threshold = RatioField()
     accelerator = RatioField()
     cap = RatioField(allow_null=True)
+    ceiling = RatioField(
+        allow_null=True, help_text="Lower is better: the value at which attainment falls to 0 (DESIGN §10.3)."
+    )
 
     class Meta:
         model = Component
@@ -184,8 +187,12 @@ class ComponentSerializer(serializers.ModelSerializer):
             "position",
             "metric",
             "kpi",
+            "source",
+            "measure",
+            "direction",
             "weight",
             "goal",
+            "ceiling",
             "floor",
             "threshold",
             "accelerator",

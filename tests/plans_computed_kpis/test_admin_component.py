@@ -57,3 +57,32 @@ def test_the_editor_shows_the_kpi_fields(admin_client):
     page = admin_client.get(reverse("admin:commissions_plan_change", args=[plan.pk])).content.decode()
     for name in ("source", "measure", "direction", "ceiling"):
         assert f'name="components-0-{name}"' in page, name
+
+
+def test_the_api_shows_how_a_kpi_component_is_read(client):
+    from rest_framework.test import APIClient
+
+    from accounts.models import Role
+    from api.tokens import create_token
+    from tests.builders import make_user
+
+    plan = load_plan(
+        source=PLAN.replace(
+            "{code: A, metric: adoption, weight: 1}",
+            "{code: LOW, metric: kpi, kpi: util_below_60, source: computed, direction: lower, weight: 1, "
+            "goal: 2, ceiling: 6}",
+        )
+    )
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {create_token(make_user(Role.CCO), 'test')[1]}")
+
+    [component] = api.get(f"/api/plans/{plan.pk}/").json()["components"]
+
+    assert {k: component[k] for k in ("kpi", "source", "measure", "direction", "goal", "ceiling")} == {
+        "kpi": "util_below_60",
+        "source": "computed",
+        "measure": "quarter_end",
+        "direction": "lower",
+        "goal": "2.0000",
+        "ceiling": "6.0000",
+    }
