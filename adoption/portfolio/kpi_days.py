@@ -105,6 +105,13 @@ def compute_kpi_days(first: date, last: date, *, today: date | None = None) -> i
     return written
 
 
+def store_kpi_day(inputs: DayInputs) -> int:
+    """Compute and store the KPIs of ``inputs.day`` from inputs already read (the daily job reads a day's
+    inputs once for the KPIs and the segments); returns the rows written, 0 for a kept day (left as
+    stored). The caller refuses days that have not ended (``refuse_days_not_ended``)."""
+    return _store_day(inputs.day, day_rows(inputs))
+
+
 def day_rows(inputs: DayInputs) -> list[PortfolioKpiDay]:
     """The unsaved ``PortfolioKpiDay`` rows of ``inputs.day``: per portfolio (CSMs by employee id, then
     geos, then the company) one row per KPI code of ``kpi_codes(inputs.rules)``."""
