@@ -26,6 +26,9 @@ from core.fiscal import calendar
 # Segment rules look back at most this many days before the day (docs/design.md §10.5): the frequency
 # drop compares the 30 days to D with the 30 before, D − 59 … D − 30 (segment_rules.LOOKBACK_DAYS).
 SEGMENT_LOOKBACK_DAYS = 59
+# Read only on the days a KPI or segment rule compares (D and D − rise_days), never summed over a window:
+# a day's usage read is then mostly active users, a third of the rows of every metric over the window.
+POINT_METRICS = frozenset({SEATS, MAU})
 # A subset of customers is read this many ids to a query (SQLite allows 999 parameters a query).
 SUBSET_CHUNK = 900
 
@@ -108,7 +111,7 @@ def span_inputs(
     rules = rules or kpi_rules()
     start = usage_window(first, rules)[0]
     subset = None if customers is None else sorted({int(c) for c in customers})
-    usage = Usage(_usage(start, last, metrics_read(rules), subset))
+    usage = Usage(_usage(start, first, last, rules, subset))
     activities = _activities(last, subset)
     stamps = pd.to_datetime(activities["date"]) if len(activities) else None
     day = first
@@ -125,12 +128,29 @@ def span_inputs(
         day += timedelta(days=1)
 
 
-def _usage(first: date, last: date, metrics: set[str], customers: list[int] | None) -> pd.DataFrame:
+def _usage(
+    start: date, first: date, last: date, rules: KpiRules, customers: list[int] | None
+) -> pd.DataFrame:
+    """The usage rows days ``first``–``last`` read: the windowed metrics from ``start`` (the first day's
+    window) to ``last``; seats and MAU (``POINT_METRICS``) only on the days they are compared, each day
+    and the day ``rules.rise_days`` before it. Of every customer, or of ``customers`` only."""
+    metrics = metrics_read(rules)
+    back = timedelta(days=rules.rise_days)
+    if last - back >= first - timedelta(days=1):  # the two spans touch or overlap: one read
+        points = [(first - back, last)]
+    else:
+        points = [(first - back, last - back), (first, last)]
+    frames = [_read(start, last, metrics - POINT_METRICS, customers)]
+    frames += [_read(a, b, metrics & POINT_METRICS, customers) for a, b in points]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _read(first: date, last: date, metrics: set[str], customers: list[int] | None) -> pd.DataFrame:
     """The usage rows of ``metrics`` from ``first`` to ``last``: of every customer (one read by customer
     range), or of ``customers`` only."""
     if customers is None:
         bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
-        if bounds["low"] is None:
+        if bounds["low"] is None or not metrics:
             return load_usage(customers=(0, -1), first=first, last=last, metrics=set(), presence=False)
         return load_usage(
             customers=(bounds["low"], bounds["high"]), first=first, last=last, metrics=metrics, presence=False
