@@ -9,7 +9,7 @@ a range of days with one read of the usage. Both may read a subset of customers 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -59,8 +59,10 @@ def kpi_rules() -> KpiRules:
 
 def usage_window(day: date, rules: KpiRules) -> tuple[date, date]:
     """The first and last days of usage the KPIs and segment rules of ``day`` read: back to the rise's
-    D − ``rise_days``, the weekly trend's oldest week and each key feature's oldest week."""
-    weeks = max([rules.weekly_weeks + rules.trend_weeks - 1, *(rule.weeks for rule in rules.key_features)])
+    D − ``rise_days``, the segments' lookback, the weekly-active weeks and each key feature's oldest week.
+    Not the weekly-active trend's older weeks: the trend is read from the stored history (each day's
+    ``weekly_active``, docs/kpis.md "History"), so a day's inputs never recompute it."""
+    weeks = max([rules.weekly_weeks, *(rule.weeks for rule in rules.key_features)])
     back = max(rules.rise_days, SEGMENT_LOOKBACK_DAYS, 7 * weeks - 1)
     return day - timedelta(days=back), day
 
@@ -108,7 +110,8 @@ def span_inputs(
     Raises ``ValueError`` when ``first`` is after ``last``, or for bad ``KPI_*`` settings."""
     if first > last:
         raise ValueError(f"the first day {first} is after the last day {last}")
-    rules = rules or kpi_rules()
+    # The trend's older weeks are not read (``usage_window``): the inputs' rules compute no trend.
+    rules = replace(rules or kpi_rules(), trend_weeks=1)
     start = usage_window(first, rules)[0]
     subset = None if customers is None else sorted({int(c) for c in customers})
     usage = Usage(_usage(start, first, last, rules, subset))
@@ -142,7 +145,9 @@ def _usage(
         points = [(first - back, last - back), (first, last)]
     frames = [_read(start, last, metrics - POINT_METRICS, customers)]
     frames += [_read(a, b, metrics & POINT_METRICS, customers) for a, b in points]
-    return pd.concat(frames, ignore_index=True)
+    # One category list for every read, so that concatenating keeps the metrics as category codes.
+    names = pd.CategoricalDtype(sorted({str(m) for f in frames for m in f["metric"].unique()}))
+    return pd.concat([f.astype({"metric": names}) for f in frames], ignore_index=True)
 
 
 def _read(first: date, last: date, metrics: set[str], customers: list[int] | None) -> pd.DataFrame:
