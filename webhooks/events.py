@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from core.links import absolute_url
 
 from .models import Event
-from .services import emit
+from .services import emit, subscribed_endpoints
 
 CENT = Decimal("0.01")
 
@@ -166,25 +166,26 @@ def statement_published(period, close, payouts) -> None:
 def segment_changes(segment, day, *, entered, left) -> int:
     """Customers entered or left a segment on ``day`` (docs/design.md §10.5): one ``segment.entered`` and
     one ``segment.left`` event per segment and day, each only when it has customers. ``segment`` has
-    ``pk``, ``code`` and ``name``; ``entered`` and ``left`` are sequences of ``(customer, csm)`` pairs —
-    ``customer`` with ``customer_id`` and ``name``, ``csm`` (the customer's CSM on the day) with
-    ``employee_id``, or None when nobody owns it. ``data``: the segment (code, name), the day, the count
-    and the customers (customer_id, name, csm_employee_id), and the segment's link. The event id is
-    derived from the segment, the day and the event, so evaluating the day again sends nothing new.
-    Returns the number of deliveries recorded."""
+    ``pk``, ``code`` and ``name``; ``entered`` and ``left`` are callables returning the changed customers
+    as ``(customer_id, name, csm_employee_id)`` tuples — the ids Attain shows, the CSM's being the
+    customer's CSM on the day, or None when nobody owns it — called only when an active endpoint
+    subscribes to the event (a day's changes are tens of thousands of customers, and usually nobody
+    listens). ``data``: the segment (code, name), the day, the count and the customers (customer_id,
+    name, csm_employee_id) in customer_id order, and the segment's link. The event id is derived from
+    the segment, the day and the event, so evaluating the day again sends nothing new. Returns the number
+    of deliveries recorded."""
     created = 0
-    for event, changes in ((Event.SEGMENT_ENTERED, entered), (Event.SEGMENT_LEFT, left)):
+    for event, read in ((Event.SEGMENT_ENTERED, entered), (Event.SEGMENT_LEFT, left)):
+        if not subscribed_endpoints(event):
+            continue
+        changes = read()
         if not changes:
             continue
 
         def data(changes=changes) -> dict:
             customers = [
-                {
-                    "customer_id": customer.customer_id,
-                    "name": customer.name,
-                    "csm_employee_id": csm.employee_id if csm is not None else None,
-                }
-                for customer, csm in sorted(changes, key=lambda pair: pair[0].customer_id)
+                {"customer_id": customer_id, "name": name, "csm_employee_id": csm_employee_id}
+                for customer_id, name, csm_employee_id in sorted(changes, key=lambda row: row[0])
             ]
             return {
                 "segment": {"code": segment.code, "name": segment.name},
@@ -196,3 +197,9 @@ def segment_changes(segment, day, *, entered, left) -> int:
 
         created += len(emit(event, data, key=f"segment:{segment.pk}:{day.isoformat()}"))
     return created
+
+
+def segments_subscribed() -> bool:
+    """Whether an active endpoint subscribes to ``segment.entered`` or ``segment.left``: when none does,
+    the daily job reads no changed customer for the webhooks."""
+    return any(subscribed_endpoints(event) for event in (Event.SEGMENT_ENTERED, Event.SEGMENT_LEFT))

@@ -30,12 +30,26 @@ from core.links import absolute_url
 
 from ..models import Play, PlayNotification, PlayTask, SegmentMembership
 from .inputs import owners_on
+from .segments import insert_rows
 
 logger = logging.getLogger(__name__)
 
 MAX_NOTE = 2000  # characters of a completion note
 MAX_TITLE = 200  # PlayTask.title
 TASK_KEYS = ("title", "due_days")
+# The columns ``run_plays`` writes of a new task (every NOT NULL one: see ``insert_rows``).
+TASK_COLUMNS = (
+    "play_id",
+    "membership_id",
+    "position",
+    "customer_id",
+    "assignee_id",
+    "title",
+    "created_on",
+    "due_on",
+    "status",
+    "note",
+)
 
 
 def validate_tasks(tasks: Any) -> list[dict[str, Any]]:
@@ -81,43 +95,53 @@ def run_plays(day: date, *, owners: pd.DataFrame | None = None) -> PlaysRun:
     a customer nobody owns that day gets no task (counted in ``unassigned``). With ``notify_ae`` and a
     customer whose account executive is an active person with an e-mail, a ``PlayNotification`` is
     recorded and the e-mail queued once the transaction commits. Tasks and notifications that exist
-    already are not made again, so running a day twice makes nothing new."""
-    entered = list(
-        SegmentMembership.objects.filter(entered_on=day, segment__plays__active=True)
-        .distinct()
-        .select_related("customer__ae_employee", "segment")
-    )
+    already are not made again, so running a day twice makes nothing new.
+
+    Raises ``AttainError`` (``validate_tasks``) for a play whose tasks are not valid when it has a task
+    to make. A day's entries are tens of thousands: they are read and written as rows, not as model
+    instances."""
+    plays: dict[int, list[Play]] = {}
+    for play in Play.objects.filter(active=True):
+        plays.setdefault(play.segment_id, []).append(play)
+    if not plays:
+        return PlaysRun(0, 0, 0)
+    notify = any(play.notify_ae for segment_plays in plays.values() for play in segment_plays)
+    fields = ("pk", "segment_id", "customer_id") + (("customer__ae_employee_id",) if notify else ())
+    todays = SegmentMembership.objects.filter(entered_on=day, segment_id__in=plays)
+    entered = list(todays.order_by("segment_id", "customer_id", "entered_on").values_list(*fields))
     if not entered:
         return PlaysRun(0, 0, 0)
     owners = owners if owners is not None else owners_on(day)
     csm_of = dict(zip(owners["customer_id"].tolist(), owners["employee_id"].tolist(), strict=True))
-    plays: dict[int, list[Play]] = {}
-    for play in Play.objects.filter(active=True, segment_id__in={m.segment_id for m in entered}):
-        plays.setdefault(play.segment_id, []).append(play)
-    membership_ids = [m.pk for m in entered]
     made = set(
-        PlayTask.objects.filter(membership_id__in=membership_ids).values_list(
-            "play_id", "membership_id", "position"
-        )
+        PlayTask.objects.filter(membership__in=todays).values_list("play_id", "membership_id", "position")
     )
     told = set(
-        PlayNotification.objects.filter(membership_id__in=membership_ids).values_list(
+        PlayNotification.objects.filter(membership__in=todays).values_list(
             "play_id", "membership_id", "recipient_id"
         )
     )
+    aes = _reachable_aes({row[3] for row in entered if row[3] is not None} if notify else set())
+    specs: dict[int, list[tuple[int, str, date]]] = {}  # per play: its tasks' position, title, due day
     tasks, notifications, unassigned = [], [], 0
-    for membership in entered:
-        csm = csm_of.get(membership.customer_id)
+    for row in entered:
+        membership, segment, customer = row[:3]
+        csm = csm_of.get(customer)
         if csm is None:
             unassigned += 1
-        for play in plays.get(membership.segment_id, []):
+        for play in plays[segment]:
             if csm is not None:
-                tasks += _tasks(play, membership, int(csm), day, made)
-            ae = membership.customer.ae_employee
-            wanted = play.notify_ae and ae is not None and ae.is_active and ae.email
-            if wanted and (play.pk, membership.pk, ae.pk) not in told:
-                notifications.append(PlayNotification(play=play, membership=membership, recipient=ae))
-    PlayTask.objects.bulk_create(tasks, batch_size=5000)
+                if play.pk not in specs:
+                    specs[play.pk] = _dated(validate_tasks(play.tasks), day)
+                tasks += [
+                    (play.pk, membership, position, customer, int(csm), title, day, due, "open", "")
+                    for position, title, due in specs[play.pk]
+                    if (play.pk, membership, position) not in made
+                ]
+            ae = row[3] if notify else None
+            if play.notify_ae and ae in aes and (play.pk, membership, ae) not in told:
+                notifications.append(PlayNotification(play=play, membership_id=membership, recipient_id=ae))
+    insert_rows(PlayTask, TASK_COLUMNS, tasks)
     created = PlayNotification.objects.bulk_create(notifications)
     ids = [n.pk for n in created]
     if ids:
@@ -125,22 +149,20 @@ def run_plays(day: date, *, owners: pd.DataFrame | None = None) -> PlaysRun:
     return PlaysRun(len(tasks), len(created), unassigned)
 
 
-def _tasks(play: Play, membership: SegmentMembership, csm: int, day: date, made: set) -> list[PlayTask]:
-    specs = validate_tasks(play.tasks)
+def _dated(specs: list[dict[str, Any]], day: date) -> list[tuple[int, str, date]]:
+    """A play's tasks made on ``day``: position, title and due day."""
     return [
-        PlayTask(
-            play=play,
-            membership=membership,
-            position=position,
-            customer_id=membership.customer_id,
-            assignee_id=csm,
-            title=spec["title"],
-            created_on=day,
-            due_on=day + timedelta(days=spec["due_days"]),
-        )
+        (position, spec["title"], day + timedelta(days=spec["due_days"]))
         for position, spec in enumerate(specs)
-        if (play.pk, membership.pk, position) not in made
     ]
+
+
+def _reachable_aes(pks: set[int]) -> set[int]:
+    """Of the account executives ``pks``, those a play may notify: active, with an e-mail."""
+    if not pks:
+        return set()
+    rows = User.objects.filter(pk__in=pks).values_list("pk", "is_active", "email")
+    return {pk for pk, active, email in rows if active and email}
 
 
 def queue_notifications(ids: Iterable[int]) -> None:

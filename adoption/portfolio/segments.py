@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -186,16 +186,66 @@ def _record(segment: Segment, day: date, selected: set[int]) -> SegmentDay:
     )
     entering = sorted(selected - open_now.keys())
     leaving = [open_now[c] for c in sorted(open_now.keys() - selected)]
-    SegmentMembership.objects.bulk_create(
-        [SegmentMembership(segment=segment, customer_id=c, entered_on=day) for c in entering],
-        batch_size=BATCH,
+    insert_rows(
+        SegmentMembership,
+        ("segment_id", "customer_id", "entered_on"),
+        [(segment.pk, c, day) for c in entering],
     )
-    for start in range(0, len(leaving), BATCH):
-        SegmentMembership.objects.filter(pk__in=leaving[start : start + BATCH]).update(left_on=day)
+    update_rows(SegmentMembership, leaving, "left_on", day)
     SegmentEvaluation.objects.create(
         segment=segment, day=day, members=len(selected), entered=len(entering), left=len(leaving)
     )
     return SegmentDay(segment.code, len(selected), len(entering), len(leaving))
+
+
+def insert_rows(model: type[models.Model], fields: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert ``rows`` (tuples of the values of ``fields``: attribute names such as ``customer_id``) into
+    ``model``'s table without a model instance per row, a day's memberships and tasks being tens of
+    thousands of rows: on PostgreSQL one ``INSERT … SELECT FROM unnest(…)`` per ``BATCH`` rows, an array
+    parameter per column; elsewhere ``bulk_create``. A field not named is NULL on PostgreSQL (no model
+    default is applied): name every NOT NULL column."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        objs = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objs, batch_size=BATCH)
+        return
+    quote = connection.ops.quote_name
+    columns, casts = [], []
+    for name in fields:
+        field = next(f for f in model._meta.concrete_fields if f.attname == name)
+        columns.append(quote(field.column))
+        casts.append(
+            f"%s::{field.rel_db_type(connection) if field.is_relation else field.db_type(connection)}[]"
+        )
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (names from the model)
+        f"SELECT * FROM unnest({', '.join(casts)})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.execute(sql, [list(column) for column in zip(*rows[start : start + BATCH], strict=True)])
+
+
+def update_rows(model: type[models.Model], pks: list[int], name: str, value: object) -> None:
+    """Set the field ``name`` to ``value`` on the rows of ``model`` whose primary key is in ``pks``: on
+    PostgreSQL one ``UPDATE … WHERE pk = ANY(%s)`` per ``BATCH`` keys (one array parameter), elsewhere
+    ``update()`` per batch."""
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        quote = connection.ops.quote_name
+        field = model._meta.get_field(name)
+        sql = (
+            f"UPDATE {quote(model._meta.db_table)} SET {quote(field.column)} = %s "  # noqa: S608
+            f"WHERE {quote(model._meta.pk.column)} = ANY(%s)"
+        )
+    for start in range(0, len(pks), BATCH):
+        batch = pks[start : start + BATCH]
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [field.get_db_prep_value(value, connection), batch])
+        else:
+            model.objects.filter(pk__in=batch).update(**{name: value})
 
 
 def emit_changes(evaluation: Evaluation, owners: pd.DataFrame) -> int:
@@ -203,21 +253,29 @@ def emit_changes(evaluation: Evaluation, owners: pd.DataFrame) -> int:
     entering or leaving that day (docs/webhooks.md), each customer with its CSM on the day (``owners``:
     customer_id, employee_id as ``DayInputs.owners``). Call inside the day's transaction: the deliveries
     are sent once it commits. The events' ids are derived from segment, day and event, so a day
-    evaluated again records no new delivery. Returns the deliveries recorded."""
+    evaluated again records no new delivery. Nothing is read when no active endpoint subscribes to the
+    segments' events. Returns the deliveries recorded."""
     day = evaluation.day
     codes = [s.code for s in evaluation.segments if s.entered or s.left]
-    if not codes:
+    if not codes or not events.segments_subscribed():
         return 0
     csm_pk = dict(zip(owners["customer_id"].tolist(), owners["employee_id"].tolist(), strict=True))
-    people = {user.pk: user for user in User.objects.filter(pk__in=set(csm_pk.values()))}
+    employee_id = dict(User.objects.filter(pk__in=set(csm_pk.values())).values_list("pk", "employee_id"))
+
+    def changed(segment: Segment, on: str):
+        def read() -> list[tuple[str, str, str | None]]:
+            rows = SegmentMembership.objects.filter(segment=segment, **{on: day}).values_list(
+                "customer__customer_id", "customer__name", "customer_id"
+            )
+            return [(cid, name, employee_id.get(csm_pk.get(pk))) for cid, name, pk in rows]
+
+        return read
+
     recorded = 0
     for segment in Segment.objects.filter(code__in=codes).order_by("code"):
-        changed = SegmentMembership.objects.filter(segment=segment).select_related("customer")
-        entered = [
-            (m.customer, people.get(csm_pk.get(m.customer_id))) for m in changed.filter(entered_on=day)
-        ]
-        left = [(m.customer, people.get(csm_pk.get(m.customer_id))) for m in changed.filter(left_on=day)]
-        recorded += events.segment_changes(segment, day, entered=entered, left=left)
+        recorded += events.segment_changes(
+            segment, day, entered=changed(segment, "entered_on"), left=changed(segment, "left_on")
+        )
     return recorded
 
 

@@ -4,9 +4,12 @@ receiver on 127.0.0.1, signed, retried after a 500, and not sent again when the 
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from adoption.portfolio.segments import evaluate_day
+from adoption.portfolio.inputs import owners_on
+from adoption.portfolio.segments import emit_changes, evaluate_day, evaluate_segments
 from tests.webhooks.conftest import Answer, make_endpoint
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.services import attempt_delivery
@@ -120,3 +123,15 @@ def test_an_endpoint_not_subscribed_to_segments_gets_nothing(queued, run, custom
 
     assert run(day(0)).deliveries == 0
     assert not WebhookDelivery.objects.exists()
+
+
+def test_without_a_subscribed_endpoint_no_changed_customer_is_read_for_the_webhooks(queued, customers, low):
+    make_endpoint("https://hooks.example.com/attain", "quarter.closed")
+    set_utilisation(customers.c1, day(0), 50)
+    evaluation = evaluate_segments(day(0))
+
+    with CaptureQueriesContext(connection) as queries:
+        assert emit_changes(evaluation, owners_on(day(0))) == 0
+
+    assert evaluation.changed and not WebhookDelivery.objects.exists()
+    assert not [q for q in queries.captured_queries if "segmentmembership" in q["sql"]]
