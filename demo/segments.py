@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from adoption.models import PlayTask, Segment
+from adoption.portfolio.kpi_days import compute_kpi_days
 from adoption.portfolio.plays import complete_task
 from adoption.portfolio.segment_loading import load_segments
 from adoption.portfolio.segments import evaluate_day
 
 EVALUATED_DAYS = 14
+KPI_DAYS = 63  # the demo's usage (demo/scorecards.py): the KPI tiles' sparklines show its weeks
 
 YAML = """\
 segments:
@@ -51,12 +53,14 @@ segments:
 
 
 def seed_demo_segments(*, today: date) -> str | None:
-    """Load the demo segments and evaluate the ``EVALUATED_DAYS`` days to yesterday; returns a line saying
-    so, or None when they exist already."""
+    """Compute the portfolio KPIs of the ``KPI_DAYS`` days to yesterday, load the demo segments and
+    evaluate the ``EVALUATED_DAYS`` days to yesterday; returns a line saying so, or None when they exist
+    already."""
     if Segment.objects.filter(code="low_utilisation").exists():
         return None
-    load_segments(YAML, user=None)
     last = today - timedelta(days=1)
+    kpi_rows = compute_kpi_days(last - timedelta(days=KPI_DAYS - 1), last, today=today)
+    load_segments(YAML, user=None)
     tasks = 0
     for back in reversed(range(EVALUATED_DAYS)):
         tasks += evaluate_day(last - timedelta(days=back), today=today).tasks
@@ -67,6 +71,7 @@ def seed_demo_segments(*, today: date) -> str | None:
         done += 1
     members = Segment.objects.filter(memberships__left_on__isnull=True).count()
     return (
-        f"Loaded 4 segments and 2 plays; evaluated {EVALUATED_DAYS} days to {last.isoformat()}: "
+        f"Computed {kpi_rows:,} portfolio KPI rows over {KPI_DAYS} days; "
+        f"loaded 4 segments and 2 plays; evaluated {EVALUATED_DAYS} days to {last.isoformat()}: "
         f"{members:,} memberships open, {tasks:,} tasks made, {done:,} of them done."
     )
