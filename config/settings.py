@@ -30,6 +30,15 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}") from exc
 
 
+def env_json(name: str, default: str) -> object:
+    """A JSON value, such as ``[{"feature": "reports", ...}]``; refused by name when it is not JSON."""
+    value = os.environ.get(name, "").strip() or default
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"{name} must be JSON, such as {default}; got {value!r} ({exc})") from exc
+
+
 def env_rate(name: str, default: str) -> str | None:
     """A rate limit like ``600/min`` (per second, min, hour or day); ``none`` (or ``off``) lifts it."""
     value = os.environ.get(name, "").strip() or default
@@ -234,7 +243,7 @@ KPI_RISE_DAYS = env_int("KPI_RISE_DAYS", 30)
 KPI_WEEKLY_WEEKS = env_int("KPI_WEEKLY_WEEKS", 4)  # "active at least weekly" over this many weeks
 KPI_TREND_WEEKS = env_int("KPI_TREND_WEEKS", 12)
 # Key features "in the right way and frequency": JSON list of {"feature", "min_uses", "min_users", "weeks"}.
-KPI_KEY_FEATURES = json.loads(os.environ.get("KPI_KEY_FEATURES") or "[]")
+KPI_KEY_FEATURES = env_json("KPI_KEY_FEATURES", "[]")
 
 # --- Webhooks (docs/webhooks.md): one request's timeout, tries before a delivery fails, the backoff -------
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)  # seconds

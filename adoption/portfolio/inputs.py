@@ -33,28 +33,75 @@ POINT_METRICS = frozenset({SEATS, MAU})
 SUBSET_CHUNK = 900
 
 
+class KpiSettingsInvalid(ValueError):
+    """A ``KPI_*`` setting cannot be read; the message names the setting, what it must be and its value."""
+
+
+FEATURE_KEYS = ("feature", "min_uses", "min_users", "weeks")
+SETTING_OF = {
+    "utilisation_threshold": "KPI_UTILISATION_THRESHOLD",
+    "rise_points": "KPI_RISE_POINTS",
+    "rise_days": "KPI_RISE_DAYS",
+    "weekly_weeks": "KPI_WEEKLY_WEEKS",
+    "trend_weeks": "KPI_TREND_WEEKS",
+}
+
+
 def kpi_rules() -> KpiRules:
     """The KPI rules of the settings (docs/kpis.md "Settings"): ``KPI_UTILISATION_THRESHOLD`` (ratio 0–1),
     ``KPI_RISE_POINTS`` (percentage points), ``KPI_RISE_DAYS``, ``KPI_WEEKLY_WEEKS``, ``KPI_TREND_WEEKS``
     and ``KPI_KEY_FEATURES`` (a list of ``{"feature", "min_uses", "min_users", "weeks"}``). Raises
-    ``ValueError`` naming the setting's problem, as ``KpiRules`` does."""
-    features = tuple(
-        FeatureRule(
-            feature=str(rule["feature"]),
-            min_uses=int(rule["min_uses"]),
-            min_users=int(rule["min_users"]),
-            weeks=int(rule["weeks"]),
+    ``KpiSettingsInvalid`` (a ``ValueError``) naming the setting and its problem; ``manage.py check``
+    and every start-up run the same check (``adoption.apps``)."""
+    try:
+        return KpiRules(
+            utilisation_threshold=_decimal("KPI_UTILISATION_THRESHOLD", "a ratio 0–1 such as 0.60"),
+            rise_points=_decimal("KPI_RISE_POINTS", "percentage points 0–100 such as 10"),
+            rise_days=settings.KPI_RISE_DAYS,
+            weekly_weeks=settings.KPI_WEEKLY_WEEKS,
+            trend_weeks=settings.KPI_TREND_WEEKS,
+            key_features=_features(settings.KPI_KEY_FEATURES),
         )
-        for rule in settings.KPI_KEY_FEATURES
-    )
-    return KpiRules(
-        utilisation_threshold=Decimal(str(settings.KPI_UTILISATION_THRESHOLD)),
-        rise_points=Decimal(str(settings.KPI_RISE_POINTS)),
-        rise_days=settings.KPI_RISE_DAYS,
-        weekly_weeks=settings.KPI_WEEKLY_WEEKS,
-        trend_weeks=settings.KPI_TREND_WEEKS,
-        key_features=features,
-    )
+    except KpiSettingsInvalid:
+        raise
+    except ValueError as exc:
+        message = str(exc)
+        for field, name in SETTING_OF.items():
+            message = message.replace(field, name)
+        raise KpiSettingsInvalid(message) from None
+
+
+def _decimal(name: str, what: str) -> Decimal:
+    value = getattr(settings, name)
+    try:
+        number = Decimal(str(value).strip())
+    except ArithmeticError:
+        raise KpiSettingsInvalid(f"{name} must be {what}; got {value!r}") from None
+    if not number.is_finite():
+        raise KpiSettingsInvalid(f"{name} must be {what}; got {value!r}")
+    return number
+
+
+def _features(rules: object) -> tuple[FeatureRule, ...]:
+    name = "KPI_KEY_FEATURES"
+    example = '[{"feature": "reports", "min_uses": 3, "min_users": 2, "weeks": 4}]'
+    if not isinstance(rules, list):
+        raise KpiSettingsInvalid(f"{name} must be a JSON list such as {example}; got {rules!r}")
+    features = []
+    for at, rule in enumerate(rules, start=1):
+        if not isinstance(rule, dict) or set(rule) != set(FEATURE_KEYS):
+            keys = ", ".join(FEATURE_KEYS)
+            raise KpiSettingsInvalid(f"{name}: rule {at} must have exactly the keys {keys}; got {rule!r}")
+        counts = {key: rule[key] for key in FEATURE_KEYS[1:]}
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in counts.values()):
+            raise KpiSettingsInvalid(
+                f"{name}: rule {at}'s min_uses, min_users and weeks must be whole numbers"
+            )
+        try:
+            features.append(FeatureRule(feature=str(rule["feature"]), **counts))
+        except ValueError as exc:
+            raise KpiSettingsInvalid(f"{name}: rule {at}: {exc}") from None
+    return tuple(features)
 
 
 def usage_window(day: date, rules: KpiRules) -> tuple[date, date]:
