@@ -502,3 +502,59 @@ def test_a_locked_plan_is_refused_and_left_unchanged(monkeypatch):
         load_plan(source=plan_yaml(NRR))
     assert str(caught.value) == "Plan CS-FY22 cannot change: fiscal year FY22 already has a closed period."
     assert list(plan.components.values_list("code", flat=True)) == ["ADOPTION"]
+
+
+def close(code: str) -> None:
+    from django.utils import timezone
+
+    from commissions.services.periods import get_period
+    from tests.builders import make_user
+
+    period = get_period(code)
+    period.status, period.closed_at, period.closed_by = "closed", timezone.now(), make_user("ops")
+    period.save()
+
+
+@pytest.mark.django_db
+def test_reloading_an_unchanged_plan_in_a_year_with_a_closed_quarter_is_unchanged():
+    source = plan_yaml(ADOPTION, NRR, KPI)
+    first = plans.upsert_plan(source=source)
+    close("FY22-Q2")
+    rows_before = list(Component.objects.order_by("pk").values())
+    plan_before = list(Plan.objects.values())
+
+    again = plans.upsert_plan(source=source)
+
+    assert (first.status, again.status, again.unchanged) == ("created", "unchanged", True)
+    assert again.plan.pk == first.plan.pk
+    assert list(Component.objects.order_by("pk").values()) == rows_before
+    assert list(Plan.objects.values()) == plan_before
+    # the same values written differently (spacing, decimals, a comment) are the same plan
+    respelled = plan_yaml(ADOPTION, "{code: NRR, metric: nrr, weight: 1.0, goal: 1.100}", KPI) + "# again\n"
+    assert plans.upsert_plan(source=respelled).status == "unchanged"
+
+
+@pytest.mark.django_db
+def test_a_real_change_in_a_year_with_a_closed_quarter_is_still_refused():
+    load_plan(source=plan_yaml(ADOPTION, NRR, KPI))
+    close("FY22-Q2")
+
+    for changed in (
+        plan_yaml(ADOPTION, "{code: NRR, metric: nrr, weight: 1, goal: 1.2}", KPI),  # a goal
+        plan_yaml(ADOPTION, NRR),  # a component gone
+        plan_yaml(NRR, ADOPTION, KPI),  # the order
+        plan_yaml(ADOPTION, NRR, KPI, head=HEAD.replace("Customer Success FY22", "CS FY22")),  # the name
+    ):
+        with pytest.raises(PeriodClosed, match="Plan CS-FY22 cannot change"):
+            load_plan(source=changed)
+    assert list(Component.objects.order_by("position").values_list("code", "goal")) == [
+        ("ADOPTION", None),
+        ("NRR", Decimal("1.10")),
+        ("KPI", Decimal(10)),
+    ]
+
+
+@pytest.mark.django_db
+def test_a_reload_with_a_change_in_an_open_year_is_an_update():
+    load_plan(source=plan_yaml(ADOPTION))
+    assert plans.upsert_plan(source=plan_yaml(ADOPTION, NRR)).status == "updated"

@@ -51,3 +51,32 @@ def test_load_plan_exits_non_zero_on_refusal(tmp_path, capsys):
         execute_from_command_line(["manage.py", "load_plan", str(path)])
     assert caught.value.code != 0
     assert "bad.yaml must be a YAML mapping of plan fields" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_load_plan_says_an_unchanged_plan_is_unchanged_in_a_year_with_a_closed_quarter():
+    from .test_load_plan import close
+
+    call_command("load_plan", str(WORKED_PLAN), stdout=StringIO())
+    close("FY22-Q2")
+    out = StringIO()
+
+    call_command("load_plan", str(WORKED_PLAN), stdout=out)
+
+    assert out.getvalue() == (
+        "Plan CS-FY22 unchanged: plan.yaml says what is loaded already; nothing was written "
+        "(CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1)\n"
+    )
+
+
+@pytest.mark.django_db
+def test_load_plan_refuses_a_change_in_a_year_with_a_closed_quarter(tmp_path):
+    from .test_load_plan import close
+
+    call_command("load_plan", str(WORKED_PLAN), stdout=StringIO())
+    close("FY22-Q2")
+    changed = tmp_path / "plan.yaml"
+    changed.write_text(WORKED_PLAN.read_text().replace("Customer Success FY22", "CS FY22 renamed"))
+
+    with pytest.raises(CommandError, match="cannot change: fiscal year FY22 already has a closed period"):
+        call_command("load_plan", str(changed))

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from commissions.management.base import AttainCommand
-from commissions.services.plans import describe_plan, load_plan
+from commissions.services.plans import describe_plan, upsert_plan
 from core.errors import AttainError
 
 
@@ -22,7 +22,13 @@ class Command(AttainCommand):
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
         try:
-            plan = load_plan(source=source, file_name=path.name)
+            loaded = upsert_plan(source=source, file_name=path.name)
         except AttainError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(f"Loaded plan {describe_plan(plan)}"))
+        if loaded.unchanged:
+            self.stdout.write(
+                f"Plan {loaded.plan.code} unchanged: {path.name} says what is loaded already; nothing was "
+                f"written ({describe_plan(loaded.plan)})"
+            )
+            return
+        self.stdout.write(self.style.SUCCESS(f"Loaded plan {describe_plan(loaded.plan)}"))

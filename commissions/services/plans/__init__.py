@@ -7,14 +7,17 @@ plans compute.
 
 from .computed import computed_kpis
 from .validate import DEFAULT_NRR_FLOOR, component_errors, parse_plan
-from .write import describe_plan, load_plan, plan_is_locked
+from .write import PlanLoaded, describe_plan, load_plan, plan_is_locked, plan_matches, upsert_plan
 
 __all__ = [
     "DEFAULT_NRR_FLOOR",
+    "PlanLoaded",
     "component_errors",
     "computed_kpis",
     "describe_plan",
     "load_plan",
     "parse_plan",
     "plan_is_locked",
+    "plan_matches",
+    "upsert_plan",
 ]

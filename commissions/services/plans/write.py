@@ -1,7 +1,10 @@
 """Writing a validated plan (DESIGN §6 ``load_plan``): an upsert by plan code in one transaction, refused
-once the plan's fiscal year has a closed quarter."""
+once the plan's fiscal year has a closed quarter; a file that says what is loaded already writes nothing."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -20,32 +23,100 @@ def plan_is_locked(plan: Plan) -> bool:
     return closed.filter(code__startswith=f"{plan.fiscal_year}-").exists()
 
 
+PLAN_FIELDS = (
+    "name",
+    "fiscal_year",
+    "currency",
+    "credit_date",
+    "new_customer_window_days",
+    "clawback_days",
+    "negative_balance",
+    "adoption_formula",
+    "adoption_weighting",
+    "customer_cap",
+)
+COMPONENT_FIELDS = (
+    "metric",
+    "kpi",
+    "weight",
+    "goal",
+    "floor",
+    "threshold",
+    "accelerator",
+    "cap",
+    "source",
+    "measure",
+    "direction",
+    "ceiling",
+)
+
+
+@dataclass(frozen=True)
+class PlanLoaded:
+    """What ``upsert_plan`` did: the ``plan`` (with its components) and ``status``, one of ``"created"``,
+    ``"updated"`` or ``"unchanged"`` (the file says what is loaded already; nothing was written)."""
+
+    plan: Plan
+    status: str
+
+    @property
+    def unchanged(self) -> bool:
+        return self.status == "unchanged"
+
+
+def _same(stored: Any, given: Any) -> bool:
+    """A stored field against the file's value: ``None`` and ``""`` alike (a text field stores no value as
+    ``""``); Decimals by value (``1.0 == 1.000000``)."""
+    if stored in (None, "") or given in (None, ""):
+        return stored in (None, "") and given in (None, "")
+    return stored == given
+
+
+def plan_matches(plan: Plan, spec) -> bool:
+    """Whether the stored ``plan`` and its components are what the parsed file ``spec`` says: every plan
+    field, and the same components by code in the same order with the same fields. The YAML text itself
+    (comments, spacing, key order) is not compared."""
+    if not all(_same(getattr(plan, name), getattr(spec, name)) for name in PLAN_FIELDS):
+        return False
+    stored = list(plan.components.order_by("position", "pk"))
+    if [c.code for c in stored] != [item.code for item in spec.components]:
+        return False
+    return all(
+        _same(getattr(component, name), getattr(item, name))
+        for component, item in zip(stored, spec.components, strict=True)
+        for name in COMPONENT_FIELDS
+    )
+
+
 def load_plan(*, source: str, file_name: str = "") -> Plan:
-    """Create or replace the plan described by the YAML ``source``; return it with its components.
+    """Create or replace the plan described by the YAML ``source``; return it with its components
+    (``upsert_plan`` says whether anything changed)."""
+    return upsert_plan(source=source, file_name=file_name).plan
+
+
+def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
+    """Create or replace the plan described by the YAML ``source``; return it with what was done.
 
     Validates the whole file first and raises ``PlanInvalid`` with every problem. Upserts by plan code in
     one transaction (the existing plan row is locked with ``select_for_update``): plan fields and
     ``source`` are overwritten, components are matched by code (updated, created, or deleted when gone
-    from the file). Raises ``PeriodClosed`` when the existing plan is locked (``plan_is_locked``).
+    from the file). A file that says what is loaded already (``plan_matches``) writes nothing — no row, no
+    audit event — and is ``"unchanged"``, even in a fiscal year with a closed quarter. Raises
+    ``PeriodClosed`` when the file would change a locked plan (``plan_is_locked``, DESIGN §3).
     """
     spec = parse_plan(source, file_name=file_name)
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(code=spec.code).first()
+        if plan is not None and plan_matches(plan, spec):
+            return PlanLoaded(Plan.objects.prefetch_related("components").get(pk=plan.pk), "unchanged")
         if plan is not None and plan_is_locked(plan):
             raise PeriodClosed(
                 f"Plan {plan.code} cannot change: fiscal year {plan.fiscal_year} already has a closed period."
             )
+        status = "created" if plan is None else "updated"
         plan = plan or Plan(code=spec.code)
-        plan.name = spec.name
-        plan.fiscal_year = spec.fiscal_year
-        plan.currency = spec.currency
-        plan.credit_date = spec.credit_date
-        plan.new_customer_window_days = spec.new_customer_window_days
-        plan.clawback_days = spec.clawback_days
-        plan.negative_balance = spec.negative_balance
-        plan.adoption_formula = spec.adoption_formula
-        plan.adoption_weighting = spec.adoption_weighting
-        plan.customer_cap = spec.customer_cap
+        for name in PLAN_FIELDS:
+            setattr(plan, name, getattr(spec, name))
         plan.source = source
         plan.save()
 
@@ -54,20 +125,10 @@ def load_plan(*, source: str, file_name: str = "") -> Plan:
         for position, item in enumerate(spec.components):
             component = existing.get(item.code) or Component(plan=plan, code=item.code)
             component.position = position
-            component.metric = item.metric
-            component.kpi = item.kpi
-            component.weight = item.weight
-            component.goal = item.goal
-            component.floor = item.floor
-            component.threshold = item.threshold
-            component.accelerator = item.accelerator
-            component.cap = item.cap
-            component.source = item.source
-            component.measure = item.measure
-            component.direction = item.direction
-            component.ceiling = item.ceiling
+            for name in COMPONENT_FIELDS:
+                setattr(component, name, getattr(item, name))
             component.save()
-    return Plan.objects.prefetch_related("components").get(pk=plan.pk)
+    return PlanLoaded(Plan.objects.prefetch_related("components").get(pk=plan.pk), status)
 
 
 def describe_plan(plan: Plan) -> str:
