@@ -147,8 +147,22 @@ def closed_quarter_read(
     return None
 
 
-def closed_message(reads: Reads, quarter: ClosedQuarter) -> str:
-    return f"{quarter.code} is closed: {reads.what} cannot change (ops may re-open it, with a reason)"
+def closed_message(
+    reads: Reads,
+    quarter: ClosedQuarter,
+    *,
+    field: str = "",
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+) -> str:
+    """Why a change is refused: the closed quarter, what of it cannot change, and — when a stored row is
+    changed — the field's stored value that places the row in the quarter and the value asked for (so a
+    start date moved from 2025-05-26 to 2027-05-26 names both, though neither lies in the quarter)."""
+    detail = ""
+    if field and old is not None and new is not None and old.get(field) != new.get(field):
+        stored, asked = old.get(field), new.get(field)
+        detail = f"; {field} is stored as {stored}, read by {quarter.code}, and cannot become {asked}"
+    return f"{quarter.code} is closed: {reads.what} cannot change{detail} (ops may re-open it, with a reason)"
 
 
 def row_of(instance: models.Model) -> dict[str, Any]:
@@ -172,7 +186,7 @@ def refusal_for(instance: models.Model, *, delete: bool = False) -> str | None:
     old = row_of(stored) if stored is not None else None
     new = None if delete else row_of(instance)
     hit = closed_quarter_read(reads, old, new, closed)
-    return None if hit is None else closed_message(reads, hit[0])
+    return None if hit is None else closed_message(reads, hit[0], field=hit[1], old=old, new=new)
 
 
 def refusal_for_rows(model: type[models.Model], queryset: models.QuerySet) -> str | None:

@@ -158,6 +158,14 @@ def test_customer_start_date_read_by_a_closed_quarter_is_refused(closed, load):
     assert Customer.objects.get(customer_id="C3").geo == "EMEA"
 
 
+def test_a_start_date_moved_past_the_closed_quarter_names_the_stored_and_the_asked_date(closed, load):
+    # Neither the stored date (before the quarter) nor the new one (after it) lies in FY22-Q2: the
+    # message says which stored value the quarter read and what was asked for.
+    errors = refused(load, "customers", "C3,Initech,AMER,2027-05-26,mid")
+    assert [(line, column, value) for line, column, value, _ in errors] == [(2, "start_date", "2027-05-26")]
+    assert "start_date is stored as 2021-06-15, read by FY22-Q2, and cannot become 2027-05-26" in errors[0][3]
+
+
 def test_kpi_fx_and_deal_rows_of_a_closed_quarter_are_refused_by_the_same_rule(closed, load):
     assert refused(load, "kpis", "FY22-Q2,E1,prs,20")[0][:2] == (2, "period")
     assert refused(load, "fx", "FY22-Q2,EUR,1.2")[0][3].startswith("FY22-Q2 is closed: FX rates")

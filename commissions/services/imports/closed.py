@@ -43,14 +43,14 @@ def check_closed(parsed: ParsedFile) -> list[RowError]:
             continue  # stored as the file says: no change
         new = dict(zip(attnames, [column[i] for column in columns], strict=True))
         old = olds.get(i)
-        hit = closed_quarter_read(
-            reads, None if old is None else dict(zip(attnames, old, strict=True)), new, closed
-        )
+        stored = None if old is None else dict(zip(attnames, old, strict=True))
+        hit = closed_quarter_read(reads, stored, new, closed)
         if hit is not None:
             column = file_column.get(hit[1], hit[1])
             value = parsed.rows[i][parsed.index(column)] if column in spec.column_index else None
             shown = "" if value is None else str(value)
-            errors.append(RowError(line, column, shown, closed_message(reads, hit[0])))
+            message = closed_message(reads, hit[0], field=hit[1], old=stored, new=new)
+            errors.append(RowError(line, column, shown, message))
     return errors
 
 
