@@ -12,8 +12,10 @@ from django.db.models import Count, Q
 from core.errors import AttainError
 
 from .models import Play, PlayTask, Segment
-from .portfolio.plays import validate_tasks
-from .portfolio.segment_rules import SegmentParamsError, validate_params
+from .portfolio.plays import effect_in_words, play_effect, validate_recovery_days, validate_tasks
+from .portfolio.segment_loading import refuse_rule_change
+from .portfolio.segment_rules import MAX_DAYS, SegmentParamsError, validate_params
+from .portfolio.segment_selectors import last_evaluated_day
 
 
 class SegmentForm(forms.ModelForm):
@@ -21,8 +23,10 @@ class SegmentForm(forms.ModelForm):
         model = Segment
         fields = ("code", "name", "description", "rule", "params", "active")
         help_texts = {
-            "params": 'The rule\'s params as JSON, e.g. {"threshold": "0.6"} (docs/design.md §10.5); '
-            "{} for the defaults."
+            "params": 'The rule\'s params as JSON, e.g. {"threshold": "0.6"} (docs/segments.md); {} for the '
+            "defaults. Once the segment has been evaluated its rule and params cannot change: create a "
+            "segment with a new code and deactivate this one.",
+            "rule": "Fixed once the segment has been evaluated (docs/segments.md).",
         }
 
     def clean(self):
@@ -33,6 +37,11 @@ class SegmentForm(forms.ModelForm):
                 validate_params(rule, data.get("params"))
             except SegmentParamsError as exc:
                 self.add_error("params", str(exc))
+                return data
+            try:
+                refuse_rule_change(self.instance, rule, data.get("params"))
+            except AttainError as exc:
+                self.add_error(None, str(exc))
         return data
 
 
@@ -72,8 +81,17 @@ class PlayForm(forms.ModelForm):
         fields = ("segment", "code", "name", "tasks", "notify_ae", "recovery_days", "active")
         help_texts = {
             "tasks": 'A list of tasks as JSON: [{"title": "Call the sponsor", "due_days": 3}] '
-            "(docs/design.md §10.6)."
+            "(docs/segments.md). A task appears the day after the evaluated day (the daily job runs then) "
+            "and is due due_days after it appears: 0 is due the day it appears.",
+            "recovery_days": f"N, 1 to {MAX_DAYS:,}: a customer that leaves the segment at most N days "
+            "after entering counts as recovered in the play's effect.",
         }
+
+    def clean_recovery_days(self):
+        try:
+            return validate_recovery_days(self.cleaned_data.get("recovery_days"))
+        except AttainError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean_tasks(self):
         try:
@@ -85,10 +103,22 @@ class PlayForm(forms.ModelForm):
 @admin.register(Play)
 class PlayAdmin(admin.ModelAdmin):
     form = PlayForm
-    list_display = ("code", "name", "segment", "notify_ae", "recovery_days", "active")
+    list_display = ("code", "name", "segment", "notify_ae", "recovery_days", "active", "effect")
     list_filter = ("active", "notify_ae")
     list_select_related = ("segment",)
     search_fields = ("code", "name", "segment__code")
+
+    def changelist_view(self, request, extra_context=None):
+        self._last_day = last_evaluated_day()
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description="Effect (as of the last evaluated day)")
+    def effect(self, obj) -> str:
+        """recovered of measured and the share (docs/design.md §10.6), as of the last evaluated day."""
+        day = getattr(self, "_last_day", None) or last_evaluated_day()
+        if day is None:
+            return "not evaluated yet"
+        return effect_in_words(play_effect(obj, day))
 
 
 @admin.register(PlayTask)

@@ -25,11 +25,13 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import User
 from adoption.scoring.measures import to_ratio
+from core import formatting as fmt
 from core.errors import AttainError, Conflict
 from core.links import absolute_url
 
 from ..models import Play, PlayNotification, PlayTask, SegmentMembership
 from .inputs import owners_on
+from .segment_rules import MAX_DAYS
 from .segments import insert_rows
 
 logger = logging.getLogger(__name__)
@@ -52,8 +54,17 @@ TASK_COLUMNS = (
 )
 
 
+def validate_recovery_days(days: Any) -> int:
+    """A play's ``recovery_days``: a whole number of days, 1 to ``MAX_DAYS``; else ``AttainError``."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise AttainError(
+            f"recovery_days must be a whole number of days from 1 to {MAX_DAYS:,}, not {days!r}"
+        )
+    return days
+
+
 def validate_tasks(tasks: Any) -> list[dict[str, Any]]:
-    """A play's ``tasks`` read and checked: a list of ``{"title": text, "due_days": whole number ≥ 0}``.
+    """A play's ``tasks`` read and checked: a list of ``{"title": text, "due_days": 0 … MAX_DAYS}``.
 
     Raises ``AttainError`` naming the task (``tasks[2].due_days``) and what is wrong with it."""
     if not isinstance(tasks, list):
@@ -72,8 +83,10 @@ def validate_tasks(tasks: Any) -> list[dict[str, Any]]:
         if len(title.strip()) > MAX_TITLE:
             raise AttainError(f"{where}.title is at most {MAX_TITLE} characters, not {len(title.strip())}")
         due = task.get("due_days")
-        if isinstance(due, bool) or not isinstance(due, int) or due < 0:
-            raise AttainError(f"{where}.due_days must be a whole number of days ≥ 0, not {due!r}")
+        if isinstance(due, bool) or not isinstance(due, int) or not 0 <= due <= MAX_DAYS:
+            raise AttainError(
+                f"{where}.due_days must be a whole number of days from 0 to {MAX_DAYS:,}, not {due!r}"
+            )
         read.append({"title": title.strip(), "due_days": due})
     return read
 
@@ -87,11 +100,16 @@ class PlaysRun:
     unassigned: int
 
 
-def run_plays(day: date, *, owners: pd.DataFrame | None = None) -> PlaysRun:
+def run_plays(
+    day: date, *, owners: pd.DataFrame | None = None, segments: Iterable[str] | None = None
+) -> PlaysRun:
     """Run each active play on the memberships of its segment entered on ``day`` (docs/design.md §10.6).
 
-    Each of the play's tasks becomes a ``PlayTask`` for the customer's CSM on ``day`` (``owners``:
-    customer_id, employee_id as ``DayInputs.owners``; read when not given), due on ``day`` + ``due_days``;
+    ``segments``: only the plays of these segment codes (the daily job passes the segments it evaluated
+    in this run, so a day evaluated before makes nothing new). Each of the play's tasks becomes a
+    ``PlayTask`` for the customer's CSM on ``day`` (``owners``: customer_id, employee_id as
+    ``DayInputs.owners``; read when not given), created on the day the task appears — ``day`` + 1, the
+    daily job running the day after the evaluated day — and due ``due_days`` later (``task_dates``);
     a customer nobody owns that day gets no task (counted in ``unassigned``). With ``notify_ae`` and a
     customer whose account executive is an active person with an e-mail, a ``PlayNotification`` is
     recorded and the e-mail queued once the transaction commits. Tasks and notifications that exist
@@ -101,7 +119,10 @@ def run_plays(day: date, *, owners: pd.DataFrame | None = None) -> PlaysRun:
     to make. A day's entries are tens of thousands: they are read and written as rows, not as model
     instances."""
     plays: dict[int, list[Play]] = {}
-    for play in Play.objects.filter(active=True):
+    active = Play.objects.filter(active=True)
+    if segments is not None:
+        active = active.filter(segment__code__in=list(segments))
+    for play in active:
         plays.setdefault(play.segment_id, []).append(play)
     if not plays:
         return PlaysRun(0, 0, 0)
@@ -122,7 +143,7 @@ def run_plays(day: date, *, owners: pd.DataFrame | None = None) -> PlaysRun:
         )
     )
     aes = _reachable_aes({row[3] for row in entered if row[3] is not None} if notify else set())
-    specs: dict[int, list[tuple[int, str, date]]] = {}  # per play: its tasks' position, title, due day
+    specs: dict[int, list[tuple[int, str, date, date]]] = {}  # per play: position, title, created, due
     tasks, notifications, unassigned = [], [], 0
     for row in entered:
         membership, segment, customer = row[:3]
@@ -134,8 +155,8 @@ def run_plays(day: date, *, owners: pd.DataFrame | None = None) -> PlaysRun:
                 if play.pk not in specs:
                     specs[play.pk] = _dated(validate_tasks(play.tasks), day)
                 tasks += [
-                    (play.pk, membership, position, customer, int(csm), title, day, due, "open", "")
-                    for position, title, due in specs[play.pk]
+                    (play.pk, membership, position, customer, int(csm), title, created, due, "open", "")
+                    for position, title, created, due in specs[play.pk]
                     if (play.pk, membership, position) not in made
                 ]
             ae = row[3] if notify else None
@@ -149,11 +170,19 @@ def run_plays(day: date, *, owners: pd.DataFrame | None = None) -> PlaysRun:
     return PlaysRun(len(tasks), len(created), unassigned)
 
 
-def _dated(specs: list[dict[str, Any]], day: date) -> list[tuple[int, str, date]]:
-    """A play's tasks made on ``day``: position, title and due day."""
+def task_dates(day: date, due_days: int) -> tuple[date, date]:
+    """(created_on, due_on) of a task made for an entry on the evaluated ``day`` (docs/design.md §10.6):
+    the daily job evaluates yesterday, so the task appears on ``day`` + 1, and ``due_days`` count from
+    then: due on ``day`` + 1 + ``due_days`` (a task of 0 days is due the day it appears, not overdue on
+    arrival)."""
+    created = day + timedelta(days=1)
+    return created, created + timedelta(days=due_days)
+
+
+def _dated(specs: list[dict[str, Any]], day: date) -> list[tuple[int, str, date, date]]:
+    """A play's tasks for an entry on ``day``: position, title, created and due day."""
     return [
-        (position, spec["title"], day + timedelta(days=spec["due_days"]))
-        for position, spec in enumerate(specs)
+        (position, spec["title"], *task_dates(day, spec["due_days"])) for position, spec in enumerate(specs)
     ]
 
 
@@ -271,10 +300,30 @@ def play_effect(play: Play, day: date) -> PlayEffect:
         Q(Exists(PlayTask.objects.filter(play=play, membership=OuterRef("pk"))))
         | Q(Exists(PlayNotification.objects.filter(play=play, membership=OuterRef("pk"))))
     )
-    measured = ran.filter(Q(entered_on__lte=day - timedelta(days=n)) | Q(left_on__lte=day))
+    # A recovery window reaching before the calendar's first day measures no entry by its age.
+    by_age = Q(entered_on__lte=day - timedelta(days=n)) if day.toordinal() > n else Q(pk__in=[])
+    measured = ran.filter(by_age | Q(left_on__lte=day))
     rows = list(measured.values_list("entered_on", "left_on"))
     recovered = sum(
         1 for entered, left in rows if left is not None and left <= day and (left - entered).days <= n
     )
     share = to_ratio(recovered, len(rows)) if rows else None
     return PlayEffect(play=play, day=day, measured=len(rows), recovered=recovered, share=share)
+
+
+# What the pages, the admin and the command say the effect is (docs/design.md §10.6).
+EFFECT_HELP = (
+    "Of the customers the play ran on (a task or an e-mail of the play), measured are those that entered "
+    "the segment at least its recovery days before the day, or that left by then; recovered are those "
+    "that left at most recovery days after entering. The share is recovered ÷ measured, as of the last "
+    "evaluated day."
+)
+
+
+def effect_in_words(effect: PlayEffect) -> str:
+    """``3 of 5 recovered (60.0%) within 10 days``, or that nothing is measured yet."""
+    days = effect.play.recovery_days
+    if effect.share is None:
+        return f"nothing measured yet (recovery within {days} days)"
+    share = fmt.percent(effect.share)
+    return f"{effect.recovered:,} of {effect.measured:,} recovered ({share}) within {days} days"

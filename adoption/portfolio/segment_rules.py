@@ -54,16 +54,24 @@ class Param:
     words: str = ""
 
 
-def _whole(minimum: int) -> Callable[[Any], int]:
+MAX_DAYS = 3650  # a rule's ``days`` reach back at most ten years
+MAX_TOP = 1_000_000  # top_usage's ``top``: more than any portfolio's customers
+
+
+def _whole(minimum: int, maximum: int) -> Callable[[Any], int]:
+    """A whole number from ``minimum`` to ``maximum``, both included (a huge number would push a rule's
+    date arithmetic out of the calendar: refused when loaded, not when the daily job runs)."""
+    what = f"a whole number from {minimum} to {maximum:,}"
+
     def read(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int | str):
-            raise ValueError(f"must be a whole number ≥ {minimum}")
+            raise ValueError(f"must be {what}")
         try:
-            number = int(value)
+            number = int(str(value).strip()) if isinstance(value, str) else value
         except ValueError:
-            raise ValueError(f"must be a whole number ≥ {minimum}") from None
-        if number < minimum:
-            raise ValueError(f"must be a whole number ≥ {minimum}")
+            raise ValueError(f"must be {what}") from None
+        if not minimum <= number <= maximum:
+            raise ValueError(f"must be {what}")
         return number
 
     return read
@@ -118,16 +126,16 @@ PARAMS: dict[str, dict[str, Param]] = {
         "drop_percent": Param(_drop_percent, Decimal(20), "more than this relative drop, in %"),
     },
     TOP_USAGE: {
-        "top": Param(_whole(1), None, "the N customers with the most active users"),
+        "top": Param(_whole(1, MAX_TOP), None, "the N customers with the most active users"),
         "top_percent": Param(_top_percent, None, "or this share of them, in %"),
     },
     LOW_UTILISATION: {"threshold": Param(_ratio, None, "below this utilisation, 0–1")},
     RISING_UTILISATION: {},
     LOW_ENGAGEMENT_AFTER_ONBOARDING: {
-        "days": Param(_whole(0), 30, "onboarding completed at least this many days ago"),
+        "days": Param(_whole(0, MAX_DAYS), 30, "onboarding completed at least this many days ago"),
         "max_utilisation": Param(_ratio, None, "and utilisation below this, 0–1"),
     },
-    KEY_USER_LEFT: {"days": Param(_whole(1), 30, "a key user left within this many days")},
+    KEY_USER_LEFT: {"days": Param(_whole(1, MAX_DAYS), 30, "a key user left within this many days")},
 }
 TOP_DEFAULT = 10  # top_usage without ``top`` or ``top_percent``
 

@@ -7,14 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
 
 from ..access import book_of, memberships_visible_to, tasks_visible_to
-from ..models import Customer, Ownership, PlayTask, Segment, SegmentMembership
+from ..models import Customer, Ownership, Play, PlayTask, Segment, SegmentEvaluation, SegmentMembership
 from .inputs import kpi_rules
+from .plays import effect_in_words, play_effect
 from .segment_rules import SegmentParamsError, describe
 
 RECENT_DAYS = 7  # "entered / left in the last 7 days" of the segments' list
@@ -28,6 +29,34 @@ class SegmentCount:
     code: str
     name: str
     members: int
+
+
+def last_evaluated_day(segment: Segment | None = None) -> date | None:
+    """The latest day any segment (``segment``: this one) was evaluated, or None: the day the segment
+    pages speak of ("as of <day>", docs/design.md §10.5)."""
+    evaluations = SegmentEvaluation.objects.all()
+    if segment is not None:
+        evaluations = evaluations.filter(segment=segment)
+    return evaluations.aggregate(last=Max("day"))["last"]
+
+
+def play_effects(plays: list[Play], day: date | None) -> list[dict]:
+    """Each play with its effect as of ``day`` (docs/design.md §10.6): name, code, recovery_days,
+    measured, recovered, share (a ratio 0–1, None when nothing is measured) and the effect in words;
+    without a day (never evaluated) the counts are None."""
+    rows = []
+    for play in plays:
+        effect = play_effect(play, day) if day is not None else None
+        rows.append(
+            {
+                "play": play,
+                "measured": effect.measured if effect else None,
+                "recovered": effect.recovered if effect else None,
+                "share": effect.share if effect else None,
+                "words": effect_in_words(effect) if effect else "not evaluated yet",
+            }
+        )
+    return rows
 
 
 def members_on(day: date) -> Q:

@@ -25,10 +25,13 @@ from webhooks import events
 
 from ..models import Customer, Segment, SegmentEvaluation, SegmentMembership
 from .inputs import DayInputs, day_inputs
-from .segment_rules import SegmentParamsError, members, rule_frame, validate_params
+from .segment_rules import RuleFrame, SegmentParamsError, members, rule_frame, validate_params
 
 logger = logging.getLogger(__name__)
 BATCH = 5000
+# The first day evaluated: a rule reads up to ``segment_rules.MAX_DAYS`` (ten years) before its day and the
+# KPIs' inputs their own look-back, so a day near year 1 would leave the calendar (docs/design.md §10.5).
+EARLIEST_DAY = date(1900, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,7 @@ def evaluate_segments(
     both days), an unknown code, or a segment whose params do not fit its rule.
     """
     refuse_day_not_ended(day, today=today)
+    refuse_day_out_of_range(day)
     with transaction.atomic():
         segments = list(
             Segment.objects.select_for_update().filter(pk__in=[s.pk for s in segments_to_evaluate(codes)])
@@ -156,7 +160,7 @@ def evaluate_segments(
         todo = [s for s in segments if last.get(s.pk) != day]
         results = [_already(segment, day) for segment in done]
         if todo:
-            inputs = inputs or day_inputs(day)
+            inputs = inputs or _day_inputs(day)
             frame = rule_frame(
                 day=day,
                 usage=inputs.usage,
@@ -166,10 +170,28 @@ def evaluate_segments(
                 rules=inputs.rules,
             )
             for segment in todo:
-                selected = {int(c) for c in members(segment.rule, params[segment.pk], frame)}
-                results.append(_record(segment, day, selected))
+                results.append(_record(segment, day, _selected(segment, params[segment.pk], frame)))
     results.sort(key=lambda result: result.code)
     return Evaluation(day=day, segments=results)
+
+
+def _selected(segment: Segment, params: dict, frame: RuleFrame) -> set[int]:
+    """The customers ``segment``'s rule selects on the frame's day; ``AttainError`` naming the segment
+    when its params push the rule's dates out of the calendar (params stored before their bounds)."""
+    try:
+        return {int(c) for c in members(segment.rule, params, frame)}
+    except (OverflowError, SegmentParamsError, ValueError) as exc:
+        raise AttainError(
+            f"Segment {segment.code} cannot be evaluated on {frame.day}: {exc}. Correct its params or "
+            "deactivate it; nothing of the day was written."
+        ) from None
+
+
+def refuse_day_out_of_range(day: date) -> None:
+    """Raise ``AttainError`` for a day before ``EARLIEST_DAY``: the rules and KPIs read up to years before
+    the day, and a year-1 day would fall out of the calendar."""
+    if day < EARLIEST_DAY:
+        raise AttainError(f"{day} is out of range: segments are evaluated for days from {EARLIEST_DAY} on.")
 
 
 def _already(segment: Segment, day: date) -> SegmentDay:
@@ -250,13 +272,14 @@ def update_rows(model: type[models.Model], pks: list[int], name: str, value: obj
 
 def emit_changes(evaluation: Evaluation, owners: pd.DataFrame) -> int:
     """Emit ``segment.entered`` and ``segment.left`` for each segment of ``evaluation`` with customers
-    entering or leaving that day (docs/webhooks.md), each customer with its CSM on the day (``owners``:
+    entering or leaving that day (docs/webhooks.md) — only the segments evaluated in this run, never one
+    evaluated on that day before (``already``) —, each customer with its CSM on the day (``owners``:
     customer_id, employee_id as ``DayInputs.owners``). Call inside the day's transaction: the deliveries
     are sent once it commits. The events' ids are derived from segment, day and event, so a day
     evaluated again records no new delivery. Nothing is read when no active endpoint subscribes to the
     segments' events. Returns the deliveries recorded."""
     day = evaluation.day
-    codes = [s.code for s in evaluation.segments if s.entered or s.left]
+    codes = [s.code for s in evaluation.segments if not s.already and (s.entered or s.left)]
     if not codes or not events.segments_subscribed():
         return 0
     csm_pk = dict(zip(owners["customer_id"].tolist(), owners["employee_id"].tolist(), strict=True))
@@ -279,21 +302,37 @@ def emit_changes(evaluation: Evaluation, owners: pd.DataFrame) -> int:
     return recorded
 
 
+def _day_inputs(day: date) -> DayInputs:
+    """``day_inputs``, with a look-back that leaves the calendar refused naming the day."""
+    try:
+        return day_inputs(day)
+    except OverflowError:
+        raise AttainError(
+            f"{day} is out of range: the days its evaluation reads are not in the calendar."
+        ) from None
+
+
 def evaluate_day(day: date, *, inputs: DayInputs | None = None, today: date | None = None) -> DayEvaluated:
     """The daily job of the segments (docs/design.md §10.5, §10.6): evaluate every active segment on
     ``day``, then run the plays of the customers who entered (tasks, the account executive's e-mail),
     then emit the segments' webhooks — in one transaction, so a failure leaves nothing half-done, and
-    idempotent: the same day again creates no membership, task, notification or delivery. ``inputs``:
+    idempotent: the same day again creates no membership, task, notification or delivery, whatever
+    changed in the plays, the endpoints or the customers meanwhile (plays and webhooks act only for the
+    segments evaluated in this run). ``inputs``:
     the day's inputs when the caller (the KPIs' daily job) read them already.
 
     Raises ``AttainError`` as ``evaluate_segments`` does."""
     from .plays import run_plays
 
     refuse_day_not_ended(day, today=today)
+    refuse_day_out_of_range(day)
     with transaction.atomic():
-        inputs = inputs or day_inputs(day)
+        inputs = inputs or _day_inputs(day)
         evaluation = evaluate_segments(day, inputs=inputs, today=today)
-        plays = run_plays(day, owners=inputs.owners)
+        # Plays and webhooks act for the segments evaluated now only: a segment evaluated on that day
+        # before made its tasks, e-mails and deliveries then, whatever the configuration is now.
+        fresh = [s.code for s in evaluation.segments if not s.already]
+        plays = run_plays(day, owners=inputs.owners, segments=fresh)
         deliveries = emit_changes(evaluation, inputs.owners)
     logger.info(
         "segments of %s: %s; %s task(s), %s notification(s), %s delivery(ies)",

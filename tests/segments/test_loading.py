@@ -75,29 +75,38 @@ def test_the_same_file_again_changes_nothing_and_a_changed_one_updates_by_code(p
     [
         (
             ("rule: top_usage", "rule: most_used"),
-            r"segments\[1\].rule: unknown rule 'most_used' \(the rules are",
+            r"segments\[1\] \(top_ten\).rule: unknown rule 'most_used' \(the rules are",
         ),
         (
             ("params: {top: 10}", "params: {top: 0}"),
-            r"segments\[1\].params: top_usage: top must be a whole number ≥ 1",
+            r"segments\[1\] \(top_ten\).params: top_usage: top must be a whole number from 1 to 1,000,000",
         ),
-        (("params: {top: 10}", "params: {tops: 3}"), r"segments\[1\].params: top_usage: unknown param tops"),
-        (("code: top_ten", "code: Top-Ten"), r"segments\[1\].code 'Top-Ten': A code is lower-case letters"),
-        (("    name: Top ten\n", ""), r"segments\[1\].name is required"),
+        (
+            ("params: {top: 10}", "params: {tops: 3}"),
+            r"segments\[1\] \(top_ten\).params: top_usage: unknown param tops",
+        ),
+        (
+            ("code: top_ten", "code: Top-Ten"),
+            r"segments\[1\] \(Top-Ten\).code 'Top-Ten': A code is lower-case letters",
+        ),
+        (("    name: Top ten\n", ""), r"segments\[1\] \(top_ten\).name is required"),
         (
             ("    rule: top_usage", "    rule: top_usage\n    colour: red"),
-            r"segments\[1\]: unknown key colour \(known:",
+            r"segments\[1\] \(top_ten\): unknown key colour \(known:",
         ),
         (
             ("due_days: 3}", "due_days: -3}"),
-            r"segments\[0\].plays\[0\].tasks\[0\].due_days must be a whole number",
+            r"segments\[0\] \(low_util\).plays\[0\].tasks\[0\].due_days must be a whole number",
         ),
         (
             ("recovery_days: 30", "recovery_days: 0"),
-            r"plays\[0\].recovery_days must be a whole number of days ≥ 1",
+            r"plays\[0\].recovery_days must be a whole number of days from 1 to 3,650",
         ),
         (("notify_ae: true", "notify_ae: perhaps"), r"plays\[0\].notify_ae must be true or false"),
-        (("code: top_ten", "code: low_util"), r"segments\[1\]: the code low_util is given twice in the file"),
+        (
+            ("code: top_ten", "code: low_util"),
+            r"segments\[1\] \(low_util\): the code low_util is given twice in the file",
+        ),
     ],
 )
 def test_a_wrong_entry_is_refused_naming_it_and_nothing_is_loaded(people, change, message):
@@ -144,6 +153,8 @@ def test_the_command_loads_a_file_and_says_what_it_did(people, tmp_path):
 
     assert out.getvalue() == (
         "Created low_util, low_util_outreach, top_ten.\n"
+        "Note: low_util is new and has a play: its first evaluation makes the play's tasks for every "
+        "customer that meets its rule that day.\n"
         "Nothing to do: low_util, low_util_outreach, top_ten are loaded already as the file says.\n"
     )
     with pytest.raises(CommandError, match=r"No such file"):

@@ -41,17 +41,21 @@ def tasks() -> list[tuple[str, str, str, date, date]]:
     ]
 
 
-def test_entering_makes_each_task_for_the_customers_csm_that_day_due_after_its_days(customers, low, run):
+def test_entering_makes_each_task_for_the_customers_csm_appearing_the_next_day_due_after_its_days(
+    customers, low, run
+):
+    """The daily job evaluates yesterday: a task appears the day after the evaluated day and its
+    due_days count from then (docs/design.md §10.6)."""
     set_utilisation(customers.c1, day(0), 50)
     set_utilisation(customers.c3, day(0), 10)
 
     done = run(day(0))
 
     assert tasks() == [
-        ("C1", "ann@example.com", "Call the sponsor", day(0), day(3)),
-        ("C1", "ann@example.com", "Run a training", day(0), day(14)),
-        ("C3", "eve@example.com", "Call the sponsor", day(0), day(3)),
-        ("C3", "eve@example.com", "Run a training", day(0), day(14)),
+        ("C1", "ann@example.com", "Call the sponsor", day(1), day(4)),
+        ("C1", "ann@example.com", "Run a training", day(1), day(15)),
+        ("C3", "eve@example.com", "Call the sponsor", day(1), day(4)),
+        ("C3", "eve@example.com", "Run a training", day(1), day(15)),
     ]
     assert (done.tasks, done.unassigned) == (4, 0)
     assert set(PlayTask.objects.values_list("status", flat=True)) == {"open"}
@@ -104,7 +108,7 @@ def test_the_account_executive_gets_one_mail_naming_customer_segment_and_tasks(
     assert mail.to == ["ae@example.com"]
     assert mail.subject == "Attain: Acme (C1) entered Low utilisation"
     assert "entered the segment Low utilisation on 2026-06-01" in mail.body
-    assert "Call the sponsor (Ann Amer, due 2026-06-04)" in mail.body
+    assert "Call the sponsor (Ann Amer, due 2026-06-05)" in mail.body
     assert "/segments/low_util/" in mail.body
     (notification,) = PlayNotification.objects.all()
     assert (notification.recipient, notification.membership.customer) == (people.ae, customers.c1)
@@ -140,7 +144,7 @@ def test_a_re_entry_is_a_new_membership_with_its_own_tasks(customers, low, run):
 
     run(day(2))
 
-    assert [created for _, _, _, created, _ in tasks()] == [day(0), day(2), day(0), day(2)]
+    assert [created for _, _, _, created, _ in tasks()] == [day(1), day(3), day(1), day(3)]
 
 
 def test_an_inactive_play_makes_nothing(customers, low, run):
@@ -154,7 +158,9 @@ def test_a_play_with_bad_tasks_refuses_the_day_and_nothing_is_written(customers,
     Play.objects.update(tasks=[{"title": "Call", "due_days": -1}])
     set_utilisation(customers.c1, day(0), 50)
 
-    with pytest.raises(AttainError, match=r"tasks\[0\].due_days must be a whole number of days ≥ 0, not -1"):
+    with pytest.raises(
+        AttainError, match=r"tasks\[0\].due_days must be a whole number of days from 0 to 3,650, not -1"
+    ):
         run(day(0))
     assert not PlayTask.objects.exists()
     assert not low.memberships.exists()  # the day's evaluation rolled back with it
