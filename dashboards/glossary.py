@@ -56,10 +56,10 @@ KPI_LABELS: dict[str, str] = {
 KPI_DEFINITIONS: dict[str, tuple[str, ...]] = {
     "util_below": (
         "The number of customers whose utilisation on the day is strictly below 60 %: exactly 60 % is not "
-        "below. The threshold is a setting (default 60 %). Customers without a utilisation that day are not "
-        "counted.",
+        "below. The threshold is a setting (default 60 %). Customers without a utilisation that day are not"
+        " counted; when no customer has one, the count has no value that day (not 0).",
         "util_below = #{ c : seats_c > 0 and min(active_c, seats_c) ÷ seats_c < X }",
-        "Unit: customers.",
+        "Unit: customers, out of the customers with a utilisation.",
     ),
     "avg_utilisation": (
         "The portfolio's utilisation weighted by seats: the sum of the capped active users over the sum of "
@@ -72,32 +72,40 @@ KPI_DEFINITIONS: dict[str, tuple[str, ...]] = {
     "util_rising": (
         "The number of customers whose utilisation on the day D is more than 10 percentage points above "
         "their utilisation on D − 30 (the same day 30 days earlier, not any day in between). Exactly +10 "
-        "points does not count; a customer without a utilisation on either day is not counted. Points and "
-        "days are settings.",
+        "points does not count; a customer without a utilisation on either day is not counted, and when no "
+        "customer has one on both days the count has no value that day (not 0). Points and days are "
+        "settings.",
         "util_rising = #{ c : u_c(D) − u_c(D − 30) > 0.10 }",
-        "Unit: customers.",
+        "Unit: customers, out of the customers with a utilisation on both days.",
     ),
     "dau_mau": (
         "The portfolio's daily active users over its monthly active users on the day, over the customers "
-        "having both rows with MAU > 0. A customer with MAU 0 has no value that day and is left out of both "
-        "sums.",
+        "having both rows with MAU > 0. A customer with MAU 0 has no value that day and is left out of both"
+        " sums.",
         "dau_mau = Σ active_users_c ÷ Σ monthly_active_users_c",
         "Unit: a percentage. None when no customer has a value that day.",
     ),
     "weekly_active": (
         "The number of customers with active users (active_users > 0) on at least one day of each of the "
-        "last 4 weeks (the number of weeks is a setting). The trend is that number on the day and on each "
-        "of the 11 weeks before it — 12 values, D − 77, D − 70, …, D — drawn as the tile's sparkline.",
+        "last 4 weeks (the number of weeks is a setting), out of the customers with at least one "
+        "active_users row in those weeks: a customer without any has no value (it is not counted as "
+        "inactive), and when no customer has one the count has no value that day (not 0). The trend is that"
+        " number on the day and on each of the 11 weeks before it — 12 values, D − 77, D − 70, …, D — drawn"
+        " as the tile's sparkline. The trend is read from the stored history (each day's weekly_active, "
+        '"History" below), never recomputed from usage: a day\'s computation reads only the usage of its own'
+        " weeks.",
         "weekly_active = #{ c : for each week w of the last 4, Σ_{days of w} [active_users_c > 0] ≥ 1 }",
-        "Unit: customers (the trend: customers per week).",
+        "Unit: customers (the trend: customers per week; a week without a value is a gap).",
     ),
     "key_feature": (
         "Per key feature, a rule: at least k uses by at least m users per week, over N weeks. A customer "
         "counts when, in each of the last N weeks, the week's uses (Σ feature:<name>) are at least k and "
         "one of its days has at least m users of the feature (feature_users:<name>; the usage import gives "
-        "daily user counts, so a week's users are read on its busiest day). k, m and N are at least 1.",
+        "daily user counts, so a week's users are read on its busiest day). k, m and N are at least 1. It "
+        "is out of the customers with any row of the feature's two metrics in those N weeks; when no "
+        "customer has one, the count has no value that day (not 0).",
         "key_feature(f) = #{ c : for each week w of the last N, Σ_w uses_c ≥ k and max_w users_c ≥ m }",
-        "Unit: customers, one count per key feature.",
+        "Unit: customers, one count per key feature, out of the customers with the feature's rows.",
     ),
     "qbr_coverage": (
         "The share of customers past onboarding who had a QBR this quarter. A customer is past onboarding "

@@ -55,8 +55,10 @@ def _latest_day_subquery() -> Subquery:
 
 def trend_days(day: date, weeks: int) -> list[date]:
     """The sparkline's days, oldest first: D − 7 × (weeks − 1), …, D − 7, D (docs/kpis.md
-    ``weekly_active``: 12 values, D − 77 … D, by default)."""
-    return [day - timedelta(days=7 * back) for back in reversed(range(weeks))]
+    ``weekly_active``: 12 values, D − 77 … D, by default); weeks that would fall before the calendar's
+    first day (0001-01-01) are left out, as no day there can be stored."""
+    reach = [7 * back for back in reversed(range(weeks))]
+    return [day - timedelta(days=back) for back in reach if day.toordinal() - back >= date.min.toordinal()]
 
 
 # --- a KPI's value as a tile or a table cell shows it -----------------------------------------------------
@@ -64,7 +66,8 @@ def trend_days(day: date, weeks: int) -> list[date]:
 
 def value_text(value: Decimal | None, unit: str) -> str:
     """A stored KPI value for a page: a count as whole customers (``12``), a ratio as a percentage with
-    one decimal (``82.7%``); ``—`` for none (a ratio over no customer)."""
+    one decimal (``82.7%``); ``—`` for none (a count or a ratio over no customer with a value,
+    docs/design.md §10.2)."""
     if value is None:
         return fmt.MISSING
     return fmt.number(value) if unit == COUNT else fmt.percent(value)
@@ -86,6 +89,8 @@ def _note(code: str, unit: str, row: PortfolioKpiDay) -> str:
         return f"{fmt.number(row.numerator)} of {fmt.number(row.denominator)} seats in use"
     if code == "dau_mau":
         return f"{fmt.number(row.numerator)} daily of {fmt.number(row.denominator)} monthly active users"
+    if unit == COUNT and row.value is None:  # docs/design.md §10.2: no customer measured, not 0
+        return f"no value: none of the {fmt.number(row.customers)} customers in the portfolio measured"
     if unit == COUNT:
         return f"of {fmt.number(row.customers)} customers in the portfolio"
     return ""
@@ -208,7 +213,8 @@ def _tile(code: str, unit: str, row: PortfolioKpiDay | None) -> KpiTile:
 
 def trend_text(values: dict[tuple[str, date], Decimal | None], code: str, day: date, unit: str) -> str:
     """A sparkline's value as its list for screen readers says it: the value as a tile writes it, "no
-    value" for a ratio stored over no customer, "not stored" for a day without a row."""
+    value" for a KPI — count or ratio — stored without one (no customer with a value, docs/design.md
+    §10.2), "not stored" for a day without a row. Either is a gap in the line, never 0."""
     if (code, day) not in values:
         return "not stored"
     value = values[(code, day)]

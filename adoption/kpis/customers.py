@@ -32,8 +32,20 @@ def weekly_column(weeks_before: int) -> str:
     return f"weekly_active_{weeks_before}"
 
 
+def weekly_measured_column(weeks_before: int) -> str:
+    """The column saying whether a customer has at least one ``active_users`` row in the weeks
+    ``weekly_column(weeks_before)`` reads: the customers the weekly-active count is judged on."""
+    return f"has_weekly_active_{weeks_before}"
+
+
 def feature_column(feature: str) -> str:
     return f"feature:{feature}"
+
+
+def feature_measured_column(feature: str) -> str:
+    """The column saying whether a customer has any row of the feature's metrics (``feature:<name>`` or
+    ``feature_users:<name>``) in the weeks its rule reads: the customers its count is judged on."""
+    return f"has_feature:{feature}"
 
 
 def customer_values(
@@ -48,6 +60,10 @@ def customer_values(
     """One row per customer of ``customers`` (index ``customer_id``, ascending) with its KPI inputs on
     ``day``; a customer without usage or activities has a row of zeros and False.
 
+    Every count has a ``has_…`` flag beside it, the customers it is judged on (its denominator): a
+    portfolio none of whose members has the flag has no value for that count that day, never 0
+    (docs/design.md §10.2).
+
     Columns (counts are int64, flags bool):
     - ``util_active``, ``util_seats``: min(active_users, licensed_seats) and licensed_seats on the day;
       both 0 and ``has_util`` False when the day lacks either row or has no seats (no value, not zero);
@@ -60,15 +76,21 @@ def customer_values(
       when the day lacks either row or MAU is 0;
     - ``weekly_active_<k>`` for k in 0 … ``rules.trend_weeks`` − 1: active users on at least one day of
       each of the ``rules.weekly_weeks`` weeks ending k weeks before the day; ``weekly_active`` is k = 0;
+      ``has_weekly_active_<k>`` (``has_weekly_active`` for k = 0): at least one ``active_users`` row,
+      whatever its value, in those weeks (a customer without any has no value, it is not "inactive");
     - ``feature:<name>`` per key feature rule: the rule holds in each of its weeks (``FeatureRule``);
+      ``has_feature:<name>``: at least one row of ``feature:<name>`` or ``feature_users:<name>`` in
+      those weeks;
     - ``qbr_eligible``: an ``onboarding_completed`` activity on or before the day (past onboarding);
       ``qbr_covered``: eligible and a ``qbr`` activity from ``quarter_start`` to the day, both included.
 
-    Raises ``ValueError`` when ``quarter_start`` is after ``day``.
+    Raises ``ValueError`` when ``quarter_start`` is after ``day``, or when the usage the day's KPIs read
+    (``rules.reach_days`` before it) would start before the calendar's first day, 0001-01-01.
     """
     if quarter_start > day:
         raise ValueError(f"the quarter starts on {quarter_start}, after the day {day}")
     rules = rules or KpiRules()
+    refuse_reach_before_calendar(day, rules)
     laid_out = usage if isinstance(usage, Usage) else Usage(usage)
     ids = np.unique(np.fromiter((int(c) for c in customers), dtype=np.int64))
     columns = {
@@ -87,10 +109,21 @@ def customer_values(
         picked[found] = values[at[found]]
         frame[name] = picked
     frame["weekly_active"] = frame[weekly_column(0)]
+    frame["has_weekly_active"] = frame[weekly_measured_column(0)]
     eligible, covered = _qbr(activities, day, quarter_start)
     frame["qbr_eligible"] = np.isin(ids, eligible)
     frame["qbr_covered"] = frame["qbr_eligible"].to_numpy() & np.isin(ids, covered)
     return frame
+
+
+def refuse_reach_before_calendar(day: date, rules: KpiRules) -> None:
+    """Raise ``ValueError`` when the usage ``day``'s KPIs read, ``rules.reach_days`` days back, would
+    start before ``date.min`` (0001-01-01): no such day exists to read."""
+    if day.toordinal() - rules.reach_days < date.min.toordinal():
+        raise ValueError(
+            f"the KPIs of {day} read usage from {rules.reach_days} days before it, "
+            f"before the calendar's first day {date.min}"
+        )
 
 
 def _on(usage: Usage, array: np.ndarray, day: date) -> np.ndarray:
@@ -158,10 +191,14 @@ def _weekly(usage: Usage, day: date, rules: KpiRules) -> dict[str, np.ndarray]:
         days = usage.window_sum("kpi:active_days", lambda: usage.values(ACTIVE) > 0, last, 7)
         return days > 0
 
-    return {
-        weekly_column(k): _every_week(usage, day - timedelta(days=7 * k), rules.weekly_weeks, active_in_week)
-        for k in range(rules.trend_weeks)
-    }
+    span = 7 * rules.weekly_weeks
+    columns = {}
+    for k in range(rules.trend_weeks):
+        last = day - timedelta(days=7 * k)
+        columns[weekly_column(k)] = _every_week(usage, last, rules.weekly_weeks, active_in_week)
+        rows = usage.window_sum("kpi:active_rows", lambda: usage.present(ACTIVE), last, span)
+        columns[weekly_measured_column(k)] = rows > 0
+    return columns
 
 
 def _features(usage: Usage, day: date, rules: KpiRules) -> dict[str, np.ndarray]:
@@ -180,6 +217,15 @@ def _features(usage: Usage, day: date, rules: KpiRules) -> dict[str, np.ndarray]
             return (uses >= rule.min_uses) & (busy_days > 0)
 
         columns[feature_column(rule.feature)] = _every_week(usage, day, rule.weeks, week_holds)
+        rows = usage.window_sum(
+            f"kpi:rows:{rule.feature}",
+            lambda uses_metric=uses_metric, users_metric=users_metric: (
+                usage.present(uses_metric) | usage.present(users_metric)
+            ),
+            day,
+            7 * rule.weeks,
+        )
+        columns[feature_measured_column(rule.feature)] = rows > 0
     return columns
 
 

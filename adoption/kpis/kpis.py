@@ -4,7 +4,8 @@ A portfolio is a set of customers (a CSM's book, a geo, the company). Each KPI i
 its members' ``customer_values`` over the portfolio: ratios are ratios of sums, never means of
 per-customer ratios, and a member without a value that day is left out of both sums (missing, not zero).
 Final ratios are ``Decimal`` from 0 to 1 (shown as percentages), half-up to 6 decimals like the scorecard
-measures (§9.3); counts are ints.
+measures (§9.3); counts are ints. A KPI whose denominator — the members with a value that day — is 0 has no
+value (None), counts included: a day on which no member was measured is never a count of 0 (§10.2).
 """
 
 from __future__ import annotations
@@ -18,18 +19,29 @@ import pandas as pd
 
 from adoption.scoring.measures import Usage, to_ratio
 
-from .customers import customer_values, feature_column, weekly_column
+from .customers import (
+    customer_values,
+    feature_column,
+    feature_measured_column,
+    weekly_column,
+    weekly_measured_column,
+)
 from .rules import KpiRules
 
 Sums = Mapping[str, int]
 
 
-def util_below(sums: Sums) -> int:
+def _count(sums: Sums, numerator: str, denominator: str) -> int | None:
+    """A count of customers over the members it is judged on: None when no member has a value."""
+    return int(sums[numerator]) if sums[denominator] else None
+
+
+def util_below(sums: Sums) -> int | None:
     """Customers below the utilisation threshold: the members whose utilisation on the day,
     min(active_users, licensed_seats) ÷ licensed_seats, is strictly less than the threshold X (a setting,
     default 60 %; exactly X is not below). A member with no seats or no rows that day has no utilisation
-    and is not counted. Unit: customers."""
-    return int(sums["below"])
+    and is not counted. Unit: customers; None when no member has a utilisation."""
+    return _count(sums, "below", "has_util")
 
 
 def avg_utilisation(sums: Sums) -> Decimal | None:
@@ -41,11 +53,12 @@ def avg_utilisation(sums: Sums) -> Decimal | None:
     return to_ratio(sums["util_active"], sums["util_seats"])
 
 
-def util_rising(sums: Sums) -> int:
+def util_rising(sums: Sums) -> int | None:
     """Customers whose utilisation rose: the members with a utilisation both on the day D and on D − 30
     whose utilisation on D is strictly more than 10 percentage points above the one on D − 30 (exactly
-    +10 points does not count; the points and the 30 days are settings). Unit: customers."""
-    return int(sums["rose"])
+    +10 points does not count; the points and the 30 days are settings). Unit: customers; None when no
+    member has a utilisation on both days."""
+    return _count(sums, "rose", "has_rise")
 
 
 def dau_mau(sums: Sums) -> Decimal | None:
@@ -58,24 +71,27 @@ def dau_mau(sums: Sums) -> Decimal | None:
     return to_ratio(sums["dau"], sums["mau"])
 
 
-def weekly_active(sums: Sums, weeks_before: int = 0) -> int:
+def weekly_active(sums: Sums, weeks_before: int = 0) -> int | None:
     """Customers active at least weekly: the members with active_users > 0 on at least one day of each
     of the last 4 weeks (7-day blocks counted back from the day, the day included; the number of weeks is
-    a setting), ``weeks_before`` weeks before the day. Unit: customers."""
-    return int(sums[weekly_column(weeks_before)])
+    a setting), ``weeks_before`` weeks before the day. Judged on the members with at least one
+    active_users row in those weeks. Unit: customers; None when no member has such a row."""
+    return _count(sums, weekly_column(weeks_before), weekly_measured_column(weeks_before))
 
 
-def weekly_active_trend(sums: Sums, weeks: int) -> tuple[int, ...]:
+def weekly_active_trend(sums: Sums, weeks: int) -> tuple[int | None, ...]:
     """The weekly-active count on the day and on each of the ``weeks`` − 1 weeks before it, oldest
-    first (12 values by default: D − 77, D − 70, …, D). Unit: customers per week."""
+    first (12 values by default: D − 77, D − 70, …, D; None for a week without a value). Unit: customers
+    per week."""
     return tuple(weekly_active(sums, k) for k in reversed(range(weeks)))
 
 
-def key_feature(sums: Sums, feature: str) -> int:
+def key_feature(sums: Sums, feature: str) -> int | None:
     """Customers using a key feature in the right way and frequency: the members for whom, in each of
     the rule's N weeks (7-day blocks back from the day), Σ ``feature:<name>`` uses ≥ k and
-    ``feature_users:<name>`` ≥ m on at least one day (``FeatureRule``). Unit: customers."""
-    return int(sums[feature_column(feature)])
+    ``feature_users:<name>`` ≥ m on at least one day (``FeatureRule``). Judged on the members with any
+    row of the feature's two metrics in those weeks. Unit: customers; None when no member has one."""
+    return _count(sums, feature_column(feature), feature_measured_column(feature))
 
 
 def qbr_coverage(sums: Sums) -> Decimal | None:
@@ -91,23 +107,26 @@ def qbr_coverage(sums: Sums) -> Decimal | None:
 @dataclass(frozen=True)
 class PortfolioKpis:
     """A portfolio's KPIs on ``day`` (the functions above define each): ``customers`` its members,
-    ``with_utilisation`` and ``with_dau_mau`` those with a value that day; ``key_features`` maps each
-    key feature to its count; ``qbr_eligible`` and ``qbr_covered`` are coverage's two counts."""
+    ``with_utilisation``, ``with_rise``, ``with_dau_mau`` and ``with_weekly_active`` those with a value
+    that day; ``key_features`` maps each key feature to its count; ``qbr_eligible`` and ``qbr_covered``
+    are coverage's two counts. A count is None, like a ratio, when no member has a value that day."""
 
     day: date
     customers: int
     with_utilisation: int
-    util_below: int
+    util_below: int | None
     avg_utilisation: Decimal | None
-    util_rising: int
+    with_rise: int
+    util_rising: int | None
     with_dau_mau: int
     dau_mau: Decimal | None
-    weekly_active: int
-    weekly_active_trend: tuple[int, ...]
+    with_weekly_active: int
+    weekly_active: int | None
+    weekly_active_trend: tuple[int | None, ...]
     qbr_eligible: int
     qbr_covered: int
     qbr_coverage: Decimal | None
-    key_features: dict[str, int] = field(default_factory=dict)
+    key_features: dict[str, int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -168,8 +187,8 @@ def portfolio_kpis(
     customer ids; a customer may belong to several portfolios, and is counted once in each. Inputs as
     ``customer_values`` takes them (``quarter_start``: the first day of the day's fiscal quarter).
 
-    Returns ``{key: PortfolioKpis}`` in the order of ``portfolios``; an empty portfolio has zero counts
-    and no ratios. Raises ``ValueError`` as ``customer_values`` does."""
+    Returns ``{key: PortfolioKpis}`` in the order of ``portfolios``; an empty portfolio has no value for
+    any KPI. Raises ``ValueError`` as ``customer_values`` does."""
     rules = rules or KpiRules()
     summed = portfolio_sums(
         day=day,
@@ -195,9 +214,11 @@ def _kpis(day: date, sums: Sums, customers: int, rules: KpiRules) -> PortfolioKp
         with_utilisation=int(sums["has_util"]),
         util_below=util_below(sums),
         avg_utilisation=avg_utilisation(sums),
+        with_rise=int(sums["has_rise"]),
         util_rising=util_rising(sums),
         with_dau_mau=int(sums["has_dau_mau"]),
         dau_mau=dau_mau(sums),
+        with_weekly_active=int(sums["has_weekly_active"]),
         weekly_active=weekly_active(sums),
         weekly_active_trend=weekly_active_trend(sums, rules.trend_weeks),
         qbr_eligible=int(sums["qbr_eligible"]),

@@ -67,6 +67,14 @@ class KpiRules:
             raise ValueError(f"a key feature has one rule: {', '.join(sorted(names))}")
 
     @property
+    def reach_days(self) -> int:
+        """How many days before the day its KPIs read usage: D − ``rise_days`` for the rise, the weekly
+        weeks of the trend's oldest week (7 × (``weekly_weeks`` + ``trend_weeks`` − 1) − 1) and each key
+        feature's oldest week (7 × ``weeks`` − 1), whichever reaches furthest."""
+        weeks = max([self.weekly_weeks + self.trend_weeks - 1, *(rule.weeks for rule in self.key_features)])
+        return max(self.rise_days, 7 * weeks - 1)
+
+    @property
     def threshold(self) -> Fraction:
         """The utilisation threshold as an exact fraction."""
         return Fraction(Decimal(self.utilisation_threshold))

@@ -10,30 +10,27 @@ from decimal import Decimal
 
 from adoption.scoring.measures import to_ratio
 
-from .customers import feature_column
+from .customers import feature_column, feature_measured_column
 from .kpis import PortfolioSums
 from .rules import COUNT, RATIO, KpiRules, kpi_codes
-
-# The denominator of a count every member has a value for (active weekly, a key feature): the members.
-MEMBERS = None
 
 
 @dataclass(frozen=True)
 class KpiTerms:
     """A KPI's terms: ``numerator`` and ``denominator`` name ``customer_values`` columns summed over the
-    portfolio's members (``denominator`` None: the members themselves, each counting 1); ``unit`` is
-    ``COUNT`` (the value is the numerator, the denominator the members with a value) or ``RATIO`` (the
-    value is numerator ÷ denominator, None over a denominator of 0)."""
+    portfolio's members; ``unit`` is ``COUNT`` (the value is the numerator, the denominator the members
+    with a value) or ``RATIO`` (the value is numerator ÷ denominator). Either way a denominator of 0 means
+    no value that day (docs/design.md §10.2)."""
 
     numerator: str
-    denominator: str | None
+    denominator: str
     unit: str
 
 
 @dataclass(frozen=True)
 class KpiValue:
     """A KPI's value on a portfolio with its exact integer terms: ``value`` a ``Decimal`` (a count as a
-    whole number, a ratio 0–1 half-up to 6 decimals, None when the denominator is 0)."""
+    whole number, a ratio 0–1 half-up to 6 decimals; None, count or ratio, when the denominator is 0)."""
 
     value: Decimal | None
     numerator: int
@@ -53,12 +50,13 @@ def kpi_terms(code: str, rules: KpiRules) -> KpiTerms:
         "avg_utilisation": KpiTerms("util_active", "util_seats", RATIO),
         "util_rising": KpiTerms("rose", "has_rise", COUNT),
         "dau_mau": KpiTerms("dau", "mau", RATIO),
-        "weekly_active": KpiTerms("weekly_active", MEMBERS, COUNT),
+        "weekly_active": KpiTerms("weekly_active", "has_weekly_active", COUNT),
         "qbr_coverage": KpiTerms("qbr_covered", "qbr_eligible", RATIO),
     }
     if code in fixed:
         return fixed[code]
-    return KpiTerms(feature_column(code.removeprefix("key_feature:")), MEMBERS, COUNT)
+    feature = code.removeprefix("key_feature:")
+    return KpiTerms(feature_column(feature), feature_measured_column(feature), COUNT)
 
 
 def kpi_value(portfolio: PortfolioSums, code: str, rules: KpiRules) -> KpiValue:
@@ -68,7 +66,9 @@ def kpi_value(portfolio: PortfolioSums, code: str, rules: KpiRules) -> KpiValue:
     terms = kpi_terms(code, rules)
     sums = portfolio.sums
     numerator = int(sums.get(terms.numerator, 0))
-    denominator = portfolio.customers if terms.denominator is MEMBERS else int(sums.get(terms.denominator, 0))
+    denominator = int(sums.get(terms.denominator, 0))
+    if not denominator:
+        return KpiValue(None, numerator, denominator)
     if terms.unit == COUNT:
         return KpiValue(Decimal(numerator), numerator, denominator)
-    return KpiValue(to_ratio(numerator, denominator) if denominator else None, numerator, denominator)
+    return KpiValue(to_ratio(numerator, denominator), numerator, denominator)

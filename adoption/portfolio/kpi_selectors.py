@@ -22,8 +22,7 @@ import pandas as pd
 from accounts.models import User
 
 from ..kpis import COUNT, KpiRules, customer_values, kpi_codes, kpi_terms
-from ..kpis.customers import QBR
-from ..kpis.terms import MEMBERS
+from ..kpis.customers import QBR, refuse_reach_before_calendar
 from ..models import Customer, Ownership, PortfolioKpiDay
 from ..scoring.measures import ACTIVE, MAU, SEATS, Usage, to_ratio
 from .inputs import DayInputs, day_inputs, kpi_rules, owners_on
@@ -42,7 +41,7 @@ class BookKpiValue:
 
     value: Decimal | None  # the quarter-end day's value, or the mean of the daily values over the days
     days: int  # days with a stored value that count
-    missing: tuple[date, ...]  # days of first..last with no stored row for this CSM and KPI
+    missing: tuple[date, ...]  # days of first..last without a value: no stored row, or a row without one
 
 
 def kpi_history(level: str, key: str, kpi: str, first: date, last: date) -> list[tuple[date, Decimal | None]]:
@@ -78,10 +77,13 @@ def book_kpi_values(
     - ``measure="quarter_end"``: the value stored for ``last`` (``days`` 1, or 0 and value None when
       ``last`` has no row or its row no value);
     - ``measure="quarter_average"``: the mean of the values of the days of ``first``–``last`` that have
-      one — their exact sum ÷ their number, then half-up to 6 decimals; None when no day has one.
+      one — their exact sum ÷ their number, then half-up to 6 decimals; None when no day has one. A day
+      stored without a value (no customer of the book measured, counts included: §10.2) is left out,
+      never averaged as 0.
 
-    ``missing`` lists, either way, the days of ``first``–``last`` without a stored row. A CSM without an
-    employee id has no book rows: value None, every day missing. Returns ``{user pk: BookKpiValue}`` for
+    ``missing`` lists, either way, the days of ``first``–``last`` without a value: no stored row, or a
+    row stored without a value (so that a run warns about them). A CSM without an employee id has no book
+    rows: value None, every day missing. Returns ``{user pk: BookKpiValue}`` for
     every id given.
 
     Raises ``ValueError`` naming an unknown measure, KPI code or user id, or ``first`` after ``last``."""
@@ -104,7 +106,7 @@ def book_kpi_values(
     result = {}
     for pk in sorted(wanted):
         days = stored.get(keys[pk] or "", {})
-        missing = tuple(day for day in span if day not in days)
+        missing = tuple(day for day in span if days.get(day) is None)
         if measure == QUARTER_END:
             value = days.get(last)
             result[pk] = BookKpiValue(value, 0 if value is None else 1, missing)
@@ -144,9 +146,11 @@ def explain_book_kpi(employee_id: int, kpi: str, day: date) -> list[dict]:
     Sorted so the customers that made the value come first: counted ones, then by numerator and
     denominator (largest first), then by CRM id.
 
-    Raises ``ValueError`` naming an unknown user id or a KPI code the current settings do not compute."""
+    Raises ``ValueError`` naming an unknown user id or a KPI code the current settings do not compute,
+    or a day whose KPIs would read usage from before 0001-01-01."""
     rules = kpi_rules()
     terms = kpi_terms(kpi, rules)
+    refuse_reach_before_calendar(day, rules)
     if not User.objects.filter(pk=employee_id).exists():
         raise ValueError(f"no user with id {employee_id}")
     ever = Ownership.objects.filter(employee_id=employee_id, start_date__lte=day).values_list(
@@ -171,7 +175,7 @@ def explain_book_kpi(employee_id: int, kpi: str, day: date) -> list[dict]:
     rows = []
     for at, pk in enumerate(book):
         numerator = int(values.at[pk, terms.numerator])
-        denominator = 1 if terms.denominator is MEMBERS else int(values.at[pk, terms.denominator])
+        denominator = int(values.at[pk, terms.denominator])
         counted = bool(numerator) if terms.unit == COUNT else bool(_has_value(terms, values, pk))
         rows.append(
             {

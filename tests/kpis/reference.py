@@ -1,5 +1,6 @@
 """A slow per-customer calculation of the portfolio KPIs straight from docs/design.md §10: dictionary
-look-ups, exact fractions and ``Decimal``, one customer and one day at a time."""
+look-ups, exact fractions and ``Decimal``, one customer and one day at a time. Every KPI, count or ratio,
+has no value (None) when no member has a value for it that day (§10.2)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from fractions import Fraction
 from adoption.kpis import KpiRules
 
 PLACES = Decimal("0.000001")
+
+
+def count(numerator: int, denominator: int) -> int | None:
+    """A count of customers has no value when no member was measured (its denominator is 0)."""
+    return numerator if denominator else None
 
 
 def ratio(numerator: int, denominator: int) -> Decimal | None:
@@ -42,6 +48,21 @@ class Reference:
             for week in range(self.rules.weekly_weeks)
         )
 
+    def has_rows(self, customer: int, last: date, days: int, *metrics: str) -> bool:
+        """Whether the customer has a row of any of ``metrics`` on one of the ``days`` days up to ``last``."""
+        return any(
+            (customer, last - timedelta(days=i), metric) in self.data
+            for i in range(days)
+            for metric in metrics
+        )
+
+    def weekly_measured(self, customer: int, day: date) -> bool:
+        return self.has_rows(customer, day, 7 * self.rules.weekly_weeks, "active_users")
+
+    def feature_measured(self, customer: int, day: date, rule) -> bool:
+        metrics = (f"feature:{rule.feature}", f"feature_users:{rule.feature}")
+        return self.has_rows(customer, day, 7 * rule.weeks, *metrics)
+
     def feature(self, customer: int, day: date, rule) -> bool:
         def week_holds(last: date) -> bool:
             days = [last - timedelta(days=i) for i in range(7)]
@@ -53,10 +74,12 @@ class Reference:
 
     def kpis(self, customers, day: date, quarter_start: date) -> dict:
         rules = self.rules
-        below = rising = weekly = 0
+        below = rising = weekly = with_rise = with_weekly = 0
         util_active = util_seats = dau = mau = with_util = with_dau_mau = eligible = covered = 0
         trend = [0] * rules.trend_weeks
+        trend_measured = [0] * rules.trend_weeks
         features = {rule.feature: 0 for rule in rules.key_features}
+        features_measured = {rule.feature: 0 for rule in rules.key_features}
         for customer in set(customers):
             now = self.utilisation(customer, day)
             if now is not None:
@@ -65,6 +88,7 @@ class Reference:
                 below += Fraction(*now) < rules.threshold
                 before = self.utilisation(customer, day - timedelta(days=rules.rise_days))
                 if before is not None:
+                    with_rise += 1
                     rising += Fraction(*now) - Fraction(*before) > rules.rise
             active, monthly = (
                 self.get(customer, day, "active_users"),
@@ -74,9 +98,13 @@ class Reference:
                 with_dau_mau, dau, mau = with_dau_mau + 1, dau + active, mau + monthly
             for k in range(rules.trend_weeks):
                 trend[rules.trend_weeks - 1 - k] += self.weekly(customer, day - timedelta(days=7 * k))
+                measured = self.weekly_measured(customer, day - timedelta(days=7 * k))
+                trend_measured[rules.trend_weeks - 1 - k] += measured
             weekly += self.weekly(customer, day)
+            with_weekly += self.weekly_measured(customer, day)
             for rule in rules.key_features:
                 features[rule.feature] += self.feature(customer, day, rule)
+                features_measured[rule.feature] += self.feature_measured(customer, day, rule)
             mine = [(on, kind) for c, on, kind in self.activities if c == customer and on <= day]
             if any(kind == "onboarding_completed" for _on, kind in mine):
                 eligible += 1
@@ -84,15 +112,17 @@ class Reference:
         return {
             "customers": len(set(customers)),
             "with_utilisation": with_util,
-            "util_below": below,
+            "util_below": count(below, with_util),
             "avg_utilisation": ratio(util_active, util_seats),
-            "util_rising": rising,
+            "with_rise": with_rise,
+            "util_rising": count(rising, with_rise),
             "with_dau_mau": with_dau_mau,
             "dau_mau": ratio(dau, mau),
-            "weekly_active": weekly,
-            "weekly_active_trend": tuple(trend),
+            "with_weekly_active": with_weekly,
+            "weekly_active": count(weekly, with_weekly),
+            "weekly_active_trend": tuple(map(count, trend, trend_measured)),
             "qbr_eligible": eligible,
             "qbr_covered": covered,
             "qbr_coverage": ratio(covered, eligible),
-            "key_features": features,
+            "key_features": {f: count(n, features_measured[f]) for f, n in features.items()},
         }

@@ -76,7 +76,8 @@ def test_the_trend_length_and_the_weeks_are_settings():
     rows = active_on(1, 0, 7)
     result = kpis_of(rows, rules=KpiRules(weekly_weeks=1, trend_weeks=3))
 
-    assert result.weekly_active_trend == (0, 1, 1)
+    # The week of D − 14 has no active_users row: no value that week, not 0 (docs/design.md §10.2).
+    assert result.weekly_active_trend == (None, 1, 1)
 
 
 RULE = FeatureRule("reports", min_uses=3, min_users=2, weeks=2)

@@ -91,4 +91,4 @@ def test_each_portfolio_counts_its_own_members_and_a_customer_may_be_in_several(
         None,
     ]
     assert [result[k].customers for k in result] == [1, 1, 2, 0]
-    assert result["empty"].weekly_active_trend == (0,) * 12
+    assert result["empty"].weekly_active_trend == (None,) * 12  # no member: no value, not 0

@@ -69,7 +69,9 @@ def test_exactly_10_points_more_than_d_minus_30_is_not_a_rise_and_just_over_is()
 def test_the_rise_compares_with_d_minus_30_exactly_not_another_day():
     rows = [*utilisation(1, 10, 100, ago=29), *utilisation(1, 10, 100, ago=31), *utilisation(1, 90, 100)]
 
-    assert kpis_of(rows).util_rising == 0  # no value on D − 30
+    # No utilisation on D − 30: the customer is not judged, and with no one else the count has no value.
+    assert kpis_of(rows).util_rising is None
+    assert kpis_of([*rows, *utilisation(2, 10, 100, ago=30), *utilisation(2, 10, 100)]).util_rising == 0
 
 
 def test_a_rise_needs_a_utilisation_on_both_days():
@@ -80,7 +82,10 @@ def test_a_rise_needs_a_utilisation_on_both_days():
         *utilisation(2, 90, 0),  # no seats on D
     ]
 
-    assert kpis_of(rows).util_rising == 0
+    result = kpis_of(rows)
+    assert (result.util_rising, result.with_rise) == (None, 0)  # no one measured on both days: no value
+    both = kpis_of([*rows, *utilisation(3, 50, 100, ago=30), *utilisation(3, 60, 100)])  # exactly +10
+    assert (both.util_rising, both.with_rise) == (0, 1)
 
 
 def test_a_fall_is_never_a_rise():

@@ -100,7 +100,8 @@ WORLD = {
         "avg_utilisation": (D("0.827273"), 91, 110),  # seat-weighted; a mean of ratios would be 0.5
         "util_rising": (D("1"), 1, 1),
         "dau_mau": (D("0.100000"), 1, 10),
-        "weekly_active": (D("0"), 0, 3),
+        # c3 and c4 have an active_users row in the last 4 weeks (not active in each); c5 none: no value.
+        "weekly_active": (D("0"), 0, 2),
         "qbr_coverage": (None, 0, 0),
     },
     ("company", ""): {
@@ -108,7 +109,7 @@ WORLD = {
         "avg_utilisation": (D("0.677419"), 210, 310),
         "util_rising": (D("2"), 2, 3),
         "dau_mau": (D("0.469231"), 61, 130),
-        "weekly_active": (D("1"), 1, 5),
+        "weekly_active": (D("1"), 1, 4),
         "qbr_coverage": (D("0.500000"), 1, 2),
     },
 }

@@ -58,7 +58,8 @@ def test_quarter_end_without_a_row_on_the_last_day_has_no_value(csm):
 
 def test_quarter_average_is_the_mean_of_the_days_with_a_value_half_up(csm):
     # 0.000002 and 0.000003 average 0.0000025: half-up gives 0.000003 (half-even would give 0.000002).
-    # The missing day and the day whose row has no value are left out, not counted as 0.
+    # The missing day and the day whose row has no value are left out, not counted as 0, and both are
+    # reported as missing (docs/design.md §10.4), so that a run warns about them.
     store("E-7", "dau_mau", {FIRST: "0.000002", LAST: "0.000003"})
     store("E-7", "qbr_coverage", {FIRST: "0.5", date(2026, 6, 2): None, LAST: "1"})
 
@@ -66,7 +67,7 @@ def test_quarter_average_is_the_mean_of_the_days_with_a_value_half_up(csm):
     qbr = book_kpi_values([csm.pk], "qbr_coverage", FIRST, LAST, "quarter_average")[csm.pk]
 
     assert dau_mau == BookKpiValue(Decimal("0.000003"), 2, (date(2026, 6, 2),))
-    assert qbr == BookKpiValue(Decimal("0.750000"), 2, ())
+    assert qbr == BookKpiValue(Decimal("0.750000"), 2, (date(2026, 6, 2),))
 
 
 def test_a_mean_of_counts_is_exact_before_rounding():
@@ -98,9 +99,12 @@ def test_stored_days_computed_through_the_database_with_a_missing_day(world):
     end = book_kpi_values([alice.pk], "util_below_60", DAY - timedelta(days=2), DAY, "quarter_end")[alice.pk]
     mean = book_kpi_values([alice.pk], "util_below_60", DAY - timedelta(days=2), DAY, "quarter_average")
 
-    assert end == BookKpiValue(Decimal("1"), 1, (DAY - timedelta(days=1),))
-    # DAY − 2: no usage, 0 below; DAY: 1 below → (0 + 1) ÷ 2.
-    assert mean[alice.pk] == BookKpiValue(Decimal("0.500000"), 2, (DAY - timedelta(days=1),))
+    assert end == BookKpiValue(Decimal("1"), 1, (DAY - timedelta(days=2), DAY - timedelta(days=1)))
+    # DAY − 2: no usage, so no utilisation in the book: stored without a value (not 0 below) and left out
+    # of the mean; DAY: 1 below → 1 ÷ 1. Both DAY − 2 (no value) and DAY − 1 (no row) are missing.
+    assert mean[alice.pk] == BookKpiValue(
+        Decimal("1.000000"), 1, (DAY - timedelta(days=2), DAY - timedelta(days=1))
+    )
 
 
 @pytest.mark.parametrize(
@@ -148,3 +152,23 @@ def test_kpis_on_a_day_are_keyed_by_code(world):
     assert list(company) == sorted(company)
     assert company["dau_mau"].value == Decimal("0.469231")
     assert kpis_on("company", "", DAY - timedelta(days=1)) == {}
+
+
+def test_a_book_without_usage_on_some_days_averages_only_the_measured_days_and_reports_the_others(world):
+    # The trial's example: days on which no customer of the book had usage were stored as "0 below" and
+    # pulled a lower-is-better quarter average down. c1 and c2 (alice's) have utilisation on DAY − 30 and
+    # DAY only: every day between is stored without a value (0 of 0) and left out.
+    alice = world["alice"]
+    first = DAY - timedelta(days=30)
+    compute_kpi_days(first, DAY, today=TODAY)
+
+    rows = PortfolioKpiDay.objects.filter(level="csm", key="E-A", kpi="util_below_60")
+    assert rows.get(day=first).value == 2  # c1: 50 of 100, c2: 48 of 100; on DAY only c2 (59 of 100)
+    between = rows.filter(day__gt=first, day__lt=DAY)
+    assert between.count() == 29
+    assert set(between.values_list("value", "numerator", "denominator")) == {(None, 0, 0)}
+
+    mean = book_kpi_values([alice.pk], "util_below_60", first, DAY, "quarter_average")[alice.pk]
+    gaps = tuple(first + timedelta(days=n) for n in range(1, 30))
+    # (2 + 1) ÷ 2 over the two measured days, not (2 + 0 × 29 + 1) ÷ 31 = 0.096774.
+    assert mean == BookKpiValue(Decimal("1.500000"), 2, gaps)

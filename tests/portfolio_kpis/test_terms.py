@@ -56,7 +56,11 @@ def test_each_codes_value_from_its_sums_is_the_portfolio_kpi(rows, acts, portfol
             value = kpi_value(sums[key], code, rules)
             assert value.value == field_of(kpis[key], code)
             assert str(value.value) == str(field_of(kpis[key], code))
-        assert kpi_value(sums[key], "weekly_active", rules).denominator == kpis[key].customers
+        assert kpi_value(sums[key], "weekly_active", rules).denominator == kpis[key].with_weekly_active
+        # docs/design.md §10.2: a KPI, count or ratio, has no value exactly when its denominator is 0.
+        for code in kpi_codes(rules):
+            value = kpi_value(sums[key], code, rules)
+            assert (value.value is None) == (value.denominator == 0)
         assert (
             kpi_value(sums[key], "avg_utilisation", rules).denominator > 0
             or kpis[key].avg_utilisation is None
