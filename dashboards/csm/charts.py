@@ -8,6 +8,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from commissions.services.plans import line_unit, unit_value_text
+from commissions.services.plans.computed import RATIO
 from core import formatting as fmt
 from dashboards.charts import PALETTE, Chart, Headline, chart, plain, score_cell
 
@@ -75,7 +77,10 @@ def _goal_met(line: dict[str, Any]) -> str:
         start = f" (0% at {fmt.percent(floor)})" if floor is not None else ""
         return f"NRR of {fmt.percent(goal)}{start}"
     if line.get("metric") == "kpi" and goal is not None:
-        return f"{fmt.number(goal)} {detail.get('kpi', '')}".strip()
+        # The goal in the KPI's unit (commissions.services.plans.line_value_text): "75.0% avg_utilisation".
+        unit = line_unit("kpi", detail)
+        shown = unit_value_text(goal, RATIO) if unit == RATIO else fmt.number(goal)
+        return f"{shown} {detail.get('kpi', '')}".strip()
     return "the targets met"
 
 

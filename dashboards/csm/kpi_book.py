@@ -9,9 +9,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from adoption.kpis import RATIO, kpi_codes
-from adoption.portfolio.inputs import kpi_rules
+from adoption.kpis import RATIO
 from adoption.scoring.measures import to_ratio
+from commissions.services.plans import kpi_unit, unit_value_text
 from core import formatting as fmt
 from dashboards.glossary import kpi_definition, kpi_label
 from dashboards.tables import Column, Table
@@ -85,13 +85,9 @@ class KpiBook:
         return self.unit == RATIO
 
     def value_text(self, value) -> str:
-        """A value of this KPI as pages write it: a count of customers, or a ratio as a percentage."""
-        if value is None or value == "":
-            return fmt.MISSING
-        value = Decimal(str(value))
-        if self.is_ratio:
-            return fmt.percent(value)
-        return f"{fmt.number(value)} {'customer' if value == 1 else 'customers'}"
+        """A value of this KPI as pages write it: a count of customers, or a ratio as a percentage
+        (commissions.services.plans.unit_value_text, as every writer of a line's value)."""
+        return unit_value_text(value, self.unit)
 
     @property
     def measure_text(self) -> str:
@@ -151,10 +147,7 @@ def kpi_book(employee_pk: int, detail: dict[str, Any], day: date, value: Decimal
     from adoption.portfolio.kpi_selectors import explain_book_kpi
 
     code = str(detail.get("kpi", ""))
-    try:
-        unit = kpi_codes(kpi_rules()).get(code, "")
-    except ValueError:
-        unit = ""
+    unit = kpi_unit(code)
     book = KpiBook(
         code=code,
         name=kpi_label(code),

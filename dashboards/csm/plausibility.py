@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from commissions.services.plans import line_unit, unit_value_text
 from core import formatting as fmt
 from dashboards.projection import WhatIf
 
@@ -24,15 +25,18 @@ def implausible(change: WhatIf, before: list[PlanProjection]) -> list[str]:
     """The warnings for ``change`` against the CSM's projection ``before`` it (one per input and plan)."""
     warnings: list[str] = []
     for kpi, value in change.kpis.items():
+        # Written in the KPI's unit, as the lines are (commissions.services.plans.line_value_text).
+        lines = [(plan, line) for plan, line in _lines(before, "kpi") if line["detail"].get("kpi") == kpi]
+        unit = line_unit("kpi", lines[0][1]["detail"]) if lines else ""
         if value < 0:
-            shown = _plain(value)
+            shown = unit_value_text(value, unit)
             warnings.append(f"The {kpi} value {shown} is negative: a KPI counts things. Check the value.")
-        for plan, line in _lines(before, "kpi"):
+        for plan, line in lines:
             goal = _decimal(line["detail"].get("goal"))
-            if line["detail"].get("kpi") == kpi and goal and value > KPI_TIMES_GOAL * goal:
+            if goal and value > KPI_TIMES_GOAL * goal:
                 warnings.append(
-                    f"The {kpi} value {_plain(value)} is more than {KPI_TIMES_GOAL}× its goal of "
-                    f"{_plain(goal)} in {plan.plan_code}: check the value."
+                    f"The {kpi} value {unit_value_text(value, unit)} is more than {KPI_TIMES_GOAL}× its "
+                    f"goal of {unit_value_text(goal, unit)} in {plan.plan_code}: check the value."
                 )
     for deal in change.deals:
         amount = abs(deal["arr_delta"])
@@ -53,11 +57,6 @@ def _lines(before: list[PlanProjection], metric: str):
         for line in plan.components:
             if line.get("metric") == metric and isinstance(line.get("detail"), dict):
                 yield plan, line
-
-
-def _plain(value: Decimal) -> str:
-    """A number as typed, with thousands separators and no trailing zeros (10.000000 -> 10)."""
-    return fmt.number(value)
 
 
 def _decimal(value) -> Decimal | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from commissions.services.plans import line_kind, line_unit
 from core import formatting as fmt
 from dashboards.scores.links import link_scores
 from dashboards.tables import Column, Table
@@ -48,15 +49,37 @@ METRIC_KIND = "metric_kind"  # the row key of a metric value's kind: a ratio or 
 
 
 def metric_value_column() -> Column:
-    """A component's metric value, written by its metric (core.formatting.metric_kind): adoption A and NRR
-    as percentages, a KPI value as the count it is."""
+    """A component's metric value, written in its line's unit (commissions.services.plans.line_kind):
+    adoption A, NRR and a computed ratio KPI as percentages (4 decimals 0–1 in downloads), a KPI count as
+    the count it is."""
     return Column(
         "metric_value",
         "Metric value",
         "ratio",
-        help="Adoption A and NRR as percentages; a KPI's value as its count",
+        help="Adoption A, NRR and a computed ratio KPI as percentages (in downloads a ratio 0–1 with 4 "
+        "decimals); a KPI's count as its count. The Unit column says which",
         kind_from=METRIC_KIND,
     )
+
+
+def metric_unit_column() -> Column:
+    """The unit of the metric value beside it (commissions.services.plans.line_unit), so that a download's
+    bare number says what it counts."""
+    return Column(
+        "metric_unit",
+        "Unit",
+        help="ratio: 0–1, shown as a percentage (downloads: the ratio with 4 decimals); customers: a count "
+        "of the book's customers; empty: an imported KPI's value as imported",
+    )
+
+
+def metric_cells(metric: str, detail: dict[str, Any] | None) -> dict[str, str]:
+    """A line's metric value's kind and unit cells, from one rule (commissions.services.plans.line_unit)."""
+    return {METRIC_KIND: line_kind(metric, detail), "metric_unit": line_unit(metric, detail)}
+
+
+def _detail(detail: Any) -> dict[str, Any] | None:
+    return detail if isinstance(detail, dict) else None
 
 
 def projection_table(plans: list[PlanProjection]) -> Table:
@@ -65,7 +88,7 @@ def projection_table(plans: list[PlanProjection]) -> Table:
             **line,
             "applies": "yes" if line["applies"] else "no",
             "currency": plan.currency,
-            METRIC_KIND: fmt.metric_kind(str(line.get("metric") or "")),
+            **metric_cells(str(line.get("metric") or ""), _detail(line.get("detail"))),
         }
         for plan in plans
         for line in plan.components
@@ -79,6 +102,7 @@ def projection_table(plans: list[PlanProjection]) -> Table:
             Column("metric", "Metric"),
             Column("applies", "Applies"),
             metric_value_column(),
+            metric_unit_column(),
             Column("attainment", "Attainment", "percent"),
             Column("factor", "Factor", "ratio"),
             Column("share", "Share", "percent"),
@@ -167,9 +191,7 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
             "applies": "yes" if line.result.applies else "no",
             "metric_value": line.result.metric_value,
             # A computed KPI that is a ratio reads as a percentage (DESIGN §4.5); a count, as a number.
-            METRIC_KIND: "ratio"
-            if line.book is not None and line.book.is_ratio
-            else fmt.metric_kind(line.result.metric),
+            **metric_cells(line.result.metric, line.detail),
             "attainment": line.result.attainment,
             "factor": line.result.factor,
             "weight": line.result.weight,
@@ -210,6 +232,7 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
                 Column("metric", "Metric"),
                 Column("applies", "Applies"),
                 metric_value_column(),
+                metric_unit_column(),
                 Column("attainment", "Attainment", "ratio"),
                 Column("factor", "Factor", "ratio"),
                 Column("weight", "Weight", "weight"),

@@ -129,7 +129,7 @@ def test_the_downloads_carry_figures_only(client, e1, q2_run):
     response = client.get(f"/my/statements/{q2_run.pk}/?download=lines&format=csv")
     header = response.content.decode().splitlines()[0]
     assert (
-        header == "Component,Metric,Applies,Metric value,Attainment,Factor,Weight,Share,"
+        header == "Component,Metric,Applies,Metric value,Unit,Attainment,Factor,Weight,Share,"
         "Exact amount before rounding,Payout"
     )
 

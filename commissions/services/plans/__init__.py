@@ -2,10 +2,10 @@
 
 ``parse``: YAML to exact values, and the field reader; ``validate``: the plan's rules, every problem at
 once; ``write``: the upsert, refused when the fiscal year has a closed quarter; ``computed``: which KPIs
-plans compute.
+plans compute, and the unit every writer gives a line's metric value.
 """
 
-from .computed import computed_kpis
+from .computed import computed_kpis, kpi_unit, line_kind, line_unit, line_value_text, unit_value_text
 from .validate import DEFAULT_NRR_FLOOR, component_errors, parse_plan
 from .write import PlanLoaded, describe_plan, load_plan, plan_is_locked, plan_matches, upsert_plan
 
@@ -14,6 +14,11 @@ __all__ = [
     "PlanLoaded",
     "component_errors",
     "computed_kpis",
+    "kpi_unit",
+    "line_kind",
+    "line_unit",
+    "line_value_text",
+    "unit_value_text",
     "describe_plan",
     "load_plan",
     "parse_plan",
