@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -25,12 +26,16 @@ from core.errors import AttainError
 
 from ..kpis import KpiRules, kpi_codes, kpi_value, portfolio_sums
 from ..models import PortfolioKpiDay
-from .inputs import DayInputs, kpi_rules, span_inputs
+from .inputs import SEGMENT_LOOKBACK_DAYS, DayInputs, kpi_rules, span_inputs
 
 # Days computed from one read of usage: each block reads its days plus the longest window before them.
 DAYS_PER_READ = 7
 BATCH = 5000
 CSM, GEO, COMPANY = "csm", "geo", "company"  # PortfolioKpiDay.Level
+# The first day computed (the segments' too): a day's inputs reach back to its look-back windows and its
+# fiscal quarter's first day, so a day near 0001-01-01 would leave the calendar (docs/design.md §10.4).
+EARLIEST_DAY = date(1900, 1, 1)
+QUARTER_DAYS = 92  # the most a day's fiscal quarter can start before it
 
 FrozenDays = Callable[[date, date], Mapping[date, str]]
 _frozen_checks: list[FrozenDays] = []
@@ -77,6 +82,24 @@ def refuse_days_not_ended(first: date, last: date, *, today: date | None = None)
         )
 
 
+def refuse_days_out_of_range(first: date, rules: KpiRules | None = None) -> None:
+    """Raise ``AttainError`` when ``first`` is before ``EARLIEST_DAY`` (1900-01-01), or when the usage its
+    KPIs read under ``rules`` (default the settings) would start before 0001-01-01 (docs/design.md
+    §10.4): the message names the day and the first day computed."""
+    if first < EARLIEST_DAY:
+        raise AttainError(
+            f"{first} is out of range: portfolio KPIs are computed for days from {EARLIEST_DAY} on."
+        )
+    rules = replace(rules or kpi_rules(), trend_weeks=1)  # the trend is read from the stored history
+    reach = max(rules.reach_days, SEGMENT_LOOKBACK_DAYS) + QUARTER_DAYS
+    if first.toordinal() - reach < date.min.toordinal():
+        earliest = date.fromordinal(date.min.toordinal() + reach)
+        raise AttainError(
+            f"{first} is out of range: under the KPI settings a day's KPIs read usage up to {reach} days "
+            f"before it, so the first day computed is {earliest}."
+        )
+
+
 def compute_kpi_days(first: date, last: date, *, today: date | None = None) -> int:
     """Compute and store the portfolio KPIs of each day ``first``–``last`` (both included); returns the
     number of ``PortfolioKpiDay`` rows written.
@@ -85,13 +108,14 @@ def compute_kpi_days(first: date, last: date, *, today: date | None = None) -> i
     under a transaction-level advisory lock of the day, so two computations of a day never interleave).
     A day ``kept_days`` names is skipped and its rows stay as they are.
 
-    Raises ``AttainError`` when ``first`` is after ``last`` or a day has not ended (after yesterday,
-    ``today`` default the current day, UTC), before anything is written; ``ValueError`` for bad
-    ``KPI_*`` settings."""
+    Raises ``AttainError`` when ``first`` is after ``last``, a day has not ended (after yesterday,
+    ``today`` default the current day, UTC) or ``first`` is out of range (``refuse_days_out_of_range``),
+    before anything is written; ``ValueError`` for bad ``KPI_*`` settings."""
     if first > last:
         raise AttainError(f"The first day {first} is after the last day {last}.")
     refuse_days_not_ended(first, last, today=today)
     rules = kpi_rules()
+    refuse_days_out_of_range(first, rules)
     written = 0
     for block_first, block_last in _blocks(first, last):
         kept = kept_days(block_first, block_last)
@@ -108,7 +132,8 @@ def compute_kpi_days(first: date, last: date, *, today: date | None = None) -> i
 def store_kpi_day(inputs: DayInputs) -> int:
     """Compute and store the KPIs of ``inputs.day`` from inputs already read (the daily job reads a day's
     inputs once for the KPIs and the segments); returns the rows written, 0 for a kept day (left as
-    stored). The caller refuses days that have not ended (``refuse_days_not_ended``)."""
+    stored). The caller refuses days that have not ended (``refuse_days_not_ended``) and days out of
+    range (``refuse_days_out_of_range``)."""
     return _store_day(inputs.day, day_rows(inputs))
 
 

@@ -11,8 +11,11 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from adoption.kpis import KpiRules
 from adoption.models import PortfolioKpiDay
+from adoption.portfolio.kpi_days import refuse_days_out_of_range
 from adoption.portfolio_tasks import compute_kpis_daily
+from core.errors import AttainError
 
 from .conftest import DAY, close_quarter
 
@@ -122,3 +125,29 @@ def test_the_task_is_registered_with_celery():
     from config.celery import app
 
     assert "adoption.portfolio_tasks.compute_kpis_daily" in app.tasks
+
+
+@pytest.mark.parametrize("first", ["0001-01-01", "1899-12-31"])
+def test_the_command_refuses_a_day_before_1900_naming_it_instead_of_overflowing(world, first):
+    # A year-1 day's windows reached before 0001-01-01 and ended in an OverflowError.
+    with pytest.raises(
+        CommandError,
+        match=rf"^{first} is out of range: portfolio KPIs are computed for days from 1900-01-01 on\.$",
+    ):
+        run(first, "2026-06-30")
+    assert not PortfolioKpiDay.objects.exists()
+
+
+def test_the_first_day_computed_is_1900_01_01(world):
+    # Nobody owned a customer then: the company's row of each KPI only, each without a value.
+    assert run("1900-01-01") == "Computed 1900-01-01: 6 KPI rows written.\n"
+    assert set(PortfolioKpiDay.objects.values_list("level", "value")) == {("company", None)}
+
+
+def test_settings_reaching_before_year_1_are_refused_naming_the_first_day_they_allow():
+    # 700,000 days back from 1900-01-01 would be before 0001-01-01; the reach adds a quarter's 92 days.
+    with pytest.raises(
+        AttainError,
+        match=r"^1900-01-01 is out of range: under the KPI settings a day's KPIs read usage up to 700092 ",
+    ):
+        refuse_days_out_of_range(date(1900, 1, 1), KpiRules(rise_days=700_000))

@@ -5,7 +5,12 @@ from datetime import date
 
 from django.core.management.base import CommandError
 
-from adoption.portfolio.kpi_days import compute_kpi_days, kept_days, refuse_days_not_ended
+from adoption.portfolio.kpi_days import (
+    compute_kpi_days,
+    kept_days,
+    refuse_days_not_ended,
+    refuse_days_out_of_range,
+)
 from commissions.management.base import AttainCommand
 
 
@@ -25,6 +30,7 @@ class Command(AttainCommand):
         last_day = _day("TO", last) if last else first_day
         if first_day > last_day:
             raise CommandError(f"FROM {first_day} is after TO {last_day}: give the earlier day first.")
+        refuse_days_out_of_range(first_day)
         refuse_days_not_ended(first_day, last_day)
         kept = kept_days(first_day, last_day)
         written = compute_kpi_days(first_day, last_day)
