@@ -107,13 +107,13 @@ def rule_in_words(segment: Segment) -> str:
         return f"Invalid params: {exc}"
 
 
-def segment_rows(user: User, *, today: date | None = None) -> list[dict]:
-    """One row per segment (active first, by name): code, name, rule in words, active, members today, the
-    members who entered and left in the last ``RECENT_DAYS`` days (entered_on or left_on from today − 7
-    on) within ``user``'s reach, and its plays' names."""
-    today = today or timezone.localdate()
-    since = today - timedelta(days=RECENT_DAYS)
-    visible = memberships_visible_to(user, on=today)
+def segment_rows(user: User, *, day: date) -> list[dict]:
+    """One row per segment (active first, by name) as of ``day``, the last evaluated day: code, name,
+    rule in words, active, members (open memberships), the members who entered and left in the
+    ``RECENT_DAYS`` days to ``day`` (entered_on or left_on from day − 6 on) within ``user``'s reach, its
+    active plays' names and their effect as of ``day`` in words (docs/design.md §10.6)."""
+    since = day - timedelta(days=RECENT_DAYS - 1)
+    visible = memberships_visible_to(user, on=day)
     open_now = Count("pk", filter=Q(left_on__isnull=True))
     entered = Count("pk", filter=Q(entered_on__gte=since))
     left = Count("pk", filter=Q(left_on__gte=since))
@@ -125,6 +125,7 @@ def segment_rows(user: User, *, today: date | None = None) -> list[dict]:
     rows = []
     for segment in segments:
         count = counts.get(segment.pk, {})
+        plays = [p for p in segment.plays.all() if p.active]
         rows.append(
             {
                 "code": segment.code,
@@ -134,14 +135,17 @@ def segment_rows(user: User, *, today: date | None = None) -> list[dict]:
                 "members": count.get("members", 0),
                 "entered": count.get("entered", 0),
                 "left": count.get("left", 0),
-                "plays": ", ".join(p.name for p in segment.plays.all() if p.active),
+                "plays": ", ".join(p.name for p in plays),
+                "effect": "; ".join(
+                    f"{row['play'].name}: {row['words']}" for row in play_effects(plays, day)
+                ),
             }
         )
     return rows
 
 
-def _with_owner(memberships: QuerySet, today: date) -> QuerySet:
-    latest = Ownership.objects.filter(customer_id=OuterRef("customer_id"), start_date__lte=today).order_by(
+def _with_owner(memberships: QuerySet, day: date) -> QuerySet:
+    latest = Ownership.objects.filter(customer_id=OuterRef("customer_id"), start_date__lte=day).order_by(
         "-start_date"
     )
     return memberships.annotate(owner_pk=Subquery(latest.values("employee_id")[:1]))
@@ -159,21 +163,21 @@ def member_rows(
     csm: User | None = None,
     geo: str = "",
     since: date | None = None,
-    today: date | None = None,
+    day: date,
 ) -> list[dict]:
-    """The segment's members today within ``user``'s reach, longest in first: customer, geo, CSM (the
-    owner today), entered_on, days in the segment (today − entered_on). Filters: ``csm`` (their book
-    today), ``geo`` (the customer's), ``since`` (entered on or after it). Three queries."""
-    today = today or timezone.localdate()
-    memberships = memberships_visible_to(user, on=today).filter(segment=segment, left_on__isnull=True)
+    """The segment's members as of ``day`` (its last evaluated day: the open memberships) within
+    ``user``'s reach, longest in first: customer, geo, CSM (the owner on ``day``), entered_on, days in
+    the segment (day − entered_on). Filters: ``csm`` (their book on ``day``), ``geo`` (the customer's),
+    ``since`` (entered on or after it). Three queries."""
+    memberships = memberships_visible_to(user, on=day).filter(segment=segment, left_on__isnull=True)
     if csm is not None:
-        memberships = memberships.filter(customer_id__in=book_of([csm.pk], today))
+        memberships = memberships.filter(customer_id__in=book_of([csm.pk], day))
     if geo:
         memberships = memberships.filter(customer__geo=geo)
     if since is not None:
         memberships = memberships.filter(entered_on__gte=since)
     rows = list(
-        _with_owner(memberships.select_related("customer"), today).order_by(
+        _with_owner(memberships.select_related("customer"), day).order_by(
             "entered_on", "customer__customer_id"
         )
     )
@@ -186,17 +190,16 @@ def member_rows(
             "csm": _name(owners.get(m.owner_pk)),
             "csm_id": _employee_id(owners.get(m.owner_pk)),
             "entered_on": m.entered_on,
-            "days": (today - m.entered_on).days,
+            "days": (day - m.entered_on).days,
         }
         for m in rows
     ]
 
 
-def customer_history(customer: Customer, *, today: date | None = None) -> list[dict]:
+def customer_history(customer: Customer, *, day: date) -> list[dict]:
     """Every membership of ``customer`` in every segment, latest first: segment, entered_on, left_on
-    (empty while a member) and the days it lasted (to today while open). The caller checks that the reader
-    reaches the customer."""
-    today = today or timezone.localdate()
+    (empty while a member) and the days it lasted (to ``day``, the last evaluated day, while open). The
+    caller checks that the reader reaches the customer."""
     rows = SegmentMembership.objects.filter(customer=customer).select_related("segment")
     return [
         {
@@ -204,7 +207,7 @@ def customer_history(customer: Customer, *, today: date | None = None) -> list[d
             "segment": m.segment.name,
             "entered_on": m.entered_on,
             "left_on": m.left_on,
-            "days": ((m.left_on or today) - m.entered_on).days,
+            "days": ((m.left_on or day) - m.entered_on).days,
             "status": "member" if m.left_on is None else "left",
         }
         for m in rows.order_by("-entered_on", "segment__code")

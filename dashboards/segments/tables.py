@@ -6,11 +6,13 @@ from datetime import date
 
 from django.urls import reverse
 
+from adoption.portfolio.plays import EFFECT_HELP
 from dashboards.tables import Column, Table
 
 
-def segments_table(rows: list[dict], *, since: date) -> Table:
-    """Every segment: its rule in words, members today, who entered and left since ``since``, its plays."""
+def segments_table(rows: list[dict], *, since: date, day: date) -> Table:
+    """Every segment as of ``day`` (the last evaluated day): its rule in words, members, who entered and
+    left since ``since``, its plays and their effect (docs/design.md §10.6)."""
     return Table(
         "segments",
         "Segments",
@@ -18,10 +20,11 @@ def segments_table(rows: list[dict], *, since: date) -> Table:
             Column("name", "Segment"),
             Column("code", "Code"),
             Column("rule", "Rule"),
-            Column("members", "Members today", "number"),
-            Column("entered", "Entered", "number", help=f"Customers who entered since {since.isoformat()}"),
-            Column("left", "Left", "number", help=f"Customers who left since {since.isoformat()}"),
+            Column("members", "Members", "number", help=f"Members as of {day.isoformat()}"),
+            Column("entered", "Entered", "number", help=f"Customers who entered {since} to {day}"),
+            Column("left", "Left", "number", help=f"Customers who left {since} to {day}"),
             Column("plays", "Plays"),
+            Column("effect", "Play effect", help=EFFECT_HELP),
             Column("active", "Active"),
         ],
         rows,
@@ -30,10 +33,11 @@ def segments_table(rows: list[dict], *, since: date) -> Table:
 
 
 def members_table(rows: list[dict], *, segment_name: str, day: date) -> Table:
-    """A segment's members today: customer, geo, CSM, when it entered and for how many days."""
+    """A segment's members as of ``day`` (its last evaluated day): customer, geo, CSM, when it entered
+    and for how many days."""
     return Table(
         "members",
-        f"Members of {segment_name} on {day.isoformat()}",
+        f"Members of {segment_name} as of {day.isoformat()}",
         [
             Column("customer_id", "Customer ID"),
             Column("customer", "Customer"),
@@ -41,14 +45,16 @@ def members_table(rows: list[dict], *, segment_name: str, day: date) -> Table:
             Column("csm", "CSM"),
             Column("csm_id", "CSM employee ID"),
             Column("entered_on", "Entered on", "date"),
-            Column("days", "Days in segment", "number", help="Days from the day it entered to today"),
+            Column(
+                "days", "Days in segment", "number", help=f"Days from the day it entered to {day.isoformat()}"
+            ),
         ],
         rows,
         hrefs={"customer_id": lambda row: reverse("dashboards:segment-customer", args=[row["customer_id"]])},
     )
 
 
-def history_table(rows: list[dict], *, customer_label: str) -> Table:
+def history_table(rows: list[dict], *, customer_label: str, day: date) -> Table:
     """A customer's memberships of every segment, latest first."""
     return Table(
         "history",
@@ -57,8 +63,10 @@ def history_table(rows: list[dict], *, customer_label: str) -> Table:
             Column("segment", "Segment"),
             Column("entered_on", "Entered on", "date"),
             Column("left_on", "Left on", "date", help="The first day it no longer met the rule"),
-            Column("days", "Days", "number", help="Days in the segment (to today while a member)"),
-            Column("status", "Now"),
+            Column(
+                "days", "Days", "number", help=f"Days in the segment (to {day.isoformat()} while a member)"
+            ),
+            Column("status", f"As of {day.isoformat()}"),
         ],
         rows,
         hrefs={"segment": lambda row: reverse("dashboards:segment", args=[row["segment_code"]])},

@@ -44,6 +44,8 @@ def test_the_command_evaluates_a_day_and_says_what_it_did(customers, low):
         "low_util: 2 member(s), 2 entered, 0 left\n"
         "2026-06-01: 2 task(s) and 1 e-mail(s) to account executives made, 0 webhook delivery(ies) recorded; "
         "1 entering customer(s) had no CSM, so no task.\n"
+        "play low_util_outreach (low_util): effect as of 2026-06-01: nothing measured yet (recovery within "
+        "10 days)\n"
     )
     assert SegmentEvaluation.objects.get().members == 2
 

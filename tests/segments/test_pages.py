@@ -12,24 +12,27 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from adoption.models import PlayTask, SegmentMembership
+from adoption.models import PlayTask, SegmentEvaluation, SegmentMembership
 
 pytestmark = pytest.mark.django_db
 
 
 def ago(days: int):
-    return timezone.localdate() - timedelta(days=days)
+    """``days`` before the last evaluated day (yesterday): the day the segment pages speak of."""
+    return timezone.localdate() - timedelta(days=days + 1)
 
 
 @pytest.fixture
 def world(people, customers, low):
     """C1 (Ann, AMER) entered 3 days ago; C2 (Bob, AMER) 20 days ago; C3 (Eve, EMEA) left 2 days ago after
-    10 days and entered again yesterday; C4 (nobody's) left 30 days ago. Ann and Eve have a task each."""
+    10 days and entered again the day before; C4 (nobody's) left 30 days ago — counted back from the last
+    evaluated day, yesterday. Ann and Eve have a task each."""
     m1 = SegmentMembership.objects.create(segment=low, customer=customers.c1, entered_on=ago(3))
     SegmentMembership.objects.create(segment=low, customer=customers.c2, entered_on=ago(20))
     SegmentMembership.objects.create(segment=low, customer=customers.c3, entered_on=ago(12), left_on=ago(2))
     m3 = SegmentMembership.objects.create(segment=low, customer=customers.c3, entered_on=ago(1))
     SegmentMembership.objects.create(segment=low, customer=customers.c4, entered_on=ago(40), left_on=ago(30))
+    SegmentEvaluation.objects.create(segment=low, day=ago(0), members=3, entered=1, left=0)
     play = low.plays.get()
     for membership, csm in ((m1, people.ann), (m3, people.eve)):
         PlayTask.objects.create(
@@ -129,7 +132,9 @@ def test_a_csm_cannot_filter_their_way_to_another_csms_members(client, people, w
 
     response = client.get("/segments/low_util/", {"csm": "E-BOB"})
 
-    assert member_ids(response) == ["C1"]  # an id outside the reach is no choice: the filter is ignored
+    # an id outside the reach is no choice: an invalid filter, named, and nobody listed (never Bob's C2)
+    assert response.status_code == 400 and member_ids(response) == []
+    assert "Select a valid choice. E-BOB is not one of the available choices." in response.content.decode()
 
 
 def test_an_unknown_segment_is_a_404(client, people, world):
