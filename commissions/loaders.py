@@ -160,7 +160,8 @@ def _kpis(plan: Plan, spec: PlanSpec, period: Period, scope: BookScope) -> tuple
     Imported KPIs are the quarter's KPI actuals. A computed KPI is the CSM's book's value of the daily
     portfolio KPIs (``adoption.portfolio.kpi_selectors.book_kpi_values``) over the quarter, by the
     component's measure; KPI actuals under a computed KPI's code are not read. A CSM whose value is
-    None (nothing stored for the quarter's last day) has no row: the engine warns, attainment 0.
+    None (the quarter's last day not stored, or stored without a value) has no row: the engine warns,
+    attainment 0.
     """
     actuals = scope.people(KpiActual.objects.filter(period=period.code))
     computed = {c.kpi: c.measure for c in spec.components if c.metric == "kpi" and c.source == "computed"}

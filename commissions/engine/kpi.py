@@ -106,8 +106,9 @@ def kpi_detail(component: ComponentSpec, goal: Decimal | None, days: tuple[int, 
 def missing_days_warning(
     eid: str, component: ComponentSpec, period: str, days: tuple[int, str] | None
 ) -> EngineWarning | None:
-    """A warning when a computed KPI's value is made of fewer days than the quarter has stored: the daily
-    KPI job did not store some days (DESIGN §4.5). The quarter-end measure reads its last day only:
+    """A warning when a computed KPI's value is made of fewer days than the quarter has: some days were
+    not stored by the daily KPI job, or were stored without a value (no customer of the book measured,
+    docs/kpis.md) (DESIGN §4.5). The quarter-end measure reads its last day only:
     a missing last day is the ``missing_kpi`` warning, other days do not matter to it."""
     if component.source != "computed" or component.measure != "quarter_average" or days is None:
         return None
@@ -120,7 +121,7 @@ def missing_days_warning(
     return EngineWarning(
         "kpi_days_missing",
         f"{eid}: {component.kpi} has no stored value on {len(listed)} {noun} of {period} ({shown}); "
-        f"the quarter's average of {component.code} is the mean of the {count} days stored.",
+        f"the quarter's average of {component.code} is the mean of the {count} days with a value.",
         eid,
     )
 

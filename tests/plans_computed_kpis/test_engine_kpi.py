@@ -163,7 +163,7 @@ def test_a_quarter_average_with_missing_days_warns_with_their_count():
     [warning] = warnings_of(result, "kpi_days_missing")
     assert warning.message == (
         "E1: weekly_active has no stored value on 7 days of FY22-Q2 (2021-07-25, 2021-07-26, 2021-07-27, "
-        "2021-07-28, 2021-07-29, …); the quarter's average of WA is the mean of the 85 days stored."
+        "2021-07-28, 2021-07-29, …); the quarter's average of WA is the mean of the 85 days with a value."
     )
 
 
