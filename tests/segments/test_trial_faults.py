@@ -333,3 +333,20 @@ def test_a_new_segment_with_a_play_notes_its_first_evaluation_makes_tasks_for_ev
         "that meets its rule that day.\n"
     )
     assert out.getvalue().count(note) == 1  # said when created, not when loaded again
+
+
+# 11. The documented file loads as documented.
+
+
+def test_the_example_file_of_docs_segments_md_loads(people):
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "segments.md").read_text(encoding="utf-8")
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+
+    loaded = load_segments(example, user=people.ops)
+
+    assert loaded.created == ["low60", "low60_outreach"]
+    play = Play.objects.get(code="low60_outreach")
+    assert (play.recovery_days, play.notify_ae, len(play.tasks)) == (30, True, 2)
+    assert Segment.objects.get(code="low60").params == {"threshold": 0.6}
