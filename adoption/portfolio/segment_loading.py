@@ -1,4 +1,5 @@
-"""Loading segment and play definitions from YAML (``load_segments FILE.yaml``, docs/design.md §10.5).
+"""Loading segment and play definitions from YAML (``load_segments FILE.yaml``, docs/design.md §10.5;
+every key, each rule's params with defaults and bounds: docs/segments.md).
 
 ```yaml
 segments:
@@ -18,7 +19,8 @@ segments:
 ```
 
 Idempotent by code: a segment or play of an existing code is updated to what the file says, one not in
-the file is left alone. The whole file or nothing (one transaction).
+the file is left alone; an evaluated segment's rule and params are fixed (``refuse_rule_change``). The
+whole file or nothing (one transaction), every problem of the file reported at once.
 """
 
 from __future__ import annotations
