@@ -7,13 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import access
 from core import formatting as fmt
-from dashboards import portfolio
+from dashboards import portfolio, worklists
 from dashboards.csm.selectors import period_shown
 from dashboards.snapshots.selectors import drafts_awaiting_approval
 from dashboards.tables import REQUEST_VALUE, Column, Table, download
+from dashboards.team.selectors import known_geos
 
 from . import charts, selectors
 
@@ -106,7 +108,9 @@ def company(request: HttpRequest) -> HttpResponse:
     ]
     # The company's adoption KPIs as last computed, per geo (docs/kpis.md; dashboards.portfolio).
     kpis = portfolio.company_kpis()
-    tables = payout_tables(data) + queue_tables + [kpis.table]
+    # Each geo's segments and open tasks today (dashboards.worklists), beside its KPIs.
+    worklist = worklists.company_worklist_table(user, known_geos(), timezone.localdate())
+    tables = payout_tables(data) + queue_tables + [kpis.table, worklist]
     response = download(request, tables)
     if response is not None:
         return response
@@ -121,6 +125,7 @@ def company(request: HttpRequest) -> HttpResponse:
         "snapshots_awaiting": drafts_awaiting_approval() if access.may_approve_snapshot(request.user) else [],
         "kpis": kpis.board,
         "kpi_table": kpis.table,
+        "worklist_table": worklist,
     }
     return render(request, "dashboards/company/company.html", context)
 

@@ -76,14 +76,21 @@ def geo_csms(user: User, geo: str) -> list[User]:
 
 
 def team_figures(
-    user: User, geo: str, period: Period, today: date, gap: Decimal = DEFAULT_GAP
+    user: User,
+    geo: str,
+    period: Period,
+    today: date,
+    gap: Decimal = DEFAULT_GAP,
+    *,
+    csms: list[User] | None = None,
 ) -> tuple[Leaderboard, list[dict]]:
     """The geo's leaderboard and at-risk list, computed side by side (``projection.concurrently``).
+    ``csms``: the geo's CSMs as ``geo_csms`` gives them, when the page has read them already.
 
     The at-risk list waits on PostgreSQL while the projection's engine works in Python, so on a cold
     cache the page takes about the longer of the two, not their sum.
     """
-    csms = geo_csms(user, geo)
+    csms = geo_csms(user, geo) if csms is None else csms
     stamp = inputs_stamp()  # read once, before anything the page shows (none of it is older)
     calls = [
         lambda: leaderboard(period, csms, stamp=stamp),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import formatting as fmt
-from dashboards import portfolio
+from dashboards import portfolio, worklists
 from dashboards.csm.selectors import period_shown
 from dashboards.projection import current_period
 from dashboards.scores.links import link_scores
@@ -129,14 +129,17 @@ def team(request: HttpRequest) -> HttpResponse:
     period = period_shown(code) if code else current_period(day)
     day = min(day, period.end)  # a past quarter is read as of its last day
     gap = _gap(request)
-    board, at_risk = selectors.team_figures(user, geo, period, day, gap)
+    csms = selectors.geo_csms(user, geo)  # read once for every table of the team
+    board, at_risk = selectors.team_figures(user, geo, period, day, gap, csms=csms)
     # The geo's adoption KPIs as last computed, per CSM of the team (docs/kpis.md; dashboards.portfolio).
-    kpis = portfolio.team_kpis(geo, selectors.geo_csms(user, geo))
+    kpis = portfolio.team_kpis(geo, csms)
     tables = [
         leaderboard_table(board),
         at_risk_table(at_risk, gap),
         requests_table(selectors.geo_requests(user, geo)),
         kpis.table,
+        # Each CSM's segments and open tasks today, as their page counts them (dashboards.worklists).
+        worklists.team_worklist_table(user, csms, today()),
     ]
     response = download(request, tables)
     if response is not None:
