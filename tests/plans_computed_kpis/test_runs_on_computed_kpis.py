@@ -64,7 +64,7 @@ def test_a_quarter_average_is_the_mean_of_the_stored_days_and_the_missing_days_a
     assert warning["message"] == (
         "E-B: avg_utilisation has no stored value on 89 days of FY27-Q2 (2026-05-01, 2026-05-02, "
         "2026-05-03, 2026-05-04, 2026-05-05, …); the quarter's average of UTIL is the mean of the 3 days "
-        "stored."
+        "with a value."
     )
 
 
