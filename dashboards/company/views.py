@@ -15,7 +15,6 @@ from dashboards import portfolio, worklists
 from dashboards.csm.selectors import period_shown
 from dashboards.snapshots.selectors import drafts_awaiting_approval
 from dashboards.tables import REQUEST_VALUE, Column, Table, download
-from dashboards.team.selectors import known_geos
 
 from . import charts, selectors
 
@@ -108,8 +107,10 @@ def company(request: HttpRequest) -> HttpResponse:
     ]
     # The company's adoption KPIs as last computed, per geo (docs/kpis.md; dashboards.portfolio).
     kpis = portfolio.company_kpis()
-    # Each geo's segments and open tasks today (dashboards.worklists), beside its KPIs.
-    worklist = worklists.company_worklist_table(user, known_geos(), timezone.localdate())
+    # Each geo's segments and open tasks today (dashboards.worklists), beside its KPIs: the geos of the KPI
+    # table and any other with a member or a task, at no query more.
+    geos = [row["geo"] for row in kpis.table.rows if row["geo"] != worklists.NO_GEO]
+    worklist = worklists.company_worklist_table(user, geos, timezone.localdate())
     tables = payout_tables(data) + queue_tables + [kpis.table, worklist]
     response = download(request, tables)
     if response is not None:
