@@ -13,8 +13,10 @@ from commissions.models import Assignment, Payout, Period, Plan, Run
 from tests.builders import make_customer, make_user
 from tests.dashboards_team.conftest import DEMO_DAY, demo_person
 
-TEAM_BOUND = 40  # the pages' fixed budgets; the equality checks below are what matter
-COMPANY_BOUND = 12
+# The pages' fixed budgets; the equality checks below are what matter. Each page's segments-and-tasks table
+# (issue 18) costs 3 queries whatever the number of CSMs, geos or segments (tests/portfolio_pages).
+TEAM_BOUND = 43
+COMPANY_BOUND = 15
 
 
 def _queries(client, url: str) -> int:
