@@ -346,3 +346,47 @@ def may_use_admin(person: User | None) -> Decision:
     if person is None:
         return Decision(False, "The Django admin is used by a person who holds the admin role.")
     return _needs(person, "use the Django admin", Role.ADMIN, why="the Django admin")
+
+
+# --- SPIFFs (docs/design.md §11.3) -------------------------------------------------------------------------
+
+
+def may_see_spiffs(person: User | None) -> Decision:
+    """Whoever proposes, approves, grants or pays SPIFFs reads them: a Geo VP, the CCO, finance, ops and
+    admins. Which awards each one sees is ``by_employee``'s reach, as everywhere."""
+    return _needs(
+        person, "see SPIFFs", Role.CSVP, Role.CCO, Role.FINANCE, Role.OPS, Role.ADMIN, why="reading SPIFFs"
+    )
+
+
+def may_propose_spiff(person: User | None, spiff=None) -> Decision:
+    """A Geo VP or ops drafts and proposes a SPIFF; a Geo VP only for their own geo's people."""
+    what = f"propose {spiff}" if spiff is not None else "propose a SPIFF"
+    decision = _needs(person, what, Role.CSVP, Role.OPS, why="proposing a SPIFF")
+    if not decision or person is None or person.has_role(Role.OPS) or spiff is None:
+        return decision
+    if spiff.eligibility != "geo" or spiff.geo != person.geo:
+        return Decision(
+            False,
+            f"{person.email} may not {what}: a Geo VP proposes SPIFFs for their own geo ({person.geo}).",
+        )
+    return ALLOWED
+
+
+def may_approve_spiff(person: User | None, spiff=None) -> Decision:
+    """The CCO approves a SPIFF and its grants; finance too when the SPIFF's budget is above
+    ``SPIFF_FINANCE_APPROVAL_ABOVE``. Which step a person takes, the service decides."""
+    what = f"approve {spiff}" if spiff is not None else "approve SPIFFs"
+    return _needs(person, what, Role.CCO, Role.FINANCE, why="approving a SPIFF")
+
+
+def may_grant_spiff(person: User | None, spiff=None) -> Decision:
+    """Ops or a Geo VP grants a manual SPIFF's amounts by hand (each approved like the SPIFF)."""
+    what = f"grant amounts of {spiff}" if spiff is not None else "grant SPIFF amounts"
+    return _needs(person, what, Role.OPS, Role.CSVP, why="granting a SPIFF amount")
+
+
+def may_award_spiff(person: User | None, spiff=None) -> Decision:
+    """Ops runs a rule SPIFF's awards and closes a SPIFF (the schedule does too: a person of None)."""
+    what = f"award or close {spiff}" if spiff is not None else "award or close SPIFFs"
+    return _needs(person, what, Role.OPS, why="running a SPIFF")

@@ -4,12 +4,15 @@ A quarter's calculation reads the adjustments applied to it (DESIGN §4.3), and 
 requests still open (DESIGN §5). Both live in ``approvals``, which sits above commissions: approvals
 registers its answers here in its ``AppConfig.ready``, and commissions asks whatever is registered.
 Closing a quarter publishes its statements (DESIGN §5): ``dashboards`` listens for closes here and
-e-mails each CSM.
+e-mails each CSM. The payroll export of a quarter adds the lines other apps pay in it (``incentives``: its
+SPIFF awards, docs/design.md §11.3) after asking here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
@@ -23,9 +26,26 @@ CloseBlocker = Callable[[object], list[str]]
 CloseListener = Callable[[str], None]
 """``period_code`` -> nothing; told once a close has committed (the close stands whatever it does)."""
 
+
+@dataclass(frozen=True)
+class PayrollLine:
+    """A payable line of a quarter that is no plan's: ``employee_id`` the person's key (pk), ``code`` what
+    pays it (shown in the export's ``plan`` column), ``type`` the export's line type, ``amount`` money."""
+
+    employee_id: int
+    code: str
+    currency: str
+    type: str
+    amount: Decimal
+
+
+PayrollLineSource = Callable[[object], list[PayrollLine]]
+"""``period`` -> the lines it pays besides the plans' (a closed quarter's, which never change)."""
+
 _adjustment_sources: list[AdjustmentSource] = []
 _close_blockers: list[CloseBlocker] = []
 _close_listeners: list[CloseListener] = []
+_payroll_sources: list[PayrollLineSource] = []
 
 
 def register_adjustment_source(source: AdjustmentSource) -> None:
@@ -55,3 +75,13 @@ def close_blockers(period) -> list[str]:
 def close_listeners() -> list[CloseListener]:
     """Whoever asked to hear of closes, in registration order (``close_period`` calls each on commit)."""
     return list(_close_listeners)
+
+
+def register_payroll_lines(source: PayrollLineSource) -> None:
+    if source not in _payroll_sources:
+        _payroll_sources.append(source)
+
+
+def payroll_lines(period) -> list[PayrollLine]:
+    """Every registered source's lines for ``period``, in registration order."""
+    return [line for source in _payroll_sources for line in source(period)]

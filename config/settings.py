@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "api",
     "demo",
     "webhooks",
+    "incentives",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,9 @@ BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "USD").upper()
 # Year-end requests (issue 14): a Geo VP may file an exception or extra credit for a closed quarter of a
 # fiscal year from the year's last pull (the first day after it ends) until this many days after it.
 YEAR_END_WINDOW_DAYS = env_int("YEAR_END_WINDOW_DAYS", 60)
+# A SPIFF whose budget, in the base currency, is above this needs finance's approval besides the CCO's
+# (docs/design.md §11.3); money, read as a decimal by incentives.services.spiffs.
+SPIFF_FINANCE_APPROVAL_ABOVE = os.environ.get("SPIFF_FINANCE_APPROVAL_ABOVE", "10000.00")
 
 # --- Celery: REDIS_URL set -> real broker; unset -> tasks run in-process (the zero-setup demo) --------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("requests/", include("approvals.urls")),
     path("audit/", include("audit.urls")),
+    path("incentives/", include("incentives.urls")),
     path("api/", include("api.urls")),
     path("", include("dashboards.urls")),
 ]

@@ -12,6 +12,7 @@ from core import formatting as fmt
 from core.downloads import csv_writer
 from core.errors import Conflict
 
+from .. import hooks
 from ..models import ComponentResult, PayoutLine, PayrollExport, Period, Plan, Run, TrueUp
 from .ledger import lines_of
 from .signoff import require_signed_off
@@ -66,6 +67,8 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
     release), held lines left out; ``type`` says which, ``restates`` the quarter a true-up, carried
     balance or released hold comes from (issue 14, DESIGN §6 as changed). With ``detail``, one row per
     component of the commission and of each true-up, and one per other line (component empty).
+    After them, the lines the quarter pays besides the plans (``hooks.payroll_lines``: SPIFF awards,
+    ``type`` ``spiff`` and the SPIFF's code in ``plan``, docs/design.md §11.3), by employee id and code.
     Each export is recorded (``PayrollExport``): a hold placed afterwards no longer keeps its lines out.
     Raises ``NotAllowed`` unless ``user`` may export payroll (``access.may_export_payroll``; None: a
     shell command without ``--user``), ``AttainError`` when the quarter is not closed and
@@ -74,12 +77,14 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
     access.require(access.may_export_payroll(user, period))
     runs = final_runs(period)
     lines = [line for line in lines_of(period) if not line.held]
-    who = User.objects.filter(pk__in={line.employee_id for line in lines})
+    others = hooks.payroll_lines(period)
+    who = User.objects.filter(pk__in={line.employee_id for line in [*lines, *others]})
     people = {pk: (code, email) for pk, code, email in who.values_list("pk", "employee_id", "email")}
     plans = dict(Plan.objects.values_list("pk", "code"))
     quarters = dict(Period.objects.values_list("pk", "code"))
     # Payroll reads by employee id, then plan, then the line's place (commission first).
     lines.sort(key=lambda line: (people[line.employee_id][0], plans[line.plan_id], line.position))
+    others.sort(key=lambda line: (people[line.employee_id][0], line.code))
     writer = csv_writer(out)
     if not detail:
         writer.writerow(SUMMARY_HEADER)
@@ -97,7 +102,11 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
                     quarters.get(line.restates_id, ""),
                 ]
             )
-        return _recorded(period, user, detail=False, rows=len(lines))
+        for other in others:
+            code, email = people[other.employee_id]
+            amount = str(fmt.export_money(other.amount))
+            writer.writerow([period.code, code, email, other.code, other.currency, amount, other.type, ""])
+        return _recorded(period, user, detail=False, rows=len(lines) + len(others))
     writer.writerow(DETAIL_HEADER)
     components, trueups = _components(runs), _trueups(period)
     count = 0
@@ -115,6 +124,11 @@ def write_payouts(period: Period, out: TextIO, *, detail: bool = False, user: Us
                 ]
             )
             count += 1
+    for other in others:
+        amount = str(fmt.export_money(other.amount))
+        code = people[other.employee_id][0]
+        writer.writerow([period.code, code, other.code, "", "", "", "", "", amount, other.type, "", ""])
+        count += 1
     return _recorded(period, user, detail=True, rows=count)
 
 

@@ -1,0 +1,40 @@
+"""A SPIFF's awards are frozen with their quarter (docs/design.md §11.3; DESIGN §5 "Quarter close").
+
+PostgreSQL only (django-pgtrigger), as ``commissions.frozen``: below the ORM, raw SQL included, no award
+is inserted into, changed in or deleted from a closed quarter. Every database relies on the services
+(``services.awards``) refusing the same first.
+"""
+
+from __future__ import annotations
+
+import pgtrigger
+
+CLOSED_MESSAGE = "quarter is closed: its SPIFF awards cannot change (re-open it first)"
+_RAISE = f"RAISE EXCEPTION '{CLOSED_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';"
+_RETURN = "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;"
+
+
+def _closed(row: str) -> str:
+    """SQL: the quarter of the award ``row`` (OLD or NEW) is closed."""
+    return (
+        "EXISTS (SELECT 1 FROM commissions_period p WHERE p.id = "  # noqa: S608 - OLD or NEW, ours
+        + row
+        + ".period_id AND p.status = 'closed')"
+    )
+
+
+def award_triggers() -> list:
+    return [
+        pgtrigger.Trigger(
+            name="spiffaward_into_closed_quarter",
+            when=pgtrigger.Before,
+            operation=pgtrigger.Insert,
+            func=f"IF {_closed('NEW')} THEN {_RAISE} END IF; RETURN NEW;",
+        ),
+        pgtrigger.Trigger(
+            name="spiffaward_closed_quarter",
+            when=pgtrigger.Before,
+            operation=pgtrigger.Update | pgtrigger.Delete,
+            func=f"IF {_closed('OLD')} THEN {_RAISE} END IF; {_RETURN}",
+        ),
+    ]

@@ -1,0 +1,14 @@
+"""The SPIFF pages, mounted at /incentives/ (docs/incentives.md)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "incentives"
+urlpatterns = [
+    path("spiffs/", views.spiff_list, name="spiffs"),
+    path("spiffs/<slug:code>/", views.spiff_detail, name="spiff"),
+    path("spiffs/<slug:code>/propose/", views.spiff_propose, name="propose"),
+    path("spiffs/<slug:code>/approve/", views.spiff_approve, name="approve"),
+    path("spiffs/<slug:code>/reject/", views.spiff_reject, name="reject"),
+]
