@@ -48,7 +48,7 @@ def rule_spiff(ops, *, budget="100.00", amount="40.00", per="event", people=None
         amount=amount,
         per=per,
         budget=budget,
-        eligibility="list" if people else "all",
+        eligibility=fields.pop("eligibility", "list" if people else "all"),
         people=people,
         **fields,
     )
