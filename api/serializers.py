@@ -21,6 +21,7 @@ from commissions.models import (
     Plan,
     Run,
 )
+from commissions.services.plans.validate import COMPONENT_KEYS
 
 MONEY_PLACES = 2  # DESIGN §6: money with 2 decimals
 RATIO_PLACES = 4  # DESIGN §6: ratios with 4 decimals
@@ -181,23 +182,8 @@ class ComponentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Component
-        fields = [
-            "id",
-            "code",
-            "position",
-            "metric",
-            "kpi",
-            "source",
-            "measure",
-            "direction",
-            "weight",
-            "goal",
-            "ceiling",
-            "floor",
-            "threshold",
-            "accelerator",
-            "cap",
-        ]
+        # The plan file's keys (COMPONENT_KEYS starts with code), with the id and position.
+        fields = ["id", "code", "position", *COMPONENT_KEYS[1:]]
 
 
 class PlanSerializer(serializers.ModelSerializer):

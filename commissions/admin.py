@@ -15,6 +15,7 @@ from core.currencies import is_currency
 from .admin_closed import ClosedQuarterAdminMixin
 from .models import Assignment, Component, Deal, FxRate, ImportRecord, KpiActual, Plan
 from .services.plans import DEFAULT_NRR_FLOOR, component_errors, plan_is_locked
+from .services.plans.validate import COMPONENT_KEYS
 
 
 def _currency(value: str) -> str:
@@ -63,23 +64,7 @@ class ComponentForm(forms.ModelForm):
 
     class Meta:
         model = Component
-        fields = (
-            "plan",
-            "position",
-            "code",
-            "metric",
-            "kpi",
-            "source",
-            "measure",
-            "direction",
-            "weight",
-            "goal",
-            "ceiling",
-            "floor",
-            "threshold",
-            "accelerator",
-            "cap",
-        )
+        fields = ("plan", "position", *COMPONENT_KEYS)  # the plan file's keys, in its order
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
