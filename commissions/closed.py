@@ -14,6 +14,9 @@ Where a row lies, per kind:
 - scores: on their as_of date, inside a closed quarter (the quarter's pull captured them);
 - activities: on their date, inside a closed quarter (its stored portfolio KPIs, and their explanation
   down to the customers, read them; docs/design.md §10.4);
+- person metrics: on their date, inside a closed quarter (its runs' escalators read them, docs/design.md
+  §11.2); a month's row is dated on the month's first day, and a quarter is whole months, so the quarter
+  of that day holds the whole month;
 - customers: their start_date (the held-harmless window, DESIGN §4.3) from that date on; a run reads
   no other column of a customer, and a new customer is in no closed book yet, so only a change of
   start_date, or a delete, of a customer that started by a closed quarter's end is refused.
@@ -99,7 +102,7 @@ def reads_of(model: type[models.Model]) -> Reads | None:
     """How closed quarters read rows of ``model``; None when they read none of them."""
     from adoption.models import Activity, ArrRecord, Customer, Ownership, ScoreObservation
 
-    from .models import Assignment, Deal, FxRate, KpiActual
+    from .models import Assignment, Deal, FxRate, KpiActual, PersonMetric
 
     return {
         Deal: Reads("deals credited to it", _on("booked_on", "effective_on")),
@@ -110,6 +113,7 @@ def reads_of(model: type[models.Model]) -> Reads | None:
         ArrRecord: Reads("ARR rows dated on or before its end", _from("as_of")),
         ScoreObservation: Reads("scores dated in it", _on("as_of")),
         Activity: Reads("activities dated in it", _on("date")),
+        PersonMetric: Reads("person metrics dated in it", _on("date")),
         Customer: Reads(
             "start dates of its customers", _from("start_date"), fields=("start_date",), new_rows_read=False
         ),

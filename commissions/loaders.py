@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -18,9 +19,19 @@ from core.errors import AttainError
 
 from . import hooks
 from .book_scope import BookScope, book_scope
-from .engine import ComponentSpec, PlanSpec, QuarterInputs, empty
+from .engine import ComponentSpec, EscalatorSpec, PlanSpec, QuarterInputs, empty
 from .engine.tables import frame
-from .models import Assignment, Deal, FxRate, KpiActual, Period, Plan, PulledScore, ScorePull
+from .models import (
+    Assignment,
+    Deal,
+    FxRate,
+    KpiActual,
+    Period,
+    PersonMetric,
+    Plan,
+    PulledScore,
+    ScorePull,
+)
 
 
 def plan_spec(plan: Plan) -> PlanSpec:
@@ -51,6 +62,17 @@ def plan_spec(plan: Plan) -> PlanSpec:
         formula=plan.adoption_formula,
         weighting=plan.adoption_weighting,
         customer_cap=plan.customer_cap,
+        escalators=tuple(
+            EscalatorSpec(
+                code=e["code"],
+                metric=e["metric"],
+                at_least=Decimal(e["at_least"]),
+                multiplier=Decimal(e["multiplier"]),
+                over=e["over"],
+                applies_to=e["applies_to"],
+            )
+            for e in plan.escalators or ()  # as load_plan stored them (docs/design.md §11.2)
+        ),
     )
 
 
@@ -151,7 +173,22 @@ def _load(
         # them, so a request applied in the quarter does not change its inputs' fingerprint.
         adjustments=_adjustments(period, scope) if adoption else empty("adjustments"),
         base_currency=settings.BASE_CURRENCY,
+        person_metrics=_person_metrics(plan, spec, period, scope),
     )
+
+
+def _person_metrics(plan: Plan, spec: PlanSpec, period: Period, scope: BookScope) -> pd.DataFrame:
+    """The quarter's values of the metrics the plan's escalators read (docs/design.md §11.2), for the
+    people the plan pays in it; none for a plan without escalators (its inputs stay as they were)."""
+    metrics = sorted({e.metric for e in spec.escalators})
+    if not metrics:
+        return empty("person_metrics")
+    people = scope.people(plan_assignments(plan, period)).values("employee_id")
+    rows = PersonMetric.objects.filter(
+        employee_id__in=people, metric__in=metrics, date__range=(period.start, period.end)
+    )
+    values = rows.order_by().values_list("employee__employee_id", "metric", "date", "value")
+    return frame("person_metrics", values)
 
 
 def _kpis(plan: Plan, spec: PlanSpec, period: Period, scope: BookScope) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -289,6 +326,9 @@ def fingerprint(inputs: QuarterInputs) -> str:
         "adjustments",
         # Only plans computing a KPI have these rows: every other plan's fingerprint stays as it was.
         *(("kpi_days",) if not inputs.kpi_days.empty else ()),
+        # Only plans with escalators read person metrics (docs/design.md §11.2): the table is hashed, even
+        # empty, whenever the plan has some; a plan without any keeps its fingerprint.
+        *(("person_metrics",) if spec.escalators else ()),
     ):
         table: pd.DataFrame = getattr(inputs, name)
         digest.update(f"\n#{name}:{','.join(table.columns)}:{len(table)}\n".encode())

@@ -2,11 +2,20 @@
 
 from .money import to_cents, to_ratio
 from .quarter import calculate_quarter
-from .types import ComponentSpec, EngineWarning, PlanSpec, QuarterInputs, QuarterResult, empty
+from .types import (
+    ComponentSpec,
+    EngineWarning,
+    EscalatorSpec,
+    PlanSpec,
+    QuarterInputs,
+    QuarterResult,
+    empty,
+)
 
 __all__ = [
     "ComponentSpec",
     "EngineWarning",
+    "EscalatorSpec",
     "PlanSpec",
     "QuarterInputs",
     "QuarterResult",

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pandas as pd
 
 from .adoption import attainment_by_csm, customer_rows
+from .escalators import escalate, escalation_amounts, metric_rows, standings
 from .kpi import kpi_attainment, kpi_detail, missing_days_warning
 from .money import Converter, exact
 from .nrr import credited_deals, nrr_by_csm
@@ -33,7 +34,8 @@ def calculate_quarter(inputs: QuarterInputs) -> QuarterResult:
     """Results of every CSM with an assignment to the plan overlapping the quarter.
 
     Raises ``MissingFxRate`` when a currency the quarter needs has no rate. Exact decimals throughout;
-    each component payout is rounded half-up to cents and a CSM's total is the sum of those lines.
+    each component payout is rounded half-up to cents and a CSM's total is the sum of those lines. A
+    plan's escalators multiply the factors of the people who qualify (docs/design.md §11.2).
     """
     with exact():
         return _calculate(inputs)
@@ -63,6 +65,7 @@ def _calculate(inputs: QuarterInputs) -> QuarterResult:
     }
     book_sizes = book["employee_id"].value_counts().to_dict()
     counting = set(customers.loc[customers["counted"].astype(bool), "employee_id"])
+    gating = metric_rows(inputs.person_metrics) if plan.escalators else {}
 
     lines: list[dict] = []
     payouts = []
@@ -75,7 +78,12 @@ def _calculate(inputs: QuarterInputs) -> QuarterResult:
             )
             for c in plan.components
         ]
+        if plan.escalators:  # docs/design.md §11.2: after caps, before the payout is rounded
+            window = {"period": inputs.period, "start": inputs.start, "end": inputs.end}
+            escalate(csm_lines, standings(eid, plan.escalators, gating, **window, warnings=warnings))
         payout_lines(amount, csm_lines)
+        if plan.escalators:
+            escalation_amounts(amount, csm_lines)
         reasons = {
             line["component"]: _why_not_applied(line["metric"], eid, book_sizes, counting, inputs)
             for line in csm_lines

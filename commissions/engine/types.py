@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 
@@ -51,6 +51,21 @@ class ComponentSpec:
 
 
 @dataclass(frozen=True)
+class EscalatorSpec:
+    """An escalator of a plan (docs/design.md §11.2): when the person's ``metric`` (a person metric) is
+    at least ``at_least`` — its mean over the quarter (``over`` "quarter") or each month's mean in every
+    month of the quarter ("months") — the factor of ``applies_to`` (a component code, or "total": every
+    component) is multiplied by ``multiplier``."""
+
+    code: str
+    metric: str
+    at_least: Decimal
+    multiplier: Decimal
+    over: str = "quarter"  # quarter | months
+    applies_to: str = "total"  # total | a component code
+
+
+@dataclass(frozen=True, repr=False)
 class PlanSpec:
     """The rules of one plan that the calculation needs."""
 
@@ -62,6 +77,14 @@ class PlanSpec:
     formula: str = "progress"  # progress | ratio
     weighting: str = "arr"  # arr | equal
     customer_cap: Decimal = Decimal("1.5")
+    escalators: tuple[EscalatorSpec, ...] = ()
+
+    def __repr__(self) -> str:
+        """The dataclass's repr, with ``escalators`` only when the plan has some: a run's fingerprint
+        hashes this text (``commissions.loaders.fingerprint``), so a plan without escalators keeps the
+        fingerprint its closed quarters were run with."""
+        names = [f.name for f in fields(self) if f.name != "escalators" or self.escalators]
+        return f"PlanSpec({', '.join(f'{name}={getattr(self, name)!r}' for name in names)})"
 
 
 # Column contracts of the input tables. Money, scores and ratios are Decimal objects; dates are datetime.date.
@@ -78,6 +101,9 @@ COLUMNS = {
     # made of, and the days without one (ISO dates joined by ",", "" when none).
     "kpi_days": ["employee_id", "kpi", "days", "missing"],
     "adjustments": ["customer_id", "kind", "value"],
+    # The person metrics the plan's escalators read (docs/design.md §11): a value per person, metric and
+    # day (a month's value on its first day), within the quarter.
+    "person_metrics": ["employee_id", "metric", "date", "value"],
 }
 
 
@@ -96,7 +122,8 @@ class QuarterInputs:
     ``value`` = points). ``fx`` maps a currency to units of ``base_currency`` per unit, for this quarter.
     ``kpis`` holds every KPI value a component reads, imported or computed (keyed by KPI code);
     ``kpi_days`` says, for the computed ones, how many stored days each value is made of and which days
-    had none (DESIGN §4.5).
+    had none (DESIGN §4.5). ``person_metrics`` holds the quarter's values of the metrics the plan's
+    escalators read (docs/design.md §11.2).
     """
 
     period: str
@@ -115,6 +142,7 @@ class QuarterInputs:
     adjustments: pd.DataFrame = field(default_factory=lambda: empty("adjustments"))
     base_currency: str = "USD"
     kpi_days: pd.DataFrame = field(default_factory=lambda: empty("kpi_days"))
+    person_metrics: pd.DataFrame = field(default_factory=lambda: empty("person_metrics"))
 
 
 @dataclass(frozen=True)
@@ -124,6 +152,7 @@ class EngineWarning:
     code: str  # missing_score | not_in_snapshot | missing_arr | missing_kpi | missing_goal
     # | kpi_days_missing | goal_not_below_ceiling (DESIGN §4.5)
     # | component_not_applied | no_component_applies (DESIGN §4.7: the others carry its weight)
+    # | escalator_no_value (docs/design.md §11.2: no value of the gating metric, the escalator not applied)
     message: str
     employee_id: str = ""
     customer_id: str = ""

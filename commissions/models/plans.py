@@ -44,6 +44,10 @@ class Plan(models.Model):
     negative_balance = models.CharField(
         max_length=13, choices=NegativeBalance.choices, default=NegativeBalance.CARRY_FORWARD
     )
+    # docs/design.md §11.2: multipliers of a component's (or every component's) factor for the people whose
+    # gating person metric reaches a bar; a list of {code, metric, at_least, over, multiplier, applies_to}
+    # (numbers as text, exact), checked by load_plan. Empty: no escalator.
+    escalators = models.JSONField(default=list, blank=True)
     source = models.TextField(blank=True, help_text="The YAML the plan was last loaded from.")
     updated_at = models.DateTimeField(auto_now=True)
 

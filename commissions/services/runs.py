@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import repeat
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -242,8 +243,14 @@ def warning_row(warning) -> dict:
     }
 
 
-def _jsonable(detail: dict) -> dict:
-    return {key: (str(value) if isinstance(value, Decimal) else value) for key, value in detail.items()}
+def _jsonable(detail: Any) -> Any:
+    """A line's detail for its JSON column: Decimals as their text, in nested lists and mappings too (an
+    escalator's entries, docs/design.md §11.2)."""
+    if isinstance(detail, dict):
+        return {key: _jsonable(value) for key, value in detail.items()}
+    if isinstance(detail, list | tuple):
+        return [_jsonable(value) for value in detail]
+    return str(detail) if isinstance(detail, Decimal) else detail
 
 
 def write_results(

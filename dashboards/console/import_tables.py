@@ -50,6 +50,11 @@ KIND_HINTS = {
         (re.compile(r"^type$"), "qbr, onboarding_completed, key_user_left or nps"),
         (re.compile(r"^value$"), "the NPS, a whole number from -100 to 100: nps rows only, else empty"),
     ),
+    "person_metrics": (
+        (re.compile(r"^date$"), "a day, YYYY-MM-DD, or a month, YYYY-MM (stored on its first day)"),
+        (re.compile(r"^metric$"), "a code of lower-case letters, digits and _, e.g. data_quality"),
+        (re.compile(r"^value$"), "a number ≥ 0, at most 4 decimals"),
+    ),
 }
 
 # The example file of each kind: two plausible rows per kind, by column (a kind's own values first). Ids
@@ -105,6 +110,11 @@ KIND_EXAMPLE_VALUES: dict[str, dict[str, tuple[str, str]]] = {
         "date": ("2026-04-14", "2026-05-20"),
         "type": ("qbr", "nps"),
         "value": ("", "42"),
+    },
+    "person_metrics": {
+        "date": ("2026-04", "2026-04-30"),
+        "metric": ("data_quality", "demerits"),
+        "value": ("96.5", "2"),
     },
     "usage": {
         "date": ("2026-04-30", "2026-04-30"),

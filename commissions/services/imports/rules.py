@@ -51,7 +51,8 @@ def lost_after_achieved(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 def _after_today(row: dict[str, Any], *columns: str) -> Iterator[tuple[str, str]]:
-    """A milestone or an activity is something that happened: a day after today is a typo, refused."""
+    """A milestone, an activity or a person's metric is something that happened: a day after today is a
+    typo, refused."""
     today = timezone.localdate()
     for column in columns:
         if row.get(column) is not None and row[column] > today:
@@ -68,6 +69,12 @@ def activity_row(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
     """An activity on a day that has passed; a value for nps only."""
     yield from _after_today(row, "date")
     yield from value_for_nps_only(row)
+
+
+def person_metric_row(row: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """A person's metric on a day that has passed, or for a month that has begun (docs/design.md §11.1:
+    a month is stored on its first day)."""
+    yield from _after_today(row, "date")
 
 
 def value_for_nps_only(row: dict[str, Any]) -> Iterator[tuple[str, str]]:

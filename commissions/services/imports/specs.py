@@ -18,12 +18,13 @@ from adoption.models import (
     UsageRecord,
 )
 from adoption.revisions import record_target_changes
-from commissions.models import Assignment, Deal, FxRate, KpiActual, Plan
+from commissions.models import Assignment, Deal, FxRate, KpiActual, PersonMetric, Plan
 
 from . import closed, rules
 from . import parsers as p
 from .base import Column, ParsedFile, Reference, Spec
 from .employees import check_employees, write_employees
+from .person_metrics import day_or_month, metric_code, write_person_metrics
 from .usage import MAX_FILE_BYTES, import_usage
 from .usage_checks import metric, usage_value
 
@@ -265,6 +266,22 @@ SPECS: dict[str, Spec] = {
             references=(CUSTOMER,),
             check_row=rules.activity_row,
             check_file=closed.check_closed,
+        ),
+        Spec(  # docs/design.md §11.1: a day or a month (its first day), a metric code, a value ≥ 0
+            kind="person_metrics",
+            columns=(
+                employee_id(),
+                Column("date", day_or_month),
+                Column("metric", metric_code),
+                Column("value", p.number_for(PersonMetric, "value", minimum=ZERO, label="value")),
+            ),
+            key=("employee_id", "date", "metric"),
+            model=PersonMetric,
+            fields=same("employee_id", "date", "metric", "value"),
+            references=(EMPLOYEE,),
+            check_row=rules.person_metric_row,
+            check_file=closed.check_closed,
+            write=write_person_metrics,
         ),
         Spec(  # tens of millions of rows: read, checked and written a chunk at a time (usage.py)
             kind="usage",

@@ -18,6 +18,7 @@ from core.calendar import CalendarError, FiscalYear
 from core.currencies import is_currency
 from core.errors import PlanInvalid
 
+from .escalators import _EscalatorSpec, parse_escalators
 from .parse import _a, _Errors, _model_field, _PlanLoader, _Reader, _show
 
 TOP_LEVEL_KEYS = (
@@ -31,6 +32,7 @@ TOP_LEVEL_KEYS = (
     "negative_balance",
     "adoption",
     "components",
+    "escalators",
 )
 ADOPTION_KEYS = ("formula", "weighting", "customer_cap")
 COMPONENT_KEYS = (
@@ -100,6 +102,7 @@ class _PlanSpec:
     adoption_weighting: str
     customer_cap: Decimal
     components: list[_ComponentSpec]
+    escalators: list[_EscalatorSpec]
 
 
 def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
@@ -157,6 +160,8 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
             section.error(f"customer_cap ({_show(customer_cap)}) must be greater than 0")
 
     components = _parse_components(data.get("components"), errors)
+    codes = {item.get("code").strip() for item in data.get("components") or [] if _named(item)}
+    escalators = parse_escalators(data.get("escalators"), codes, errors)  # docs/design.md §11.2
 
     if errors.messages:
         raise PlanInvalid(errors.messages)
@@ -173,7 +178,12 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
         adoption_weighting=weighting,
         customer_cap=customer_cap,
         components=components,
+        escalators=escalators,
     )
+
+
+def _named(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("code"), str) and bool(item["code"].strip())
 
 
 def _parse_components(items: Any, errors: _Errors) -> list[_ComponentSpec]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from commissions.models import Component, Plan
 from core.errors import PeriodClosed
 
+from .escalators import escalators_json, stored_escalators
 from .parse import _plain
 from .validate import parse_plan
 
@@ -81,11 +82,13 @@ def plan_matches(plan: Plan, spec) -> bool:
     stored = list(plan.components.order_by("position", "pk"))
     if [c.code for c in stored] != [item.code for item in spec.components]:
         return False
-    return all(
+    if not all(
         _same(getattr(component, name), getattr(item, name))
         for component, item in zip(stored, spec.components, strict=True)
         for name in COMPONENT_FIELDS
-    )
+    ):
+        return False
+    return stored_escalators(plan.escalators) == spec.escalators  # Decimals by value
 
 
 def load_plan(*, source: str, file_name: str = "") -> Plan:
@@ -117,6 +120,7 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
         plan = plan or Plan(code=spec.code)
         for name in PLAN_FIELDS:
             setattr(plan, name, getattr(spec, name))
+        plan.escalators = escalators_json(spec.escalators)  # docs/design.md §11.2
         plan.source = source
         plan.save()
 
@@ -145,4 +149,10 @@ def describe_plan(plan: Plan) -> str:
         options.append(f"clawback within {plan.clawback_days} {day}")
     if plan.negative_balance != Plan.NegativeBalance.CARRY_FORWARD:
         options.append(f"negative balance {Plan.NegativeBalance(plan.negative_balance).label.lower()}")
+    for e in stored_escalators(plan.escalators):
+        when = "over the quarter" if e.over == "quarter" else "in each month"
+        options.append(
+            f"escalator {e.code}: {e.metric} ≥ {_plain(e.at_least)} {when} → ×{_plain(e.multiplier)} "
+            f"on {e.applies_to}"
+        )
     return "; ".join([line, *options])
