@@ -390,3 +390,38 @@ def may_award_spiff(person: User | None, spiff=None) -> Decision:
     """Ops runs a rule SPIFF's awards and closes a SPIFF (the schedule does too: a person of None)."""
     what = f"award or close {spiff}" if spiff is not None else "award or close SPIFFs"
     return _needs(person, what, Role.OPS, why="running a SPIFF")
+
+
+# --- Points (docs/design.md §11.4) -------------------------------------------------------------------------
+
+
+def may_manage_points(person: User | None) -> Decision:
+    """Ops keeps the points rules and the catalogue and runs earning and expiry (the schedule too: None)."""
+    return _needs(person, "manage points rules and rewards", Role.OPS, why="managing points")
+
+
+def may_redeem_points(person: User | None) -> Decision:
+    """Any active signed-in person redeems their own points (whoever earned them)."""
+    if person is None or not person.is_authenticated:
+        return Decision(False, "Someone not signed in may not redeem points: sign in first.")
+    if not person.is_active:
+        return Decision(False, f"{person.email} may not redeem points: the account is inactive.")
+    return ALLOWED
+
+
+def may_decide_redemption(person: User | None, redemption=None) -> Decision:
+    """Ops or finance approves or rejects a redemption; never the person who asked for it."""
+    what = f"decide on {redemption}" if redemption is not None else "decide on redemptions"
+    decision = _needs(person, what, Role.OPS, Role.FINANCE, why="approving a reward")
+    if decision and person is not None and redemption is not None and redemption.employee_id == person.pk:
+        return Decision(False, f"{person.email} may not {what}: nobody approves their own reward.")
+    return decision
+
+
+def may_fulfil_redemption(person: User | None, redemption=None) -> Decision:
+    """Ops marks an approved reward that is not cash as handed out; never their own."""
+    what = f"fulfil {redemption}" if redemption is not None else "fulfil rewards"
+    decision = _needs(person, what, Role.OPS, why="handing out a reward")
+    if decision and person is not None and redemption is not None and redemption.employee_id == person.pk:
+        return Decision(False, f"{person.email} may not {what}: nobody hands out their own reward.")
+    return decision

@@ -217,6 +217,11 @@ YEAR_END_WINDOW_DAYS = env_int("YEAR_END_WINDOW_DAYS", 60)
 # A SPIFF whose budget, in the base currency, is above this needs finance's approval besides the CCO's
 # (docs/design.md §11.3); money, read as a decimal by incentives.services.spiffs.
 SPIFF_FINANCE_APPROVAL_ABOVE = os.environ.get("SPIFF_FINANCE_APPROVAL_ABOVE", "10000.00")
+# Points earned in a month M expire at the end of the last day of month M + this many months, unless their
+# rule says otherwise (docs/design.md §11.4).
+POINTS_EXPIRY_MONTHS = env_int("POINTS_EXPIRY_MONTHS", 12)
+if POINTS_EXPIRY_MONTHS < 1:
+    raise ImproperlyConfigured("POINTS_EXPIRY_MONTHS must be a whole number of months, 1 or more.")
 
 # --- Celery: REDIS_URL set -> real broker; unset -> tasks run in-process (the zero-setup demo) --------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -6,10 +6,11 @@ class IncentivesConfig(AppConfig):
     verbose_name = "Incentives"
 
     def ready(self) -> None:
-        # The payroll export lives in commissions, below this app: it asks its hooks for the SPIFF lines
-        # of a quarter instead of importing this app (docs/architecture.md, docs/design.md §11.3).
+        # The payroll export lives in commissions, below this app: it asks its hooks for the SPIFF and
+        # reward lines of a quarter instead of importing this app (docs/architecture.md, design.md §11.3-4).
         from commissions import hooks
 
-        from .services.payroll import spiff_payroll_lines
+        from .services.payroll import reward_payroll_lines, spiff_payroll_lines
 
         hooks.register_payroll_lines(spiff_payroll_lines)
+        hooks.register_payroll_lines(reward_payroll_lines)

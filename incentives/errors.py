@@ -1,4 +1,5 @@
-"""The refusals of SPIFFs (docs/design.md §11.3): domain errors the pages and commands show as they are."""
+"""The refusals of SPIFFs and points (docs/design.md §11.3, §11.4): domain errors the pages and commands
+show as they are."""
 
 from core.errors import AttainError, Conflict
 
@@ -13,3 +14,11 @@ class BudgetExceeded(Conflict):
 
 class WrongStatus(Conflict):
     """The SPIFF or grant is not in the status the step needs (or it changed meanwhile)."""
+
+
+class PointsInvalid(AttainError):
+    """A points rule, reward or redemption asked with bad values; the message lists every problem."""
+
+
+class NotEnoughPoints(Conflict):
+    """A redemption asks more points than the person has available (balance − reserved)."""

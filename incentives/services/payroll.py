@@ -7,7 +7,7 @@ from __future__ import annotations
 from commissions.hooks import PayrollLine
 from commissions.models import Period
 
-from ..models import SpiffAward
+from ..models import Redemption, SpiffAward
 
 SPIFF = "spiff"
 
@@ -26,5 +26,27 @@ def spiff_payroll_lines(period: Period) -> list[PayrollLine]:
         totals[key] = totals.get(key, 0) + amount
     return [
         PayrollLine(employee_id=e, code=c, currency=cur, type=SPIFF, amount=amount)
+        for (e, c, cur), amount in totals.items()
+    ]
+
+
+REWARD = "reward"
+
+
+def reward_payroll_lines(period: Period) -> list[PayrollLine]:
+    """One line per person, reward and currency: the cash of their redemptions approved in ``period``
+    (docs/design.md §11.4), type ``reward``, the reward's code in the ``plan`` column. One query.
+    Registered with ``commissions.hooks`` after the SPIFF lines."""
+    totals: dict[tuple[int, str, str], object] = {}
+    rows = (
+        Redemption.objects.filter(period=period, status=Redemption.Status.APPROVED, cash_amount__gt=0)
+        .values_list("employee_id", "reward__code", "currency", "cash_amount")
+        .order_by("employee_id", "reward__code")
+    )
+    for employee, code, currency, amount in rows:
+        key = (employee, code, currency)
+        totals[key] = totals.get(key, 0) + amount
+    return [
+        PayrollLine(employee_id=e, code=c, currency=cur, type=REWARD, amount=amount)
         for (e, c, cur), amount in totals.items()
     ]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from .frozen import award_triggers
+from ..frozen import award_triggers
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 VALUE = {"max_digits": 30, "decimal_places": 10}
