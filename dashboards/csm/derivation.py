@@ -40,8 +40,9 @@ def line_facts(line, payout, asks=None) -> dict:
         facts += _kpi_facts(line)
     else:
         facts.append(("Adoption A = Σ w·r / Σ w", ratio_text(result.metric_value)))
+    facts.append(("Attainment", ratio_text(result.attainment)))
+    facts += _escalator_facts(detail, currency)
     facts += [
-        ("Attainment", ratio_text(result.attainment)),
         ("Factor", ratio_text(result.factor)),
         ("Weight → share", f"{fmt.weight(result.weight)} → {ratio_text(result.share)}"),
         ("On-target amount (OTI)", fmt.money(payout.on_target_amount, currency)),
@@ -91,3 +92,63 @@ def _kpi_facts(line) -> list[tuple[str, str]]:
 def _decimal(value) -> Decimal | None:
     """A figure of a line's stored detail (JSON: text or a number) as a Decimal."""
     return None if value is None or value == "" else Decimal(str(value))
+
+
+# --- Escalators (docs/design.md §11.2) ----------------------------------------------------------------------
+
+OVER_TEXT = {"quarter": "the quarter's mean", "months": "each month's mean"}
+
+
+def _escalator_facts(detail: dict, currency: str) -> list[tuple[str, str]]:
+    """A line's factor before its escalators, and each escalator's verdict and what it added."""
+    entries = detail.get("escalators") or []
+    if not entries:
+        return []
+    facts = [("Factor before escalators", ratio_text(_decimal(detail.get("factor_before_escalators"))))]
+    for entry in entries:
+        verdict = "qualified" if entry["qualified"] else "not qualified"
+        facts.append(
+            (
+                f"Escalator {entry['code']} ({_bar(entry)})",
+                f"{verdict}: ×{fmt.weight(_decimal(entry['multiplier']))}, added "
+                f"{fmt.money(_decimal(entry['added']) or Decimal(0), currency)}",
+            )
+        )
+    return facts
+
+
+def _bar(entry: dict) -> str:
+    over = OVER_TEXT.get(entry["over"], entry["over"])
+    return f"{entry['metric']} ≥ {number(_decimal(entry['at_least']))}, {over}"
+
+
+def escalator_rows(lines, currency: str) -> list[dict]:
+    """The statement's escalators, one per escalator of the plan the CSM was judged on (docs/design.md
+    §11.2): the metric's value(s) (a month's or the quarter's mean; "no value" where none), the bar,
+    whether they qualified, the multiplier, what it applies to and the amount it added over every line,
+    as text for the page and the PDF."""
+    rows: dict[str, dict] = {}
+    for line in lines:
+        for entry in line.detail.get("escalators") or []:
+            row = rows.get(entry["code"])
+            if row is None:
+                values = [
+                    f"{label}: {number(_decimal(value)) if value is not None else 'no value'}"
+                    for label, value in entry["values"]
+                ]
+                row = rows[entry["code"]] = {
+                    "code": entry["code"],
+                    "metric": entry["metric"],
+                    "values": "; ".join(values),
+                    "bar": _bar(entry).removeprefix(f"{entry['metric']} "),
+                    "qualified": "yes" if entry["qualified"] else "no",
+                    "multiplier": f"×{fmt.weight(_decimal(entry['multiplier']))}",
+                    "applies_to": "every component"
+                    if entry["applies_to"] == "total"
+                    else entry["applies_to"],
+                    "added_amount": Decimal(0),
+                }
+            row["added_amount"] += _decimal(entry["added"]) or Decimal(0)
+    for row in rows.values():
+        row["added"] = fmt.money(row["added_amount"], currency)
+    return list(rows.values())

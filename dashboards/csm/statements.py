@@ -21,6 +21,7 @@ from core import formatting as fmt
 from core.errors import AttainError
 from core.sums import exact_sums
 
+from .derivation import escalator_rows
 from .kpi_book import KpiBook, kpi_book
 from .republished import published_runs
 
@@ -83,6 +84,8 @@ class Statement:
     customer_changes: list[dict[str, Any]] = field(default_factory=list)
     payable: Payable | None = None
     asks: Asks | None = None  # "Ask about this line" links, when the viewer is the statement's CSM
+    # The plan's escalators as the CSM was judged on them (docs/design.md §11.2, ``escalator_rows``).
+    escalators: list[dict[str, Any]] = field(default_factory=list)
     # The viewer reads only the statements published to them (the statement's CSM, DESIGN §5): the
     # comparison is with the statement published to them before, if any.
     published_only: bool = False
@@ -133,6 +136,7 @@ def statement_for(viewer: User, csm: User, run_id: int) -> Statement:
         .order_by("customer__customer_id")
     )
     statement = Statement(payout=payout, lines=lines, customers=customers)
+    statement.escalators = escalator_rows(lines, payout.currency)
     if any(line.result.metric == "nrr" for line in lines):
         statement.deals, statement.deals_note = credited_deals(run, csm, lines)
     statement.published_only = published_only(viewer, csm)

@@ -84,8 +84,8 @@ escalators:
     assert errors == [
         "escalators[0] (a): unknown key 'extra'; allowed keys are code, metric, at_least, over, multiplier, "
         "applies_to",
-        "escalators[0] (a): metric must be a person metric's code (lower-case letters, digits and _, starting "
-        "with a letter), got 'Data Quality'",
+        "escalators[0] (a): metric must be a person metric's code (lower-case letters, digits and _, "
+        "starting with a letter), got 'Data Quality'",
         "escalators[0] (a): at_least must be a number, got 'high'",
         "escalators[0] (a): over must be one of quarter, months, got 'weeks'",
         "escalators[0] (a): multiplier (0) must be greater than 0",
