@@ -425,3 +425,54 @@ def may_fulfil_redemption(person: User | None, redemption=None) -> Decision:
     if decision and person is not None and redemption is not None and redemption.employee_id == person.pk:
         return Decision(False, f"{person.email} may not {what}: nobody hands out their own reward.")
     return decision
+
+
+# --- Contests, the wall of fame and nudges (docs/design.md §11.5) ----------------------------------------
+
+
+def may_manage_contests(person: User | None, contest=None) -> Decision:
+    """Ops or the CCO drafts and starts a contest, enters its events and finishes it (the schedule and
+    commands too: a person of None)."""
+    what = f"manage {contest}" if contest is not None else "manage contests"
+    return _needs(person, what, Role.OPS, Role.CCO, why="running a contest")
+
+
+def may_see_contest(person: User | None, contest) -> Decision:
+    """A contest and its standings are seen by everyone in its scope: the CCO, finance, ops and admins;
+    a participant; a Geo VP when the contest is for everyone, for their geo, or names one of their geo's
+    people; any active CSM of a contest for all CSMs or for their geo."""
+    refusal = Decision(False, f"{_who(person)} may not see {contest}: it is not in their scope.")
+    if person is None:
+        return ALLOWED
+    if not person.is_authenticated or not person.is_active:
+        return refusal
+    if sees_everything(person):
+        return ALLOWED
+    kind = contest.participants
+    if kind == "all":
+        return ALLOWED if is_csm(person) or is_geo_vp(person) else refusal
+    if kind == "geo":
+        return ALLOWED if (is_csm(person) or is_geo_vp(person)) and person.geo == contest.geo else refusal
+    named = contest.people.all()
+    if named.filter(pk=person.pk).exists() or is_geo_vp(person) and named.filter(geo=person.geo).exists():
+        return ALLOWED
+    return refusal
+
+
+def may_configure_recognition(person: User | None) -> Decision:
+    """The CCO writes the nudges' e-mail and task, switches nudges off and on, and switches the wall of
+    fame's "needs attention" list on and off."""
+    return _needs(person, "change nudges or the wall of fame", Role.CCO, why="configuring recognition")
+
+
+def may_send_nudges(person: User | None) -> Decision:
+    """Ops runs the month-end nudges by hand (the schedule does: a person of None)."""
+    return _needs(person, "send the month's nudges", Role.OPS, why="sending nudges")
+
+
+def may_see_needs_attention(person: User | None) -> Decision:
+    """The wall of fame's "needs attention" list is for managers only: a Geo VP (their geo's people), the
+    CCO and ops — never a CSM. Whether the list is on at all is the wall's setting (off by default)."""
+    return _needs(
+        person, "see who needs attention", Role.CSVP, Role.CCO, Role.OPS, why="the needs-attention list"
+    )

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "demo",
     "webhooks",
     "incentives",
+    "recognition",
 ]
 
 MIDDLEWARE = [
@@ -376,6 +377,10 @@ LOGGING = {
 from celery.schedules import crontab  # noqa: E402
 
 CELERY_BEAT_SCHEDULE = {
+    "month-end-nudges": {
+        "task": "recognition.tasks.month_end_nudges",
+        "schedule": crontab(minute=0, hour=5, day_of_month=1),
+    },
     "quarter-end": {
         "task": "commissions.tasks.quarter_end_tick",
         "schedule": crontab(minute=30, hour=4, day_of_month=1),

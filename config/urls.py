@@ -12,6 +12,7 @@ urlpatterns = [
     path("requests/", include("approvals.urls")),
     path("audit/", include("audit.urls")),
     path("incentives/", include("incentives.urls")),
+    path("recognition/", include("recognition.urls")),
     path("api/", include("api.urls")),
     path("", include("dashboards.urls")),
 ]
