@@ -149,3 +149,31 @@ def test_a_csm_may_not_enter_events(db, ops):
     contest = active_contest(ops, [ann])
     with pytest.raises(NotAllowed):
         add_event(contest=contest, user=ann, employee=ann, day=date(2021, 5, 3), points=D(5), reason="me")
+
+
+def test_an_event_on_a_day_of_a_closed_quarter_is_refused(db, ops):
+    from django.utils import timezone
+
+    from commissions.models import Period
+    from core.fiscal import calendar
+
+    ann = make_user(Role.CSM)
+    contest = active_contest(ops, [ann])
+    quarter = calendar().period_of(date(2021, 5, 3))
+    Period.objects.create(
+        code=quarter.code,
+        start=date(2021, 5, 1),  # FY22-Q2 (fiscal year from February)
+        end=date(2021, 7, 31),
+        status="closed",
+        closed_at=timezone.now(),
+        closed_by=ops,
+    )
+    with pytest.raises(ContestFrozen, match=quarter.code):
+        add_event(contest=contest, user=ops, employee=ann, day=date(2021, 5, 3), points=D(-5), reason="slip")
+    source = values_from([(ann.pk, date(2021, 5, 3), D(1))])
+    assert (
+        events_from_metric(
+            contest=contest, user=ops, metric="demerits", points_per_unit=D(-5), metrics=source
+        )
+        == []
+    )
