@@ -1,4 +1,4 @@
-"""What the SPIFF pages read (docs/design.md §11.3), scoped by ``accounts.access``."""
+"""What the SPIFF and points pages read (docs/design.md §11.3, §11.4), scoped by ``accounts.access``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from django.db.models import Q, QuerySet, Sum
 from accounts import access
 from accounts.models import User
 
-from .models import Spiff, SpiffAward, SpiffEvent
+from .models import PointsEntry, Redemption, Reward, Spiff, SpiffAward, SpiffEvent
+from .services.points import PointsBalance, balance_of
 from .services.spiffs import BudgetUse
 
 
@@ -45,3 +46,54 @@ def awards_of(user: User, spiff: Spiff) -> QuerySet:
 
 def events_of(spiff: Spiff) -> QuerySet:
     return SpiffEvent.objects.filter(spiff=spiff).order_by("at", "pk")
+
+
+# --- Points (docs/design.md §11.4) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointsPage:
+    """What /incentives/points/ shows ``user``: their balance, ledger, requests and the catalogue; for ops
+    and finance the pending redemptions they may decide on; for ops the approved rewards to hand out."""
+
+    balance: PointsBalance
+    ledger: QuerySet
+    mine: QuerySet
+    rewards: QuerySet
+    pending: list
+    to_fulfil: list
+
+
+def points_page(user: User) -> PointsPage:
+    """A constant number of queries whatever the ledger's length."""
+    access.require(access.may_redeem_points(user))
+    ledger = PointsEntry.objects.filter(employee=user).select_related(
+        "rule", "lot__rule", "redemption__reward"
+    )
+    pending, to_fulfil = [], []
+    if access.may_decide_redemption(user):
+        rows = Redemption.objects.filter(status=Redemption.Status.PENDING).select_related(
+            "employee", "reward"
+        )
+        pending = [r for r in rows.order_by("requested_on", "pk") if access.may_decide_redemption(user, r)]
+    if access.may_fulfil_redemption(user):
+        rows = Redemption.objects.filter(status=Redemption.Status.APPROVED, cash_amount__isnull=True)
+        rows = rows.select_related("employee", "reward").order_by("decided_on", "pk")
+        to_fulfil = [r for r in rows if access.may_fulfil_redemption(user, r)]
+    return PointsPage(
+        balance=balance_of(user),
+        ledger=ledger.order_by("-on", "-pk"),
+        mine=Redemption.objects.filter(employee=user)
+        .select_related("reward")
+        .order_by("-requested_on", "-pk"),
+        rewards=Reward.objects.filter(active=True).order_by("price", "code"),
+        pending=pending,
+        to_fulfil=to_fulfil,
+    )
+
+
+def redemption_for(user: User, pk: int) -> Redemption:
+    """A redemption ``user`` may decide on or fulfil (ops or finance see every one), else 404."""
+    if not (access.may_decide_redemption(user) or access.may_fulfil_redemption(user)):
+        access.require(access.may_decide_redemption(user))
+    return access.get_visible(Redemption.objects.select_related("reward", "employee"), pk=pk)
