@@ -73,3 +73,25 @@ def test_a_csm_may_not_decide_and_nobody_decides_on_their_own(client, ops, earne
     assert client.post(f"/incentives/points/redemptions/{row.pk}/approve/").status_code == 403
     row.refresh_from_db()
     assert row.status == "pending"
+
+
+def test_the_page_reads_in_a_constant_number_of_queries(client, ops, earned, finance):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count():
+        client.force_login(ops)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/incentives/points/").status_code == 200
+        return len(queries)
+
+    logins_rule(ops, code="own", points=5)
+    earn(ops, LAST_MONTH)
+    mug = reward(ops, price=1)
+    Redemption.objects.create(employee=earned, reward=mug, points=1, requested_on=LAST_MONTH)
+    few = count()
+    earn(ops, add_months(LAST_MONTH, -1), add_months(LAST_MONTH, -2))
+    for person in (earned, finance, make_user(Role.CSM)):
+        Redemption.objects.create(employee=person, reward=mug, points=1, requested_on=LAST_MONTH)
+
+    assert count() == few
