@@ -110,3 +110,20 @@ def test_a_cash_reward_is_not_approved_into_a_closed_quarter(q2_with_rewards, op
         approve_redemption(redemption=asked, user=finance, today=date(2021, 7, 1))
     asked.refresh_from_db()
     assert asked.status == "pending"
+
+
+def test_a_paid_reward_of_a_closed_quarter_is_frozen_below_the_orm_too(q2_with_rewards):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the closed-quarter triggers are PostgreSQL only (SQLite relies on the services)")
+    for sql in (
+        "UPDATE incentives_redemption SET cash_amount = 99 WHERE period_id IS NOT NULL",
+        "DELETE FROM incentives_redemption WHERE period_id IS NOT NULL",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="its paid rewards cannot change"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
