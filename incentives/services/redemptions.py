@@ -99,7 +99,11 @@ def request_redemption(*, reward: Reward, user: User, today: date | None = None)
 
 
 def _pending(redemption: Redemption) -> Redemption:
-    row = Redemption.objects.select_for_update().select_related("reward", "employee").get(pk=redemption.pk)
+    row = (
+        Redemption.objects.select_for_update(of=("self",))
+        .select_related("reward", "employee")
+        .get(pk=redemption.pk)
+    )
     if row.status != Redemption.Status.PENDING:
         raise WrongStatus(f"{row} is {row.get_status_display().lower()}: it is not waiting for approval.")
     return row
@@ -176,7 +180,9 @@ def fulfil_redemption(*, redemption: Redemption, user: User, today: date | None 
     access.require(access.may_fulfil_redemption(user, redemption))
     today = today or timezone.localdate()
     with transaction.atomic():
-        row = Redemption.objects.select_for_update().select_related("reward").get(pk=redemption.pk)
+        row = (
+            Redemption.objects.select_for_update(of=("self",)).select_related("reward").get(pk=redemption.pk)
+        )
         if row.status != Redemption.Status.APPROVED or row.cash_amount:
             what = "paid with the payroll" if row.cash_amount else row.get_status_display().lower()
             raise WrongStatus(f"{row} is {what}: only an approved reward that is not cash is fulfilled.")
