@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 
 from core.calendar import FISCAL_YEAR_RE, PERIOD_RE
 
@@ -47,7 +47,10 @@ class Plan(models.Model):
     # docs/design.md §11.2: multipliers of a component's (or every component's) factor for the people whose
     # gating person metric reaches a bar; a list of {code, metric, at_least, over, multiplier, applies_to}
     # (numbers as text, exact), checked by load_plan. Empty: no escalator.
-    escalators = models.JSONField(default=list, blank=True)
+    # db_default too: a row written by SQL that names only the older columns (an older extract) has none.
+    escalators = models.JSONField(
+        default=list, db_default=Value([], output_field=models.JSONField()), blank=True
+    )
     source = models.TextField(blank=True, help_text="The YAML the plan was last loaded from.")
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -15,7 +15,8 @@ from tests.dashboards_team.conftest import DEMO_DAY, demo_person
 
 # The pages' fixed budgets; the equality checks below are what matter. Each page's segments-and-tasks table
 # (issue 18) costs 3 queries whatever the number of CSMs, geos or segments (tests/portfolio_pages).
-TEAM_BOUND = 43
+# The bounds are PostgreSQL's counts, the larger of the two databases'.
+TEAM_BOUND = 45
 COMPANY_BOUND = 15
 
 

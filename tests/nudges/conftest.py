@@ -4,7 +4,15 @@ import pytest
 
 from accounts.models import Role
 from recognition.services.nudges import save_config
+from recognition.tasks import send_nudge_email
 from tests.builders import make_user
+
+
+@pytest.fixture(autouse=True)
+def nudge_emails_run_in_process(monkeypatch):
+    """The real task, called synchronously: independent of CELERY_TASK_ALWAYS_EAGER and REDIS_URL (with
+    a broker the task would be queued for a worker the tests do not run)."""
+    monkeypatch.setattr(send_nudge_email, "delay", lambda *args: send_nudge_email(*args))
 
 
 @pytest.fixture
