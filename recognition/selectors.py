@@ -13,11 +13,11 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import Role, User
 from commissions.models import Payout, Period
+from commissions.services.person_metrics import MetricSource, month_means, stored_metric_values
 from core.fiscal import calendar
 
 from .models import Contest, ContestWinner, Nudge, WallSetting
 from .ranking import bottom_five_percent, competition_ranks
-from .services.metrics import MetricSource, month_means, stored_metric_values
 from .services.nudges import month_bounds, previous_month
 
 TOP = 3

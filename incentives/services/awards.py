@@ -18,13 +18,13 @@ from accounts import access
 from accounts.models import User
 from commissions.models import Period
 from commissions.services.periods import open_period_for_writing
+from commissions.services.person_metrics import MetricSource, stored_metric_values
 from core import formatting as fmt
 from core.errors import NotAllowed, PeriodClosed
 from core.fiscal import calendar
 
 from ..errors import BudgetExceeded, SpiffInvalid, WrongStatus
 from ..models import Spiff, SpiffAward, SpiffEvent
-from .metrics import MetricSource, stored_metric_values
 from .spiffs import _money, approval_step, budget_use, eligible_people
 
 PERSON = "person"  # the event key of a per-person award: once per person
@@ -66,7 +66,7 @@ def award_spiff(
 
     Locks the SPIFF's row for the transaction; records one ``SpiffEvent`` when anything is written.
     Raises ``NotAllowed`` unless ``user`` may award (ops, or the system: None), ``WrongStatus`` unless
-    the SPIFF is an approved rule SPIFF, ``AttainError`` when a quarter has no plan or no metrics exist.
+    the SPIFF is an approved rule SPIFF, ``AttainError`` when a quarter has no plan.
     """
     access.require(access.may_award_spiff(user, spiff))
     source = metrics or stored_metric_values

@@ -23,10 +23,10 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
+from commissions.services.person_metrics import MetricSource, stored_metric_values
 
 from ..errors import PointsInvalid
 from ..models import PointsEntry, PointsRule, Redemption, RedemptionLot
-from .metrics import MetricSource, stored_metric_values
 
 MEAN_PLACES = Decimal("1E-10")  # the stored month value; the comparison itself is exact
 

@@ -19,12 +19,12 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import Role, User
 from commissions.models import Period
+from commissions.services.person_metrics import MetricSource, stored_metric_values
 from core.fiscal import calendar
 
 from ..errors import ContestFrozen, RecognitionInvalid, WrongStatus
 from ..models import Contest, ContestEvent, ContestWinner
 from ..ranking import CENT, competition_ranks, split_prize
-from .metrics import MetricSource, stored_metric_values
 
 
 def _decimal(value, what: str, problems: list[str], *, places: Decimal = CENT) -> Decimal | None:

@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import Role, User
+from commissions.services.person_metrics import MetricSource, month_means, stored_metric_values
 from core import formatting as fmt
 
 from ..errors import RecognitionInvalid
 from ..models import Nudge, NudgeConfig, NudgeMonth
 from ..ranking import bottom_five_percent
-from .metrics import MetricSource, month_means, stored_metric_values
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ def send_nudges(month: date, *, user: User | None = None, metrics: MetricSource 
     gets a ``Nudge`` (value, rank from the bottom, n, the task) and, once the transaction commits, the
     e-mail. A config's month is decided once (``NudgeMonth``): a rerun sends nothing; a config switched
     off sends nothing and decides nothing. One transaction per config. Raises ``NotAllowed`` unless
-    ``user`` is ops (or None, the schedule), ``AttainError`` when no metrics are stored.
+    ``user`` is ops (or None, the schedule).
     """
     access.require(access.may_send_nudges(user))
     first, last = month_bounds(month)

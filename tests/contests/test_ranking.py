@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
+from commissions.services.person_metrics import values_from
 from core.errors import NotAllowed
 from recognition.errors import ContestFrozen, RecognitionInvalid, WrongStatus
 from recognition.models import ContestWinner
 from recognition.ranking import competition_ranks, split_prize
 from recognition.services.contests import add_event, events_from_metric, finish_contest, standings
-from recognition.services.metrics import values_from
 from tests.builders import make_user
 
 from .conftest import END, active_contest

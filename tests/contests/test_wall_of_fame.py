@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
+from commissions.services.person_metrics import values_from
 from core.errors import NotAllowed
 from recognition import selectors
 from recognition.services.contests import create_contest, finish_contest, start_contest
-from recognition.services.metrics import values_from
 from recognition.services.nudges import previous_month
 from recognition.services.wall import set_needs_attention
 from tests.builders import make_user

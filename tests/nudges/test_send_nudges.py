@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from commissions.services.person_metrics import values_from
 from core.errors import NotAllowed
 from recognition.errors import RecognitionInvalid
 from recognition.models import Nudge, NudgeMonth
-from recognition.services.metrics import values_from
 from recognition.services.nudges import save_config, send_nudges, switch
 
 from .conftest import csms

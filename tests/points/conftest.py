@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
-from incentives.services.metrics import values_from
+from commissions.services.person_metrics import values_from
 from incentives.services.points import create_points_rule, earn_points
 from incentives.services.redemptions import create_reward
 from tests.builders import make_user

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from commissions.services.person_metrics import values_from
 from incentives.errors import PointsInvalid
 from incentives.models import PointsEntry
-from incentives.services.metrics import values_from
 from incentives.services.points import earn_points, expires_after
 
 from .conftest import LATER, logins_rule

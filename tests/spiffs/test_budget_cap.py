@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
+from commissions.services.person_metrics import values_from
 from incentives.models import SpiffAward
 from incentives.services.awards import approve_grant, award_spiff, grant_spiff
-from incentives.services.metrics import values_from
 from incentives.services.spiffs import budget_use, create_spiff
 from tests.builders import make_user
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
+from commissions.services.person_metrics import values_from
 from incentives.errors import WrongStatus
 from incentives.models import SpiffAward, SpiffEvent
 from incentives.services.awards import award_spiff
-from incentives.services.metrics import values_from
 from tests.builders import make_user
 
 from .conftest import END, approved, rule_spiff

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
+from commissions.services.person_metrics import values_from
 from incentives.services.awards import award_spiff
-from incentives.services.metrics import values_from
 from incentives.services.spiffs import propose_spiff
 from tests.builders import make_user
 

@@ -11,9 +11,9 @@ import pytest
 from accounts.models import User
 from commissions.services.export import write_payouts
 from commissions.services.periods import get_period
+from commissions.services.person_metrics import values_from
 from incentives.models import SpiffAward
 from incentives.services.awards import approve_grant, award_spiff, grant_spiff
-from incentives.services.metrics import values_from
 from incentives.services.payroll import spiff_payroll_lines
 from incentives.services.spiffs import approve_spiff, create_spiff, propose_spiff
 from tests.quarter.conftest import cco, load_worked_example, ops  # noqa: F401 (fixtures)

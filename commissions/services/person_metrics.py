@@ -1,9 +1,9 @@
-"""Where contests and nudges read people's metric values (docs/design.md §11.5).
+"""Reading the ``person_metrics`` import (docs/design.md §11.1) for the incentives that rank or reward
+people by a metric: SPIFF rules and points (§11.3, §11.4), contests and nudges (§11.5).
 
-One small interface, ``MetricSource``, the same shape as the SPIFFs' (docs/design.md §11.3): the values
-of one metric for some people over some days. ``stored_metric_values`` reads the ``person_metrics``
-import (``commissions.PersonMetric``, docs/design.md §11.1) once it exists; tests and callers with values
-of their own pass any function of the same shape (``values_from``).
+They ask one small interface, ``MetricSource``: the values of one metric for some people over some days.
+``stored_metric_values`` reads ``PersonMetric``; tests and callers with values of their own pass any
+function of the same shape (``values_from``).
 """
 
 from __future__ import annotations
@@ -13,15 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.apps import apps
-
-from core.errors import AttainError
+from commissions.models import PersonMetric
 
 
 @dataclass(frozen=True)
 class MetricValue:
     """A person's (``employee``: the user's pk) value of a metric on a day (a month's value: on its first
-    day); ``value`` a Decimal in the metric's own unit (a percentage 0–100, a count)."""
+    day); ``value`` a Decimal in the metric's own unit (a percentage 0–100 for ``login_rate``, a count for
+    ``contacts_added``)."""
 
     employee: int
     day: date
@@ -45,16 +44,8 @@ def values_from(rows: Iterable[tuple[int, date, Decimal]]) -> MetricSource:
 
 
 def stored_metric_values(*, metric: str, employees: list[int], first: date, last: date) -> list[MetricValue]:
-    """The ``person_metrics`` import's values, one query. Raises ``AttainError`` while that import does
-    not exist in this installation."""
-    try:
-        model = apps.get_model("commissions", "PersonMetric")
-    except LookupError:
-        raise AttainError(
-            "No person metrics are stored in this installation yet (the person_metrics import): "
-            "there is nothing to rank."
-        ) from None
-    rows = model.objects.filter(
+    """The ``person_metrics`` import's values of ``metric`` (``PersonMetric``), one query."""
+    rows = PersonMetric.objects.filter(
         metric=metric, employee_id__in=employees, date__gte=first, date__lte=last
     ).values_list("employee_id", "date", "value")
     return [MetricValue(employee, day, value) for employee, day, value in rows if value is not None]
@@ -62,7 +53,7 @@ def stored_metric_values(*, metric: str, employees: list[int], first: date, last
 
 def month_means(values: Iterable[MetricValue]) -> dict[int, Decimal]:
     """Each person's value of a month: the mean of their values in it (one value — a month's row — is
-    itself). {employee pk: Decimal}; a person without a value is absent."""
+    itself). ``{employee pk: Decimal}``; a person without a value is absent."""
     sums: dict[int, list[Decimal]] = {}
     for v in values:
         sums.setdefault(v.employee, []).append(v.value)
