@@ -20,6 +20,7 @@ from core.errors import AttainError
 from . import hooks
 from .book_scope import BookScope, book_scope
 from .engine import ComponentSpec, EscalatorSpec, PlanSpec, QuarterInputs, empty
+from .engine.builtin_metrics import is_attainment, is_builtin
 from .engine.tables import frame
 from .models import (
     Assignment,
@@ -179,15 +180,30 @@ def _load(
 
 def _person_metrics(plan: Plan, spec: PlanSpec, period: Period, scope: BookScope) -> pd.DataFrame:
     """The quarter's values of the metrics the plan's escalators read (docs/design.md §11.2), for the
-    people the plan pays in it; none for a plan without escalators (its inputs stay as they were)."""
+    people the plan pays in it; none for a plan without escalators (its inputs stay as they were).
+
+    Imported codes are read from ``PersonMetric``; the built-in daily metrics (``kpi.<code>``,
+    ``scorecard_average``, §11.1) through the one reader, ``stored_metric_values``, into the same table.
+    The quarter's ``attainment`` is read by nobody here: the engine has it."""
     metrics = sorted({e.metric for e in spec.escalators})
-    if not metrics:
+    imported = [m for m in metrics if not is_builtin(m)]
+    daily = [m for m in metrics if is_builtin(m) and not is_attainment(m)]
+    if not imported and not daily:
         return empty("person_metrics")
     people = scope.people(plan_assignments(plan, period)).values("employee_id")
     rows = PersonMetric.objects.filter(
-        employee_id__in=people, metric__in=metrics, date__range=(period.start, period.end)
+        employee_id__in=people, metric__in=imported, date__range=(period.start, period.end)
     )
-    values = rows.order_by().values_list("employee__employee_id", "metric", "date", "value")
+    values = list(rows.order_by().values_list("employee__employee_id", "metric", "date", "value"))
+    if daily:
+        from .services.person_metrics import stored_metric_values  # only plans gating on one read them
+
+        ids = dict(people.order_by().values_list("employee_id", "employee__employee_id").distinct())
+        for metric in daily:
+            found = stored_metric_values(
+                metric=metric, employees=sorted(ids), first=period.start, last=period.end
+            )
+            values += [(ids[v.employee], metric, v.day, v.value) for v in found]
     return frame("person_metrics", values)
 
 

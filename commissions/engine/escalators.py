@@ -8,6 +8,11 @@ escalator multiplies the factor after the threshold, accelerator and cap (§4.6)
 can still be escalated; several escalators of a line multiply, in the plan's order. The amount each adds
 is the difference of the line's payouts rounded half-up to cents with and without it (and those before
 it), so the amounts of a line add up to the cent to what its escalators added in all.
+
+A metric is an imported person metric or a built-in one (§11.1, ``builtin_metrics``): the daily ones
+(``kpi.<code>``, ``scorecard_average``) come in the same input table as the imported rows; the quarter's
+``attainment`` (``attainment.<component>``) is taken from the lines of the calculation itself, before any
+escalator applies (``attainment_values``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from .builtin_metrics import ATTAINMENT, ATTAINMENT_PREFIX, is_attainment
 from .money import exact, to_cents
 from .types import ZERO, EngineWarning, EscalatorSpec
 
@@ -63,6 +69,25 @@ def _mean(values: list[Decimal]) -> Decimal | None:
         return sum(values, ZERO) / len(values)
 
 
+def attainment_values(lines: list[dict]) -> dict[str, Decimal | None]:
+    """A person's attainments of the quarter from their component lines, before escalators (docs/design.md
+    §11.1 "Built-in metrics"): ``attainment.<code>`` is the line's attainment (a ratio, 1 = the goal
+    reached, DESIGN §4.3–§4.5), None when the component does not apply (§4.7); ``attainment`` is the
+    weighted mean of the applying lines' attainments, Σ weight × attainment ÷ Σ weight — exact, never
+    rounded —, None when no line applies. It is attainment, not payout: no threshold, accelerator or cap
+    (§4.6) enters it."""
+    values: dict[str, Decimal | None] = {
+        ATTAINMENT_PREFIX + line["component"]: line["attainment"] if line["applies"] else None
+        for line in lines
+    }
+    applying = [line for line in lines if line["applies"] and line["attainment"] is not None]
+    weight = sum((line["weight"] for line in applying), ZERO)
+    with exact():
+        total = sum((line["weight"] * line["attainment"] for line in applying), ZERO)
+        values[ATTAINMENT] = total / weight if applying and weight > 0 else None
+    return values
+
+
 def standings(
     eid: str,
     escalators: tuple[EscalatorSpec, ...],
@@ -72,14 +97,20 @@ def standings(
     start: date,
     end: date,
     warnings: list[EngineWarning],
+    lines: list[dict] | None = None,
 ) -> list[Standing]:
     """Where ``eid`` stands against each escalator in ``period`` (``start``–``end``), in the plan's order;
     a warning ``escalator_no_value`` for each escalator judged without a value (a month's, or the
-    quarter's)."""
+    quarter's). ``lines`` are the person's component lines before escalators: an escalator on the
+    quarter's ``attainment`` (``over: quarter`` only, as ``load_plan`` holds) is judged on them
+    (``attainment_values``)."""
     result = []
+    attainments = attainment_values(lines or [])
     for escalator in escalators:
         own = [(day, value) for day, value in rows.get((eid, escalator.metric), ()) if start <= day <= end]
-        if escalator.over == "months":
+        if is_attainment(escalator.metric):  # never a row of the table: the calculation's own figure
+            values: tuple[tuple[str, Decimal | None], ...] = ((period, attainments.get(escalator.metric)),)
+        elif escalator.over == "months":
             values = tuple(
                 (label, _mean([value for day, value in own if first <= day <= last]))
                 for first, last, label in months_of(start, end)

@@ -80,7 +80,8 @@ def _calculate(inputs: QuarterInputs) -> QuarterResult:
         ]
         if plan.escalators:  # docs/design.md §11.2: after caps, before the payout is rounded
             window = {"period": inputs.period, "start": inputs.start, "end": inputs.end}
-            escalate(csm_lines, standings(eid, plan.escalators, gating, **window, warnings=warnings))
+            judged = standings(eid, plan.escalators, gating, **window, warnings=warnings, lines=csm_lines)
+            escalate(csm_lines, judged)
         payout_lines(amount, csm_lines)
         if plan.escalators:
             escalation_amounts(amount, csm_lines)

@@ -52,10 +52,11 @@ class ComponentSpec:
 
 @dataclass(frozen=True)
 class EscalatorSpec:
-    """An escalator of a plan (docs/design.md §11.2): when the person's ``metric`` (a person metric) is
-    at least ``at_least`` — its mean over the quarter (``over`` "quarter") or each month's mean in every
-    month of the quarter ("months") — the factor of ``applies_to`` (a component code, or "total": every
-    component) is multiplied by ``multiplier``."""
+    """An escalator of a plan (docs/design.md §11.2): when the person's ``metric`` (a person metric,
+    imported or built-in, §11.1) is at least ``at_least`` — its mean over the quarter (``over`` "quarter")
+    or each month's mean in every month of the quarter ("months"; never for ``attainment``, a quarter's
+    figure) — the factor of ``applies_to`` (a component code, or "total": every component) is multiplied
+    by ``multiplier``."""
 
     code: str
     metric: str
@@ -102,7 +103,8 @@ COLUMNS = {
     "kpi_days": ["employee_id", "kpi", "days", "missing"],
     "adjustments": ["customer_id", "kind", "value"],
     # The person metrics the plan's escalators read (docs/design.md §11): a value per person, metric and
-    # day (a month's value on its first day), within the quarter.
+    # day (a month's value on its first day), within the quarter — imported, or built-in daily ones
+    # (kpi.<code>, scorecard_average; §11.1). The quarter's attainment is never a row: the engine has it.
     "person_metrics": ["employee_id", "metric", "date", "value"],
 }
 

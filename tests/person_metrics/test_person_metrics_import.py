@@ -166,3 +166,27 @@ def test_the_table_refuses_a_negative_value_a_bad_code_and_a_month_off_its_first
         PersonMetric.objects.create(employee=e1, date=date(2026, 4, 1), metric="Bad code", value=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         PersonMetric.objects.create(employee=e1, date=date(2026, 4, 2), metric="x", period="month", value=1)
+
+
+def test_the_built_in_metrics_names_are_refused_by_line_and_column(people, refusal):
+    # docs/design.md §11.1 "Built-in metrics": Attain computes these itself; a dot is never in a code.
+    errors = refusal(
+        lines(
+            "E1,2026-04-14,scorecard_average,80",
+            "E1,2026-04-14,attainment,1",
+            "E1,2026-04-14,kpi.dau_mau,0.5",
+            "E1,2026-04-14,attainment.PRS,1",
+            "E1,2026-04-14,attainment_rate,1",
+        )
+    )
+    reserved = (
+        "is a metric Attain computes itself (design.md §11.1, built-in metrics): import it under another code"
+    )
+    metric_reason = "a metric is a code of lower-case letters, digits and _, starting with a letter"
+    assert errors == [
+        (2, "metric", "scorecard_average", f"scorecard_average {reserved}"),
+        (3, "metric", "attainment", f"attainment {reserved}"),
+        (4, "metric", "kpi.dau_mau", metric_reason),
+        (5, "metric", "attainment.PRS", metric_reason),
+    ]
+    assert not PersonMetric.objects.exists()

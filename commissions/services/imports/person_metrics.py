@@ -3,6 +3,8 @@
 A row's ``date`` is a day (``YYYY-MM-DD``) or a month (``YYYY-MM``); a month is stored on its first day
 with the period "month", so the natural key (employee, date, metric) names a month's row and a row of its
 first day alike: a file holding both is refused as a repeated key, a later file replaces one by the other.
+A ``metric`` may not be a built-in metric's reserved code (``scorecard_average``, ``attainment``;
+docs/design.md §11.1 "Built-in metrics"): Attain computes those itself.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from commissions.engine.builtin_metrics import RESERVED_CODES
 from commissions.models import PersonMetric
 from commissions.models.person_metrics import METRIC_CODE_RE
 
@@ -51,11 +54,17 @@ def period_of(day: date) -> str:
 
 
 def metric_code(raw: str) -> str:
-    """A metric code: a lower-case letter, then lower-case letters, digits and _ (``data_quality``)."""
+    """A metric code: a lower-case letter, then lower-case letters, digits and _ (``data_quality``), not
+    one of the built-in metrics' reserved codes (``RESERVED_CODES``)."""
     if len(raw) > METRIC_LENGTH:
         raise Invalid(f"must be at most {METRIC_LENGTH} characters")
     if not METRIC_RE.match(raw):
         raise Invalid("a metric is a code of lower-case letters, digits and _, starting with a letter")
+    if raw in RESERVED_CODES:
+        raise Invalid(
+            f"{raw} is a metric Attain computes itself (design.md §11.1, built-in metrics): "
+            "import it under another code"
+        )
     return raw
 
 

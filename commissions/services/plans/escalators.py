@@ -2,7 +2,10 @@
 
 An escalator multiplies a component's factor (``applies_to`` its code) or every component's (``total``)
 when the person's gating metric (a person metric, §11.1) is at least a bar over the quarter or in each of
-its months. A metric code the database holds no value of yet is allowed: metrics are data.
+its months. A metric code the database holds no value of yet is allowed: metrics are data. A built-in
+metric (§11.1 "Built-in metrics") is checked by what it names: ``kpi.<code>`` a KPI the settings compute,
+``attainment.<code>`` one of the plan's components; ``attainment`` and ``attainment.<code>`` are a
+quarter's figures, so only ``over: quarter`` is allowed for them.
 """
 
 from __future__ import annotations
@@ -12,6 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from commissions.engine.builtin_metrics import (
+    ATTAINMENT,
+    SCORECARD_AVERAGE,
+    attainment_component,
+    is_attainment,
+    is_builtin,
+    kpi_code,
+)
 from commissions.models import Component, PersonMetric
 from commissions.models.person_metrics import ESCALATOR_OVER, ESCALATOR_TOTAL, METRIC_CODE_RE
 
@@ -70,7 +81,9 @@ def _parse_escalator(item: _Reader, component_codes: set[str]) -> _EscalatorSpec
     item.unknown_keys(ESCALATOR_KEYS)
     code = item.text("code", required=True, max_length=CODE_LENGTH)
     metric = item.text("metric", required=True, max_length=METRIC_LENGTH)
-    if metric is not None and not METRIC_RE.match(metric):
+    if metric is not None and is_builtin(metric):
+        _check_builtin(item, metric, component_codes)
+    elif metric is not None and not METRIC_RE.match(metric):
         item.error(
             f"metric must be a person metric's code (lower-case letters, digits and _, starting with a "
             f"letter), got {_show(metric)}"
@@ -81,6 +94,11 @@ def _parse_escalator(item: _Reader, component_codes: set[str]) -> _EscalatorSpec
     elif at_least is not None and at_least < 0:
         item.error(f"at_least ({_show(at_least)}) must be 0 or more: a person metric is never negative")
     over = item.choice("over", list(ESCALATOR_OVER), DEFAULT_OVER)
+    if metric is not None and is_attainment(metric) and over == "months":
+        item.error(
+            f"over: months is not possible for {metric}: a quarter's attainment is known for the whole "
+            "quarter only, in its calculation; use over: quarter"
+        )
     multiplier = item.number("multiplier", model=Component, field_name="accelerator")
     if multiplier is None and "multiplier" not in item.data:
         item.error("multiplier is required: a number greater than 0, such as 1.10")
@@ -95,6 +113,34 @@ def _parse_escalator(item: _Reader, component_codes: set[str]) -> _EscalatorSpec
     return _EscalatorSpec(
         code=code, metric=metric, at_least=at_least, over=over, multiplier=multiplier, applies_to=applies_to
     )
+
+
+def _check_builtin(item: _Reader, metric: str, component_codes: set[str]) -> None:
+    """A built-in metric's name (docs/design.md §11.1): the KPI or component it names must exist."""
+    if metric in (SCORECARD_AVERAGE, ATTAINMENT):
+        return
+    if is_attainment(metric):
+        if attainment_component(metric) not in component_codes:
+            known = ", ".join(f"{ATTAINMENT}.{code}" for code in sorted(component_codes)) or "none"
+            item.error(
+                f"metric {metric} names no component of the plan: a component's attainment is "
+                f"attainment.<component code> ({known}), the plan's is {ATTAINMENT}"
+            )
+        return
+    kpi = kpi_code(metric)
+    from adoption.kpis import kpi_codes
+    from adoption.portfolio.inputs import kpi_rules
+
+    try:
+        codes = list(kpi_codes(kpi_rules()))
+    except ValueError as exc:
+        item.error(f"metric {metric} cannot be read: the KPI settings are invalid ({exc})")
+        return
+    if kpi not in codes:
+        item.error(
+            f"metric {metric} names no computed KPI; the computed KPIs per CSM are "
+            f"{', '.join('kpi.' + code for code in codes)}"
+        )
 
 
 def escalators_json(items: list[_EscalatorSpec]) -> list[dict[str, str]]:
