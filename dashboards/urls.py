@@ -12,5 +12,6 @@ urlpatterns = [
     path("console/", include("dashboards.console.urls")),
     path("snapshots/", include("dashboards.snapshots.urls")),
     path("scores/", include("dashboards.scores.urls")),
+    path("handbook/", include("dashboards.handbook.urls")),
     path("", include("dashboards.segments.urls")),  # /segments/ and /tasks/
 ]

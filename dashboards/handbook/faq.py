@@ -1,0 +1,220 @@
+"""The handbook's FAQ (docs/handbook.md "FAQ"), answered from the plan: every number in an answer — the
+new-customer window, the caps, the credit dates, the pull dates, the year-end window — is the plan's or the
+year's own, so an answer changes when the plan does. No database: the caller passes the year's timeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from commissions.engine import PlanSpec
+from core import formatting as fmt
+
+from .rules import CREDIT_DATES, ComponentRule, CreditRule
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
+
+
+@dataclass(frozen=True)
+class FaqItem:
+    """A question, its anchor on the page and its answer, paragraph by paragraph."""
+
+    slug: str
+    question: str
+    answer: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Whom to ask (settings ``HANDBOOK_COMMISSION_CONTACT`` and ``HANDBOOK_ADOPTION_CONTACT``)."""
+
+    commission: str
+    adoption: str
+
+
+def new_customer_days(end: date, window_days: int) -> tuple[date, date]:
+    """The first and last start date (both included) that make a customer new in a quarter ending on
+    ``end``: end − window < start_date ≤ end (DESIGN §4.3)."""
+    return end - timedelta(days=window_days - 1), end
+
+
+def faq(
+    spec: PlanSpec,
+    *,
+    quarter: tuple[str, date],
+    components: list[ComponentRule],
+    credit: list[CreditRule],
+    timeline: Timeline,
+    contacts: Contacts,
+) -> list[FaqItem]:
+    """The FAQ of ``spec`` for the quarter shown (``quarter``: its code and last day)."""
+    adoption = any(c.metric == "adoption" for c in spec.components)
+    return [
+        _new_customer(spec, quarter, credit, adoption),
+        _no_target(adoption),
+        _requests(timeline, adoption),
+        _pulls(timeline),
+        _over_achievement(components, spec),
+        _deals(credit, spec),
+        _whom(contacts),
+    ]
+
+
+def _new_customer(
+    spec: PlanSpec, quarter: tuple[str, date], credit: list[CreditRule], adoption: bool
+) -> FaqItem:
+    question = "What if my customer is new on the last day of the quarter?"
+    days = spec.new_customer_window_days
+    if not adoption:
+        return FaqItem(
+            "new-customer",
+            question,
+            (
+                f"This plan has no adoption component, so its new-customer window ({days} days) changes "
+                "nothing you are paid. A customer's start date matters to NRR only through its ARR: NRR "
+                "starts from the ARR your book had on the quarter's first day.",
+            ),
+        )
+    code, end = quarter
+    first, last = new_customer_days(end, days)
+    expansion = next(rule for rule in credit if rule.deal_type == "expansion")
+    answer = [
+        f"It is a new customer. The plan's new-customer window is {days} days: in {code} a customer with a "
+        f"target is new when its start date is from {fmt.iso_date(first)} to {fmt.iso_date(last)}, both "
+        "included, so the quarter's last day is in the window.",
+        "While a new customer's r is below 100% it is left out of your adoption (held harmless): it neither "
+        "raises nor lowers A. Once it reaches 100% it counts like any other customer.",
+        f"The same holds for a customer with an expansion credited in those {days} days; an expansion is "
+        f"credited on its {CREDIT_DATES[expansion.credit_date]}.",
+    ]
+    if any(c.metric == "nrr" for c in spec.components):
+        answer.append(
+            "For NRR, a customer that had no ARR on the quarter's first day adds nothing to the starting ARR."
+        )
+    return FaqItem("new-customer", question, tuple(answer))
+
+
+def _no_target(adoption: bool) -> FaqItem:
+    question = "What if my customer has no target?"
+    if not adoption:
+        return FaqItem(
+            "no-target",
+            question,
+            (
+                "Targets are only read by an adoption component, and this plan has none: a customer "
+                "without a target changes nothing you are paid.",
+            ),
+        )
+    return FaqItem(
+        "no-target",
+        question,
+        (
+            "A customer in the year's target snapshot without a target for the quarter earns credit for "
+            "improvement: if its score at the quarter's end is above its baseline it counts with r = 100%; "
+            "otherwise it is left out, neither raising nor lowering your adoption.",
+            "A customer that is not in the snapshot for the quarter at all is left out, and the "
+            "calculation's warnings name it, so operations can check why.",
+        ),
+    )
+
+
+def _requests(timeline: Timeline, adoption: bool) -> FaqItem:
+    question = "How do exceptions and extra credit work, and who approves them?"
+    answer = [
+        "An exception credits a customer's adoption differently for a quarter, because the score does not "
+        "reflect the effort: the Geo VP of the customer's geo files it with the attainment to grant and a "
+        "written reason; the CCO approves or rejects it, then finance; operations applies it. It sets the "
+        "customer's r to the granted value.",
+        "Extra credit rewards above-and-beyond adoption success: the Geo VP files it with points from "
+        "above 0 up to 1 (each point adds 100 percentage points to r); the CCO approves or rejects it; "
+        "operations applies it. Neither is clamped by the customer cap.",
+        "Nobody approves a request they filed, gives two steps of one request, or takes any step of a "
+        "request they benefit from. A quarter cannot close while a request for it is pending.",
+        f"Year-end: a closed quarter of {timeline.fiscal_year} takes requests from "
+        f"{fmt.iso_date(timeline.year_end_first)} to {fmt.iso_date(timeline.year_end_last)} (the year's last "
+        f"pull date and the {timeline.year_end_days} days after it, both included). Applied, such a request "
+        "restates the closed quarter; what it paid stays, and the difference is paid as a true-up in the "
+        "next open quarter.",
+    ]
+    if not adoption:
+        answer.insert(
+            0,
+            "Exceptions and extra credit change adoption only, and this plan has no adoption "
+            "component: they do not change what it pays.",
+        )
+    return FaqItem("exceptions", question, tuple(answer))
+
+
+def _pulls(timeline: Timeline) -> FaqItem:
+    pulls = "; ".join(f"{q.code} on {fmt.iso_date(q.pull_date)}" for q in timeline.quarters)
+    source = (
+        "the year's commission scorecards"
+        if timeline.score_source == "scorecard"
+        else "the imported adoption scores"
+    )
+    answer = [
+        f"On each quarter's pull date, the first day of the month after it ends: {pulls}. The pull takes "
+        f"each customer's latest score dated on or before the quarter's last day, from {source}. The pull "
+        "date's job then calculates the quarter; a score dated after the quarter's last day is left for a "
+        "later quarter.",
+    ]
+    if timeline.snapshot_status == "approved":
+        answer.append(
+            "The targets the scores are measured against were approved on "
+            f"{fmt.iso_date(timeline.approved_at)} and will not change for the rest of the year."
+        )
+    else:
+        answer.append(
+            f"The targets of {timeline.fiscal_year} are not approved yet: they may still change until "
+            "the CCO approves them; from then on they do not change for the rest of the year."
+        )
+    return FaqItem("score-pull", question="When is my score pulled?", answer=tuple(answer))
+
+
+def _over_achievement(components: list[ComponentRule], spec: PlanSpec) -> FaqItem:
+    question = "Can I earn more than my on-target amount?"
+    over = [c for c in components if c.over_achieves]
+    if over:
+        first = "Yes, on " + ", ".join(f"{c.code} ({_limit(c)})" for c in over) + "."
+    else:
+        first = "No: every component of this plan stops at 100% of its share."
+    answer = [first, *(c.over_achievement for c in components)]
+    if spec.escalators:
+        answer.append(
+            "An escalator you qualify for multiplies the factors it applies to after their caps, so it "
+            "may take a capped component above its cap (see Escalators)."
+        )
+    return FaqItem("over-achievement", question, tuple(answer))
+
+
+def _deals(credit: list[CreditRule], spec: PlanSpec) -> FaqItem:
+    question = "In which quarter does a deal count?"
+    if not any(c.metric == "nrr" for c in spec.components):
+        lead = (
+            "This plan has no NRR component: a deal changes what it pays only when an expansion makes a "
+            "customer newly expanded (see the new-customer question). Each type counts on its date:"
+        )
+    else:
+        lead = "A deal counts once, in the quarter its date falls in:"
+    return FaqItem("deals", question, (lead, *(rule.sentence for rule in credit)))
+
+
+def _whom(contacts: Contacts) -> FaqItem:
+    return FaqItem(
+        "contacts",
+        "Whom do I ask?",
+        (
+            f"About your commission, a statement or this plan: {contacts.commission}. On a statement, every "
+            "line has an “Ask about this line” link that sends your question to operations and your Geo VP.",
+            f"About adoption scores and targets: {contacts.adoption}.",
+        ),
+    )
+
+
+def _limit(component: ComponentRule) -> str:
+    if component.top_factor is None:
+        return "no cap"
+    return f"up to {fmt.percent(component.top_factor)} of its share"

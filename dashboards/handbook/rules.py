@@ -1,0 +1,302 @@
+"""A plan's rules in plain words (docs/handbook.md "Rules"), from its ``PlanSpec`` alone: no database, no
+request. Every figure is the plan's own (DESIGN §3 "Plans", §4): shares are weight ÷ Σ weights, the
+factor's threshold, accelerator and cap are §4.6's, the adoption options §4.3's, credit dates §4.4's and
+escalators docs/design.md §11.2's. What a component may pay above its share is asked of the engine
+(``payout.payout_factor``), never re-derived here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from commissions.engine import ComponentSpec, EscalatorSpec, PlanSpec
+from commissions.engine.kpi import lower_is_better_attainment
+from commissions.engine.money import exact
+from commissions.engine.payout import payout_factor
+from commissions.services.plans.computed import unit_value_text
+from core import formatting as fmt
+
+ONE = Decimal(1)
+DEFAULT_NRR_FLOOR = ONE  # DESIGN §3 "Plans": floor defaults to 1.0 on NRR
+# An attainment far above anything a quarter reaches: the factor there is the most a component can pay
+# (its cap, or 1 without an accelerator) when its attainment has no upper bound.
+UNBOUNDED = Decimal(10) ** 6
+
+DEAL_TYPES = ("renewal", "expansion", "contraction", "churn")  # DESIGN §3 `deals`
+CREDIT_DATES = {"booked": "booking date", "effective": "effective date"}
+
+
+@dataclass(frozen=True)
+class CreditRule:
+    """When one deal type counts (DESIGN §4.4): ``credit_date`` booked | effective, ``by_type`` when the
+    plan names a date for the type (``credit_date_by_type``) rather than its default ``credit_date``."""
+
+    deal_type: str
+    credit_date: str
+    by_type: bool
+
+    @property
+    def sentence(self) -> str:
+        source = "the plan's rule for this type" if self.by_type else "the plan's default"
+        return (
+            f"{self.deal_type.capitalize()}: counts in the quarter of its {CREDIT_DATES[self.credit_date]} "
+            f"({source})."
+        )
+
+
+def credit_date_rules(
+    default: str, overrides: Mapping[str, str] | Iterable[tuple[str, str]] | None
+) -> list[CreditRule]:
+    """The credit date of every deal type, in ``DEAL_TYPES`` order: ``overrides`` (the plan's
+    ``credit_date_by_type``, a mapping or pairs of deal type → booked | effective; empty or None: none)
+    where it names the type, else ``default`` (the plan's ``credit_date``).
+
+    The one place the handbook words credit dates (DESIGN §4.4). Raises ``ValueError`` naming an unknown
+    deal type or date (``load_plan`` refuses both, so a stored plan has neither)."""
+    by_type = dict(overrides or {})
+    for deal_type, credit_date in by_type.items():
+        if deal_type not in DEAL_TYPES:
+            raise ValueError(
+                f"credit_date_by_type: {deal_type!r} is not a deal type ({', '.join(DEAL_TYPES)})"
+            )
+        if credit_date not in CREDIT_DATES:
+            raise ValueError(f"credit_date_by_type: {deal_type}: {credit_date!r} is not booked or effective")
+    if default not in CREDIT_DATES:
+        raise ValueError(f"credit_date: {default!r} is not booked or effective")
+    return [
+        CreditRule(deal_type, by_type.get(deal_type, default), deal_type in by_type)
+        for deal_type in DEAL_TYPES
+    ]
+
+
+def credit_overrides(*sources) -> dict[str, str]:
+    """The plan's per-type credit dates from the first of ``sources`` (a ``PlanSpec``, a ``Plan``) that has
+    any: ``credit_date_by_type`` as a mapping or pairs; ``{}`` for a plan without the option."""
+    for source in sources:
+        value = getattr(source, "credit_date_by_type", None)
+        if value:
+            return dict(value)
+    return {}
+
+
+@dataclass(frozen=True)
+class ComponentRule:
+    """One component in words: its share of the on-target amount, goal, floor, threshold, accelerator and
+    cap, and whether (and how far) it pays above its share."""
+
+    code: str
+    metric: str
+    label: str
+    share: Decimal  # weight ÷ Σ weights of the plan (DESIGN §3: the shares when every component applies)
+    measure: list[str]  # how attainment is reached, sentence by sentence
+    goal: str
+    floor: str
+    threshold: str
+    accelerator: str
+    cap: str
+    top_factor: Decimal | None  # the most its factor reaches (engine); None: no limit
+    over_achieves: bool
+
+    @property
+    def over_achievement(self) -> str:
+        if not self.over_achieves:
+            return f"{self.code} pays at most its share: its factor stops at {fmt.percent(self.top_factor)}."
+        if self.top_factor is None:
+            return f"{self.code} may pay above its share, without a cap."
+        return f"{self.code} may pay above its share, up to {fmt.percent(self.top_factor)} of it."
+
+
+def shares_text(spec: PlanSpec) -> str:
+    """``"ADOPTION 33.3%, NRR 33.3%, KPI 33.3%"``: each component's share when all apply."""
+    return ", ".join(f"{rule.code} {fmt.percent(rule.share)}" for rule in component_rules(spec))
+
+
+def component_rules(
+    spec: PlanSpec,
+    *,
+    goals: Mapping[str, Decimal | None] | None = None,
+    units: Mapping[str, str] | None = None,
+) -> list[ComponentRule]:
+    """Every component of ``spec`` in words. ``goals``: the reader's own goals by metric (``"nrr"``,
+    ``"kpi"``: their assignment's ``nrr_goal``/``kpi_goal``, which replace the plan's, DESIGN §4.4–4.5);
+    ``units``: a KPI component's unit by code (``ratio``, ``customers`` or ``""``: a count)."""
+    goals, units = goals or {}, units or {}
+    total = sum((c.weight for c in spec.components), Decimal(0))
+    rules = []
+    for c in spec.components:
+        with exact():
+            share = c.weight / total if total else Decimal(0)
+        top = top_factor(c, spec, goal=goal_of(c, goals))
+        rules.append(
+            ComponentRule(
+                code=c.code,
+                metric=c.metric,
+                label=_label(c),
+                share=share,
+                measure=_measure(c, spec),
+                goal=_goal(c, goals, units),
+                floor=fmt.percent(c.floor if c.floor is not None else DEFAULT_NRR_FLOOR)
+                if c.metric == "nrr"
+                else "",
+                threshold=_threshold(c),
+                accelerator=_accelerator(c),
+                cap=f"factor capped at {fmt.percent(c.cap)}" if c.cap is not None else "no cap",
+                top_factor=top,
+                over_achieves=top is None or top > ONE,
+            )
+        )
+    return rules
+
+
+def goal_of(component: ComponentSpec, goals: Mapping[str, Decimal | None]) -> Decimal | None:
+    """The goal a component is measured against: the reader's own (by metric) when set, else the plan's."""
+    own = goals.get(component.metric)
+    return own if own is not None else component.goal
+
+
+def top_attainment(component: ComponentSpec, spec: PlanSpec, *, goal: Decimal | None) -> Decimal | None:
+    """The highest attainment a component reaches, or None when it has no upper bound: adoption's A is a
+    mean of r clamped at ``customer_cap`` (DESIGN §4.3; an exception or extra credit may go beyond); a
+    lower-is-better KPI's is its value of 0 (DESIGN §10.3, 1 without an accelerator); NRR and a
+    higher-is-better KPI have none."""
+    if component.metric == "adoption":
+        return spec.customer_cap
+    if component.metric == "kpi" and component.direction == "lower":
+        if goal is None or component.ceiling is None or component.ceiling <= goal:
+            return ONE
+        return lower_is_better_attainment(
+            Decimal(0), goal, component.ceiling, accelerated=component.accelerator > 0
+        )
+    return None
+
+
+def top_factor(component: ComponentSpec, spec: PlanSpec, *, goal: Decimal | None) -> Decimal | None:
+    """The most a component's factor reaches (``payout.payout_factor`` at its highest attainment); None when
+    nothing limits it (no upper bound on attainment, an accelerator above 0 and no cap)."""
+    highest = top_attainment(component, spec, goal=goal)
+    if highest is None and component.cap is None and component.accelerator > 0:
+        return None
+    return payout_factor(highest if highest is not None else UNBOUNDED, component)
+
+
+def escalator_sentence(escalator: EscalatorSpec) -> str:
+    """One escalator in words (docs/design.md §11.2)."""
+    over = (
+        "averages at least {bar} over the quarter"
+        if escalator.over != "months"
+        else "averages at least {bar} in each month of the quarter"
+    ).format(bar=fmt.number(escalator.at_least))
+    target = (
+        "every component's factor" if escalator.applies_to == "total" else f"{escalator.applies_to}'s factor"
+    )
+    months = " or in one of its months" if escalator.over == "months" else ""
+    return (
+        f"{escalator.code}: when your {escalator.metric} {over}, {target} is multiplied by "
+        f"{fmt.number(escalator.multiplier)} (after thresholds, accelerators and caps). No value of "
+        f"{escalator.metric} in the quarter{months} means no escalator."
+    )
+
+
+def adoption_sentences(spec: PlanSpec) -> list[str]:
+    """The plan's adoption options in words (DESIGN §4.3), for a plan with an adoption component."""
+    formula = (
+        "r = (score − baseline) ÷ (target − baseline): the share of the way from the customer's baseline "
+        "to its target for the quarter (1 when the target is not above the baseline and the score reaches it)"
+        if spec.formula == "progress"
+        else "r = score ÷ target for the quarter"
+    )
+    weighting = (
+        "weighted by each customer's ARR on the quarter's last day"
+        if spec.weighting == "arr"
+        else "each counted customer weighing the same"
+    )
+    return [
+        f"Each customer with a target earns {formula}, clamped to 0–{fmt.percent(spec.customer_cap)} "
+        "(the plan's customer cap). A customer without a pulled score earns 0.",
+        f"Adoption A is the mean of r over the customers that count, {weighting}.",
+        "New customers: a customer with a target whose start date falls in the "
+        f"{spec.new_customer_window_days} days ending on the quarter's last day (that day included), or with "
+        "an expansion credited in those days, is left out while its r is below 100% (held harmless), and "
+        "counts once it reaches 100%.",
+        "Customers without a target: a customer whose score is above its baseline counts with r = 100% "
+        "(credit for improvement); otherwise it is left out. A customer not in the year's target snapshot "
+        "for the quarter is left out.",
+        "An applied exception sets a customer's r to the granted value; applied extra credit adds its points "
+        "to r. Neither is clamped by the customer cap.",
+    ]
+
+
+def _label(c: ComponentSpec) -> str:
+    if c.metric == "adoption":
+        return "Adoption score"
+    if c.metric == "nrr":
+        return "Net revenue retention (NRR)"
+    how = "computed by Attain from your book" if c.source == "computed" else "imported each quarter"
+    lower = ", lower is better" if c.direction == "lower" else ""
+    return f"KPI {c.kpi} ({how}{lower})"
+
+
+def _measure(c: ComponentSpec, spec: PlanSpec) -> list[str]:
+    if c.metric == "adoption":
+        return ["Attainment is adoption A (below)."]
+    if c.metric == "nrr":
+        return [
+            "NRR = (ARR of your book on the quarter's first day + the ARR change of the deals credited in "
+            "the quarter) ÷ that starting ARR.",
+            "Attainment = (NRR − floor) ÷ (goal − floor), never below 0.",
+        ]
+    if c.direction == "lower":
+        return [
+            "Attainment is 100% at or below the goal, falling evenly to 0 at the ceiling "
+            f"({fmt.number(c.ceiling) if c.ceiling is not None else '—'}); "
+            + (
+                "below the goal it keeps rising (the plan gives an accelerator)."
+                if c.accelerator > 0
+                else "it never goes above 100%."
+            )
+        ]
+    measured = ""
+    if c.source == "computed":
+        measured = (
+            " (the mean of the quarter's daily values)"
+            if c.measure == "quarter_average"
+            else " (its value on the quarter's last day)"
+        )
+    return [f"Attainment = your {c.kpi} value{measured} ÷ the goal."]
+
+
+def _goal(c: ComponentSpec, goals: Mapping[str, Decimal | None], units: Mapping[str, str]) -> str:
+    if c.metric == "adoption":
+        return "each customer's target in the year's snapshot"
+    goal = goal_of(c, goals)
+    own = goals.get(c.metric) is not None
+    if goal is None:
+        return "set per person on their assignment"
+    text = fmt.percent(goal) if c.metric == "nrr" else unit_value_text(goal, units.get(c.code, ""))
+    if own and goal != c.goal:
+        plan_goal = (
+            "none"
+            if c.goal is None
+            else (
+                fmt.percent(c.goal) if c.metric == "nrr" else unit_value_text(c.goal, units.get(c.code, ""))
+            )
+        )
+        return f"{text} (your assignment's goal; the plan's is {plan_goal})"
+    return text
+
+
+def _threshold(c: ComponentSpec) -> str:
+    if c.threshold <= 0:
+        return "none: any attainment pays"
+    return f"an attainment below {fmt.percent(c.threshold)} pays nothing"
+
+
+def _accelerator(c: ComponentSpec) -> str:
+    if c.accelerator == 0:
+        return "0: attainment above 100% pays no more"
+    if c.accelerator == ONE:
+        return "1: each point of attainment above 100% pays one point"
+    times = fmt.number(c.accelerator)
+    return f"{times}: each point of attainment above 100% pays {times} points"
