@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.utils.text import slugify
 
+from commissions.engine.builtin_metrics import is_attainment
 from core import formatting as fmt
 
 number = fmt.number
@@ -119,6 +120,8 @@ def _escalator_facts(detail: dict, currency: str) -> list[tuple[str, str]]:
 
 def _bar(entry: dict) -> str:
     over = OVER_TEXT.get(entry["over"], entry["over"])
+    if is_attainment(entry["metric"]):  # the quarter's own figure, not a mean of values (design.md §11.1)
+        over = "over the quarter"
     return f"{entry['metric']} ≥ {number(_decimal(entry['at_least']))}, {over}"
 
 
