@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
 from accounts import access
 from accounts.models import User
+from core.errors import NotAllowed
 
-from .models import PointsEntry, Redemption, Reward, Spiff, SpiffAward, SpiffEvent
+from .models import PointsEntry, PointsRule, Redemption, Reward, Spiff, SpiffAward, SpiffEvent
 from .services.points import PointsBalance, balance_of
-from .services.spiffs import BudgetUse
+from .services.spiffs import BudgetUse, approval_step, eligible_people
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,76 @@ def awards_of(user: User, spiff: Spiff) -> QuerySet:
 
 def events_of(spiff: Spiff) -> QuerySet:
     return SpiffEvent.objects.filter(spiff=spiff).order_by("at", "pk")
+
+
+def grant_for(user: User, spiff: Spiff, pk: int) -> SpiffAward:
+    """A grant by hand of ``spiff`` to a person in ``user``'s reach, else 404."""
+    return access.get_visible(awards_of(user, spiff).filter(source=SpiffAward.Source.GRANT), pk=pk)
+
+
+@dataclass(frozen=True)
+class PendingGrant:
+    """A grant waiting for approval, with what ``user`` may do with it: ``may_approve`` when their step is
+    still to give (the CCO's, or finance's when the SPIFF needs it; never the granter's own grant)."""
+
+    award: SpiffAward
+    may_approve: bool
+
+
+def pending_grants(user: User, spiff: Spiff) -> list[PendingGrant]:
+    """The SPIFF's grants waiting for approval that ``user`` may decide on (``access.may_approve_spiff``);
+    none for anyone else. Which step each one still needs is the service's rule (``approval_step``)."""
+    if not access.may_approve_spiff(user, spiff):
+        return []
+    rows = awards_of(user, spiff).filter(source=SpiffAward.Source.GRANT, status=SpiffAward.Status.PENDING)
+    rows = rows.select_related("spiff")
+    result = []
+    for award in rows:
+        try:
+            approval_step(award, user, proposer=award.granted_by_id, cco=award.cco_approver_id)
+        except NotAllowed:
+            result.append(PendingGrant(award, may_approve=False))
+        else:
+            result.append(PendingGrant(award, may_approve=True))
+    return result
+
+
+def grantable_people(user: User, spiff: Spiff) -> QuerySet:
+    """The people ``user`` may grant ``spiff`` to: eligible for it and in their reach, by employee id."""
+    people = eligible_people(spiff).filter(pk__in=access.employees_visible_to(user).values("pk"))
+    return people.order_by("employee_id", "pk")
+
+
+@dataclass(frozen=True)
+class OwnAwards:
+    """A person's own SPIFF awards (newest first) and the approved total per currency (money, cents)."""
+
+    awards: QuerySet
+    totals: dict[str, Decimal]
+
+
+def own_spiff_awards(user: User) -> OwnAwards:
+    """``user``'s own SPIFF awards — never anyone else's, whatever their role — with the SPIFF and the
+    quarter whose payroll pays each (docs/design.md §11.3 "Payroll"); two queries."""
+    access.require(access.may_see_own_spiff_awards(user))
+    awards = (
+        SpiffAward.objects.filter(employee=user)
+        .select_related("spiff", "period")
+        .order_by("-day", "spiff__code", "-pk")
+    )
+    sums = (
+        SpiffAward.objects.filter(employee=user, status=SpiffAward.Status.APPROVED)
+        .values("spiff__currency")
+        .annotate(total=Sum("amount"))
+        .order_by("spiff__currency")
+    )
+    return OwnAwards(awards, {row["spiff__currency"]: row["total"] for row in sums})
+
+
+def points_rules(user: User) -> QuerySet:
+    """Every points rule, for whoever keeps them (``access.may_manage_points``: ops)."""
+    access.require(access.may_manage_points(user))
+    return PointsRule.objects.order_by("-start", "code")
 
 
 # --- Points (docs/design.md §11.4) -------------------------------------------------------------------------

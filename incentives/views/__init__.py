@@ -1,0 +1,1 @@
+"""The incentives pages (docs/incentives.md "Pages"): SPIFFs in ``spiffs``, points in ``points``."""
