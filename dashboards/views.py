@@ -111,12 +111,41 @@ def places_for(user: User) -> list[Place]:
         places.append(
             Place("/requests/inquiries/", "Inquiries", "CSMs' questions for you to answer.", "Inquiries")
         )
+    places += _incentive_places(user, roles)
     if may_use_admin(user):
         places.append(
             Place(
                 "/admin/", "Administration", "Customers, snapshots, plans, imports, runs and people.", "Admin"
             )
         )
+    return places
+
+
+def _incentive_places(user: User, roles: set[str]) -> list[Place]:
+    """SPIFFs, points and recognition (docs/incentives.md "Pages"), each asked of the page's own rule. The
+    points and recognition pages open to anyone signed in; like Requests, they are linked for people
+    holding a role."""
+    places = []
+    if access.may_see_spiffs(user):
+        url = reverse("incentives:spiffs")
+        places.append(Place(url, "SPIFFs", "Bonus programs: budgets, awards, approvals.", "SPIFFs"))
+    if Role.CSM in roles and access.may_see_own_spiff_awards(user):
+        places.append(
+            Place(
+                reverse("incentives:my_awards"),
+                "My SPIFF awards",
+                "What SPIFFs awarded you, and the quarter whose payroll pays it.",
+                "My SPIFFs",
+            )
+        )
+    if roles and access.may_redeem_points(user):
+        places.append(
+            Place(reverse("incentives:points"), "Points", "Your points and the rewards they buy.", "Points")
+        )
+    if roles:
+        home, fame = reverse("recognition:home"), reverse("recognition:fame")
+        places.append(Place(home, "Recognition", "Your tasks and the contests you are in.", "Recognition"))
+        places.append(Place(fame, "Wall of fame", "Contest winners and top performers.", "Wall of fame"))
     return places
 
 

@@ -7,6 +7,11 @@ from tests.builders import make_user
 
 pytestmark = pytest.mark.django_db
 
+# Incentives (docs/incentives.md "Pages"): points and recognition for everyone holding a role; the SPIFFs for
+# whoever may see them, a CSM's own SPIFF awards.
+INCENTIVES = {"/incentives/points/", "/recognition/", "/recognition/fame/"}
+SPIFFS, MY_SPIFFS = {"/incentives/spiffs/"}, {"/incentives/spiffs/mine/"}
+
 
 def links(client) -> set[str]:
     response = client.get("/")
@@ -40,6 +45,8 @@ def test_csm_is_pointed_to_requests_and_inquiries(client, csm):
         "/tasks/",
         "/requests/",
         "/requests/inquiries/",
+        *INCENTIVES,
+        *MY_SPIFFS,
     }
 
 
@@ -54,6 +61,8 @@ def test_csvp_is_pointed_to_filing_requests(client, csvp):
         "/requests/",
         "/requests/new/",
         "/requests/inquiries/",
+        *INCENTIVES,
+        *SPIFFS,
     }
 
 
@@ -73,6 +82,8 @@ def test_approvers_are_pointed_to_what_waits_for_them(client, request, persona):
         "/snapshots/",
         "/requests/",
         "/requests/to-approve/",
+        *INCENTIVES,
+        *SPIFFS,
     }
 
 
@@ -92,6 +103,8 @@ def test_ops_is_pointed_to_what_to_apply(client, ops):
         "/requests/",
         "/requests/to-apply/",
         "/requests/inquiries/",
+        *INCENTIVES,
+        *SPIFFS,
     }
 
 
@@ -110,6 +123,8 @@ def test_admin_is_pointed_to_the_admin(client, admin):
         "/snapshots/",
         "/requests/",
         "/admin/",
+        *INCENTIVES,
+        *SPIFFS,
     }
 
 
@@ -125,6 +140,9 @@ def test_person_with_several_roles_gets_the_links_of_each(client):
         "/requests/",
         "/requests/new/",
         "/requests/inquiries/",
+        *INCENTIVES,
+        *SPIFFS,
+        *MY_SPIFFS,
     }
 
 

@@ -29,20 +29,31 @@ EVERYTHING = {
     "/requests/",
 }
 
+# Incentives (docs/incentives.md "Pages"): points and recognition for everyone holding a role, the SPIFFs
+# for whoever may see them (not a CSM), a CSM's own SPIFF awards.
+EVERYONE = {"/incentives/points/", "/recognition/", "/recognition/fame/"}
+SPIFFS, MY_SPIFFS = {"/incentives/spiffs/"}, {"/incentives/spiffs/mine/"}
+
 # persona (roles) -> (landing page, the header's links)
 PEOPLE = {
-    "csm": ((Role.CSM,), "/my/", CSM_PAGES),
+    "csm": ((Role.CSM,), "/my/", CSM_PAGES | EVERYONE | MY_SPIFFS),
     "csvp": (
         (Role.CSVP,),
         "/team/",
-        {"/team/", "/scores/", "/segments/", "/tasks/", "/requests/", "/requests/inquiries/"},
+        {"/team/", "/scores/", "/segments/", "/tasks/", "/requests/", "/requests/inquiries/"}
+        | EVERYONE
+        | SPIFFS,
     ),
-    "cco": ((Role.CCO,), "/company/", EVERYTHING),
-    "finance": ((Role.FINANCE,), "/company/", EVERYTHING),
-    "ops": ((Role.OPS,), "/console/", EVERYTHING | {"/requests/inquiries/"}),
-    "admin": ((Role.ADMIN,), "/", EVERYTHING | {"/admin/"}),
-    "ops+finance": ((Role.OPS, Role.FINANCE), "/console/", EVERYTHING | {"/requests/inquiries/"}),
-    "csm+csvp": ((Role.CSM, Role.CSVP), "/team/", CSM_PAGES | {"/team/"}),
+    "cco": ((Role.CCO,), "/company/", EVERYTHING | EVERYONE | SPIFFS),
+    "finance": ((Role.FINANCE,), "/company/", EVERYTHING | EVERYONE | SPIFFS),
+    "ops": ((Role.OPS,), "/console/", EVERYTHING | {"/requests/inquiries/"} | EVERYONE | SPIFFS),
+    "admin": ((Role.ADMIN,), "/", EVERYTHING | {"/admin/"} | EVERYONE | SPIFFS),
+    "ops+finance": (
+        (Role.OPS, Role.FINANCE),
+        "/console/",
+        EVERYTHING | {"/requests/inquiries/"} | EVERYONE | SPIFFS,
+    ),
+    "csm+csvp": ((Role.CSM, Role.CSVP), "/team/", CSM_PAGES | {"/team/"} | EVERYONE | SPIFFS | MY_SPIFFS),
     "no role": ((), "/", set()),
 }
 
