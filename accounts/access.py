@@ -169,6 +169,41 @@ def may_download_statements(person: User | None, period=None) -> Decision:
     return _needs(person, what, Role.OPS, Role.FINANCE, why="downloading every statement")
 
 
+# How far up a management chain a handbook reader is looked for: deeper than any organisation, and a
+# bound should a manager loop ever be imported (A manages B manages A).
+MANAGEMENT_LEVELS = 12
+
+
+def may_see_handbook(person: User | None, plan) -> Decision:
+    """A plan's handbook (docs/handbook.md) is read by the people on the plan (an assignment to it, at any
+    date), their managers at every level above them (``User.manager``), the Geo VP of a geo one of them
+    belongs to, and the CCO, finance, ops and admins; anyone else is refused (403: a plan's rules are no
+    secret worth a 404). ``plan`` is a ``commissions.Plan`` (read through its ``assignments``)."""
+    if person is None or (person.is_authenticated and sees_everything(person)):
+        return ALLOWED
+    refusal = Decision(
+        False,
+        f"{_who(person)} may not read the handbook of {plan.code}: it is for the people on the plan, "
+        "their managers, the CCO, finance, ops and admins.",
+    )
+    if not person.is_authenticated or not person.is_active:
+        return refusal
+    members = plan.assignments.all()
+    if members.filter(employee=person).exists():
+        return ALLOWED
+    if is_geo_vp(person) and members.filter(employee__geo=person.geo).exists():
+        return ALLOWED
+    seen, level = {person.pk}, {person.pk}
+    for _ in range(MANAGEMENT_LEVELS):
+        level = set(User.objects.filter(manager_id__in=level).values_list("pk", flat=True)) - seen
+        if not level:
+            break
+        if members.filter(employee_id__in=level).exists():
+            return ALLOWED
+        seen |= level
+    return refusal
+
+
 def may_correct(person: User | None, period=None) -> Decision:
     """Ops records, applies and withdraws corrections of closed quarters (issue 14)."""
     what = f"correct {period.code}" if period is not None else "correct a closed quarter"
@@ -392,6 +427,16 @@ def may_award_spiff(person: User | None, spiff=None) -> Decision:
     return _needs(person, what, Role.OPS, why="running a SPIFF")
 
 
+def may_see_own_spiff_awards(person: User | None) -> Decision:
+    """Any active signed-in person reads their own SPIFF awards (a SPIFF may name anyone), and only
+    theirs: a CSM, who may not see SPIFFs themselves (``may_see_spiffs``), sees what they were awarded."""
+    if person is None or not person.is_authenticated:
+        return Decision(False, "Someone not signed in may not see SPIFF awards: sign in first.")
+    if not person.is_active:
+        return Decision(False, f"{person.email} may not see SPIFF awards: the account is inactive.")
+    return ALLOWED
+
+
 # --- Points (docs/design.md §11.4) -------------------------------------------------------------------------
 
 
@@ -463,6 +508,13 @@ def may_configure_recognition(person: User | None) -> Decision:
     """The CCO writes the nudges' e-mail and task, switches nudges off and on, and switches the wall of
     fame's "needs attention" list on and off."""
     return _needs(person, "change nudges or the wall of fame", Role.CCO, why="configuring recognition")
+
+
+def may_see_nudges(person: User | None) -> Decision:
+    """The nudge configs and the record of nudges sent (month, person, value, e-mailed, task) are read by
+    the CCO, who writes the configs, and by ops, who runs the month's nudges; only the CCO changes them
+    (``may_configure_recognition``)."""
+    return _needs(person, "see the nudges", Role.CCO, Role.OPS, why="the record of nudges")
 
 
 def may_send_nudges(person: User | None) -> Decision:
