@@ -2,7 +2,10 @@
 
 A quarter's calculation reads the adjustments applied to it (DESIGN §4.3), and closing it waits for the
 requests still open (DESIGN §5). Both live in ``approvals``, which sits above commissions: approvals
-registers its answers here in its ``AppConfig.ready``, and commissions asks whatever is registered.
+registers its answers here in its ``AppConfig.ready``, and commissions asks whatever is registered. The
+close waits for ``incentives`` too, which registers its own blockers the same way: SPIFF grants and
+proposed SPIFFs of the quarter, rule SPIFFs not yet awarded through its end, cash rewards asked in it
+still undecided (docs/incentives.md "Operations").
 Closing a quarter publishes its statements (DESIGN §5): ``dashboards`` listens for closes here and
 e-mails each CSM. The payroll export of a quarter adds the lines other apps pay in it (``incentives``: its
 SPIFF awards, docs/design.md §11.3) after asking here.
@@ -54,6 +57,7 @@ def register_adjustment_source(source: AdjustmentSource) -> None:
 
 
 def register_close_blocker(blocker: CloseBlocker) -> None:
+    """Make ``close_period`` (and the console's Close button) ask ``blocker`` before every close; once."""
     if blocker not in _close_blockers:
         _close_blockers.append(blocker)
 

@@ -6,11 +6,16 @@ class IncentivesConfig(AppConfig):
     verbose_name = "Incentives"
 
     def ready(self) -> None:
-        # The payroll export lives in commissions, below this app: it asks its hooks for the SPIFF and
-        # reward lines of a quarter instead of importing this app (docs/architecture.md, design.md §11.3-4).
+        # The payroll export and the quarter close live in commissions, below this app: they ask their hooks
+        # for the SPIFF and reward lines of a quarter, and for what of the incentives a close waits for,
+        # instead of importing this app (docs/architecture.md, design.md §11.3-4, docs/incentives.md
+        # "Operations").
         from commissions import hooks
 
+        from .quarter_close import redemptions_blocking_close, spiffs_blocking_close
         from .services.payroll import reward_payroll_lines, spiff_payroll_lines
 
         hooks.register_payroll_lines(spiff_payroll_lines)
         hooks.register_payroll_lines(reward_payroll_lines)
+        hooks.register_close_blocker(spiffs_blocking_close)
+        hooks.register_close_blocker(redemptions_blocking_close)

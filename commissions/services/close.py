@@ -44,7 +44,9 @@ def close_period(*, period: Period, user: User) -> list[Run]:
     """Close ``period`` as ``user`` (ops): mark each plan's latest successful run final; freeze the quarter.
 
     Refuses when the period is closed, before its last day has passed (``require_ended``), while
-    requests of the quarter are pending, and when a plan of its fiscal year has no current run
+    anything a registered close blocker names is pending (``hooks.close_blockers``: requests of the
+    quarter; SPIFF grants, proposed SPIFFs, rule SPIFF events not yet awarded and undecided cash rewards
+    of it — docs/incentives.md "Operations"), and when a plan of its fiscal year has no current run
     (``runs.PlanState``: none yet, still running, or its inputs changed since). Loads each plan's inputs
     to fingerprint them. Takes the period lock; one transaction. Returns the final runs.
     """
