@@ -35,6 +35,7 @@ from core.errors import AttainError
 
 from .csm import pdf
 from .csm.statements import statement_for
+from .handbook import pdf as handbook_pdf
 from .models import StatementArchive
 from .publication import latest_close
 
@@ -182,7 +183,8 @@ def _as_published(payout, viewer: User):
 
 def _write_zip(archive: StatementArchive, payouts, *, viewer: User, module, out) -> int:
     """One PDF per CSM and plan, named ``FY22-Q2/E1-CS-FY22.pdf`` as ``pdf.zip_member`` says; each is
-    written as soon as it is rendered, so memory holds one statement at a time."""
+    written as soon as it is rendered, so memory holds one statement at a time. Then the handbook of each
+    plan paid (``FY22-Q2/handbook-CS-FY22.pdf``). Returns the number of statements."""
     count = 0
     # PDFs are compressed already: storing them spends no time on deflating them again.
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zipped:
@@ -195,6 +197,10 @@ def _write_zip(archive: StatementArchive, payouts, *, viewer: User, module, out)
         if not count:
             code = archive.period.code
             zipped.writestr(f"{code}/README.txt", f"{code} published no statement.\n")
+        # Each plan's handbook beside its statements (docs/handbook.md), after them: not counted as one.
+        for run in Run.objects.filter(pk__in=archive.run_ids).select_related("plan").order_by("plan__code"):
+            name, content = handbook_pdf.archived(run.plan, archive.period.code, module=module)
+            zipped.writestr(name, content)
     return count
 
 

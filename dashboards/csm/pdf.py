@@ -114,6 +114,8 @@ def render(
         "tables": statement_tables(statement),
         "facts": [line_facts(line, statement.payout) for line in statement.lines],
         "page_url": absolute_url(reverse("dashboards:csm-statement", kwargs=kwargs)),
+        # The plan's handbook, linked from every statement (docs/handbook.md).
+        "handbook_url": absolute_url(reverse("dashboards:handbook", args=[statement.run.plan.code])),
         "generated_at": timezone.now(),
     }
     html = render_to_string(TEMPLATE, context)

@@ -47,5 +47,9 @@ def test_a_quarters_zip_is_built_by_a_real_worker_once_and_downloaded(worker, cl
 
     assert response.status_code == 200
     zipped = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
-    assert zipped.namelist() == [f"{PERIOD}/E1-CS-FY22.pdf", f"{PERIOD}/E2-CS-FY22.pdf"]
+    assert zipped.namelist() == [
+        f"{PERIOD}/E1-CS-FY22.pdf",
+        f"{PERIOD}/E2-CS-FY22.pdf",
+        f"{PERIOD}/handbook-CS-FY22.pdf",
+    ]
     assert all(zipped.read(name).startswith(b"%PDF") for name in zipped.namelist())

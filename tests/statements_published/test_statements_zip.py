@@ -88,7 +88,11 @@ def test_the_zip_holds_one_pdf_per_csm_and_plan_of_the_closed_quarter(
     assert response["Content-Disposition"] == f'attachment; filename="statements-{PERIOD}.zip"'
     assert response["Content-Length"] == str(archive.size)
     zipped = _zip(response)
-    assert zipped.namelist() == [f"{PERIOD}/E1-CS-FY22.pdf", f"{PERIOD}/E2-CS-FY22.pdf"]
+    assert zipped.namelist() == [
+        f"{PERIOD}/E1-CS-FY22.pdf",
+        f"{PERIOD}/E2-CS-FY22.pdf",
+        f"{PERIOD}/handbook-CS-FY22.pdf",
+    ]
     assert "2,333.33 USD" in pdf_text(zipped.read(f"{PERIOD}/E1-CS-FY22.pdf"), tmp_path)
     e2 = pdf_text(zipped.read(f"{PERIOD}/E2-CS-FY22.pdf"), tmp_path)
     assert "Eve Two (E2)" in e2 and "1,500.00 USD" in e2
