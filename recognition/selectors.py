@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts import access
@@ -16,7 +15,7 @@ from commissions.models import Payout, Period
 from commissions.services.person_metrics import MetricSource, month_means, stored_metric_values
 from core.fiscal import calendar
 
-from .models import Contest, ContestWinner, Nudge, WallSetting
+from .models import Contest, ContestWinner, Nudge, NudgeConfig, NudgeMonth, WallSetting
 from .ranking import bottom_five_percent, competition_ranks
 from .services.nudges import month_bounds, previous_month
 
@@ -83,10 +82,9 @@ def top_performers(user: User) -> tuple[Period | None, list[TopPerformer]]:
 
 
 def wall_setting() -> WallSetting:
-    """The wall's setting row (off by default, created on first read)."""
-    with transaction.atomic():
-        setting, _ = WallSetting.objects.get_or_create(pk=1)
-    return setting
+    """The wall's setting as stored, or the default (off) unsaved: reading it writes nothing (a GET
+    never writes); ``services.wall.set_needs_attention`` creates the row."""
+    return WallSetting.objects.filter(pk=1).select_related("changed_by").first() or WallSetting(pk=1)
 
 
 @dataclass(frozen=True)
@@ -127,3 +125,22 @@ def needs_attention(user: User, *, metrics: MetricSource | None = None) -> Needs
 def nudges_of(user: User) -> list[Nudge]:
     """The person's own nudges (their tasks), newest month first."""
     return list(Nudge.objects.filter(employee=user).select_related("config"))
+
+
+def nudge_configs() -> list[NudgeConfig]:
+    """Every nudge config, by code, with who changed it last."""
+    return list(NudgeConfig.objects.select_related("changed_by").order_by("code"))
+
+
+def nudge_months() -> list[NudgeMonth]:
+    """Each config's decided months, newest first: how many had a value, had none, were nudged."""
+    return list(NudgeMonth.objects.select_related("config").order_by("-month", "config__code"))
+
+
+def nudges_sent(month: date | None = None) -> QuerySet[Nudge]:
+    """The record of nudges (all, or of ``month``: its first day), newest month first, then config, rank
+    from the bottom and employee id; each with its config and person."""
+    rows = Nudge.objects.select_related("config", "employee").order_by(
+        "-month", "config__code", "rank", "employee__employee_id", "pk"
+    )
+    return rows.filter(month=month) if month is not None else rows
