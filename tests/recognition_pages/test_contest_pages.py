@@ -37,10 +37,6 @@ def _contest_form(**changes) -> dict:
     } | changes
 
 
-def _errors_of(response) -> str:
-    return response.content.decode()
-
-
 @pytest.mark.parametrize(
     ("changes", "named"),
     [
