@@ -215,6 +215,14 @@ BASE_CURRENCY = os.environ.get("BASE_CURRENCY", "USD").upper()
 # Year-end requests (issue 14): a Geo VP may file an exception or extra credit for a closed quarter of a
 # fiscal year from the year's last pull (the first day after it ends) until this many days after it.
 YEAR_END_WINDOW_DAYS = env_int("YEAR_END_WINDOW_DAYS", 60)
+# Whom the plan handbook's FAQ names for questions (docs/handbook.md): about commissions and statements,
+# and about adoption scores. Text as people should read it; an e-mail address alone becomes a mail link.
+HANDBOOK_COMMISSION_CONTACT = os.environ.get(
+    "HANDBOOK_COMMISSION_CONTACT", "Commission operations (the people with the ops role in Attain)"
+)
+HANDBOOK_ADOPTION_CONTACT = os.environ.get(
+    "HANDBOOK_ADOPTION_CONTACT", "Customer Success operations, or your Geo VP"
+)
 # A SPIFF whose budget, in the base currency, is above this needs finance's approval besides the CCO's
 # (docs/design.md §11.3); money, read as a decimal by incentives.services.spiffs.
 SPIFF_FINANCE_APPROVAL_ABOVE = os.environ.get("SPIFF_FINANCE_APPROVAL_ABOVE", "10000.00")
@@ -425,6 +433,22 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-webhooks": {
         "task": "webhooks.tasks.send_due_webhooks",
         "schedule": crontab(minute="*/5"),
+    },
+    # Incentives (docs/incentives.md "Operations"): each idempotent, so a missed or repeated beat is harmless.
+    # Approved rule SPIFFs' awards through yesterday; before the 1st's quarter-end job and nudges.
+    "award-spiffs": {
+        "task": "incentives.tasks.award_spiffs",
+        "schedule": crontab(minute=5, hour=4),
+    },
+    # Points of the month just ended, every day of the next month (a late import still earns).
+    "earn-points": {
+        "task": "incentives.tasks.earn_monthly_points",
+        "schedule": crontab(minute=10, hour=4),
+    },
+    # Points past their last day written off (expired at the end of that day).
+    "expire-points": {
+        "task": "incentives.tasks.expire_old_points",
+        "schedule": crontab(minute=15, hour=4),
     },
 }
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"  # each change at its own time, not the transaction start
