@@ -10,6 +10,8 @@ from django.db import models
 from accounts.models import User
 from adoption.models import Customer, Snapshot
 from commissions.models import Period, Plan
+from incentives.models import PointsRule, Reward, Spiff
+from recognition.models import Contest, NudgeConfig
 
 NOT_RECORDED = "(not recorded)"
 
@@ -20,6 +22,11 @@ NATURAL_KEYS: dict[type[models.Model], str] = {
     Snapshot: "fiscal_year",
     Plan: "code",
     Period: "code",
+    Spiff: "code",
+    PointsRule: "code",
+    Reward: "code",
+    Contest: "code",
+    NudgeConfig: "code",
 }
 
 

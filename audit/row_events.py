@@ -21,9 +21,16 @@ from pghistory.models import Events
 
 from accounts.models import User
 from core import formatting
+from incentives.models import PointsEntry, PointsRule, Redemption, Reward, Spiff, SpiffAward
+from recognition.models import Contest, ContestEvent, ContestWinner, Nudge, NudgeConfig, WallSetting
 
 from . import models as audit_models
 from .entries import NATURAL_KEYS, NOT_RECORDED, AuditEntry, AuditFilters, Change, Labels, dated
+
+
+def history_of(tracked: type[models.Model]) -> type[models.Model]:
+    """The pghistory event model of a model its own app tracks (``related_name="audit_events"``)."""
+    return tracked.audit_events.field.model
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,20 @@ AUDITED = [
         "{employee} · {plan}/{component} · {restates} paid in {paid_in}",
     ),
     Audited("webhook_endpoint", "Webhook endpoint", audit_models.WebhookEndpointEvent, "{url}"),
+    # Incentives (docs/design.md §11.3-11.5): their apps track their own rows (pghistory event models
+    # beside them); read here the same way.
+    Audited("spiff", "SPIFF", history_of(Spiff), "{code}"),
+    Audited("spiff_award", "SPIFF award", history_of(SpiffAward), "{spiff} · {employee} · {day}"),
+    Audited("points_rule", "Points rule", history_of(PointsRule), "{code}"),
+    Audited("reward", "Reward", history_of(Reward), "{code}"),
+    Audited("redemption", "Points redemption", history_of(Redemption), "#{id} {reward} · {employee}"),
+    Audited("points_entry", "Points entry", history_of(PointsEntry), "{employee} · {kind} {points}"),
+    Audited("contest", "Contest", history_of(Contest), "{code}"),
+    Audited("contest_event", "Contest event", history_of(ContestEvent), "{contest} · {employee} · {day}"),
+    Audited("contest_winner", "Contest winner", history_of(ContestWinner), "{contest} · {employee}"),
+    Audited("wall_setting", "Wall of fame setting", history_of(WallSetting), "wall of fame"),
+    Audited("nudge_config", "Nudge config", history_of(NudgeConfig), "{code}"),
+    Audited("nudge", "Nudge", history_of(Nudge), "{config} · {employee} · {month}"),
 ]
 BY_TRACKED = {each.tracked._meta.label: each for each in AUDITED}
 

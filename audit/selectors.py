@@ -3,12 +3,16 @@
 Where entries come from (docs/audit.md):
 
 * PostgreSQL — the pghistory events of the audited tables (every insert, update and delete, with
-  before → after per changed field and the person, URL or command of the context; ``row_events``),
-  plus the import records, the role changes (``logs``) and the webhook resends (``webhook_logs``).
-* SQLite (the demo, no triggers) — the import records, role changes and webhook resends, plus the logs
-  the services keep anyway: request timelines, period closes and re-opens, the run rows themselves
-  (``logs``), payout sign-offs, holds and corrections (``payout_logs``) and webhook endpoints
-  (``webhook_logs``).
+  before → after per changed field and the person, URL or command of the context; ``row_events``), the
+  incentives' tables among them, plus the import records, the role changes (``logs``), the webhook
+  resends (``webhook_logs``), the SPIFF steps (``incentive_logs``) and the nudge months decided
+  (``recognition_logs``).
+* SQLite (the demo, no triggers) — the import records, role changes, webhook resends, SPIFF steps and
+  nudge months, plus the logs the services keep anyway: request timelines, period closes and re-opens,
+  the run rows themselves (``logs``), payout sign-offs, holds and corrections (``payout_logs``), webhook
+  endpoints (``webhook_logs``), and what the incentives' rows record of themselves: awards, points
+  rules, ledger entries, redemptions asked, decided and handed out (``incentive_logs``), contests, their
+  events and winners, the wall's setting, nudge configs and nudges (``recognition_logs``).
 
 Each source is a queryset ordered newest first; ``AuditTrail`` merges them lazily, so a page costs a
 count and a slice per source plus one label query per referenced model.
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 
 from django.db import connection, models
 
-from . import logs, payout_logs, row_events, webhook_logs
+from . import incentive_logs, logs, payout_logs, recognition_logs, row_events, webhook_logs
 from .entries import AuditEntry, AuditFilters
 
 __all__ = ["AuditEntry", "AuditFilters", "AuditTrail", "audit_trail", "full_history_recorded"]
@@ -140,6 +144,8 @@ def audit_trail(*, filters: AuditFilters) -> AuditTrail:
         Source(logs.imports_queryset(filters), logs.import_entries),
         Source(logs.role_changes_queryset(filters), logs.role_change_entries),
         Source(webhook_logs.resends_queryset(filters), webhook_logs.resend_entries),
+        Source(incentive_logs.spiff_steps_queryset(filters), incentive_logs.spiff_step_entries),
+        Source(recognition_logs.nudge_months_queryset(filters), recognition_logs.nudge_month_entries),
     ]
     if full_history_recorded():
         sources.append(Source(row_events.events_queryset(filters), row_events.event_entries, merged=False))
@@ -156,5 +162,27 @@ def audit_trail(*, filters: AuditFilters) -> AuditTrail:
             Source(payout_logs.applications_queryset(filters), payout_logs.application_entries),
             Source(webhook_logs.endpoints_added_queryset(filters), webhook_logs.endpoint_added_entries),
             Source(webhook_logs.secrets_replaced_queryset(filters), webhook_logs.secret_replaced_entries),
+            *_incentive_records(filters),
         ]
     return AuditTrail(sources)
+
+
+def _incentive_records(filters: AuditFilters) -> list[Source]:
+    """SQLite: what the incentives' rows record of themselves (``incentive_logs``, ``recognition_logs``)."""
+    i, r = incentive_logs, recognition_logs
+    return [
+        Source(i.awards_queryset(filters), i.award_entries),
+        Source(i.points_rules_queryset(filters), i.points_rule_entries),
+        Source(i.points_entries_queryset(filters), i.points_entry_entries),
+        Source(i.requests_queryset(filters), i.request_entries),
+        Source(i.decisions_queryset(filters), i.decision_entries),
+        Source(i.fulfilments_queryset(filters), i.fulfilment_entries),
+        Source(r.contests_created_queryset(filters), r.contest_created_entries),
+        Source(r.contests_finished_queryset(filters), r.contest_finished_entries),
+        Source(r.contest_events_queryset(filters), r.contest_event_entries),
+        Source(r.contest_winners_queryset(filters), r.contest_winner_entries),
+        Source(r.wall_settings_queryset(filters), r.wall_setting_entries),
+        Source(r.nudge_configs_queryset(filters), r.nudge_config_entries),
+        Source(r.nudges_queryset(filters), r.nudge_entries),
+        Source(r.nudges_emailed_queryset(filters), r.nudge_emailed_entries),
+    ]
