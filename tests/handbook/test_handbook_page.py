@@ -115,3 +115,23 @@ def test_the_faq_follows_the_plans_options_and_the_contact_settings(client, e1, 
     assert "from 2021-06-02 to 2021-07-31, both included" in page
     assert '<a href="mailto:pay@example.com">pay@example.com</a>' in page
     assert "About adoption scores and targets: The adoption desk." in page
+
+
+def test_per_type_credit_dates_are_read_from_the_plan_when_it_has_them(e1):
+    from dashboards.handbook.builder import build_handbook
+
+    plan = Plan.objects.get(code=PLAN)
+    before = build_handbook(plan, quarter="FY22-Q2")
+    assert {rule.deal_type: rule.credit_date for rule in before.credit} == dict.fromkeys(
+        ("renewal", "expansion", "contraction", "churn"), "booked"
+    )
+
+    plan.credit_date_by_type = {"renewal": "effective", "churn": "effective"}  # the plan option, once there
+    after = build_handbook(plan, quarter="FY22-Q2")
+
+    assert [(rule.deal_type, rule.credit_date, rule.by_type) for rule in after.credit] == [
+        ("renewal", "effective", True),
+        ("expansion", "booked", False),
+        ("contraction", "booked", False),
+        ("churn", "effective", True),
+    ]
