@@ -83,3 +83,20 @@ def test_an_award_written_by_the_rule_is_listed(ops, cco, csm):
     )
     assert change(award, "amount")[1].startswith("40.00")
     assert change(award, "status") == ("", "approved")
+
+
+def test_an_award_of_the_nightly_job_names_the_job(ops, cco, csm):
+    from incentives.tasks import award_spiffs
+
+    from .conftest import ON_POSTGRES
+
+    assign_plan(csm)
+    approved(rule_spiff(ops, people=[csm]), ops, cco)
+    PersonMetric.objects.create(employee=csm, date=date(2021, 5, 3), metric="login_rate", value=Decimal(95))
+    award_spiffs(today="2021-05-04")
+
+    [award] = trail(object_type="spiff_award")
+    [step] = [e for e in trail(object_type="spiff") if e.action == "Rule awarded"]
+
+    assert award.who == ("task award_spiffs" if ON_POSTGRES else "(rule run)")
+    assert (step.who, step.note) == ("(the schedule)", "1 qualifying events to 2021-05-03: 40.00 USD funded.")
