@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
+from commissions.services.person_metrics import check_metric_code
 from core.errors import AttainError
 
 from .models import Spiff
@@ -82,9 +83,10 @@ def award_approved_spiffs(
     ones in ``codes`` only, when given), in code order, as ``user`` (ops; None: the schedule).
 
     Each SPIFF is its own transaction (the service's): a SPIFF refused by a domain error (a quarter no plan
-    covers, a float among the metric values) is reported in its outcome and logged, and the others still
-    run. Idempotent: an event written once is never written again. Raises ``NotAllowed`` for a ``user`` who
-    may not award SPIFFs (before anything is written).
+    covers, a float among the metric values, a metric ``check_metric_code`` or the reader refuses — a SPIFF
+    written before ``create_spiff`` checked it, or a KPI no longer computed) is reported in its outcome and
+    logged, and the others still run. Idempotent: an event written once is never written again. Raises
+    ``NotAllowed`` for a ``user`` who may not award SPIFFs (before anything is written).
     """
     access.require(access.may_award_spiff(user))
     spiffs = Spiff.objects.filter(
@@ -96,6 +98,7 @@ def award_approved_spiffs(
     for spiff in spiffs:
         outcome = SpiffOutcome(code=spiff.code, currency=spiff.currency)
         try:
+            check_metric_code(spiff.metric)  # else a malformed one would read nothing, silently
             awarded = award_spiff(spiff, as_of, user=user)
         except AttainError as exc:
             outcome.refused = exc.message

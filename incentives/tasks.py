@@ -46,15 +46,19 @@ def award_spiffs(today: str | None = None) -> dict:
 def earn_monthly_points(today: str | None = None) -> dict:
     """Beat, daily: the points rules' lots of the month just ended (``earn_points``); daily rather than
     once so that a person whose row of that month is imported late still earns it. Returns
-    ``{"month": "YYYY-MM", "lots": n, "points": n, "already": n}``."""
+    ``{"month": "YYYY-MM", "lots": n, "points": n, "already": n}``, and ``"refused": {code: reason}`` naming
+    the rules skipped because their metric cannot be read (the other rules earned)."""
     with history_context(task="earn_monthly_points"):
         run = earn_points(month_just_ended(_day(today)))
-    return {
+    result = {
         "month": f"{run.month:%Y-%m}",
         "lots": len(run.lots),
         "points": run.points,
         "already": run.already,
     }
+    if run.refused:
+        result["refused"] = dict(run.refused)
+    return result
 
 
 @shared_task(**_RETRIED)

@@ -27,5 +27,6 @@ def send_nudge_email(nudge_id: int) -> bool:
 @shared_task
 def month_end_nudges() -> int:
     """The 1st's job: nudge the bottom 5% of the month just ended; returns how many were nudged (0 on a
-    rerun)."""
+    rerun). A config whose metric cannot be read is logged and skipped, the others nudge
+    (``send_nudges``)."""
     return send_nudges(previous_month(timezone.localdate())).sent

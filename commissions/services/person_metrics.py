@@ -7,11 +7,13 @@ They ask one small interface, ``MetricSource``: the values of one metric for som
 CSM itself — ``kpi.<code>``, the CSM's book's stored daily portfolio KPI, and ``scorecard_average``, the
 mean adoption score of the CSM's book on a day. The quarter's ``attainment`` is no daily value: only an
 escalator, inside the calculation of a quarter, can read it. Tests and callers with values of their own
-pass any function of the same shape (``values_from``).
+pass any function of the same shape (``values_from``). ``check_metric_code`` is the one check of a name a
+SPIFF rule, points rule, contest, nudge config or the wall of fame will read: what the reader serves.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -21,17 +23,64 @@ import pandas as pd
 
 from accounts.models import User
 from adoption.models import Ownership, PortfolioKpiDay, ScoreObservation
-from commissions.engine.builtin_metrics import SCORECARD_AVERAGE, is_attainment, kpi_code
+from commissions.engine.builtin_metrics import KPI_PREFIX, SCORECARD_AVERAGE, is_attainment, kpi_code
 from commissions.models import PersonMetric
+from commissions.models.person_metrics import METRIC_CODE_RE
 from core.errors import AttainError
 
 # The scorecard average is kept to the precision of a person metric's value (§11.1): 4 decimals.
 AVERAGE_PLACES = 4
 
 
+METRIC_RE = re.compile(METRIC_CODE_RE)
+METRIC_LENGTH = PersonMetric._meta.get_field("metric").max_length
+
+
 class MetricUnavailable(AttainError):
     """A metric the daily reader has no values of by its nature: the quarter's attainment (only an
-    escalator reads it), or ``kpi.<code>`` naming a KPI Attain never computed."""
+    escalator reads it), ``kpi.<code>`` naming a KPI Attain never computed, or (``check_metric_code``)
+    text that is no metric's name at all."""
+
+
+def check_metric_code(code: str) -> None:
+    """Refuse a metric name the one reader (``stored_metric_values``) cannot serve day by day, so that a
+    SPIFF rule, points rule, contest's events, nudge config or needs-attention list naming it is refused
+    when it is written, not each time a scheduled job reads it (docs/design.md §11.1). Allowed:
+
+    - an imported code, as the ``person_metrics`` import accepts it: a lower-case letter, then lower-case
+      letters, digits and ``_``, at most 64 characters (``login_rate``); a code no row holds yet is
+      allowed — metrics are data;
+    - ``kpi.<code>``: a KPI the settings compute, or one a stored history may hold (as the reader);
+    - ``scorecard_average``.
+
+    Raises ``MetricUnavailable`` naming ``code`` and what is allowed: for ``attainment`` and
+    ``attainment.<component>`` (a plan escalator's only), an unknown ``kpi.<code>``, and any other text
+    (empty, upper-case, spaces, too long). Reads the KPI settings only, never a row."""
+    if is_attainment(code):
+        raise MetricUnavailable(
+            f"{code} is a quarter's attainment, known only in the calculation of a plan's quarter: a plan "
+            f"escalator can gate on it, a daily or monthly rule cannot. {_allowed()}"
+        )
+    if code.startswith(KPI_PREFIX):
+        _check_kpi(kpi_code(code))
+        return
+    if code == SCORECARD_AVERAGE:
+        return
+    if not code or len(code) > METRIC_LENGTH or not METRIC_RE.match(code):
+        raise MetricUnavailable(f"{code!r} is no metric. {_allowed()}")
+
+
+def _allowed() -> str:
+    """The metrics a daily or monthly rule may read, in one sentence (``check_metric_code``)."""
+    from adoption.kpis import kpi_codes
+    from adoption.portfolio.inputs import kpi_rules
+
+    computed = ", ".join(KPI_PREFIX + code for code in kpi_codes(kpi_rules()))
+    return (
+        "A rule reads a code of the person_metrics import (a lower-case letter, then lower-case letters, "
+        f"digits and _, at most {METRIC_LENGTH} characters, such as login_rate) or a daily metric Attain "
+        f"knows per CSM: kpi.<KPI code> ({computed}) or {SCORECARD_AVERAGE} (docs/design.md §11.1)."
+    )
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ they are gone — except what a pending redemption reserves, which waits for its
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,10 +24,17 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from commissions.services.person_metrics import MetricSource, stored_metric_values
+from commissions.services.person_metrics import (
+    MetricSource,
+    MetricUnavailable,
+    check_metric_code,
+    stored_metric_values,
+)
 
 from ..errors import PointsInvalid
 from ..models import PointsEntry, PointsRule, Redemption, RedemptionLot
+
+logger = logging.getLogger(__name__)
 
 MEAN_PLACES = Decimal("1E-10")  # the stored month value; the comparison itself is exact
 
@@ -72,9 +80,10 @@ def create_points_rule(
     expiry_months: int | None = None,
 ) -> PointsRule:
     """A points rule (ops, or the system). Raises ``NotAllowed``, or ``PointsInvalid`` listing every
-    problem: an empty code or metric, a threshold that is no decimal (floats refused), points that are not
-    a whole number above 0, an end before the start, an expiry not a whole number of months ≥ 1, a code
-    taken."""
+    problem: an empty code or metric, a metric the one reader cannot serve (``check_metric_code``:
+    ``attainment``, an unknown ``kpi.<code>``, no code at all; as ``metric: …``), a threshold that is no
+    decimal (floats refused), points that are not a whole number above 0, an end before the start, an
+    expiry not a whole number of months ≥ 1, a code taken. Writes nothing when refused."""
     access.require(access.may_manage_points(user))
     problems: list[str] = []
     if not (code or "").strip():
@@ -83,6 +92,11 @@ def create_points_rule(
         problems.append(f"The code {code} is taken.")
     if not (metric or "").strip():
         problems.append("A rule names the metric it reads.")
+    else:
+        try:  # refused now rather than by every nightly earn-points run (docs/design.md §11.1)
+            check_metric_code(metric.strip())
+        except MetricUnavailable as exc:
+            problems.append(f"metric: {exc.message}")
     value = _decimal(threshold, "The threshold", problems)
     count = _whole(points, "The points", problems)
     if end is not None and first_of_month(end) < first_of_month(start):
@@ -135,11 +149,13 @@ def _whole(raw, what: str, problems: list[str]) -> int | None:
 
 @dataclass
 class EarnRun:
-    """What one ``earn_points`` wrote: the new lots, and how many lots existed already (not written twice)."""
+    """What one ``earn_points`` wrote: the new lots, how many lots existed already (not written twice),
+    and the rules skipped because the reader refuses their metric (``refused``: code -> its sentence)."""
 
     month: date
     lots: list[PointsEntry] = field(default_factory=list)
     already: int = 0
+    refused: dict[str, str] = field(default_factory=dict)
 
     @property
     def points(self) -> int:
@@ -156,7 +172,11 @@ def earn_points(
     threshold × rows), never rounded. A person with no row earns nothing.
 
     Idempotent: one lot per rule, person and month (a database constraint), so a rerun earns nothing twice
-    and a late row of a person who had none earns then. Raises ``NotAllowed`` unless ops or the system,
+    and a late row of a person who had none earns then. A rule whose metric ``check_metric_code`` or the
+    reader refuses (``MetricUnavailable``: a rule written before ``create_points_rule`` checked it, or a
+    KPI no longer computed) earns nothing and is named in ``EarnRun.refused`` and the log; the other rules
+    earn.
+    Raises ``NotAllowed`` unless ops or the system,
     ``PointsInvalid`` for a month not over yet (its last day not before ``today``), ``AttainError`` when
     no metrics are stored.
     """
@@ -171,14 +191,19 @@ def earn_points(
     people = list(User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
     with transaction.atomic():
         for rule in rules:
+            try:  # a rule's metric no longer read (or never readable) must not stop the others
+                check_metric_code(rule.metric)
+                values = list(source(metric=rule.metric, employees=people, first=first, last=last))
+            except MetricUnavailable as exc:
+                run.refused[rule.code] = exc.message
+                logger.warning("Points rule %s earned nothing for %s: %s", rule.code, f"{first:%Y-%m}", exc)
+                continue
             done = set(
                 PointsEntry.objects.filter(rule=rule, month=first, kind=PointsEntry.Kind.EARNED).values_list(
                     "employee_id", flat=True
                 )
             )
-            for pk, mean in _qualifying(
-                rule, source(metric=rule.metric, employees=people, first=first, last=last)
-            ):
+            for pk, mean in _qualifying(rule, values):
                 if pk in done:
                     run.already += 1
                     continue

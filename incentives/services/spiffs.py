@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import Role, User
 from commissions.models import FxRate
+from commissions.services.person_metrics import MetricUnavailable, check_metric_code
 from core.errors import MissingFxRate
 from core.fiscal import calendar
 
@@ -127,9 +128,10 @@ def create_spiff(
     geo: str = "",
     people: list[User] | None = None,
 ) -> Spiff:
-    """Draft a SPIFF (status ``draft``). Raises ``SpiffInvalid`` listing every bad value at once, and
-    ``NotAllowed`` unless ``user`` may propose it (``access.may_propose_spiff``: ops, or a Geo VP for
-    their own geo)."""
+    """Draft a SPIFF (status ``draft``). Raises ``SpiffInvalid`` listing every bad value at once — among
+    them a rule's metric the one reader cannot serve (``check_metric_code``: ``attainment``, an unknown
+    ``kpi.<code>``, no code at all), as ``metric: …`` — and ``NotAllowed`` unless ``user`` may propose it
+    (``access.may_propose_spiff``: ops, or a Geo VP for their own geo). Writes nothing when refused."""
     problems: list[str] = []
     budget_value = _money(budget, "The budget", problems)
     amount_value = _money(amount, "The amount", problems)
@@ -144,7 +146,7 @@ def create_spiff(
         end=end,
         currency=(currency or "").upper(),
         kind=kind,
-        metric=metric if kind == Spiff.Kind.RULE else "",
+        metric=(metric or "").strip() if kind == Spiff.Kind.RULE else "",
         threshold=threshold if kind == Spiff.Kind.RULE else None,
         amount=amount_value if kind == Spiff.Kind.RULE else None,
         per=per if kind == Spiff.Kind.RULE else "",
@@ -173,9 +175,11 @@ def _system_user_refused():
 
 def _problems(spiff: Spiff, budget: Decimal | None, people: list[User] | None) -> list[str]:
     problems: list[str] = []
+    refused: set[str] = set()
     try:
         spiff.full_clean(exclude=["created_by", "budget"], validate_constraints=False)
     except ValidationError as exc:
+        refused = set(exc.message_dict)
         problems += [f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()]
     if budget is None or budget <= 0:
         problems.append("The budget must be an amount above 0.")
@@ -184,6 +188,11 @@ def _problems(spiff: Spiff, budget: Decimal | None, people: list[User] | None) -
     if spiff.kind == Spiff.Kind.RULE:
         if not spiff.metric:
             problems.append("A rule SPIFF names its metric.")
+        elif "metric" not in refused:
+            try:  # refused now rather than by every nightly award-spiffs run (docs/design.md §11.1)
+                check_metric_code(spiff.metric)
+            except MetricUnavailable as exc:
+                problems.append(f"metric: {exc.message}")
         if spiff.threshold is None:
             problems.append("A rule SPIFF states its threshold (a metric value ≥ it qualifies).")
         if spiff.amount is None or spiff.amount <= 0:

@@ -19,7 +19,12 @@ from django.utils import timezone
 from accounts import access
 from accounts.models import Role, User
 from commissions.models import Period
-from commissions.services.person_metrics import MetricSource, stored_metric_values
+from commissions.services.person_metrics import (
+    MetricSource,
+    MetricUnavailable,
+    check_metric_code,
+    stored_metric_values,
+)
 from core.fiscal import calendar
 
 from ..errors import ContestFrozen, RecognitionInvalid, WrongStatus
@@ -186,15 +191,23 @@ def events_from_metric(
 
     Idempotent: once per person, day and metric (a rerun writes nothing twice; a value of 0 writes
     nothing). Values on days of a closed quarter are skipped. Returns the events written. Raises as
-    ``add_event``, and ``RecognitionInvalid`` for a value that is not a whole count.
+    ``add_event``, and ``RecognitionInvalid`` for a value that is not a whole count or a metric the one
+    reader cannot serve (``check_metric_code``: ``attainment``, an unknown ``kpi.<code>``, no code at all;
+    as ``metric: …``), writing nothing.
     """
     access.require(access.may_manage_contests(user, contest))
     problems: list[str] = []
     per = _decimal(points_per_unit, "The points per unit", problems)
     if per == 0:
         problems.append("The points per unit are not 0.")
+    metric = (metric or "").strip()
     if not metric:
         problems.append("Name the metric the events come from.")
+    else:
+        try:  # named before anything is read or written (docs/design.md §11.1)
+            check_metric_code(metric)
+        except MetricUnavailable as exc:
+            problems.append(f"metric: {exc.message}")
     if problems:
         raise _invalid(f"The events of {contest}", problems)
     source = metrics or stored_metric_values

@@ -15,7 +15,13 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import Role, User
-from commissions.services.person_metrics import MetricSource, month_means, stored_metric_values
+from commissions.services.person_metrics import (
+    MetricSource,
+    MetricUnavailable,
+    check_metric_code,
+    month_means,
+    stored_metric_values,
+)
 from core import formatting as fmt
 
 from ..errors import RecognitionInvalid
@@ -50,7 +56,10 @@ def scope_of(config: NudgeConfig):
 def save_config(*, user: User | None, code: str, **fields) -> NudgeConfig:
     """Create or change the nudge config ``code`` (metric, geo, subject, message, task_title, enabled).
     Only the CCO (``access.may_configure_recognition``). The message may use $name, $metric, $value,
-    $month and $task. Raises ``RecognitionInvalid`` listing every problem, ``NotAllowed``."""
+    $month and $task. The metric must be one the one reader serves (``check_metric_code``: not
+    ``attainment``, an unknown ``kpi.<code>`` or no code at all) whenever it is given or the config is
+    on; switching a config off never needs it. Raises ``RecognitionInvalid`` listing every problem (the
+    metric's as ``metric: …``), writing nothing; ``NotAllowed``."""
     access.require(access.may_configure_recognition(user))
     unknown = set(fields) - {"metric", "geo", *EDITABLE}
     if unknown:
@@ -64,6 +73,11 @@ def save_config(*, user: User | None, code: str, **fields) -> NudgeConfig:
         problems = [
             f"The {name} is empty." for name in required if not str(getattr(config, name) or "").strip()
         ]
+        if str(config.metric or "").strip() and ("metric" in fields or config.enabled):
+            try:  # refused now rather than by the month-end job (docs/design.md §11.1)
+                check_metric_code(config.metric)
+            except MetricUnavailable as exc:
+                problems.append(f"metric: {exc.message}")
         try:
             Template(config.message or "").substitute(name="", metric="", value="", month="", task="")
         except (KeyError, ValueError) as exc:
@@ -87,12 +101,15 @@ def switch(*, user: User | None, code: str, enabled: bool) -> NudgeConfig:
 @dataclass
 class NudgeRun:
     """What ``send_nudges`` did for a month: per config code, the nudges written (empty for a config
-    switched off, already decided or without values) and the people of the scope without a value."""
+    switched off, already decided or without values), the people of the scope without a value, the
+    configs skipped and why, and the configs ``refused`` because their metric cannot be read (the
+    reader's sentence)."""
 
     month: date
     nudged: dict[str, list[Nudge]] = field(default_factory=dict)
     without_value: dict[str, list[int]] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, str] = field(default_factory=dict)
 
     @property
     def sent(self) -> int:
@@ -107,8 +124,10 @@ def send_nudges(month: date, *, user: User | None = None, metrics: MetricSource 
     people without a value are reported apart and never nudged (RULES "Bottom 5%"). Each picked person
     gets a ``Nudge`` (value, rank from the bottom, n, the task) and, once the transaction commits, the
     e-mail. A config's month is decided once (``NudgeMonth``): a rerun sends nothing; a config switched
-    off sends nothing and decides nothing. One transaction per config. Raises ``NotAllowed`` unless
-    ``user`` is ops (or None, the schedule).
+    off sends nothing and decides nothing. One transaction per config: a config whose metric
+    ``check_metric_code`` or the reader refuses (written before ``save_config`` checked it, or a KPI no
+    longer computed) sends and decides nothing, is named in ``NudgeRun.refused`` and the log, and the
+    other configs run. Raises ``NotAllowed`` unless ``user`` is ops (or None, the schedule).
     """
     access.require(access.may_send_nudges(user))
     first, last = month_bounds(month)
@@ -119,10 +138,14 @@ def send_nudges(month: date, *, user: User | None = None, metrics: MetricSource 
             run.skipped[config.code] = "switched off"
             continue
         try:
+            check_metric_code(config.metric)
             with transaction.atomic():
                 _decide(config, first, last, source, run)
         except IntegrityError:  # another run decided the month meanwhile
             run.skipped[config.code] = "decided by another run"
+        except MetricUnavailable as exc:  # one config's metric must not stop the others
+            run.refused[config.code] = exc.message
+            logger.warning("Nudge config %s sent nothing for %s: %s", config.code, f"{first:%Y-%m}", exc)
     return run
 
 

@@ -30,3 +30,7 @@ class Command(AttainCommand):
             f"{month:%Y-%m}: {len(run.lots)} lot(s), {run.points} point(s) earned; "
             f"{run.already} earned already."
         )
+        for code, reason in run.refused.items():
+            self.stderr.write(f"{code}: earned nothing: {reason}")
+        if run.refused:
+            raise CommandError("Some points rules earned nothing (see above); the others earned.")
