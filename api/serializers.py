@@ -200,6 +200,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "fiscal_year",
             "currency",
             "credit_date",
+            "credit_date_by_type",
             "new_customer_window_days",
             "adoption_formula",
             "adoption_weighting",

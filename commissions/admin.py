@@ -138,11 +138,12 @@ class PlanAdmin(PlanLockMixin, admin.ModelAdmin):
     list_filter = ("fiscal_year", "currency", "credit_date")
     search_fields = ("code", "name")
     ordering = ("-fiscal_year", "code")
-    readonly_fields = ("source", "updated_at")
+    # The rules per deal type are written by load_plan only, which checks them (issue 20).
+    readonly_fields = ("credit_date_by_type", "source", "updated_at")
     inlines = [ComponentInline]
     fieldsets = (
         (None, {"fields": ("code", "name", "fiscal_year", "currency")}),
-        ("Crediting", {"fields": ("credit_date", "new_customer_window_days")}),
+        ("Crediting", {"fields": ("credit_date", "credit_date_by_type", "new_customer_window_days")}),
         ("Adoption", {"fields": ("adoption_formula", "adoption_weighting", "customer_cap")}),
         ("Prior periods", {"fields": ("clawback_days", "negative_balance")}),
         ("Loaded from", {"fields": ("source", "updated_at"), "classes": ("collapse",)}),

@@ -59,6 +59,7 @@ def plan_spec(plan: Plan) -> PlanSpec:
         currency=plan.currency,
         components=components,
         credit_date=plan.credit_date,
+        credit_date_by_type=tuple(sorted((plan.credit_date_by_type or {}).items())),  # issue 20
         new_customer_window_days=plan.new_customer_window_days,
         formula=plan.adoption_formula,
         weighting=plan.adoption_weighting,

@@ -79,11 +79,12 @@ def customer_r(
 def protected_customers(
     customers: pd.DataFrame, deals: pd.DataFrame, *, end: date, plan: PlanSpec
 ) -> set[str]:
-    """Customers that are new or newly expanded: start or expansion credit in (end − window, end]."""
+    """Customers that are new or newly expanded: start date, or an expansion's own credit date (the plan's
+    rule for expansions, issue 20), in (end − window, end]."""
     window_start = end - timedelta(days=plan.new_customer_window_days)
     new = customers[(customers["start_date"] > window_start) & (customers["start_date"] <= end)]
     expansions = deals[deals["type"] == "expansion"]
-    when = credit_dates(expansions, plan.credit_date)
+    when = credit_dates(expansions, plan)
     expanded = expansions[(when > window_start) & (when <= end)]
     return set(new["customer_id"]) | set(expanded["customer_id"])
 

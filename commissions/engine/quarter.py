@@ -205,5 +205,5 @@ def _no_customers() -> pd.DataFrame:
 
 
 def _no_deals(inputs: QuarterInputs) -> pd.DataFrame:
-    columns = [*inputs.deals.columns, "credit_date", "employee_id", "rate", "converted"]
+    columns = [*inputs.deals.columns, "credit_date", "credited_by", "employee_id", "rate", "converted"]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from .types import empty
+from .types import PlanSpec, empty
 
 
 def frame(kind: str, rows) -> pd.DataFrame:
@@ -36,9 +36,24 @@ def arr_at(arr: pd.DataFrame, day: date) -> pd.DataFrame:
     return rows[["customer_id", "arr", "currency"]].reset_index(drop=True)
 
 
-def credit_dates(deals: pd.DataFrame, credit_date: str) -> pd.Series:
-    """The date that credits each deal to a quarter: booked_on or effective_on, as the plan says."""
-    return deals["effective_on" if credit_date == "effective" else "booked_on"]
+def credit_field(plan: PlanSpec, deal_type: str) -> str:
+    """``"booked_on"`` or ``"effective_on"``: the column that credits a deal of ``deal_type`` under
+    ``plan`` (its rule for the type, else its ``credit_date``; issue 20)."""
+    return f"{plan.credit_date_of(deal_type)}_on"
+
+
+def credited_by(deals: pd.DataFrame, plan: PlanSpec) -> pd.Series:
+    """Per deal row, ``"booked"`` or ``"effective"``: which of its dates credits it (by its type)."""
+    return deals["type"].map(plan.credit_date_of) if not deals.empty else pd.Series([], dtype=object)
+
+
+def credit_dates(deals: pd.DataFrame, plan: PlanSpec) -> pd.Series:
+    """Per deal row, the date that credits it to a quarter: its booked_on or effective_on, as the plan's
+    rule for its type says (issue 20; one date per deal, so a deal is credited in exactly one quarter)."""
+    if deals.empty:
+        return pd.Series([], dtype=object)
+    effective = credited_by(deals, plan) == "effective"
+    return deals["effective_on"].where(effective, deals["booked_on"])
 
 
 def clean(value):

@@ -66,6 +66,11 @@ class EscalatorSpec:
     applies_to: str = "total"  # total | a component code
 
 
+# The deal types of the deals import (DESIGN §3), each credited by the date its plan names (issue 20).
+DEAL_TYPES = ("renewal", "expansion", "contraction", "churn")
+CREDIT_DATES = ("booked", "effective")
+
+
 @dataclass(frozen=True, repr=False)
 class PlanSpec:
     """The rules of one plan that the calculation needs."""
@@ -73,18 +78,27 @@ class PlanSpec:
     code: str
     currency: str
     components: tuple[ComponentSpec, ...]
-    credit_date: str = "booked"  # booked | effective
+    credit_date: str = "booked"  # booked | effective: the default of every deal type
     new_customer_window_days: int = 90
     formula: str = "progress"  # progress | ratio
     weighting: str = "arr"  # arr | equal
     customer_cap: Decimal = Decimal("1.5")
     escalators: tuple[EscalatorSpec, ...] = ()
+    # (deal type, booked | effective) pairs, sorted by type: the types credited otherwise than
+    # ``credit_date`` says (issue 20; empty: every type by ``credit_date``).
+    credit_date_by_type: tuple[tuple[str, str], ...] = ()
+
+    def credit_date_of(self, deal_type: str) -> str:
+        """``"booked"`` or ``"effective"``: the date that credits a deal of ``deal_type`` to a quarter —
+        the plan's rule for the type, else its ``credit_date`` (issue 20, DESIGN §3 "Plans")."""
+        return dict(self.credit_date_by_type).get(deal_type, self.credit_date)
 
     def __repr__(self) -> str:
-        """The dataclass's repr, with ``escalators`` only when the plan has some: a run's fingerprint
-        hashes this text (``commissions.loaders.fingerprint``), so a plan without escalators keeps the
-        fingerprint its closed quarters were run with."""
-        names = [f.name for f in fields(self) if f.name != "escalators" or self.escalators]
+        """The dataclass's repr, with ``escalators`` and ``credit_date_by_type`` only when the plan has
+        some: a run's fingerprint hashes this text (``commissions.loaders.fingerprint``), so a plan that
+        uses neither keeps the fingerprint its closed quarters were run with."""
+        optional = {"escalators", "credit_date_by_type"}
+        names = [f.name for f in fields(self) if f.name not in optional or getattr(self, f.name)]
         return f"PlanSpec({', '.join(f'{name}={getattr(self, name)!r}' for name in names)})"
 
 

@@ -34,6 +34,11 @@ class Plan(models.Model):
     fiscal_year = models.CharField(max_length=4)
     currency = models.CharField(max_length=3)
     credit_date = models.CharField(max_length=10, choices=CreditDate.choices, default=CreditDate.BOOKED)
+    # Issue 20: the deal types credited otherwise than ``credit_date`` says, {type: booked | effective}
+    # (checked by load_plan); empty: every type by ``credit_date``. db_default as for ``escalators``.
+    credit_date_by_type = models.JSONField(
+        default=dict, db_default=Value({}, output_field=models.JSONField()), blank=True
+    )
     new_customer_window_days = models.PositiveIntegerField(default=90)
     adoption_formula = models.CharField(max_length=10, choices=Formula.choices, default=Formula.PROGRESS)
     adoption_weighting = models.CharField(max_length=10, choices=Weighting.choices, default=Weighting.ARR)

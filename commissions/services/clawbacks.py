@@ -12,19 +12,36 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db.models import Q
+
 from accounts.models import User
 from core.errors import AttainError
 
 from ..engine.money import exact
+from ..engine.tables import credit_field
+from ..engine.types import PlanSpec
 from ..models import Correction, Deal, FxRate, Period, Plan
 from .corrections import record_correction
 
 ONE = Decimal(1)
 
 
+def _spec(plan: Plan) -> PlanSpec:
+    """The crediting part of ``plan`` as the engine reads it (``credit_date`` and its rules per type)."""
+    rules = tuple(sorted((plan.credit_date_by_type or {}).items()))
+    return PlanSpec(
+        code=plan.code,
+        currency=plan.currency,
+        components=(),
+        credit_date=plan.credit_date,
+        credit_date_by_type=rules,
+    )
+
+
 def credit_day(deal: Deal, plan: Plan):
-    """The day a deal is credited under the plan's ``credit_date`` (DESIGN §3)."""
-    return deal.booked_on if plan.credit_date == Plan.CreditDate.BOOKED else deal.effective_on
+    """The day a deal is credited under the plan: the date its rule for the deal's type names, else
+    ``credit_date`` (DESIGN §3, issue 20) — the engine's ``credit_field``, so both agree."""
+    return getattr(deal, credit_field(_spec(plan), deal.type))
 
 
 def share_undone(expansion: Deal, undoing: Deal, period: Period) -> Decimal:
@@ -58,18 +75,22 @@ def find_clawbacks(*, user: User | None = None) -> list[Correction]:
         window = timedelta(days=plan.clawback_days)
         closed = Period.objects.filter(status=Period.Status.CLOSED, runs__plan=plan, runs__is_final=True)
         for period in closed.distinct().order_by("start"):
-            field = "booked_on" if plan.credit_date == Plan.CreditDate.BOOKED else "effective_on"
+            spec = _spec(plan)
+            field = credit_field(spec, Deal.Type.EXPANSION)
             expansions = Deal.objects.filter(
                 type=Deal.Type.EXPANSION, **{f"{field}__range": (period.start, period.end)}
             ).select_related("customer")
             for expansion in expansions:
                 start = credit_day(expansion, plan)
-                undoing = Deal.objects.filter(
-                    customer=expansion.customer,
-                    type__in=(Deal.Type.CHURN, Deal.Type.CONTRACTION),
-                    **{f"{field}__gt": period.end, f"{field}__lte": start + window},
-                ).order_by(field, "deal_id")
-                for deal in undoing:
+                # Each undoing type by its own credit date (issue 20): churn and contraction may differ.
+                credited_after = Q()
+                for kind in (Deal.Type.CHURN, Deal.Type.CONTRACTION):
+                    own = credit_field(spec, kind)
+                    credited_after |= Q(
+                        type=kind, **{f"{own}__gt": period.end, f"{own}__lte": start + window}
+                    )
+                undoing = Deal.objects.filter(credited_after, customer=expansion.customer)
+                for deal in sorted(undoing, key=lambda d: (credit_day(d, plan), d.deal_id)):
                     source = f"clawback:{expansion.deal_id}:{deal.deal_id}"
                     if Correction.objects.filter(source=source).exists():
                         continue

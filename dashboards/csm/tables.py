@@ -122,6 +122,12 @@ DEAL_COLUMNS = [
     Column("effective_on", "Effective", "date"),
     Column("credit_date", "Credit date", "date"),
     Column(
+        "credited_by",
+        "Credited by",
+        help="which of the deal's dates credits it to a quarter: the plan's rule for the deal's type, "
+        "else its credit date (booking or effective)",
+    ),
+    Column(
         "rate",
         "FX rate",
         "number",
@@ -132,10 +138,20 @@ DEAL_COLUMNS = [
 ]
 
 
+# A deal's credited_by as people read it (issue 20).
+CREDITED_BY = {"booked": "Booking date", "effective": "Effective date"}
+
+
 def _deal_row(deal: dict[str, Any], plan_currency: str) -> dict[str, Any]:
     """A credited deal as its tables show it: a deal in the plan's currency converts at 1, a number like
     every rate (a download's numeric column holds numbers only)."""
-    return {**deal, "rate": deal.get("rate") or Decimal(1), "plan_currency": plan_currency}
+    credited_by = CREDITED_BY.get(deal.get("credited_by") or "", "")
+    return {
+        **deal,
+        "rate": deal.get("rate") or Decimal(1),
+        "plan_currency": plan_currency,
+        "credited_by": credited_by,
+    }
 
 
 def deals_table(plans: list[PlanProjection]) -> Table:

@@ -37,7 +37,6 @@ from .rules import (
     adoption_sentences,
     component_rules,
     credit_date_rules,
-    credit_overrides,
     escalator_sentence,
     shares_text,
 )
@@ -134,7 +133,7 @@ def build_handbook(
     oti = own if own is not None else EXAMPLE_OTI
     units = {c.code: kpi_unit(c.kpi) for c in spec.components if c.metric == "kpi" and c.source == "computed"}
     components = component_rules(spec, goals=goals, units=units)
-    credit = credit_date_rules(spec.credit_date, credit_overrides(spec, plan))
+    credit = credit_date_rules(spec)
     timeline = year_timeline(plan.fiscal_year, today)
     people = contacts()
     return Handbook(

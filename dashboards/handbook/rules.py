@@ -7,7 +7,7 @@ escalators docs/design.md §11.2's. What a component may pay above its share is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,6 +15,7 @@ from commissions.engine import ComponentSpec, EscalatorSpec, PlanSpec
 from commissions.engine.kpi import lower_is_better_attainment
 from commissions.engine.money import exact
 from commissions.engine.payout import payout_factor
+from commissions.engine.types import DEAL_TYPES
 from commissions.services.plans.computed import unit_value_text
 from core import formatting as fmt
 
@@ -24,7 +25,6 @@ DEFAULT_NRR_FLOOR = ONE  # DESIGN §3 "Plans": floor defaults to 1.0 on NRR
 # (its cap, or 1 without an accelerator) when its attainment has no upper bound.
 UNBOUNDED = Decimal(10) ** 6
 
-DEAL_TYPES = ("renewal", "expansion", "contraction", "churn")  # DESIGN §3 `deals`
 CREDIT_DATES = {"booked": "booking date", "effective": "effective date"}
 
 
@@ -46,39 +46,15 @@ class CreditRule:
         )
 
 
-def credit_date_rules(
-    default: str, overrides: Mapping[str, str] | Iterable[tuple[str, str]] | None
-) -> list[CreditRule]:
-    """The credit date of every deal type, in ``DEAL_TYPES`` order: ``overrides`` (the plan's
-    ``credit_date_by_type``, a mapping or pairs of deal type → booked | effective; empty or None: none)
-    where it names the type, else ``default`` (the plan's ``credit_date``).
-
-    The one place the handbook words credit dates (DESIGN §4.4). Raises ``ValueError`` naming an unknown
-    deal type or date (``load_plan`` refuses both, so a stored plan has neither)."""
-    by_type = dict(overrides or {})
-    for deal_type, credit_date in by_type.items():
-        if deal_type not in DEAL_TYPES:
-            raise ValueError(
-                f"credit_date_by_type: {deal_type!r} is not a deal type ({', '.join(DEAL_TYPES)})"
-            )
-        if credit_date not in CREDIT_DATES:
-            raise ValueError(f"credit_date_by_type: {deal_type}: {credit_date!r} is not booked or effective")
-    if default not in CREDIT_DATES:
-        raise ValueError(f"credit_date: {default!r} is not booked or effective")
+def credit_date_rules(spec: PlanSpec) -> list[CreditRule]:
+    """The credit date of every deal type, in ``DEAL_TYPES`` order, as the engine credits it
+    (``PlanSpec.credit_date_of``: the plan's ``credit_date_by_type`` where it names the type, else its
+    ``credit_date``; issue 20). The one place the handbook words credit dates (DESIGN §4.4)."""
+    by_type = dict(spec.credit_date_by_type)
     return [
-        CreditRule(deal_type, by_type.get(deal_type, default), deal_type in by_type)
+        CreditRule(deal_type, spec.credit_date_of(deal_type), deal_type in by_type)
         for deal_type in DEAL_TYPES
     ]
-
-
-def credit_overrides(*sources) -> dict[str, str]:
-    """The plan's per-type credit dates from the first of ``sources`` (a ``PlanSpec``, a ``Plan``) that has
-    any: ``credit_date_by_type`` as a mapping or pairs; ``{}`` for a plan without the option."""
-    for source in sources:
-        value = getattr(source, "credit_date_by_type", None)
-        if value:
-            return dict(value)
-    return {}
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ def answers(spec, timeline=None) -> dict[str, str]:
         spec,
         quarter=("FY22-Q2", Q2_END),
         components=component_rules(spec),
-        credit=credit_date_rules(spec.credit_date, {}),
+        credit=credit_date_rules(spec),
         timeline=timeline or _timeline(),
         contacts=CONTACTS,
     )

@@ -1,6 +1,7 @@
 """The handbook's rules and worked examples come from the plan and the engine (docs/handbook.md): the
 examples are the engine's figures, and what a component may pay above its share follows its cap."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
@@ -151,19 +152,19 @@ def test_the_readers_goal_replaces_the_plans_and_says_so():
 
 
 def test_credit_dates_per_deal_type_default_and_overrides():
-    today = credit_date_rules("booked", {})
+    today = credit_date_rules(THIRDS)
     assert [(r.deal_type, r.credit_date, r.by_type) for r in today] == [
         ("renewal", "booked", False),
         ("expansion", "booked", False),
         ("contraction", "booked", False),
         ("churn", "booked", False),
     ]
-    overridden = credit_date_rules("booked", (("renewal", "effective"), ("churn", "effective")))
+    overridden = credit_date_rules(
+        replace(THIRDS, credit_date_by_type=(("churn", "effective"), ("renewal", "effective")))
+    )
     assert [r.sentence for r in overridden] == [
         "Renewal: counts in the quarter of its effective date (the plan's rule for this type).",
         "Expansion: counts in the quarter of its booking date (the plan's default).",
         "Contraction: counts in the quarter of its booking date (the plan's default).",
         "Churn: counts in the quarter of its effective date (the plan's rule for this type).",
     ]
-    with pytest.raises(ValueError, match="'upsell' is not a deal type"):
-        credit_date_rules("booked", {"upsell": "booked"})

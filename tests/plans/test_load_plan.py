@@ -199,6 +199,7 @@ def test_new_customer_window_must_be_whole_days_not_negative(value, message):
 def test_unknown_top_level_key_is_refused_naming_the_allowed_ones():
     assert errors_of(plan_yaml(extra="currncy: EUR\n")) == [
         "unknown key 'currncy'; allowed keys are code, name, fiscal_year, currency, credit_date, "
+        "credit_date_by_type, "
         "new_customer_window_days, clawback_days, negative_balance, adoption, components, escalators"
     ]
 

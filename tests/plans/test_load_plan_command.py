@@ -30,6 +30,7 @@ def test_load_plan_refuses_an_invalid_file_with_every_error(tmp_path):
     assert str(caught.value) == (
         "The plan is invalid:\n"
         "  - unknown key 'window'; allowed keys are code, name, fiscal_year, currency, credit_date, "
+        "credit_date_by_type, "
         "new_customer_window_days, clawback_days, negative_balance, adoption, components, escalators\n"
         "  - components[0] (NRR): goal (1.0) must be greater than floor (1.0)"
     )

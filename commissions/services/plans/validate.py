@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from commissions.models import Component, Plan
+from commissions.models import Component, Deal, Plan
 from core.calendar import CalendarError, FiscalYear
 from core.currencies import is_currency
 from core.errors import PlanInvalid
@@ -27,6 +27,7 @@ TOP_LEVEL_KEYS = (
     "fiscal_year",
     "currency",
     "credit_date",
+    "credit_date_by_type",
     "new_customer_window_days",
     "clawback_days",
     "negative_balance",
@@ -95,6 +96,7 @@ class _PlanSpec:
     fiscal_year: str
     currency: str
     credit_date: str
+    credit_date_by_type: dict[str, str]
     new_customer_window_days: int
     clawback_days: int | None
     negative_balance: str
@@ -138,6 +140,7 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
         top.error(f"currency must be an ISO 4217 code such as USD or EUR, got {_show(currency)}")
         currency = None
     credit_date = top.choice("credit_date", Plan.CreditDate.values, DEFAULT_CREDIT_DATE)
+    credit_date_by_type = _credit_date_by_type(data.get("credit_date_by_type"), errors)
     window = top.whole_number("new_customer_window_days", DEFAULT_WINDOW_DAYS)
     # Prior-period processing (docs/design.md §7): absent, no clawback; a negative quarter total is
     # carried forward unless the plan says to pay it negative.
@@ -171,6 +174,7 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
         fiscal_year=fiscal_year,
         currency=currency,
         credit_date=credit_date,
+        credit_date_by_type=credit_date_by_type,
         new_customer_window_days=window,
         clawback_days=clawback_days,
         negative_balance=negative_balance,
@@ -180,6 +184,34 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
         components=components,
         escalators=escalators,
     )
+
+
+def _credit_date_by_type(value: Any, errors: _Errors) -> dict[str, str]:
+    """``credit_date_by_type`` (issue 20): a mapping of deal type → booked | effective, each type at most
+    once; absent or empty: every type by ``credit_date``. Every bad entry is recorded in ``errors``."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors.add(
+            f"credit_date_by_type must be a mapping of deal type to booked or effective, such as "
+            f"{{renewal: effective, churn: effective}}, got {_show(value)}"
+        )
+        return {}
+    rules: dict[str, str] = {}
+    for deal_type, when in value.items():
+        if deal_type not in Deal.Type.values:
+            errors.add(
+                f"credit_date_by_type: unknown deal type {_show(deal_type)}; deal types are "
+                f"{', '.join(Deal.Type.values)}"
+            )
+        elif when not in Plan.CreditDate.values:
+            errors.add(
+                f"credit_date_by_type.{deal_type} must be one of {', '.join(Plan.CreditDate.values)}, "
+                f"got {_show(when)}"
+            )
+        else:
+            rules[deal_type] = when
+    return dict(sorted(rules.items()))
 
 
 def _named(item: Any) -> bool:

@@ -29,6 +29,7 @@ PLAN_FIELDS = (
     "fiscal_year",
     "currency",
     "credit_date",
+    "credit_date_by_type",
     "new_customer_window_days",
     "clawback_days",
     "negative_balance",
@@ -149,6 +150,8 @@ def describe_plan(plan: Plan) -> str:
         options.append(f"clawback within {plan.clawback_days} {day}")
     if plan.negative_balance != Plan.NegativeBalance.CARRY_FORWARD:
         options.append(f"negative balance {Plan.NegativeBalance(plan.negative_balance).label.lower()}")
+    for deal_type, when in (plan.credit_date_by_type or {}).items():
+        options.append(f"{deal_type} credited by its {Plan.CreditDate(when).label.lower()}")
     for e in stored_escalators(plan.escalators):
         when = "over the quarter" if e.over == "quarter" else "in each month"
         options.append(
