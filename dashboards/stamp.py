@@ -39,6 +39,8 @@ INPUTS: dict[str, tuple[str, ...] | None] = {
     "commissions.FxRate": None,
     "commissions.ScorePull": None,
     "commissions.PulledScore": None,
+    # A plan's escalators gate on imported person metrics (DESIGN §11.2): the loader reads them.
+    "commissions.PersonMetric": None,
     "adoption.Customer": None,
     "adoption.Ownership": None,
     "adoption.ArrRecord": None,
