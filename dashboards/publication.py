@@ -140,7 +140,8 @@ def _notify(*, period: Period, close: PeriodEvent, employee: User, lines: list[P
 
 def message(*, period: Period, employee: User, lines: list[Payout], republished: bool) -> tuple[str, str]:
     """Subject and body of a CSM's notice: each plan's total and currency, and the absolute links
-    (``SITE_URL``) of its statement page and PDF; a total per currency when several plans pay."""
+    (``SITE_URL``) of its statement page and PDF and of the plan's handbook for the quarter (issue 20); a
+    total per currency when several plans pay."""
     word = "republished" if republished else "published"
     several = len(lines) > 1
     subject = f"Attain: your {period.code} statement{'s are' if several else ' is'} {word}"
@@ -161,11 +162,13 @@ def message(*, period: Period, employee: User, lines: list[Payout], republished:
         run = payout.run
         page = absolute_url(reverse("dashboards:csm-statement", kwargs={"run_id": run.pk}))
         pdf = absolute_url(reverse("dashboards:csm-statement-pdf", kwargs={"run_id": run.pk}))
+        handbook = absolute_url(reverse("dashboards:handbook", kwargs={"code": run.plan.code}))
         text += [
             "",
             f"{run.plan.name} ({run.plan.code}): {fmt.money(payout.amount, payout.currency)}",
             f"  Statement: {page}",
             f"  PDF: {pdf}",
+            f"  Plan handbook (rules, timeline, FAQ): {handbook}?period={period.code}",
         ]
         totals[payout.currency] = totals.get(payout.currency, Decimal(0)) + payout.amount
     if several:

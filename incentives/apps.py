@@ -1,4 +1,19 @@
 from django.apps import AppConfig
+from django.core import checks
+
+
+def spiff_settings_check(app_configs, **kwargs) -> list[checks.CheckMessage]:
+    """``SPIFF_FINANCE_APPROVAL_ABOVE`` is read at start-up, so a bad amount stops ``manage.py check``,
+    ``migrate`` and the server with the setting named, instead of failing a SPIFF's approval later
+    (docs/design.md §11.3)."""
+    from .errors import SpiffInvalid
+    from .services.spiffs import finance_threshold
+
+    try:
+        finance_threshold()
+    except SpiffInvalid as exc:
+        return [checks.Error(exc.message, id="attain.E102")]
+    return []
 
 
 class IncentivesConfig(AppConfig):
@@ -19,3 +34,4 @@ class IncentivesConfig(AppConfig):
         hooks.register_payroll_lines(reward_payroll_lines)
         hooks.register_close_blocker(spiffs_blocking_close)
         hooks.register_close_blocker(redemptions_blocking_close)
+        checks.register(spiff_settings_check)

@@ -37,15 +37,18 @@ def test_a_close_emails_each_paid_csm_once_with_absolute_links_to_their_statemen
     assert mail.subject == f"Attain: your {PERIOD} statement is published"
     assert f"{PERIOD} is closed" in mail.body
     assert "Customer Success FY22 (CS-FY22): 2,333.33 USD" in mail.body
-    page, pdf = _links(mail.body)
+    page, pdf, handbook = _links(mail.body)
     assert page == f"{SITE}/my/statements/{closed_run.pk}/"
     assert pdf == f"{SITE}/my/statements/{closed_run.pk}/pdf/"
+    assert handbook == f"{SITE}/handbook/CS-FY22/?period={PERIOD}"  # issue 20: the plan's handbook
     # The links resolve, for the CSM, to their published statement and its PDF.
     client.force_login(e1)
     response = client.get(urlsplit(page).path)
     assert response.status_code == 200 and "2,333.33" in response.content.decode()
     response = client.get(urlsplit(pdf).path)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    response = client.get(f"{urlsplit(handbook).path}?{urlsplit(handbook).query}")
+    assert response.status_code == 200 and "Plan handbook" in response.content.decode()
     (other,) = [m for m in mailoutbox if m.to == ["e2@example.com"]]
     assert "(CS-FY22): 1,500.00 USD" in other.body
     notices = StatementNotice.objects.filter(close=PeriodEvent.objects.get())
