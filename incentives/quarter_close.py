@@ -26,8 +26,7 @@ from commissions.services.person_metrics import stored_metric_values
 from core import formatting as fmt
 
 from .models import Redemption, Spiff, SpiffAward
-from .services.awards import PERSON, _qualifying
-from .services.spiffs import eligible_people
+from .services.awards import unwritten_events
 
 SHOWN = 10  # items named in a sentence; the rest are counted
 
@@ -84,24 +83,12 @@ def _proposed(period: Period) -> str:
 
 def unawarded_events(spiff: Spiff, period: Period) -> list[tuple]:
     """The approved rule ``spiff``'s qualifying events dated in ``period`` that no award records yet:
-    (day, employee id, pk, value) each, in funding order — what ``award_spiff`` would write in the quarter
-    if run through its end (the person's first qualifying day only, for a SPIFF paid per person)."""
+    (day, employee id, pk, value, event key) each, in funding order — what ``award_spiff`` would write in
+    the quarter if run through its end (``awards.unwritten_events``, the one reading of the rule)."""
     last = min(period.end, spiff.end)
-    people = dict(eligible_people(spiff).values_list("pk", "employee_id"))
-    if last < spiff.start or not people:
+    if last < spiff.start:
         return []
-    done = set(
-        SpiffAward.objects.filter(spiff=spiff, source=SpiffAward.Source.RULE).values_list(
-            "employee_id", "event"
-        )
-    )
-    events = _qualifying(spiff, stored_metric_values, people, last)
-    return [
-        e
-        for e in events
-        if period.start <= e[0] <= last
-        and (e[2], e[0].isoformat() if spiff.per == Spiff.Per.EVENT else PERSON) not in done
-    ]
+    return [e for e in unwritten_events(spiff, stored_metric_values, last) if period.start <= e[0] <= last]
 
 
 def _unawarded(period: Period) -> str:

@@ -81,19 +81,9 @@ def award_spiff(
         last = min(as_of, row.end)
         if last < row.start:
             return run
-        people = dict(eligible_people(row).values_list("pk", "employee_id"))
-        events = _qualifying(row, source, people, last)
-        done = set(
-            SpiffAward.objects.filter(spiff=row, source=SpiffAward.Source.RULE).values_list(
-                "employee_id", "event"
-            )
-        )
         remaining = budget_use(row).remaining
         periods: dict[str, Period] = {}
-        for day, code, pk, value in events:
-            event = day.isoformat() if row.per == Spiff.Per.EVENT else PERSON
-            if (pk, event) in done:
-                continue
+        for day, code, pk, value, event in unwritten_events(row, source, last):
             period = _period_of(day, periods)
             if period.is_closed:
                 run.closed.append((day, code or str(pk), period.code))
@@ -128,6 +118,25 @@ def award_spiff(
                 ),
             )
     return run
+
+
+def unwritten_events(spiff: Spiff, source: MetricSource, last: date) -> list[tuple]:
+    """The rule ``spiff``'s qualifying events from its start to ``last`` that no award records yet, in
+    funding order: (day, employee id, pk, value, event key) each — the key a day's ISO date per event, or
+    ``PERSON`` for a SPIFF paid once per person. What ``award_spiff`` writes, and what a quarter's close
+    waits for (``incentives.quarter_close``): one reading of the rule for both (docs/design.md §11.3)."""
+    people = dict(eligible_people(spiff).values_list("pk", "employee_id"))
+    done = set(
+        SpiffAward.objects.filter(spiff=spiff, source=SpiffAward.Source.RULE).values_list(
+            "employee_id", "event"
+        )
+    )
+    events = []
+    for day, code, pk, value in _qualifying(spiff, source, people, last):
+        event = day.isoformat() if spiff.per == Spiff.Per.EVENT else PERSON
+        if (pk, event) not in done:
+            events.append((day, code, pk, value, event))
+    return events
 
 
 def _qualifying(row: Spiff, source: MetricSource, people: dict[int, str | None], last: date) -> list:
