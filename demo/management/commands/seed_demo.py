@@ -7,6 +7,7 @@ from django.core.management.base import CommandParser
 
 from commissions.management.base import AttainCommand
 from demo.company import seed_demo
+from demo.incentives import seed_demo_incentives
 from demo.quarters import run_demo_quarters
 from demo.scorecards import seed_demo_scorecards
 from demo.segments import seed_demo_segments
@@ -38,6 +39,8 @@ class Command(AttainCommand):
                     f"Seeded the demo company for {summary.fiscal_year} (today {summary.today})."
                 )
             )
+            if incentives := seed_demo_incentives(today=summary.today, seed=seed):  # before the closes
+                self.stdout.write(f"  {incentives}")
             for line in run_demo_quarters(today=summary.today):
                 self.stdout.write(f"  {line}")
             if drafted := draft_next_year(summary.fiscal_year):
