@@ -29,11 +29,13 @@ def demo(monkeypatch):
     from approvals import services
     from dashboards.team import views as team_views
     from demo.company import seed_demo
+    from demo.incentives import seed_demo_incentives
     from demo.quarters import run_demo_quarters
     from demo.scorecards import seed_demo_scorecards
     from demo.snapshot import draft_next_year
 
     summary = seed_demo(today=DEMO_DAY)
+    seed_demo_incentives(today=DEMO_DAY)  # as seed_demo does: before the quarters close
     run_demo_quarters(today=DEMO_DAY)
     draft_next_year(summary.fiscal_year)
     seed_demo_scorecards(today=DEMO_DAY)
@@ -89,6 +91,8 @@ def demo(monkeypatch):
 
 def _pages(role: str, world: dict) -> list[str]:
     """The detail pages of ``role`` beyond its header's links."""
+    from demo.incentives import MANUAL_SPIFF, RULE_SPIFF, RUNNING_CONTEST
+
     closed, open_period = world["closed"].code, world["open"].code
     scored = f"/scores/customers/{world['scored'].customer_id}/"
     rules = "/scores/scorecards/core/v1/"
@@ -102,6 +106,11 @@ def _pages(role: str, world: dict) -> list[str]:
             "/accounts/password_change/",
             scored,
             rules,
+            "/incentives/spiffs/mine/",
+            "/incentives/points/",
+            "/recognition/fame/",
+            "/handbook/",
+            f"/handbook/{world['statement'].plan.code}/?period={closed}",
         ],
         Role.CSVP: [
             "/team/",
@@ -111,6 +120,7 @@ def _pages(role: str, world: dict) -> list[str]:
             f"/requests/inquiries/{world['inquiry'].pk}/",
             scored,
             f"/scores/csm/{world['csm'].employee_id}/",
+            f"/incentives/spiffs/{RULE_SPIFF}/",
         ],
         Role.CCO: [
             "/company/",
@@ -120,6 +130,8 @@ def _pages(role: str, world: dict) -> list[str]:
             f"/requests/{world['request'].pk}/",
             "/audit/",
             rules,
+            "/recognition/nudges/",
+            f"/incentives/spiffs/{MANUAL_SPIFF}/",  # a grant waiting for the CCO
         ],
         Role.OPS: [
             "/console/",
@@ -133,6 +145,11 @@ def _pages(role: str, world: dict) -> list[str]:
             "/audit/",
             scored,
             rules,
+            "/incentives/spiffs/new/",
+            "/incentives/points/rules/new/",
+            "/incentives/points/rewards/new/",
+            "/recognition/contests/new/",
+            f"/recognition/contests/{RUNNING_CONTEST}/",
         ],
         Role.FINANCE: [f"/console/?period={closed}", f"/console/sign-off/?period={closed}"],
     }[role]
