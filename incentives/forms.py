@@ -9,13 +9,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from commissions.engine.builtin_metrics import is_builtin
-from commissions.models.person_metrics import METRIC_CODE_RE
-from commissions.services.person_metrics import MetricUnavailable, stored_metric_values
+from commissions.forms import METRIC_HELP, MetricCodeField
 
 from . import selectors
 from .models import PointsRule, Reward, Spiff
@@ -23,11 +20,6 @@ from .models import PointsRule, Reward, Spiff
 # The pages under /incentives/spiffs/ whose address would hide a SPIFF of that code.
 RESERVED_CODES = frozenset({"new", "mine"})
 CURRENCY = RegexValidator(r"^[A-Za-z]{3}$", "A currency is a 3-letter ISO code such as USD or EUR.")
-METRIC_RE = re.compile(METRIC_CODE_RE)
-METRIC_HELP = (
-    "A metric of the person_metrics import (such as login_rate), or one Attain knows per CSM: "
-    "kpi.<KPI code> (such as kpi.dau_mau) or scorecard_average."
-)
 PEOPLE_SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -94,25 +86,6 @@ def _required(form: forms.Form, data: dict, messages: dict[str, str]) -> None:
             form.add_error(name, message)
 
 
-def _metric(raw: str) -> str:
-    """A metric a rule can read day by day (docs/design.md §11.1): an imported code — a code no row holds
-    yet is allowed, metrics are data — or a built-in name the one reader knows; the quarter's
-    ``attainment`` and a ``kpi.<code>`` naming no computed KPI are refused with the reader's sentence."""
-    metric = raw.strip()
-    if not (METRIC_RE.match(metric) or is_builtin(metric)):
-        raise forms.ValidationError(
-            f"{metric} is no metric: a code of the person_metrics import is a lower-case letter, then "
-            "lower-case letters, digits and _ (such as login_rate); a built-in one is kpi.<KPI code> or "
-            "scorecard_average."
-        )
-    today = timezone.localdate()
-    try:  # asks the reader whether it can read the metric at all: no person, so no value is read
-        stored_metric_values(metric=metric, employees=[], first=today, last=today)
-    except MetricUnavailable as exc:
-        raise forms.ValidationError(exc.message) from None
-    return metric
-
-
 class SpiffForm(forms.Form):
     """Draft a SPIFF (docs/design.md §11.3): its rule or "granted by hand", dates, budget and whom it is for.
     ``create_spiff`` decides whether ``user`` may (``access.may_propose_spiff``)."""
@@ -127,9 +100,7 @@ class SpiffForm(forms.Form):
     currency = forms.CharField(label="Currency", max_length=3, validators=[CURRENCY], initial="USD")
     budget = _money("The budget", help_text="The cap: everything awarded stays within it.")
     kind = forms.ChoiceField(label="Kind", choices=Spiff.Kind.choices, widget=forms.RadioSelect)
-    metric = forms.CharField(
-        label="Metric", required=False, max_length=64, help_text="Rule only. " + METRIC_HELP
-    )
+    metric = MetricCodeField(required=False, help_text="Rule only. " + METRIC_HELP)
     threshold = _threshold(required=False, help_text="Rule only. ")
     amount = _money("The amount", required=False, help_text="Rule only: paid per event or once per person.")
     per = forms.ChoiceField(label="Paid", choices=Spiff.Per.choices, widget=forms.RadioSelect, required=False)
@@ -163,9 +134,6 @@ class SpiffForm(forms.Form):
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].upper()
-
-    def clean_metric(self) -> str:
-        return _metric(self.cleaned_data["metric"]) if self.cleaned_data["metric"] else ""
 
     def clean_people(self) -> list[User]:
         ids = list(dict.fromkeys(p for p in PEOPLE_SEPARATORS.split(self.cleaned_data["people"]) if p))
@@ -249,7 +217,7 @@ class PointsRuleForm(forms.Form):
 
     code = _code("rule")
     name = forms.CharField(label="Name", max_length=200)
-    metric = forms.CharField(label="Metric", max_length=64, help_text=METRIC_HELP)
+    metric = MetricCodeField()
     threshold = _threshold(required=True)
     points = forms.IntegerField(
         label="Points",
@@ -280,9 +248,6 @@ class PointsRuleForm(forms.Form):
         if PointsRule.objects.filter(code=code).exists():
             raise forms.ValidationError(f"The code {code} is taken by another points rule.")
         return code
-
-    def clean_metric(self) -> str:
-        return _metric(self.cleaned_data["metric"])
 
     def clean(self) -> dict:
         data = super().clean()

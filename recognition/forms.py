@@ -10,11 +10,10 @@ import re
 from django import forms
 
 from accounts.models import User
-from commissions.models.person_metrics import METRIC_CODE_RE
+from commissions.forms import MetricCodeField
 
 from .models import Contest, NudgeConfig
 
-METRIC_HELP = "A metric code of the person_metrics import, e.g. demerits or login_rate."
 EMPLOYEE_IDS = re.compile(r"[\s,;]+")
 _PROBLEM = re.compile(r"^\s*-\s+(?P<text>.+)$")
 _ON_FIELD = re.compile(r"^(?P<field>[a-z_]+): (?P<text>.+)$")
@@ -54,20 +53,6 @@ def _geo_choices(blank: str) -> list[tuple[str, str]]:
         .distinct()
     )
     return [("", blank), *((geo, geo) for geo in geos)]
-
-
-class MetricField(forms.RegexField):
-    """A person metric's code (docs/design.md §11.1): lower-case letters, digits and _."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Metric")
-        kwargs.setdefault("help_text", METRIC_HELP)
-        super().__init__(
-            METRIC_CODE_RE,
-            max_length=64,
-            error_messages={"invalid": "A metric code has lower-case letters, digits and _ (e.g. demerits)."},
-            **kwargs,
-        )
 
 
 class ContestForm(forms.Form):
@@ -168,7 +153,7 @@ class MetricEventsForm(forms.Form):
     """Events generated from a person metric (``services.contests.events_from_metric``): each value ×
     the points per unit, once per person, day and metric."""
 
-    metric = MetricField(
+    metric = MetricCodeField(
         help_text="A whole count per person and day of the person_metrics import, e.g. demerits."
     )
     points_per_unit = forms.DecimalField(
@@ -186,7 +171,7 @@ class NudgeConfigForm(forms.Form):
     """A bottom-5% nudge config (``services.nudges.save_config``): the code is fixed once it exists."""
 
     code = forms.SlugField(label="Code", max_length=40, help_text="Short and unique, e.g. logins.")
-    metric = MetricField(
+    metric = MetricCodeField(
         help_text="The people with its lowest values last month are nudged, e.g. login_rate."
     )
     geo = forms.ChoiceField(label="Geo", required=False, help_text="Leave empty for every active CSM.")
@@ -221,4 +206,6 @@ class NeedsAttentionForm(forms.Form):
     enabled = forms.TypedChoiceField(
         choices=[("1", "On"), ("0", "Off")], coerce=lambda value: value == "1", widget=forms.HiddenInput
     )
-    metric = MetricField(required=False, help_text="Its bottom 5% of last month is listed, e.g. login_rate.")
+    metric = MetricCodeField(
+        required=False, help_text="Its bottom 5% of last month is listed, e.g. login_rate."
+    )

@@ -113,7 +113,7 @@ def test_a_day_off_has_no_cash(client, ops):
         ),
         ({"start": "January"}, "start", "Enter a valid date."),
         ({"expiry_months": "0"}, "expiry_months", "The expiry is a whole number of months, 1 or more."),
-        ({"metric": "login-rate"}, "metric", "login-rate is no metric"),
+        ({"metric": "login-rate"}, "metric", "'login-rate' is no metric"),
         ({"metric": "attainment"}, "metric", "a daily or monthly rule cannot"),
     ],
 )

@@ -157,7 +157,11 @@ def test_a_geo_vp_drafting_for_every_csm_is_refused_on_the_form(client, csvp):
         ({"budget": "10.005"}, "budget", "The budget has at most 2 decimals (cents)."),
         ({"budget": "a lot"}, "budget", "The budget must be an amount such as 1250.00."),
         ({"threshold": "-1"}, "threshold", "The threshold is 0 or more: metric values are never negative."),
-        ({"metric": "Login Rate"}, "metric", "Login Rate is no metric: a code of the person_metrics import"),
+        (
+            {"metric": "Login Rate"},
+            "metric",
+            "'Login Rate' is no metric. A rule reads a code of the person_metrics import",
+        ),
         ({"metric": "attainment"}, "metric", "attainment is a quarter's attainment"),
         ({"metric": "kpi.nope"}, "metric", "kpi.nope names no computed KPI"),
         ({"metric": ""}, "metric", "A rule SPIFF names its metric."),

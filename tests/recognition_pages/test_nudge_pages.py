@@ -61,7 +61,8 @@ def test_the_cco_makes_a_config_and_edits_its_text(client, people):
         ({"message": "Hello $nom"}, "The message uses an unknown or broken placeholder"),
         ({"message": "Costs 5$"}, "The message uses an unknown or broken placeholder"),
         ({"subject": ""}, "This field is required."),
-        ({"metric": "Login Rate"}, "A metric code has lower-case letters, digits and _"),
+        ({"metric": "Login Rate"}, "is no metric. A rule reads a code of the person_metrics import"),
+        ({"metric": "attainment"}, "a daily or monthly rule cannot"),
         ({"code": "new"}, "names the page that makes one"),
     ],
 )
@@ -81,6 +82,15 @@ def test_a_bad_config_is_named_on_the_form_and_nothing_changes(client, people, c
         "Your $metric in $month",
         "Hello $name, your $metric in $month was $value. Task: $task",
     )
+
+
+@pytest.mark.parametrize("metric", ["kpi.dau_mau", "scorecard_average"])
+def test_a_config_may_read_a_metric_attain_knows_per_csm(client, people, metric):
+    # docs/design.md §11.1: the pages accept what the one metric check accepts, built-in names too.
+    client.force_login(people["cco"])
+    response = client.post(f"{URL}new/", _config_form(metric=metric))
+    assert response.status_code == 302
+    assert NudgeConfig.objects.get().metric == metric
 
 
 def test_a_new_config_does_not_overwrite_one_of_the_same_code(client, people):

@@ -43,7 +43,7 @@ def test_switching_on_without_a_metric_is_refused_and_changes_nothing(client, pe
 def test_a_bad_metric_code_is_named(client, people):
     client.force_login(people["cco"])
     html = client.post(URL, {"enabled": "1", "metric": "Login Rate"}, follow=True).content.decode()
-    assert "A metric code has lower-case letters, digits and _" in html
+    assert "is no metric. A rule reads a code of the person_metrics import" in html
     assert not WallSetting.objects.exists()
 
 
