@@ -117,6 +117,7 @@ def _cast() -> Cast | None:
 
     ops, cco = first(Role.OPS), first(Role.CCO)
     csms = list(User.objects.filter(roles__role=Role.CSM, is_active=True).order_by("employee_id", "pk"))
+    # Highest pk first, so each geo keeps its first Geo VP (the demo has one per geo).
     csvps = {csvp.geo: csvp for csvp in User.objects.filter(roles__role=Role.CSVP).order_by("-pk")}
     if ops is None or cco is None or len(csms) < len(LOGIN_LEVELS):
         return None
