@@ -6,7 +6,9 @@ it would be, lies in what a closed quarter read; a row left exactly as it is sto
 
 Where a row lies, per kind:
 
-- deals: on their booking and effective dates (a closed quarter's deals are credited by them);
+- deals: on their booking and effective dates — a deal dated in a closed quarter by either date is frozen,
+  whichever quarter its plan's rule for its type credits it in (docs/design.md §3 "Plans"): the way
+  through is a deal correction of that quarter (§7), whose applying writes the corrected row;
 - KPI values and FX rates: in their period;
 - assignments: from start_date to end_date (open: on and on) — overlapping a closed quarter;
 - ownership and ARR rows: from their date on, since the owner and the ARR on a day are the latest row
@@ -73,6 +75,10 @@ class Reads:
     spans: Callable[[Mapping[str, Any]], list[Span]]
     fields: tuple[str, ...] | None = None  # None: every field
     new_rows_read: bool = True  # False: a new row is read by no closed quarter
+    # The whole sentence, when "{quarter} is closed: {what} cannot change" would say more than the rule
+    # ({quarter}: the closed quarter's code), and the way out ("ops may re-open it" by default).
+    sentence: str = ""
+    way_out: str = "ops may re-open it, with a reason"
 
 
 def _on(*names: str) -> Callable[[Mapping[str, Any]], list[Span]]:
@@ -105,7 +111,14 @@ def reads_of(model: type[models.Model]) -> Reads | None:
     from .models import Assignment, Deal, FxRate, KpiActual, PersonMetric
 
     return {
-        Deal: Reads("deals credited to it", _on("booked_on", "effective_on")),
+        # Frozen by either date, not only by the quarter that credits it (docs/design.md §3 "Plans").
+        Deal: Reads(
+            "deals dated in it",
+            _on("booked_on", "effective_on"),
+            sentence="a deal dated in a closed quarter (booked or effective) cannot change: "
+            "{quarter} is closed",
+            way_out="record a deal correction of {quarter}, or ops may re-open it, with a reason",
+        ),
         KpiActual: Reads("KPI values credited to it", _in_period("period")),
         FxRate: Reads("FX rates credited to it", _in_period("period")),
         Assignment: Reads("assignments that overlap it", _between("start_date", "end_date")),
@@ -166,7 +179,10 @@ def closed_message(
     if field and old is not None and new is not None and old.get(field) != new.get(field):
         stored, asked = old.get(field), new.get(field)
         detail = f"; {field} is stored as {stored}, read by {quarter.code}, and cannot become {asked}"
-    return f"{quarter.code} is closed: {reads.what} cannot change{detail} (ops may re-open it, with a reason)"
+    sentence = (reads.sentence or "{quarter} is closed: " + reads.what + " cannot change").format(
+        quarter=quarter.code
+    )
+    return f"{sentence}{detail} ({reads.way_out.format(quarter=quarter.code)})"
 
 
 def row_of(instance: models.Model) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def test_assignment_delete_and_bulk_delete_are_refused(admin_client):
     ("model", "changes", "message"),
     [
         (KpiActual, {"value": "20"}, "FY22-Q2 is closed: KPI values credited to it"),
-        (Deal, {"arr_delta": "9000"}, "FY22-Q2 is closed: deals credited to it"),
+        (Deal, {"arr_delta": "9000"}, "a deal dated in a closed quarter (booked or effective)"),
         (
             Ownership,
             {"start_date": "2021-06-01"},
