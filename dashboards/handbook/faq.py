@@ -13,6 +13,7 @@ from commissions.engine import PlanSpec
 from core import formatting as fmt
 
 from .rules import CREDIT_DATES, ComponentRule, CreditRule
+from .words import days as days_text
 
 if TYPE_CHECKING:
     from .timeline import Timeline
@@ -35,9 +36,12 @@ class Contacts:
     adoption: str
 
 
-def new_customer_days(end: date, window_days: int) -> tuple[date, date]:
+def new_customer_days(end: date, window_days: int) -> tuple[date, date] | None:
     """The first and last start date (both included) that make a customer new in a quarter ending on
-    ``end``: end − window < start_date ≤ end (DESIGN §4.3)."""
+    ``end``: end − window < start_date ≤ end (DESIGN §4.3); None for a window of 0 days, which no start
+    date satisfies (no customer is new)."""
+    if window_days <= 0:
+        return None
     return end - timedelta(days=window_days - 1), end
 
 
@@ -56,7 +60,7 @@ def faq(
         _new_customer(spec, quarter, credit, adoption),
         _no_target(adoption),
         _requests(timeline, adoption),
-        _pulls(timeline),
+        _pulls(timeline, adoption),
         _over_achievement(components, spec),
         _deals(credit, spec),
         _whom(contacts),
@@ -73,28 +77,48 @@ def _new_customer(
             "new-customer",
             question,
             (
-                f"This plan has no adoption component, so its new-customer window ({days} days) changes "
-                "nothing you are paid. A customer's start date matters to NRR only through its ARR: NRR "
-                "starts from the ARR your book had on the quarter's first day.",
+                "This plan has no adoption component, so its new-customer window "
+                f"({days_text(days)}) changes nothing you are paid. A customer's start date matters to NRR "
+                "only through its ARR: NRR starts from the ARR your book had on the quarter's first day.",
             ),
         )
     code, end = quarter
-    first, last = new_customer_days(end, days)
+    nrr = any(c.metric == "nrr" for c in spec.components)
+    window = new_customer_days(end, days)
+    if window is None:
+        answer = [
+            "It counts like any other customer: no customer is new under this plan, whose new-customer "
+            f"window is {days_text(days)}. Nobody is held harmless: from its first quarter a customer with "
+            "a target earns the r its score gives, below 100% as above it, and an expansion does not make a "
+            "customer newly expanded either.",
+        ]
+        if nrr:
+            answer.append(_NRR_START)
+        return FaqItem("new-customer", question, tuple(answer))
+    first, last = window
     expansion = next(rule for rule in credit if rule.deal_type == "expansion")
+    dates = (
+        f"its start date is {fmt.iso_date(last)}, the quarter's last day"
+        if first == last
+        else f"its start date is from {fmt.iso_date(first)} to {fmt.iso_date(last)}, both included, so the "
+        "quarter's last day is in the window"
+    )
     answer = [
-        f"It is a new customer. The plan's new-customer window is {days} days: in {code} a customer with a "
-        f"target is new when its start date is from {fmt.iso_date(first)} to {fmt.iso_date(last)}, both "
-        "included, so the quarter's last day is in the window.",
+        f"It is a new customer. The plan's new-customer window is {days_text(days)}: in {code} a customer "
+        f"with a target is new when {dates}.",
         "While a new customer's r is below 100% it is left out of your adoption (held harmless): it neither "
         "raises nor lowers A. Once it reaches 100% it counts like any other customer.",
-        f"The same holds for a customer with an expansion credited in those {days} days; an expansion is "
-        f"credited on its {CREDIT_DATES[expansion.credit_date]}.",
+        f"The same holds for a customer with an expansion credited in the window; an expansion is credited "
+        f"on its {CREDIT_DATES[expansion.credit_date]}.",
     ]
-    if any(c.metric == "nrr" for c in spec.components):
-        answer.append(
-            "For NRR, a customer that had no ARR on the quarter's first day adds nothing to the starting ARR."
-        )
+    if nrr:
+        answer.append(_NRR_START)
     return FaqItem("new-customer", question, tuple(answer))
+
+
+_NRR_START = (
+    "For NRR, a customer that had no ARR on the quarter's first day adds nothing to the starting ARR."
+)
 
 
 def _no_target(adoption: bool) -> FaqItem:
@@ -134,10 +158,9 @@ def _requests(timeline: Timeline, adoption: bool) -> FaqItem:
         "Nobody approves a request they filed, gives two steps of one request, or takes any step of a "
         "request they benefit from. A quarter cannot close while a request for it is pending.",
         f"Year-end: a closed quarter of {timeline.fiscal_year} takes requests from "
-        f"{fmt.iso_date(timeline.year_end_first)} to {fmt.iso_date(timeline.year_end_last)} (the year's last "
-        f"pull date and the {timeline.year_end_days} days after it, both included). Applied, such a request "
-        "restates the closed quarter; what it paid stays, and the difference is paid as a true-up in the "
-        "next open quarter.",
+        f"{fmt.iso_date(timeline.year_end_first)} to {fmt.iso_date(timeline.year_end_last)} "
+        f"({timeline.year_end_span}). Applied, such a request restates the closed quarter; what it paid "
+        "stays, and the difference is paid as a true-up in the next open quarter.",
     ]
     if not adoption:
         answer.insert(
@@ -148,8 +171,21 @@ def _requests(timeline: Timeline, adoption: bool) -> FaqItem:
     return FaqItem("exceptions", question, tuple(answer))
 
 
-def _pulls(timeline: Timeline) -> FaqItem:
+def _pulls(timeline: Timeline, adoption: bool) -> FaqItem:
+    question = "When is my score pulled?"
     pulls = "; ".join(f"{q.code} on {fmt.iso_date(q.pull_date)}" for q in timeline.quarters)
+    if not adoption:
+        # DESIGN §2, §5: the pull date's job calculates the quarter whatever the plan's components.
+        return FaqItem(
+            "score-pull",
+            question,
+            (
+                "This plan does not use adoption scores: it has no adoption component, so no score and no "
+                "target changes what it pays, and when scores are pulled does not matter to it.",
+                f"Its quarters are still calculated on each quarter's pull date, the first day of the month "
+                f"after it ends: {pulls}.",
+            ),
+        )
     source = (
         "the year's commission scorecards"
         if timeline.score_source == "scorecard"
@@ -171,7 +207,7 @@ def _pulls(timeline: Timeline) -> FaqItem:
             f"The targets of {timeline.fiscal_year} are not approved yet: they may still change until "
             "the CCO approves them; from then on they do not change for the rest of the year."
         )
-    return FaqItem("score-pull", question="When is my score pulled?", answer=tuple(answer))
+    return FaqItem("score-pull", question, tuple(answer))
 
 
 def _over_achievement(components: list[ComponentRule], spec: PlanSpec) -> FaqItem:

@@ -19,6 +19,8 @@ from commissions.engine.types import DEAL_TYPES
 from commissions.services.plans.computed import unit_value_text
 from core import formatting as fmt
 
+from .words import days
+
 ONE = Decimal(1)
 DEFAULT_NRR_FLOOR = ONE  # DESIGN §3 "Plans": floor defaults to 1.0 on NRR
 # An attainment far above anything a quarter reaches: the factor there is the most a component can pay
@@ -192,16 +194,33 @@ def adoption_sentences(spec: PlanSpec) -> list[str]:
         f"Each customer with a target earns {formula}, clamped to 0–{fmt.percent(spec.customer_cap)} "
         "(the plan's customer cap). A customer without a pulled score earns 0.",
         f"Adoption A is the mean of r over the customers that count, {weighting}.",
-        "New customers: a customer with a target whose start date falls in the "
-        f"{spec.new_customer_window_days} days ending on the quarter's last day (that day included), or with "
-        "an expansion credited in those days, is left out while its r is below 100% (held harmless), and "
-        "counts once it reaches 100%.",
+        _new_customers(spec.new_customer_window_days),
         "Customers without a target: a customer whose score is above its baseline counts with r = 100% "
         "(credit for improvement); otherwise it is left out. A customer not in the year's target snapshot "
         "for the quarter is left out.",
         "An applied exception sets a customer's r to the granted value; applied extra credit adds its points "
         "to r. Neither is clamped by the customer cap.",
     ]
+
+
+def _new_customers(window_days: int) -> str:
+    """The new-customer window in words (DESIGN §4.3: end − window < start_date ≤ end, so a window of 0
+    days holds no start date)."""
+    if window_days <= 0:
+        return (
+            "New customers: no customer is new under this plan (its new-customer window is 0 days): nobody "
+            "is held harmless, and every customer with a target counts from its first quarter."
+        )
+    span = (
+        "on the quarter's last day"
+        if window_days == 1
+        else f"in the {days(window_days)} ending on the quarter's last day (that day included)"
+    )
+    return (
+        f"New customers: a customer with a target whose start date falls {span}, or with an expansion "
+        f"credited {'on that day' if window_days == 1 else 'in those days'}, is left out while its r is "
+        "below 100% (held harmless), and counts once it reaches 100%."
+    )
 
 
 def _label(c: ComponentSpec) -> str:

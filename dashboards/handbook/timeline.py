@@ -21,6 +21,8 @@ from commissions.models import PayoutSignOff, Period, ScorePull
 from core.calendar import FiscalYear
 from core.fiscal import calendar
 
+from .words import days_after
+
 
 @dataclass(frozen=True)
 class QuarterDates:
@@ -52,6 +54,15 @@ class Timeline:
     year_end_first: date
     year_end_last: date
     year_end_days: int
+
+    @property
+    def year_end_span(self) -> str:
+        """The year-end window in words: ``"the year's last pull date and the 60 days after it, both
+        included"`` (``"… and the day after it …"`` for 1, ``"the year's last pull date only"`` for 0)."""
+        after = days_after(self.year_end_days)
+        if not after:
+            return "the year's last pull date only"
+        return f"the year's last pull date {after}, both included"
 
 
 def year_timeline(fiscal_year: str, today: date) -> Timeline:
