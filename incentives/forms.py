@@ -16,6 +16,7 @@ from commissions.forms import METRIC_HELP, MetricCodeField
 
 from . import selectors
 from .models import PointsRule, Reward, Spiff
+from .services.points import MAX_EXPIRY_MONTHS, MAX_POINTS
 
 # The pages under /incentives/spiffs/ whose address would hide a SPIFF of that code.
 RESERVED_CODES = frozenset({"new", "mine"})
@@ -50,6 +51,24 @@ def _money(label: str, *, required: bool = True, help_text: str = "") -> forms.D
             "min_value": f"{label} must be above 0.",
             "max_decimal_places": f"{label} has at most 2 decimals (cents).",
             "invalid": f"{label} must be an amount such as 1250.00.",
+        },
+    )
+
+
+def _whole(
+    label: str, what: str, *, most: int, above_zero: str, required: bool = True, help_text: str = ""
+) -> forms.IntegerField:
+    """A whole number from 1 to ``most`` (the service's own bound): a bigger one is named on the form, never
+    handed to a database column it would overflow."""
+    return forms.IntegerField(
+        label=label,
+        required=required,
+        min_value=1,
+        max_value=most,
+        help_text=help_text,
+        error_messages={
+            "min_value": above_zero,
+            "max_value": f"{what} must be a whole number no more than {most:,}.",
         },
     )
 
@@ -219,11 +238,12 @@ class PointsRuleForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
     metric = MetricCodeField()
     threshold = _threshold(required=True)
-    points = forms.IntegerField(
-        label="Points",
-        min_value=1,
+    points = _whole(
+        "Points",
+        "The points",
+        most=MAX_POINTS,
+        above_zero="The points are a whole number above 0.",
         help_text="A whole number, per person and month that qualifies.",
-        error_messages={"min_value": "The points are a whole number above 0."},
     )
     start = forms.DateField(
         label="First month", widget=MonthInput(), input_formats=["%Y-%m", "%Y-%m-%d"], help_text="YYYY-MM."
@@ -235,12 +255,13 @@ class PointsRuleForm(forms.Form):
         input_formats=["%Y-%m", "%Y-%m-%d"],
         help_text="YYYY-MM; empty: it goes on.",
     )
-    expiry_months = forms.IntegerField(
-        label="Expiry (months)",
+    expiry_months = _whole(
+        "Expiry (months)",
+        "The expiry (months)",
+        most=MAX_EXPIRY_MONTHS,
+        above_zero="The expiry is a whole number of months, 1 or more.",
         required=False,
-        min_value=1,
         help_text="Months after the earning month its points last; empty: POINTS_EXPIRY_MONTHS.",
-        error_messages={"min_value": "The expiry is a whole number of months, 1 or more."},
     )
 
     def clean_code(self) -> str:
@@ -263,10 +284,11 @@ class RewardForm(forms.Form):
     code = _code("reward")
     name = forms.CharField(label="Name", max_length=200)
     kind = forms.ChoiceField(label="Kind", choices=Reward.Kind.choices, widget=forms.RadioSelect)
-    price = forms.IntegerField(
-        label="Price (points)",
-        min_value=1,
-        error_messages={"min_value": "The price is a whole number of points above 0."},
+    price = _whole(
+        "Price (points)",
+        "The price (points)",
+        most=MAX_POINTS,
+        above_zero="The price is a whole number of points above 0.",
     )
     cash_amount = _money("The cash amount", required=False, help_text="Cash only.")
     currency = forms.CharField(

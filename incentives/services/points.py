@@ -38,6 +38,12 @@ logger = logging.getLogger(__name__)
 
 MEAN_PLACES = Decimal("1E-10")  # the stored month value; the comparison itself is exact
 
+# The largest whole numbers a points rule or reward takes (docs/incentives.md "Points"): far above any
+# real rule, price or expiry, and far below what the database's integer columns hold, so a huge number
+# is refused with its name rather than overflowing a column.
+MAX_POINTS = 1_000_000  # a rule's points per month, a reward's price
+MAX_EXPIRY_MONTHS = 1_200  # a hundred years
+
 
 def first_of_month(day: date) -> date:
     return day.replace(day=1)
@@ -98,11 +104,11 @@ def create_points_rule(
         except MetricUnavailable as exc:
             problems.append(f"metric: {exc.message}")
     value = _decimal(threshold, "The threshold", problems)
-    count = _whole(points, "The points", problems)
+    count = _whole(points, "The points", problems, most=MAX_POINTS)
     if end is not None and first_of_month(end) < first_of_month(start):
         problems.append(f"The end ({end:%Y-%m}) is before the start ({start:%Y-%m}).")
     if expiry_months is not None:
-        _whole(expiry_months, "The expiry (months)", problems)
+        _whole(expiry_months, "The expiry (months)", problems, most=MAX_EXPIRY_MONTHS)
     if problems:
         raise PointsInvalid(f"The points rule {code} is invalid:\n" + "\n".join(f"  - {p}" for p in problems))
     return PointsRule.objects.create(
@@ -133,13 +139,17 @@ def _decimal(raw, what: str, problems: list[str]) -> Decimal | None:
     return value
 
 
-def _whole(raw, what: str, problems: list[str]) -> int | None:
+def _whole(raw, what: str, problems: list[str], *, most: int) -> int | None:
+    """``raw`` as a whole number from 1 to ``most``, else None with the problem named in ``problems``."""
     if isinstance(raw, bool) or not isinstance(raw, int | str) or not str(raw).strip().isdigit():
         problems.append(f"{what} must be a whole number above 0, not {raw!r}.")
         return None
     value = int(str(raw).strip())
     if value < 1:
         problems.append(f"{what} must be a whole number above 0, not {raw!r}.")
+        return None
+    if value > most:
+        problems.append(f"{what} must be a whole number no more than {most:,}, not {value}.")
         return None
     return value
 

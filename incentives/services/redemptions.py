@@ -23,7 +23,7 @@ from core.fiscal import calendar
 
 from ..errors import NotEnoughPoints, PointsInvalid, WrongStatus
 from ..models import PointsEntry, Redemption, RedemptionLot, Reward
-from .points import _expire, _whole, balance_of, lot_states, usable_lots
+from .points import MAX_POINTS, _expire, _whole, balance_of, lot_states, usable_lots
 from .spiffs import _money
 
 
@@ -40,7 +40,7 @@ def create_reward(
         problems.append(f"The code {code} is taken.")
     if kind not in Reward.Kind.values:
         problems.append(f"The kind must be one of {', '.join(Reward.Kind.values)}, not {kind!r}.")
-    points = _whole(price, "The price (points)", problems)
+    points = _whole(price, "The price (points)", problems, most=MAX_POINTS)
     amount = _money(cash_amount, "The cash amount", problems)
     currency = (currency or "").strip().upper()
     if kind == Reward.Kind.CASH:
