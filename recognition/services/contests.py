@@ -220,9 +220,14 @@ def events_from_metric(
         ]
         bad = [v for v in values if v.value != v.value.to_integral_value()]
         if bad:
+            named = _people_named([v.employee for v in bad])
             raise _invalid(
                 f"The events of {row}",
-                [f"{metric} of {v.employee} on {v.day} is {v.value}: a whole count is needed." for v in bad],
+                [
+                    f"{metric} of {named[v.employee]} on {v.day} is {v.value.normalize():f}: "
+                    "a whole count is needed."
+                    for v in bad
+                ],
             )
         closed = _closed_quarters({v.day for v in values})
         seen = set(
@@ -242,6 +247,14 @@ def events_from_metric(
             if (v.employee, v.day) not in seen and calendar().period_of(v.day).code not in closed
         ]
         return ContestEvent.objects.bulk_create(new)
+
+
+def _people_named(pks: list[int]) -> dict[int, str]:
+    """Each person as a message names them — employee id and e-mail — never by a database id."""
+    return {
+        u.pk: f"{u.employee_id} ({u.email})" if u.employee_id else u.email
+        for u in User.objects.filter(pk__in=set(pks)).only("pk", "employee_id", "email")
+    }
 
 
 @dataclass(frozen=True)
