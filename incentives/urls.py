@@ -14,6 +14,7 @@ urlpatterns = [
     path("spiffs/<slug:code>/propose/", spiffs.spiff_propose, name="propose"),
     path("spiffs/<slug:code>/approve/", spiffs.spiff_approve, name="approve"),
     path("spiffs/<slug:code>/reject/", spiffs.spiff_reject, name="reject"),
+    path("spiffs/<slug:code>/close/", spiffs.spiff_close, name="close"),
     path("spiffs/<slug:code>/grant/", spiffs.grant, name="grant"),
     path("spiffs/<slug:code>/grants/<int:pk>/approve/", spiffs.grant_approve, name="grant_approve"),
     path("spiffs/<slug:code>/grants/<int:pk>/reject/", spiffs.grant_reject, name="grant_reject"),

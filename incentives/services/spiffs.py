@@ -310,11 +310,14 @@ def reject_spiff(*, spiff: Spiff, user: User, comment: str, version: int | None 
     return row
 
 
-def close_spiff(*, spiff: Spiff, user: User | None, comment: str = "") -> Spiff:
-    """approved → closed, by ops: nothing more is awarded or granted. What it awarded stays, and is paid."""
+def close_spiff(*, spiff: Spiff, user: User | None, comment: str = "", version: int | None = None) -> Spiff:
+    """approved → closed, by ops (``access.may_award_spiff``): nothing more is awarded by its rule or
+    granted by hand (``award_spiff`` and ``grant_spiff`` need it approved). What it awarded stays, and is
+    paid; a grant still waiting for approval may still be approved or rejected. Raises ``NotAllowed`` and
+    ``WrongStatus`` (not approved, or changed since ``version``)."""
     access.require(access.may_award_spiff(user, spiff))
     with transaction.atomic():
-        row = _locked(spiff, expected=Spiff.Status.APPROVED)
+        row = _locked(spiff, expected=Spiff.Status.APPROVED, version=version)
         row = _moved(row, status=Spiff.Status.CLOSED)
         _record(row, SpiffEvent.Action.CLOSED, user, comment or f"closed on {timezone.localdate()}")
     return row

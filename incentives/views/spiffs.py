@@ -82,6 +82,7 @@ def _detail(request: HttpRequest, spiff: Spiff, grant_form: GrantForm | None = N
         "people": spiff.people.all() if spiff.eligibility == spiff.Eligibility.LIST else None,
         "may_propose": spiff.status == spiff.Status.DRAFT and access.may_propose_spiff(user, spiff),
         "may_decide": spiff.status == spiff.Status.PROPOSED and access.may_approve_spiff(user, spiff),
+        "may_close": spiff.status == spiff.Status.APPROVED and bool(access.may_award_spiff(user, spiff)),
         "grant_form": grant_form if may_grant else None,
         "pending_grants": selectors.pending_grants(user, spiff),
     }
@@ -122,6 +123,13 @@ def spiff_approve(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def spiff_reject(request: HttpRequest, code: str) -> HttpResponse:
     return _act(request, code, services.reject_spiff, "Rejected")
+
+
+@login_required
+@require_POST
+def spiff_close(request: HttpRequest, code: str) -> HttpResponse:
+    """approved → closed (``close_spiff``, ops): nothing more is awarded or granted."""
+    return _act(request, code, services.close_spiff, "Closed")
 
 
 # --- Grants by hand (docs/design.md §11.3 "Grants") --------------------------------------------------------
