@@ -17,8 +17,40 @@ from django.db import models
 MAX_DAYS = 2_147_483_647  # the largest PositiveIntegerField the database stores
 
 
+class DuplicateKey(yaml.YAMLError):
+    """A key written twice in one mapping of a plan file: YAML would keep the last silently."""
+
+
+def _duplicate_message(key: Any, first: yaml.Node, again: yaml.Node) -> str:
+    """``duplicate key 'renewal' on line 8 (first on line 6)``: lines counted from 1, as an editor does."""
+    line, first_line = again.start_mark.line + 1, first.start_mark.line + 1
+    where = (
+        f"written twice on line {line}"
+        if line == first_line
+        else f"on line {line} (first on line {first_line})"
+    )
+    return f"duplicate key {_show(key)} {where}: each key may be written once"
+
+
 class _PlanLoader(yaml.SafeLoader):
-    """``SafeLoader`` that reads YAML floats as ``Decimal`` from their text (``1.10`` stays ``1.10``)."""
+    """``SafeLoader`` that reads YAML floats as ``Decimal`` from their text (``1.10`` stays ``1.10``) and
+    refuses a key written twice in one mapping (DESIGN §3 "Plans"), naming the key and both lines."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[tuple, yaml.Node] = {}
+            # Before merge keys (<<) are flattened in: a key written here may override a merged one.
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:  # by type too: YAML's 1 and true are different keys though Python's are equal
+                    first = seen.setdefault((type(key), key), key_node)
+                except TypeError:  # an unhashable key: the constructor below refuses it
+                    continue
+                if first is not key_node:
+                    raise DuplicateKey(_duplicate_message(key, first, key_node))
+        return super().construct_mapping(node, deep=deep)
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | float:
@@ -42,7 +74,10 @@ class _Errors:
 
 
 def _show(value: Any) -> str:
-    """A value as the plan's author wrote it: ``1.10`` stays ``1.10``, ``True`` is ``true``."""
+    """A value as the plan's author wrote it: ``1.10`` stays ``1.10``, ``True`` is ``true``, ``None`` is
+    "nothing (null)" (an empty value or ``null`` in the YAML)."""
+    if value is None:
+        return "nothing (null)"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):

@@ -19,7 +19,7 @@ from core.currencies import is_currency
 from core.errors import PlanInvalid
 
 from .escalators import _EscalatorSpec, parse_escalators
-from .parse import _a, _Errors, _model_field, _PlanLoader, _Reader, _show
+from .parse import DuplicateKey, _a, _Errors, _model_field, _PlanLoader, _Reader, _show
 
 TOP_LEVEL_KEYS = (
     "code",
@@ -112,6 +112,8 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
     where = file_name or "the plan"
     try:
         data = yaml.load(source, Loader=_PlanLoader)  # noqa: S506 - a SafeLoader subclass
+    except DuplicateKey as exc:
+        raise PlanInvalid([f"{where}: {exc}"]) from exc
     except yaml.YAMLError as exc:
         raise PlanInvalid([f"{where} is not valid YAML: {exc}"]) from exc
     if not isinstance(data, dict):

@@ -1,0 +1,63 @@
+"""DESIGN §3 "Plans": a key written twice in one mapping of a plan file is refused, naming the key and its
+lines (YAML itself would keep the last one silently); a null value is shown as "nothing (null)"."""
+
+import pytest
+
+from commissions.models import Plan
+from commissions.services.plans import load_plan
+
+from .test_load_plan import HEAD, errors_of, plan_yaml
+
+
+def test_a_type_written_twice_in_credit_date_by_type_is_refused_naming_it_and_its_line():
+    # HEAD is lines 1-4 (code … currency), so the rule is line 5 of the file.
+    source = plan_yaml(extra="credit_date_by_type: {renewal: effective, renewal: booked}\n")
+    assert source.splitlines()[4].startswith("credit_date_by_type:")
+    assert errors_of(source) == [
+        "the plan: duplicate key 'renewal' written twice on line 5: each key may be written once"
+    ]
+
+
+def test_a_top_level_key_written_twice_names_both_lines():
+    source = plan_yaml(
+        extra="credit_date_by_type:\n  renewal: effective\n  churn: booked\n  renewal: booked\n"
+    )
+    assert errors_of(source) == [
+        "the plan: duplicate key 'renewal' on line 8 (first on line 6): each key may be written once"
+    ]
+    twice = HEAD + "currency: EUR\n" + "components:\n  - {code: A, metric: adoption, weight: 1}\n"
+    message = errors_of(twice)[0]
+    assert "duplicate key 'currency' on line 5 (first on line 4)" in message
+
+
+def test_a_key_written_twice_inside_a_component_is_refused():
+    source = plan_yaml("{code: NRR, metric: nrr, weight: 1, goal: 1.10, weight: 2}")
+    assert errors_of(source) == [
+        "the plan: duplicate key 'weight' written twice on line 6: each key may be written once"
+    ]
+
+
+@pytest.mark.django_db
+def test_load_plan_names_the_file_and_writes_nothing():
+    source = plan_yaml(extra="credit_date_by_type: {renewal: effective, renewal: booked}\n")
+    with pytest.raises(Exception, match=r"plan\.yaml: duplicate key 'renewal' written twice on line 5"):
+        load_plan(source=source, file_name="plan.yaml")
+    assert not Plan.objects.exists()
+
+
+def test_a_merged_key_overridden_in_place_is_not_a_duplicate():
+    # YAML merge keys (<<) are meant to be overridden: only keys written twice by hand are refused.
+    source = plan_yaml(
+        "&base {code: NRR, metric: nrr, weight: 1, goal: 1.10}",
+        "{<<: *base, code: NRR2, goal: 1.20}",
+    )
+    assert errors_of(source) != [] and not any("duplicate" in e for e in errors_of(source))
+
+
+def test_a_null_rule_is_reported_as_nothing():
+    assert errors_of(plan_yaml(extra="credit_date_by_type: {renewal: }\n")) == [
+        "credit_date_by_type.renewal must be one of booked, effective, got nothing (null)"
+    ]
+    assert errors_of(plan_yaml(extra="credit_date_by_type: {renewal: null}\n")) == [
+        "credit_date_by_type.renewal must be one of booked, effective, got nothing (null)"
+    ]
