@@ -55,6 +55,9 @@ class Handbook:
     quarters: tuple[str, ...]
     oti: Decimal
     own_oti: bool
+    # False when nobody reads it as themselves (a quarter's ZIP of statements, for everyone it pays): the
+    # example amount is then said neutrally, never "you are not on the plan".
+    has_reader: bool
     shares: str
     components: list[ComponentRule]
     adoption: list[str]
@@ -145,6 +148,7 @@ def build_handbook(
         quarters=tuple(q.code for q in FiscalYear.parse(plan.fiscal_year).quarters()),
         oti=oti,
         own_oti=own is not None,
+        has_reader=reader is not None,
         shares=shares_text(spec),
         components=components,
         adoption=adoption_sentences(spec) if any(c.metric == "adoption" for c in spec.components) else [],

@@ -48,7 +48,13 @@ def render(handbook: Handbook, *, module=None) -> bytes:
     """The handbook as PDF bytes (A4)."""
     module = module or weasyprint()
     page = reverse("dashboards:handbook", args=[handbook.plan.code]) + f"?period={handbook.quarter}"
-    context = {"handbook": handbook, "page_url": absolute_url(page), "generated_at": timezone.now()}
+    # Written as the statement PDF writes it: the time and its zone (TIME_ZONE), "2026-12-07 02:30 UTC".
+    context = {
+        "handbook": handbook,
+        "page_url": absolute_url(page),
+        "generated_at": timezone.now(),
+        "time_zone": timezone.get_current_timezone_name(),
+    }
     html = render_to_string(TEMPLATE, context)
     return module.HTML(string=html, base_url=absolute_url("/"), url_fetcher=_nothing(module)).write_pdf()
 
