@@ -5,6 +5,10 @@ Recording never touches the closed quarter: the correction is its own record, va
 true-ups it would pay computed at once. Applying restates each plan of the quarter with every applied
 correction plus this one and pays the differences as true-ups in the next open quarter, in one
 transaction. The same correction applied twice pays nothing more.
+
+A deal correction is also the audited path through the freeze of the deal itself: applying it writes the
+corrected deal rows, so every later quarter — one crediting the deal by its other date — reads the
+corrected deal, while the closed quarter is restated once (docs/design.md §7 "Deal corrections").
 """
 
 from __future__ import annotations
@@ -238,6 +242,8 @@ def record_correction(
         raise AttainError("A correction needs at least one row.")
     parsed = parsed_rows(kind, _stored(rows))
     _check_rows(kind, parsed, period)
+    if kind == K.DEAL:
+        _check_deals(parsed, period)
     twin = period.corrections.filter(
         status=Correction.Status.PENDING, kind=kind, rows=_stored(parsed)
     ).first()
@@ -338,11 +344,13 @@ def pending_corrections(period: Period | None = None) -> list[Correction]:
 
 def apply_correction(*, correction: Correction, user: User | None) -> list[TrueUp]:
     """Apply a pending correction: restate each plan its quarter paid and pay the differences as true-ups
-    in the next open quarter (``payable_quarter``), all in one transaction.
+    in the next open quarter (``payable_quarter``), all in one transaction; a deal correction then writes
+    its deal rows, so later quarters read them (docs/design.md §7 "Deal corrections").
 
     Applying an applied correction pays nothing more and returns []. Raises ``NotAllowed`` unless
     ``user`` is ops (None: the system), ``AttainError`` for a withdrawn correction, a quarter re-opened
-    since, or no open quarter to pay in; ``MissingFxRate`` as ``record_correction``.
+    since, no open quarter to pay in, or a deal dated in another closed quarter; ``MissingFxRate`` as
+    ``record_correction``.
     """
     period = correction.period
     access.require(access.may_correct(user, period))
@@ -360,6 +368,9 @@ def apply_correction(*, correction: Correction, user: User | None) -> list[TrueU
         if paid_in.is_closed:
             raise AttainError(f"{paid_in.code} closed meanwhile: apply {current.label} again.")
         corrections = [*applied_corrections(period), current]
+        deals = parsed_rows(K.DEAL, current.rows) if current.kind == K.DEAL else []
+        if deals:
+            _check_deals(deals, period)
         trueups: list[TrueUp] = []
         for plan in restated_plans(period):
             restated = restate(period=period, plan=plan, corrections=corrections)
@@ -367,11 +378,85 @@ def apply_correction(*, correction: Correction, user: User | None) -> list[TrueU
             run = write_restatement(restated, user=user)
             if diffs:
                 trueups += write_trueups(restated, correction=current, run=run, paid_in=paid_in, diffs=diffs)
+        _write_deals(deals)  # after the restatements, which read the quarter as it was paid
         Correction.objects.filter(pk=current.pk).update(
             status=Correction.Status.APPLIED, applied_by=user, applied_at=timezone.now()
         )
     correction.refresh_from_db()
     return trueups
+
+
+def _check_deals(rows: list[dict], period: Period) -> None:
+    """Rules of a deal correction's rows, since applying it writes them (docs/design.md §7 "Deal
+    corrections"): the sign fits the type (DESIGN §3 ``deals``), the customer exists, and neither the stored
+    deal nor the corrected one is dated in a closed quarter other than ``period`` — that quarter paid the
+    deal as stored and would not be restated. Raises ``AttainError`` naming the deal."""
+    from adoption.models import Customer
+
+    from ..closed import closed_quarters
+    from ..models import Deal
+
+    signs = {"expansion": 1, "contraction": -1, "churn": -1}
+    stored = {
+        d.deal_id: d
+        for d in Deal.objects.filter(deal_id__in=[row["deal_id"] for row in rows]).only(
+            "deal_id", "booked_on", "effective_on"
+        )
+    }
+    known = set(
+        Customer.objects.filter(customer_id__in=[row["customer_id"] for row in rows]).values_list(
+            "customer_id", flat=True
+        )
+    )
+    others = [q for q in closed_quarters() if q.code != period.code]
+    for row in rows:
+        deal = row["deal_id"]
+        if row["type"] not in Deal.Type.values:
+            types = ", ".join(Deal.Type.values)
+            raise AttainError(f"Deal {deal}: type {row['type']!r} is not one of {types}.")
+        sign = signs.get(row["type"])
+        if sign is not None and row["arr_delta"] * sign <= 0:
+            raise AttainError(
+                f"Deal {deal}: a {row['type']}'s arr_delta must be {'positive' if sign > 0 else 'negative'}."
+            )
+        if row["customer_id"] not in known:
+            raise AttainError(f"Deal {deal}: no customer {row['customer_id']}.")
+        dates = [row["booked_on"], row["effective_on"]]
+        if deal in stored:
+            dates += [stored[deal].booked_on, stored[deal].effective_on]
+        for quarter in others:
+            if any(quarter.start <= day <= quarter.end for day in dates):
+                raise AttainError(
+                    f"Deal {deal} is dated in {quarter.code} too, which is closed: a correction of "
+                    f"{period.code} writes the deal and would change what {quarter.code} paid without "
+                    "restating it. Ask an engineer to correct both quarters."
+                )
+
+
+def _write_deals(rows: list[dict]) -> None:
+    """Write an applied deal correction's rows: each replaces the deal with its deal_id, or is added.
+    Runs in the caller's transaction (with the restatements and true-ups, or not at all)."""
+    from adoption.models import Customer
+
+    from ..models import Deal
+
+    customers = dict(
+        Customer.objects.filter(customer_id__in={row["customer_id"] for row in rows}).values_list(
+            "customer_id", "pk"
+        )
+    )
+    for row in rows:
+        Deal.objects.update_or_create(
+            deal_id=row["deal_id"],
+            defaults={
+                "customer_id": customers[row["customer_id"]],
+                "type": row["type"],
+                "arr_delta": row["arr_delta"],
+                "currency": row["currency"],
+                "booked_on": row["booked_on"],
+                "effective_on": row["effective_on"],
+            },
+        )
 
 
 def withdraw_correction(*, correction: Correction, user: User | None) -> Correction:

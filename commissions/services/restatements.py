@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -87,7 +88,8 @@ def restate(*, period: Period, plan: Plan, corrections: list[Correction]) -> Res
 
     final = final_run(period, plan)
     loaded = load(plan=plan, period=period, pull=final.pull, employees=plan_members(plan, period))
-    if fingerprint(loaded.inputs) != final.fingerprint:
+    applied = [c for c in corrections if c.status == Correction.Status.APPLIED]
+    if not _read_as_paid(loaded, period=period, plan=plan, final=final, applied=applied):
         raise AttainError(
             f"The inputs of {plan.code} in {period.code} are no longer those its final run "
             f"v{final.version} read: a restatement would pay for changes no correction records. "
@@ -103,6 +105,23 @@ def restate(*, period: Period, plan: Plan, corrections: list[Correction]) -> Res
         digest=fingerprint(inputs),
         customer_keys=loaded.customer_keys,
     )
+
+
+def _read_as_paid(loaded, *, period: Period, plan: Plan, final: Run, applied: list[Correction]) -> bool:
+    """Whether the quarter's inputs as read now are those it was paid and restated on: its final run's,
+    or — once corrections were applied, since an applied deal correction writes its rows (docs/design.md
+    §7) — with the applied corrections laid over them, the inputs of its final run or of a restatement."""
+    from .corrections import parsed_rows
+
+    if fingerprint(loaded.inputs) == final.fingerprint:
+        return True
+    if not applied:
+        return False
+    if any(c.kind in WIDENING for c in applied):
+        loaded = load(plan=plan, period=period, pull=final.pull, employees=None)
+    inputs = with_corrections(loaded.inputs, [(c.kind, parsed_rows(c.kind, c.rows)) for c in applied])
+    runs = Run.objects.filter(plan=plan, period=period, status=Run.Status.SUCCEEDED)
+    return runs.filter(Q(is_final=True) | Q(is_restatement=True), fingerprint=fingerprint(inputs)).exists()
 
 
 def paid_lines(period: Period, plan: Plan, final: Run) -> dict[Key, Decimal]:
