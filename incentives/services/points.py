@@ -284,15 +284,23 @@ def lot_states(lots: list[PointsEntry]) -> list[LotState]:
     return [LotState(lot, lot.points + (used.get(lot.pk) or 0), held.get(lot.pk) or 0) for lot in lots]
 
 
-def expire_points(as_of: date, *, user: User | None = None) -> list[PointsEntry]:
+def expire_points(as_of: date, *, user: User | None = None, today: date | None = None) -> list[PointsEntry]:
     """Expire what is left of every lot whose last day (``expires_after``) is before ``as_of``, less what
     pending redemptions reserve of it: one ``expired`` entry per lot, dated the day after its last day.
 
     Idempotent: what expired already is not left any more, so a rerun writes nothing; a lot's reserved
     part expires later if its redemption is rejected (``redemptions.reject_redemption``). Locks the lots
-    it reads. Raises ``NotAllowed`` unless ops or the system.
+    it reads. Raises ``NotAllowed`` unless ops or the system, ``PointsInvalid`` for an ``as_of`` after
+    ``today`` (default the local date): points still valid today are never written off ahead of time,
+    which would leave an expired entry the balance of today does not count (docs/design.md §11.4).
     """
     access.require(access.may_manage_points(user))
+    today = today or timezone.localdate()
+    if as_of > today:
+        raise PointsInvalid(
+            f"{as_of} is after today ({today}): points expire once their last day is over, "
+            "never ahead of time."
+        )
     with transaction.atomic():
         ids = list(
             PointsEntry.objects.select_for_update()
