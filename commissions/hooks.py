@@ -23,8 +23,25 @@ AdjustmentSource = Callable[[object], QuerySet]
 """``period`` -> the applied adjustments of that quarter: rows with ``customer_id`` (the customer's
 key), ``kind`` (``exception`` | ``extra_credit``) and ``value`` (a ratio 0–1, or points), as applied."""
 
+
+class CloseBlock(str):
+    """A close blocker's sentence that names the page where it is settled: ``url`` (a path) and
+    ``link_text`` ("See the SPIFFs"). It is the sentence itself wherever a plain ``str`` is read (the close's
+    refusal joins them); a plain ``str`` from a blocker has no page of its own, and the console links the
+    requests for it (``approvals``' blockers, DESIGN §5)."""
+
+    url: str
+    link_text: str
+
+    def __new__(cls, sentence: str, *, url: str = "", link_text: str = "") -> CloseBlock:
+        block = super().__new__(cls, sentence)
+        block.url, block.link_text = url, link_text or ("See them" if url else "")
+        return block
+
+
 CloseBlocker = Callable[[object], list[str]]
-"""``period`` -> what must be settled before the quarter closes, a whole sentence each ([] when none)."""
+"""``period`` -> what must be settled before the quarter closes, a whole sentence each ([] when none); a
+sentence may be a ``CloseBlock`` naming the page where it is settled."""
 
 CloseListener = Callable[[str], None]
 """``period_code`` -> nothing; told once a close has committed (the close stands whatever it does)."""
@@ -57,7 +74,8 @@ def register_adjustment_source(source: AdjustmentSource) -> None:
 
 
 def register_close_blocker(blocker: CloseBlocker) -> None:
-    """Make ``close_period`` (and the console's Close button) ask ``blocker`` before every close; once."""
+    """Make ``close_period`` (and the console's Close button) ask ``blocker`` before every close; once.
+    Its sentences may be ``CloseBlock``s carrying their page's link; plain ones link the requests."""
     if blocker not in _close_blockers:
         _close_blockers.append(blocker)
 
@@ -72,7 +90,8 @@ def adjustment_sources() -> list[AdjustmentSource]:
 
 
 def close_blockers(period) -> list[str]:
-    """Every registered blocker's sentences for ``period``, in registration order."""
+    """Every registered blocker's sentences for ``period``, in registration order (``CloseBlock``s as
+    given: ``getattr(sentence, "url", "")`` says whether one names its own page)."""
     return [reason for blocker in _close_blockers for reason in blocker(period)]
 
 

@@ -16,11 +16,16 @@ in it when it closes is never paid. So the close is refused, naming each, while
   the close cannot make it late — it waits so that the money asked in a quarter is decided when its books
   close. Rewards that are not cash, and points themselves, belong to no quarter and never hold a close.
 
-Each blocker returns whole sentences (none when nothing is pending) and reads; nothing is written.
+Each blocker returns whole sentences (none when nothing is pending) and reads; nothing is written. Each
+sentence is a ``hooks.CloseBlock`` naming the page where it is settled: the SPIFFs, or the points page for
+cash rewards, which the console links beside it.
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
+
+from commissions.hooks import CloseBlock
 from commissions.models import Period
 from commissions.services.person_metrics import stored_metric_values
 from core import formatting as fmt
@@ -40,8 +45,11 @@ def _listed(items: list[str]) -> str:
 def spiffs_blocking_close(period: Period) -> list[str]:
     """Why ``period`` cannot close yet because of SPIFFs: pending grants of it, proposed SPIFFs over it, and
     approved rule SPIFFs with qualifying events in it not yet awarded — a sentence each kind."""
+    url = reverse("incentives:spiffs")
     return [
-        sentence for sentence in (_pending_grants(period), _proposed(period), _unawarded(period)) if sentence
+        CloseBlock(sentence, url=url, link_text="See the SPIFFs")
+        for sentence in (_pending_grants(period), _proposed(period), _unawarded(period))
+        if sentence
     ]
 
 
@@ -130,6 +138,10 @@ def redemptions_blocking_close(period: Period) -> list[str]:
     if not named:
         return []
     return [
-        f"{period.code} has cash rewards waiting for a decision: {_listed(named)}. Approve or reject them "
-        "first (an approved one is paid with the payroll of the quarter it is approved in)."
+        CloseBlock(
+            f"{period.code} has cash rewards waiting for a decision: {_listed(named)}. Approve or reject "
+            "them first (an approved one is paid with the payroll of the quarter it is approved in).",
+            url=reverse("incentives:points"),
+            link_text="See the cash rewards asked",
+        )
     ]

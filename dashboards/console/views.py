@@ -155,7 +155,16 @@ def _before_close(period: Period) -> dict:
         require_ended(period)
     except AttainError as exc:
         return {"not_ended": exc.message, "close_blockers": []}
-    return {"not_ended": "", "close_blockers": hooks.close_blockers(period)}
+    return {"not_ended": "", "close_blockers": [_linked(b) for b in hooks.close_blockers(period)]}
+
+
+def _linked(blocker: str) -> dict[str, str]:
+    """A close blocker's sentence with the page where it is settled: its own (``hooks.CloseBlock``: the
+    SPIFFs, the points' cash rewards), else the requests (the approvals' blockers)."""
+    url = getattr(blocker, "url", "")
+    if url:
+        return {"text": str(blocker), "url": url, "link_text": blocker.link_text}
+    return {"text": str(blocker), "url": reverse("approvals:list"), "link_text": "See the requests"}
 
 
 def _not_started(request: HttpRequest, code: str, reason: str) -> HttpResponse:
