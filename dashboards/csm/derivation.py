@@ -122,7 +122,18 @@ def _bar(entry: dict) -> str:
     over = OVER_TEXT.get(entry["over"], entry["over"])
     if is_attainment(entry["metric"]):  # the quarter's own figure, not a mean of values (design.md §11.1)
         over = "over the quarter"
-    return f"{entry['metric']} ≥ {number(_decimal(entry['at_least']))}, {over}"
+    return f"{entry['metric']} ≥ {_metric_text(entry['metric'], entry['at_least'])}, {over}"
+
+
+def _metric_text(metric: str, value) -> str:
+    """An escalator's metric value or bar as the statement writes it: an attainment (a ratio, 1 = the goal,
+    docs/design.md §11.1) as a percentage like every other attainment (``0.4778… → 47.8%``), any other
+    metric's value as a number; "no value" where there was none. The engine keeps the exact value."""
+    if value is None:
+        return "no value"
+    if is_attainment(metric):
+        return fmt.percent(_decimal(value))
+    return number(_decimal(value))
 
 
 def escalator_rows(lines, currency: str) -> list[dict]:
@@ -136,8 +147,7 @@ def escalator_rows(lines, currency: str) -> list[dict]:
             row = rows.get(entry["code"])
             if row is None:
                 values = [
-                    f"{label}: {number(_decimal(value)) if value is not None else 'no value'}"
-                    for label, value in entry["values"]
+                    f"{label}: {_metric_text(entry['metric'], value)}" for label, value in entry["values"]
                 ]
                 row = rows[entry["code"]] = {
                     "code": entry["code"],
