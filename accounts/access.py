@@ -518,8 +518,8 @@ def may_see_nudges(person: User | None) -> Decision:
 
 
 def may_send_nudges(person: User | None) -> Decision:
-    """Ops runs the month-end nudges by hand (the schedule does: a person of None)."""
-    return _needs(person, "send the month's nudges", Role.OPS, why="sending nudges")
+    """Ops or the CCO runs the month-end nudges by hand (the schedule does: a person of None)."""
+    return _needs(person, "send the month's nudges", Role.OPS, Role.CCO, why="sending nudges")
 
 
 def may_see_needs_attention(person: User | None) -> Decision:

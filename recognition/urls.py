@@ -19,6 +19,7 @@ urlpatterns = [
     path("contests/<slug:code>/finish/", views.contest_finish, name="contest_finish"),
     path("nudges/", views.nudges, name="nudges"),
     path("nudges/new/", views.nudge_new, name="nudge_new"),
+    path("nudges/months/send/", views.nudges_send, name="nudges_send"),  # two parts: never a config's code
     path("nudges/<slug:code>/", views.nudge_edit, name="nudge_edit"),
     path("nudges/<slug:code>/switch/", views.nudge_switch, name="nudge_switch"),
 ]

@@ -115,9 +115,43 @@ class NudgeRun:
     def sent(self) -> int:
         return sum(len(n) for n in self.nudged.values())
 
+    def summary(self) -> str:
+        """The run in a sentence or a few, as the nudges page and ``send_nudges`` command say it: how many
+        nudges were sent and by which config, the configs that sent nothing and why (sent already, switched
+        off, no values yet), and every refused config with the reader's reason."""
+        month = f"{self.month:%Y-%m}"
+        sent = {code: len(nudges) for code, nudges in self.nudged.items() if nudges}
+        if sent:
+            per = ", ".join(f"{code} {count}" for code, count in sent.items())
+            lines = [f"Sent {self.sent} nudge{'s' if self.sent != 1 else ''} for {month} ({per})."]
+        elif not (self.skipped or self.refused):
+            lines = [f"No nudge sent for {month}: there is no nudge config."]
+        else:
+            lines = [f"No nudge sent for {month}."]
+        reasons = {
+            "already sent": "Sent already, so nothing again",
+            "decided by another run": "Sent by another run meanwhile",
+            "switched off": "Switched off",
+            "no values yet": "No value of its metric yet (a later run decides the month)",
+        }
+        for reason, said in reasons.items():
+            codes = [code for code, why in self.skipped.items() if why == reason]
+            if codes:
+                lines.append(f"{said}: {', '.join(codes)}.")
+        lines += [f"Refused {code}, nothing sent: {why}" for code, why in self.refused.items()]
+        return " ".join(lines)
 
-def send_nudges(month: date, *, user: User | None = None, metrics: MetricSource | None = None) -> NudgeRun:
-    """Nudge the bottom 5% of each enabled config's metric for ``month`` (any day of it).
+
+def send_nudges(
+    month: date,
+    *,
+    user: User | None = None,
+    metrics: MetricSource | None = None,
+    today: date | None = None,
+) -> NudgeRun:
+    """Nudge the bottom 5% of each enabled config's metric for ``month`` (any day of it), a month that is
+    over (its last day before ``today``, default the local date): a month is decided once, so never on
+    part of its values.
 
     Per config: n = the people of its scope with a value (their mean over the month); ceil(5% × n) people
     with the lowest values are picked, at least 1 when n ≥ 1, everyone tied at the cut-off included; the
@@ -127,10 +161,16 @@ def send_nudges(month: date, *, user: User | None = None, metrics: MetricSource 
     off sends nothing and decides nothing. One transaction per config: a config whose metric
     ``check_metric_code`` or the reader refuses (written before ``save_config`` checked it, or a KPI no
     longer computed) sends and decides nothing, is named in ``NudgeRun.refused`` and the log, and the
-    other configs run. Raises ``NotAllowed`` unless ``user`` is ops (or None, the schedule).
+    other configs run. Raises ``NotAllowed`` unless ``user`` is ops or the CCO (or None, the schedule);
+    ``RecognitionInvalid`` for a month not over, sending nothing.
     """
     access.require(access.may_send_nudges(user))
     first, last = month_bounds(month)
+    today = today or timezone.localdate()
+    if last >= today:
+        raise RecognitionInvalid(
+            f"{first:%Y-%m} is not over yet (it ends on {last}): its nudges are sent once it has ended."
+        )
     source = metrics or stored_metric_values
     run = NudgeRun(first)
     for config in NudgeConfig.objects.order_by("code"):

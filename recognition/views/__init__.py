@@ -12,7 +12,7 @@ from .contests import (
     contest_start,
 )
 from .home import home
-from .nudges import nudge_edit, nudge_new, nudge_switch, nudges
+from .nudges import nudge_edit, nudge_new, nudge_switch, nudges, nudges_send
 from .wall import fame, needs_attention
 
 __all__ = [
@@ -29,4 +29,5 @@ __all__ = [
     "nudge_new",
     "nudge_switch",
     "nudges",
+    "nudges_send",
 ]

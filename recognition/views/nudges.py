@@ -1,6 +1,7 @@
 """/recognition/nudges/ (docs/incentives.md "Nudges for the bottom 5%"): the configs, the months decided
 and the record of every nudge sent — read by the CCO and ops (``access.may_see_nudges``); the CCO alone
-writes a config's e-mail and task and switches it on or off (``access.may_configure_recognition``)."""
+writes a config's e-mail and task and switches it on or off (``access.may_configure_recognition``); ops
+and the CCO send last month's nudges by hand (``access.may_send_nudges``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import access
@@ -48,6 +50,8 @@ def nudges(request: HttpRequest) -> HttpResponse:
         "page": page,
         "extra_query": f"month={month:%Y-%m}" if month else "",
         "may_configure": bool(access.may_configure_recognition(user)),
+        "may_send": bool(access.may_send_nudges(user)),
+        "last_month": services.previous_month(timezone.localdate()),
     }
     return render(request, "recognition/nudges.html", context)
 
@@ -120,4 +124,22 @@ def nudge_switch(request: HttpRequest, code: str) -> HttpResponse:
     else:
         state = "on: it nudges at each month's end" if enabled else "off: it sends nothing"
         messages.success(request, f"Switched {config.code} {state}.")
+    return redirect("recognition:nudges")
+
+
+@login_required
+@require_POST
+def nudges_send(request: HttpRequest) -> HttpResponse:
+    """Send the nudges of the month just ended, as the 1st's job does (``services.send_nudges``): the
+    message says how many were sent, that a rerun sent nothing, and names every refused config."""
+    require(access.may_send_nudges(request.user))
+    month = services.previous_month(timezone.localdate())
+    try:
+        run = services.send_nudges(month, user=request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    except AttainError as exc:
+        messages.error(request, exc.message)
+    else:
+        (messages.warning if run.refused else messages.success)(request, run.summary())
     return redirect("recognition:nudges")

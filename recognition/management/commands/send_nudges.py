@@ -1,0 +1,34 @@
+"""``python manage.py send_nudges [--month YYYY-MM] [--user EMAIL]`` — the bottom-5% nudges of a month that
+is over (docs/design.md §11.5), as the 1st's ``month-end-nudges`` job sends them; default the month just
+ended. Idempotent: a month is decided once, so a rerun sends nothing and says so."""
+
+from datetime import date
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from commissions.management.base import AttainCommand
+from recognition.services.nudges import previous_month, send_nudges
+
+
+class Command(AttainCommand):
+    help = "Send every enabled nudge config's nudges of a month that is over (default last month); once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", help="the month (YYYY-MM), default the month just ended")
+        parser.add_argument("--user", help="the ops person or CCO running it (e-mail)")
+
+    def handle(self, *args, month=None, user=None, **options):
+        if month:
+            try:
+                month = date.fromisoformat(f"{month}-01")
+            except ValueError:
+                raise CommandError(f"--month must be a month like 2026-06, not {month!r}.") from None
+        else:
+            month = previous_month(timezone.localdate())
+        run = send_nudges(month, user=self.user(user))
+        self.stdout.write(run.summary())
+        if run.refused:
+            raise CommandError(
+                f"Nudge configs refused: {', '.join(run.refused)} (see above); the others were sent."
+            )
