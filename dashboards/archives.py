@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from commissions.models import Period, Run
+from commissions.models import Period, Plan, Run
 from core.errors import AttainError
 
 from .csm import pdf
@@ -198,10 +198,22 @@ def _write_zip(archive: StatementArchive, payouts, *, viewer: User, module, out)
             code = archive.period.code
             zipped.writestr(f"{code}/README.txt", f"{code} published no statement.\n")
         # Each plan's handbook beside its statements (docs/handbook.md), after them: not counted as one.
-        for run in Run.objects.filter(pk__in=archive.run_ids).select_related("plan").order_by("plan__code"):
-            name, content = handbook_pdf.archived(run.plan, archive.period.code, module=module)
+        for plan in handbook_plans(archive.run_ids):
+            name, content = handbook_pdf.archived(plan, archive.period.code, module=module)
             zipped.writestr(name, content)
     return count
+
+
+def handbook_plans(run_ids: list[int]) -> list[Plan]:
+    """The plans whose handbook a ZIP of the final runs ``run_ids`` holds, once each, by code."""
+    return list(Plan.objects.filter(runs__pk__in=run_ids).distinct().order_by("code"))
+
+
+def archive_contents(archive: StatementArchive) -> dict[str, int]:
+    """What a ready ``archive``'s ZIP holds, counted as its page says it: ``statements`` (one PDF per CSM
+    and plan) and ``handbooks`` (one plan handbook PDF per plan paid, ``handbook_plans``). One query."""
+    handbooks = Plan.objects.filter(runs__pk__in=archive.run_ids).distinct().count()
+    return {"statements": archive.total, "handbooks": handbooks}
 
 
 def _progress(archive_id: int, done: int) -> None:

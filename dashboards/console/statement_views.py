@@ -26,7 +26,13 @@ from accounts import access
 from accounts.models import User
 from commissions.services.periods import find_period
 from core.errors import AttainError
-from dashboards.archives import archive_progress, is_stale, read_archive, request_statement_archive
+from dashboards.archives import (
+    archive_contents,
+    archive_progress,
+    is_stale,
+    read_archive,
+    request_statement_archive,
+)
 from dashboards.models import StatementArchive
 
 
@@ -75,9 +81,12 @@ def prepare(request: HttpRequest) -> HttpResponse:
 def archive(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request.user)
     found = _archive(pk)
+    ready = found.status == StatementArchive.Status.READY
     context = {
         "archive": found,
-        "stale": found.status == StatementArchive.Status.READY and is_stale(found),
+        "stale": ready and is_stale(found),
+        # What the ZIP holds, counted file by file: the statements and the plan handbooks beside them.
+        "contents": archive_contents(found) if ready else None,
         "period": found.period,
         "console_url": f"{reverse('dashboards:console')}?{urlencode({'period': found.period.code})}",
     }
