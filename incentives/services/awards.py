@@ -190,11 +190,8 @@ def grant_spiff(*, spiff: Spiff, employee: User, amount, day: date, reason: str,
         )
     with transaction.atomic():
         row = Spiff.objects.select_for_update().get(pk=spiff.pk)
-        if row.status != Spiff.Status.APPROVED or row.kind != Spiff.Kind.MANUAL:
-            raise WrongStatus(
-                f"{row} is a {row.get_kind_display().lower()} SPIFF, {row.get_status_display().lower()}: "
-                "only an approved SPIFF granted by hand takes grants."
-            )
+        if (refusal := grant_refusal(row)) is not None:
+            raise WrongStatus(refusal)
         if not eligible_people(row).filter(pk=employee.pk).exists():
             raise SpiffInvalid(f"{employee.email} is not eligible for {row.code}.")
         period = _open_period(day)
@@ -215,6 +212,17 @@ def grant_spiff(*, spiff: Spiff, employee: User, amount, day: date, reason: str,
             spiff=row, award=award, action=SpiffEvent.Action.GRANTED, user=user, comment=reason.strip()
         )
     return award
+
+
+def grant_refusal(spiff: Spiff) -> str | None:
+    """Why ``spiff`` takes no grant (not an approved SPIFF granted by hand), or None when it takes one: the
+    one sentence ``grant_spiff`` raises and the SPIFF page says (docs/design.md §11.3 "Grants")."""
+    if spiff.status == Spiff.Status.APPROVED and spiff.kind == Spiff.Kind.MANUAL:
+        return None
+    return (
+        f"{spiff} is a {spiff.get_kind_display().lower()} SPIFF, {spiff.get_status_display().lower()}: "
+        "only an approved SPIFF granted by hand takes grants."
+    )
 
 
 def _open_period(day: date) -> Period:

@@ -67,11 +67,7 @@ def spiff_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 def _detail(request: HttpRequest, spiff: Spiff, grant_form: GrantForm | None = None) -> HttpResponse:
     user = request.user
-    may_grant = (
-        spiff.kind == Spiff.Kind.MANUAL
-        and spiff.status == Spiff.Status.APPROVED
-        and bool(access.may_grant_spiff(user, spiff))
-    )
+    may_grant = awards.grant_refusal(spiff) is None and bool(access.may_grant_spiff(user, spiff))
     if may_grant and grant_form is None:
         grant_form = GrantForm(user=user, spiff=spiff)
     context = {
@@ -145,9 +141,12 @@ def grant(request: HttpRequest, code: str) -> HttpResponse:
     if not (decision := access.may_grant_spiff(user, spiff)):
         messages.error(request, decision.reason)
         return redirect("incentives:spiff", code=spiff.code)
+    if (refusal := awards.grant_refusal(spiff)) is not None:  # the page shows no grant form to name it on
+        messages.error(request, refusal)
+        return redirect("incentives:spiff", code=spiff.code)
     form = GrantForm(request.POST, user=user, spiff=spiff)
     award = submitted(form, lambda data: awards.grant_spiff(spiff=spiff, user=user, **data))
-    if award is None:
+    if award is None:  # a bad value or the budget's refusal, named on the grant form shown again
         return _detail(request, spiff, grant_form=form)
     amount = fmt.money(award.amount, spiff.currency)
     messages.success(
