@@ -9,11 +9,10 @@ from django.db.models import Q, QuerySet, Sum
 
 from accounts import access
 from accounts.models import User
-from core.errors import NotAllowed
 
 from .models import PointsEntry, PointsRule, Redemption, Reward, Spiff, SpiffAward, SpiffEvent
 from .services.points import PointsBalance, balance_of
-from .services.spiffs import BudgetUse, approval_step, eligible_people
+from .services.spiffs import BudgetUse, approval_open, eligible_people
 
 
 @dataclass(frozen=True)
@@ -71,15 +70,7 @@ def pending_grants(user: User, spiff: Spiff) -> list[PendingGrant]:
         return []
     rows = awards_of(user, spiff).filter(source=SpiffAward.Source.GRANT, status=SpiffAward.Status.PENDING)
     rows = rows.select_related("spiff")
-    result = []
-    for award in rows:
-        try:
-            approval_step(award, user, proposer=award.granted_by_id, cco=award.cco_approver_id)
-        except NotAllowed:
-            result.append(PendingGrant(award, may_approve=False))
-        else:
-            result.append(PendingGrant(award, may_approve=True))
-    return result
+    return [PendingGrant(award, may_approve=approval_open(award, user)) for award in rows]
 
 
 def grantable_people(user: User, spiff: Spiff) -> QuerySet:

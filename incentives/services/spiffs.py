@@ -298,6 +298,23 @@ def approval_step(target, user: User, *, proposer: int | None, cco: int | None) 
     raise NotAllowed(f"{user.email} may not approve {label}: their approval is given already.")
 
 
+def approval_open(target, user: User) -> bool:
+    """Whether ``user`` has an approval step still to give ``target`` (a proposed SPIFF, or a pending grant):
+    the decision ``approve_spiff`` and ``approve_grant`` take (``access.may_approve_spiff``, then
+    ``approval_step``), asked by the pages before they offer Approve."""
+    from core.errors import NotAllowed
+
+    spiff = target if isinstance(target, Spiff) else target.spiff
+    if not access.may_approve_spiff(user, spiff):
+        return False
+    proposer = target.proposed_by_id if isinstance(target, Spiff) else target.granted_by_id
+    try:
+        approval_step(target, user, proposer=proposer, cco=target.cco_approver_id)
+    except NotAllowed:
+        return False
+    return True
+
+
 def reject_spiff(*, spiff: Spiff, user: User, comment: str, version: int | None = None) -> Spiff:
     """proposed → rejected, by the CCO or finance, with a comment (final)."""
     access.require(access.may_approve_spiff(user, spiff))

@@ -78,6 +78,8 @@ def _detail(request: HttpRequest, spiff: Spiff, grant_form: GrantForm | None = N
         "people": spiff.people.all() if spiff.eligibility == spiff.Eligibility.LIST else None,
         "may_propose": spiff.status == spiff.Status.DRAFT and access.may_propose_spiff(user, spiff),
         "may_decide": spiff.status == spiff.Status.PROPOSED and access.may_approve_spiff(user, spiff),
+        # Approve only when this person's step is still to give (the service's own decision, §11.3).
+        "may_approve": spiff.status == spiff.Status.PROPOSED and services.approval_open(spiff, user),
         "may_close": spiff.status == spiff.Status.APPROVED and bool(access.may_award_spiff(user, spiff)),
         "grant_form": grant_form if may_grant else None,
         "pending_grants": selectors.pending_grants(user, spiff),
