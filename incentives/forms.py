@@ -13,10 +13,12 @@ from django.core.validators import RegexValidator
 from accounts import access
 from accounts.models import User
 from commissions.forms import METRIC_HELP, MetricCodeField
+from core.currencies import is_currency
 
 from . import selectors
 from .models import PointsRule, Reward, Spiff
 from .services.points import MAX_EXPIRY_MONTHS, MAX_POINTS
+from .services.spiffs import unknown_currency
 
 # The pages under /incentives/spiffs/ whose address would hide a SPIFF of that code.
 RESERVED_CODES = frozenset({"new", "mine"})
@@ -98,6 +100,14 @@ def _threshold(*, required: bool, help_text: str = "") -> forms.DecimalField:
     )
 
 
+def _known_currency(code: str) -> str:
+    """``code`` upper-cased, refused unless a currency Attain knows (the services check it again)."""
+    code = code.upper()
+    if code and not is_currency(code):
+        raise forms.ValidationError(unknown_currency(code))
+    return code
+
+
 def _required(form: forms.Form, data: dict, messages: dict[str, str]) -> None:
     """Each field of ``messages`` left empty gets its message (unless it has an error already)."""
     for name, message in messages.items():
@@ -152,7 +162,7 @@ class SpiffForm(forms.Form):
         return code
 
     def clean_currency(self) -> str:
-        return self.cleaned_data["currency"].upper()
+        return _known_currency(self.cleaned_data["currency"])
 
     def clean_people(self) -> list[User]:
         ids = list(dict.fromkeys(p for p in PEOPLE_SEPARATORS.split(self.cleaned_data["people"]) if p))
@@ -302,7 +312,7 @@ class RewardForm(forms.Form):
         return code
 
     def clean_currency(self) -> str:
-        return self.cleaned_data["currency"].upper()
+        return _known_currency(self.cleaned_data["currency"])
 
     def clean(self) -> dict:
         data = super().clean()

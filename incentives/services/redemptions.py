@@ -18,13 +18,14 @@ from accounts import access
 from accounts.models import User
 from commissions.services.periods import open_period_for_writing
 from core import formatting as fmt
+from core.currencies import is_currency
 from core.errors import PeriodClosed
 from core.fiscal import calendar
 
 from ..errors import NotEnoughPoints, PointsInvalid, WrongStatus
 from ..models import PointsEntry, Redemption, RedemptionLot, Reward
 from .points import MAX_POINTS, _expire, _whole, balance_of, lot_states, usable_lots
-from .spiffs import _money
+from .spiffs import _money, unknown_currency
 
 
 def create_reward(
@@ -48,6 +49,8 @@ def create_reward(
             problems.append("A cash reward pays an amount above 0.")
         if len(currency) != 3:
             problems.append(f"A cash reward names its currency (3 letters), not {currency!r}.")
+        elif not is_currency(currency):
+            problems.append(unknown_currency(currency))
     elif amount is not None or currency:
         problems.append("Only a cash reward has an amount and a currency.")
     if problems:

@@ -19,6 +19,7 @@ from accounts import access
 from accounts.models import Role, User
 from commissions.models import FxRate
 from commissions.services.person_metrics import MetricUnavailable, check_metric_code
+from core.currencies import is_currency
 from core.errors import MissingFxRate
 from core.fiscal import calendar
 
@@ -109,6 +110,11 @@ def _money(value, what: str, problems: list[str]) -> Decimal | None:
     return amount
 
 
+def unknown_currency(code: str) -> str:
+    """The sentence refusing ``code`` as a currency: the SPIFF and reward services and forms say the same."""
+    return f"{code or '(none)'} is not a currency code Attain knows (ISO 4217, such as USD or EUR)."
+
+
 def create_spiff(
     *,
     user: User | None,
@@ -183,6 +189,8 @@ def _problems(spiff: Spiff, budget: Decimal | None, people: list[User] | None) -
         problems += [f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items()]
     if budget is None or budget <= 0:
         problems.append("The budget must be an amount above 0.")
+    if "currency" not in refused and not is_currency(spiff.currency):
+        problems.append(unknown_currency(spiff.currency))
     if spiff.start and spiff.end and spiff.end < spiff.start:
         problems.append(f"The SPIFF ends ({spiff.end}) before it starts ({spiff.start}).")
     if spiff.kind == Spiff.Kind.RULE:
