@@ -15,7 +15,9 @@ from django.db import connection
 from django.db.models import Q
 
 from adoption.models import ArrRecord, Customer, Ownership, ScoreObservation, Snapshot, TargetLine
+from core.calendar import FiscalYear
 from core.errors import AttainError
+from core.fiscal import calendar
 
 from . import hooks
 from .book_scope import BookScope, book_scope
@@ -120,6 +122,13 @@ def _load(
         | Q(effective_on__range=(min(start, window_start), end))
     )
     kpis, kpi_days = _kpis(plan, spec, period, scope)
+    deal_rows = scope.table(
+        "deals",
+        scope.book(deals)
+        .order_by()
+        .values_list("deal_id", "customer_id", "type", "arr_delta", "currency", "booked_on", "effective_on"),
+    )
+    year_start = calendar().year_start(FiscalYear.parse(plan.fiscal_year))
     # Rows are read unordered (no sort in the database): the engine's as-of lookups go by natural keys
     # and it sorts the credited deals itself.
     return QuarterInputs(
@@ -154,20 +163,7 @@ def _load(
             .order_by()
             .values_list("customer_id", "as_of", "arr", "currency"),
         ),
-        deals=scope.table(
-            "deals",
-            scope.book(deals)
-            .order_by()
-            .values_list(
-                "deal_id",
-                "customer_id",
-                "type",
-                "arr_delta",
-                "currency",
-                "booked_on",
-                "effective_on",
-            ),
-        ),
+        deals=deal_rows,
         kpis=kpis,
         kpi_days=kpi_days,
         fx=dict(FxRate.objects.filter(period=period.code).values_list("currency", "rate")),
@@ -176,7 +172,58 @@ def _load(
         adjustments=_adjustments(period, scope) if adoption else empty("adjustments"),
         base_currency=settings.BASE_CURRENCY,
         person_metrics=_person_metrics(plan, spec, period, scope),
+        year_start=year_start,
+        prior_rules=_prior_rules(plan, spec, period, scope, deal_rows, year_start),
     )
+
+
+def _prior_rules(
+    plan: Plan, spec: PlanSpec, period: Period, scope: BookScope, deals: pd.DataFrame, year_start
+) -> pd.DataFrame:
+    """The credit-date rules of the plan members' earlier-year plans that can change a credit date
+    (DESIGN §3 "Plans": across a fiscal-year boundary the earlier year's plan decides).
+
+    Only the deals dated before ``year_start`` and on or after it are looked at; for the quarter of each
+    one's earlier date, a member's other plans in that quarter give a row each when one of them credits
+    the deal's type by another date than this plan does. None in the usual case: the inputs and their
+    fingerprint stay as they were. One query per such quarter, none when no deal crosses the year."""
+    if deals.empty:
+        return empty("prior_rules")
+    crossing = {}
+    for kind, booked, effective in deals[["type", "booked_on", "effective_on"]].itertuples(index=False):
+        if booked is None or effective is None:
+            continue
+        earlier, later = min(booked, effective), max(booked, effective)
+        if earlier < year_start <= later:
+            crossing.setdefault(calendar().period_of(earlier), set()).add(kind)
+    if not crossing:
+        return empty("prior_rules")
+    members = scope.people(plan_assignments(plan, period)).values("employee_id")
+    groups: dict[tuple, set] = {}  # (employee, quarter, type) → {(plan, its date for the type)}
+    for quarter, kinds in sorted(crossing.items(), key=lambda item: item[0].code):
+        first, last = calendar().bounds(quarter)
+        held = (
+            Assignment.objects.filter(employee_id__in=members, start_date__lte=last)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+            .exclude(plan=plan)
+            .select_related("plan", "employee")
+            .order_by()
+        )
+        for assignment in held:
+            other = assignment.plan
+            for kind in kinds:
+                when = (other.credit_date_by_type or {}).get(kind, other.credit_date)
+                key = (assignment.employee.employee_id, quarter.code, first, last, kind)
+                groups.setdefault(key, set()).add((other.code, when))
+    # A person's earlier plans are kept together when one of them disagrees with this plan: the engine
+    # must see the one that credits the deal in its own year, agreeing or not.
+    rows = [
+        (eid, code, quarter, first, last, kind, when)
+        for (eid, quarter, first, last, kind), rules in groups.items()
+        if any(when != spec.credit_date_of(kind) for _, when in rules)
+        for code, when in rules
+    ]
+    return frame("prior_rules", sorted(rows))
 
 
 def _person_metrics(plan: Plan, spec: PlanSpec, period: Period, scope: BookScope) -> pd.DataFrame:
@@ -346,6 +393,8 @@ def fingerprint(inputs: QuarterInputs) -> str:
         # Only plans with escalators read person metrics (docs/design.md §11.2): the table is hashed, even
         # empty, whenever the plan has some; a plan without any keeps its fingerprint.
         *(("person_metrics",) if spec.escalators else ()),
+        # Only a deal dated in two fiscal years whose plans disagree gives rows (DESIGN §3 "Plans").
+        *(("prior_rules",) if not inputs.prior_rules.empty else ()),
     ):
         table: pd.DataFrame = getattr(inputs, name)
         digest.update(f"\n#{name}:{','.join(table.columns)}:{len(table)}\n".encode())

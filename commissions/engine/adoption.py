@@ -84,7 +84,8 @@ def protected_customers(
     window_start = end - timedelta(days=plan.new_customer_window_days)
     new = customers[(customers["start_date"] > window_start) & (customers["start_date"] <= end)]
     expansions = deals[deals["type"] == "expansion"]
-    when = credit_dates(expansions, plan)
+    # A deal dated in two fiscal years carries the date the earlier year's plan named (DESIGN §3).
+    when = expansions["credit_date"] if "credit_date" in expansions else credit_dates(expansions, plan)
     expanded = expansions[(when > window_start) & (when <= end)]
     return set(new["customer_id"]) | set(expanded["customer_id"])
 
@@ -104,14 +105,20 @@ def adjustments_by_customer(adjustments: pd.DataFrame) -> tuple[dict[str, Decima
 
 
 def customer_rows(
-    book: pd.DataFrame, inputs, converter: Converter, warnings: list[EngineWarning]
+    book: pd.DataFrame,
+    inputs,
+    converter: Converter,
+    warnings: list[EngineWarning],
+    deals: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per book customer: baseline, target, score, r, counted, reason and weight w."""
+    """One row per book customer: baseline, target, score, r, counted, reason and weight w. ``deals``:
+    the book's deals with their credit dates (``dated_deals``); None: ``inputs.deals`` by the plan's rule."""
     plan = inputs.plan
     rows = book.merge(inputs.targets, on="customer_id", how="left").merge(
         inputs.scores, on="customer_id", how="left"
     )
-    protected = protected_customers(inputs.customers, inputs.deals, end=inputs.end, plan=plan)
+    deals = inputs.deals if deals is None else deals
+    protected = protected_customers(inputs.customers, deals, end=inputs.end, plan=plan)
     exceptions, extra = adjustments_by_customer(inputs.adjustments)
     baselines, targets, scores = (none_for_nan(rows[c]) for c in ("baseline", "target", "score"))
     results = [

@@ -7,17 +7,14 @@ from decimal import Decimal
 import pandas as pd
 
 from .money import Converter, exact
-from .tables import arr_at, credit_dates, credited_by
+from .tables import arr_at
 
 
-def credited_deals(book: pd.DataFrame, inputs, converter: Converter) -> pd.DataFrame:
+def credited_deals(dated: pd.DataFrame, inputs, converter: Converter) -> pd.DataFrame:
     """The book's deals whose credit date is in the quarter, with their delta in the plan currency and
-    which date credited each (``credited_by``: booked | effective, by the plan's rule for its type)."""
-    deals = inputs.deals.copy()
-    deals["credit_date"] = credit_dates(deals, inputs.plan)
-    deals["credited_by"] = credited_by(deals, inputs.plan)
-    deals = deals[(deals["credit_date"] >= inputs.start) & (deals["credit_date"] <= inputs.end)]
-    deals = deals.merge(book, on="customer_id", how="inner")
+    which date credited each (``credited_by``: booked | effective, by the plan's rule for its type, or
+    by the earlier year's plan for a deal dated in two fiscal years). ``dated``: ``dated_deals``."""
+    deals = dated[(dated["credit_date"] >= inputs.start) & (dated["credit_date"] <= inputs.end)].copy()
     converter.require(deals["currency"])
     deals["rate"] = [converter.rate(c) if c != converter.to else None for c in deals["currency"]]
     deals["converted"] = [

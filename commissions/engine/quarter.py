@@ -7,6 +7,7 @@ from decimal import Decimal
 import pandas as pd
 
 from .adoption import attainment_by_csm, customer_rows
+from .crossing import dated_deals
 from .escalators import escalate, escalation_amounts, metric_rows, standings
 from .kpi import kpi_attainment, kpi_detail, missing_days_warning
 from .money import Converter, exact
@@ -51,10 +52,15 @@ def _calculate(inputs: QuarterInputs) -> QuarterResult:
     book = book[book["employee_id"].isin(csms)].reset_index(drop=True)
 
     metrics = {component.metric for component in plan.components}
-    customers = customer_rows(book, inputs, converter, warnings) if "adoption" in metrics else _no_customers()
+    # One credit date per deal, a deal dated in two fiscal years included (DESIGN §3 "Plans"); only the
+    # components that read deals (NRR, adoption's newly expanded) warn about it.
+    dated = dated_deals(book, inputs, warnings if metrics & {"nrr", "adoption"} else None)
+    customers = (
+        customer_rows(book, inputs, converter, warnings, dated) if "adoption" in metrics else _no_customers()
+    )
     adoption = attainment_by_csm(customers) if "adoption" in metrics else {}
     # Only NRR converts deals: a plan without it needs no rate for their currencies (DESIGN §4.1).
-    deals = credited_deals(book, inputs, converter) if "nrr" in metrics else _no_deals(inputs)
+    deals = credited_deals(dated, inputs, converter) if "nrr" in metrics else _no_deals(inputs)
     nrr = nrr_by_csm(book, deals, inputs, converter) if "nrr" in metrics else {}
     kpis = {(e, k): v for e, k, v in inputs.kpis[["employee_id", "kpi", "value"]].itertuples(index=False)}
     kpi_days = {

@@ -120,6 +120,10 @@ COLUMNS = {
     # day (a month's value on its first day), within the quarter — imported, or built-in daily ones
     # (kpi.<code>, scorecard_average; §11.1). The quarter's attainment is never a row: the engine has it.
     "person_metrics": ["employee_id", "metric", "date", "value"],
+    # Across a fiscal-year boundary (DESIGN §3 "Plans"): the credit dates of the CSMs' plans of an earlier
+    # fiscal year — per CSM, plan and quarter of that year they were on it (its first and last day), the
+    # date (booked | effective) the plan credits a deal type by. Only rows that can change a credit date.
+    "prior_rules": ["employee_id", "plan", "period", "start", "end", "type", "credit_date"],
 }
 
 
@@ -159,6 +163,10 @@ class QuarterInputs:
     base_currency: str = "USD"
     kpi_days: pd.DataFrame = field(default_factory=lambda: empty("kpi_days"))
     person_metrics: pd.DataFrame = field(default_factory=lambda: empty("person_metrics"))
+    # The first day of the plan's fiscal year, and the rules of the CSMs' earlier-year plans for the deals
+    # dated in two fiscal years (DESIGN §3 "Plans": the earlier year's plan decides their credit date).
+    year_start: date | None = None
+    prior_rules: pd.DataFrame = field(default_factory=lambda: empty("prior_rules"))
 
 
 @dataclass(frozen=True)
@@ -169,6 +177,7 @@ class EngineWarning:
     # | kpi_days_missing | goal_not_below_ceiling (DESIGN §4.5)
     # | component_not_applied | no_component_applies (DESIGN §4.7: the others carry its weight)
     # | escalator_no_value (docs/design.md §11.2: no value of the gating metric, the escalator not applied)
+    # | credit_across_years (DESIGN §3 "Plans": a deal dated in two fiscal years whose plans disagree)
     message: str
     employee_id: str = ""
     customer_id: str = ""
