@@ -2,8 +2,11 @@
 
 On both databases: each step of a SPIFF or of a grant (``SpiffEvent``: who, which step, the comment, the
 status after), which the row events do not say. On SQLite, which has no history triggers, also what the
-rows themselves record: the awards written, points rules made, the ledger's entries (earned, redeemed,
-expired) and each redemption asked, decided and handed out. On PostgreSQL the pghistory events of
+rows themselves record: the awards written (a grant with the status it was written with, pending) and
+each grant's approval or rejection as a change of its award, points rules made (with every field: metric,
+threshold, points, months, expiry), the ledger's entries (earned, redeemed, expired) and each redemption
+asked, decided and handed out. A reward records nothing of its making, so the demo offers no "Reward"
+filter (``selectors.object_type_choices``). On PostgreSQL the pghistory events of
 ``Spiff``, ``SpiffAward``, ``PointsRule``, ``Reward``, ``Redemption`` and ``PointsEntry`` say that and more
 (``row_events``).
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
@@ -66,15 +70,23 @@ def spiff_steps_queryset(filters: AuditFilters) -> models.QuerySet:
     return dated(steps, "at", filters)
 
 
-def spiff_step_entries(steps: list[SpiffEvent]) -> list[AuditEntry]:
-    # The status before a step is the status after the step before it, of the same SPIFF or grant.
+def _statuses_before(steps: list[SpiffEvent]) -> dict[int, str]:
+    """Per step, the status before it: the status after the step before it, of the same SPIFF or grant."""
     chain = SpiffEvent.objects.filter(spiff_id__in={s.spiff_id for s in steps}).order_by("at", "pk")
     before, last = {}, {}
-    for pk, spiff_id, award_id, status in chain.values_list("pk", "spiff_id", "award_id", "status_after"):
+    rows = chain.values_list("pk", "spiff_id", "award_id", "action", "status_after")
+    for pk, spiff_id, award_id, action, status in rows:
         key = (spiff_id, award_id)
         before[pk] = last.get(key, "")
         if status:
             last[key] = status
+        elif action == SpiffEvent.Action.GRANTED:  # the grant's step records no status: it is written pending
+            last[key] = SpiffAward.Status.PENDING
+    return before
+
+
+def spiff_step_entries(steps: list[SpiffEvent]) -> list[AuditEntry]:
+    before = _statuses_before(steps)
     labels = Labels()
     for step in steps:
         labels.want(User, step.user_id)
@@ -112,6 +124,16 @@ def awards_queryset(filters: AuditFilters) -> models.QuerySet:
     return narrowed(rows, filters, text=text, id_field="pk", person="employee", at="created_at")
 
 
+def _award_label(award: SpiffAward) -> str:
+    return f"{award.spiff.code} · {award.employee.email} · {award.day}"
+
+
+def _created_status(award: SpiffAward) -> str:
+    """The status an award was written with: a grant waits for approval (its decision is an entry of its
+    own, ``grant_decision_entries``); a rule's award is written approved or not funded and stays so."""
+    return SpiffAward.Status.PENDING if award.source == SpiffAward.Source.GRANT else award.status
+
+
 def award_entries(rows: list[SpiffAward]) -> list[AuditEntry]:
     return [
         AuditEntry(
@@ -119,17 +141,73 @@ def award_entries(rows: list[SpiffAward]) -> list[AuditEntry]:
             who=_email(row.granted_by, "(rule run)"),
             object_type="SPIFF award",
             object_id=str(row.pk),
-            object_label=f"{row.spiff.code} · {row.employee.email} · {row.day}",
+            object_label=_award_label(row),
             action="granted" if row.source == SpiffAward.Source.GRANT else "awarded",
             changes=[
                 Change("amount", "", fmt.money(row.amount, row.spiff.currency)),
-                Change("status", "", row.status),
+                Change("status", "", _created_status(row)),
                 Change("period", "", row.period.code),
             ],
             note=row.reason,
         )
         for row in rows
     ]
+
+
+GRANT_DECISIONS = (
+    SpiffEvent.Action.GRANT_APPROVED_CCO,
+    SpiffEvent.Action.GRANT_APPROVED_FINANCE,
+    SpiffEvent.Action.GRANT_REJECTED,
+)
+
+
+def grant_decisions_queryset(filters: AuditFilters) -> models.QuerySet:
+    """SQLite: each approval or rejection of a grant, as a change of its award (PostgreSQL has the award's
+    row events instead)."""
+    if not filters.wants(AWARD):
+        return SpiffEvent.objects.none()
+    steps = SpiffEvent.objects.filter(award__isnull=False, action__in=GRANT_DECISIONS)
+    steps = steps.select_related("spiff", "award__employee").order_by("-at", "-pk")
+    if filters.search:
+        text = (
+            Q(spiff__code__icontains=filters.search)
+            | Q(award__employee__email__icontains=filters.search)
+            | Q(comment__icontains=filters.search)
+        )
+        steps = steps.filter(text | Q(award_id=int(filters.search)) if filters.search.isdigit() else text)
+    if filters.person:  # no database constraint on the person: matched by id
+        people = User.objects.filter(email__icontains=filters.person).values("pk")
+        steps = steps.filter(user_id__in=people)
+    return dated(steps, "at", filters)
+
+
+def grant_decision_entries(steps: list[SpiffEvent]) -> list[AuditEntry]:
+    before = _statuses_before(steps)
+    labels = Labels()
+    for step in steps:
+        labels.want(User, step.user_id)
+    return [
+        AuditEntry(
+            at=step.at,
+            who=labels.get(User, step.user_id) or "(no user given)",
+            object_type="SPIFF award",
+            object_id=str(step.award_id),
+            object_label=_award_label(step.award),
+            action=step.get_action_display(),
+            changes=[Change("status", before.get(step.pk, ""), step.status_after)]
+            if step.status_after
+            else [],
+            note=step.comment,
+        )
+        for step in steps
+    ]
+
+
+def _expiry(rule: PointsRule) -> str:
+    """The months its points last: its own, or the setting's it follows when earned."""
+    if rule.expiry_months:
+        return str(rule.expiry_months)
+    return f"POINTS_EXPIRY_MONTHS (now {settings.POINTS_EXPIRY_MONTHS})"
 
 
 def points_rules_queryset(filters: AuditFilters) -> models.QuerySet:
@@ -155,6 +233,7 @@ def points_rule_entries(rows: list[PointsRule]) -> list[AuditEntry]:
                 Change("points", "", str(row.points)),
                 Change("start", "", str(row.start)),
                 Change("end", "", str(row.end or "")),
+                Change("expiry_months", "", _expiry(row)),
             ],
         )
         for row in rows

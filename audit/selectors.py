@@ -10,9 +10,10 @@ Where entries come from (docs/audit.md):
 * SQLite (the demo, no triggers) — the import records, role changes, webhook resends, SPIFF steps and
   nudge months, plus the logs the services keep anyway: request timelines, period closes and re-opens,
   the run rows themselves (``logs``), payout sign-offs, holds and corrections (``payout_logs``), webhook
-  endpoints (``webhook_logs``), and what the incentives' rows record of themselves: awards, points
-  rules, ledger entries, redemptions asked, decided and handed out (``incentive_logs``), contests, their
-  events and winners, the wall's setting, nudge configs and nudges (``recognition_logs``).
+  endpoints (``webhook_logs``), and what the incentives' rows record of themselves: awards and grant
+  decisions, points rules, ledger entries, redemptions asked, decided and handed out
+  (``incentive_logs``), contests, their events and winners, the wall's setting, nudge configs and nudges
+  (``recognition_logs``).
 
 Each source is a queryset ordered newest first; ``AuditTrail`` merges them lazily, so a page costs a
 count and a slice per source plus one label query per referenced model.
@@ -37,9 +38,16 @@ def full_history_recorded() -> bool:
     return connection.vendor == "postgresql"
 
 
+# Audited models whose rows record nothing of their making: on SQLite, without row events, a filter on
+# them could only ever be empty, so it is not offered there (docs/audit.md).
+UNRECORDED_ON_SQLITE = {"reward"}
+
+
 def object_type_choices() -> list[tuple[str, str]]:
-    """The object filter's choices: the audited models, the imports, role changes and webhook resends."""
-    return [(each.key, each.title) for each in row_events.AUDITED] + [
+    """The object filter's choices: the audited models (on SQLite those it has a record of), the imports,
+    role changes and webhook resends."""
+    hidden = set() if full_history_recorded() else UNRECORDED_ON_SQLITE
+    return [(each.key, each.title) for each in row_events.AUDITED if each.key not in hidden] + [
         ("import", "Import"),
         ("role_change", "Role change"),
         (webhook_logs.RESEND, "Webhook delivery resent"),
@@ -172,6 +180,7 @@ def _incentive_records(filters: AuditFilters) -> list[Source]:
     i, r = incentive_logs, recognition_logs
     return [
         Source(i.awards_queryset(filters), i.award_entries),
+        Source(i.grant_decisions_queryset(filters), i.grant_decision_entries),
         Source(i.points_rules_queryset(filters), i.points_rule_entries),
         Source(i.points_entries_queryset(filters), i.points_entry_entries),
         Source(i.requests_queryset(filters), i.request_entries),

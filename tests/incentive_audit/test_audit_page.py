@@ -7,7 +7,7 @@ from django.urls import reverse
 from incentives.services.spiffs import propose_spiff
 from tests.spiffs.conftest import rule_spiff
 
-from .conftest import as_
+from .conftest import ON_POSTGRES, as_
 
 KINDS = {
     "spiff": "SPIFF",
@@ -36,7 +36,9 @@ def test_the_filter_offers_each_kind_of_incentive_history(client, ops):
 
     choices = dict(client.get(reverse("audit:log")).context["form"].fields["object_type"].choices)
 
-    assert {key: choices.get(key) for key in KINDS} == KINDS
+    # A reward records nothing of its making: only PostgreSQL's row events list it (docs/audit.md).
+    offered = KINDS if ON_POSTGRES else {key: title for key, title in KINDS.items() if key != "reward"}
+    assert {key: choices.get(key) for key in offered} == offered
 
 
 def test_the_page_and_its_csv_list_the_spiff_steps(client, ops, proposed):
