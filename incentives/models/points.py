@@ -162,7 +162,8 @@ class Redemption(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"redemption #{self.pk} of {self.reward_id} by {self.employee_id}"
+        # Named as the points page names it: the reward's name and code, the person's e-mail.
+        return f"the request #{self.pk} for {self.reward.name} ({self.reward.code}) by {self.employee.email}"
 
 
 @_tracked("PointsEntryHistory")
@@ -216,7 +217,7 @@ class PointsEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.employee_id} {self.kind} {self.points:+d} on {self.on}"
+        return f"{self.employee.email} {self.kind} {self.points:+d} on {self.on}"
 
 
 class RedemptionLot(models.Model):
@@ -236,4 +237,4 @@ class RedemptionLot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.points} of lot {self.lot_id} for redemption {self.redemption_id}"
+        return f"{self.points} points of lot #{self.lot_id} for {self.redemption}"

@@ -202,7 +202,13 @@ class SpiffAward(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.spiff_id}: {self.amount} to {self.employee_id} on {self.day}"
+        # Named as the pages name it (the grant's number, the SPIFF's code, the person's e-mail), never by
+        # the database ids of the SPIFF or the person.
+        what = "the grant" if self.source == self.Source.GRANT else "the award"
+        return (
+            f"{what} #{self.pk} of {self.spiff.code}: {self.amount} {self.spiff.currency} "
+            f"to {self.employee.email} on {self.day}"
+        )
 
 
 class SpiffEvent(models.Model):
@@ -245,4 +251,4 @@ class SpiffEvent(models.Model):
         ordering = ["spiff_id", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.spiff_id} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.spiff.code} {self.action} at {self.at:%Y-%m-%d %H:%M}"

@@ -146,9 +146,8 @@ def _qualifying(row: Spiff, source: MetricSource, people: dict[int, str | None],
     events = []
     for v in values:
         if isinstance(v.value, float):
-            raise SpiffInvalid(
-                f"{row.metric} of person {v.employee} on {v.day} is a float: values are decimals."
-            )
+            who = f"employee {people[v.employee]}" if people.get(v.employee) else "a person without an id"
+            raise SpiffInvalid(f"{row.metric} of {who} on {v.day} is a float: values are decimals.")
         if v.employee in people and row.start <= v.day <= last and v.value >= row.threshold:
             events.append((v.day, people[v.employee] or "", v.employee, v.value))
     events.sort(key=lambda e: (e[0], e[1], e[2]))

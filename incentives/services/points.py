@@ -238,9 +238,8 @@ def _qualifying(rule: PointsRule, values: Iterable) -> list[tuple[int, Decimal]]
     rows: dict[int, list[Decimal]] = defaultdict(list)
     for v in values:
         if isinstance(v.value, float):
-            raise PointsInvalid(
-                f"{rule.metric} of person {v.employee} on {v.day} is a float: values are decimals."
-            )
+            who = User.objects.filter(pk=v.employee).values_list("email", flat=True).first() or "a person"
+            raise PointsInvalid(f"{rule.metric} of {who} on {v.day} is a float: values are decimals.")
         rows[v.employee].append(v.value)
     out = []
     for pk in sorted(rows):
