@@ -74,6 +74,7 @@ def contest_created_entries(rows: list[Contest]) -> list[AuditEntry]:
             object_label=row.code,
             action="created",
             changes=[
+                Change("status", "", Contest.Status.DRAFT),  # as written: a contest starts as a draft
                 Change("dates", "", fmt.date_range(row.start, row.end)),
                 Change("participants", "", row.get_participants_display()),
                 Change("starting_score", "", _number(row.starting_score)),

@@ -125,3 +125,20 @@ def test_the_grant_decisions_follow_the_filters(ops, cco, csm):
     assert len(trail(object_type="spiff_award", search=str(grant.pk))) == 2
     assert trail(object_type="spiff_award", search="no-such-spiff") == []
     assert trail(object_type="spiff_award", date_to=date(2000, 1, 1)) == []
+
+
+def test_a_contest_created_entry_shows_the_status_it_was_created_with(ops, csm):
+    from recognition.services.contests import finish_contest
+    from tests.contests.conftest import active_contest
+
+    with as_(ops):
+        contest = active_contest(ops, [csm])
+        finish_contest(contest=contest, user=ops, on=date(2021, 6, 1))
+
+    entries = trail(object_type="contest")
+
+    created = [e for e in entries if e.action in ("created", "insert")]
+    assert [change(e, "status") for e in created] == [("", "draft")]
+    if not ON_POSTGRES:
+        finished = [e for e in entries if e.action == "finished"]
+        assert [change(e, "status") for e in finished] == [("active", "finished")]
