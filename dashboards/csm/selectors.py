@@ -110,13 +110,49 @@ def _progress(baseline, target, score) -> Decimal | None:
 
 def engine_customers(projections: list[Projection], employee_id: str) -> dict[str, dict]:
     """customer_id -> the engine's row (r, counted, reason, weight) from the first plan measuring adoption."""
+    by_plan = engine_customers_by_plan(projections, employee_id)
+    return next(iter(by_plan.values()), {})
+
+
+def engine_customers_by_plan(projections: list[Projection], employee_id: str) -> dict[str, dict[str, dict]]:
+    """plan code -> (customer_id -> the engine's row) for every plan measuring adoption that has the CSM's
+    customers, in the projections' order (by plan code)."""
+    found: dict[str, dict[str, dict]] = {}
     for projection in projections:
         result = projection.result
         if result is None or result.customers.empty:
             continue
         rows = result.customers[result.customers["employee_id"] == employee_id]
-        return {row["customer_id"]: row for row in rows.to_dict("records")}
-    return {}
+        if not rows.empty:
+            found[projection.plan.code] = {row["customer_id"]: row for row in rows.to_dict("records")}
+    return found
+
+
+def _engine_fields(target, score, r, row: dict) -> dict[str, Any]:
+    """A customer's r, status, "counts now" and why, from one plan's engine row (empty: no engine row)."""
+    reason = row.get("reason", "") if row else ""
+    return {
+        "r": r,
+        "status": status_of(target=target, score=score, r=r, reason=reason),
+        "counts": ("yes" if row.get("counted") else "no") if row else "",
+        "reason": reason,
+    }
+
+
+def rows_per_plan(book: list[dict[str, Any]], by_plan: dict[str, dict[str, dict]]) -> list[dict[str, Any]]:
+    """The customer table's rows: ``book`` as it is for a CSM with one plan measuring adoption; with more,
+    one row per customer and plan (``plan``: its code), each with that plan's r, status, counts and why —
+    plans may disagree, e.g. on held harmless when they credit expansions by different dates (DESIGN §3
+    "Plans", §4.3)."""
+    if len(by_plan) < 2:
+        return book
+    rows = []
+    for row in book:
+        for code, engine in by_plan.items():
+            found = engine.get(row["customer_id"], {})
+            r = found.get("r") if found else _progress(row["baseline"], row["target"], row["score"])
+            rows.append({**row, "plan": code, **_engine_fields(row["target"], row["score"], r, found)})
+    return rows
 
 
 def book_rows(csm: User, period: Period, engine: dict[str, dict]) -> list[dict[str, Any]]:
@@ -148,7 +184,6 @@ def book_rows(csm: User, period: Period, engine: dict[str, dict]) -> list[dict[s
         baseline, target = targets.get(customer.customer_id, (None, None))
         row = engine.get(customer.customer_id, {})
         r = row.get("r") if row else _progress(baseline, target, customer.latest)
-        reason = row.get("reason", "") if row else ""
         rows.append(
             {
                 "pk": customer.pk,
@@ -164,10 +199,7 @@ def book_rows(csm: User, period: Period, engine: dict[str, dict]) -> list[dict[s
                 "change": customer.latest - customer.earlier
                 if customer.latest is not None and customer.earlier is not None
                 else None,
-                "r": r,
-                "status": status_of(target=target, score=customer.latest, r=r, reason=reason),
-                "counts": ("yes" if row.get("counted") else "no") if row else "",
-                "reason": reason,
+                **_engine_fields(target, customer.latest, r, row),
             }
         )
     return rows

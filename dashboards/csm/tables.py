@@ -20,13 +20,18 @@ def number(value: Decimal | None) -> str:
 
 
 def book_table(rows: list[dict[str, Any]]) -> Table:
-    """The book's customers; each score opens the customer's scorecard page (dashboards.scores.links)."""
+    """The book's customers; each score opens the customer's scorecard page (dashboards.scores.links).
+    Rows per plan (``selectors.rows_per_plan``, a CSM on several plans) add a Plan column: each plan's
+    status, counts and why are its own."""
+    plan = Column("plan", "Plan", help="The plan whose rules give the row's r, status, counts and why")
+    per_plan = [plan] if any("plan" in row for row in rows) else []
     table = Table(
         "book",
         "Customers of the book",
         [
             Column("customer_id", "Customer"),
             Column("name", "Name"),
+            *per_plan,
             Column("baseline", "Baseline", "score"),
             Column("target", "Target", "score"),
             Column("score", "Latest score", "score"),

@@ -52,10 +52,11 @@ def my_quarter(request: HttpRequest, employee_id: str | None = None) -> HttpResp
     projections = project(period, [csm.pk])
     plans = selectors.plan_projections(projections, csm.employee_id)
     components = selectors.plan_components(projections)
-    book = selectors.book_rows(csm, period, selectors.engine_customers(projections, csm.employee_id))
+    by_plan = selectors.engine_customers_by_plan(projections, csm.employee_id)
+    book = selectors.book_rows(csm, period, next(iter(by_plan.values()), {}))
     past = selectors.past_statements(request.user, csm)
     tables = [
-        book_table(book),
+        book_table(selectors.rows_per_plan(book, by_plan)),  # a row per plan when plans disagree
         projection_table(plans),
         deals_table(plans),
         statements_table(past, lambda run_id: _url("csm-statement", employee_id, run_id=run_id)),
