@@ -126,7 +126,8 @@ class ContestEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contest_id}: {self.points:+} to {self.employee_id} on {self.day}"
+        # Named as the pages name them (the contest's code, the person's e-mail), never by database ids.
+        return f"{self.contest.code}: {self.points:+} to {self.employee.email} on {self.day}"
 
 
 @_track("ContestWinnerHistory")
@@ -149,7 +150,7 @@ class ContestWinner(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.contest_id}: {self.employee_id} ({self.score})"
+        return f"{self.contest.code}: {self.employee.email} ({self.score})"
 
 
 @_track("WallSettingHistory")
@@ -234,7 +235,7 @@ class Nudge(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.config_id} {self.month:%Y-%m} {self.employee_id} (rank {self.rank} of {self.of})"
+        return f"{self.config.code} {self.month:%Y-%m} {self.employee.email} (rank {self.rank} of {self.of})"
 
 
 class NudgeMonth(models.Model):
@@ -256,4 +257,4 @@ class NudgeMonth(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.config_id} {self.month:%Y-%m}: {self.nudged} of {self.with_value}"
+        return f"{self.config.code} {self.month:%Y-%m}: {self.nudged} of {self.with_value}"

@@ -52,3 +52,24 @@ def test_a_person_without_an_employee_id_is_named_by_email(people):
     )
     with pytest.raises(RecognitionInvalid, match=f"demerits of {newcomer.email} on 2021-05-04 is 0.5: "):
         events_from_metric(contest=contest, user=ops, metric="demerits", points_per_unit="-5")
+
+
+def test_recognition_rows_name_contests_configs_and_people_never_by_database_id(people):
+    from commissions.services.person_metrics import values_from
+    from recognition.models import ContestWinner, Nudge, NudgeMonth
+    from recognition.services.contests import add_event, finish_contest
+    from recognition.services.nudges import send_nudges
+
+    from .conftest import logins_config
+
+    ops, csm = people["ops"], people["csm"]
+    contest = start_contest(contest=draft_contest(ops), user=ops)
+    add_event(contest=contest, user=ops, employee=csm, day=date(2021, 5, 3), points="5", reason="Demo")
+    finish_contest(contest=contest, user=ops, on=date(2021, 6, 1))
+    logins_config(people["cco"])
+    send_nudges(date(2021, 5, 1), metrics=values_from([(csm.pk, date(2021, 5, 3), Decimal(40))]))
+
+    assert str(ContestEvent.objects.get()) == f"clean-data-may: +5.00 to {csm.email} on 2021-05-03"
+    assert str(ContestWinner.objects.get()) == f"clean-data-may: {csm.email} (105.00)"
+    assert str(Nudge.objects.get()) == f"logins 2021-05 {csm.email} (rank 1 of 1)"
+    assert str(NudgeMonth.objects.get()) == "logins 2021-05: 1 of 1"
