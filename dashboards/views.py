@@ -111,6 +111,17 @@ def places_for(user: User) -> list[Place]:
         places.append(
             Place("/requests/inquiries/", "Inquiries", "CSMs' questions for you to answer.", "Inquiries")
         )
+    if roles:
+        # Every role reads some plan's handbook (access.may_see_handbook); the index lists which, and
+        # says so when there is none, so the link never leads to a refusal (docs/handbook.md).
+        places.append(
+            Place(
+                reverse("dashboards:handbooks"),
+                "Plan handbooks",
+                "Each plan's rules in plain words, worked examples, timeline and questions.",
+                "Handbooks",
+            )
+        )
     places += _incentive_places(user, roles)
     if may_use_admin(user):
         places.append(

@@ -10,6 +10,8 @@ pytestmark = pytest.mark.django_db
 # Incentives (docs/incentives.md "Pages"): points and recognition for everyone holding a role; the SPIFFs for
 # whoever may see them, a CSM's own SPIFF awards.
 INCENTIVES = {"/incentives/points/", "/recognition/", "/recognition/fame/"}
+# The plan handbooks (docs/handbook.md) for everyone holding a role: the index lists the ones they may read.
+INCENTIVES |= {"/handbook/"}
 SPIFFS, MY_SPIFFS = {"/incentives/spiffs/"}, {"/incentives/spiffs/mine/"}
 
 

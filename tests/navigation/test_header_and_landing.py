@@ -32,6 +32,8 @@ EVERYTHING = {
 # Incentives (docs/incentives.md "Pages"): points and recognition for everyone holding a role, the SPIFFs
 # for whoever may see them (not a CSM), a CSM's own SPIFF awards.
 EVERYONE = {"/incentives/points/", "/recognition/", "/recognition/fame/"}
+# The plan handbooks (docs/handbook.md) for everyone holding a role: the index lists the ones they may read.
+EVERYONE |= {"/handbook/"}
 SPIFFS, MY_SPIFFS = {"/incentives/spiffs/"}, {"/incentives/spiffs/mine/"}
 
 # persona (roles) -> (landing page, the header's links)
