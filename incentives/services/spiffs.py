@@ -6,7 +6,7 @@ and records a ``SpiffEvent``; rights come from ``accounts.access``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import Role, User
+from commissions.closed import closed_quarters
 from commissions.models import FxRate
 from commissions.services.person_metrics import MetricUnavailable, check_metric_code
 from core.currencies import is_currency
@@ -193,6 +194,8 @@ def _problems(spiff: Spiff, budget: Decimal | None, people: list[User] | None) -
         problems.append(unknown_currency(spiff.currency))
     if spiff.start and spiff.end and spiff.end < spiff.start:
         problems.append(f"The SPIFF ends ({spiff.end}) before it starts ({spiff.start}).")
+    elif spiff.start and spiff.end and (closed := all_days_closed(spiff.start, spiff.end)):
+        problems.append(_all_closed(spiff, closed))
     if spiff.kind == Spiff.Kind.RULE:
         if not spiff.metric:
             problems.append("A rule SPIFF names its metric.")
@@ -252,12 +255,39 @@ def _moved(row: Spiff, **fields) -> Spiff:
     return row
 
 
+def all_days_closed(start: date, end: date) -> list[str]:
+    """The codes of the closed quarters covering every day of ``start``–``end``, or ``[]`` when a day of
+    it is in no closed quarter (docs/design.md §11.3: a closed quarter's SPIFF awards are frozen, so a
+    SPIFF whose every day is closed could never pay)."""
+    covering, day = [], start
+    for quarter in closed_quarters():  # oldest first
+        if quarter.end < day:
+            continue
+        if quarter.start > day:
+            return []
+        covering.append(quarter.code)
+        day = quarter.end + timedelta(days=1)
+        if day > end:
+            return covering
+    return []
+
+
+def _all_closed(spiff: Spiff, codes: list[str]) -> str:
+    return (
+        f"Every day of the SPIFF ({spiff.start} to {spiff.end}) lies in a closed quarter "
+        f"({', '.join(codes)}): nothing of it could ever be awarded. Choose days of an open quarter."
+    )
+
+
 def propose_spiff(*, spiff: Spiff, user: User | None, comment: str = "", version: int | None = None) -> Spiff:
     """draft → proposed, by ops or a Geo VP of its geo; records whether finance must approve too
-    (``needs_finance``: may raise ``MissingFxRate``)."""
+    (``needs_finance``: may raise ``MissingFxRate``). Raises ``SpiffInvalid`` when every day of the SPIFF
+    lies in a closed quarter by now (it could never pay)."""
     access.require(access.may_propose_spiff(user, spiff))
     with transaction.atomic():
         row = _locked(spiff, expected=Spiff.Status.DRAFT, version=version)
+        if closed := all_days_closed(row.start, row.end):
+            raise SpiffInvalid(_all_closed(row, closed))
         row = _moved(row, status=Spiff.Status.PROPOSED, proposed_by=user, needs_finance=needs_finance(row))
         _record(row, SpiffEvent.Action.PROPOSED, user, comment)
     return row
