@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 
 from accounts.access import get_visible, is_geo_vp, may_open_inquiry, sees_everything
 from accounts.models import User
+from commissions import hooks
 from commissions.access import component_results_visible_to, customer_results_visible_to, payouts_visible_to
 from commissions.engine import calculate_quarter
 from commissions.loaders import load_quarter
@@ -56,7 +57,9 @@ class PayableLine:
 @dataclass
 class Payable:
     """What the quarter pays the CSM, line by line (docs/design.md §7): the commission, true-ups and
-    clawbacks with their cause, carry-forward and hold-release lines; held lines are shown, not paid."""
+    clawbacks with their cause, carry-forward and hold-release lines; held lines are shown, not paid. After
+    them the SPIFF and cash reward lines the same payroll pays the CSM (``hooks.payroll_lines``, docs/
+    design.md §11.3, §11.4), in the totals too."""
 
     period: Period
     lines: list[PayableLine]
@@ -65,6 +68,11 @@ class Payable:
     # The true-ups restating this quarter, wherever paid: (quarter paid in, is it closed, amount, currency,
     # cause), one per correction and plan.
     restatements: list[tuple[str, bool, Decimal, str, str]] = field(default_factory=list)
+
+    @property
+    def incentives(self) -> bool:
+        """Whether SPIFF or cash reward lines are among the lines (and so in the totals)."""
+        return any(line.type in OTHER_LABELS for line in self.lines)
 
     @property
     def preview(self) -> bool:
@@ -178,9 +186,19 @@ def previous_run(viewer: User, csm: User, run: Run) -> tuple[Run | None, bool]:
     ).first(), False
 
 
+# The lines other apps pay through payroll (``hooks.PayrollLine.type``), as the statement names them.
+OTHER_LABELS = {"spiff": "SPIFF", "reward": "Cash reward"}
+OTHER_CAUSES = {
+    "spiff": "SPIFF awards of the quarter",
+    "reward": "points redeemed for cash, approved in the quarter",
+}
+
+
 def payable_lines(csm: User, period: Period) -> Payable:
-    """The lines ``period`` pays ``csm`` across plans (``ledger.lines_of``), for a statement the viewer
-    may already see: who may read it is decided by ``statement_for``."""
+    """The lines ``period`` pays ``csm`` across plans (``ledger.lines_of``), then the SPIFF and cash
+    reward lines the same payroll pays them (``hooks.payroll_lines``, one line per SPIFF or reward and
+    currency, its code in ``plan``), for a statement the viewer may already see: who may read it is
+    decided by ``statement_for``. ``totals``: per currency, every line not held."""
     lines = lines_of(period, employees=[csm.pk])
     plans = dict(Plan.objects.filter(pk__in={line.plan_id for line in lines}).values_list("pk", "code"))
     restated = {line.restates_id for line in lines if line.restates_id}
@@ -204,6 +222,22 @@ def payable_lines(csm: User, period: Period) -> Payable:
         totals.setdefault(line.currency, Decimal(0))
         if not line.held:
             totals[line.currency] += line.amount
+    for other in sorted(
+        (o for o in hooks.payroll_lines(period) if o.employee_id == csm.pk), key=lambda o: (o.type, o.code)
+    ):
+        shown.append(
+            PayableLine(
+                type=other.type,
+                label=OTHER_LABELS.get(other.type, other.type),
+                plan=other.code,
+                restated="",
+                cause=OTHER_CAUSES.get(other.type, ""),
+                amount=Decimal(other.amount),
+                currency=other.currency,
+                held=False,
+            )
+        )
+        totals[other.currency] = totals.get(other.currency, Decimal(0)) + Decimal(other.amount)
     restatements = exact_sums(
         TrueUp.objects.filter(restates=period, employee=csm).order_by("paid_in__start", "correction_id"),
         ("paid_in__code", "paid_in__status", "currency", "correction__cause"),
