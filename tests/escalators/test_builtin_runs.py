@@ -181,5 +181,7 @@ def test_the_statement_shows_an_attainment_gate_and_its_verdict(e1, client):
 
     page = client.get(f"/my/E1/statements/{run.pk}/").content.decode()
 
-    assert "<td>gate</td><td>attainment</td><td>FY22-Q2: 1.25</td><td>≥ 1.3, over the quarter</td>" in page
+    assert (
+        "<td>gate</td><td>attainment</td><td>FY22-Q2: 125.0%</td><td>≥ 130.0%, over the quarter</td>" in page
+    )
     assert "<td>no</td>" in page
