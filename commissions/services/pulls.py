@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
 from adoption.models import ScoreObservation
 from adoption.scorecards.commission import score_source_of
 from core.calendar import FiscalQuarter
+from core.errors import Conflict
 
 from ..bulk import ANALYZE_AFTER_ROWS, refresh_statistics
 from ..models import Period, PulledScore, ScorePull
@@ -23,20 +27,36 @@ def pull_scores(*, period: Period, user: User | None = None, trigger: str = "com
 
     Re-runnable while the quarter is open: each pull is a new ScorePull (the latest wins; earlier pulls
     are kept). Raises ``NotAllowed`` unless ``user`` may pull (``access.may_pull``; None is the
-    schedule), ``PeriodClosed`` on a closed quarter. Takes the period lock.
+    schedule), ``PeriodClosed`` on a closed quarter, ``Conflict`` before the quarter has ended (scores
+    are pulled once it is over, from the first day after it: DESIGN §2). Takes the period lock.
     """
     access.require(access.may_pull(user, period))
+    require_ended(period)
     with period_lock(period):
         period.refresh_from_db()
         require_open(period, action="pull scores")
         with transaction.atomic():
             pull = ScorePull.objects.create(period=period, started_by=user, trigger=trigger)
-            count = _capture(pull, period)
+            count = capture_scores(pull, period)
             ScorePull.objects.filter(pk=pull.pk).update(customers=count)
             pull.customers = count
     if count >= ANALYZE_AFTER_ROWS:
         refresh_statistics(PulledScore)
     return pull
+
+
+def require_ended(period: Period) -> None:
+    """Refuse, with ``Conflict`` naming the first day it may run, a pull of a quarter not over yet: a pull
+    captures the scores as of the quarter's last day, so before that day has passed it would freeze
+    scores that can still change (DESIGN §2 "pulled on the first day of the month after each quarter")."""
+    today = timezone.localdate()
+    if today <= period.end:
+        first = period.end + timedelta(days=1)
+        state = "has not started" if today < period.start else "is under way"
+        raise Conflict(
+            f"{period.code} {state} (it ends {period.end:%Y-%m-%d}): its scores can be pulled from "
+            f"{first:%Y-%m-%d}, the first day after it ends."
+        )
 
 
 def _source_filter(period: Period) -> tuple[str, Q]:
@@ -48,7 +68,9 @@ def _source_filter(period: Period) -> tuple[str, Q]:
     return "scorecard %", Q(source__startswith="scorecard ")
 
 
-def _capture(pull: ScorePull, period: Period) -> int:
+def capture_scores(pull: ScorePull, period: Period) -> int:
+    """Write ``pull``'s scores of ``period`` (the latest observation of each customer with as_of ≤ its last
+    day, of the year's score source); returns how many customers it captured."""
     pattern, of_source = _source_filter(period)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

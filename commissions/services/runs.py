@@ -101,10 +101,16 @@ def prepare(*, period: Period, plan: Plan) -> tuple[Loaded, str, Run | None]:
     """Load the inputs of a new run and fingerprint them; call with the period lock held.
 
     Returns what was loaded, the inputs' fingerprint, and the existing run with the same inputs (or None).
-    Raises ``PeriodClosed`` on a closed quarter and ``AttainError`` without a score pull.
+    Raises ``PeriodClosed`` on a closed quarter, ``AttainError`` for a quarter that has not started (a
+    quarter under way is calculated provisionally, DESIGN §5) and without a score pull.
     """
     period.refresh_from_db()
     require_open(period, action=f"calculate {plan.code}")
+    if timezone.localdate() < period.start:
+        raise AttainError(
+            f"{period.code} has not started (it starts {period.start:%Y-%m-%d}): a quarter is calculated "
+            "from its first day on."
+        )
     pull = latest_pull(period)
     if pull is None and plan.components.filter(metric="adoption").exists():
         raise AttainError(f"No score pull for {period.code}: run pull_scores {period.code} first.")
