@@ -50,7 +50,8 @@ def by_day(queryset: models.QuerySet, field: str, filters: AuditFilters) -> mode
     return queryset.annotate(trail_day=Cast(field, models.DateTimeField())).order_by("-trail_day", "-pk")
 
 
-def _email(user: User | None, default: str = "(no user given)") -> str:
+def email_of(user: User | None, default: str = "(no user given)") -> str:
+    """Who an incentive or recognition entry names: the user's e-mail, or ``default`` when none is given."""
     return user.email if user is not None else default
 
 
@@ -138,7 +139,7 @@ def award_entries(rows: list[SpiffAward]) -> list[AuditEntry]:
     return [
         AuditEntry(
             at=row.created_at,
-            who=_email(row.granted_by, "(rule run)"),
+            who=email_of(row.granted_by, "(rule run)"),
             object_type="SPIFF award",
             object_id=str(row.pk),
             object_label=_award_label(row),
@@ -222,7 +223,7 @@ def points_rule_entries(rows: list[PointsRule]) -> list[AuditEntry]:
     return [
         AuditEntry(
             at=row.created_at,
-            who=_email(row.created_by, "(the system)"),
+            who=email_of(row.created_by, "(the system)"),
             object_type="Points rule",
             object_id=str(row.pk),
             object_label=row.code,
@@ -269,7 +270,7 @@ def points_entry_entries(rows: list[PointsEntry]) -> list[AuditEntry]:
         else:
             changes.append(Change("lot", "", f"#{row.lot_id}"))
         if row.redemption_id:
-            who = _email(row.redemption.decided_by)
+            who = email_of(row.redemption.decided_by)
             changes.append(Change("redemption", "", f"#{row.redemption_id}"))
         else:
             who = "(points run)"
@@ -359,7 +360,7 @@ def decision_entries(rows: list[Redemption]) -> list[AuditEntry]:
         entries.append(
             AuditEntry(
                 at=at_day(row.decided_on),
-                who=_email(row.decided_by),
+                who=email_of(row.decided_by),
                 object_type="Points redemption",
                 object_id=str(row.pk),
                 object_label=_label(row),
@@ -381,7 +382,7 @@ def fulfilment_entries(rows: list[Redemption]) -> list[AuditEntry]:
     return [
         AuditEntry(
             at=at_day(row.fulfilled_on),
-            who=_email(row.fulfilled_by),
+            who=email_of(row.fulfilled_by),
             object_type="Points redemption",
             object_id=str(row.pk),
             object_label=_label(row),

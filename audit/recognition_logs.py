@@ -26,6 +26,7 @@ from recognition.models import (
 )
 
 from .entries import AuditEntry, AuditFilters, Change
+from .incentive_logs import email_of
 from .logs import narrowed
 
 CONTEST, EVENT, WINNER, WALL, CONFIG, NUDGE = (
@@ -38,10 +39,6 @@ CONTEST, EVENT, WINNER, WALL, CONFIG, NUDGE = (
 )
 NUDGE_RUN = "(nudge run: the month-end job or ops)"
 LATEST_ONLY = "the latest change; earlier ones are recorded on PostgreSQL only"
-
-
-def _email(user, default: str = "(no user given)") -> str:
-    return user.email if user is not None else default
 
 
 def _number(value) -> str:
@@ -68,7 +65,7 @@ def contest_created_entries(rows: list[Contest]) -> list[AuditEntry]:
     return [
         AuditEntry(
             at=row.created_at,
-            who=_email(row.created_by),
+            who=email_of(row.created_by),
             object_type="Contest",
             object_id=str(row.pk),
             object_label=row.code,
@@ -98,7 +95,7 @@ def contest_finished_entries(rows: list[Contest]) -> list[AuditEntry]:
     return [
         AuditEntry(
             at=row.finished_at,
-            who=_email(row.finished_by),
+            who=email_of(row.finished_by),
             object_type="Contest",
             object_id=str(row.pk),
             object_label=row.code,
@@ -126,7 +123,9 @@ def contest_event_entries(rows: list[ContestEvent]) -> list[AuditEntry]:
     return [
         AuditEntry(
             at=row.created_at,
-            who=_email(row.entered_by, f"(generated from {row.source_metric})" if row.source_metric else ""),
+            who=email_of(
+                row.entered_by, f"(generated from {row.source_metric})" if row.source_metric else ""
+            ),
             object_type="Contest event",
             object_id=str(row.pk),
             object_label=f"{row.contest.code} · {row.employee.email} · {row.day}",
@@ -151,7 +150,7 @@ def contest_winner_entries(rows: list[ContestWinner]) -> list[AuditEntry]:
     return [
         AuditEntry(
             at=row.contest.finished_at,
-            who=_email(row.contest.finished_by),
+            who=email_of(row.contest.finished_by),
             object_type="Contest winner",
             object_id=str(row.pk),
             object_label=f"{row.contest.code} · {row.employee.email}",
@@ -190,7 +189,7 @@ def wall_setting_entries(rows: list[WallSetting]) -> list[AuditEntry]:
     return [
         AuditEntry(
             at=row.changed_at,
-            who=_email(row.changed_by),
+            who=email_of(row.changed_by),
             object_type="Wall of fame setting",
             object_id=str(row.pk),
             object_label="wall of fame",
@@ -217,7 +216,7 @@ def nudge_config_entries(rows: list[NudgeConfig]) -> list[AuditEntry]:
     return [
         AuditEntry(
             at=row.changed_at,
-            who=_email(row.changed_by),
+            who=email_of(row.changed_by),
             object_type="Nudge config",
             object_id=str(row.pk),
             object_label=row.code,
