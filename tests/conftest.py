@@ -93,3 +93,31 @@ def csv_file(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the test process (tests/browser/conftest.py says how it is found); skipped when
+    Playwright or Chromium is missing."""
+    from tests.browser.conftest import CHROMIUM, _available
+
+    if not _available():
+        pytest.skip("needs Playwright and Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield browser
+        browser.close()

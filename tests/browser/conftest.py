@@ -26,28 +26,8 @@ def _available() -> bool:
 pytestmark = pytest.mark.skipif(not _available(), reason="needs Playwright and Debian's chromium")
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not _available():
-        pytest.skip("needs Playwright and Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield browser
-        browser.close()
+# The session's ``browser`` fixture lives in tests/conftest.py: one Playwright per test process, shared by
+# every directory with browser tests (a second Playwright in the same process cannot start its loop).
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import Role
 from incentives.models import Spiff, SpiffAward
-from tests.browser.conftest import PASSWORD, _available, browser  # noqa: F401 - the browser fixture
+from tests.browser.conftest import PASSWORD, _available
 from tests.browser.test_accessibility import _axe, _described
 from tests.builders import assign_plan, make_user
 

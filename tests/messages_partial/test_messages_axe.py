@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import PASSWORD, _available, browser  # noqa: F401  (the fixture)
+from tests.browser.conftest import PASSWORD, _available
 
 from .conftest import ERROR, PAGE, SUCCESS
 

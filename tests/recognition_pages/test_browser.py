@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Role
 from recognition.models import Contest, NudgeConfig, WallSetting
-from tests.browser.conftest import PASSWORD, _available, browser  # noqa: F401  (the fixture)
+from tests.browser.conftest import PASSWORD, _available
 from tests.builders import make_user
 
 AXE = Path(__file__).resolve().parents[1] / "browser" / "vendor" / "axe.min.js"
