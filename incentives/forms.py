@@ -18,10 +18,8 @@ from core.currencies import is_currency
 from . import selectors
 from .models import PointsRule, Reward, Spiff
 from .services.points import MAX_EXPIRY_MONTHS, MAX_POINTS
-from .services.spiffs import unknown_currency
+from .services.spiffs import RESERVED_CODES, reserved_code, unknown_currency
 
-# The pages under /incentives/spiffs/ whose address would hide a SPIFF of that code.
-RESERVED_CODES = frozenset({"new", "mine"})
 CURRENCY = RegexValidator(r"^[A-Za-z]{3}$", "A currency is a 3-letter ISO code such as USD or EUR.")
 PEOPLE_SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -156,7 +154,7 @@ class SpiffForm(forms.Form):
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
         if code.lower() in RESERVED_CODES:
-            raise forms.ValidationError(f"The code {code} is the address of a page: choose another.")
+            raise forms.ValidationError(reserved_code(code))
         if Spiff.objects.filter(code=code).exists():
             raise forms.ValidationError(f"The code {code} is taken by another SPIFF.")
         return code

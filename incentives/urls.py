@@ -7,7 +7,7 @@ from .views import points, spiffs
 app_name = "incentives"
 urlpatterns = [
     path("spiffs/", spiffs.spiff_list, name="spiffs"),
-    # Before the SPIFF's own address: "new" and "mine" are no SPIFF's code (forms.RESERVED_CODES).
+    # Before the SPIFF's own address: "new" and "mine" are no SPIFF's code (services.spiffs.RESERVED_CODES).
     path("spiffs/new/", spiffs.spiff_new, name="spiff_new"),
     path("spiffs/mine/", spiffs.my_awards, name="my_awards"),
     path("spiffs/<slug:code>/", spiffs.spiff_detail, name="spiff"),

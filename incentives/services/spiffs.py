@@ -21,7 +21,7 @@ from commissions.closed import closed_quarters
 from commissions.models import FxRate
 from commissions.services.person_metrics import MetricUnavailable, check_metric_code
 from core.currencies import is_currency
-from core.errors import MissingFxRate
+from core.errors import MissingFxRate, NotAllowed
 from core.fiscal import calendar
 
 from ..errors import SpiffInvalid, WrongStatus
@@ -180,6 +180,14 @@ def _system_user_refused():
     raise SpiffInvalid("A SPIFF is drafted by a person (ops or a Geo VP): give the user.")
 
 
+# The pages under /incentives/spiffs/ whose address would hide a SPIFF of that code (incentives/urls.py).
+RESERVED_CODES = frozenset({"new", "mine"})
+
+
+def reserved_code(code: str) -> str:
+    return f"The code {code} is the address of a page: choose another."
+
+
 def _problems(spiff: Spiff, budget: Decimal | None, people: list[User] | None) -> list[str]:
     problems: list[str] = []
     refused: set[str] = set()
@@ -210,6 +218,8 @@ def _problems(spiff: Spiff, budget: Decimal | None, people: list[User] | None) -
             problems.append("A rule SPIFF states the amount above 0 it pays per event or per person.")
         if spiff.per not in Spiff.Per.values:
             problems.append("A rule SPIFF pays per 'event' or per 'person'.")
+    if spiff.code and spiff.code.lower() in RESERVED_CODES:
+        problems.append(reserved_code(spiff.code))
     if spiff.eligibility == Spiff.Eligibility.GEO and not spiff.geo:
         problems.append("A SPIFF for a geo names the geo.")
     if spiff.eligibility == Spiff.Eligibility.LIST and not people:
@@ -340,8 +350,6 @@ def approval_open(target, user: User) -> bool:
     """Whether ``user`` has an approval step still to give ``target`` (a proposed SPIFF, or a pending grant):
     the decision ``approve_spiff`` and ``approve_grant`` take (``access.may_approve_spiff``, then
     ``approval_step``), asked by the pages before they offer Approve."""
-    from core.errors import NotAllowed
-
     spiff = target if isinstance(target, Spiff) else target.spiff
     if not access.may_approve_spiff(user, spiff):
         return False
