@@ -28,8 +28,8 @@ from adoption.services import MAX_COMMENT, approve_snapshot
 from commissions.models import Plan
 from commissions.services.calculations import start_calculation
 from commissions.services.export import write_payouts
-from commissions.services.periods import find_period, open_period_for_writing
-from commissions.services.pulls import pull_scores
+from commissions.services.periods import find_period
+from commissions.services.pulls import period_to_pull, pull_scores
 from core.calendar import CalendarError, FiscalYear
 from core.errors import AttainError, NotFound
 
@@ -138,7 +138,7 @@ def snapshot_approve(request, fiscal_year: str):
 def pull_create(request):
     access.require(access.may_pull(request.user))
     data = _valid(ws.PeriodInputSerializer, request.data)
-    pull = pull_scores(period=open_period_for_writing(data["period"]), user=request.user, trigger="api")
+    pull = pull_scores(period=period_to_pull(data["period"]), user=request.user, trigger="api")
     return Response(ws.PullSerializer(pull).data, status=status.HTTP_201_CREATED)
 
 

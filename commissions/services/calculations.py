@@ -14,7 +14,7 @@ from core.errors import AttainError
 from ..models import Period, Plan, Run
 from .periods import require_open
 from .pulls import latest_pull
-from .runs import Calculation, outcome, plan_state
+from .runs import Calculation, outcome, plan_state, require_pull
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,7 @@ def start_calculation(*, period: Period, plan: Plan, user: User | None, trigger:
 
     access.require(access.may_calculate(user, period))
     require_open(period, action=f"calculate {plan.code}")
-    if latest_pull(period) is None and plan.components.filter(metric="adoption").exists():
-        raise AttainError(f"No score pull for {period.code}: pull the scores before calculating.")
+    require_pull(period, plan, latest_pull(period))
     try:
         current = plan_state(period=period, plan=plan).current
     except AttainError:  # inputs that cannot be loaded now: the worker's run records why it failed

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -12,12 +12,13 @@ from accounts import access
 from accounts.models import User
 from adoption.models import ScoreObservation
 from adoption.scorecards.commission import score_source_of
-from core.calendar import FiscalQuarter
-from core.errors import Conflict
+from core.calendar import CalendarError, FiscalQuarter
+from core.errors import AttainError, Conflict
+from core.fiscal import calendar
 
 from ..bulk import ANALYZE_AFTER_ROWS, refresh_statistics
 from ..models import Period, PulledScore, ScorePull
-from .periods import period_lock, require_open
+from .periods import open_period_for_writing, period_lock, require_open, require_plan
 
 
 def pull_scores(*, period: Period, user: User | None = None, trigger: str = "command") -> ScorePull:
@@ -45,17 +46,41 @@ def pull_scores(*, period: Period, user: User | None = None, trigger: str = "com
     return pull
 
 
+def period_to_pull(code: str) -> Period:
+    """The Period row of ``code`` for a pull by a person or a schedule, created open only once the quarter
+    is over and a plan covers it: a refused pull leaves no quarter behind (it would show in every quarter
+    list). Raises ``AttainError`` for a code that is no quarter or that no plan covers
+    (``open_period_for_writing``) and ``Conflict`` before the quarter has ended (``require_ended``)."""
+    try:
+        fiscal = FiscalQuarter.parse(code)
+    except CalendarError as exc:
+        raise AttainError(str(exc)) from None
+    if not Period.objects.filter(code=fiscal.code).exists():
+        require_plan(fiscal)  # a quarter no plan covers is named as such, whenever it ends
+    start, end = calendar().bounds(fiscal)
+    _require_over(fiscal.code, start, end)
+    return open_period_for_writing(fiscal.code)
+
+
 def require_ended(period: Period) -> None:
     """Refuse, with ``Conflict`` naming the first day it may run, a pull of a quarter not over yet: a pull
     captures the scores as of the quarter's last day, so before that day has passed it would freeze
     scores that can still change (DESIGN §2 "pulled on the first day of the month after each quarter")."""
+    _require_over(period.code, period.start, period.end)
+
+
+def first_pull_day(end: date) -> date:
+    """The first day a quarter ending on ``end`` may be pulled: the day after its last day (DESIGN §2)."""
+    return end + timedelta(days=1)
+
+
+def _require_over(code: str, start: date, end: date) -> None:
     today = timezone.localdate()
-    if today <= period.end:
-        first = period.end + timedelta(days=1)
-        state = "has not started" if today < period.start else "is under way"
+    if today <= end:
+        state = "has not started" if today < start else "is under way"
         raise Conflict(
-            f"{period.code} {state} (it ends {period.end:%Y-%m-%d}): its scores can be pulled from "
-            f"{first:%Y-%m-%d}, the first day after it ends."
+            f"{code} {state} (it ends {end:%Y-%m-%d}): its scores can be pulled from "
+            f"{first_pull_day(end):%Y-%m-%d}, the first day after it ends."
         )
 
 

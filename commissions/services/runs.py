@@ -20,9 +20,9 @@ from webhooks import events as webhook_events
 from ..bulk import insert_rows
 from ..engine import QuarterResult, calculate_quarter
 from ..loaders import Loaded, fingerprint, load, plan_members
-from ..models import ComponentResult, CustomerResult, Payout, Period, Plan, Run
+from ..models import ComponentResult, CustomerResult, Payout, Period, Plan, Run, ScorePull
 from .periods import period_lock, require_open
-from .pulls import latest_pull
+from .pulls import first_pull_day, latest_pull
 
 
 @dataclass
@@ -112,11 +112,29 @@ def prepare(*, period: Period, plan: Plan) -> tuple[Loaded, str, Run | None]:
             "from its first day on."
         )
     pull = latest_pull(period)
-    if pull is None and plan.components.filter(metric="adoption").exists():
-        raise AttainError(f"No score pull for {period.code}: run pull_scores {period.code} first.")
+    require_pull(period, plan, pull)
     loaded = load(plan=plan, period=period, pull=pull, employees=plan_members(plan, period))
     digest = fingerprint(loaded.inputs)
     return loaded, digest, same_inputs(plan, period, digest).first()
+
+
+def require_pull(period: Period, plan: Plan, pull: ScorePull | None) -> None:
+    """Refuse (``AttainError``) to calculate ``plan`` without a score ``pull`` of ``period`` when the plan
+    has an adoption component, saying when the pull can be made: at once for a quarter that is over, from
+    the day after its end for one under way (a pull freezes the quarter's last-day scores, DESIGN §2), so
+    an adoption plan has no provisional run before then."""
+    if pull is not None or not plan.components.filter(metric="adoption").exists():
+        return
+    if timezone.localdate() > period.end:
+        raise AttainError(
+            f"No score pull for {period.code}: pull its scores (the console's Pull, or "
+            f"pull_scores {period.code}) before calculating {plan.code}."
+        )
+    raise AttainError(
+        f"{period.code} is under way (it ends {period.end:%Y-%m-%d}): {plan.code} pays on adoption scores, "
+        f"so it is calculated once they are pulled, from {first_pull_day(period.end):%Y-%m-%d}, the first "
+        "day after the quarter ends."
+    )
 
 
 def same_inputs(plan: Plan, period: Period, digest: str):

@@ -30,8 +30,8 @@ from commissions.models import Period, Plan, Run
 from commissions.services.calculations import start_calculation
 from commissions.services.close import close_period, plans_of, reopen_period, require_ended
 from commissions.services.export import write_payouts
-from commissions.services.periods import find_period, open_period_for_writing
-from commissions.services.pulls import pull_scores
+from commissions.services.periods import find_period
+from commissions.services.pulls import period_to_pull, pull_scores
 from commissions.services.signoff import active_sign_off
 from core.calendar import FiscalQuarter
 from core.errors import AttainError, NotFound
@@ -86,10 +86,10 @@ def read_period(code: str) -> Period:
 
 def _period(request: HttpRequest, data, *, starts: bool = False) -> Period | None:
     code = (data.get("period") or "").strip() or selectors.default_period_code()
-    # Only a pull (``starts``) may start a quarter, and only one a plan covers; calculate, close and a GET
-    # act on a stored one, so neither a link nor a form can create a quarter it names (the console shows
-    # a quarter with no row yet without creating it: ``_not_started``).
-    lookup = open_period_for_writing if starts else find_period
+    # Only a pull (``starts``) may start a quarter, and only one that is over and a plan covers; calculate,
+    # close and a GET act on a stored one, so neither a link nor a form can create a quarter it names (the
+    # console shows a quarter with no row yet without creating it: ``_not_started``).
+    lookup = period_to_pull if starts else find_period
     try:
         return lookup(code)
     except AttainError as exc:

@@ -1,6 +1,5 @@
 from commissions.management.base import AttainCommand
-from commissions.services.periods import open_period_for_writing
-from commissions.services.pulls import pull_scores
+from commissions.services.pulls import period_to_pull, pull_scores
 
 
 class Command(AttainCommand):
@@ -13,7 +12,7 @@ class Command(AttainCommand):
         parser.add_argument("--user", help="e-mail of the person pulling")
 
     def handle(self, *args, period, user=None, **options):
-        pull = pull_scores(period=open_period_for_writing(period), user=self.user(user))
+        pull = pull_scores(period=period_to_pull(period), user=self.user(user))
         self.stdout.write(
             f"Pulled scores of {pull.customers} customers for {pull.period.code} (pull #{pull.pk})."
         )
