@@ -36,7 +36,7 @@ from commissions.models import (
     Plan,
     Run,
 )
-from core.calendar import FISCAL_YEAR_RE, PERIOD_RE
+from core.calendar import FISCAL_YEAR_RE, PERIOD_RE, QUARTER_EXAMPLE, YEAR_EXAMPLE
 
 MAX_PAGE_SIZE = 1000
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -56,8 +56,8 @@ def _regex_filter(pattern: re.Pattern, example: str, what: str):
     return RegexFilter
 
 
-QuarterFilter = _regex_filter(PERIOD_RE, "FY26-Q2", "a fiscal quarter")
-FiscalYearFilter = _regex_filter(FISCAL_YEAR_RE, "FY26", "a fiscal year")
+QuarterFilter = _regex_filter(PERIOD_RE, QUARTER_EXAMPLE, "a fiscal quarter")
+FiscalYearFilter = _regex_filter(FISCAL_YEAR_RE, YEAR_EXAMPLE, "a fiscal year")
 CurrencyFilter = _regex_filter(CURRENCY_RE, "USD", "a currency code")
 GeoFilter = _regex_filter(GEO_VALIDATOR.regex, "AMER", "a geo")
 

@@ -32,7 +32,7 @@ from commissions.services.imports.jobs import (
     recheck_import_job,
     start_import_job,
 )
-from core.calendar import CalendarError, FiscalQuarter
+from core.calendar import QUARTER_EXAMPLE, CalendarError, FiscalQuarter
 from core.errors import NotAllowed
 from core.fiscal import calendar
 
@@ -88,7 +88,8 @@ class ImportRecordFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=ims.KIND_CHOICES)
     status = filters.ChoiceFilter(choices=ImportRecord.Status.choices)
     period = filters.CharFilter(
-        method="in_period", help_text="A fiscal quarter, e.g. FY22-Q2: the records started within it."
+        method="in_period",
+        help_text=f"A fiscal quarter, e.g. {QUARTER_EXAMPLE}: the records started within it.",
     )
     date_from = filters.DateFilter(
         field_name="started_at", lookup_expr="date__gte", help_text="Started on or after this day."

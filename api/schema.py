@@ -21,6 +21,8 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
+from core.calendar import QUARTER_EXAMPLE
+
 COMMON = {
     400: "Invalid input: `details` names each field (a body's, or a filter, `ordering`, `page` or "
     "`page_size`) with its messages.",
@@ -57,7 +59,7 @@ VALIDATION_EXAMPLE = {
     "error": {
         "code": "invalid",
         "message": "Invalid input.",
-        "details": {"period": ["Write a fiscal quarter like FY26-Q2."]},
+        "details": {"period": [f"Write a fiscal quarter like {QUARTER_EXAMPLE}."]},
     }
 }
 

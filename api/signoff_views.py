@@ -20,6 +20,7 @@ from accounts import access
 from commissions.models import PayoutSignOff, Period
 from commissions.services.periods import find_period
 from commissions.services.signoff import active_sign_off, sign_off_payouts
+from core.calendar import QUARTER_EXAMPLE
 from core.errors import Conflict
 from core.text import MAX_REASON, MIN_REASON
 
@@ -79,7 +80,7 @@ class SignOffSerializer(serializers.ModelSerializer):
 
 
 class SignOffStateSerializer(serializers.Serializer):
-    period = serializers.CharField(help_text="The quarter, e.g. FY22-Q2.")
+    period = serializers.CharField(help_text=f"The quarter, e.g. {QUARTER_EXAMPLE}.")
     status = serializers.ChoiceField(choices=SignOffStatus.CHOICES)
     sign_off = SignOffSerializer(allow_null=True, help_text="The quarter's sign-off in force, or null.")
 

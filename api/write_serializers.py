@@ -9,7 +9,7 @@ from rest_framework import serializers
 from approvals.models import Request
 from approvals.services import MIN_JUSTIFICATION
 from commissions.models import ScorePull
-from core.calendar import PERIOD_RE
+from core.calendar import PERIOD_RE, QUARTER_EXAMPLE
 from core.text import MAX_REASON
 
 from .serializers import RatioField
@@ -21,11 +21,11 @@ CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 def quarter_field(**kwargs) -> serializers.RegexField:
     """A fiscal quarter's code, ``FY26-Q2`` (core.calendar)."""
-    kwargs.setdefault("help_text", "A fiscal quarter, e.g. FY26-Q2.")
+    kwargs.setdefault("help_text", f"A fiscal quarter, e.g. {QUARTER_EXAMPLE}.")
     return serializers.RegexField(
         QUARTER_PATTERN,
         max_length=7,
-        error_messages={"invalid": "Write a fiscal quarter like FY26-Q2."},
+        error_messages={"invalid": f"Write a fiscal quarter like {QUARTER_EXAMPLE}."},
         **kwargs,
     )
 
@@ -100,7 +100,7 @@ class PeriodInputSerializer(serializers.Serializer):
 class PayoutsCsvQuerySerializer(serializers.Serializer):
     """The query of payouts.csv."""
 
-    period = quarter_field(help_text="The closed, signed-off quarter, e.g. FY26-Q2.")
+    period = quarter_field(help_text=f"The closed, signed-off quarter, e.g. {QUARTER_EXAMPLE}.")
     detail = serializers.BooleanField(
         default=False, help_text="true: one row per CSM, plan and component instead of per payable line."
     )

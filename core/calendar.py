@@ -15,8 +15,25 @@ PERIOD_RE = re.compile(r"^FY(\d{2})-Q([1-4])$")
 FISCAL_YEAR_RE = re.compile(r"^FY(\d{2})$")
 
 
+# The one example every refusal of a written quarter or fiscal year gives (pages, API, commands, files).
+QUARTER_EXAMPLE = "FY27-Q1"
+YEAR_EXAMPLE = "FY27"
+
+
 class CalendarError(ValueError):
     """A quarter or fiscal-year code that cannot be read."""
+
+
+def not_a_quarter(written: object) -> str:
+    """The sentence refusing ``written`` as a quarter code: ``“Q2” is not a quarter: write it like FY27-Q1.``
+    (at most its first 20 characters are repeated)."""
+    return f"“{str(written)[:20]}” is not a quarter: write it like {QUARTER_EXAMPLE}."
+
+
+def not_a_fiscal_year(written: object) -> str:
+    """The sentence refusing ``written`` as a fiscal-year code: ``“2022” is not a fiscal year: write it like
+    FY27.``"""
+    return f"“{str(written)[:20]}” is not a fiscal year: write it like {YEAR_EXAMPLE}."
 
 
 def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
@@ -34,7 +51,7 @@ class FiscalYear:
     def parse(cls, code: str) -> FiscalYear:
         match = FISCAL_YEAR_RE.match(code.strip()) if isinstance(code, str) else None
         if not match:
-            raise CalendarError(f"{code!r} is not a fiscal year; write it like FY22")
+            raise CalendarError(not_a_fiscal_year(code))
         return cls(2000 + int(match.group(1)))
 
     @property
@@ -59,7 +76,7 @@ class FiscalQuarter:
     def parse(cls, code: str) -> FiscalQuarter:
         match = PERIOD_RE.match(code.strip()) if isinstance(code, str) else None
         if not match:
-            raise CalendarError(f"{code!r} is not a period; write it like FY22-Q2")
+            raise CalendarError(not_a_quarter(code))
         return cls(2000 + int(match.group(1)), int(match.group(2)))
 
     @property

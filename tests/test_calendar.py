@@ -40,7 +40,7 @@ def test_codes_allow_surrounding_whitespace():
     ["", "FY22", "FY22-Q0", "FY22-Q5", "fy22-q2", "FY2022-Q2", "FY22Q2", "FY22-Q2x", "FY2-Q2", None, 22],
 )
 def test_bad_period_codes_are_refused(code):
-    with pytest.raises(CalendarError, match="is not a period"):
+    with pytest.raises(CalendarError, match="is not a quarter: write it like FY27-Q1"):
         FiscalQuarter.parse(code)
 
 

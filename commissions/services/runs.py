@@ -127,8 +127,8 @@ def require_pull(period: Period, plan: Plan, pull: ScorePull | None) -> None:
         return
     if timezone.localdate() > period.end:
         raise AttainError(
-            f"No score pull for {period.code}: pull its scores (the console's Pull, or "
-            f"pull_scores {period.code}) before calculating {plan.code}."
+            f"No score pull for {period.code}: pull the scores before calculating {plan.code} (the console's "
+            f"Pull, pull_scores {period.code}, or POST /api/pulls/)."
         )
     raise AttainError(
         f"{period.code} is under way (it ends {period.end:%Y-%m-%d}): {plan.code} pays on adoption scores, "

@@ -33,7 +33,7 @@ from commissions.services.export import write_payouts
 from commissions.services.periods import find_period
 from commissions.services.pulls import period_to_pull, pull_scores
 from commissions.services.signoff import active_sign_off
-from core.calendar import FiscalQuarter
+from core.calendar import FiscalQuarter, not_a_quarter
 from core.errors import AttainError, NotFound
 from core.fiscal import calendar
 from dashboards.tables import download
@@ -81,7 +81,7 @@ def read_period(code: str) -> Period:
     except NotFound:
         raise
     except AttainError:
-        raise Http404(f"“{code[:20]}” is not a quarter: write it like FY27-Q1.") from None
+        raise Http404(not_a_quarter(code)) from None
 
 
 def _period(request: HttpRequest, data, *, starts: bool = False) -> Period | None:

@@ -23,7 +23,7 @@ from commissions.access import payouts_visible_to
 from commissions.engine.adoption import HELD_HARMLESS
 from commissions.models import Payout, Period, Run
 from core import formatting as fmt
-from core.calendar import CalendarError, FiscalQuarter
+from core.calendar import CalendarError, FiscalQuarter, not_a_quarter
 from dashboards.projection import Projection, current_period
 
 ON_TRACK = Decimal("0.7")
@@ -61,7 +61,7 @@ def period_shown(code: str | None) -> Period:
     try:
         FiscalQuarter.parse(code)
     except CalendarError:
-        raise Http404(f"“{written[:20]}” is not a quarter: write it like FY27-Q1.") from None
+        raise Http404(not_a_quarter(written)) from None
     period = Period.objects.filter(code=code).first()
     if period is None:
         raise Http404(f"There is no quarter {code} here.")

@@ -34,6 +34,7 @@ from .faq import Contacts, FaqItem, faq
 from .rules import (
     ComponentRule,
     CreditRule,
+    across_years_sentence,
     adoption_sentences,
     component_rules,
     credit_date_rules,
@@ -62,6 +63,7 @@ class Handbook:
     components: list[ComponentRule]
     adoption: list[str]
     credit: list[CreditRule]
+    credit_across_years: str
     escalators: list[str]
     examples: list[WorkedExample]
     escalated: WorkedExample | None
@@ -87,7 +89,7 @@ def quarter_shown(plan: Plan, code: str | None, today: date) -> FiscalQuarter:
         try:
             quarter = FiscalQuarter.parse(code)
         except CalendarError as exc:
-            raise NotFound(f"{code!r} is not a quarter: write it like {year.code}-Q2.") from exc
+            raise NotFound(str(exc)) from exc
         if quarter.fy != year:
             raise NotFound(
                 f"{plan.code} is a plan of {year.code}: {quarter.code} is not one of its quarters."
@@ -153,6 +155,7 @@ def build_handbook(
         components=components,
         adoption=adoption_sentences(spec) if any(c.metric == "adoption" for c in spec.components) else [],
         credit=credit,
+        credit_across_years=across_years_sentence(plan.fiscal_year),
         escalators=[escalator_sentence(e) for e in spec.escalators],
         examples=worked_examples(spec, oti, goals=goals, units=units),
         escalated=escalated_example(spec, oti, goals=goals, units=units),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from commissions.engine import PlanSpec
 from core import formatting as fmt
 
-from .rules import CREDIT_DATES, ComponentRule, CreditRule
+from .rules import CREDIT_DATES, ComponentRule, CreditRule, across_years_sentence
 from .words import days as days_text
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def faq(
         _requests(timeline, adoption),
         _pulls(timeline, adoption),
         _over_achievement(components, spec),
-        _deals(credit, spec),
+        _deals(credit, spec, timeline.fiscal_year),
         _whom(contacts),
     ]
 
@@ -226,7 +226,7 @@ def _over_achievement(components: list[ComponentRule], spec: PlanSpec) -> FaqIte
     return FaqItem("over-achievement", question, tuple(answer))
 
 
-def _deals(credit: list[CreditRule], spec: PlanSpec) -> FaqItem:
+def _deals(credit: list[CreditRule], spec: PlanSpec, fiscal_year: str) -> FaqItem:
     question = "In which quarter does a deal count?"
     if not any(c.metric == "nrr" for c in spec.components):
         lead = (
@@ -235,7 +235,8 @@ def _deals(credit: list[CreditRule], spec: PlanSpec) -> FaqItem:
         )
     else:
         lead = "A deal counts once, in the quarter its date falls in:"
-    return FaqItem("deals", question, (lead, *(rule.sentence for rule in credit)))
+    sentences = (lead, *(rule.sentence for rule in credit), across_years_sentence(fiscal_year))
+    return FaqItem("deals", question, sentences)
 
 
 def _whom(contacts: Contacts) -> FaqItem:

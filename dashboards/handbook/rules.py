@@ -18,6 +18,7 @@ from commissions.engine.payout import payout_factor
 from commissions.engine.types import DEAL_TYPES
 from commissions.services.plans.computed import unit_value_text
 from core import formatting as fmt
+from core.calendar import FiscalYear
 
 from .words import days
 
@@ -57,6 +58,21 @@ def credit_date_rules(spec: PlanSpec) -> list[CreditRule]:
         CreditRule(deal_type, spec.credit_date_of(deal_type), deal_type in by_type)
         for deal_type in DEAL_TYPES
     ]
+
+
+def across_years_sentence(fiscal_year: str) -> str:
+    """How a deal dated in two fiscal years counts, for a plan of ``fiscal_year`` (e.g. FY27): once, by the
+    date the person's plan of the earlier year names for its type, whatever the later year's plan says
+    (DESIGN §3 "Plans"; ``commissions.engine.crossing``, whose ``credit_across_years`` warning names such
+    deals on the run). Raises ``CalendarError`` for a code that is no fiscal year."""
+    year = FiscalYear.parse(fiscal_year)
+    before, after = FiscalYear(year.year - 1).code, FiscalYear(year.year + 1).code
+    return (
+        f"A deal dated in two fiscal years (booked in one, effective in the next) counts once, as the "
+        f"earlier year's plan says: one dated in {before} and {year.code} counts as your {before} plan "
+        f"credits its type (when you were on one), and one dated in {year.code} and {after} counts as this "
+        f"plan credits it, whatever your {after} plan says."
+    )
 
 
 @dataclass(frozen=True)

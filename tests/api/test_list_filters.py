@@ -92,7 +92,7 @@ def test_a_page_size_is_honoured_up_to_its_maximum(path, world, client_for):
 def test_a_bogus_period_is_400_like_the_payroll_csv(world, client_for):
     client = client_for("finance")
     assert _details(client.get("/api/payouts/", {"period": "bogus"})) == {
-        "period": ["Write a fiscal quarter like FY26-Q2."]
+        "period": ["Write a fiscal quarter like FY27-Q1."]
     }
     assert "period" in _details(client.get("/api/payouts.csv", {"period": "bogus"}))
 

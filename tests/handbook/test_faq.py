@@ -132,3 +132,13 @@ def test_credit_dates_and_contacts_are_answered():
     got = answers(thirds_plan())
     assert "Renewal: counts in the quarter of its booking date (the plan's default)." in got["deals"]
     assert "payroll-questions@example.com" in got["contacts"] and "Adoption desk" in got["contacts"]
+
+
+def test_a_deal_dated_in_two_fiscal_years_is_answered_with_the_years_of_the_plan():
+    # DESIGN §3 "Plans" (commissions.engine.crossing): the earlier year's plan decides such a deal's date.
+    deals = answers(thirds_plan())["deals"]
+    assert "counts once, as the earlier year's plan says" in deals
+    assert "one dated in FY21 and FY22 counts as your FY21 plan credits its type" in deals
+    assert "one dated in FY22 and FY23 counts as this plan credits it, whatever your FY23 plan says" in deals
+    next_year = answers(thirds_plan(), _timeline(fiscal_year="FY23"))["deals"]
+    assert "one dated in FY22 and FY23 counts as your FY22 plan credits its type" in next_year

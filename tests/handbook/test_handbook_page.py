@@ -88,7 +88,7 @@ def test_an_unknown_plan_or_a_quarter_not_the_plans_is_a_404_naming_it(client, e
     client.force_login(e1)
     assert client.get("/handbook/NOPE/").status_code == 404
     bad = client.get(PAGE, {"period": "Q2"})
-    assert bad.status_code == 404 and "'Q2' is not a quarter" in _text(bad)
+    assert bad.status_code == 404 and "“Q2” is not a quarter: write it like FY27-Q1." in _text(bad)
     other_year = client.get(PAGE, {"period": "FY23-Q1"})
     assert other_year.status_code == 404
     assert "CS-FY22 is a plan of FY22: FY23-Q1 is not one of its quarters." in _text(other_year)

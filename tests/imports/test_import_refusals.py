@@ -128,7 +128,7 @@ def test_period_outside_the_fiscal_year_is_refused(refusal, c1):
     errors = refusal("targets", lines(TARGETS, "FY22,C1,40,FY23-Q1,50", "FY22,C1,40,2022-Q1,50"))
     assert errors == [
         (2, "period", "FY23-Q1", "FY23-Q1 is not a quarter of FY22"),
-        (3, "period", "2022-Q1", "not a period: write it like FY22-Q2 (got '2022-Q1')"),
+        (3, "period", "2022-Q1", "“2022-Q1” is not a quarter: write it like FY27-Q1."),
     ]
 
 

@@ -146,7 +146,7 @@ def test_every_problem_is_reported_at_once():
         head="code: X\nname: X\nfiscal_year: 2022\ncurrency: usd\n",
     )
     assert errors_of(source) == [
-        "fiscal_year must be written like FY22, got 2022",
+        "fiscal_year: “2022” is not a fiscal year: write it like FY27.",
         "currency must be an ISO 4217 code such as USD or EUR, got 'usd'",
         "components[0] (NRR): weight (0) must be greater than 0",
         "components[0] (NRR): goal (1.0) must be greater than floor (1.0)",
@@ -169,7 +169,7 @@ def test_plan_code_must_be_text():
 
 def test_fiscal_year_must_be_written_like_fy22():
     source = plan_yaml(head=HEAD.replace("fiscal_year: FY22", "fiscal_year: FY2022"))
-    assert errors_of(source) == ["fiscal_year must be written like FY22, got 'FY2022'"]
+    assert errors_of(source) == ["fiscal_year: “FY2022” is not a fiscal year: write it like FY27."]
 
 
 def test_currency_must_be_an_iso_code():

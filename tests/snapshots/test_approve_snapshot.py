@@ -79,7 +79,7 @@ def test_unknown_fiscal_year_is_refused(cco):
 
 
 def test_a_malformed_fiscal_year_is_refused(cco):
-    with pytest.raises(CalendarError, match="'2022' is not a fiscal year; write it like FY22"):
+    with pytest.raises(CalendarError, match="“2022” is not a fiscal year: write it like FY27."):
         approve_snapshot(fiscal_year="2022", user=cco)
 
 
@@ -140,7 +140,7 @@ def test_command_refuses_a_person_who_is_not_a_cco(db):
     ("fiscal_year", "message"),
     [
         ("FY23", "There is no target snapshot for FY23: import its targets first."),
-        ("FY2022", "'FY2022' is not a fiscal year; write it like FY22"),
+        ("FY2022", "“FY2022” is not a fiscal year: write it like FY27."),
     ],
 )
 def test_command_refuses_an_unknown_or_malformed_fiscal_year(cco, fiscal_year, message):

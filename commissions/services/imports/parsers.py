@@ -105,14 +105,14 @@ def period(raw: str) -> str:
     try:
         return FiscalQuarter.parse(raw).code
     except CalendarError as exc:
-        raise Invalid(f"not a period: write it like FY22-Q2 (got {raw!r})") from exc
+        raise Invalid(str(exc)) from exc
 
 
 def fiscal_year(raw: str) -> str:
     try:
         return FiscalYear.parse(raw).code
     except CalendarError as exc:
-        raise Invalid(f"not a fiscal year: write it like FY22 (got {raw!r})") from exc
+        raise Invalid(str(exc)) from exc
 
 
 def currency(raw: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from commissions.models import Component, Deal, Plan
-from core.calendar import CalendarError, FiscalYear
+from core.calendar import CalendarError, FiscalYear, not_a_fiscal_year
 from core.currencies import is_currency
 from core.errors import PlanInvalid
 
@@ -135,7 +135,7 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
         try:
             fiscal_year = FiscalYear.parse(fiscal_year).code
         except CalendarError:
-            top.error(f"fiscal_year must be written like FY22, got {_show(fiscal_year)}")
+            top.error(f"fiscal_year: {not_a_fiscal_year(fiscal_year)}")
             fiscal_year = None
     currency = top.text("currency", required=True, max_length=10)
     if currency is not None and not is_currency(currency):
