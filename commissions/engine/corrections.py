@@ -38,7 +38,8 @@ def with_corrections(inputs: QuarterInputs, corrections: Iterable[tuple[str, lis
     - ``adjustment``: an applied exception or extra credit (``customer_id``, ``kind``, ``value``), added
       after the quarter's own, so it is applied last (DESIGN §4.3).
     - ``clawback``: the expansion ``deal_id`` is credited at (1 − s) of its ``arr_delta``, where s is the
-      sum of its clawbacks' ``share`` (each 0–1), at most 1 (issue 14, RULES "Clawback window").
+      sum of its clawbacks' ``share`` (each 0–1), at most 1 (issue 14, RULES "Clawback window"); of several
+      clawbacks of one (expansion, ``by_deal``) pair the latest counts: it revises the earlier ones.
 
     Raises ``ValueError`` on an unknown kind.
     """
@@ -50,7 +51,7 @@ def with_corrections(inputs: QuarterInputs, corrections: Iterable[tuple[str, lis
         "adjustments": inputs.adjustments,
     }
     fx = dict(inputs.fx)
-    undone: dict[str, Decimal] = {}
+    undone: dict[tuple[str, str | None], Decimal] = {}
     csms = set(inputs.assignments["employee_id"])
     book = set(inputs.ownership["customer_id"])
     for kind, rows in corrections:
@@ -61,16 +62,15 @@ def with_corrections(inputs: QuarterInputs, corrections: Iterable[tuple[str, lis
             fx.update({row["currency"]: row["rate"] for row in rows})
         elif kind == "adjustment":
             tables["adjustments"] = _added(tables["adjustments"], rows)
-        elif kind == "clawback":
-            for row in rows:
-                undone[row["deal_id"]] = undone.get(row["deal_id"], ZERO) + row["share"]
+        elif kind == "clawback":  # the latest share of each (expansion, undoing deal) pair counts
+            undone.update({(row["deal_id"], row.get("by_deal")): row["share"] for row in rows})
         else:
             name, key = KEYS[kind]
             if kind == "assignment":
                 rows = [row for row in rows if row.get("plan", inputs.plan.code) == inputs.plan.code]
             tables[name] = _replaced(tables[name], rows, key)
     if undone:
-        tables["deals"] = _clawed_back(tables["deals"], undone)
+        tables["deals"] = _clawed_back(tables["deals"], _per_expansion(undone))
     return replace(inputs, fx=fx, **tables)
 
 
@@ -102,6 +102,14 @@ def _replaced(table: pd.DataFrame, rows: list[dict], key: tuple[str, ...]) -> pd
         kept = [tuple(values) not in keys for values in table[list(key)].itertuples(index=False)]
         table = table[kept]
     return _added(table.reset_index(drop=True), rows)
+
+
+def _per_expansion(undone: dict[tuple[str, str | None], Decimal]) -> dict[str, Decimal]:
+    """The share of each expansion undone: the sum of its pairs' latest shares."""
+    total: dict[str, Decimal] = {}
+    for (deal, _by), share in undone.items():
+        total[deal] = total.get(deal, ZERO) + share
+    return total
 
 
 def _clawed_back(deals: pd.DataFrame, undone: dict[str, Decimal]) -> pd.DataFrame:

@@ -9,21 +9,25 @@ any deal does.
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Q
 
 from accounts.models import User
+from core import formatting as fmt
 from core.errors import AttainError
 
 from ..engine.money import exact
 from ..engine.tables import credit_field
 from ..engine.types import PlanSpec
 from ..models import Correction, Deal, FxRate, Period, Plan
-from .corrections import record_correction
+from .corrections import record_correction, withdraw_correction
 
 ONE = Decimal(1)
+logger = logging.getLogger(__name__)
 
 
 def _spec(plan: Plan) -> PlanSpec:
@@ -65,12 +69,63 @@ def share_undone(expansion: Deal, undoing: Deal, period: Period) -> Decimal:
         return min(ONE, contracted / expanded)
 
 
+@dataclass(frozen=True)
+class Found:
+    """One (expansion, undoing deal) pair as the deals stand now, with the share of the credit undone."""
+
+    plan: Plan
+    period: Period
+    expansion: Deal
+    deal: Deal
+    share: Decimal
+
+
 def find_clawbacks(*, user: User | None = None) -> list[Correction]:
     """Record a pending clawback correction for every expansion credited in a closed quarter of a plan with
     ``clawback_days`` N, undone by a churn or contraction of the same customer credited after that quarter
-    and at most N days after the expansion (day N included). Returns the corrections recorded now; pairs
-    already recorded are skipped. Safe to run again at any time."""
+    and at most N days after the expansion (day N included).
+
+    A pair recorded before is compared with the deals as they stand now (a corrected contraction, a deal
+    re-dated or deleted): when the share it undoes changed, a pending clawback of the pair is withdrawn and
+    an applied one is revised by a new pending clawback of the pair with the share now (0 when the deal no
+    longer undoes the expansion); the engine counts the latest clawback of each pair only (design.md §7
+    "Clawbacks"). Returns the corrections recorded now; pairs unchanged are skipped. Safe to run again at any
+    time. Raises ``AttainError`` naming a missing rate (``share_undone``).
+    """
+    found = _pairs_now()
+    latest = _latest_recorded()
     recorded = []
+    for key, pair in found.items():
+        before = latest.get(key)
+        if before is None:
+            recorded.append(_record(pair, _source(key), user))
+        elif _share_of(before, key) != pair.share:
+            recorded.append(_revise(before, key, user, pair=pair))
+    for key, before in latest.items():
+        if key in found or _share_of(before, key) == 0 or not before.period.is_closed:
+            continue
+        if before.status == Correction.Status.PENDING:
+            withdraw_correction(correction=before, user=user)
+        else:
+            recorded.append(_revise(before, key, user, pair=None))
+    return recorded
+
+
+def look_again(*, after: str) -> list[Correction]:
+    """``find_clawbacks`` after an event that may change what undoes what (``after``: a close, an applied
+    deal correction), which stands whatever happens here: a clawback that cannot be computed now (a missing
+    rate) is logged and found again after the next deals import or close."""
+    try:
+        return find_clawbacks()
+    except AttainError as exc:
+        logger.warning("Clawbacks could not be checked after %s: %s", after, exc.message)
+        return []
+
+
+def _pairs_now() -> dict[tuple[str, str], Found]:
+    """Every qualifying pair, keyed (expansion deal_id, undoing deal_id); of several plans, the first by
+    code records it, as it always has."""
+    found: dict[tuple[str, str], Found] = {}
     for plan in Plan.objects.filter(clawback_days__isnull=False).order_by("code"):
         window = timedelta(days=plan.clawback_days)
         closed = Period.objects.filter(status=Period.Status.CLOSED, runs__plan=plan, runs__is_final=True)
@@ -91,25 +146,75 @@ def find_clawbacks(*, user: User | None = None) -> list[Correction]:
                     )
                 undoing = Deal.objects.filter(credited_after, customer=expansion.customer)
                 for deal in sorted(undoing, key=lambda d: (credit_day(d, plan), d.deal_id)):
-                    source = f"clawback:{expansion.deal_id}:{deal.deal_id}"
-                    if Correction.objects.filter(source=source).exists():
-                        continue
-                    recorded.append(_record(plan, period, expansion, deal, source, user))
-    return recorded
+                    key = (expansion.deal_id, deal.deal_id)
+                    if key not in found:
+                        share = share_undone(expansion, deal, period)
+                        found[key] = Found(plan, period, expansion, deal, share)
+    return found
 
 
-def _record(plan: Plan, period: Period, expansion: Deal, deal: Deal, source: str, user) -> Correction:
-    share = share_undone(expansion, deal, period)
+def _latest_recorded() -> dict[tuple[str, str], Correction]:
+    """The latest clawback correction (pending or applied) this module recorded of each pair, by recording
+    order. A clawback ops recorded by hand (no ``clawback:`` source) is theirs: never revised here."""
+    latest: dict[tuple[str, str], Correction] = {}
+    clawbacks = Correction.objects.filter(
+        kind=Correction.Kind.CLAWBACK, source__startswith="clawback:"
+    ).exclude(status=Correction.Status.WITHDRAWN)
+    for correction in clawbacks.select_related("period").order_by("pk"):
+        for row in correction.rows:
+            latest[(row["deal_id"], row["by_deal"])] = correction
+    return latest
+
+
+def _source(key: tuple[str, str]) -> str:
+    """``clawback:D1:D9`` for a pair's first clawback, ``clawback:D1:D9#2`` … for its revisions."""
+    base = f"clawback:{key[0]}:{key[1]}"
+    earlier = Correction.objects.filter(Q(source=base) | Q(source__startswith=f"{base}#")).count()
+    return base if not earlier else f"{base}#{earlier + 1}"
+
+
+def _share_of(correction: Correction, key: tuple[str, str]) -> Decimal:
+    """The share of the pair ``key`` a clawback correction undoes (its last row of the pair)."""
+    rows = [row for row in correction.rows if (row["deal_id"], row["by_deal"]) == key]
+    return Decimal(str(rows[-1]["share"]))
+
+
+def _revise(before: Correction, key: tuple[str, str], user, *, pair: Found | None) -> Correction:
+    """Replace the pair's latest clawback ``before``: withdrawn when pending, followed by a clawback with the
+    share now (``pair``; None: nothing is undone any more, share 0)."""
+    if before.status == Correction.Status.PENDING:
+        withdraw_correction(correction=before, user=user)
+    was = f"revises {before.label} ({fmt.percent_exact(_share_of(before, key))} undone)"
+    if pair is not None:
+        return _record(pair, _source(key), user, note=f"; {was}: {fmt.percent_exact(pair.share)} undone now")
+    expansion, deal = key
+    reason = (
+        f"deal {deal} no longer undoes expansion {expansion} (changed, removed or no longer credited within "
+        f"the plan's clawback window); {was}: nothing undone now"
+    )
+    return record_correction(
+        period=before.period,
+        kind=Correction.Kind.CLAWBACK,
+        rows=[{"deal_id": expansion, "share": "0", "by_deal": deal}],
+        reason=reason,
+        user=user,
+        source=_source(key),
+        cause=f"{before.period.code} restated: clawback of {expansion} revised: {reason}"[:300],
+    )
+
+
+def _record(pair: Found, source: str, user, *, note: str = "") -> Correction:
+    plan, period, expansion, deal = pair.plan, pair.period, pair.expansion, pair.deal
     day = credit_day(deal, plan)
     reason = (
         f"{deal.type} {deal.deal_id} of {expansion.customer.customer_id} on {day:%Y-%m-%d}, within "
         f"{plan.clawback_days} days of expansion {expansion.deal_id} credited on "
-        f"{credit_day(expansion, plan):%Y-%m-%d} ({plan.code})"
+        f"{credit_day(expansion, plan):%Y-%m-%d} ({plan.code}){note}"
     )
     return record_correction(
         period=period,
         kind=Correction.Kind.CLAWBACK,
-        rows=[{"deal_id": expansion.deal_id, "share": str(share), "by_deal": deal.deal_id}],
+        rows=[{"deal_id": expansion.deal_id, "share": str(pair.share), "by_deal": deal.deal_id}],
         reason=reason,
         user=user,
         source=source,

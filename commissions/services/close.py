@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from django.db import transaction
@@ -21,8 +20,6 @@ from .ledger import write_lines
 from .periods import period_lock
 from .runs import plan_state
 from .signoff import revoke_sign_off
-
-logger = logging.getLogger(__name__)
 
 
 def plans_of(period: Period):
@@ -98,19 +95,10 @@ def close_period(*, period: Period, user: User) -> list[Run]:
         webhook_events.quarter_closed(close, finals)  # sent once the close commits
         for listener in hooks.close_listeners():  # statements are published once the close commits (§5)
             transaction.on_commit(lambda listener=listener, code=period.code: listener(code), robust=True)
-    _find_clawbacks()
+    from .clawbacks import look_again  # clawbacks records corrections, which read the close
+
+    look_again(after=f"the close of {period.code}")
     return finals
-
-
-def _find_clawbacks() -> None:
-    """A churn imported while the expansion's quarter was open becomes a clawback once it closes (design.md
-    §7): look again. The close stands whatever happens here; the console lists what was found."""
-    from .clawbacks import find_clawbacks
-
-    try:
-        find_clawbacks()
-    except AttainError as exc:  # found again after the next deals import or close, once fixed
-        logger.warning("Clawbacks could not be checked after the close: %s", exc.message)
 
 
 def reopen_period(*, period: Period, user: User, reason: str) -> Period:

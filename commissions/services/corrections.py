@@ -160,8 +160,9 @@ def _check_rows(kind: str, rows: list[dict], period: Period, labels: list[str] |
             raise AttainError(f"{number}: the rate of {row['currency']} must be positive.")
         if kind == K.ADJUSTMENT and row["kind"] not in ("exception", "extra_credit"):
             raise AttainError(f"{number}: kind {row['kind']!r} is neither exception nor extra_credit.")
-        if kind == K.CLAWBACK and not Decimal(0) < row["share"] <= 1:
-            raise AttainError(f"{number}: a clawback's share must be more than 0 and at most 1.")
+        if kind == K.CLAWBACK and not Decimal(0) <= row["share"] <= 1:
+            # 0 revises an earlier clawback of the same pair to nothing undone (clawbacks.find_clawbacks).
+            raise AttainError(f"{number}: a clawback's share must be at least 0 and at most 1.")
 
 
 def rows_from_file(*, period: Period, kind: str, data: bytes, user: User | None = None) -> list[dict]:
@@ -345,7 +346,8 @@ def pending_corrections(period: Period | None = None) -> list[Correction]:
 def apply_correction(*, correction: Correction, user: User | None) -> list[TrueUp]:
     """Apply a pending correction: restate each plan its quarter paid and pay the differences as true-ups
     in the next open quarter (``payable_quarter``), all in one transaction; a deal correction then writes
-    its deal rows, so later quarters read them (docs/design.md §7 "Deal corrections").
+    its deal rows, so later quarters read them (docs/design.md §7 "Deal corrections"), and clawbacks are
+    looked for again (``clawbacks.look_again``).
 
     Applying an applied correction pays nothing more and returns []. Raises ``NotAllowed`` unless
     ``user`` is ops (None: the system), ``AttainError`` for a withdrawn correction, a quarter re-opened
@@ -383,6 +385,10 @@ def apply_correction(*, correction: Correction, user: User | None) -> list[TrueU
             status=Correction.Status.APPLIED, applied_by=user, applied_at=timezone.now()
         )
     correction.refresh_from_db()
+    if deals:  # a corrected churn, contraction or expansion may change a clawback (design.md §7)
+        from .clawbacks import look_again
+
+        look_again(after=f"applying {correction.label}")
     return trueups
 
 

@@ -54,6 +54,17 @@ def test_clawbacks_of_one_expansion_add_up_to_at_most_all_of_it():
     assert nrr_payout("0.8", "0.8") == nrr_payout("1") == D("0.00")
 
 
+def test_the_latest_clawback_of_one_pair_revises_the_earlier_ones():
+    # A corrected contraction re-records its pair's clawback: 40% undone, then 20%, then nothing.
+    def nrr_payout(*shares):
+        claws = [("clawback", [{"deal_id": "D1", "share": D(s), "by_deal": "D9"}]) for s in shares]
+        return line(calculate_quarter(with_corrections(worked_example(), claws)), "NRR")["payout"]
+
+    assert nrr_payout("0.4") == D("300.00")
+    assert nrr_payout("0.4", "0.2") == D("400.00")
+    assert nrr_payout("0.4", "0") == nrr_payout() == D("500.00")
+
+
 def test_an_fx_correction_adds_the_quarters_missing_rate():
     late = {
         "deal_id": "D-LATE",

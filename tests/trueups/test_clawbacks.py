@@ -88,3 +88,84 @@ def test_a_churn_imported_before_the_expansions_quarter_closes_is_clawed_back_at
     close_period(period=q2, user=ops)
     [clawback] = Correction.objects.filter(kind=Correction.Kind.CLAWBACK)
     assert clawback.source == "clawback:D1:D9" and clawback.effect == {"CS-FY22": {"E1": "-500.00"}}
+
+
+@pytest.mark.django_db
+def test_a_corrected_contraction_replaces_its_pending_clawback(with_clawback, tmp_path):
+    [first] = clawbacks_after("D9,C2,contraction,-3000,USD,2021-08-10,2021-08-10\n", tmp_path)
+    import_rows("deals", HEADER + "D9,C2,contraction,-1500,USD,2021-08-10,2021-08-10\n", tmp_path)
+    first.refresh_from_db()
+    assert first.status == Correction.Status.WITHDRAWN
+    [now] = Correction.objects.filter(kind=Correction.Kind.CLAWBACK, status=Correction.Status.PENDING)
+    assert now.source == "clawback:D1:D9#2"
+    assert now.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9"}]
+    # D1 credited at 6,000: NRR 1.04, attainment 0.4, NRR 400.00 instead of 500.00.
+    assert now.effect == {"CS-FY22": {"E1": "-100.00"}}
+    assert f"revises {first.label} (40% undone): 20% undone now" in now.reason
+    assert find_clawbacks() == []
+
+
+@pytest.mark.django_db
+def test_an_applied_clawback_is_revised_when_its_contraction_is_corrected(with_clawback, ops, tmp_path):
+    [first] = clawbacks_after("D9,C2,contraction,-3000,USD,2021-08-10,2021-08-10\n", tmp_path)
+    [paid] = apply_correction(correction=first, user=ops)
+    assert paid.amount == Decimal("-200.00")
+    import_rows("deals", HEADER + "D9,C2,contraction,-1500,USD,2021-08-10,2021-08-10\n", tmp_path)
+    first.refresh_from_db()
+    assert first.status == Correction.Status.APPLIED
+    revision = Correction.objects.get(source="clawback:D1:D9#2")
+    assert revision.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9"}]
+    # Only the latest share of the pair counts: 20% undone in all, so 100.00 of the 200.00 comes back.
+    [back] = apply_correction(correction=revision, user=ops)
+    assert (back.paid_in.code, back.amount) == ("FY22-Q3", Decimal("100.00"))
+
+
+@pytest.mark.django_db
+def test_a_churn_moved_out_of_the_window_gives_the_clawback_back(with_clawback, ops, tmp_path):
+    [first] = clawbacks_after("D9,C2,churn,-57500,USD,2021-08-15,2021-08-15\n", tmp_path)
+    apply_correction(correction=first, user=ops)
+    import_rows("deals", HEADER + "D9,C2,churn,-57500,USD,2021-09-15,2021-09-15\n", tmp_path)
+    revision = Correction.objects.get(source="clawback:D1:D9#2")
+    assert revision.rows == [{"deal_id": "D1", "share": "0", "by_deal": "D9"}]
+    assert "deal D9 no longer undoes expansion D1" in revision.reason
+    [back] = apply_correction(correction=revision, user=ops)
+    assert back.amount == Decimal("500.00")
+    assert find_clawbacks() == []
+
+
+@pytest.mark.django_db
+def test_a_pending_clawback_whose_churn_moved_out_of_the_window_is_withdrawn(with_clawback, tmp_path):
+    [first] = clawbacks_after("D9,C2,churn,-57500,USD,2021-08-15,2021-08-15\n", tmp_path)
+    import_rows("deals", HEADER + "D9,C2,churn,-57500,USD,2021-09-15,2021-09-15\n", tmp_path)
+    first.refresh_from_db()
+    assert first.status == Correction.Status.WITHDRAWN
+    assert Correction.objects.filter(kind=Correction.Kind.CLAWBACK).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_deal_correction_of_a_closed_contraction_revises_its_applied_clawback(with_clawback, ops, tmp_path):
+    from commissions.services.corrections import record_correction
+    from commissions.services.periods import get_period
+
+    from .conftest import close_quarter
+
+    [first] = clawbacks_after("D9,C2,contraction,-3000,USD,2021-08-10,2021-08-10\n", tmp_path)
+    apply_correction(correction=first, user=ops)
+    q3 = close_quarter("FY22-Q3", ops)
+    get_period("FY22-Q4")  # the open quarter the true-ups are paid in
+    fixed = {
+        "deal_id": "D9",
+        "customer_id": "C2",
+        "type": "contraction",
+        "arr_delta": "-1500",
+        "currency": "USD",
+        "booked_on": "2021-08-10",
+        "effective_on": "2021-08-10",
+    }
+    deal = record_correction(period=q3, kind="deal", rows=[fixed], reason="The CRM doubled D9.", user=ops)
+    apply_correction(correction=deal, user=ops)
+    revision = Correction.objects.get(source="clawback:D1:D9#2")
+    assert (revision.period.code, revision.status) == ("FY22-Q2", Correction.Status.PENDING)
+    assert revision.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9"}]
+    [back] = apply_correction(correction=revision, user=ops)
+    assert (back.paid_in.code, back.amount) == ("FY22-Q4", Decimal("100.00"))
