@@ -89,7 +89,8 @@ def find_clawbacks(*, user: User | None = None) -> list[Correction]:
     re-dated or deleted): when the share it undoes changed, a pending clawback of the pair is withdrawn and
     an applied one is revised by a new pending clawback of the pair with the share now (0 when the deal no
     longer undoes the expansion); the engine counts the latest clawback of each pair only (design.md §7
-    "Clawbacks"). Returns the corrections recorded now; pairs unchanged are skipped. Safe to run again at any
+    "Clawbacks"). Returns the corrections recorded now and those withdrawn because nothing replaces them
+    (status withdrawn); pairs unchanged are skipped. Safe to run again at any
     time. Raises ``AttainError`` naming a missing rate (``share_undone``).
     """
     found = _pairs_now()
@@ -105,7 +106,7 @@ def find_clawbacks(*, user: User | None = None) -> list[Correction]:
         if key in found or _share_of(before, key) == 0 or not before.period.is_closed:
             continue
         if before.status == Correction.Status.PENDING:
-            withdraw_correction(correction=before, user=user)
+            recorded.append(withdraw_correction(correction=before, user=user))
         else:
             recorded.append(_revise(before, key, user, pair=None))
     return recorded

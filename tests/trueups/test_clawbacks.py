@@ -136,9 +136,10 @@ def test_a_churn_moved_out_of_the_window_gives_the_clawback_back(with_clawback, 
 @pytest.mark.django_db
 def test_a_pending_clawback_whose_churn_moved_out_of_the_window_is_withdrawn(with_clawback, tmp_path):
     [first] = clawbacks_after("D9,C2,churn,-57500,USD,2021-08-15,2021-08-15\n", tmp_path)
-    import_rows("deals", HEADER + "D9,C2,churn,-57500,USD,2021-09-15,2021-09-15\n", tmp_path)
+    result = import_rows("deals", HEADER + "D9,C2,churn,-57500,USD,2021-09-15,2021-09-15\n", tmp_path)
     first.refresh_from_db()
     assert first.status == Correction.Status.WITHDRAWN
+    assert f"Withdrew {first.label} of FY22-Q2: its deals no longer claw anything back." in result.summary
     assert Correction.objects.filter(kind=Correction.Kind.CLAWBACK).count() == 1
 
 

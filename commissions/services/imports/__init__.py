@@ -181,7 +181,12 @@ def _clawbacks_found() -> list[str]:
         found = find_clawbacks()
     except AttainError as exc:
         return [f"Clawbacks could not be checked: {exc.message}"]
-    return [f"Recorded {c.label} of {c.period.code} (pending): {c.reason}" for c in found]
+    return [
+        f"Withdrew {c.label} of {c.period.code}: its deals no longer claw anything back."
+        if c.status == c.Status.WITHDRAWN
+        else f"Recorded {c.label} of {c.period.code} (pending): {c.reason}"
+        for c in found
+    ]
 
 
 def _write(spec: Spec, parsed, *, apply: bool) -> tuple[int, int, int]:
