@@ -180,21 +180,25 @@ def _load(
 def _prior_rules(
     plan: Plan, spec: PlanSpec, period: Period, scope: BookScope, deals: pd.DataFrame, year_start
 ) -> pd.DataFrame:
-    """The credit-date rules of the plan members' earlier-year plans that can change a credit date
-    (DESIGN §3 "Plans": across a fiscal-year boundary the earlier year's plan decides).
+    """The credit-date rules of the plans the members were on before they joined this plan that can change
+    a credit date (DESIGN §3 "Plans": across a change of plan — a new fiscal year's, or a move within the
+    year — the earlier plan decides; ``engine.crossing``).
 
-    Only the deals dated before ``year_start`` and on or after it are looked at; for the quarter of each
-    one's earlier date, a member's other plans in that quarter give a row each when one of them credits
-    the deal's type by another date than this plan does. None in the usual case: the inputs and their
-    fingerprint stay as they were. One query per such quarter, none when no deal crosses the year."""
+    Only the deals dated before and on or after a member's first day on the plan (the year's first day, or
+    a later assignment start) are looked at; for the quarter of each one's earlier date, a member's other
+    plans in that quarter give a row each when one of them credits the deal's type by another date than
+    this plan does. None in the usual case: the inputs and their fingerprint stay as they were. One query
+    per such quarter, none when no deal crosses a member's first day."""
     if deals.empty:
         return empty("prior_rules")
+    starts = plan_assignments(plan, period).values_list("start_date", flat=True)
+    boundaries = sorted({max(year_start, start) if start else year_start for start in scope.people(starts)})
     crossing = {}
     for kind, booked, effective in deals[["type", "booked_on", "effective_on"]].itertuples(index=False):
         if booked is None or effective is None:
             continue
         earlier, later = min(booked, effective), max(booked, effective)
-        if earlier < year_start <= later:
+        if any(earlier < boundary <= later for boundary in boundaries):
             crossing.setdefault(calendar().period_of(earlier), set()).add(kind)
     if not crossing:
         return empty("prior_rules")

@@ -120,9 +120,10 @@ COLUMNS = {
     # day (a month's value on its first day), within the quarter — imported, or built-in daily ones
     # (kpi.<code>, scorecard_average; §11.1). The quarter's attainment is never a row: the engine has it.
     "person_metrics": ["employee_id", "metric", "date", "value"],
-    # Across a fiscal-year boundary (DESIGN §3 "Plans"): the credit dates of the CSMs' plans of an earlier
-    # fiscal year — per CSM, plan and quarter of that year they were on it (its first and last day), the
-    # date (booked | effective) the plan credits a deal type by. Only rows that can change a credit date.
+    # Across a change of plan (DESIGN §3 "Plans"): the credit dates of the plans the CSMs were on before
+    # they joined this one (an earlier fiscal year's, or another plan of this year) — per CSM, plan and
+    # quarter they were on it (its first and last day), the date (booked | effective) the plan credits a
+    # deal type by. Only rows that can change a credit date.
     "prior_rules": ["employee_id", "plan", "period", "start", "end", "type", "credit_date"],
 }
 
@@ -178,6 +179,7 @@ class EngineWarning:
     # | component_not_applied | no_component_applies (DESIGN §4.7: the others carry its weight)
     # | escalator_no_value (docs/design.md §11.2: no value of the gating metric, the escalator not applied)
     # | credit_across_years (DESIGN §3 "Plans": a deal dated in two fiscal years whose plans disagree)
+    # | credit_across_plans (the same, around a CSM's move to this plan within its year)
     message: str
     employee_id: str = ""
     customer_id: str = ""

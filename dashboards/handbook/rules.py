@@ -61,17 +61,19 @@ def credit_date_rules(spec: PlanSpec) -> list[CreditRule]:
 
 
 def across_years_sentence(fiscal_year: str) -> str:
-    """How a deal dated in two fiscal years counts, for a plan of ``fiscal_year`` (e.g. FY27): once, by the
-    date the person's plan of the earlier year names for its type, whatever the later year's plan says
-    (DESIGN §3 "Plans"; ``commissions.engine.crossing``, whose ``credit_across_years`` warning names such
-    deals on the run). Raises ``CalendarError`` for a code that is no fiscal year."""
+    """How a deal dated before and after a person's change of plan counts, for a plan of ``fiscal_year``
+    (e.g. FY27): once, by the date the plan they were on at its earlier date names for its type — across a
+    fiscal-year boundary or a move between plans within the year — whatever the later plan says (DESIGN §3
+    "Plans"; ``commissions.engine.crossing``, whose ``credit_across_years`` and ``credit_across_plans``
+    warnings name such deals on the run). Raises ``CalendarError`` for a code that is no fiscal year."""
     year = FiscalYear.parse(fiscal_year)
     before, after = FiscalYear(year.year - 1).code, FiscalYear(year.year + 1).code
     return (
-        f"A deal dated in two fiscal years (booked in one, effective in the next) counts once, as the "
-        f"earlier year's plan says: one dated in {before} and {year.code} counts as your {before} plan "
-        f"credits its type (when you were on one), and one dated in {year.code} and {after} counts as this "
-        f"plan credits it, whatever your {after} plan says."
+        "A deal counts once even when your plan changes between its booking and its effective date: the "
+        f"plan you were on at the earlier date decides. One dated in {before} and {year.code} counts as your "
+        f"{before} plan credits its type, one dated around a move to this plan within {year.code} as the "
+        "plan you left credits it (when you were on one), and one dated in "
+        f"{year.code} and {after} counts as this plan credits it, whatever your {after} plan says."
     )
 
 

@@ -1,0 +1,98 @@
+"""DESIGN §3 "Plans", credit dates per deal type around a move between plans within a fiscal year: a CSM
+who leaves one plan for another mid-year has a deal dated before and after the move credited once — the
+plan they were on at its earlier date decides, as across a fiscal-year boundary.
+
+The worked example (DESIGN §4): E1 on CS-FY22 (credit_date booked), owning C1; here E1 leaves CS-FY22 on
+2021-07-31 for T-MOVE from 2021-08-01. FY22-Q2 is 2021-05-01 … 2021-07-31, FY22-Q3 2021-08-01 … 10-31."""
+
+from datetime import date
+
+import pytest
+
+from accounts.models import Role, User
+from commissions.engine import calculate_quarter
+from commissions.loaders import fingerprint, load_quarter
+from commissions.models import Assignment, Plan
+from commissions.services.periods import get_period
+from commissions.services.plans import load_plan
+from tests.builders import make_user
+from tests.quarter.conftest import load_worked_example
+from tests.trueups.conftest import import_rows
+
+HEADER = "deal_id,customer_id,type,arr_delta,currency,booked_on,effective_on\n"
+AROUND_THE_MOVE = (
+    "X7,C1,expansion,8000,USD,2021-07-20,2021-08-10\nR7,C1,renewal,5000,USD,2021-07-21,2021-08-11\n"
+)
+
+
+@pytest.fixture
+def cco(db):
+    return make_user(Role.CCO, email="cco@example.com")
+
+
+def moved_to(rules: str) -> Plan:
+    """E1 leaves CS-FY22 on 2021-07-31 for T-MOVE (FY22, NRR only, ``credit_date_by_type`` ``rules``)."""
+    plan = load_plan(
+        source=(
+            "code: T-MOVE\nname: T move\nfiscal_year: FY22\ncurrency: USD\n"
+            f"credit_date_by_type: {rules}\n"
+            "components:\n  - {code: NRR, metric: nrr, weight: 1, goal: 1.10}\n"
+        )
+    )
+    e1 = User.objects.get(employee_id="E1")
+    Assignment.objects.filter(employee=e1, plan__code="CS-FY22").update(end_date=date(2021, 7, 31))
+    Assignment.objects.create(employee=e1, plan=plan, start_date=date(2021, 8, 1), on_target_amount="1000.00")
+    return plan
+
+
+def credited(plan: Plan, code: str):
+    return calculate_quarter(load_quarter(plan=plan, period=get_period(code), pull=None))
+
+
+@pytest.mark.django_db
+def test_an_expansion_credited_by_the_plan_left_is_not_credited_again_by_the_plan_joined(cco, tmp_path):
+    load_worked_example(cco)
+    import_rows("deals", HEADER + AROUND_THE_MOVE, tmp_path)
+    plan = moved_to("{expansion: effective}")
+    before = credited(Plan.objects.get(code="CS-FY22"), "FY22-Q2")
+    assert {"R7", "X7"} <= set(before.deals["deal_id"])  # CS-FY22 credits both when booked, in FY22-Q2
+
+    after = credited(plan, "FY22-Q3")
+
+    assert "X7" not in set(after.deals["deal_id"])
+    [warning] = [w for w in after.warnings if w.code == "credit_across_plans"]
+    assert warning.message == (
+        "Deal X7 (expansion, booked 2021-07-20, effective 2021-08-10) of E1 is dated before and after E1 "
+        "joined T-MOVE on 2021-08-01: CS-FY22 credits expansion deals by booked date, in FY22-Q2; T-MOVE by "
+        'effective date, in FY22-Q3. The earlier plan decides (DESIGN §3 "Plans"): credited once, in '
+        "FY22-Q2 under CS-FY22; left out of FY22-Q3."
+    )
+
+
+@pytest.mark.django_db
+def test_a_renewal_neither_plan_would_credit_is_credited_once_by_the_plan_joined(cco, tmp_path):
+    load_worked_example(cco)
+    import_rows("deals", HEADER + AROUND_THE_MOVE, tmp_path)
+    Plan.objects.filter(code="CS-FY22").update(credit_date_by_type={"renewal": "effective"})
+    plan = moved_to("{}")  # T-MOVE credits renewals when booked: before E1 joined it
+    assert "R7" not in set(credited(Plan.objects.get(code="CS-FY22"), "FY22-Q2").deals["deal_id"])
+
+    after = credited(plan, "FY22-Q3")
+
+    deals = after.deals.set_index("deal_id")
+    assert deals.loc["R7", "credited_by"] == "effective" and deals.loc["R7", "credit_date"] == date(
+        2021, 8, 11
+    )
+    [warning] = [w for w in after.warnings if w.code == "credit_across_plans"]
+    assert warning.message.endswith("credited once, in FY22-Q3 under T-MOVE by its effective date.")
+
+
+@pytest.mark.django_db
+def test_plans_that_agree_around_a_move_read_no_rules_and_keep_their_fingerprint(cco, tmp_path):
+    load_worked_example(cco)
+    import_rows("deals", HEADER + AROUND_THE_MOVE, tmp_path)
+    plan = moved_to("{}")  # booked, like CS-FY22
+    inputs = load_quarter(plan=plan, period=get_period("FY22-Q3"), pull=None)
+    assert inputs.prior_rules.empty
+    without = type(inputs)(**{**inputs.__dict__, "year_start": None})
+    assert fingerprint(inputs) == fingerprint(without)
