@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from commissions.engine import ComponentSpec, PlanSpec
 from commissions.engine.escalators import Standing, escalate, escalation_amounts
-from commissions.engine.money import exact
+from commissions.engine.money import exact, to_cents
 from commissions.engine.payout import payout_factor, payout_lines
 from commissions.services.plans.computed import unit_value_text
 from core import formatting as fmt
@@ -46,13 +46,17 @@ class ExampleLine:
 
 @dataclass(frozen=True)
 class WorkedExample:
-    """Every component at ``level``; ``total`` is the sum of the rounded lines (DESIGN §4.7).
-    ``escalators``: for the escalated example, each escalator's code and the amount it added."""
+    """Every component at ``level``; ``total`` is the sum of the rounded lines (DESIGN §4.7) and
+    ``unrounded`` the sum of the same lines before each is rounded, then rounded once, to the cent.
+    ``escalators``: for the escalated example, each escalator's code and the amount it added.
+    ``rounding_note``: the sentence saying why ``total`` differs from ``unrounded`` ("" when it does not)."""
 
     level: Decimal
     lines: tuple[ExampleLine, ...]
     total: Decimal
+    unrounded: Decimal
     escalators: tuple[tuple[str, Decimal], ...] = ()
+    rounding_note: str = ""
 
 
 def worked_examples(
@@ -101,6 +105,12 @@ def _example(spec, oti, level, goals, units, *, qualified: list[Standing] | None
     if qualified:
         escalate(lines, qualified)
     payout_lines(oti, lines)
+    weights = sum((line["weight"] for line in lines), Decimal(0))
+    with exact():
+        # Each line as ``payout_lines`` computes it, OTI × weight ÷ Σ weights × factor, before it is
+        # rounded to the cent (DESIGN §4.7); the sum is rounded once.
+        exact_lines = (oti * line["weight"] / weights * line["factor"] for line in lines) if weights else ()
+        unrounded = to_cents(sum(exact_lines, Decimal(0)))
     added: dict[str, Decimal] = {}
     if qualified:
         escalation_amounts(oti, lines)
@@ -113,11 +123,30 @@ def _example(spec, oti, level, goals, units, *, qualified: list[Standing] | None
         )
         for line in lines
     )
+    total = sum((line.payout for line in shown), Decimal(0))
     return WorkedExample(
         level=level,
         lines=shown,
-        total=sum((line.payout for line in shown), Decimal(0)),
+        total=total,
+        unrounded=unrounded,
         escalators=tuple(added.items()),
+        rounding_note=rounding_note(total, unrounded, oti=oti, currency=spec.currency),
+    )
+
+
+def rounding_note(total: Decimal, unrounded: Decimal, *, oti: Decimal, currency: str) -> str:
+    """Why a worked example's ``total`` (the sum of its rounded lines) is not ``unrounded`` (the lines'
+    exact sum, rounded once): each line is rounded to the cent before the lines are added (DESIGN §4.7),
+    so they may part by a cent or two. Names the on-target amount when that is what the lines add up to
+    unrounded (every component at 100%), else the unrounded sum. "" when the two agree. Money in
+    ``currency``."""
+    if total == unrounded:
+        return ""
+    what = "the on-target amount" if unrounded == to_cents(oti) else "the lines' unrounded sum"
+    return (
+        "Each line is rounded to the cent before the lines are added, so the total may differ from "
+        f"{what} by a cent or two: here {fmt.money(total, currency)} against "
+        f"{fmt.money(unrounded, currency)}."
     )
 
 
