@@ -173,34 +173,62 @@ def may_download_statements(person: User | None, period=None) -> Decision:
 # bound should a manager loop ever be imported (A manages B manages A).
 MANAGEMENT_LEVELS = 12
 
+# Those who see everything, as a refusal names them (``EVERYTHING``'s roles, in its order).
+EVERYTHING_READERS = "the CCO, finance, ops and admins"
+
+
+def _on_the_plan(person: User, members: QuerySet) -> bool:
+    return members.filter(employee=person).exists()
+
+
+def _manages_a_member(person: User, members: QuerySet) -> bool:
+    seen, level = {person.pk}, {person.pk}
+    for _ in range(MANAGEMENT_LEVELS):
+        level = set(User.objects.filter(manager_id__in=level).values_list("pk", flat=True)) - seen
+        if not level:
+            return False
+        if members.filter(employee_id__in=level).exists():
+            return True
+        seen |= level
+    return False
+
+
+def _geo_vp_of_a_member(person: User, members: QuerySet) -> bool:
+    return is_geo_vp(person) and members.filter(employee__geo=person.geo).exists()
+
+
+# Who reads a plan's handbook besides those who see everything: each group in the words its refusal names
+# it by, with the test that admits it, so the sentence and the rule are one list and cannot disagree.
+HANDBOOK_READERS: tuple[tuple[str, Callable[[User, QuerySet], bool]], ...] = (
+    ("the people on the plan", _on_the_plan),
+    ("their managers", _manages_a_member),
+    ("the Geo VP of their geo", _geo_vp_of_a_member),
+)
+
+
+def handbook_readers_text() -> str:
+    """Everyone who may read a plan's handbook, in words: "the people on the plan, their managers, the Geo
+    VP of their geo, the CCO, finance, ops and admins" (``HANDBOOK_READERS`` then ``EVERYTHING_READERS``)."""
+    return ", ".join([*(words for words, _ in HANDBOOK_READERS), EVERYTHING_READERS])
+
 
 def may_see_handbook(person: User | None, plan) -> Decision:
     """A plan's handbook (docs/handbook.md) is read by the people on the plan (an assignment to it, at any
     date), their managers at every level above them (``User.manager``), the Geo VP of a geo one of them
     belongs to, and the CCO, finance, ops and admins; anyone else is refused (403: a plan's rules are no
-    secret worth a 404). ``plan`` is a ``commissions.Plan`` (read through its ``assignments``)."""
+    secret worth a 404), with a sentence naming them all (``handbook_readers_text``). ``plan`` is a
+    ``commissions.Plan`` (read through its ``assignments``)."""
     if person is None or (person.is_authenticated and sees_everything(person)):
         return ALLOWED
     refusal = Decision(
         False,
-        f"{_who(person)} may not read the handbook of {plan.code}: it is for the people on the plan, "
-        "their managers, the CCO, finance, ops and admins.",
+        f"{_who(person)} may not read the handbook of {plan.code}: it is for {handbook_readers_text()}.",
     )
     if not person.is_authenticated or not person.is_active:
         return refusal
     members = plan.assignments.all()
-    if members.filter(employee=person).exists():
+    if any(admits(person, members) for _, admits in HANDBOOK_READERS):
         return ALLOWED
-    if is_geo_vp(person) and members.filter(employee__geo=person.geo).exists():
-        return ALLOWED
-    seen, level = {person.pk}, {person.pk}
-    for _ in range(MANAGEMENT_LEVELS):
-        level = set(User.objects.filter(manager_id__in=level).values_list("pk", flat=True)) - seen
-        if not level:
-            break
-        if members.filter(employee_id__in=level).exists():
-            return ALLOWED
-        seen |= level
     return refusal
 
 
