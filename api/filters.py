@@ -36,7 +36,15 @@ from commissions.models import (
     Plan,
     Run,
 )
-from core.calendar import FISCAL_YEAR_RE, PERIOD_RE, QUARTER_EXAMPLE, YEAR_EXAMPLE
+from core.calendar import (
+    FISCAL_YEAR_RE,
+    PERIOD_RE,
+    QUARTER_EXAMPLE,
+    YEAR_EXAMPLE,
+    CalendarError,
+    FiscalQuarter,
+    FiscalYear,
+)
 
 MAX_PAGE_SIZE = 1000
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -56,8 +64,47 @@ def _regex_filter(pattern: re.Pattern, example: str, what: str):
     return RegexFilter
 
 
-QuarterFilter = _regex_filter(PERIOD_RE, QUARTER_EXAMPLE, "a fiscal quarter")
-FiscalYearFilter = _regex_filter(FISCAL_YEAR_RE, YEAR_EXAMPLE, "a fiscal year")
+class CalendarCodeField(forms.CharField):
+    """A quarter or fiscal-year code read by ``parse`` (core.calendar ``FiscalQuarter.parse`` or
+    ``FiscalYear.parse``): its canonical code, or the project's one refusal naming the value as written
+    (``“FY27-Q9” is not a quarter: write it like FY27-Q1.``). Surrounding whitespace is dropped, as
+    ``parse`` drops it; an empty value is no filter, as for every other filter."""
+
+    def __init__(self, *args, parse, **kwargs):
+        self.parse = parse
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return value
+        try:
+            return self.parse(value).code
+        except CalendarError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from None
+
+
+def _calendar_filter(parse, pattern: re.Pattern, example: str, name: str):
+    schema = {"type": "string", "pattern": pattern.pattern, "example": example}
+
+    @extend_schema_field(schema)
+    class CalendarFilter(filters.CharFilter):
+        field_class = CalendarCodeField
+
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("parse", parse)
+            super().__init__(*args, **kwargs)
+            if self.extra.get("help_text"):
+                # The schema above replaces drf-spectacular's, description included: keep the filter's.
+                extend_schema_field({**schema, "description": self.extra["help_text"]})(self)
+
+    CalendarFilter.__name__ = CalendarFilter.__qualname__ = name
+    return CalendarFilter
+
+
+# Every filter that reads a quarter or a fiscal year (here, api.inquiry_views, api.import_views).
+QuarterFilter = _calendar_filter(FiscalQuarter.parse, PERIOD_RE, QUARTER_EXAMPLE, "QuarterFilter")
+FiscalYearFilter = _calendar_filter(FiscalYear.parse, FISCAL_YEAR_RE, YEAR_EXAMPLE, "FiscalYearFilter")
 CurrencyFilter = _regex_filter(CURRENCY_RE, "USD", "a currency code")
 GeoFilter = _regex_filter(GEO_VALIDATOR.regex, "AMER", "a geo")
 

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -32,13 +32,14 @@ from commissions.services.imports.jobs import (
     recheck_import_job,
     start_import_job,
 )
-from core.calendar import QUARTER_EXAMPLE, CalendarError, FiscalQuarter
+from core.calendar import QUARTER_EXAMPLE, FiscalQuarter
 from core.errors import NotAllowed
 from core.fiscal import calendar
 
 from . import idempotency
 from . import import_serializers as ims
 from .errors import error_body
+from .filters import QuarterFilter
 from .schema import AttainAutoSchema
 from .write_serializers import ErrorSerializer
 
@@ -87,7 +88,7 @@ def _jobs() -> QuerySet:
 class ImportRecordFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=ims.KIND_CHOICES)
     status = filters.ChoiceFilter(choices=ImportRecord.Status.choices)
-    period = filters.CharFilter(
+    period = QuarterFilter(
         method="in_period",
         help_text=f"A fiscal quarter, e.g. {QUARTER_EXAMPLE}: the records started within it.",
     )
@@ -103,10 +104,7 @@ class ImportRecordFilter(filters.FilterSet):
         fields = ["kind", "status", "period", "date_from", "date_to"]
 
     def in_period(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        try:
-            start, end = calendar().bounds(FiscalQuarter.parse(value))
-        except CalendarError as exc:
-            raise serializers.ValidationError({"period": [str(exc)]}) from None
+        start, end = calendar().bounds(FiscalQuarter.parse(value))  # QuarterFilter refused a bad code
         return queryset.filter(started_at__date__range=(start, end))
 
 

@@ -21,7 +21,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
-from core.calendar import QUARTER_EXAMPLE
+from core.calendar import not_a_quarter
 
 COMMON = {
     400: "Invalid input: `details` names each field (a body's, or a filter, `ordering`, `page` or "
@@ -59,7 +59,7 @@ VALIDATION_EXAMPLE = {
     "error": {
         "code": "invalid",
         "message": "Invalid input.",
-        "details": {"period": [f"Write a fiscal quarter like {QUARTER_EXAMPLE}."]},
+        "details": {"period": [not_a_quarter("FY27-Q9")]},
     }
 }
 

@@ -9,25 +9,67 @@ from rest_framework import serializers
 from approvals.models import Request
 from approvals.services import MIN_JUSTIFICATION
 from commissions.models import ScorePull
-from core.calendar import PERIOD_RE, QUARTER_EXAMPLE
+from core.calendar import (
+    FISCAL_YEAR_RE,
+    PERIOD_RE,
+    QUARTER_EXAMPLE,
+    YEAR_EXAMPLE,
+    CalendarError,
+    FiscalQuarter,
+    FiscalYear,
+)
 from core.text import MAX_REASON
 
 from .serializers import RatioField
 
 # The codes core.calendar parses; the pattern is in the schema, so a client checks it before sending.
 QUARTER_PATTERN = PERIOD_RE.pattern
+YEAR_PATTERN = FISCAL_YEAR_RE.pattern
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
-def quarter_field(**kwargs) -> serializers.RegexField:
-    """A fiscal quarter's code, ``FY26-Q2`` (core.calendar)."""
+class _CalendarCodeField(serializers.CharField):
+    """A quarter or fiscal-year code read by core.calendar's ``parse``: its canonical code, or the
+    project's one refusal naming the value as written (``“FY27-Q9” is not a quarter: write it like
+    FY27-Q1.``, core.calendar ``not_a_quarter``/``not_a_fiscal_year``). Surrounding whitespace is dropped,
+    as ``parse`` drops it; a blank, null or missing value keeps DRF's own messages."""
+
+    parse = None  # FiscalQuarter.parse or FiscalYear.parse
+
+    def to_internal_value(self, data) -> str:
+        written = data.strip() if isinstance(data, str) and self.trim_whitespace else data
+        try:
+            return self.parse(written).code
+        except CalendarError as exc:
+            raise serializers.ValidationError(str(exc), code="invalid") from None
+
+
+@extend_schema_field(
+    {"type": "string", "maxLength": 7, "pattern": QUARTER_PATTERN, "example": QUARTER_EXAMPLE}
+)
+class QuarterField(_CalendarCodeField):
+    """A fiscal quarter's code, ``FY26-Q2`` (core.calendar ``FiscalQuarter.parse``)."""
+
+    parse = staticmethod(FiscalQuarter.parse)
+
+
+@extend_schema_field({"type": "string", "maxLength": 4, "pattern": YEAR_PATTERN, "example": YEAR_EXAMPLE})
+class FiscalYearField(_CalendarCodeField):
+    """A fiscal year's code, ``FY26`` (core.calendar ``FiscalYear.parse``)."""
+
+    parse = staticmethod(FiscalYear.parse)
+
+
+def quarter_field(**kwargs) -> QuarterField:
+    """A fiscal quarter's code, ``FY26-Q2``: every body or query field that reads a quarter."""
     kwargs.setdefault("help_text", f"A fiscal quarter, e.g. {QUARTER_EXAMPLE}.")
-    return serializers.RegexField(
-        QUARTER_PATTERN,
-        max_length=7,
-        error_messages={"invalid": f"Write a fiscal quarter like {QUARTER_EXAMPLE}."},
-        **kwargs,
-    )
+    return QuarterField(**kwargs)
+
+
+def fiscal_year_field(**kwargs) -> FiscalYearField:
+    """A fiscal year's code, ``FY26``: every body or query field that reads a fiscal year."""
+    kwargs.setdefault("help_text", f"A fiscal year, e.g. {YEAR_EXAMPLE}.")
+    return FiscalYearField(**kwargs)
 
 
 @extend_schema_field(

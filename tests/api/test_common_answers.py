@@ -114,7 +114,9 @@ def test_an_unreachable_database_is_503_with_retry_after(people, client_for, mon
 def test_a_bad_value_answers_its_errors_by_field(people, client_for):
     response = client_for("ops").post("/api/pulls/", {"period": "FY26-Q5"}, format="json")
     assert response.status_code == 400
-    assert response.json()["error"]["details"] == {"period": ["Write a fiscal quarter like FY27-Q1."]}
+    assert response.json()["error"]["details"] == {
+        "period": ["“FY26-Q5” is not a quarter: write it like FY27-Q1."]
+    }
 
 
 def test_a_malformed_body_answers_non_field_errors(people, client_for):

@@ -92,9 +92,11 @@ def test_a_page_size_is_honoured_up_to_its_maximum(path, world, client_for):
 def test_a_bogus_period_is_400_like_the_payroll_csv(world, client_for):
     client = client_for("finance")
     assert _details(client.get("/api/payouts/", {"period": "bogus"})) == {
-        "period": ["Write a fiscal quarter like FY27-Q1."]
+        "period": ["“bogus” is not a quarter: write it like FY27-Q1."]
     }
-    assert "period" in _details(client.get("/api/payouts.csv", {"period": "bogus"}))
+    assert _details(client.get("/api/payouts.csv", {"period": "bogus"})) == {
+        "period": ["“bogus” is not a quarter: write it like FY27-Q1."]
+    }
 
 
 def test_a_known_quarter_with_no_rows_is_an_empty_list(world, client_for):
