@@ -10,13 +10,10 @@ from approvals.models import Request
 from approvals.services import MIN_JUSTIFICATION
 from commissions.models import ScorePull
 from core.calendar import (
-    FISCAL_YEAR_RE,
     PERIOD_RE,
     QUARTER_EXAMPLE,
-    YEAR_EXAMPLE,
     CalendarError,
     FiscalQuarter,
-    FiscalYear,
 )
 from core.text import MAX_REASON
 
@@ -24,7 +21,6 @@ from .serializers import RatioField
 
 # The codes core.calendar parses; the pattern is in the schema, so a client checks it before sending.
 QUARTER_PATTERN = PERIOD_RE.pattern
-YEAR_PATTERN = FISCAL_YEAR_RE.pattern
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
@@ -53,23 +49,10 @@ class QuarterField(_CalendarCodeField):
     parse = staticmethod(FiscalQuarter.parse)
 
 
-@extend_schema_field({"type": "string", "maxLength": 4, "pattern": YEAR_PATTERN, "example": YEAR_EXAMPLE})
-class FiscalYearField(_CalendarCodeField):
-    """A fiscal year's code, ``FY26`` (core.calendar ``FiscalYear.parse``)."""
-
-    parse = staticmethod(FiscalYear.parse)
-
-
 def quarter_field(**kwargs) -> QuarterField:
     """A fiscal quarter's code, ``FY26-Q2``: every body or query field that reads a quarter."""
     kwargs.setdefault("help_text", f"A fiscal quarter, e.g. {QUARTER_EXAMPLE}.")
     return QuarterField(**kwargs)
-
-
-def fiscal_year_field(**kwargs) -> FiscalYearField:
-    """A fiscal year's code, ``FY26``: every body or query field that reads a fiscal year."""
-    kwargs.setdefault("help_text", f"A fiscal year, e.g. {YEAR_EXAMPLE}.")
-    return FiscalYearField(**kwargs)
 
 
 @extend_schema_field(
