@@ -13,6 +13,8 @@ Pure Python, no Django: values in, text (or, for downloads, exact Decimals and I
 - A component's metric value by its metric: a ratio (adoption A, NRR) as a percentage, a KPI value as the
   count it is (``metric_value``). A request's value by its kind: an exception's granted r as a percentage,
   extra credit's points as the percentage points they add to r (``request_value``).
+- A name in a sentence after the indefinite article its sound takes (``with_article``): "an expansion",
+  "a renewal", "an NRR".
 - Dates ISO ``2026-08-01``; times ``2026-08-01 14:05`` (the caller turns an aware datetime into the
   local time zone first); ranges ``2026-08-01 – 2026-10-31`` (an en dash between spaces).
 - Downloads (CSV/XLSX, payroll) keep exact numbers: money with 2 decimals, ratios with 4 (DESIGN §6),
@@ -170,6 +172,33 @@ def request_value(value: Number | None, kind: str) -> str:
     (``0.5 → 50.0%``), extra credit's points as the percentage points they add to r
     (``0.1 → +10.0 percentage points``). ``kind``: ``exception`` or ``extra_credit``."""
     return points_of_r(value) if request_kind(kind) == "points" else percent(value)
+
+
+# Initialisms read letter by letter whose first letter's name starts with a vowel sound ("an NRR", "an FX
+# rate", "an SLA"); and written words that start with a vowel letter but the sound of "you" or "one", or
+# with a silent h.
+_VOWEL_LETTER_NAMES = frozenset("AEFHILMNORSX")
+_CONSONANT_SOUNDS = ("uni", "use", "usu", "uti", "eu", "one", "once")
+_SILENT_H = ("hour", "honest", "honour", "honor", "heir")
+
+
+def with_article(word: str, *, capital: bool = False) -> str:
+    """``word`` after the indefinite article its sound takes: ``"an expansion"``, ``"a renewal"``,
+    ``"an NRR"``, ``"a KPI"``, ``"an int"``, ``"a user"``, ``"an hour"``. A sentence built from a name
+    (a deal type, a kind, a type) reads right whatever the name; ``capital`` starts a sentence with it
+    ("An expansion")."""
+    first = word.split(" ", 1)[0]
+    if not first:
+        return word
+    if len(first) > 1 and first.isupper():
+        vowel = first[0] in _VOWEL_LETTER_NAMES
+    else:
+        lower = first.lower()
+        vowel = (lower[0] in "aeiou" and not lower.startswith(_CONSONANT_SOUNDS)) or lower.startswith(
+            _SILENT_H
+        )
+    article = "an" if vowel else "a"
+    return f"{article.capitalize() if capital else article} {word}"
 
 
 def iso_date(value: date | datetime | None) -> str:

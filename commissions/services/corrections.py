@@ -172,7 +172,10 @@ def rows_from_file(*, period: Period, kind: str, data: bytes, user: User | None 
     Raises ``ImportRefused`` with every bad row, and ``AttainError`` for a kind with no file format.
     """
     if kind not in FILE_KINDS:
-        raise AttainError(f"A {kind} correction is not recorded from a file: one of {', '.join(FILE_KINDS)}.")
+        raise AttainError(
+            f"{fmt.with_article(kind, capital=True)} correction is not recorded from a file: one of "
+            f"{', '.join(FILE_KINDS)}."
+        )
     import_kind = FILE_KINDS[kind]
     spec = SPECS[import_kind]
     # The import's closed-quarter refusal is what a correction replaces; its other file rules stay.
@@ -423,7 +426,8 @@ def _check_deals(rows: list[dict], period: Period) -> None:
         sign = signs.get(row["type"])
         if sign is not None and row["arr_delta"] * sign <= 0:
             raise AttainError(
-                f"Deal {deal}: a {row['type']}'s arr_delta must be {'positive' if sign > 0 else 'negative'}."
+                f"Deal {deal}: {fmt.with_article(row['type'])}'s arr_delta must be "
+                f"{'positive' if sign > 0 else 'negative'}."
             )
         if row["customer_id"] not in known:
             raise AttainError(f"Deal {deal}: no customer {row['customer_id']}.")

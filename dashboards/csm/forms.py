@@ -1,8 +1,13 @@
-"""The what-if form of "My quarter": an expected score, an expected deal and a KPI value to try out."""
+"""The what-if form of "My quarter": an expected score, an expected deal and a KPI value to try out.
+
+The expected deal's one date is taken as both its booking and its effective date (``WhatIf.deals``,
+``engine.changes.with_changes``), so every plan the CSM is on credits it on that date, whichever date the
+plan credits its type by (DESIGN §4.4, ``PlanSpec.credit_date_of``); the field says so, and says each
+plan's own dates for real deals (``credit_date_help``)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from django import forms
@@ -12,9 +17,12 @@ from django.utils.safestring import mark_safe
 
 from adoption.kpis import RATIO, kpi_codes
 from adoption.portfolio.inputs import kpi_rules
+from commissions.engine import PlanSpec
+from commissions.engine.types import DEAL_TYPES
 from commissions.models import Deal, Period
 from core import formatting as fmt
 from dashboards.glossary import kpi_label
+from dashboards.handbook.rules import CREDIT_DATES
 from dashboards.projection import WhatIf
 
 SIGNS = {"expansion": 1, "contraction": -1, "churn": -1}
@@ -68,12 +76,15 @@ class WhatIfForm(forms.Form):
         kpis: list[str],
         period: Period,
         computed: Collection[str] | None = None,
+        plans: Sequence[PlanSpec] = (),
         **kwargs,
     ):
         """``kpis``: the KPI codes of the CSM's plans; ``computed``: those a plan computes (DESIGN §4.5),
         None for every code the KPI settings compute. A computed KPI is offered by its name and unit, and
-        a ratio's value is typed as a percentage."""
+        a ratio's value is typed as a percentage. ``plans``: the CSM's plans in the quarter, whose credit
+        dates the deal's date field names (``credit_date_help``)."""
         super().__init__(*args, **kwargs)
+        self.fields["deal_date"].help_text = credit_date_help(plans)
         self.period = period
         choices = [("", "—"), *customers]
         self.fields["score_customer"].choices = choices
@@ -108,8 +119,10 @@ class WhatIfForm(forms.Form):
         # DESIGN §3: expansion > 0, contraction < 0, churn < 0, renewal any.
         sign = SIGNS.get(data["deal_type"])
         if sign is not None and data["deal_amount"] * sign <= 0:
+            direction = "positive" if sign > 0 else "negative"
             self.add_error(
-                "deal_amount", f"A {data['deal_type']} changes ARR by a {'+' if sign > 0 else '−'} amount."
+                "deal_amount",
+                f"{fmt.with_article(data['deal_type'], capital=True)} changes ARR by a {direction} amount.",
             )
         if not self.period.start <= data["deal_date"] <= self.period.end:
             self.add_error(
@@ -142,6 +155,36 @@ class WhatIfForm(forms.Form):
             # A computed ratio is typed as a percentage; the engine reads ratios 0–1 (docs/kpis.md).
             change.kpis[data["kpi"]] = value / 100 if data["kpi"] in self.percent_kpis else value
         return change
+
+
+def credit_date_help(plans: Sequence[PlanSpec]) -> str:
+    """What the what-if deal's date means: the deal is taken as booked and effective on it, so each of
+    ``plans`` credits it on that date whatever its rule; then, per plan, the date it credits real deals of
+    each type by (``PlanSpec.credit_date_of``, DESIGN §4.4): "CS-FY22 credits renewals by the effective
+    date and expansions, contractions and churns by the booking date." """
+    text = (
+        "Taken as both the deal's booking date and its effective date, so it counts on this date in "
+        f"{'your plan' if len(plans) == 1 else 'each of your plans'}, whichever date the plan credits "
+        "its type by."
+    )
+    rules = []
+    for spec in plans:
+        by_date: dict[str, list[str]] = {}
+        for deal_type in DEAL_TYPES:
+            by_date.setdefault(spec.credit_date_of(deal_type), []).append(f"{deal_type}s")
+        if len(by_date) == 1:
+            rules.append(f"{spec.code} credits every deal type by the {CREDIT_DATES[next(iter(by_date))]}.")
+        else:
+            parts = [f"{_and(types)} by the {CREDIT_DATES[when]}" for when, types in by_date.items()]
+            rules.append(f"{spec.code} credits {_and(parts)}.")
+    if rules:
+        text += " Real deals: " + " ".join(rules)
+    return text
+
+
+def _and(items: list[str]) -> str:
+    """``["a", "b", "c"]`` → ``"a, b and c"``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _computed_units(kpis: list[str], computed: Collection[str] | None) -> dict[str, str]:

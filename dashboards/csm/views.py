@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import is_csm
+from commissions.loaders import plan_spec
 from commissions.services.plans import computed_kpis
 from dashboards.projection import project
 from dashboards.scores.links import link_scores
@@ -74,6 +75,7 @@ def my_quarter(request: HttpRequest, employee_id: str | None = None) -> HttpResp
         customers=[(row["customer_id"], f"{row['name']} ({row['customer_id']})") for row in book],
         kpis=sorted({c["kpi"] for c in components if c["metric"] == "kpi"}),
         period=period,
+        plans=[plan_spec(p.plan) for p in projections],
     )
     context = {
         "csm": csm,
@@ -159,6 +161,7 @@ def what_if(request: HttpRequest, employee_id: str | None = None) -> HttpRespons
         kpis=sorted({c["kpi"] for c in components if c["metric"] == "kpi"}),
         period=period,
         computed=computed_kpis([p.plan for p in projections]),
+        plans=[plan_spec(p.plan) for p in projections],
     )
     context = {"csm": csm, "period": period, "form": form, "whatif_url": _url("csm-whatif", employee_id)}
     context["back_url"] = _url("csm-quarter", employee_id) + f"?period={period.code}"
