@@ -89,7 +89,7 @@ class ComponentForm(forms.ModelForm):
 
 
 class PlanLockMixin:
-    """No change or delete once the plan's fiscal year has a closed period (``plan_is_locked``)."""
+    """No change or delete once a quarter the plan was calculated in is closed (``plan_is_locked``)."""
 
     def _plan_of(self, obj):
         return obj if isinstance(obj, Plan) else getattr(obj, "plan", None)

@@ -474,38 +474,8 @@ def test_reloading_the_same_file_changes_nothing():
     assert Plan.objects.count() == 1
 
 
-@pytest.mark.django_db
-def test_a_plan_is_locked_once_a_period_of_its_fiscal_year_is_closed():
-    from django.utils import timezone
-
-    from commissions.services.periods import get_period
-    from tests.builders import make_user
-
-    plan = load_plan(source=plan_yaml())
-    assert plan_is_locked(plan) is False
-    other_year = get_period("FY23-Q1")
-    other_year.status, other_year.closed_at, other_year.closed_by = "closed", timezone.now(), make_user("ops")
-    other_year.save()
-    assert plan_is_locked(plan) is False
-    period = get_period("FY22-Q2")
-    period.status, period.closed_at, period.closed_by = "closed", timezone.now(), make_user("ops")
-    period.save()
-    assert plan_is_locked(plan) is True
-    with pytest.raises(PeriodClosed, match="Plan CS-FY22 cannot change"):
-        load_plan(source=plan_yaml(NRR))
-
-
-@pytest.mark.django_db
-def test_a_locked_plan_is_refused_and_left_unchanged(monkeypatch):
-    plan = load_plan(source=plan_yaml())
-    monkeypatch.setattr(plans.write, "plan_is_locked", lambda plan: True)
-    with pytest.raises(PeriodClosed) as caught:
-        load_plan(source=plan_yaml(NRR))
-    assert str(caught.value) == "Plan CS-FY22 cannot change: fiscal year FY22 already has a closed period."
-    assert list(plan.components.values_list("code", flat=True)) == ["ADOPTION"]
-
-
 def close(code: str) -> None:
+    """Mark the quarter ``code`` closed, as its close does, without calculating any plan in it."""
     from django.utils import timezone
 
     from commissions.services.periods import get_period
@@ -516,11 +486,89 @@ def close(code: str) -> None:
     period.save()
 
 
+def calculate_and_close(code: str, plan: Plan) -> None:
+    """Close the quarter ``code`` with a final run of ``plan`` in it: the plan was paid by in that quarter."""
+    from commissions.models import Run
+    from commissions.services.periods import get_period
+
+    Run.objects.create(
+        plan=plan, period=get_period(code), version=1, status="succeeded", is_final=True, fingerprint=code
+    )
+    close(code)
+
+
+@pytest.mark.django_db
+def test_a_plan_is_locked_once_a_quarter_it_was_calculated_in_is_closed():
+    plan = load_plan(source=plan_yaml())
+    assert plan_is_locked(plan) is False
+    close("FY23-Q1")  # another fiscal year
+    assert plan_is_locked(plan) is False
+    close("FY22-Q1")  # its year, but the plan was never calculated and closed in it
+    assert plan_is_locked(plan) is False
+    calculate_and_close("FY22-Q2", plan)
+    assert plan_is_locked(plan) is True
+    assert plans.closed_quarters_of(plan) == ["FY22-Q2"]
+    with pytest.raises(PeriodClosed, match="Plan CS-FY22 cannot change"):
+        load_plan(source=plan_yaml(NRR))
+
+
+@pytest.mark.django_db
+def test_a_locked_plan_is_refused_naming_its_closed_quarter_and_what_to_do():
+    plan = load_plan(source=plan_yaml())
+    calculate_and_close("FY22-Q2", plan)
+    with pytest.raises(PeriodClosed) as caught:
+        load_plan(source=plan_yaml(NRR))
+    assert str(caught.value) == (
+        "Plan CS-FY22 cannot change: it was calculated and closed in FY22-Q2, which must keep the plan it "
+        "was paid by. To change the plan, re-open FY22-Q2 with a reason (manage.py reopen_period FY22-Q2 "
+        "--user EMAIL --reason TEXT) and load it again; or load the changed plan under a new code."
+    )
+    assert list(plan.components.values_list("code", flat=True)) == ["ADOPTION"]
+
+
+@pytest.mark.django_db
+def test_the_refusal_names_every_closed_quarter_of_the_plan_in_order():
+    plan = load_plan(source=plan_yaml())
+    calculate_and_close("FY22-Q2", plan)
+    calculate_and_close("FY22-Q1", plan)
+    with pytest.raises(PeriodClosed) as caught:
+        load_plan(source=plan_yaml(NRR))
+    assert str(caught.value) == (
+        "Plan CS-FY22 cannot change: it was calculated and closed in FY22-Q1 and FY22-Q2, which must keep "
+        "the plan they were paid by. To change the plan, re-open FY22-Q1 and FY22-Q2, each with a reason "
+        "(manage.py reopen_period QUARTER --user EMAIL --reason TEXT), and load it again; or load the "
+        "changed plan under a new code."
+    )
+
+
+@pytest.mark.django_db
+def test_a_new_plan_in_a_year_with_a_closed_quarter_may_be_corrected():
+    # A plan first loaded after its year's first close has no closed quarter of its own: not locked.
+    close("FY27-Q1")
+    source = plan_yaml(head=HEAD.replace("CS-FY22", "CD-FY27").replace("FY22", "FY27"))
+    assert plans.upsert_plan(source=source).status == "created"
+    renamed = plans.upsert_plan(source=source.replace("Customer Success FY27", "Customer Success 2027"))
+    assert (renamed.status, renamed.plan.name) == ("updated", "Customer Success 2027")
+
+
+@pytest.mark.django_db
+def test_a_plan_may_change_again_once_its_closed_quarter_is_reopened():
+    from commissions.services.close import reopen_period
+    from commissions.services.periods import get_period
+    from tests.builders import make_user
+
+    plan = load_plan(source=plan_yaml())
+    calculate_and_close("FY22-Q2", plan)
+    reopen_period(period=get_period("FY22-Q2"), user=make_user("ops"), reason="The plan's NRR was left out")
+    assert plan_is_locked(plan) is False
+    assert plans.upsert_plan(source=plan_yaml(ADOPTION, NRR)).status == "updated"
+
+
 @pytest.mark.django_db
 def test_reloading_an_unchanged_plan_in_a_year_with_a_closed_quarter_is_unchanged():
     source = plan_yaml(ADOPTION, NRR, KPI)
     first = plans.upsert_plan(source=source)
-    close("FY22-Q2")
+    calculate_and_close("FY22-Q2", first.plan)
     rows_before = list(Component.objects.order_by("pk").values())
     plan_before = list(Plan.objects.values())
 
@@ -537,8 +585,7 @@ def test_reloading_an_unchanged_plan_in_a_year_with_a_closed_quarter_is_unchange
 
 @pytest.mark.django_db
 def test_a_real_change_in_a_year_with_a_closed_quarter_is_still_refused():
-    load_plan(source=plan_yaml(ADOPTION, NRR, KPI))
-    close("FY22-Q2")
+    calculate_and_close("FY22-Q2", load_plan(source=plan_yaml(ADOPTION, NRR, KPI)))
 
     for changed in (
         plan_yaml(ADOPTION, "{code: NRR, metric: nrr, weight: 1, goal: 1.2}", KPI),  # a goal

@@ -56,10 +56,10 @@ def test_load_plan_exits_non_zero_on_refusal(tmp_path, capsys):
 
 @pytest.mark.django_db
 def test_load_plan_says_an_unchanged_plan_is_unchanged_in_a_year_with_a_closed_quarter():
-    from .test_load_plan import close
+    from .test_load_plan import calculate_and_close
 
     call_command("load_plan", str(WORKED_PLAN), stdout=StringIO())
-    close("FY22-Q2")
+    calculate_and_close("FY22-Q2", Plan.objects.get(code="CS-FY22"))  # locked: the plan closed FY22-Q2
     out = StringIO()
 
     call_command("load_plan", str(WORKED_PLAN), stdout=out)
@@ -71,13 +71,38 @@ def test_load_plan_says_an_unchanged_plan_is_unchanged_in_a_year_with_a_closed_q
 
 
 @pytest.mark.django_db
-def test_load_plan_refuses_a_change_in_a_year_with_a_closed_quarter(tmp_path):
-    from .test_load_plan import close
+def test_load_plan_refuses_a_change_to_a_plan_closed_in_a_quarter_saying_what_to_do(tmp_path):
+    from .test_load_plan import calculate_and_close
 
     call_command("load_plan", str(WORKED_PLAN), stdout=StringIO())
-    close("FY22-Q2")
+    calculate_and_close("FY22-Q2", Plan.objects.get(code="CS-FY22"))
     changed = tmp_path / "plan.yaml"
     changed.write_text(WORKED_PLAN.read_text().replace("Customer Success FY22", "CS FY22 renamed"))
 
-    with pytest.raises(CommandError, match="cannot change: fiscal year FY22 already has a closed period"):
+    with pytest.raises(CommandError) as caught:
         call_command("load_plan", str(changed))
+    assert str(caught.value).startswith(
+        "Plan CS-FY22 cannot change: it was calculated and closed in FY22-Q2, which must keep the plan it "
+        "was paid by. To change the plan, re-open FY22-Q2 with a reason"
+    )
+    assert str(caught.value).endswith("or load the changed plan under a new code.")
+    assert Plan.objects.get().name == "Customer Success FY22"
+
+
+@pytest.mark.django_db
+def test_load_plan_corrects_a_new_plan_of_a_year_with_a_closed_quarter(tmp_path):
+    # CD-FY27 was first loaded after FY27-Q1 closed, so no closed quarter was calculated with it.
+    from .test_load_plan import close
+
+    close("FY27-Q1")
+    path = tmp_path / "plan.yaml"
+    source = WORKED_PLAN.read_text().replace("CS-FY22", "CD-FY27").replace("FY22", "FY27")
+    path.write_text(source)
+    call_command("load_plan", str(path), stdout=StringIO())
+    path.write_text(source.replace("name: Customer Success FY27", "name: Customer Success 2027"))
+    out = StringIO()
+
+    call_command("load_plan", str(path), stdout=out)
+
+    assert out.getvalue().startswith("Loaded plan CD-FY27 (FY27, USD)")
+    assert Plan.objects.get(code="CD-FY27").name == "Customer Success 2027"

@@ -5,16 +5,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from accounts.models import Role, User, UserRole
 from commissions.models import Plan
-from commissions.services.periods import get_period
 from commissions.services.plans import describe_plan, load_plan, parse_plan
 from core.errors import PeriodClosed, PlanInvalid
-from tests.builders import make_user
 
-from .test_load_plan import HEAD, errors_of, plan_yaml
+from .test_load_plan import HEAD, calculate_and_close, errors_of, plan_yaml
 
 # --- defaults and values read ----------------------------------------------------------------------------
 
@@ -104,10 +101,7 @@ def test_a_refused_file_leaves_the_stored_options_unchanged():
 
 @pytest.mark.django_db
 def test_options_of_a_locked_plan_cannot_change():
-    load_plan(source=plan_yaml())
-    period = get_period("FY22-Q2")
-    period.status, period.closed_at, period.closed_by = "closed", timezone.now(), make_user(Role.OPS)
-    period.save()
+    calculate_and_close("FY22-Q2", load_plan(source=plan_yaml()))
     with pytest.raises(PeriodClosed, match="Plan CS-FY22 cannot change"):
         load_plan(source=plan_yaml(extra="clawback_days: 30\nnegative_balance: pay_negative\n"))
     plan = Plan.objects.get(code="CS-FY22")

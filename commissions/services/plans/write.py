@@ -1,5 +1,6 @@
 """Writing a validated plan (DESIGN §6 ``load_plan``): an upsert by plan code in one transaction, refused
-once the plan's fiscal year has a closed quarter; a file that says what is loaded already writes nothing."""
+once a quarter the plan was calculated in is closed; a file that says what is loaded already writes
+nothing."""
 
 from __future__ import annotations
 
@@ -16,12 +17,39 @@ from .parse import _plain
 from .validate import parse_plan
 
 
-def plan_is_locked(plan: Plan) -> bool:
-    """Whether ``plan`` may no longer change because its fiscal year has a closed period (DESIGN §3)."""
+def closed_quarters_of(plan: Plan) -> list[str]:
+    """The codes of the closed quarters ``plan`` was calculated and closed in (a closed period with a
+    final run of the plan), in calendar order: ``["FY22-Q1", "FY22-Q2"]``. One query (DESIGN §3
+    "Plans")."""
     from commissions.models import Period
 
-    closed = Period.objects.filter(status=Period.Status.CLOSED)
-    return closed.filter(code__startswith=f"{plan.fiscal_year}-").exists()
+    closed = Period.objects.filter(status=Period.Status.CLOSED, runs__plan=plan, runs__is_final=True)
+    return list(closed.distinct().order_by("start").values_list("code", flat=True))
+
+
+def plan_is_locked(plan: Plan) -> bool:
+    """Whether ``plan`` may no longer change: a quarter it was calculated and closed in exists
+    (``closed_quarters_of``, DESIGN §3 "Plans"). A plan with no closed quarter of its own — loaded after
+    its fiscal year's first close, say — may still be corrected."""
+    return bool(closed_quarters_of(plan))
+
+
+def locked_message(plan: Plan, quarters: list[str]) -> str:
+    """Why ``plan`` cannot change, naming its closed ``quarters`` (``closed_quarters_of``), and the two
+    ways on: re-open them (ops, with a reason) or load the change under a new code (DESIGN §3 "Plans")."""
+    *rest, last = quarters
+    named = f"{', '.join(rest)} and {last}" if rest else last
+    command = "manage.py reopen_period {} --user EMAIL --reason TEXT"
+    if rest:
+        kept = "which must keep the plan they were paid by"
+        reopen = f"re-open {named}, each with a reason ({command.format('QUARTER')}),"
+    else:
+        kept = "which must keep the plan it was paid by"
+        reopen = f"re-open {last} with a reason ({command.format(last)})"
+    return (
+        f"Plan {plan.code} cannot change: it was calculated and closed in {named}, {kept}. To change the "
+        f"plan, {reopen} and load it again; or load the changed plan under a new code."
+    )
 
 
 PLAN_FIELDS = (
@@ -105,18 +133,19 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
     one transaction (the existing plan row is locked with ``select_for_update``): plan fields and
     ``source`` are overwritten, components are matched by code (updated, created, or deleted when gone
     from the file). A file that says what is loaded already (``plan_matches``) writes nothing — no row, no
-    audit event — and is ``"unchanged"``, even in a fiscal year with a closed quarter. Raises
-    ``PeriodClosed`` when the file would change a locked plan (``plan_is_locked``, DESIGN §3).
+    audit event — and is ``"unchanged"``, even for a locked plan. Raises ``PeriodClosed`` when the file
+    would change a plan calculated and closed in a quarter (``closed_quarters_of``, DESIGN §3 "Plans"),
+    naming the quarters and what to do; a new plan, or one with no closed quarter of its own, is written
+    even when its fiscal year has a closed quarter.
     """
     spec = parse_plan(source, file_name=file_name)
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(code=spec.code).first()
         if plan is not None and plan_matches(plan, spec):
             return PlanLoaded(Plan.objects.prefetch_related("components").get(pk=plan.pk), "unchanged")
-        if plan is not None and plan_is_locked(plan):
-            raise PeriodClosed(
-                f"Plan {plan.code} cannot change: fiscal year {plan.fiscal_year} already has a closed period."
-            )
+        quarters = closed_quarters_of(plan) if plan is not None else []
+        if quarters:
+            raise PeriodClosed(locked_message(plan, quarters))
         status = "created" if plan is None else "updated"
         plan = plan or Plan(code=spec.code)
         for name in PLAN_FIELDS:
