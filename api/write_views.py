@@ -28,7 +28,7 @@ from adoption.services import MAX_COMMENT, approve_snapshot
 from commissions.models import Plan
 from commissions.services.calculations import start_calculation
 from commissions.services.export import write_payouts
-from commissions.services.periods import find_period
+from commissions.services.periods import find_period, period_to_calculate
 from commissions.services.pulls import period_to_pull, pull_scores
 from core.calendar import CalendarError, FiscalYear
 from core.errors import AttainError, NotFound
@@ -152,7 +152,10 @@ class RunStartViewSet(views.RunViewSet):
         description=(
             "Queues a calculation run of the plan for the quarter (DESIGN §4) and answers 202 at once with "
             "where to follow it (`GET /api/runs/?period=…&plan=…`). When a run with the plan's current "
-            "inputs exists, nothing is queued (`queued: false`)."
+            "inputs exists, nothing is queued (`queued: false`). Refused before anything is queued: a plan "
+            "of another fiscal year (400), a quarter with no row yet (404), a closed quarter, one that has "
+            "not started, or one under way for a plan paying on adoption scores, which are pulled once the "
+            "quarter is over (409)."
         ),
         examples=[
             OpenApiExample("Start", value={"plan": "CS-FY26", "period": "FY26-Q2"}, request_only=True),
@@ -182,7 +185,7 @@ class RunStartViewSet(views.RunViewSet):
     def create(self, request):
         access.require(access.may_calculate(request.user))
         data = _valid(ws.RunStartSerializer, request.data)
-        period = find_period(data["period"])  # calculating never creates the quarter it names
+        period = period_to_calculate(data["period"])  # calculating never creates the quarter it names
         plan = Plan.objects.filter(code=data["plan"]).first()
         if plan is None:
             raise NotFound(f"There is no plan {data['plan']!r}.")

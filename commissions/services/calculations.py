@@ -12,9 +12,7 @@ from accounts.models import User
 from core.errors import AttainError
 
 from ..models import Period, Plan, Run
-from .periods import require_open
-from .pulls import latest_pull
-from .runs import Calculation, outcome, plan_state, require_pull
+from .runs import Calculation, outcome, plan_state, require_calculable
 
 
 @dataclass(frozen=True)
@@ -30,17 +28,17 @@ def start_calculation(*, period: Period, plan: Plan, user: User | None, trigger:
     """Queue ``calculate`` of ``plan`` for ``period`` on commit (task ``calculate_plan``), unless the plan
     already has a run with its current inputs (``runs.plan_state``, which ``calculate`` would return).
 
-    Refuses at once what the run service would refuse in the worker, so the person sees why:
-    ``PeriodClosed`` on a closed quarter, ``AttainError`` when the quarter has no score pull and the plan
-    has an adoption component. Loads and fingerprints the plan's inputs to tell whether a new run is
-    needed. ``trigger`` (``console`` | ``api``) is recorded on the run. Side effect: one task enqueued
-    after commit, when it is.
+    Refuses at once what the run service would refuse in the worker (``runs.require_calculable``), so the
+    person sees why and nothing is queued: ``AttainError`` for a plan of another fiscal year,
+    ``PeriodClosed`` on a closed quarter, ``Conflict`` for a quarter that has not started or an adoption
+    plan's quarter under way without a pull, ``AttainError`` for an ended one without a pull.
+    Loads and fingerprints the plan's inputs to tell whether a new run is needed. ``trigger`` (``console``
+    | ``api``) is recorded on the run. Side effect: one task enqueued after commit, when it is.
     """
     from ..tasks import calculate_plan
 
     access.require(access.may_calculate(user, period))
-    require_open(period, action=f"calculate {plan.code}")
-    require_pull(period, plan, latest_pull(period))
+    require_calculable(period, plan)
     try:
         current = plan_state(period=period, plan=plan).current
     except AttainError:  # inputs that cannot be loaded now: the worker's run records why it failed

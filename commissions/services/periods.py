@@ -5,11 +5,13 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from django.db import connection
+from django.utils import timezone
 
 from core.calendar import CalendarError, FiscalQuarter
-from core.errors import AttainError, NotFound, PeriodClosed
+from core.errors import AttainError, Conflict, NotFound, PeriodClosed
 from core.fiscal import calendar
 
 from ..models import Period, Plan
@@ -60,8 +62,8 @@ def require_plan(fiscal: FiscalQuarter, *, error: type[AttainError] = AttainErro
 def find_period(code: str) -> Period:
     """The Period row of ``code``, never created: what a read (a GET) asks for.
 
-    Raises ``AttainError`` for a code that is no quarter and ``NotFound`` for a quarter with no row yet
-    (saying so when no plan covers it either).
+    Raises ``AttainError`` for a code that is no quarter and ``NotFound`` for a quarter with no row yet:
+    saying so when no plan covers it either, and by its dates why nothing is stored (``not_stored``).
     """
     try:
         fiscal = FiscalQuarter.parse(code)
@@ -70,10 +72,82 @@ def find_period(code: str) -> Period:
     period = Period.objects.filter(code=fiscal.code).first()
     if period is None:
         require_plan(fiscal, error=NotFound)
-        raise NotFound(
-            f"There is no quarter {fiscal.code} yet: nothing was pulled, calculated or filed for it."
-        )
+        raise NotFound(not_stored(fiscal))
     return period
+
+
+NOT_STARTED, UNDER_WAY, ENDED = "not started", "under way", "ended"
+
+
+def quarter_state(start: date, end: date, *, today: date | None = None) -> str:
+    """Where ``today`` (default: ``timezone.localdate()``) stands to the quarter ``start``–``end``:
+    ``NOT_STARTED`` before its first day, ``UNDER_WAY`` until its last day included, then ``ENDED``."""
+    today = today or timezone.localdate()
+    if today < start:
+        return NOT_STARTED
+    return UNDER_WAY if today <= end else ENDED
+
+
+def not_stored(fiscal: FiscalQuarter, *, today: date | None = None) -> str:
+    """Why a quarter has no row, by its dates: ``FY28-Q1 has not started (it starts 2027-02-01): …``, ``…
+    is under way (it ends …): …``, or, once it has ended, ``There is no quarter FY22-Q3 yet: …``."""
+    start, end = calendar().bounds(fiscal)
+    state = quarter_state(start, end, today=today)
+    if state == NOT_STARTED:
+        return (
+            f"{fiscal.code} has not started (it starts {start:%Y-%m-%d}): nothing was pulled, calculated "
+            "or filed for it yet."
+        )
+    if state == UNDER_WAY:
+        return (
+            f"{fiscal.code} is under way (it ends {end:%Y-%m-%d}): nothing was pulled, calculated or filed "
+            "for it yet."
+        )
+    return f"There is no quarter {fiscal.code} yet: nothing was pulled, calculated or filed for it."
+
+
+def not_a_quarter_of(plan: Plan, quarter: str) -> str:
+    """The sentence refusing ``quarter`` (a quarter code) for ``plan``, a plan of another fiscal year: a
+    plan is calculated, held and explained only in the quarters of its own year (DESIGN §3 "Plans")."""
+    return f"{plan.code} is a plan of {plan.fiscal_year}: {quarter} is not one of its quarters."
+
+
+def require_quarter_of(period: Period, plan: Plan) -> None:
+    """Refuse (``AttainError``, ``not_a_quarter_of``) ``period`` unless it is a quarter of ``plan``'s fiscal
+    year."""
+    if plan.fiscal_year != period.fiscal_year:
+        raise AttainError(not_a_quarter_of(plan, period.code))
+
+
+def require_started(code: str, start: date) -> None:
+    """Refuse (``Conflict``, HTTP 409 as a refused pull) a quarter ``code`` starting on ``start`` whose first
+    day has not come: a quarter is calculated from its first day on (DESIGN §5)."""
+    if timezone.localdate() < start:
+        raise Conflict(
+            f"{code} has not started (it starts {start:%Y-%m-%d}): a quarter is calculated from its first "
+            "day on."
+        )
+
+
+def period_to_calculate(code: str) -> Period:
+    """The stored Period row of ``code`` a calculation is asked for, never created (a calculation never
+    starts a quarter; its pull does).
+
+    Raises ``AttainError`` for a code that is no quarter, ``NotFound`` for one no plan covers, ``Conflict``
+    for a quarter that has not started (stored or not: ``require_started``), and ``NotFound`` for a quarter
+    with no row (``find_period``, saying why by its dates).
+    """
+    try:
+        fiscal = FiscalQuarter.parse(code)
+    except CalendarError as exc:
+        raise AttainError(str(exc)) from None
+    period = Period.objects.filter(code=fiscal.code).first()
+    if period is not None:
+        require_started(period.code, period.start)
+        return period
+    require_plan(fiscal, error=NotFound)
+    require_started(fiscal.code, calendar().bounds(fiscal)[0])
+    return find_period(fiscal.code)
 
 
 def require_open(period: Period, *, action: str) -> None:

@@ -14,14 +14,14 @@ from django.utils import timezone
 
 from accounts import access
 from accounts.models import User
-from core.errors import AttainError
+from core.errors import AttainError, Conflict
 from webhooks import events as webhook_events
 
 from ..bulk import insert_rows
 from ..engine import QuarterResult, calculate_quarter
 from ..loaders import Loaded, fingerprint, load, plan_members
 from ..models import ComponentResult, CustomerResult, Payout, Period, Plan, Run, ScorePull
-from .periods import period_lock, require_open
+from .periods import period_lock, require_open, require_quarter_of, require_started
 from .pulls import first_pull_day, latest_pull
 
 
@@ -101,28 +101,40 @@ def prepare(*, period: Period, plan: Plan) -> tuple[Loaded, str, Run | None]:
     """Load the inputs of a new run and fingerprint them; call with the period lock held.
 
     Returns what was loaded, the inputs' fingerprint, and the existing run with the same inputs (or None).
-    Raises ``PeriodClosed`` on a closed quarter, ``AttainError`` for a quarter that has not started (a
-    quarter under way is calculated provisionally, DESIGN §5) and without a score pull.
+    Raises what ``require_calculable`` raises, before anything is loaded or written.
     """
     period.refresh_from_db()
-    require_open(period, action=f"calculate {plan.code}")
-    if timezone.localdate() < period.start:
-        raise AttainError(
-            f"{period.code} has not started (it starts {period.start:%Y-%m-%d}): a quarter is calculated "
-            "from its first day on."
-        )
-    pull = latest_pull(period)
-    require_pull(period, plan, pull)
+    pull = require_calculable(period, plan)
     loaded = load(plan=plan, period=period, pull=pull, employees=plan_members(plan, period))
     digest = fingerprint(loaded.inputs)
     return loaded, digest, same_inputs(plan, period, digest).first()
 
 
+def require_calculable(period: Period, plan: Plan) -> ScorePull | None:
+    """The quarter's latest score pull (None: none yet), once past the refusals every calculation shares
+    (the command, the console, the API, the queued task, a sharded run), in this order, before anything is
+    loaded or written:
+
+    ``AttainError`` for a plan of another fiscal year (``periods.require_quarter_of``: a plan is calculated
+    only in its own year's quarters, DESIGN §3 "Plans"); ``PeriodClosed`` on a closed quarter; ``Conflict``
+    for a quarter that has not started (``require_started``) and, for a plan with an adoption component, a
+    quarter under way without a score pull; ``AttainError`` for an ended quarter without one
+    (``require_pull``). A quarter under way is calculated provisionally (DESIGN §5).
+    """
+    require_quarter_of(period, plan)
+    require_open(period, action=f"calculate {plan.code}")
+    require_started(period.code, period.start)
+    pull = latest_pull(period)
+    require_pull(period, plan, pull)
+    return pull
+
+
 def require_pull(period: Period, plan: Plan, pull: ScorePull | None) -> None:
-    """Refuse (``AttainError``) to calculate ``plan`` without a score ``pull`` of ``period`` when the plan
-    has an adoption component, saying when the pull can be made: at once for a quarter that is over, from
-    the day after its end for one under way (a pull freezes the quarter's last-day scores, DESIGN §2), so
-    an adoption plan has no provisional run before then."""
+    """Refuse to calculate ``plan`` without a score ``pull`` of ``period`` when the plan has an adoption
+    component, saying when the pull can be made: at once for a quarter that is over (``AttainError``), from
+    the day after its end for one under way (``Conflict``, HTTP 409 as the pull's own refusal: a pull
+    freezes the quarter's last-day scores, DESIGN §2), so an adoption plan has no provisional run before
+    then."""
     if pull is not None or not plan.components.filter(metric="adoption").exists():
         return
     if timezone.localdate() > period.end:
@@ -130,7 +142,7 @@ def require_pull(period: Period, plan: Plan, pull: ScorePull | None) -> None:
             f"No score pull for {period.code}: pull the scores before calculating {plan.code} (the console's "
             f"Pull, pull_scores {period.code}, or POST /api/pulls/)."
         )
-    raise AttainError(
+    raise Conflict(
         f"{period.code} is under way (it ends {period.end:%Y-%m-%d}): {plan.code} pays on adoption scores, "
         f"so it is calculated once they are pulled, from {first_pull_day(period.end):%Y-%m-%d}, the first "
         "day after the quarter ends."

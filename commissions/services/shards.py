@@ -45,6 +45,9 @@ def plan_sharded_run(
 
     Unchanged inputs return the existing run (``created`` False), as ``calculate`` does. The caller
     dispatches one ``calculate_shard`` per shard of a created run (``commissions.tasks.dispatch_shards``).
+    Raises ``NotAllowed``, ``AttainError`` for a shard count outside 1 to ``MAX_SHARDS``, and what
+    ``runs.require_calculable`` raises (a plan of another year, a closed or unstarted quarter, no pull),
+    before anything is written.
     """
     access.require(access.may_calculate(user, period))
     if not 1 <= shards <= MAX_SHARDS:

@@ -24,6 +24,7 @@ from commissions.engine import PlanSpec
 from commissions.engine.payout import on_target_amounts
 from commissions.loaders import plan_spec
 from commissions.models import Assignment, Plan
+from commissions.services.periods import not_a_quarter_of
 from commissions.services.plans import kpi_unit
 from core.calendar import CalendarError, FiscalQuarter, FiscalYear
 from core.errors import NotFound
@@ -91,9 +92,7 @@ def quarter_shown(plan: Plan, code: str | None, today: date) -> FiscalQuarter:
         except CalendarError as exc:
             raise NotFound(str(exc)) from exc
         if quarter.fy != year:
-            raise NotFound(
-                f"{plan.code} is a plan of {year.code}: {quarter.code} is not one of its quarters."
-            )
+            raise NotFound(not_a_quarter_of(plan, quarter.code))
         return quarter
     first, last = year.quarters()[0], year.quarters()[-1]
     today_quarter = calendar().period_of(today)

@@ -50,8 +50,11 @@ def test_a_quarter_not_started_is_not_calculated(ops):
     from core.errors import AttainError
     from tests.builders import assign_plan, make_user
 
-    plan = assign_plan(make_user(Role.CSM, employee_id="E-NEXT"))
     upcoming = get_period(calendar().period_of(timezone.localdate()).next().code)
+    # A plan of the quarter's own year: one of another year is refused for that first.
+    plan = assign_plan(
+        make_user(Role.CSM, employee_id="E-NEXT"), code="CS-NEXT", fiscal_year=upcoming.fiscal_year
+    )
     with pytest.raises(AttainError, match=f"{upcoming.code} has not started"):
         calculate(period=upcoming, plan=plan, user=ops)
     assert not Run.objects.exists()

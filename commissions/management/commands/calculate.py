@@ -3,13 +3,18 @@ from django.core.management.base import CommandError
 from commissions.management.base import AttainCommand
 from commissions.models import Plan
 from commissions.services.close import plans_of
-from commissions.services.periods import find_period
+from commissions.services.periods import period_to_calculate
 from commissions.services.runs import calculate, finished, outcome
-from commissions.services.shards import start_sharded_run, wait_for
+from commissions.services.shards import MAX_SHARDS, start_sharded_run, wait_for
+from core.errors import AttainError, NotAllowed
 
 
 class Command(AttainCommand):
-    help = "Calculate a quarter as a new versioned run of each plan (or of --plan), and show payout changes."
+    help = (
+        "Calculate a quarter as a new versioned run of each plan (or of --plan), and show payout changes. "
+        "Every plan is tried: one refused (e.g. an adoption plan without a pull) is named with the reason, "
+        "the others are calculated, and the command then fails naming those not calculated."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("period", help="e.g. FY22-Q2")
@@ -19,7 +24,8 @@ class Command(AttainCommand):
             "--shards",
             type=int,
             default=0,
-            help="split each run by CSM into N shards calculated by Celery workers (queue 'shards')",
+            help=f"split each run by CSM into N shards (2 to {MAX_SHARDS}) calculated by Celery workers "
+            "(queue 'shards'); 0 (the default) or 1: one process, no sharding",
         )
         parser.add_argument(
             "--wait",
@@ -30,7 +36,12 @@ class Command(AttainCommand):
         )
 
     def handle(self, *args, period, plan=None, user=None, shards=0, wait=600, **options):
-        quarter = find_period(period)
+        if not 0 <= shards <= MAX_SHARDS:
+            raise CommandError(
+                f"--shards {shards} is no shard count: give 2 to {MAX_SHARDS} to split each run by CSM, or 0 "
+                "or 1 (the default 0) to calculate in one process."
+            )
+        quarter = period_to_calculate(period)  # calculating never creates the quarter it names
         if plan:
             plans = list(Plan.objects.filter(code=plan))
             if not plans:
@@ -39,13 +50,29 @@ class Command(AttainCommand):
             plans = list(plans_of(quarter))
             if not plans:
                 raise CommandError(f"No plan covers {quarter.code}.")
-        for each in plans:
-            if shards > 1:
-                self.report_sharded(
-                    start_sharded_run(period=quarter, plan=each, shards=shards, user=self.user(user)), wait
-                )
-            else:
-                self.report(calculate(period=quarter, plan=each, user=self.user(user)))
+        acting = self.user(user)
+        refused: list[tuple[str, str]] = []
+        for each in plans:  # every plan is tried, as the console does: one refused does not stop the others
+            try:
+                if shards > 1:
+                    calc = start_sharded_run(period=quarter, plan=each, shards=shards, user=acting)
+                    self.report_sharded(calc, wait)
+                else:
+                    self.report(calculate(period=quarter, plan=each, user=acting))
+            except NotAllowed:
+                raise  # the person's right, not the plan: said once
+            except AttainError as exc:
+                refused.append((each.code, exc.message))
+                if len(plans) > 1:
+                    self.stderr.write(f"{each.code} not calculated: {exc.message}")
+        if len(plans) == 1 and refused:
+            raise CommandError(refused[0][1])
+        if refused:
+            codes = ", ".join(code for code, _ in refused)
+            raise CommandError(
+                f"{len(refused)} of {len(plans)} plans of {quarter.code} not calculated: {codes} (each one's "
+                "reason is above)."
+            )
 
     def report_sharded(self, calc, wait: int) -> None:
         run = calc.run
@@ -54,8 +81,8 @@ class Command(AttainCommand):
                 f"{run.plan.code} {run.period.code} v{run.version}: {run.shard_count} shards queued"
             )
         run = wait_for(run, timeout=wait)
-        if run.status == run.Status.FAILED:
-            raise CommandError(f"{run.plan.code} {run.period.code} v{run.version} failed: {run.error}")
+        if run.status == run.Status.FAILED:  # said beside the refusals; the other plans go on
+            raise AttainError(f"{run.plan.code} {run.period.code} v{run.version} failed: {run.error}")
         if run.status == run.Status.RUNNING:
             self.stdout.write(
                 f"  still running ({run.progress}%) after {wait} s: follow it on the console or in the admin"
