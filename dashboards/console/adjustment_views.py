@@ -29,12 +29,13 @@ from commissions.services.corrections import (
 )
 from commissions.services.holds import hold_line, release_hold
 from commissions.services.imports import ImportRefused
+from commissions.services.periods import find_period
 from core import formatting as fmt
 from core.errors import AttainError
 
 from .adjustments import payable_stored, signed
 from .forms import CorrectionForm, HoldForm
-from .views import _back, _require
+from .views import _back, _require, named_period
 
 
 def _shown(request: HttpRequest, fallback: Period) -> Period:
@@ -148,7 +149,14 @@ def correction_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def hold(request: HttpRequest) -> HttpResponse:
     _require(request.user, access.may_hold(request.user))
-    period = get_object_or_404(Period, code=request.POST.get("period", ""))
+    code = named_period(request, request.POST, what="hold a line of")
+    if not code:
+        return _back(None)
+    try:
+        period = find_period(code)  # a hold never creates the quarter it names
+    except AttainError as exc:
+        messages.error(request, f"Nothing held: {exc.message}")
+        return _back(None)
     form = HoldForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Nothing held: {form.errors_text()}")

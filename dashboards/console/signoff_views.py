@@ -21,7 +21,7 @@ from core.errors import AttainError, NotFound
 from core.text import MAX_REASON, MIN_REASON
 
 from .signoff_selectors import sign_off_page
-from .views import _require, read_period
+from .views import _back, _require, named_period, read_period
 
 
 @login_required
@@ -29,6 +29,8 @@ from .views import _require, read_period
 def sign_off(request: HttpRequest) -> HttpResponse:
     _require(request.user, access.may_sign_off(request.user) if request.method == "POST" else None)
     data = request.POST if request.method == "POST" else request.GET
+    if request.method == "POST" and not named_period(request, data, what="sign off"):
+        return _back(None)  # a sign-off names its quarter: never the console's default one
     try:
         period = read_period((data.get("period") or "").strip())  # never creates the quarter it names
     except NotFound as exc:

@@ -13,6 +13,7 @@ docs/design.md §7) is read by ``adjustments`` and acted on in ``adjustment_view
 from __future__ import annotations
 
 import io
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -30,10 +31,18 @@ from commissions.models import Period, Plan, Run
 from commissions.services.calculations import start_calculation
 from commissions.services.close import close_period, plans_of, reopen_period, require_ended
 from commissions.services.export import write_payouts
-from commissions.services.periods import find_period
-from commissions.services.pulls import period_to_pull, pull_scores
+from commissions.services.periods import (
+    ENDED,
+    NOT_STARTED,
+    UNDER_WAY,
+    find_period,
+    period_to_calculate,
+    quarter_state,
+    require_started,
+)
+from commissions.services.pulls import first_pull_day, period_to_pull, pull_scores
 from commissions.services.signoff import active_sign_off
-from core.calendar import FiscalQuarter, not_a_quarter
+from core.calendar import QUARTER_EXAMPLE, FiscalQuarter, not_a_quarter
 from core.errors import AttainError, NotFound
 from core.fiscal import calendar
 from dashboards.tables import download
@@ -84,17 +93,46 @@ def read_period(code: str) -> Period:
         raise Http404(not_a_quarter(code)) from None
 
 
-def _period(request: HttpRequest, data, *, starts: bool = False) -> Period | None:
-    code = (data.get("period") or "").strip() or selectors.default_period_code()
-    # Only a pull (``starts``) may start a quarter, and only one that is over and a plan covers; calculate,
-    # close and a GET act on a stored one, so neither a link nor a form can create a quarter it names (the
-    # console shows a quarter with no row yet without creating it: ``_not_started``).
-    lookup = period_to_pull if starts else find_period
+def named_period(request: HttpRequest, data, *, what: str) -> str:
+    """The quarter code a POST that changes something names (``period``), or "" after a message saying it
+    named none: such a POST never falls back to the quarter a GET shows by default. ``what`` says what it
+    would have done ("pull scores"), for the message."""
+    code = (data.get("period") or "").strip()
+    if not code:
+        messages.error(
+            request,
+            f"No quarter named: say which quarter to {what} (period, written like {QUARTER_EXAMPLE}). "
+            "Nothing was done.",
+        )
+    return code
+
+
+def _period(
+    request: HttpRequest, data, *, what: str, starts: bool = False, calculates: bool = False
+) -> Period | None:
+    """The quarter a console POST acts on (``named_period``), or None after a message saying why not.
+
+    Only a pull (``starts``) may start a quarter, and only one that is over and a plan covers; calculate
+    (``calculates``: never one that has not started), close and re-open act on a stored one, so neither a
+    link nor a form can create a quarter it names (the console shows a quarter with no row yet without
+    creating it: ``_not_stored``)."""
+    code = named_period(request, data, what=what)
+    if not code:
+        return None
+    lookup = period_to_pull if starts else period_to_calculate if calculates else find_period
     try:
         return lookup(code)
     except AttainError as exc:
         messages.error(request, exc.message)
         return None
+
+
+def pull_not_yet(code: str, end: date) -> str:
+    """Why a quarter not over yet offers no pull: the first day its scores can be pulled (DESIGN §2)."""
+    return (
+        f"{code} ends {end:%Y-%m-%d}: its scores can be pulled from {first_pull_day(end):%Y-%m-%d}, the "
+        "first day after it ends."
+    )
 
 
 def _back(period: Period | None, **params) -> HttpResponse:
@@ -111,7 +149,7 @@ def console(request: HttpRequest) -> HttpResponse:
     try:
         period = read_period(code)
     except NotFound as exc:  # a quarter with no row yet: shown, never created by a GET (DESIGN §5)
-        return _not_started(request, code.upper(), exc.message)
+        return _not_stored(request, code.upper(), exc.message)
     run_id = request.GET.get("run", "")
     data = selectors.console(period, run_id=int(run_id) if run_id.isdigit() else None)
     runs = tables.runs_table(data)
@@ -139,6 +177,7 @@ def console(request: HttpRequest) -> HttpResponse:
         "waiting_after": int(after) if waiting else None,
         "adjustments": adjustments(period),
         **_before_close(period),
+        **_not_yet(period),
         "sign_off": active_sign_off(period) if period.is_closed else None,
         "query": urlencode({"period": period.code, **({"run": run_id} if run_id.isdigit() else {})}),
     }
@@ -167,11 +206,38 @@ def _linked(blocker: str) -> dict[str, str]:
     return {"text": str(blocker), "url": reverse("approvals:list"), "link_text": "See the requests"}
 
 
-def _not_started(request: HttpRequest, code: str, reason: str) -> HttpResponse:
-    """The console of a quarter nothing happened in yet: its dates, and the pull that starts it when a plan
-    covers it (the pull is the write that creates its row; this page creates nothing)."""
+def _not_yet(period: Period) -> dict:
+    """What the pull and runs sections say instead of their buttons before they can act: ``pull_not_yet``
+    while the quarter's last day has not passed (a pull would be refused), ``calculate_not_yet`` before its
+    first day (``require_started``). Empty strings when the buttons are offered."""
+    try:
+        require_started(period.code, period.start)
+        calculate_not_yet = ""
+    except AttainError as exc:
+        calculate_not_yet = exc.message
+    ended = quarter_state(period.start, period.end) == ENDED
+    return {
+        "pull_not_yet": "" if ended else pull_not_yet(period.code, period.end),
+        "calculate_not_yet": calculate_not_yet,
+    }
+
+
+# A quarter with no row, headed by where it stands by its dates (never "not started" once it has begun).
+STATE_LABELS = {
+    NOT_STARTED: "not started",
+    UNDER_WAY: "under way, nothing stored",
+    ENDED: "ended, nothing stored",
+}
+
+
+def _not_stored(request: HttpRequest, code: str, reason: str) -> HttpResponse:
+    """The console of a quarter nothing happened in yet, headed by where it stands by its dates (not
+    started, under way, ended): its dates, and the pull that starts it when a plan covers it and it is over
+    (before then, the day its scores can be pulled instead). The pull is the write that creates its row;
+    this page creates nothing."""
     quarter = FiscalQuarter.parse(code)
     start, end = calendar().bounds(quarter)
+    state = quarter_state(start, end)
     covered = Plan.objects.filter(fiscal_year=quarter.fy.code).exists()
     records = selectors.recent_imports()
     imports = tables.imports_table(records)
@@ -184,9 +250,11 @@ def _not_started(request: HttpRequest, code: str, reason: str) -> HttpResponse:
         "code": quarter.code,
         "start": start,
         "end": end,
+        "state": STATE_LABELS[state],
         "covered": covered,
         "reason": reason,
-        "may_pull": bool(access.may_pull(request.user)) and covered,
+        "pull_not_yet": pull_not_yet(quarter.code, end) if covered and state != ENDED else "",
+        "may_pull": bool(access.may_pull(request.user)) and covered and state == ENDED,
         "codes": selectors.period_codes(quarter.code, selectors.default_period_code()),
     }
     return render(request, "dashboards/console/not_started.html", context)
@@ -196,7 +264,7 @@ def _not_started(request: HttpRequest, code: str, reason: str) -> HttpResponse:
 @require_POST
 def pull(request: HttpRequest) -> HttpResponse:
     _require(request.user, access.may_pull(request.user))
-    period = _period(request, request.POST, starts=True)
+    period = _period(request, request.POST, what="pull scores", starts=True)
     if period is not None:
         try:
             done = pull_scores(period=period, user=request.user, trigger="console")
@@ -211,7 +279,7 @@ def pull(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calculate(request: HttpRequest) -> HttpResponse:
     _require(request.user, access.may_calculate(request.user))
-    period = _period(request, request.POST)
+    period = _period(request, request.POST, what="calculate", calculates=True)
     if period is None:
         return _back(None)
     plans = list(plans_of(period))
@@ -237,7 +305,7 @@ def calculate(request: HttpRequest) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest) -> HttpResponse:
     _require(request.user, access.may_close(request.user))
-    period = _period(request, request.POST)
+    period = _period(request, request.POST, what="close")
     if period is not None and not request.POST.get("confirm"):
         # Closing publishes statements and e-mails CSMs: never on a stray click (the form says what it does).
         messages.error(request, f"Tick the confirmation to close {period.code}: nothing was closed.")
@@ -268,7 +336,7 @@ def close(request: HttpRequest) -> HttpResponse:
 def reopen(request: HttpRequest) -> HttpResponse:
     """Re-open a closed quarter (ops) with a reason and a ticked confirmation; refusals become messages."""
     _require(request.user, access.may_reopen(request.user))
-    period = _period(request, request.POST)
+    period = _period(request, request.POST, what="re-open")
     if period is None:
         return _back(None)
     if not request.POST.get("confirm"):
