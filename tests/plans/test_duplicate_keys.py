@@ -1,5 +1,6 @@
 """DESIGN §3 "Plans": a key written twice in one mapping of a plan file is refused, naming the key and its
-lines (YAML itself would keep the last one silently); a null value is shown as "nothing (null)"."""
+lines (YAML itself would keep the last one silently) — two keys written differently that are one key once
+read (``1`` and ``true``) too, each named as written; a null value is shown as "nothing (null)"."""
 
 import pytest
 
@@ -60,4 +61,59 @@ def test_a_null_rule_is_reported_as_nothing():
     ]
     assert errors_of(plan_yaml(extra="credit_date_by_type: {renewal: null}\n")) == [
         "credit_date_by_type.renewal must be one of booked, effective, got nothing (null)"
+    ]
+
+
+def test_true_and_1_are_one_key_once_read_and_are_refused_naming_both():
+    # YAML reads true as True and Python's True == 1: the mapping would keep one of them silently.
+    source = plan_yaml(extra="credit_date_by_type: {1: effective, true: booked}\n")
+    assert errors_of(source) == [
+        "the plan: duplicate key: 1 and true, both on line 5, are the same key once read: each key may be "
+        "written once"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("keys", "named"),
+    [
+        ("  0: effective\n  false: booked\n", "0 on line 6 and false on line 7"),
+        ("  1: effective\n  1.0: booked\n", "1 on line 6 and 1.0 on line 7"),
+        ("  1.0: effective\n  1.00: booked\n", "1.0 on line 6 and 1.00 on line 7"),
+        ("  true: effective\n  0x1: booked\n", "true on line 6 and 0x1 on line 7"),
+    ],
+)
+def test_keys_written_differently_that_are_one_once_read_are_refused_on_their_lines(keys, named):
+    source = plan_yaml(extra="credit_date_by_type:\n" + keys)
+    assert errors_of(source) == [
+        f"the plan: duplicate key: {named} are the same key once read: each key may be written once"
+    ]
+
+
+def test_keys_that_are_one_once_read_are_refused_anywhere_in_the_file():
+    component = "{code: NRR, metric: nrr, weight: 1, goal: 1.10, 1: a, true: b}"
+    assert errors_of(plan_yaml(component)) == [
+        "the plan: duplicate key: 1 and true, both on line 6, are the same key once read: each key may be "
+        "written once"
+    ]
+    top = HEAD + "1: a\nfalse: b\ntrue: c\n" + "components:\n  - {code: A, metric: adoption, weight: 1}\n"
+    assert errors_of(top) == [
+        "the plan: duplicate key: 1 on line 5 and true on line 7 are the same key once read: each key may "
+        "be written once"
+    ]
+
+
+def test_a_text_key_and_a_number_key_are_different_keys():
+    # '1' (quoted) is text, 1 is a number: two keys, each an unknown deal type.
+    errors = errors_of(plan_yaml(extra="credit_date_by_type: {'1': effective, 1: booked}\n"))
+    assert errors == [
+        "credit_date_by_type: unknown deal type '1'; deal types are renewal, expansion, contraction, churn",
+        "credit_date_by_type: unknown deal type 1; deal types are renewal, expansion, contraction, churn",
+    ]
+
+
+def test_every_key_of_credit_date_by_type_that_is_not_text_is_reported():
+    errors = errors_of(plan_yaml(extra="credit_date_by_type: {1: effective, false: booked, 2.5: booked}\n"))
+    types = "deal types are renewal, expansion, contraction, churn"
+    assert errors == [
+        f"credit_date_by_type: unknown deal type {shown}; {types}" for shown in ("1", "false", "2.5")
     ]

@@ -21,35 +21,58 @@ class DuplicateKey(yaml.YAMLError):
     """A key written twice in one mapping of a plan file: YAML would keep the last silently."""
 
 
-def _duplicate_message(key: Any, first: yaml.Node, again: yaml.Node) -> str:
-    """``duplicate key 'renewal' on line 8 (first on line 6)``: lines counted from 1, as an editor does."""
+def _written(node: yaml.Node, key: Any) -> str:
+    """A key as the file writes it: ``true``, ``1``, ``'1'`` (its quotes kept)."""
+    if isinstance(node, yaml.ScalarNode):
+        quote = node.style if node.style in ("'", '"') else ""
+        return f"{quote}{node.value}{quote}"
+    return _show(key)
+
+
+def _duplicate_message(first_key: Any, key: Any, first: yaml.Node, again: yaml.Node) -> str:
+    """``duplicate key 'renewal' on line 8 (first on line 6)``: lines counted from 1, as an editor does.
+
+    Two keys written differently that are one key once read (``1`` and ``true``, ``0`` and ``false``,
+    ``1`` and ``1.0``) are named both as written: ``duplicate key: 1 and true, both on line 5, are the
+    same key once read``."""
     line, first_line = again.start_mark.line + 1, first.start_mark.line + 1
-    where = (
-        f"written twice on line {line}"
+    rule = "each key may be written once"
+    if type(first_key) is type(key) and _show(first_key) == _show(key):
+        where = (
+            f"written twice on line {line}"
+            if line == first_line
+            else f"on line {line} (first on line {first_line})"
+        )
+        return f"duplicate key {_show(key)} {where}: {rule}"
+    one, other = _written(first, first_key), _written(again, key)
+    both = (
+        f"{one} and {other}, both on line {line},"
         if line == first_line
-        else f"on line {line} (first on line {first_line})"
+        else f"{one} on line {first_line} and {other} on line {line}"
     )
-    return f"duplicate key {_show(key)} {where}: each key may be written once"
+    return f"duplicate key: {both} are the same key once read: {rule}"
 
 
 class _PlanLoader(yaml.SafeLoader):
     """``SafeLoader`` that reads YAML floats as ``Decimal`` from their text (``1.10`` stays ``1.10``) and
-    refuses a key written twice in one mapping (DESIGN §3 "Plans"), naming the key and both lines."""
+    refuses a key written twice in one mapping (DESIGN §3 "Plans"), naming the key and both lines. Keys
+    are compared as the mapping read keys them, by equality: ``1`` and ``true`` (Python's ``True == 1``)
+    would merge into one key silently, so they are refused too, each named as written."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         if isinstance(node, yaml.MappingNode):
-            seen: dict[tuple, yaml.Node] = {}
+            seen: dict[Any, tuple[Any, yaml.Node]] = {}
             # Before merge keys (<<) are flattened in: a key written here may override a merged one.
             for key_node, _ in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     continue
                 key = self.construct_object(key_node, deep=True)
-                try:  # by type too: YAML's 1 and true are different keys though Python's are equal
-                    first = seen.setdefault((type(key), key), key_node)
+                try:
+                    first_key, first = seen.setdefault(key, (key, key_node))
                 except TypeError:  # an unhashable key: the constructor below refuses it
                     continue
                 if first is not key_node:
-                    raise DuplicateKey(_duplicate_message(key, first, key_node))
+                    raise DuplicateKey(_duplicate_message(first_key, key, first, key_node))
         return super().construct_mapping(node, deep=deep)
 
 
