@@ -1,6 +1,6 @@
 """DESIGN §3 "Plans": a key written twice in one mapping of a plan file is refused, naming the key and its
 lines (YAML itself would keep the last one silently) — two keys written differently that are one key once
-read (``1`` and ``true``) too, each named as written; a null value is shown as "nothing (null)"."""
+read (``1`` and ``true``) too, each named as written."""
 
 import pytest
 
@@ -55,13 +55,13 @@ def test_a_merged_key_overridden_in_place_is_not_a_duplicate():
     assert errors_of(source) != [] and not any("duplicate" in e for e in errors_of(source))
 
 
-def test_a_null_rule_is_reported_as_nothing():
-    assert errors_of(plan_yaml(extra="credit_date_by_type: {renewal: }\n")) == [
-        "credit_date_by_type.renewal must be one of booked, effective, got nothing (null)"
-    ]
-    assert errors_of(plan_yaml(extra="credit_date_by_type: {renewal: null}\n")) == [
-        "credit_date_by_type.renewal must be one of booked, effective, got nothing (null)"
-    ]
+def test_a_rule_written_with_no_value_is_refused_saying_to_write_one_or_leave_it_out():
+    message = (
+        "credit_date_by_type.renewal has no value: write booked or effective, or leave the key out for the "
+        "plan's credit_date"
+    )
+    for rule in ("{renewal: }", "{renewal: null}", "{renewal: ~}", "{renewal: ''}"):
+        assert errors_of(plan_yaml(extra=f"credit_date_by_type: {rule}\n")) == [message]
 
 
 def test_true_and_1_are_one_key_once_read_and_are_refused_naming_both():

@@ -49,7 +49,8 @@ class _EscalatorSpec:
 
 def parse_escalators(items: Any, component_codes: set[str], errors: _Errors) -> list[_EscalatorSpec]:
     """The plan's escalators (none when the key is absent); problems recorded in ``errors``, each naming
-    ``escalators[i] (code)`` and its key."""
+    ``escalators[i] (code)`` and its key. A key written with no value is refused, naming it (DESIGN §3
+    "Plans"); the caller refuses ``escalators`` itself written so."""
     if items is None:
         return []
     if not isinstance(items, list):
@@ -88,10 +89,13 @@ def _parse_escalator(item: _Reader, component_codes: set[str]) -> _EscalatorSpec
             f"metric must be a person metric's code (lower-case letters, digits and _, starting with a "
             f"letter), got {_show(metric)}"
         )
-    at_least = item.number("at_least", model=PersonMetric, field_name="value")  # a metric's precision
-    if at_least is None and "at_least" not in item.data:
-        item.error("at_least is required: the bar the metric must reach (inclusive)")
-    elif at_least is not None and at_least < 0:
+    at_least = item.number(
+        "at_least",
+        model=PersonMetric,
+        field_name="value",  # a metric's precision
+        required="at_least is required: the bar the metric must reach (inclusive)",
+    )
+    if at_least is not None and at_least < 0:
         item.error(f"at_least ({_show(at_least)}) must be 0 or more: a person metric is never negative")
     over = item.choice("over", list(ESCALATOR_OVER), DEFAULT_OVER)
     if metric is not None and is_attainment(metric) and over == "months":
@@ -99,14 +103,23 @@ def _parse_escalator(item: _Reader, component_codes: set[str]) -> _EscalatorSpec
             f"over: months is not possible for {metric}: a quarter's attainment is known for the whole "
             "quarter only, in its calculation; use over: quarter"
         )
-    multiplier = item.number("multiplier", model=Component, field_name="accelerator")
-    if multiplier is None and "multiplier" not in item.data:
-        item.error("multiplier is required: a number greater than 0, such as 1.10")
-    elif multiplier is not None and multiplier <= 0:
+    multiplier = item.number(
+        "multiplier",
+        model=Component,
+        field_name="accelerator",
+        required="multiplier is required: a number greater than 0, such as 1.10",
+    )
+    if multiplier is not None and multiplier <= 0:
         item.error(f"multiplier ({_show(multiplier)}) must be greater than 0")
     applies_to = item.data.get("applies_to", DEFAULT_APPLIES_TO)
-    if applies_to != DEFAULT_APPLIES_TO and applies_to not in component_codes:
-        known = ", ".join(sorted(component_codes)) or "none"
+    known = ", ".join(sorted(component_codes)) or "none"
+    if item.written_empty(
+        "applies_to",
+        write=f"{DEFAULT_APPLIES_TO} or a component's code ({known})",
+        absent=f"the default, {DEFAULT_APPLIES_TO}",
+    ):
+        applies_to = None
+    elif applies_to != DEFAULT_APPLIES_TO and applies_to not in component_codes:
         item.error(f"applies_to must be total or a component's code ({known}), got {_show(applies_to)}")
     if len(item.errors.messages) > before:
         return None

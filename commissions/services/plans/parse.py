@@ -116,8 +116,25 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def is_nothing(value: Any) -> bool:
+    """Whether a key is written with no value: ``key:``, ``key: null``, ``key: ~`` or blank text
+    (``key: ''``) — one rule for empty and null alike (DESIGN §3 "Plans")."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _either(choices: list[str] | tuple[str, ...]) -> str:
+    """``booked or effective``; ``progress, ratio or …`` for more."""
+    return " or ".join(choices) if len(choices) < 3 else f"{', '.join(choices[:-1])} or {choices[-1]}"
+
+
 def _a(word: str) -> str:
     return f"an {word}" if word in ("adoption", "nrr") else f"a {word}"  # "an NRR", "a KPI"
+
+
+def no_value(key: str, *, write: str, absent: str = "") -> str:
+    """The refusal of a key written with no value, naming it and what to do (DESIGN §3 "Plans")."""
+    left_out = f"leave the key out for {absent}" if absent else "leave the key out"
+    return f"{key} has no value: write {write}, or {left_out}"
 
 
 def _model_field(model: type[models.Model], name: str) -> models.DecimalField:
@@ -135,6 +152,16 @@ class _Reader:
 
     def error(self, message: str) -> None:
         self.errors.add(f"{self.label}{message}")
+
+    def written_empty(self, key: str, *, write: str, absent: str = "") -> bool:
+        """Whether ``key`` is written with no value (``is_nothing``); if so the problem is recorded,
+        naming the key and what to do: ``credit_date has no value: write booked or effective, or leave
+        the key out for the default, booked`` (DESIGN §3 "Plans"). ``absent`` says what leaving the key
+        out means ("no cap"); ``write`` what a value is ("a number")."""
+        if key not in self.data or not is_nothing(self.data[key]):
+            return False
+        self.error(no_value(key, write=write, absent=absent))
+        return True
 
     def text(self, key: str, *, required: bool, max_length: int) -> str | None:
         value = self.data.get(key)
@@ -156,6 +183,10 @@ class _Reader:
         return value
 
     def choice(self, key: str, choices: list[str], default: str) -> str | None:
+        """One of ``choices``; ``default`` when the key is left out; ``None`` when written with no value
+        or another value (recorded)."""
+        if self.written_empty(key, write=_either(choices), absent=f"the default, {default}"):
+            return None
         value = self.data.get(key)
         if value is None:
             return default
@@ -164,11 +195,27 @@ class _Reader:
             return None
         return value
 
-    def number(self, key: str, *, model: type[models.Model], field_name: str | None = None) -> Decimal | None:
-        """A number as ``Decimal``; ``None`` when missing or bad (bad ones are recorded)."""
-        value = self.data.get(key)
-        if value is None:
+    def number(
+        self,
+        key: str,
+        *,
+        model: type[models.Model],
+        field_name: str | None = None,
+        required: str = "",
+        write: str = "a number",
+        absent: str = "",
+    ) -> Decimal | None:
+        """A number as ``Decimal``; ``None`` when missing, written with no value or bad (bad ones are
+        recorded). ``required`` (the message, "weight is required: a number greater than 0") makes a
+        missing or empty key a problem too; otherwise a key written with no value is refused saying to
+        ``write`` a value or leave the key out (for ``absent``)."""
+        if key not in self.data or (is_nothing(self.data[key]) and required):
+            if required:
+                self.error(required)
             return None
+        if self.written_empty(key, write=write, absent=absent):
+            return None
+        value = self.data[key]
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
             self.error(f"{key} must be a number, got {_show(value)}")
             return None
@@ -190,6 +237,11 @@ class _Reader:
         return number
 
     def whole_number(self, key: str, default: int) -> int | None:
+        """A whole number of days, 0 or more; ``default`` when the key is left out; ``None`` when written
+        with no value or bad (recorded)."""
+        write = "a whole number of days (0 or more)"
+        if self.written_empty(key, write=write, absent=f"the default, {default}"):
+            return None
         value = self.data.get(key)
         if value is None:
             return default
@@ -204,9 +256,11 @@ class _Reader:
     def days(self, key: str, *, absent: str) -> int | None:
         """An optional whole number of days, at least 1; ``None`` when absent or bad (bad ones recorded).
 
-        ``absent`` says what leaving the key out means, for the message ("no clawback")."""
+        ``absent`` says what leaving the key out means, for the message ("no clawback"). Written with no
+        value (``is_nothing``) it means the same as left out: the one key whose empty value DESIGN §3
+        "Plans" gives a meaning (``clawback_days``, DESIGN §7)."""
         value = self.data.get(key)
-        if value is None:
+        if is_nothing(value):
             return None
         if isinstance(value, bool) or not isinstance(value, int):
             self.error(f"{key} must be a whole number of days (1 or more), got {_show(value)}")

@@ -19,7 +19,18 @@ from core.currencies import is_currency
 from core.errors import PlanInvalid
 
 from .escalators import _EscalatorSpec, parse_escalators
-from .parse import DuplicateKey, _a, _Errors, _model_field, _PlanLoader, _Reader, _show
+from .parse import (
+    DuplicateKey,
+    _a,
+    _either,
+    _Errors,
+    _model_field,
+    _PlanLoader,
+    _Reader,
+    _show,
+    is_nothing,
+    no_value,
+)
 
 TOP_LEVEL_KEYS = (
     "code",
@@ -129,7 +140,7 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
     code = top.text("code", required=True, max_length=_model_field(Plan, "code").max_length)
     name = top.text("name", required=True, max_length=_model_field(Plan, "name").max_length)
     fiscal_year = data.get("fiscal_year")
-    if fiscal_year is None or fiscal_year == "":
+    if is_nothing(fiscal_year):
         top.error("fiscal_year is required")
     else:
         try:
@@ -142,23 +153,30 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
         top.error(f"currency must be an ISO 4217 code such as USD or EUR, got {_show(currency)}")
         currency = None
     credit_date = top.choice("credit_date", Plan.CreditDate.values, DEFAULT_CREDIT_DATE)
-    credit_date_by_type = _credit_date_by_type(data.get("credit_date_by_type"), errors)
+    credit_date_by_type = _credit_date_by_type(top)
     window = top.whole_number("new_customer_window_days", DEFAULT_WINDOW_DAYS)
-    # Prior-period processing (docs/design.md §7): absent, no clawback; a negative quarter total is
-    # carried forward unless the plan says to pay it negative.
+    # Prior-period processing (docs/design.md §7): absent or written with no value, no clawback; a
+    # negative quarter total is carried forward unless the plan says to pay it negative.
     clawback_days = top.days("clawback_days", absent="no clawback")
     negative_balance = top.choice("negative_balance", Plan.NegativeBalance.values, DEFAULT_NEGATIVE_BALANCE)
 
     formula, weighting, customer_cap = DEFAULT_FORMULA, DEFAULT_WEIGHTING, DEFAULT_CUSTOMER_CAP
     adoption = data.get("adoption")
-    if adoption is not None and not isinstance(adoption, dict):
+    if top.written_empty("adoption", write=f"a mapping of {', '.join(ADOPTION_KEYS)}", absent="the defaults"):
+        adoption = None
+    elif adoption is not None and not isinstance(adoption, dict):
         errors.add(f"adoption must be a mapping of {', '.join(ADOPTION_KEYS)}, got {_show(adoption)}")
     elif adoption is not None:
         section = _Reader(adoption, "adoption.", errors, scope="adoption: ")
         section.unknown_keys(ADOPTION_KEYS)
         formula = section.choice("formula", Plan.Formula.values, DEFAULT_FORMULA)
         weighting = section.choice("weighting", Plan.Weighting.values, DEFAULT_WEIGHTING)
-        customer_cap = section.number("customer_cap", model=Plan)
+        customer_cap = section.number(
+            "customer_cap",
+            model=Plan,
+            write="a number greater than 0",
+            absent=f"the default, {DEFAULT_CUSTOMER_CAP}",
+        )
         if customer_cap is None and "customer_cap" not in adoption:
             customer_cap = DEFAULT_CUSTOMER_CAP
         elif customer_cap is not None and customer_cap <= 0:
@@ -166,7 +184,9 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
 
     components = _parse_components(data.get("components"), errors)
     codes = {item.get("code").strip() for item in data.get("components") or [] if _named(item)}
-    escalators = parse_escalators(data.get("escalators"), codes, errors)  # docs/design.md §11.2
+    escalators = []
+    if not top.written_empty("escalators", write="a list of escalators", absent="none"):
+        escalators = parse_escalators(data.get("escalators"), codes, errors)  # docs/design.md §11.2
 
     if errors.messages:
         raise PlanInvalid(errors.messages)
@@ -188,26 +208,40 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
     )
 
 
-def _credit_date_by_type(value: Any, errors: _Errors) -> dict[str, str]:
+def _credit_date_by_type(top: _Reader) -> dict[str, str]:
     """``credit_date_by_type`` (issue 20): a mapping of deal type → booked | effective, each type at most
-    once; absent or empty: every type by ``credit_date``. Every bad entry is recorded in ``errors``."""
+    once; absent or ``{}``: every type by ``credit_date``. Every bad entry is recorded in ``top``'s errors,
+    each non-text or unknown type on its own."""
+    both = _either(Plan.CreditDate.values)
+    example = "{renewal: effective, churn: effective}"
+    if top.written_empty(
+        "credit_date_by_type",
+        write=f"a mapping of deal type to {both}, such as {example}",
+        absent="every type by credit_date",
+    ):
+        return {}
+    value = top.data.get("credit_date_by_type")
     if value is None:
         return {}
     if not isinstance(value, dict):
-        errors.add(
-            f"credit_date_by_type must be a mapping of deal type to booked or effective, such as "
-            f"{{renewal: effective, churn: effective}}, got {_show(value)}"
+        top.errors.add(
+            f"credit_date_by_type must be a mapping of deal type to {both}, such as {example}, "
+            f"got {_show(value)}"
         )
         return {}
     rules: dict[str, str] = {}
     for deal_type, when in value.items():
         if deal_type not in Deal.Type.values:
-            errors.add(
+            top.errors.add(
                 f"credit_date_by_type: unknown deal type {_show(deal_type)}; deal types are "
                 f"{', '.join(Deal.Type.values)}"
             )
+        elif is_nothing(when):
+            top.errors.add(
+                no_value(f"credit_date_by_type.{deal_type}", write=both, absent="the plan's credit_date")
+            )
         elif when not in Plan.CreditDate.values:
-            errors.add(
+            top.errors.add(
                 f"credit_date_by_type.{deal_type} must be one of {', '.join(Plan.CreditDate.values)}, "
                 f"got {_show(when)}"
             )
@@ -221,7 +255,7 @@ def _named(item: Any) -> bool:
 
 
 def _parse_components(items: Any, errors: _Errors) -> list[_ComponentSpec]:
-    if items is None:
+    if is_nothing(items):
         errors.add("components is required: a list of at least one component")
         return []
     if not isinstance(items, list) or not items:
@@ -278,7 +312,8 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
     item.unknown_keys(COMPONENT_KEYS)
     code = item.text("code", required=True, max_length=_model_field(Component, "code").max_length)
     metric = item.data.get("metric")
-    if metric is None:
+    if is_nothing(metric):
+        metric = None
         item.error(f"metric is required: one of {', '.join(Component.Metric.values)}")
     elif metric not in Component.Metric.values:
         item.error(f"metric must be one of {', '.join(Component.Metric.values)}, got {_show(metric)}")
@@ -295,10 +330,8 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
     if metric != Component.Metric.KPI:
         direction = DEFAULT_DIRECTION  # refused above on other metrics: no ceiling asked for on top
 
-    weight = item.number("weight", model=Component)
-    if weight is None and "weight" not in item.data:
-        item.error("weight is required: a number greater than 0")
-    elif weight is not None and weight <= 0:
+    weight = item.number("weight", model=Component, required="weight is required: a number greater than 0")
+    if weight is not None and weight <= 0:
         item.error(f"weight ({_show(weight)}) must be greater than 0")
 
     goal = item.number("goal", model=Component)
@@ -311,7 +344,7 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
         goal = None
     ceiling = _ceiling(item, direction, goal)
 
-    floor = item.number("floor", model=Component)
+    floor = item.number("floor", model=Component, absent=f"the default, {DEFAULT_NRR_FLOOR}")
     if metric is not None and metric != Component.Metric.NRR and "floor" in item.data:
         item.error(f"floor is only allowed on nrr components, not on {_a(metric)} component")
     elif metric == Component.Metric.NRR:
@@ -322,20 +355,21 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
         if goal is not None and floor is not None and goal <= floor:
             item.error(f"goal ({_show(goal)}) must be greater than floor ({_show(floor)})")
 
-    threshold = item.number("threshold", model=Component)
+    threshold = item.number("threshold", model=Component, absent=f"the default, {DEFAULT_THRESHOLD}")
     if threshold is None and "threshold" not in item.data:
         threshold = DEFAULT_THRESHOLD
     elif threshold is not None and threshold < 0:
         item.error(f"threshold ({_show(threshold)}) must be 0 or more")
 
-    accelerator = item.number("accelerator", model=Component)
+    lower = direction == Component.Direction.LOWER
+    default_accelerator = DEFAULT_LOWER_ACCELERATOR if lower else DEFAULT_ACCELERATOR
+    accelerator = item.number("accelerator", model=Component, absent=f"the default, {default_accelerator}")
     if accelerator is None and "accelerator" not in item.data:
-        lower = direction == Component.Direction.LOWER
-        accelerator = DEFAULT_LOWER_ACCELERATOR if lower else DEFAULT_ACCELERATOR
+        accelerator = default_accelerator
     elif accelerator is not None and accelerator < 0:
         item.error(f"accelerator ({_show(accelerator)}) must be 0 or more")
 
-    cap = item.number("cap", model=Component)
+    cap = item.number("cap", model=Component, write="a number greater than 0", absent="no cap")
     if cap is not None:
         if cap <= 0:
             item.error(f"cap ({_show(cap)}) must be greater than 0")
@@ -394,14 +428,13 @@ def _computed_code(item: _Reader, kpi: str) -> None:
 def _ceiling(item: _Reader, direction: str | None, goal: Decimal | None) -> Decimal | None:
     """The ceiling of a lower-is-better KPI: required, above 0 and above the goal (DESIGN §10.3); refused
     on a higher-is-better one."""
-    ceiling = item.number("ceiling", model=Component)
-    if direction == Component.Direction.LOWER:
-        if ceiling is None and "ceiling" not in item.data:
-            item.error(
-                "ceiling is required with direction: lower: the value at which attainment falls to 0, "
-                "above the goal"
-            )
-        elif ceiling is not None and ceiling <= 0:
+    lower = direction == Component.Direction.LOWER
+    required = (
+        "ceiling is required with direction: lower: the value at which attainment falls to 0, above the goal"
+    )
+    ceiling = item.number("ceiling", model=Component, required=required if lower else "")
+    if lower:
+        if ceiling is not None and ceiling <= 0:
             item.error(f"ceiling ({_show(ceiling)}) must be greater than 0")
         elif ceiling is not None and goal is not None and ceiling <= goal:
             item.error(
