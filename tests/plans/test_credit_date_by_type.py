@@ -4,6 +4,7 @@
 import pytest
 
 from commissions.loaders import plan_spec
+from commissions.models import Plan
 from commissions.services.plans import describe_plan, load_plan, parse_plan, upsert_plan
 
 from .test_load_plan import errors_of, plan_yaml
@@ -61,3 +62,65 @@ def test_the_same_file_again_is_unchanged_and_a_changed_rule_is_an_update():
     assert upsert_plan(source=source).status == "unchanged"
     assert upsert_plan(source=plan_yaml(extra="credit_date_by_type: {renewal: booked}\n")).status == "updated"
     assert upsert_plan(source=plan_yaml()).plan.credit_date_by_type == {}
+
+
+# --- a rule that spells out the plan's credit_date is the default (DESIGN §3 "Plans") -------------------
+
+
+def test_a_rule_naming_the_plans_credit_date_is_dropped_when_read():
+    spelled = "credit_date_by_type: {expansion: booked, renewal: effective}\n"
+    assert parse_plan(plan_yaml(extra=spelled)).credit_date_by_type == {"renewal": "effective"}
+    by_effective = "credit_date: effective\ncredit_date_by_type: {expansion: effective, churn: booked}\n"
+    assert parse_plan(plan_yaml(extra=by_effective)).credit_date_by_type == {"churn": "booked"}
+    assert parse_plan(plan_yaml(extra="credit_date_by_type: {expansion: booked}\n")).credit_date_by_type == {}
+
+
+@pytest.mark.django_db
+def test_a_file_that_only_spells_out_the_default_is_the_same_plan():
+    load_plan(source=plan_yaml())
+    loaded = upsert_plan(source=plan_yaml(extra="credit_date_by_type: {expansion: booked}\n"))
+    assert loaded.status == "unchanged"
+    assert loaded.plan.credit_date_by_type == {}
+    assert describe_plan(loaded.plan) == "CS-FY22 (FY22, USD): 1 component ADOPTION 1"
+
+
+@pytest.mark.django_db
+def test_spelling_out_the_default_is_no_change_of_a_locked_plan():
+    from .test_load_plan import calculate_and_close
+
+    calculate_and_close(
+        "FY22-Q2", load_plan(source=plan_yaml(extra="credit_date_by_type: {renewal: effective}\n"))
+    )
+    spelled = "credit_date_by_type: {renewal: effective, expansion: booked, churn: booked}\n"
+    assert upsert_plan(source=plan_yaml(extra=spelled)).status == "unchanged"
+
+
+@pytest.mark.django_db
+def test_the_handbook_calls_a_spelled_out_default_the_plans_default():
+    from dashboards.handbook.rules import credit_date_rules
+
+    plan = load_plan(source=plan_yaml(extra="credit_date_by_type: {expansion: booked, renewal: effective}\n"))
+    sentences = {rule.deal_type: rule.sentence for rule in credit_date_rules(plan_spec(plan))}
+    assert (
+        sentences["expansion"] == "Expansion: counts in the quarter of its booking date (the plan's default)."
+    )
+    assert sentences["renewal"] == (
+        "Renewal: counts in the quarter of its effective date (the plan's rule for this type)."
+    )
+
+
+@pytest.mark.django_db
+def test_a_stored_rule_naming_the_credit_date_reads_as_the_same_plan_as_the_file():
+    # A plan stored before such rules were dropped when read keeps its row (and its runs' fingerprints);
+    # the file without the rule, or with it, is still the plan loaded.
+    plan = load_plan(source=plan_yaml())
+    Plan.objects.filter(pk=plan.pk).update(credit_date_by_type={"expansion": "booked"})
+    assert upsert_plan(source=plan_yaml()).status == "unchanged"
+    assert (
+        upsert_plan(source=plan_yaml(extra="credit_date_by_type: {expansion: booked}\n")).status
+        == "unchanged"
+    )
+    assert (
+        upsert_plan(source=plan_yaml(extra="credit_date_by_type: {expansion: effective}\n")).status
+        == "updated"
+    )

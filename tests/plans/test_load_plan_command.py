@@ -106,3 +106,15 @@ def test_load_plan_corrects_a_new_plan_of_a_year_with_a_closed_quarter(tmp_path)
 
     assert out.getvalue().startswith("Loaded plan CD-FY27 (FY27, USD)")
     assert Plan.objects.get(code="CD-FY27").name == "Customer Success 2027"
+
+
+@pytest.mark.django_db
+def test_load_plan_says_a_file_that_only_spells_out_the_default_credit_date_is_unchanged(tmp_path):
+    call_command("load_plan", str(WORKED_PLAN), stdout=StringIO())
+    path = tmp_path / "plan.yaml"
+    path.write_text(WORKED_PLAN.read_text() + "credit_date_by_type: {expansion: booked}\n")
+    out = StringIO()
+
+    call_command("load_plan", str(path), stdout=out)
+
+    assert out.getvalue().startswith("Plan CS-FY22 unchanged: plan.yaml says what is loaded already")

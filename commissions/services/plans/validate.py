@@ -153,7 +153,7 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
         top.error(f"currency must be an ISO 4217 code such as USD or EUR, got {_show(currency)}")
         currency = None
     credit_date = top.choice("credit_date", Plan.CreditDate.values, DEFAULT_CREDIT_DATE)
-    credit_date_by_type = _credit_date_by_type(top)
+    credit_date_by_type = _credit_date_by_type(top, credit_date)
     window = top.whole_number("new_customer_window_days", DEFAULT_WINDOW_DAYS)
     # Prior-period processing (docs/design.md §7): absent or written with no value, no clawback; a
     # negative quarter total is carried forward unless the plan says to pay it negative.
@@ -208,10 +208,12 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
     )
 
 
-def _credit_date_by_type(top: _Reader) -> dict[str, str]:
+def _credit_date_by_type(top: _Reader, credit_date: str | None) -> dict[str, str]:
     """``credit_date_by_type`` (issue 20): a mapping of deal type → booked | effective, each type at most
     once; absent or ``{}``: every type by ``credit_date``. Every bad entry is recorded in ``top``'s errors,
-    each non-text or unknown type on its own."""
+    each non-text or unknown type on its own. An entry naming the plan's ``credit_date`` is that default
+    spelled out and is dropped (DESIGN §3 "Plans"): the result holds only the types credited otherwise,
+    so the plan is the same with or without it."""
     both = _either(Plan.CreditDate.values)
     example = "{renewal: effective, churn: effective}"
     if top.written_empty(
@@ -247,7 +249,13 @@ def _credit_date_by_type(top: _Reader) -> dict[str, str]:
             )
         else:
             rules[deal_type] = when
-    return dict(sorted(rules.items()))
+    return credit_rules(credit_date, rules)
+
+
+def credit_rules(credit_date: str | None, by_type: dict[str, str] | None) -> dict[str, str]:
+    """``by_type`` without the entries that name ``credit_date`` (the default spelled out), sorted by
+    type: the types a plan credits otherwise than its ``credit_date`` (DESIGN §3 "Plans")."""
+    return dict(sorted((t, when) for t, when in (by_type or {}).items() if when != credit_date))
 
 
 def _named(item: Any) -> bool:

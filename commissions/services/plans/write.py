@@ -14,7 +14,7 @@ from core.errors import PeriodClosed
 
 from .escalators import escalators_json, stored_escalators
 from .parse import _plain
-from .validate import parse_plan
+from .validate import credit_rules, parse_plan
 
 
 def closed_quarters_of(plan: Plan) -> list[str]:
@@ -105,8 +105,11 @@ def _same(stored: Any, given: Any) -> bool:
 def plan_matches(plan: Plan, spec) -> bool:
     """Whether the stored ``plan`` and its components are what the parsed file ``spec`` says: every plan
     field, and the same components by code in the same order with the same fields. The YAML text itself
-    (comments, spacing, key order) is not compared."""
-    if not all(_same(getattr(plan, name), getattr(spec, name)) for name in PLAN_FIELDS):
+    (comments, spacing, key order) is not compared, nor a ``credit_date_by_type`` entry that spells out
+    the plan's ``credit_date`` (``credit_rules``: the default, the same plan with or without it)."""
+    fields = {name: getattr(plan, name) for name in PLAN_FIELDS}
+    fields["credit_date_by_type"] = credit_rules(plan.credit_date, plan.credit_date_by_type)
+    if not all(_same(fields[name], getattr(spec, name)) for name in PLAN_FIELDS):
         return False
     stored = list(plan.components.order_by("position", "pk"))
     if [c.code for c in stored] != [item.code for item in spec.components]:
