@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from commissions.models import Component, Deal, Plan
+from core import formatting as fmt
 from core.calendar import CalendarError, FiscalYear, not_a_fiscal_year
 from core.currencies import is_currency
 from core.errors import PlanInvalid
@@ -128,7 +129,7 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
     except yaml.YAMLError as exc:
         raise PlanInvalid([f"{where} is not valid YAML: {exc}"]) from exc
     if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {type(data).__name__}"
+        kind = "empty" if data is None else fmt.with_article(type(data).__name__)
         raise PlanInvalid(
             [f"{where} must be a YAML mapping of plan fields (code, name, …), but it is {kind}"]
         )
