@@ -21,6 +21,9 @@ def pytest_configure(config):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"user": None, "anon": None},
     }
+    from rest_framework.settings import api_settings
+
+    api_settings.reload()  # DRF caches what it read of REST_FRAMEWORK; an assignment sends no signal
     _own_redis_db_per_xdist_worker(settings)
 
 
