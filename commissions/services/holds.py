@@ -21,7 +21,7 @@ from core.text import checked_reason
 from ..loaders import plan_assignments
 from ..models import Hold, PayoutLine, PayrollExport, Period, Plan
 from .ledger import Line, first_export, holding
-from .periods import period_lock
+from .periods import period_lock, require_quarter_of
 from .restatements import payable_quarter
 
 
@@ -31,8 +31,7 @@ def hold_line(*, period: Period, employee: User, plan: Plan, reason: str, user: 
     year, or a line already held."""
     access.require(access.may_hold(user, period))
     reason = checked_reason(reason, what="A hold")
-    if plan.fiscal_year != period.fiscal_year:
-        raise AttainError(f"{plan.code} is a plan of {plan.fiscal_year}, not of {period.code}.")
+    require_quarter_of(period, plan)
     if not plan_assignments(plan, period).filter(employee=employee).exists():
         raise AttainError(
             f"{employee.employee_id} has no {plan.code} line in {period.code}: no assignment to the plan "

@@ -142,6 +142,21 @@ def test_a_line_of_a_plan_the_csm_is_not_on_is_not_held(worked, ops):
 
 
 @pytest.mark.django_db
+def test_a_line_of_a_plan_of_another_year_is_refused_with_the_one_sentence(worked, ops):
+    q2 = get_period("FY22-Q2")
+    later = Plan.objects.create(code="CS-FY23", name="FY23", fiscal_year="FY23", currency="USD")
+    with pytest.raises(AttainError, match="^CS-FY23 is a plan of FY23: FY22-Q2 is not one of its quarters.$"):
+        hold_line(
+            period=q2,
+            employee=User.objects.get(employee_id="E1"),
+            plan=later,
+            reason="a pay dispute",
+            user=ops,
+        )
+    assert not Hold.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_reason_with_a_control_character_is_refused(worked, ops):
     q2 = get_period("FY22-Q2")
     e1, plan = User.objects.get(employee_id="E1"), Plan.objects.get(code="CS-FY22")
