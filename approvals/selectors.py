@@ -28,8 +28,7 @@ from approvals.access import (
     requests_visible_to,
 )
 from commissions.models import CustomerResult, Period, Plan, PulledScore, Run, ScorePull
-from commissions.services.periods import open_period_for_writing, require_plan
-from core.calendar import CalendarError, FiscalQuarter
+from commissions.services.periods import open_period_for_writing, parse_quarter, require_plan
 from core.errors import AttainError
 from core.fiscal import calendar
 
@@ -189,10 +188,7 @@ def offered_period(code: str, offered: list[Period]) -> Period:
     chosen = next((period for period in offered if period.code == code), None)
     if chosen is not None:
         return open_period_for_writing(chosen.code)
-    try:
-        fiscal = FiscalQuarter.parse(code)
-    except CalendarError as exc:
-        raise AttainError(str(exc)) from None
+    fiscal = parse_quarter(code)
     stored = Period.objects.filter(code=fiscal.code).first()
     if stored is not None:
         year_end.require_fileable(stored)  # a closed quarter outside its window: say when it takes requests

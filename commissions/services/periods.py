@@ -17,16 +17,22 @@ from core.fiscal import calendar
 from ..models import Period, Plan
 
 
+def parse_quarter(code: str) -> FiscalQuarter:
+    """The fiscal quarter written ``code``; raises ``AttainError`` with the project's one refusal of a
+    badly written quarter (core.calendar ``not_a_quarter``)."""
+    try:
+        return FiscalQuarter.parse(code)
+    except CalendarError as exc:
+        raise AttainError(str(exc)) from None
+
+
 def get_period(code: str) -> Period:
     """The Period row of ``code`` (e.g. FY22-Q2), created open on first use, whatever its fiscal year.
 
     For test builders and the demo; a path that writes on a person's or a schedule's behalf (the API, the
     pages, the commands, the tasks) asks ``open_period_for_writing``, which refuses quarters no plan covers.
     """
-    try:
-        fiscal = FiscalQuarter.parse(code)
-    except CalendarError as exc:
-        raise AttainError(str(exc)) from None
+    fiscal = parse_quarter(code)
     start, end = calendar().bounds(fiscal)
     period, _ = Period.objects.get_or_create(code=fiscal.code, defaults={"start": start, "end": end})
     return period
@@ -39,10 +45,7 @@ def open_period_for_writing(code: str) -> Period:
     would pay nobody and would only fill every quarter list. Raises ``AttainError`` for a code that is no
     quarter and for a quarter with no row whose fiscal year has no plan (an existing row is returned).
     """
-    try:
-        fiscal = FiscalQuarter.parse(code)
-    except CalendarError as exc:
-        raise AttainError(str(exc)) from None
+    fiscal = parse_quarter(code)
     period = Period.objects.filter(code=fiscal.code).first()
     if period is not None:
         return period
@@ -65,10 +68,7 @@ def find_period(code: str) -> Period:
     Raises ``AttainError`` for a code that is no quarter and ``NotFound`` for a quarter with no row yet:
     saying so when no plan covers it either, and by its dates why nothing is stored (``not_stored``).
     """
-    try:
-        fiscal = FiscalQuarter.parse(code)
-    except CalendarError as exc:
-        raise AttainError(str(exc)) from None
+    fiscal = parse_quarter(code)
     period = Period.objects.filter(code=fiscal.code).first()
     if period is None:
         require_plan(fiscal, error=NotFound)
@@ -137,10 +137,7 @@ def period_to_calculate(code: str) -> Period:
     for a quarter that has not started (stored or not: ``require_started``), and ``NotFound`` for a quarter
     with no row (``find_period``, saying why by its dates).
     """
-    try:
-        fiscal = FiscalQuarter.parse(code)
-    except CalendarError as exc:
-        raise AttainError(str(exc)) from None
+    fiscal = parse_quarter(code)
     period = Period.objects.filter(code=fiscal.code).first()
     if period is not None:
         require_started(period.code, period.start)

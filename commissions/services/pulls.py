@@ -12,13 +12,13 @@ from accounts import access
 from accounts.models import User
 from adoption.models import ScoreObservation
 from adoption.scorecards.commission import score_source_of
-from core.calendar import CalendarError, FiscalQuarter
-from core.errors import AttainError, Conflict
+from core.calendar import FiscalQuarter
+from core.errors import Conflict
 from core.fiscal import calendar
 
 from ..bulk import ANALYZE_AFTER_ROWS, refresh_statistics
 from ..models import Period, PulledScore, ScorePull
-from .periods import open_period_for_writing, period_lock, require_open, require_plan
+from .periods import open_period_for_writing, parse_quarter, period_lock, require_open, require_plan
 
 
 def pull_scores(*, period: Period, user: User | None = None, trigger: str = "command") -> ScorePull:
@@ -51,10 +51,7 @@ def period_to_pull(code: str) -> Period:
     is over and a plan covers it: a refused pull leaves no quarter behind (it would show in every quarter
     list). Raises ``AttainError`` for a code that is no quarter or that no plan covers
     (``open_period_for_writing``) and ``Conflict`` before the quarter has ended (``require_ended``)."""
-    try:
-        fiscal = FiscalQuarter.parse(code)
-    except CalendarError as exc:
-        raise AttainError(str(exc)) from None
+    fiscal = parse_quarter(code)
     if not Period.objects.filter(code=fiscal.code).exists():
         require_plan(fiscal)  # a quarter no plan covers is named as such, whenever it ends
     start, end = calendar().bounds(fiscal)
