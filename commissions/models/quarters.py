@@ -162,12 +162,6 @@ class Run(models.Model):
         ordering = ["period_id", "plan_id", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "period", "version"], name="run_version_unique"),
-            # The same inputs never make a second run (a failed run may be retried).
-            models.UniqueConstraint(
-                fields=["plan", "period", "fingerprint"],
-                condition=~Q(status="failed"),
-                name="run_inputs_unique",
-            ),
             models.UniqueConstraint(
                 fields=["plan", "period"], condition=Q(is_final=True), name="run_one_final_per_plan_period"
             ),

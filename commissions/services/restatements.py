@@ -177,7 +177,7 @@ def write_restatement(restated: Restated, *, user: User | None) -> Run:
     if not restated.changed:
         return restated.final
     plan, period = restated.plan, restated.final.period
-    existing = same_inputs(plan, period, restated.digest).first()
+    existing = same_inputs(plan, period, restated.digest)
     if existing is not None:
         return existing
     run = start_run(

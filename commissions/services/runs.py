@@ -55,7 +55,7 @@ def calculate(
             return Calculation(run=existing, created=False)
         run = start_run(plan=plan, period=period, user=user, trigger=trigger, digest=digest)
         if run is None:  # a concurrent caller made it first (SQLite has no advisory lock)
-            return Calculation(run=same_inputs(plan, period, digest).get(), created=False)
+            return Calculation(run=concurrent_run(plan, period, digest), created=False)
         try:
             result = calculate_quarter(loaded.inputs)
             _progress(run, 60)
@@ -107,7 +107,7 @@ def prepare(*, period: Period, plan: Plan) -> tuple[Loaded, str, Run | None]:
     pull = require_calculable(period, plan)
     loaded = load(plan=plan, period=period, pull=pull, employees=plan_members(plan, period))
     digest = fingerprint(loaded.inputs)
-    return loaded, digest, same_inputs(plan, period, digest).first()
+    return loaded, digest, same_inputs(plan, period, digest)
 
 
 def require_calculable(period: Period, plan: Plan) -> ScorePull | None:
@@ -149,9 +149,25 @@ def require_pull(period: Period, plan: Plan, pull: ScorePull | None) -> None:
     )
 
 
-def same_inputs(plan: Plan, period: Period, digest: str):
-    """Runs of ``plan`` and ``period`` with the inputs ``digest`` that did not fail (at most one)."""
-    return Run.objects.filter(plan=plan, period=period, fingerprint=digest).exclude(status=Run.Status.FAILED)
+def same_inputs(plan: Plan, period: Period, digest: str) -> Run | None:
+    """The plan's latest run of ``period`` that did not fail (succeeded or running), when its inputs'
+    fingerprint is ``digest``; else None: a new run is needed. Only the latest counts — inputs that went
+    back to an earlier run's (v2, then v3, then v2's inputs again) make a new version, so the latest run is
+    always the one the console reviews, the CSM sees and the close makes final (DESIGN §5)."""
+    runs = Run.objects.filter(plan=plan, period=period).exclude(status=Run.Status.FAILED)
+    latest = runs.order_by("-version").first()
+    return latest if latest is not None and latest.fingerprint == digest else None
+
+
+def concurrent_run(plan: Plan, period: Period, digest: str) -> Run:
+    """The run a concurrent caller made first with the inputs ``digest`` (``start_run`` lost the race);
+    raises ``AttainError`` when that run read other inputs: calculate again."""
+    run = same_inputs(plan, period, digest)
+    if run is None:
+        raise AttainError(
+            f"{plan.code} {period.code}: another calculation started meanwhile: calculate again."
+        )
+    return run
 
 
 @dataclass(frozen=True)
@@ -204,7 +220,7 @@ def plan_state(*, period: Period, plan: Plan, digest: str | None = None) -> Plan
     if digest is None:
         _, digest, current = prepare(period=period, plan=plan)
     else:
-        current = same_inputs(plan, period, digest).first()
+        current = same_inputs(plan, period, digest)
     return PlanState(plan=plan, current=current, latest=latest, digest=digest)
 
 

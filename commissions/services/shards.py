@@ -33,7 +33,7 @@ from ..engine.tables import owners_at
 from ..loaders import load
 from ..models import ComponentResult, CustomerResult, Payout, Period, Plan, Run, RunShard
 from .periods import period_lock, require_open
-from .runs import Calculation, prepare, same_inputs, start_run, warning_row, write_results
+from .runs import Calculation, concurrent_run, prepare, start_run, warning_row, write_results
 
 MAX_SHARDS = 64
 
@@ -63,7 +63,7 @@ def plan_sharded_run(
                 plan=plan, period=period, user=user, trigger=trigger, digest=digest, shard_count=len(groups)
             )
             if run is None:
-                return Calculation(run=same_inputs(plan, period, digest).get(), created=False)
+                return Calculation(run=concurrent_run(plan, period, digest), created=False)
             RunShard.objects.bulk_create(
                 RunShard(run=run, index=index, employees=group) for index, group in enumerate(groups)
             )

@@ -55,6 +55,31 @@ def test_changed_inputs_make_v2_and_keep_v1_untouched(quarter, plan):
     assert Payout.objects.get(run=second.run).amount == Decimal("1833.33")
 
 
+def test_inputs_back_to_an_earlier_runs_make_the_next_version_so_the_latest_run_is_the_one_closed(
+    quarter, plan, ops
+):
+    # v1 with 10 PRs, v2 with 5; back to 10: the latest run (v2) no longer holds the inputs, so a new
+    # version is made rather than v1 named current behind v2 — the console reviews, the CSM sees and the
+    # close makes final the same run.
+    from commissions.services.close import close_period
+    from commissions.services.runs import plan_state
+
+    original = KpiActual.objects.get(kpi="prs").value
+    first = calculate(period=quarter, plan=plan).run
+    KpiActual.objects.filter(kpi="prs").update(value=Decimal(5))
+    calculate(period=quarter, plan=plan)
+    KpiActual.objects.filter(kpi="prs").update(value=original)
+    assert not plan_state(period=quarter, plan=plan).up_to_date  # v2 read 5 PRs: a new run is needed
+
+    third = calculate(period=quarter, plan=plan)
+
+    assert third.created and third.run.version == 3 and third.run.fingerprint == first.fingerprint
+    assert third.changes == [("E1", Decimal("1833.33"), Decimal("2333.33"))]
+    assert plan_state(period=quarter, plan=plan).current == third.run
+    [final] = close_period(period=quarter, user=ops)
+    assert final == third.run
+
+
 def test_missing_fx_rate_fails_the_run_naming_currency_and_quarter(quarter, plan):
     Deal.objects.create(
         deal_id="D9",
