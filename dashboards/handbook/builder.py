@@ -35,11 +35,14 @@ from .faq import Contacts, FaqItem, faq
 from .rules import (
     ComponentRule,
     CreditRule,
+    Recovery,
     across_years_sentence,
     adoption_sentences,
+    clawback_sentences,
     component_rules,
     credit_date_rules,
     escalator_sentence,
+    negative_balance_sentence,
     shares_text,
 )
 from .timeline import Timeline, year_timeline
@@ -65,6 +68,9 @@ class Handbook:
     adoption: list[str]
     credit: list[CreditRule]
     credit_across_years: str
+    # docs/design.md §7: the clawback rule ([] when the plan has none) and what a negative total becomes.
+    clawbacks: list[str]
+    negative_balance: str
     escalators: list[str]
     examples: list[WorkedExample]
     escalated: WorkedExample | None
@@ -138,6 +144,7 @@ def build_handbook(
     units = {c.code: kpi_unit(c.kpi) for c in spec.components if c.metric == "kpi" and c.source == "computed"}
     components = component_rules(spec, goals=goals, units=units)
     credit = credit_date_rules(spec)
+    recovery = Recovery.of(plan)
     timeline = year_timeline(plan.fiscal_year, today)
     people = contacts()
     return Handbook(
@@ -155,6 +162,8 @@ def build_handbook(
         adoption=adoption_sentences(spec) if any(c.metric == "adoption" for c in spec.components) else [],
         credit=credit,
         credit_across_years=across_years_sentence(plan.fiscal_year),
+        clawbacks=clawback_sentences(recovery, credit),
+        negative_balance=negative_balance_sentence(recovery),
         escalators=[escalator_sentence(e) for e in spec.escalators],
         examples=worked_examples(spec, oti, goals=goals, units=units),
         escalated=escalated_example(spec, oti, goals=goals, units=units),
@@ -166,6 +175,7 @@ def build_handbook(
             credit=credit,
             timeline=timeline,
             contacts=people,
+            recovery=recovery,
         ),
         contacts=people,
         today=today,

@@ -10,9 +10,17 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from commissions.engine import PlanSpec
+from commissions.models import Plan
 from core import formatting as fmt
 
-from .rules import CREDIT_DATES, ComponentRule, CreditRule, across_years_sentence
+from .rules import (
+    CREDIT_DATES,
+    ComponentRule,
+    CreditRule,
+    Recovery,
+    across_years_sentence,
+    undoing_dates,
+)
 from .words import days as days_text
 
 if TYPE_CHECKING:
@@ -53,8 +61,11 @@ def faq(
     credit: list[CreditRule],
     timeline: Timeline,
     contacts: Contacts,
+    recovery: Recovery | None = None,
 ) -> list[FaqItem]:
-    """The FAQ of ``spec`` for the quarter shown (``quarter``: its code and last day)."""
+    """The FAQ of ``spec`` for the quarter shown (``quarter``: its code and last day). ``recovery``: the
+    plan's clawback and negative-balance options (``Recovery.of(plan)``; None: a plan naming neither, no
+    clawback and negative totals carried forward)."""
     adoption = any(c.metric == "adoption" for c in spec.components)
     return [
         _new_customer(spec, quarter, credit, adoption),
@@ -63,6 +74,7 @@ def faq(
         _pulls(timeline, adoption),
         _over_achievement(components, spec),
         _deals(credit, spec, timeline.fiscal_year),
+        _clawback(spec, quarter, credit, recovery or Recovery()),
         _whom(contacts),
     ]
 
@@ -237,6 +249,61 @@ def _deals(credit: list[CreditRule], spec: PlanSpec, fiscal_year: str) -> FaqIte
         lead = "A deal counts once, in the quarter its date falls in:"
     sentences = (lead, *(rule.sentence for rule in credit), across_years_sentence(fiscal_year))
     return FaqItem("deals", question, sentences)
+
+
+def _clawback(
+    spec: PlanSpec, quarter: tuple[str, date], credit: list[CreditRule], recovery: Recovery
+) -> FaqItem:
+    """Whether a churn or contraction takes back an earlier expansion's credit (docs/design.md §7
+    "Clawbacks", ``clawbacks.find_clawbacks``), with the plan's N days and, for an expansion credited on
+    the last day of the quarter shown, the days its window covers: from the next day, since the undoing deal
+    must be credited after the expansion's quarter, to day N, included."""
+    question = "What if my customer churns or contracts after an expansion?"
+    # The undoing deal counts in its own quarter as any deal does (design.md §7): in NRR, when there is one.
+    nrr = any(c.metric == "nrr" for c in spec.components)
+    own_nrr = "counts in the NRR of the quarter it is credited in, as any deal does."
+    n = recovery.clawback_days
+    if not n:
+        return FaqItem(
+            "clawback",
+            question,
+            (
+                "This plan has no clawback: a churn or contraction never takes back what an expansion earned "
+                "in an earlier quarter.",
+                *([f"It {own_nrr}"] if nrr else []),
+            ),
+        )
+    code, end = quarter
+    first, last = end + timedelta(days=1), end + timedelta(days=n)
+    window = (
+        f"on {fmt.iso_date(first)}, the day after"
+        if n == 1
+        else f"from {fmt.iso_date(first)} to {fmt.iso_date(last)} (day {n} included)"
+    )
+    payable = (
+        "nothing negative is paid: the balance is carried forward and recovered from your later payouts."
+        if recovery.negative_balance != Plan.NegativeBalance.PAY_NEGATIVE
+        else "the negative total is paid: this plan carries no balance forward."
+    )
+    return FaqItem(
+        "clawback",
+        question,
+        (
+            "It may take back the expansion's credit (a clawback): under this plan a churn or contraction of "
+            "the customer credited after the quarter that credited the expansion, and no more than "
+            f"{days_text(n)} after the expansion's credit date (day {n} included), takes back all of the "
+            "expansion's credit for a churn and, for a contraction, its share of the expansion (the "
+            "contraction ÷ the expansion, at most all).",
+            f"Each deal is dated by its type's credit date: {undoing_dates(credit)}. An expansion credited "
+            f"on {fmt.iso_date(end)}, the last day of {code}, is taken back by a churn or contraction "
+            f"credited {window}, and by none credited later.",
+            "Once the expansion's quarter has closed and operations apply the clawback, that quarter is "
+            "calculated again with the credit taken back; what it then pays less is paid as a clawback "
+            "line (negative) in the next open quarter. If the next open quarter's total is then below zero, "
+            f"{payable}",
+            *([f"The churn or contraction itself still {own_nrr}"] if nrr else []),
+        ),
+    )
 
 
 def _whom(contacts: Contacts) -> FaqItem:

@@ -1,8 +1,8 @@
-"""A plan's rules in plain words (docs/handbook.md "Rules"), from its ``PlanSpec`` alone: no database, no
-request. Every figure is the plan's own (DESIGN §3 "Plans", §4): shares are weight ÷ Σ weights, the
-factor's threshold, accelerator and cap are §4.6's, the adoption options §4.3's, credit dates §4.4's and
-escalators docs/design.md §11.2's. What a component may pay above its share is asked of the engine
-(``payout.payout_factor``), never re-derived here.
+"""A plan's rules in plain words (docs/handbook.md "Rules"), from its ``PlanSpec`` and its ``Recovery``
+options alone: no database, no request. Every figure is the plan's own (DESIGN §3 "Plans", §4): shares are
+weight ÷ Σ weights, the factor's threshold, accelerator and cap are §4.6's, the adoption options §4.3's,
+credit dates §4.4's, escalators docs/design.md §11.2's, clawbacks and negative totals §7's. What a
+component may pay above its share is asked of the engine (``payout.payout_factor``), never re-derived here.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from commissions.engine.kpi import lower_is_better_attainment
 from commissions.engine.money import exact
 from commissions.engine.payout import payout_factor
 from commissions.engine.types import DEAL_TYPES
+from commissions.models import Plan
 from commissions.services.plans.computed import unit_value_text
 from core import formatting as fmt
 from core.calendar import FiscalYear
@@ -58,6 +59,76 @@ def credit_date_rules(spec: PlanSpec) -> list[CreditRule]:
         CreditRule(deal_type, spec.credit_date_of(deal_type), deal_type in by_type)
         for deal_type in DEAL_TYPES
     ]
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """A plan's options for taking pay back (docs/design.md §7 "Clawbacks", "Payable lines"):
+    ``clawback_days`` N (None or 0: no clawback, as no churn or contraction can then fall in the window) and
+    ``negative_balance`` (``carry_forward``, the default, or ``pay_negative``). The defaults are the
+    plan's own when it names neither."""
+
+    clawback_days: int | None = None
+    negative_balance: str = Plan.NegativeBalance.CARRY_FORWARD
+
+    @classmethod
+    def of(cls, plan: Plan) -> Recovery:
+        """The options of a loaded plan, as ``clawbacks.find_clawbacks`` and ``ledger.compute_lines`` read
+        them."""
+        return cls(clawback_days=plan.clawback_days or None, negative_balance=plan.negative_balance)
+
+
+def undoing_dates(credit: list[CreditRule]) -> str:
+    """``"an expansion by its booking date, a contraction by its booking date and a churn by its
+    effective date"``: the credit date of each type a clawback reads (``credit_date_rules``, issue 20)."""
+    dates = {rule.deal_type: CREDIT_DATES[rule.credit_date] for rule in credit}
+    return (
+        f"an expansion by its {dates['expansion']}, a contraction by its {dates['contraction']} and a churn "
+        f"by its {dates['churn']}"
+    )
+
+
+def clawback_sentences(recovery: Recovery, credit: list[CreditRule]) -> list[str]:
+    """The plan's clawback rule in words, [] when it has none (docs/design.md §7 "Clawbacks";
+    ``commissions.services.clawbacks.find_clawbacks``): a churn or contraction credited after the quarter
+    that credited an expansion of the same customer and at most N days after the expansion's credit date
+    (day N included) takes back all of its credit (churn) or the share |contraction| ÷ expansion, at most
+    all; the expansion's closed quarter is restated and the difference paid as a ``clawback`` line in the
+    payable quarter (``restatements.payable_quarter``). Each deal is dated by its type's credit date."""
+    n = recovery.clawback_days
+    if not n:
+        return []
+    return [
+        "A churn or contraction of a customer credited after the quarter that credited an expansion of it, "
+        f"and no more than {days(n)} after that expansion's credit date (day {n} included), takes back the "
+        "expansion's credit: all of it for a churn; for a contraction, its share of the expansion (the "
+        "contraction ÷ the expansion, at most all: a contraction of 3,000 after an expansion of 7,500 takes "
+        "back 40%).",
+        f"Each deal is dated by its type's credit date (When a deal counts): {undoing_dates(credit)}.",
+        "Once the expansion's quarter has closed and operations apply the clawback, that quarter is "
+        "calculated again with the credit taken back, and what it then pays less is paid as a clawback line "
+        "(negative) in the next open quarter. When the churn or contraction is corrected later, the "
+        "clawback is revised and what it no longer takes back is paid back.",
+        "The churn or contraction also counts in its own quarter, as any deal does.",
+    ]
+
+
+def negative_balance_sentence(recovery: Recovery) -> str:
+    """What a negative quarter total becomes under the plan's ``negative_balance`` (docs/design.md §7
+    "Payable lines", "Negative balances"; ``commissions.services.ledger.compute_lines``): carried forward
+    and recovered from later payouts (``carry_forward``), or paid negative (``pay_negative``)."""
+    lines = (
+        "When what a quarter pays you under this plan (its commission, the true-ups and clawbacks of earlier "
+        "quarters paid in it, released holds and a negative balance carried in) adds up to less than zero, "
+    )
+    if recovery.negative_balance == Plan.NegativeBalance.PAY_NEGATIVE:
+        return lines + "the negative total is paid as it is: this plan carries no balance forward."
+    return lines + (
+        "nothing negative is paid: the balance is carried forward (a carry-forward line) and recovered from "
+        "what your later quarters pay you, across fiscal years too, in your first plan (by code) of the same "
+        "currency that pays you. With no such plan it stays outstanding: reported, never deducted from "
+        "anything else."
+    )
 
 
 def across_years_sentence(fiscal_year: str) -> str:
