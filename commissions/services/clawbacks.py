@@ -183,9 +183,12 @@ def _share_of(correction: Correction, key: tuple[str, str]) -> Decimal:
 def _revise(before: Correction, key: tuple[str, str], user, *, pair: Found | None) -> Correction:
     """Replace the pair's latest clawback ``before``: withdrawn when pending, followed by a clawback with the
     share now (``pair``; None: nothing is undone any more, share 0)."""
+    undid = fmt.percent_exact(_share_of(before, key))
     if before.status == Correction.Status.PENDING:
         withdraw_correction(correction=before, user=user)
-    was = f"revises {before.label} ({fmt.percent_exact(_share_of(before, key))} undone)"
+        was = f"replaces {before.label}, withdrawn before it was applied ({undid} undone)"
+    else:
+        was = f"revises {before.label}, applied ({undid} undone)"
     if pair is not None:
         return _record(pair, _source(key), user, note=f"; {was}: {fmt.percent_exact(pair.share)} undone now")
     expansion, deal = key

@@ -164,13 +164,21 @@ def deals_table(plans: list[PlanProjection]) -> Table:
     return Table("deals", "Deals credited this quarter", [Column("plan", "Plan"), *DEAL_COLUMNS], rows)
 
 
+def run_kind(run) -> str:
+    """What a statement's run is to its reader: the quarter's final run, a restatement of a closed
+    quarter (after a correction; the difference is paid later), or the latest run of an open one."""
+    if run.is_final:
+        return "final"
+    return "restatement" if run.is_restatement else "latest run (provisional)"
+
+
 def statements_table(payouts, link) -> Table:
     rows = [
         {
             "period": p.run.period.code,
             "plan": p.run.plan.code,
             "run": f"v{p.run.version}",
-            "kind": "final" if p.run.is_final else "latest run (provisional)",
+            "kind": run_kind(p.run),
             "amount": p.amount,
             "currency": p.currency,
             "url": link(p.run_id),

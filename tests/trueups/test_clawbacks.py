@@ -101,7 +101,9 @@ def test_a_corrected_contraction_replaces_its_pending_clawback(with_clawback, tm
     assert now.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9"}]
     # D1 credited at 6,000: NRR 1.04, attainment 0.4, NRR 400.00 instead of 500.00.
     assert now.effect == {"CS-FY22": {"E1": "-100.00"}}
-    assert f"revises {first.label} (40% undone): 20% undone now" in now.reason
+    assert (
+        f"replaces {first.label}, withdrawn before it was applied (40% undone): 20% undone now" in now.reason
+    )
     assert find_clawbacks() == []
 
 
@@ -115,6 +117,7 @@ def test_an_applied_clawback_is_revised_when_its_contraction_is_corrected(with_c
     assert first.status == Correction.Status.APPLIED
     revision = Correction.objects.get(source="clawback:D1:D9#2")
     assert revision.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9"}]
+    assert f"revises {first.label}, applied (40% undone): 20% undone now" in revision.reason
     # Only the latest share of the pair counts: 20% undone in all, so 100.00 of the 200.00 comes back.
     [back] = apply_correction(correction=revision, user=ops)
     assert (back.paid_in.code, back.amount) == ("FY22-Q3", Decimal("100.00"))
