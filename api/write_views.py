@@ -25,13 +25,12 @@ from rest_framework.response import Response
 from accounts import access
 from adoption.models import Snapshot
 from adoption.services import MAX_COMMENT, approve_snapshot
-from commissions.models import Plan
 from commissions.services.calculations import start_calculation
 from commissions.services.export import write_payouts
-from commissions.services.periods import find_period, period_to_calculate
+from commissions.services.periods import find_period, plans_to_calculate
 from commissions.services.pulls import period_to_pull, pull_scores
 from core.calendar import CalendarError, FiscalYear
-from core.errors import AttainError, NotFound
+from core.errors import AttainError
 
 from . import idempotency, views
 from . import write_serializers as ws
@@ -185,10 +184,7 @@ class RunStartViewSet(views.RunViewSet):
     def create(self, request):
         access.require(access.may_calculate(request.user))
         data = _valid(ws.RunStartSerializer, request.data)
-        period = period_to_calculate(data["period"])  # calculating never creates the quarter it names
-        plan = Plan.objects.filter(code=data["plan"]).first()
-        if plan is None:
-            raise NotFound(f"There is no plan {data['plan']!r}.")
+        period, [plan] = plans_to_calculate(data["period"], data["plan"])  # never creates the quarter
         started = start_calculation(period=period, plan=plan, user=request.user, trigger="api")
         url = "/api/runs/?" + urlencode({"period": period.code, "plan": plan.code})
         body = {"url": url, "plan": plan.code, "queued": started.queued, "message": started.message}

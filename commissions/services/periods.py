@@ -147,6 +147,35 @@ def period_to_calculate(code: str) -> Period:
     return find_period(fiscal.code)
 
 
+def plans_to_calculate(period_code: str, plan_code: str | None = None) -> tuple[Period, list[Plan]]:
+    """The stored quarter ``period_code`` and the plans to calculate in it: the plan ``plan_code``, or
+    (None) every plan of the quarter's fiscal year, by code — what the command, the console and the API
+    read a calculation's request with, so each refuses the same way, naming the real problem first:
+
+    ``AttainError`` for a code that is no quarter or an empty plan code; ``NotFound`` for an unknown plan;
+    ``AttainError`` for a plan of another fiscal year (``not_a_quarter_of``), whatever the quarter's state;
+    then what ``period_to_calculate`` raises; ``AttainError`` when no plan covers the quarter.
+    """
+    fiscal = parse_quarter(period_code)
+    plan = None
+    if plan_code is not None:
+        if not plan_code.strip():
+            raise AttainError(
+                "No plan named: give a plan's code, or none to calculate every plan of the quarter."
+            )
+        plan = Plan.objects.filter(code=plan_code.strip()).first()
+        if plan is None:
+            raise NotFound(f"There is no plan {plan_code.strip()!r}.")
+        if plan.fiscal_year != fiscal.fy.code:
+            raise AttainError(not_a_quarter_of(plan, fiscal.code))
+    period = period_to_calculate(fiscal.code)
+    of_year = Plan.objects.filter(fiscal_year=fiscal.fy.code).order_by("code")
+    plans = [plan] if plan is not None else list(of_year)
+    if not plans:
+        raise AttainError(f"No plan covers {period.code}: nothing to calculate.")
+    return period, plans
+
+
 def require_open(period: Period, *, action: str) -> None:
     if period.is_closed:
         raise PeriodClosed(f"{period.code} is closed: cannot {action}. Re-open it first (with a reason).")

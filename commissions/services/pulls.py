@@ -74,10 +74,14 @@ def first_pull_day(end: date) -> date:
 def _require_over(code: str, start: date, end: date) -> None:
     today = timezone.localdate()
     if today <= end:
-        state = "has not started" if today < start else "is under way"
+        state = (
+            f"has not started (it runs from {start:%Y-%m-%d} to {end:%Y-%m-%d})"
+            if today < start
+            else f"is under way (it ends {end:%Y-%m-%d})"
+        )
         raise Conflict(
-            f"{code} {state} (it ends {end:%Y-%m-%d}): its scores can be pulled from "
-            f"{first_pull_day(end):%Y-%m-%d}, the first day after it ends."
+            f"{code} {state}: its scores can be pulled from {first_pull_day(end):%Y-%m-%d}, the first day "
+            "after it ends."
         )
 
 

@@ -29,7 +29,7 @@ from accounts.models import Role, User
 from commissions import hooks
 from commissions.models import Period, Plan, Run
 from commissions.services.calculations import start_calculation
-from commissions.services.close import close_period, plans_of, reopen_period, require_ended
+from commissions.services.close import close_period, reopen_period, require_ended
 from commissions.services.export import write_payouts
 from commissions.services.periods import (
     ENDED,
@@ -37,6 +37,7 @@ from commissions.services.periods import (
     UNDER_WAY,
     find_period,
     period_to_calculate,
+    plans_to_calculate,
     quarter_state,
     require_started,
 )
@@ -282,11 +283,10 @@ def calculate(request: HttpRequest) -> HttpResponse:
     period = _period(request, request.POST, what="calculate", calculates=True)
     if period is None:
         return _back(None)
-    plans = list(plans_of(period))
-    if code := request.POST.get("plan"):
-        plans = [get_object_or_404(Plan, code=code)]
-    if not plans:
-        messages.error(request, f"No plan covers {period.code}: nothing to calculate.")
+    try:  # an unknown plan, one of another year, none covering the quarter: said, as the command says it
+        period, plans = plans_to_calculate(period.code, request.POST.get("plan") or None)
+    except AttainError as exc:
+        messages.error(request, exc.message)
         return _back(period)
     after, queued = selectors.latest_run_id(period), False
     for plan in plans:

@@ -93,3 +93,29 @@ def test_an_adoption_plan_under_way_answers_409_as_the_pull_of_its_quarter(
         f"is calculated once they are pulled, from {first:%Y-%m-%d}, the first day after the quarter ends."
     )
     assert not Run.objects.exists()
+
+
+def test_a_plan_of_another_year_is_named_before_the_quarters_state_or_row(
+    ops_client, django_capture_on_commit_callbacks
+):
+    # The plan's year is the real problem, whether the quarter has not started or has no row at all.
+    today = calendar().period_of(timezone.localdate())
+    plan = assign_plan(make_user(Role.CSM, employee_id="E-NOW"), code="CS-NOW", fiscal_year=today.fy.code)
+    upcoming = FiscalYear(today.fy.year + 1).quarters()[0].code
+    ended = FiscalYear(today.fy.year - 1).quarters()[3].code
+    for quarter in (upcoming, ended):
+        response = start(ops_client, quarter, plan.code, django_capture_on_commit_callbacks)
+        assert response.status_code == 400
+        assert response.json()["error"]["message"] == (
+            f"CS-NOW is a plan of {today.fy.code}: {quarter} is not one of its quarters."
+        )
+    assert not Period.objects.exists() and not Run.objects.exists()
+
+
+def test_an_unknown_plan_is_named(ops_client, django_capture_on_commit_callbacks):
+    quarter = calendar().last_ended_before(timezone.localdate())
+    assign_plan(make_user(Role.CSM, employee_id="E-X"), code="CS-X", fiscal_year=quarter.fy.code)
+    get_period(quarter.code)
+    response = start(ops_client, quarter.code, "NOPE", django_capture_on_commit_callbacks)
+    assert response.status_code == 404
+    assert response.json()["error"]["message"] == "There is no plan 'NOPE'."

@@ -101,3 +101,9 @@ def test_the_console_calculate_of_a_quarter_not_started_says_when_it_starts(
         "first day on."
     ) in page_messages(response)
     assert callbacks == [] and not Period.objects.exists()
+
+
+def test_calculating_an_unknown_plan_says_so_instead_of_a_blank_404(as_user, ops, worked):
+    response = as_user(ops).post("/console/calculate/", {"period": "FY22-Q2", "plan": "NOPE"}, follow=True)
+    assert response.status_code == 200
+    assert "There is no plan 'NOPE'." in [str(m) for m in response.context["messages"]]

@@ -171,3 +171,12 @@ def test_reading_a_quarter_with_no_row_says_by_its_dates_why_nothing_is_stored(o
             find_period(quarter.code)
         assert missing.value.message == message
     assert not Period.objects.exists()
+
+
+def test_the_command_refuses_an_empty_plan_code_rather_than_calculating_every_plan(ops):
+    quarter = calendar().last_ended_before(timezone.localdate())
+    assign_plan(make_user(Role.CSM, employee_id="E-EMPTY"), code="CS-EMPTY", fiscal_year=quarter.fy.code)
+    get_period(quarter.code)
+    with pytest.raises(CommandError, match="No plan named: give a plan's code, or none"):
+        call_command("calculate", quarter.code, "--plan", "", "--user", ops.email)
+    assert not Run.objects.exists()

@@ -58,3 +58,14 @@ def test_a_quarter_not_started_is_not_calculated(ops):
     with pytest.raises(AttainError, match=f"{upcoming.code} has not started"):
         calculate(period=upcoming, plan=plan, user=ops)
     assert not Run.objects.exists()
+
+
+def test_a_pull_of_a_quarter_not_started_gives_its_first_and_last_day(ops):
+    upcoming = get_period(calendar().period_of(timezone.localdate()).next().code)
+    with pytest.raises(Conflict) as refused:
+        pull_scores(period=upcoming, user=ops)
+    first = upcoming.end + timedelta(days=1)
+    assert refused.value.message == (
+        f"{upcoming.code} has not started (it runs from {upcoming.start:%Y-%m-%d} to "
+        f"{upcoming.end:%Y-%m-%d}): its scores can be pulled from {first:%Y-%m-%d}, the first day after it ends."
+    )

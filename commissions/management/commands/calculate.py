@@ -1,9 +1,7 @@
 from django.core.management.base import CommandError
 
 from commissions.management.base import AttainCommand
-from commissions.models import Plan
-from commissions.services.close import plans_of
-from commissions.services.periods import period_to_calculate
+from commissions.services.periods import plans_to_calculate
 from commissions.services.runs import calculate, finished, outcome
 from commissions.services.shards import MAX_SHARDS, start_sharded_run, wait_for
 from core.errors import AttainError, NotAllowed
@@ -41,15 +39,7 @@ class Command(AttainCommand):
                 f"--shards {shards} is no shard count: give 2 to {MAX_SHARDS} to split each run by CSM, or 0 "
                 "or 1 (the default 0) to calculate in one process."
             )
-        quarter = period_to_calculate(period)  # calculating never creates the quarter it names
-        if plan:
-            plans = list(Plan.objects.filter(code=plan))
-            if not plans:
-                raise CommandError(f"No plan with code {plan}.")
-        else:
-            plans = list(plans_of(quarter))
-            if not plans:
-                raise CommandError(f"No plan covers {quarter.code}.")
+        quarter, plans = plans_to_calculate(period, plan)  # never creates the quarter it names
         acting = self.user(user)
         refused: list[tuple[str, str]] = []
         for each in plans:  # every plan is tried, as the console does: one refused does not stop the others
