@@ -67,5 +67,6 @@ def test_a_pull_of_a_quarter_not_started_gives_its_first_and_last_day(ops):
     first = upcoming.end + timedelta(days=1)
     assert refused.value.message == (
         f"{upcoming.code} has not started (it runs from {upcoming.start:%Y-%m-%d} to "
-        f"{upcoming.end:%Y-%m-%d}): its scores can be pulled from {first:%Y-%m-%d}, the first day after it ends."
+        f"{upcoming.end:%Y-%m-%d}): its scores can be pulled from {first:%Y-%m-%d}, the first day after it "
+        "ends."
     )
