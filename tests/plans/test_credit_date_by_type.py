@@ -24,8 +24,8 @@ def test_rules_per_type_are_read_in_type_order():
     [
         (
             "{renewals: effective}",
-            "credit_date_by_type: unknown deal type 'renewals'; deal types are renewal, expansion, "
-            "contraction, churn",
+            "credit_date_by_type: unknown deal type 'renewals' (did you mean renewal?); deal types are "
+            "renewal, expansion, contraction, churn",
         ),
         ("{churn: signed}", "credit_date_by_type.churn must be one of booked, effective, got 'signed'"),
         (

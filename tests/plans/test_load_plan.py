@@ -198,8 +198,8 @@ def test_new_customer_window_must_be_whole_days_not_negative(value, message):
 
 def test_unknown_top_level_key_is_refused_naming_the_allowed_ones():
     assert errors_of(plan_yaml(extra="currncy: EUR\n")) == [
-        "unknown key 'currncy'; allowed keys are code, name, fiscal_year, currency, credit_date, "
-        "credit_date_by_type, "
+        "unknown key 'currncy' (did you mean currency?); allowed keys are code, name, fiscal_year, currency, "
+        "credit_date, credit_date_by_type, "
         "new_customer_window_days, clawback_days, negative_balance, adoption, components, escalators"
     ]
 
@@ -384,8 +384,8 @@ def test_cap_must_be_at_least_the_threshold():
 def test_unknown_component_key_is_refused():
     # `ceiling` became a key of kpi components (lower is better, DESIGN §10.3): a misspelt key stays unknown.
     assert errors_of(plan_yaml("{code: A, metric: adoption, weight: 1, celing: 2}")) == [
-        "components[0] (A): unknown key 'celing'; allowed keys are code, metric, kpi, source, measure, "
-        "direction, weight, goal, ceiling, floor, threshold, accelerator, cap"
+        "components[0] (A): unknown key 'celing' (did you mean ceiling?); allowed keys are code, metric, "
+        "kpi, source, measure, direction, weight, goal, ceiling, floor, threshold, accelerator, cap"
     ]
 
 

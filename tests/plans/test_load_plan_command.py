@@ -14,7 +14,7 @@ from .test_load_plan import WORKED_PLAN
 def test_load_plan_prints_a_summary():
     out = StringIO()
     call_command("load_plan", str(WORKED_PLAN), stdout=out)
-    assert out.getvalue() == "Loaded plan CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1\n"
+    assert out.getvalue() == "Created plan CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1\n"
     assert Plan.objects.get().components.count() == 3
 
 
@@ -104,7 +104,7 @@ def test_load_plan_corrects_a_new_plan_of_a_year_with_a_closed_quarter(tmp_path)
 
     call_command("load_plan", str(path), stdout=out)
 
-    assert out.getvalue().startswith("Loaded plan CD-FY27 (FY27, USD)")
+    assert out.getvalue() == "Changed plan CD-FY27 (FY27, USD): 3 components ADOPTION 1, NRR 1, KPI 1\n"
     assert Plan.objects.get(code="CD-FY27").name == "Customer Success 2027"
 
 

@@ -53,11 +53,19 @@ def test_clawback_days_must_be_a_whole_number_of_days_of_at_least_one(value, mes
     assert errors_of(plan_yaml(extra=f"clawback_days: {value}\n")) == [message]
 
 
-@pytest.mark.parametrize("value", ["carry", "pay-negative", "PAY_NEGATIVE", "true", "0"])
-def test_negative_balance_must_be_carry_forward_or_pay_negative(value):
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("carry", "'carry'"),
+        ("pay-negative", "'pay-negative' (did you mean pay_negative?)"),
+        ("PAY_NEGATIVE", "'PAY_NEGATIVE' (did you mean pay_negative?)"),
+        ("true", "true"),
+        ("0", "0"),
+    ],
+)
+def test_negative_balance_must_be_carry_forward_or_pay_negative(value, shown):
     [message] = errors_of(plan_yaml(extra=f"negative_balance: {value}\n"))
-    assert message.startswith("negative_balance must be one of carry_forward, pay_negative, got ")
-    assert message.endswith(value if value in ("true", "0") else f"'{value}'")
+    assert message == f"negative_balance must be one of carry_forward, pay_negative, got {shown}"
 
 
 def test_bad_options_are_reported_with_every_other_problem():
@@ -134,7 +142,8 @@ def test_load_plan_command_prints_the_options(tmp_path):
     out = StringIO()
     call_command("load_plan", str(path), stdout=out)
     assert (
-        out.getvalue() == "Loaded plan CS-FY22 (FY22, USD): 1 component ADOPTION 1; clawback within 45 days\n"
+        out.getvalue()
+        == "Created plan CS-FY22 (FY22, USD): 1 component ADOPTION 1; clawback within 45 days\n"
     )
 
 

@@ -116,8 +116,9 @@ def test_computed_codes_follow_the_kpi_settings(settings):
     spec = only("{code: K, metric: kpi, kpi: 'key_feature:reports', source: computed, weight: 1, goal: 5}")
     assert spec.kpi == "key_feature:reports"
     assert errors_of("{code: K, metric: kpi, kpi: util_below_60, source: computed, weight: 1, goal: 5}") == [
-        "components[0] (K): kpi 'util_below_60' is not a computed KPI; computed KPIs are util_below_62_5, "
-        "avg_utilisation, util_rising, dau_mau, weekly_active, qbr_coverage, key_feature:reports"
+        "components[0] (K): kpi 'util_below_60' (did you mean util_below_62_5?) is not a computed KPI; "
+        "computed KPIs are util_below_62_5, avg_utilisation, util_rising, dau_mau, weekly_active, "
+        "qbr_coverage, key_feature:reports"
     ]
 
 
@@ -133,7 +134,7 @@ def test_bad_choices_are_refused_naming_the_choices():
         "{code: K, metric: kpi, kpi: weekly_active, source: counted, measure: weekly, direction: down, "
         "weight: 1, goal: 10}"
     ) == [
-        "components[0] (K): source must be one of imported, computed, got 'counted'",
+        "components[0] (K): source must be one of imported, computed, got 'counted' (did you mean computed?)",
         "components[0] (K): direction must be one of higher, lower, got 'down'",
     ]
     assert errors_of(

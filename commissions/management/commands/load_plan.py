@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from commissions.management.base import AttainCommand
-from commissions.services.plans import describe_plan, upsert_plan
+from commissions.services.plans import load_message, upsert_plan
 from core.errors import AttainError
 
 
@@ -25,10 +25,10 @@ class Command(AttainCommand):
             loaded = upsert_plan(source=source, file_name=path.name)
         except AttainError as exc:
             raise CommandError(str(exc)) from exc
+        message = load_message(loaded, file_name=path.name)
         if loaded.unchanged:
-            self.stdout.write(
-                f"Plan {loaded.plan.code} unchanged: {path.name} says what is loaded already; nothing was "
-                f"written ({describe_plan(loaded.plan)})"
-            )
-            return
-        self.stdout.write(self.style.SUCCESS(f"Loaded plan {describe_plan(loaded.plan)}"))
+            self.stdout.write(message)
+        elif loaded.stale or loaded.crossing:
+            self.stdout.write(self.style.WARNING(message))
+        else:
+            self.stdout.write(self.style.SUCCESS(message))

@@ -26,7 +26,7 @@ from commissions.engine.builtin_metrics import (
 from commissions.models import Component, PersonMetric
 from commissions.models.person_metrics import ESCALATOR_OVER, ESCALATOR_TOTAL, METRIC_CODE_RE
 
-from .parse import _Errors, _model_field, _Reader, _show
+from .parse import _Errors, _model_field, _Reader, _show, did_you_mean
 
 ESCALATOR_KEYS = ("code", "metric", "at_least", "over", "multiplier", "applies_to")
 ESCALATOR_FIELDS = ("metric", "at_least", "over", "multiplier", "applies_to")
@@ -120,7 +120,10 @@ def _parse_escalator(item: _Reader, component_codes: set[str]) -> _EscalatorSpec
     ):
         applies_to = None
     elif applies_to != DEFAULT_APPLIES_TO and applies_to not in component_codes:
-        item.error(f"applies_to must be total or a component's code ({known}), got {_show(applies_to)}")
+        item.error(
+            f"applies_to must be total or a component's code ({known}), got {_show(applies_to)}"
+            f"{did_you_mean(applies_to, [DEFAULT_APPLIES_TO, *sorted(component_codes)])}"
+        )
     if len(item.errors.messages) > before:
         return None
     return _EscalatorSpec(
@@ -135,8 +138,9 @@ def _check_builtin(item: _Reader, metric: str, component_codes: set[str]) -> Non
     if is_attainment(metric):
         if attainment_component(metric) not in component_codes:
             known = ", ".join(f"{ATTAINMENT}.{code}" for code in sorted(component_codes)) or "none"
+            near = did_you_mean(metric, sorted(component_codes), prefix=f"{ATTAINMENT}.")
             item.error(
-                f"metric {metric} names no component of the plan: a component's attainment is "
+                f"metric {metric}{near} names no component of the plan: a component's attainment is "
                 f"attainment.<component code> ({known}), the plan's is {ATTAINMENT}"
             )
         return
@@ -150,8 +154,9 @@ def _check_builtin(item: _Reader, metric: str, component_codes: set[str]) -> Non
         item.error(f"metric {metric} cannot be read: the KPI settings are invalid ({exc})")
         return
     if kpi not in codes:
+        near = did_you_mean(metric, codes, prefix="kpi.")
         item.error(
-            f"metric {metric} names no computed KPI; the computed KPIs per CSM are "
+            f"metric {metric}{near} names no computed KPI; the computed KPIs per CSM are "
             f"{', '.join('kpi.' + code for code in codes)}"
         )
 

@@ -7,8 +7,10 @@ or cap.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from difflib import get_close_matches
 from typing import Any
 
 import yaml
@@ -110,6 +112,29 @@ def _show(value: Any) -> str:
     return str(value)
 
 
+def close_match(word: Any, choices: Iterable[Any]) -> str | None:
+    """The one of ``choices`` the text ``word`` most likely misspells (``difflib.get_close_matches``, its
+    default cutoff of 0.6: a letter missing, doubled or swapped, a case changed), or None."""
+    if not isinstance(word, str):
+        return None
+    # Compared in lower case, so that a case changed (PAY_NEGATIVE, Currency) is as close as can be.
+    named = {c.lower(): c for c in reversed([c for c in choices if isinstance(c, str) and c != word])}
+    close = get_close_matches(word.lower(), list(named), n=1)
+    return named[close[0]] if close else None
+
+
+def did_you_mean(word: Any, choices: Iterable[Any], *, prefix: str = "") -> str:
+    """``" (did you mean credit_date_by_type?)"`` when ``word`` is close to one of ``choices``
+    (``close_match``), else "": a misspelled key or value is named with the one it most likely meant
+    (DESIGN §3 "Plans"). ``prefix``: a prefix the choices are written with and compared without
+    (``attainment.``, ``kpi.``), so that a shared prefix alone never makes two names close."""
+    if prefix and isinstance(word, str) and word.startswith(prefix):
+        match = close_match(word[len(prefix) :], choices)
+    else:
+        match = close_match(word, choices)
+    return f" (did you mean {prefix if prefix and match else ''}{match}?)" if match else ""
+
+
 def _plain(value: Decimal) -> str:
     """``Decimal('1.000000')`` → ``1``, ``Decimal('1.10')`` → ``1.1``; never scientific notation."""
     text = format(value, "f")
@@ -191,7 +216,9 @@ class _Reader:
         if value is None:
             return default
         if value not in choices:
-            self.error(f"{key} must be one of {', '.join(choices)}, got {_show(value)}")
+            self.error(
+                f"{key} must be one of {', '.join(choices)}, got {_show(value)}{did_you_mean(value, choices)}"
+            )
             return None
         return value
 
@@ -274,8 +301,12 @@ class _Reader:
         return value
 
     def unknown_keys(self, allowed: tuple[str, ...]) -> None:
+        """Record each key of the mapping that is not ``allowed``, naming the allowed ones and the one it
+        most likely meant (``did_you_mean``): at every level the plan has keys (the top, ``adoption``, each
+        component, each escalator)."""
         for key in self.data:
             if key not in allowed:
                 self.errors.add(
-                    f"{self.scope}unknown key {_show(key)}; allowed keys are {', '.join(allowed)}"
+                    f"{self.scope}unknown key {_show(key)}{did_you_mean(key, allowed)}; allowed keys are "
+                    f"{', '.join(allowed)}"
                 )

@@ -29,6 +29,7 @@ from .parse import (
     _PlanLoader,
     _Reader,
     _show,
+    did_you_mean,
     is_nothing,
     no_value,
 )
@@ -236,8 +237,8 @@ def _credit_date_by_type(top: _Reader, credit_date: str | None) -> dict[str, str
     for deal_type, when in value.items():
         if deal_type not in Deal.Type.values:
             top.errors.add(
-                f"credit_date_by_type: unknown deal type {_show(deal_type)}; deal types are "
-                f"{', '.join(Deal.Type.values)}"
+                f"credit_date_by_type: unknown deal type {_show(deal_type)}"
+                f"{did_you_mean(deal_type, Deal.Type.values)}; deal types are {', '.join(Deal.Type.values)}"
             )
         elif is_nothing(when):
             top.errors.add(
@@ -246,7 +247,7 @@ def _credit_date_by_type(top: _Reader, credit_date: str | None) -> dict[str, str
         elif when not in Plan.CreditDate.values:
             top.errors.add(
                 f"credit_date_by_type.{deal_type} must be one of {', '.join(Plan.CreditDate.values)}, "
-                f"got {_show(when)}"
+                f"got {_show(when)}{did_you_mean(when, Plan.CreditDate.values)}"
             )
         else:
             rules[deal_type] = when
@@ -325,7 +326,10 @@ def _parse_component(item: _Reader) -> _ComponentSpec | None:
         metric = None
         item.error(f"metric is required: one of {', '.join(Component.Metric.values)}")
     elif metric not in Component.Metric.values:
-        item.error(f"metric must be one of {', '.join(Component.Metric.values)}, got {_show(metric)}")
+        item.error(
+            f"metric must be one of {', '.join(Component.Metric.values)}, got {_show(metric)}"
+            f"{did_you_mean(metric, Component.Metric.values)}"
+        )
         metric = None
 
     kpi = item.text("kpi", required=False, max_length=_model_field(Component, "kpi").max_length)
@@ -431,7 +435,10 @@ def _computed_code(item: _Reader, kpi: str) -> None:
         item.error(f"kpi {kpi} cannot be computed: the KPI settings are invalid ({exc})")
         return
     if kpi not in codes:
-        item.error(f"kpi {_show(kpi)} is not a computed KPI; computed KPIs are {', '.join(codes)}")
+        item.error(
+            f"kpi {_show(kpi)}{did_you_mean(kpi, codes)} is not a computed KPI; computed KPIs are "
+            f"{', '.join(codes)}"
+        )
 
 
 def _ceiling(item: _Reader, direction: str | None, goal: Decimal | None) -> Decimal | None:

@@ -1,6 +1,7 @@
 """Writing a validated plan (DESIGN §6 ``load_plan``): an upsert by plan code in one transaction, refused
 once a quarter the plan was calculated in is closed; a file that says what is loaded already writes
-nothing."""
+nothing. ``load_message`` says what was done: created, changed (naming the open quarters whose runs read
+the old plan) or unchanged."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ from typing import Any
 
 from django.db import transaction
 
+from commissions.engine import PlanSpec
+from commissions.engine.types import DEAL_TYPES
+from commissions.loaders import plan_spec
 from commissions.models import Component, Plan
 from core.errors import PeriodClosed
 
@@ -84,10 +88,19 @@ COMPONENT_FIELDS = (
 @dataclass(frozen=True)
 class PlanLoaded:
     """What ``upsert_plan`` did: the ``plan`` (with its components) and ``status``, one of ``"created"``,
-    ``"updated"`` or ``"unchanged"`` (the file says what is loaded already; nothing was written)."""
+    ``"updated"`` or ``"unchanged"`` (the file says what is loaded already; nothing was written).
+
+    A change leaves runs made before it out of date (their inputs' fingerprint holds the plan as the
+    engine reads it, DESIGN §5): ``stale`` names the plan's open quarters with such a run, in calendar
+    order, when the change touches what the engine reads (``plan_spec``: not the name, nor the §7 options
+    a run does not read); ``crossing`` the other plans sharing a person with it, each with its open
+    quarters that have runs, when the change touches a deal type's credit date, which their runs read for
+    a deal dated across a change of plan (DESIGN §3 "Plans", ``loaders._prior_rules``)."""
 
     plan: Plan
     status: str
+    stale: tuple[str, ...] = ()
+    crossing: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def unchanged(self) -> bool:
@@ -139,7 +152,8 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
     audit event — and is ``"unchanged"``, even for a locked plan. Raises ``PeriodClosed`` when the file
     would change a plan calculated and closed in a quarter (``closed_quarters_of``, DESIGN §3 "Plans"),
     naming the quarters and what to do; a new plan, or one with no closed quarter of its own, is written
-    even when its fiscal year has a closed quarter.
+    even when its fiscal year has a closed quarter. A change names the runs it leaves out of date
+    (``PlanLoaded.stale``, ``crossing``; ``load_message`` words them).
     """
     spec = parse_plan(source, file_name=file_name)
     with transaction.atomic():
@@ -150,6 +164,7 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
         if quarters:
             raise PeriodClosed(locked_message(plan, quarters))
         status = "created" if plan is None else "updated"
+        before = plan_spec(plan) if plan is not None else None
         plan = plan or Plan(code=spec.code)
         for name in PLAN_FIELDS:
             setattr(plan, name, getattr(spec, name))
@@ -165,7 +180,83 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
             for name in COMPONENT_FIELDS:
                 setattr(component, name, getattr(item, name))
             component.save()
-    return PlanLoaded(Plan.objects.prefetch_related("components").get(pk=plan.pk), status)
+        stale, crossing = ((), ()) if before is None else _out_of_date(plan, before)
+    loaded = Plan.objects.prefetch_related("components").get(pk=plan.pk)
+    return PlanLoaded(loaded, status, stale=stale, crossing=crossing)
+
+
+def _open_quarters_with_runs(runs) -> tuple[str, ...]:
+    """The codes of the open quarters ``runs`` (a ``Run`` queryset) has a run in that did not fail, in
+    calendar order."""
+    from commissions.models import Period, Run
+
+    runs = runs.filter(period__status=Period.Status.OPEN).exclude(status=Run.Status.FAILED)
+    return tuple(dict.fromkeys(runs.order_by("period__start").values_list("period__code", flat=True)))
+
+
+def _out_of_date(plan: Plan, before: PlanSpec) -> tuple[tuple[str, ...], tuple[tuple[str, tuple], ...]]:
+    """``PlanLoaded.stale`` and ``crossing`` of a change of ``plan`` (written, in the transaction) that the
+    engine read as ``before``."""
+    from commissions.models import Assignment, Run
+
+    after = plan_spec(Plan.objects.get(pk=plan.pk))  # as the database holds it, as a run reads it
+    stale = _open_quarters_with_runs(Run.objects.filter(plan=plan)) if repr(after) != repr(before) else ()
+    if all(before.credit_date_of(t) == after.credit_date_of(t) for t in DEAL_TYPES):
+        return stale, ()
+    people = Assignment.objects.filter(plan=plan).values("employee_id")
+    others = (
+        Plan.objects.exclude(pk=plan.pk)
+        .filter(assignments__employee_id__in=people, fiscal_year__gte=plan.fiscal_year)
+        .distinct()
+        .order_by("code")
+    )
+    crossing = []
+    for other in others:
+        quarters = _open_quarters_with_runs(Run.objects.filter(plan=other))
+        if quarters:
+            crossing.append((other.code, quarters))
+    return stale, tuple(crossing)
+
+
+def _named(codes: tuple[str, ...]) -> str:
+    """``FY22-Q2``, ``FY22-Q2 and FY22-Q3``, ``FY22-Q1, FY22-Q2 and FY22-Q3``."""
+    *rest, last = codes
+    return f"{', '.join(rest)} and {last}" if rest else last
+
+
+def _command(quarters: tuple[str, ...], code: str) -> str:
+    """``manage.py calculate FY22-Q2 --plan CS-FY22`` (``QUARTER`` for more than one quarter)."""
+    quarter = quarters[0] if len(quarters) == 1 else "QUARTER"
+    return f"manage.py calculate {quarter} --plan {code}"
+
+
+def load_message(loaded: PlanLoaded, *, file_name: str) -> str:
+    """What ``load_plan`` did, for people (DESIGN §6): ``Created plan …`` for a new plan; ``Changed plan
+    …`` for a change, saying when runs made before it read the old plan and which quarters to calculate
+    again (``PlanLoaded.stale``, ``crossing``); ``Plan … unchanged`` for a file that says what is loaded
+    already. ``file_name``: the file's name as given."""
+    plan = loaded.plan
+    described = describe_plan(plan)
+    if loaded.unchanged:
+        return (
+            f"Plan {plan.code} unchanged: {file_name} says what is loaded already; nothing was written "
+            f"({described})"
+        )
+    if loaded.status == "created":
+        return f"Created plan {described}"
+    message = f"Changed plan {described}"
+    if loaded.stale:
+        message += (
+            ": runs of its open quarters made before this change read the old plan: calculate "
+            f"{_named(loaded.stale)} again ({_command(loaded.stale, plan.code)})"
+        )
+    for code, quarters in loaded.crossing:
+        message += (
+            f". Runs of {code} in {_named(quarters)} may read the old credit dates of {plan.code} (for a "
+            f"deal dated across a change of plan): calculate them again too ({_command(quarters, code)}); a "
+            "run whose inputs did not change is kept"
+        )
+    return message
 
 
 def describe_plan(plan: Plan) -> str:
