@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
+# Shown to every reader (hover titles, screen readers): no reference to the design document here. The
+# rules are design.md's: r and A §4.3, OTI §4.1, NRR §4.4, KPI §4.5.
 GLOSSARY: dict[str, str] = {
-    "r": "a customer's adoption progress: (score − baseline) / (target − baseline), capped (DESIGN §4.3)",
-    "A": "adoption attainment: the ARR-weighted average of the customers' r (DESIGN §4.3)",
-    "OTI": "on-target incentive: the payout at 100% attainment for the quarter (DESIGN §4.1)",
-    "NRR": "net revenue retention: (start ARR + credited ARR change) / start ARR (DESIGN §4.4)",
-    "KPI": "key performance indicator: a plan's measured goal (DESIGN §4.5)",
+    "r": "a customer's adoption progress: (score − baseline) / (target − baseline), capped",
+    "A": "adoption attainment: the ARR-weighted average of the customers' r",
+    "OTI": "on-target incentive: the payout at 100% attainment for the quarter",
+    "NRR": "net revenue retention: (start ARR + credited ARR change) / start ARR",
+    "KPI": "key performance indicator: a plan's measured goal",
     "ARR": "annual recurring revenue",
     "FX": "foreign exchange: the quarter's conversion rate to the plan's currency",
     "CSM": "customer success manager",

@@ -120,7 +120,7 @@ def _warning(row, rule: dict, own_by: str, own_date: date, boundary: date, input
         f"Deal {row['deal_id']} ({kind}, booked {row['booked_on']}, effective {row['effective_on']}) of "
         f"{employee} {dated}: {rule['plan']} credits {kind} deals by {rule['credit_date']} date, in "
         f"{prior_quarter}; {plan} by {own_by} date, in {own_quarter}. "
-        f'{decides} (DESIGN §3 "Plans"): {outcome}.',
+        f"{decides}: {outcome}.",  # the rule is DESIGN §3 "Plans"; warnings are read by CSMs too
         employee_id=employee,
         customer_id=row["customer_id"],
     )
