@@ -2,7 +2,8 @@
 
 One rule for every dated input, asked by every path that writes them — each import kind, the admin
 and (through the import service) the API: a change of a row is refused when the row, as stored or as
-it would be, lies in what a closed quarter read; a row left exactly as it is stored is no change.
+it would be, lies in what a closed quarter read; a row left exactly as it is stored is no change. The
+refusal names every closed quarter the change would alter, not only the first.
 
 Where a row lies, per kind:
 
@@ -10,7 +11,14 @@ Where a row lies, per kind:
   whichever quarter its plan's rule for its type credits it in (docs/design.md §3 "Plans"): the way
   through is a deal correction of that quarter (§7), whose applying writes the corrected row;
 - KPI values and FX rates: in their period;
-- assignments: from start_date to end_date (open: on and on) — overlapping a closed quarter;
+- assignments: from start_date to end_date (open: on and on) — overlapping a closed quarter. A quarter
+  reads an assignment clipped to itself: its days in the quarter (the on-target amount is prorated by
+  them), its start date (the CSM's first day on the plan, which decides credit dates across a move
+  between plans, DESIGN §3 "Plans"), its on-target amount and goals — but of its end only whether it
+  falls inside the quarter, and where. So a change is refused only by the closed quarters whose reading
+  of the row changes: an end moved from 2027-01-31 to 2026-10-31 alters no quarter up to 2026-10-31,
+  while a new row overlapping a closed quarter, or a changed amount, alters every closed quarter it
+  overlaps (``loaders.fingerprint`` hashes the end the same way, so those quarters keep their inputs);
 - ownership and ARR rows: from their date on, since the owner and the ARR on a day are the latest row
   on or before it — so a row dated on or before a closed quarter's last day is read by it;
 - scores: on their as_of date, inside a closed quarter (the quarter's pull captured them);
@@ -26,7 +34,7 @@ Where a row lies, per kind:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -72,13 +80,21 @@ class Reads:
     """How closed quarters read one kind of row: where a row lies, and which of its fields they read."""
 
     what: str  # completes "FY22-Q2 is closed: … cannot change"
+    what_of_many: str  # completes "FY22-Q1 and FY22-Q2 are closed: … cannot change"
     spans: Callable[[Mapping[str, Any]], list[Span]]
     fields: tuple[str, ...] | None = None  # None: every field
     new_rows_read: bool = True  # False: a new row is read by no closed quarter
+    # What a closed quarter reads of a row lying in it, when that is less than the row (None: the row
+    # does not lie in the quarter): a change is refused only by the quarters whose reading changes.
+    # Unset: a quarter the row lies in, as stored or as it would be, reads every field of it.
+    read_by: Callable[[Mapping[str, Any] | None, ClosedQuarter], Any] | None = None
     # The whole sentence, when "{quarter} is closed: {what} cannot change" would say more than the rule
-    # ({quarter}: the closed quarter's code), and the way out ("ops may re-open it" by default).
+    # ({quarter}: the closed quarter's code, or the codes "FY22-Q1 and FY22-Q2"), and the way out ("ops
+    # may re-open it" by default), for one closed quarter and for several.
     sentence: str = ""
+    sentence_of_many: str = ""
     way_out: str = "ops may re-open it, with a reason"
+    way_out_of_many: str = "ops may re-open them, with a reason"
 
 
 def _on(*names: str) -> Callable[[Mapping[str, Any]], list[Span]]:
@@ -104,6 +120,20 @@ def _in_period(name: str) -> Callable[[Mapping[str, Any]], list[Span]]:
     return spans
 
 
+def _clipped_assignment(row: Mapping[str, Any] | None, quarter: ClosedQuarter) -> tuple | None:
+    """What ``quarter`` reads of an assignment row: None when the row does not overlap it; else every
+    field, the end as the quarter sees it — None when it is open or falls on or after the quarter's last
+    day (the assignment runs to the quarter's end), else the date. The start stays as it is: besides the
+    days in the quarter it is the CSM's first day on the plan (DESIGN §3 "Plans"; ``engine.crossing``)."""
+    if row is None or row.get("start_date") is None:
+        return None
+    start, end = row["start_date"], row.get("end_date")
+    if start > quarter.end or (end is not None and end < quarter.start):
+        return None
+    seen = {**row, "end_date": None if end is None or end >= quarter.end else end}
+    return tuple(sorted(seen.items()))
+
+
 def reads_of(model: type[models.Model]) -> Reads | None:
     """How closed quarters read rows of ``model``; None when they read none of them."""
     from adoption.models import Activity, ArrRecord, Customer, Ownership, ScoreObservation
@@ -111,39 +141,60 @@ def reads_of(model: type[models.Model]) -> Reads | None:
     from .models import Assignment, Deal, FxRate, KpiActual, PersonMetric
 
     return {
-        # Frozen by either date, not only by the quarter that credits it (docs/design.md §3 "Plans").
+        # Frozen by either date, not only by the quarter that credits it (docs/design.md §3 "Plans"). Of
+        # two closed quarters, a deal correction of one would change the other (§7): re-open is the way.
         Deal: Reads(
             "deals dated in it",
+            "deals dated in them",
             _on("booked_on", "effective_on"),
             sentence="a deal dated in a closed quarter (booked or effective) cannot change: "
             "{quarter} is closed",
+            sentence_of_many="a deal dated in a closed quarter (booked or effective) cannot change: "
+            "{quarter} are closed",
             way_out="record a deal correction of {quarter}, or ops may re-open it, with a reason",
         ),
-        KpiActual: Reads("KPI values credited to it", _in_period("period")),
-        FxRate: Reads("FX rates credited to it", _in_period("period")),
-        Assignment: Reads("assignments that overlap it", _between("start_date", "end_date")),
-        Ownership: Reads("ownership rows dated on or before its end", _from("start_date")),
-        ArrRecord: Reads("ARR rows dated on or before its end", _from("as_of")),
-        ScoreObservation: Reads("scores dated in it", _on("as_of")),
-        Activity: Reads("activities dated in it", _on("date")),
-        PersonMetric: Reads("person metrics dated in it", _on("date")),
+        KpiActual: Reads("KPI values credited to it", "KPI values credited to them", _in_period("period")),
+        FxRate: Reads("FX rates credited to it", "FX rates credited to them", _in_period("period")),
+        Assignment: Reads(
+            "assignments that overlap it",
+            "assignments that overlap them",
+            _between("start_date", "end_date"),
+            read_by=_clipped_assignment,
+        ),
+        Ownership: Reads(
+            "ownership rows dated on or before its end",
+            "ownership rows dated on or before their ends",
+            _from("start_date"),
+        ),
+        ArrRecord: Reads(
+            "ARR rows dated on or before its end", "ARR rows dated on or before their ends", _from("as_of")
+        ),
+        ScoreObservation: Reads("scores dated in it", "scores dated in them", _on("as_of")),
+        Activity: Reads("activities dated in it", "activities dated in them", _on("date")),
+        PersonMetric: Reads("person metrics dated in it", "person metrics dated in them", _on("date")),
         Customer: Reads(
-            "start dates of its customers", _from("start_date"), fields=("start_date",), new_rows_read=False
+            "start dates of its customers",
+            "start dates of their customers",
+            _from("start_date"),
+            fields=("start_date",),
+            new_rows_read=False,
         ),
     }.get(model)
 
 
-def closed_quarter_read(
+def closed_quarters_altered(
     reads: Reads,
     old: Mapping[str, Any] | None,
     new: Mapping[str, Any] | None,
     closed: Iterable[ClosedQuarter],
-) -> tuple[ClosedQuarter, str] | None:
-    """The closed quarter that read a row changing from ``old`` to ``new`` (None: no such row, i.e. a
-    new row or a delete), and the field that places the row in it; None when the change is allowed.
+) -> tuple[list[ClosedQuarter], str] | None:
+    """The closed quarters whose reading changes when a row changes from ``old`` to ``new`` (None: no
+    such row, i.e. a new row or a delete), oldest first, and the field that places the row in them; None
+    when the change is allowed.
 
     The rows are mappings of field names to values; ``new``'s fields (``reads.fields`` where set) are
-    compared with ``old``'s: equal, the change is no change.
+    compared with ``old``'s: equal, the change is no change. With ``reads.read_by``, a quarter is altered
+    when it reads ``old`` otherwise than ``new``; without, when either lies in it.
     """
     if old is not None and new is not None:
         names = reads.fields or tuple(new)
@@ -152,37 +203,77 @@ def closed_quarter_read(
     if old is None and not reads.new_rows_read:
         return None
     closed = list(closed)
+    if reads.read_by is not None:
+        altered = [q for q in closed if reads.read_by(old, q) != reads.read_by(new, q)]
+        spans = reads.spans(new if new is not None else old)
+        return (altered, spans[0][0]) if altered and spans else None
+    hits: dict[str, str] = {}  # quarter code → the first field that places the row in it
     for row in (new, old):
-        if row is None:
-            continue
-        for name, first, last in reads.spans(row):
-            if first is None:
-                continue
+        for name, first, last in reads.spans(row) if row is not None else ():
             for quarter in closed:
-                if first <= quarter.end and (last is None or last >= quarter.start):
-                    return quarter, name
-    return None
+                if _lies_in(first, last, quarter):
+                    hits.setdefault(quarter.code, name)
+    if not hits:
+        return None
+    altered = [q for q in closed if q.code in hits]
+    return altered, next(iter(hits.values()))
+
+
+def closed_quarter_read(
+    reads: Reads,
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    closed: Iterable[ClosedQuarter],
+) -> tuple[ClosedQuarter, str] | None:
+    """The oldest of ``closed_quarters_altered``, with the field; None when the change is allowed."""
+    hit = closed_quarters_altered(reads, old, new, closed)
+    return None if hit is None else (hit[0][0], hit[1])
+
+
+def _lies_in(first: date | None, last: date | None, quarter: ClosedQuarter) -> bool:
+    return first is not None and first <= quarter.end and (last is None or last >= quarter.start)
+
+
+def _read_stored(reads: Reads, old: Mapping[str, Any], quarter: ClosedQuarter) -> bool:
+    """Whether ``quarter`` read the stored row ``old``."""
+    if reads.read_by is not None:
+        return reads.read_by(old, quarter) is not None
+    return any(_lies_in(first, last, quarter) for _name, first, last in reads.spans(old))
+
+
+def named(quarters: Sequence[ClosedQuarter]) -> str:
+    """``"FY22-Q2"``, ``"FY22-Q1 and FY22-Q2"``, ``"FY22-Q1, FY22-Q2 and FY22-Q3"``."""
+    *rest, last = [quarter.code for quarter in quarters]
+    return f"{', '.join(rest)} and {last}" if rest else last
 
 
 def closed_message(
     reads: Reads,
-    quarter: ClosedQuarter,
+    quarters: Sequence[ClosedQuarter],
     *,
     field: str = "",
     old: Mapping[str, Any] | None = None,
     new: Mapping[str, Any] | None = None,
 ) -> str:
-    """Why a change is refused: the closed quarter, what of it cannot change, and — when a stored row is
-    changed — the field's stored value that places the row in the quarter and the value asked for (so a
-    start date moved from 2025-05-26 to 2027-05-26 names both, though neither lies in the quarter)."""
+    """Why a change is refused: every closed quarter it would alter (``quarters``, at least one, oldest
+    first), what of them cannot change, the way out, and — when a stored row is changed — the field's
+    stored value that places the row in the quarters that read it and the value asked for (so a start
+    date moved from 2025-05-26 to 2027-05-26 names both, though neither lies in the quarter)."""
+    many = len(quarters) > 1
+    codes = named(quarters)
     detail = ""
     if field and old is not None and new is not None and old.get(field) != new.get(field):
         stored, asked = old.get(field), new.get(field)
-        detail = f"; {field} is stored as {stored}, read by {quarter.code}, and cannot become {asked}"
-    sentence = (reads.sentence or "{quarter} is closed: " + reads.what + " cannot change").format(
-        quarter=quarter.code
-    )
-    return f"{sentence}{detail} ({reads.way_out.format(quarter=quarter.code)})"
+        readers = [q for q in quarters if _read_stored(reads, old, q)]
+        read = f", read by {named(readers)}," if readers else ""
+        detail = f"; {field} is stored as {stored}{read} and cannot become {asked}"
+    if many:
+        sentence = reads.sentence_of_many or "{quarter} are closed: " + reads.what_of_many + " cannot change"
+        way_out = reads.way_out_of_many
+    else:
+        sentence = reads.sentence or "{quarter} is closed: " + reads.what + " cannot change"
+        way_out = reads.way_out
+    return f"{sentence.format(quarter=codes)}{detail} ({way_out.format(quarter=codes)})"
 
 
 def row_of(instance: models.Model) -> dict[str, Any]:
@@ -205,19 +296,24 @@ def refusal_for(instance: models.Model, *, delete: bool = False) -> str | None:
     stored = model._default_manager.filter(pk=instance.pk).first() if instance.pk else None
     old = row_of(stored) if stored is not None else None
     new = None if delete else row_of(instance)
-    hit = closed_quarter_read(reads, old, new, closed)
+    hit = closed_quarters_altered(reads, old, new, closed)
     return None if hit is None else closed_message(reads, hit[0], field=hit[1], old=old, new=new)
 
 
 def refusal_for_rows(model: type[models.Model], queryset: models.QuerySet) -> str | None:
-    """Why deleting the rows of ``queryset`` would change a closed quarter (the first one); None if not."""
+    """Why deleting the rows of ``queryset`` would change a closed quarter, naming every closed quarter
+    one of them lies in; None if not."""
     reads = reads_of(model)
     closed = closed_quarters() if reads is not None else []
     if not closed:
         return None
     names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    altered: set[str] = set()
     for row in queryset.values(*names).iterator(chunk_size=2000):
-        hit = closed_quarter_read(reads, row, None, closed)
+        hit = closed_quarters_altered(reads, row, None, closed)
         if hit is not None:
-            return closed_message(reads, hit[0])
-    return None
+            altered.update(quarter.code for quarter in hit[0])
+            if len(altered) == len(closed):
+                break
+    quarters = [quarter for quarter in closed if quarter.code in altered]
+    return closed_message(reads, quarters) if quarters else None

@@ -23,7 +23,7 @@ from . import hooks
 from .book_scope import BookScope, book_scope
 from .engine import ComponentSpec, EscalatorSpec, PlanSpec, QuarterInputs, empty
 from .engine.builtin_metrics import is_attainment, is_builtin
-from .engine.tables import frame
+from .engine.tables import clean, frame
 from .models import (
     Assignment,
     Deal,
@@ -374,7 +374,11 @@ def _scores(pull: ScorePull | None, end, scope: BookScope) -> pd.DataFrame:
 
 
 def fingerprint(inputs: QuarterInputs) -> str:
-    """SHA-256 of the inputs in a canonical form: the same inputs always give the same fingerprint."""
+    """SHA-256 of the inputs in a canonical form: the same inputs always give the same fingerprint.
+
+    An assignment's end is hashed as the quarter reads it (``_ends_as_read``): an end on or after the
+    quarter's last day is an open end, so moving it within or past the quarter's end changes nothing
+    (DESIGN §3 "Frozen and closed data"; ``commissions.closed``)."""
     digest = hashlib.sha256()
     spec = inputs.plan
     digest.update(
@@ -401,11 +405,23 @@ def fingerprint(inputs: QuarterInputs) -> str:
         *(("prior_rules",) if not inputs.prior_rules.empty else ()),
     ):
         table: pd.DataFrame = getattr(inputs, name)
+        if name == "assignments":
+            table = _ends_as_read(table, inputs.end)
         digest.update(f"\n#{name}:{','.join(table.columns)}:{len(table)}\n".encode())
         if not table.empty:
             # A 64-bit hash per row, sorted: the order rows come from the database does not matter.
             digest.update(_row_hashes(table).tobytes())
     return digest.hexdigest()
+
+
+def _ends_as_read(assignments: pd.DataFrame, end) -> pd.DataFrame:
+    """``assignments`` with each end as a quarter ending on ``end`` reads it: None (open) when it is
+    missing or on or after ``end`` — the assignment runs to the quarter's end either way
+    (``engine.payout.overlap_days``) — else the date. Open ends stay as they were hashed before."""
+    if assignments.empty:
+        return assignments
+    ends = [None if e is None or e >= end else e for e in map(clean, assignments["end_date"])]
+    return assignments.assign(end_date=pd.Series(ends, index=assignments.index, dtype=object))
 
 
 _MIX = np.uint64(0x100000001B3)

@@ -1,8 +1,9 @@
 """Rows a closed quarter read cannot change (DESIGN §3 "Frozen and closed data…").
 
-A row that would be created, changed or moved in what a closed quarter read refuses the file; a row
-already stored exactly as the file says is left alone, so re-importing a full extract still works.
-The rule itself, for every kind, is ``commissions.closed.closed_quarter_read``.
+A row that would be created, changed or moved in what a closed quarter read refuses the file, naming
+every closed quarter it would alter; a row already stored exactly as the file says is left alone, so
+re-importing a full extract still works. The rule itself, for every kind, is
+``commissions.closed.closed_quarters_altered``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
-from commissions.closed import closed_message, closed_quarter_read, closed_quarters, reads_of
+from commissions.closed import closed_message, closed_quarters, closed_quarters_altered, reads_of
 
 from .base import ParsedFile, RowError
 
@@ -23,7 +24,8 @@ def check_closed(parsed: ParsedFile) -> list[RowError]:
 
     Rows are compared with the stored rows of their natural keys first: a row stored exactly as the file
     says is no change and needs no rule. The others, new or changed, are judged one by one by
-    ``closed_quarter_read`` with their stored row. Column by column and with stored rows streamed as
+    ``closed_quarters_altered`` with their stored row: a row is refused naming every closed quarter
+    whose reading of it would change. Column by column and with stored rows streamed as
     tuples, so a large re-import holds neither a dictionary per row nor the stored table.
     """
     spec = parsed.spec
@@ -44,7 +46,7 @@ def check_closed(parsed: ParsedFile) -> list[RowError]:
         new = dict(zip(attnames, [column[i] for column in columns], strict=True))
         old = olds.get(i)
         stored = None if old is None else dict(zip(attnames, old, strict=True))
-        hit = closed_quarter_read(reads, stored, new, closed)
+        hit = closed_quarters_altered(reads, stored, new, closed)
         if hit is not None:
             column = file_column.get(hit[1], hit[1])
             value = parsed.rows[i][parsed.index(column)] if column in spec.column_index else None
