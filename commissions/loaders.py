@@ -129,6 +129,12 @@ def _load(
         .values_list("deal_id", "customer_id", "type", "arr_delta", "currency", "booked_on", "effective_on"),
     )
     year_start = calendar().year_start(FiscalYear.parse(plan.fiscal_year))
+    assignments = frame(
+        "assignments",
+        scope.people(plan_assignments(plan, period)).values_list(
+            "employee__employee_id", "start_date", "end_date", "on_target_amount", "nrr_goal", "kpi_goal"
+        ),
+    )
     # Rows are read unordered (no sort in the database): the engine's as-of lookups go by natural keys
     # and it sorts the credited deals itself.
     return QuarterInputs(
@@ -136,12 +142,7 @@ def _load(
         start=start,
         end=end,
         plan=spec,
-        assignments=frame(
-            "assignments",
-            scope.people(plan_assignments(plan, period)).values_list(
-                "employee__employee_id", "start_date", "end_date", "on_target_amount", "nrr_goal", "kpi_goal"
-            ),
-        ),
+        assignments=assignments,
         ownership=scope.table(
             "ownership",
             scope.book(Ownership.objects.filter(start_date__lte=end))
@@ -173,12 +174,18 @@ def _load(
         base_currency=settings.BASE_CURRENCY,
         person_metrics=_person_metrics(plan, spec, period, scope),
         year_start=year_start,
-        prior_rules=_prior_rules(plan, spec, period, scope, deal_rows, year_start),
+        prior_rules=_prior_rules(plan, spec, period, scope, deal_rows, assignments, year_start),
     )
 
 
 def _prior_rules(
-    plan: Plan, spec: PlanSpec, period: Period, scope: BookScope, deals: pd.DataFrame, year_start
+    plan: Plan,
+    spec: PlanSpec,
+    period: Period,
+    scope: BookScope,
+    deals: pd.DataFrame,
+    assignments: pd.DataFrame,
+    year_start,
 ) -> pd.DataFrame:
     """The credit-date rules of the plans the members were on before they joined this plan that can change
     a credit date (DESIGN §3 "Plans": across a change of plan — a new fiscal year's, or a move within the
@@ -187,12 +194,14 @@ def _prior_rules(
     Only the deals dated before and on or after a member's first day on the plan (the year's first day, or
     a later assignment start) are looked at; for the quarter of each one's earlier date, a member's other
     plans in that quarter give a row each when one of them credits the deal's type by another date than
-    this plan does. None in the usual case: the inputs and their fingerprint stay as they were. One query
-    per such quarter, none when no deal crosses a member's first day."""
+    this plan does. None in the usual case: the inputs and their fingerprint stay as they were.
+    ``assignments``: the plan's rows of the quarter (the inputs' table). One query per such quarter, none
+    when no deal crosses a member's first day."""
     if deals.empty:
         return empty("prior_rules")
-    starts = plan_assignments(plan, period).values_list("start_date", flat=True)
-    boundaries = sorted({max(year_start, start) if start else year_start for start in scope.people(starts)})
+    # Each member's first day on the plan (``engine.crossing.joined_on``), from the rows already read.
+    starts = assignments["start_date"]
+    boundaries = sorted({max(year_start, clean(start)) if clean(start) else year_start for start in starts})
     crossing = {}
     for kind, booked, effective in deals[["type", "booked_on", "effective_on"]].itertuples(index=False):
         if booked is None or effective is None:
@@ -373,12 +382,13 @@ def _scores(pull: ScorePull | None, end, scope: BookScope) -> pd.DataFrame:
     return scope.table("scores", rows)
 
 
-def fingerprint(inputs: QuarterInputs) -> str:
+def fingerprint(inputs: QuarterInputs, *, ends_as_read: bool = True) -> str:
     """SHA-256 of the inputs in a canonical form: the same inputs always give the same fingerprint.
 
     An assignment's end is hashed as the quarter reads it (``_ends_as_read``): an end on or after the
     quarter's last day is an open end, so moving it within or past the quarter's end changes nothing
-    (DESIGN §3 "Frozen and closed data"; ``commissions.closed``)."""
+    (DESIGN §3 "Frozen and closed data"; ``commissions.closed``). ``ends_as_read=False`` hashes the ends as
+    stored: the fingerprint runs made before that rule recorded (``fingerprints``)."""
     digest = hashlib.sha256()
     spec = inputs.plan
     digest.update(
@@ -405,13 +415,20 @@ def fingerprint(inputs: QuarterInputs) -> str:
         *(("prior_rules",) if not inputs.prior_rules.empty else ()),
     ):
         table: pd.DataFrame = getattr(inputs, name)
-        if name == "assignments":
+        if name == "assignments" and ends_as_read:
             table = _ends_as_read(table, inputs.end)
         digest.update(f"\n#{name}:{','.join(table.columns)}:{len(table)}\n".encode())
         if not table.empty:
             # A 64-bit hash per row, sorted: the order rows come from the database does not matter.
             digest.update(_row_hashes(table).tobytes())
     return digest.hexdigest()
+
+
+def fingerprints(inputs: QuarterInputs) -> set[str]:
+    """Every fingerprint a run with these inputs may have recorded: today's (``fingerprint``) and the one
+    runs recorded before assignment ends were hashed as read. What a closed quarter's check compares
+    with its final run's, so a quarter closed before that rule can still be restated."""
+    return {fingerprint(inputs), fingerprint(inputs, ends_as_read=False)}
 
 
 def _ends_as_read(assignments: pd.DataFrame, end) -> pd.DataFrame:

@@ -39,7 +39,8 @@ def with_corrections(inputs: QuarterInputs, corrections: Iterable[tuple[str, lis
       after the quarter's own, so it is applied last (DESIGN §4.3).
     - ``clawback``: the expansion ``deal_id`` is credited at (1 − s) of its ``arr_delta``, where s is the
       sum of its clawbacks' ``share`` (each 0–1), at most 1 (issue 14, RULES "Clawback window"); of several
-      clawbacks of one (expansion, ``by_deal``) pair the latest counts: it revises the earlier ones.
+      clawbacks of one (expansion, ``by_deal``) pair the latest counts: it revises the earlier ones. A row
+      naming ``plans`` (codes, space-separated) counts only for those plans.
 
     Raises ``ValueError`` on an unknown kind.
     """
@@ -63,7 +64,9 @@ def with_corrections(inputs: QuarterInputs, corrections: Iterable[tuple[str, lis
         elif kind == "adjustment":
             tables["adjustments"] = _added(tables["adjustments"], rows)
         elif kind == "clawback":  # the latest share of each (expansion, undoing deal) pair counts
-            undone.update({(row["deal_id"], row.get("by_deal")): row["share"] for row in rows})
+            undone.update(
+                {(row["deal_id"], row.get("by_deal")): row["share"] for row in rows if _claws(row, inputs)}
+            )
         else:
             name, key = KEYS[kind]
             if kind == "assignment":
@@ -102,6 +105,13 @@ def _replaced(table: pd.DataFrame, rows: list[dict], key: tuple[str, ...]) -> pd
         kept = [tuple(values) not in keys for values in table[list(key)].itertuples(index=False)]
         table = table[kept]
     return _added(table.reset_index(drop=True), rows)
+
+
+def _claws(row: dict, inputs: QuarterInputs) -> bool:
+    """Whether a clawback row applies to the plan calculated: it names the plans whose clawback window
+    the pair falls in (``plans``, space-separated); a row naming none applies to every plan."""
+    named = row.get("plans")
+    return not named or inputs.plan.code in named.split()
 
 
 def _per_expansion(undone: dict[tuple[str, str | None], Decimal]) -> dict[str, Decimal]:

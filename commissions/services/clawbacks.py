@@ -10,7 +10,7 @@ any deal does.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -78,6 +78,7 @@ class Found:
     expansion: Deal
     deal: Deal
     share: Decimal
+    plans: tuple[str, ...] = ()  # every plan with a clawback window the pair falls in: only they claw back
 
 
 def find_clawbacks(*, user: User | None = None) -> list[Correction]:
@@ -100,7 +101,7 @@ def find_clawbacks(*, user: User | None = None) -> list[Correction]:
         before = latest.get(key)
         if before is None:
             recorded.append(_record(pair, _source(key), user))
-        elif _share_of(before, key) != pair.share:
+        elif _share_of(before, key) != pair.share or _plans_of(before, key) not in (None, pair.plans):
             recorded.append(_revise(before, key, user, pair=pair))
     for key, before in latest.items():
         if key in found or _share_of(before, key) == 0 or not before.period.is_closed:
@@ -124,8 +125,10 @@ def look_again(*, after: str) -> list[Correction]:
 
 
 def _pairs_now() -> dict[tuple[str, str], Found]:
-    """Every qualifying pair, keyed (expansion deal_id, undoing deal_id); of several plans, the first by
-    code records it, as it always has."""
+    """Every qualifying pair, keyed (expansion deal_id, undoing deal_id), with the plans whose clawback
+    window it falls in (a plan without ``clawback_days``, or whose window the deal misses, keeps what it
+    paid); the first plan by code dates it (its quarter), and another plan counts when it credited the
+    expansion in that same quarter."""
     found: dict[tuple[str, str], Found] = {}
     for plan in Plan.objects.filter(clawback_days__isnull=False).order_by("code"):
         window = timedelta(days=plan.clawback_days)
@@ -150,7 +153,9 @@ def _pairs_now() -> dict[tuple[str, str], Found]:
                     key = (expansion.deal_id, deal.deal_id)
                     if key not in found:
                         share = share_undone(expansion, deal, period)
-                        found[key] = Found(plan, period, expansion, deal, share)
+                        found[key] = Found(plan, period, expansion, deal, share, (plan.code,))
+                    elif found[key].period == period and plan.code not in found[key].plans:
+                        found[key] = replace(found[key], plans=(*found[key].plans, plan.code))
     return found
 
 
@@ -174,10 +179,21 @@ def _source(key: tuple[str, str]) -> str:
     return base if not earlier else f"{base}#{earlier + 1}"
 
 
+def _row(correction: Correction, key: tuple[str, str]) -> dict:
+    """A clawback correction's last row of the pair ``key``."""
+    return [row for row in correction.rows if (row["deal_id"], row["by_deal"]) == key][-1]
+
+
 def _share_of(correction: Correction, key: tuple[str, str]) -> Decimal:
-    """The share of the pair ``key`` a clawback correction undoes (its last row of the pair)."""
-    rows = [row for row in correction.rows if (row["deal_id"], row["by_deal"]) == key]
-    return Decimal(str(rows[-1]["share"]))
+    """The share of the pair ``key`` a clawback correction undoes."""
+    return Decimal(str(_row(correction, key)["share"]))
+
+
+def _plans_of(correction: Correction, key: tuple[str, str]) -> tuple[str, ...] | None:
+    """The plans a clawback of the pair ``key`` claws back (its ``plans``), or None for one recorded
+    before clawbacks named their plans (every plan that paid the quarter)."""
+    named = _row(correction, key).get("plans")
+    return tuple(named.split()) if named else None
 
 
 def _revise(before: Correction, key: tuple[str, str], user, *, pair: Found | None) -> Correction:
@@ -199,7 +215,7 @@ def _revise(before: Correction, key: tuple[str, str], user, *, pair: Found | Non
     return record_correction(
         period=before.period,
         kind=Correction.Kind.CLAWBACK,
-        rows=[{"deal_id": expansion, "share": "0", "by_deal": deal}],
+        rows=[{"deal_id": expansion, "share": "0", "by_deal": deal, "plans": _row(before, key).get("plans")}],
         reason=reason,
         user=user,
         source=_source(key),
@@ -218,7 +234,14 @@ def _record(pair: Found, source: str, user, *, note: str = "") -> Correction:
     return record_correction(
         period=period,
         kind=Correction.Kind.CLAWBACK,
-        rows=[{"deal_id": expansion.deal_id, "share": str(pair.share), "by_deal": deal.deal_id}],
+        rows=[
+            {
+                "deal_id": expansion.deal_id,
+                "share": str(pair.share),
+                "by_deal": deal.deal_id,
+                "plans": " ".join(pair.plans),
+            }
+        ],
         reason=reason,
         user=user,
         source=source,

@@ -98,7 +98,8 @@ FIELDS: dict[str, dict[str, Callable]] = {
         "kpi_goal": _optional(_decimal),
     },
     K.ADJUSTMENT: {"customer_id": _text, "kind": _text, "value": _decimal},
-    K.CLAWBACK: {"deal_id": _text, "share": _decimal, "by_deal": _text},
+    # plans: the codes, space-separated, of the plans it claws back (their clawback windows); none: all.
+    K.CLAWBACK: {"deal_id": _text, "share": _decimal, "by_deal": _text, "plans": _optional(_text)},
 }
 
 # The import kind (DESIGN §3) whose CSV format a correction file of each kind uses.

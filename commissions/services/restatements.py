@@ -26,7 +26,7 @@ from webhooks import events as webhook_events
 
 from ..engine import QuarterResult, calculate_quarter
 from ..engine.corrections import with_corrections
-from ..loaders import fingerprint, load, plan_members
+from ..loaders import fingerprint, fingerprints, load, plan_members
 from ..models import ComponentResult, Correction, Period, Plan, Run, TrueUp
 from .periods import open_period_for_writing
 from .runs import same_inputs, start_run, warning_row, write_results
@@ -113,7 +113,7 @@ def _read_as_paid(loaded, *, period: Period, plan: Plan, final: Run, applied: li
     §7) — with the applied corrections laid over them, the inputs of its final run or of a restatement."""
     from .corrections import parsed_rows
 
-    if fingerprint(loaded.inputs) == final.fingerprint:
+    if final.fingerprint in fingerprints(loaded.inputs):
         return True
     if not applied:
         return False
@@ -121,7 +121,9 @@ def _read_as_paid(loaded, *, period: Period, plan: Plan, final: Run, applied: li
         loaded = load(plan=plan, period=period, pull=final.pull, employees=None)
     inputs = with_corrections(loaded.inputs, [(c.kind, parsed_rows(c.kind, c.rows)) for c in applied])
     runs = Run.objects.filter(plan=plan, period=period, status=Run.Status.SUCCEEDED)
-    return runs.filter(Q(is_final=True) | Q(is_restatement=True), fingerprint=fingerprint(inputs)).exists()
+    return runs.filter(
+        Q(is_final=True) | Q(is_restatement=True), fingerprint__in=fingerprints(inputs)
+    ).exists()
 
 
 def paid_lines(period: Period, plan: Plan, final: Run) -> dict[Key, Decimal]:

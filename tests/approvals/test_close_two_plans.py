@@ -96,22 +96,25 @@ def test_calculate_and_close_agree_on_which_run_is_current(two_plans, cco, finan
     assert not calculate(period=period, plan=nrr).created  # what close accepts, calculate does not redo
 
 
-def test_inputs_changed_back_make_the_earlier_run_current_and_final(two_plans, ops):
-    # v1 with 12 PRs; v2 with 8; then 12 again: calculate cannot make a run with v1's inputs twice, so
-    # v1 is the current run and the one close makes final — not v2, whose inputs are gone.
+def test_inputs_changed_back_make_a_new_version_the_current_and_final_run(two_plans, ops):
+    # v1 with 12 PRs; v2 with 8; then 12 again: the latest run (v2) no longer holds the inputs, so
+    # calculate makes v3 with v1's inputs — the run the console reviews and the CSM sees is the one close
+    # makes final (DESIGN §5), never v1 named current behind v2.
     period = two_plans
     adoption = Plan.objects.get(code="CS-FY22")
     kpi = KpiActual.objects.get(employee__employee_id="E1", kpi="prs")
     KpiActual.objects.filter(pk=kpi.pk).update(value=Decimal(8))
     assert calculate(period=period, plan=adoption).run.version == 2
     KpiActual.objects.filter(pk=kpi.pk).update(value=kpi.value)
+    assert current_run(period=period, plan=adoption) is None
 
     again = calculate(period=period, plan=adoption)
-    assert not again.created and again.run.version == 1
-    assert current_run(period=period, plan=adoption).version == 1
+    assert again.created and again.run.version == 3
+    assert again.run.fingerprint == Run.objects.get(plan=adoption, period=period, version=1).fingerprint
+    assert current_run(period=period, plan=adoption).version == 3
 
     finals = close_period(period=period, user=ops)
-    assert sorted((r.plan.code, r.version) for r in finals) == [("CS-FY22", 1), ("CS-NRR-FY22", 1)]
+    assert sorted((r.plan.code, r.version) for r in finals) == [("CS-FY22", 3), ("CS-NRR-FY22", 1)]
 
 
 def test_a_csm_with_an_assignment_and_an_empty_book_is_warned_at_calculate(two_plans, ops):

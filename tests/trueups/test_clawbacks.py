@@ -46,7 +46,7 @@ def test_a_late_churn_within_the_window_claws_back_the_whole_expansion_credit(wi
 @pytest.mark.django_db
 def test_a_contraction_claws_back_in_proportion_to_the_credit_it_undoes(with_clawback, ops, tmp_path):
     [clawback] = clawbacks_after("D9,C2,contraction,-3000,USD,2021-08-10,2021-08-10\n", tmp_path)
-    assert clawback.rows == [{"deal_id": "D1", "share": "0.4", "by_deal": "D9"}]
+    assert clawback.rows == [{"deal_id": "D1", "share": "0.4", "by_deal": "D9", "plans": "CS-FY22"}]
     assert clawback.effect == {"CS-FY22": {"E1": "-200.00"}}
 
 
@@ -98,7 +98,7 @@ def test_a_corrected_contraction_replaces_its_pending_clawback(with_clawback, tm
     assert first.status == Correction.Status.WITHDRAWN
     [now] = Correction.objects.filter(kind=Correction.Kind.CLAWBACK, status=Correction.Status.PENDING)
     assert now.source == "clawback:D1:D9#2"
-    assert now.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9"}]
+    assert now.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9", "plans": "CS-FY22"}]
     # D1 credited at 6,000: NRR 1.04, attainment 0.4, NRR 400.00 instead of 500.00.
     assert now.effect == {"CS-FY22": {"E1": "-100.00"}}
     assert (
@@ -116,7 +116,7 @@ def test_an_applied_clawback_is_revised_when_its_contraction_is_corrected(with_c
     first.refresh_from_db()
     assert first.status == Correction.Status.APPLIED
     revision = Correction.objects.get(source="clawback:D1:D9#2")
-    assert revision.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9"}]
+    assert revision.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9", "plans": "CS-FY22"}]
     assert f"revises {first.label}, applied (40% undone): 20% undone now" in revision.reason
     # Only the latest share of the pair counts: 20% undone in all, so 100.00 of the 200.00 comes back.
     [back] = apply_correction(correction=revision, user=ops)
@@ -129,7 +129,7 @@ def test_a_churn_moved_out_of_the_window_gives_the_clawback_back(with_clawback, 
     apply_correction(correction=first, user=ops)
     import_rows("deals", HEADER + "D9,C2,churn,-57500,USD,2021-09-15,2021-09-15\n", tmp_path)
     revision = Correction.objects.get(source="clawback:D1:D9#2")
-    assert revision.rows == [{"deal_id": "D1", "share": "0", "by_deal": "D9"}]
+    assert revision.rows == [{"deal_id": "D1", "share": "0", "by_deal": "D9", "plans": "CS-FY22"}]
     assert "deal D9 no longer undoes expansion D1" in revision.reason
     [back] = apply_correction(correction=revision, user=ops)
     assert back.amount == Decimal("500.00")
@@ -170,6 +170,36 @@ def test_a_deal_correction_of_a_closed_contraction_revises_its_applied_clawback(
     apply_correction(correction=deal, user=ops)
     revision = Correction.objects.get(source="clawback:D1:D9#2")
     assert (revision.period.code, revision.status) == ("FY22-Q2", Correction.Status.PENDING)
-    assert revision.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9"}]
+    assert revision.rows == [{"deal_id": "D1", "share": "0.2", "by_deal": "D9", "plans": "CS-FY22"}]
     [back] = apply_correction(correction=revision, user=ops)
     assert (back.paid_in.code, back.amount) == ("FY22-Q4", Decimal("100.00"))
+
+
+@pytest.mark.django_db
+def test_only_the_plans_with_a_clawback_window_claw_back(cco, ops, tmp_path):
+    # E1 is paid by CS-FY22 (clawback_days 90) and CS-FY22B (no clawback) in FY22-Q2: the churn takes the
+    # expansion's credit back from CS-FY22 only; CS-FY22B keeps what it paid.
+    from commissions.services.plans import load_plan
+    from tests.quarter.conftest import WORKED, load_worked_example
+
+    load_worked_example(cco)
+    source = (WORKED / "plan.yaml").read_text()
+    load_plan(source=source.replace("code: CS-FY22\n", "code: CS-FY22B\n"), file_name="plan_b.yaml")
+    import_rows(
+        "assignments",
+        "employee_id,plan,start_date,end_date,on_target_amount,nrr_goal,kpi_goal\n"
+        "E1,CS-FY22B,2021-02-01,,3000.00,1.10,10\n",
+        tmp_path,
+    )
+    Plan.objects.filter(code="CS-FY22").update(clawback_days=90)
+    from tests.trueups.test_deal_correction_writes_the_deal import close_both
+
+    close_both("FY22-Q2", list(Plan.objects.filter(code__in=["CS-FY22", "CS-FY22B"])), ops)
+    from commissions.services.periods import get_period
+
+    get_period("FY22-Q3")
+    [clawback] = clawbacks_after("D9,C2,churn,-57500,USD,2021-08-15,2021-08-15\n", tmp_path)
+    assert clawback.rows == [{"deal_id": "D1", "share": "1", "by_deal": "D9", "plans": "CS-FY22"}]
+    assert clawback.effect == {"CS-FY22": {"E1": "-500.00"}}
+    [line] = apply_correction(correction=clawback, user=ops)
+    assert (line.plan.code, line.amount) == ("CS-FY22", Decimal("-500.00"))
