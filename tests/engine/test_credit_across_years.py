@@ -74,7 +74,7 @@ def test_an_expansion_booked_by_fy27_and_effective_by_fy28_is_credited_once_in_f
     assert warning.message == (
         "Deal X1 (expansion, booked 2027-01-20, effective 2027-02-01) of E1 is dated in two fiscal years: "
         "T-FY27 credits expansion deals by booked date, in FY27-Q4; T-FY28 by effective date, in FY28-Q1. "
-        'The earlier year\'s plan decides: credited once, in FY27-Q4 under T-FY27; '
+        "The earlier year's plan decides: credited once, in FY27-Q4 under T-FY27; "
         "left out of FY28-Q1."
     )
 
@@ -97,7 +97,7 @@ def test_a_renewal_effective_by_fy27_and_booked_by_fy28_is_credited_once_in_fy28
     assert warning.message == (
         "Deal R1 (renewal, booked 2027-01-20, effective 2027-02-01) of E1 is dated in two fiscal years: "
         "T-FY27 credits renewal deals by effective date, in FY28-Q1 (after its year); T-FY28 by booked "
-        'date, in FY27-Q4 (before its year). The earlier year\'s plan decides: '
+        "date, in FY27-Q4 (before its year). The earlier year's plan decides: "
         "credited once, in FY28-Q1 under T-FY28 by its effective date."
     )
 

@@ -64,7 +64,7 @@ def test_an_expansion_credited_by_the_plan_left_is_not_credited_again_by_the_pla
     assert warning.message == (
         "Deal X7 (expansion, booked 2021-07-20, effective 2021-08-10) of E1 is dated before and after E1 "
         "joined T-MOVE on 2021-08-01: CS-FY22 credits expansion deals by booked date, in FY22-Q2; T-MOVE by "
-        'effective date, in FY22-Q3. The earlier plan decides: credited once, in '
+        "effective date, in FY22-Q3. The earlier plan decides: credited once, in "
         "FY22-Q2 under CS-FY22; left out of FY22-Q3."
     )
 
