@@ -187,32 +187,35 @@ def _prior_rules(
     assignments: pd.DataFrame,
     year_start,
 ) -> pd.DataFrame:
-    """The credit-date rules of the plans the members were on before they joined this plan that can change
-    a credit date (DESIGN §3 "Plans": across a change of plan — a new fiscal year's, or a move within the
-    year — the earlier plan decides; ``engine.crossing``).
+    """The credit-date rules of the members' other plans that can change a credit date (DESIGN §3 "Plans":
+    the plan a person was on at a deal's earlier date, before they joined this one, decides — across a
+    fiscal-year boundary, or a move between plans within the year; ``engine.crossing``).
 
-    Only the deals dated before and on or after a member's first day on the plan (the year's first day, or
-    a later assignment start) are looked at; for the quarter of each one's earlier date, a member's other
-    plans in that quarter give a row each when one of them credits the deal's type by another date than
-    this plan does. None in the usual case: the inputs and their fingerprint stay as they were.
-    ``assignments``: the plan's rows of the quarter (the inputs' table). One query per such quarter, none
-    when no deal crosses a member's first day."""
+    Only the deals dated before and on or after a member's first day on this plan are looked at
+    (``assignments``: the plan's rows of the quarter, the inputs' table); for the quarter of each one's
+    earlier date, a member's other plans in that quarter give a row each — with the member's days on it
+    within that quarter — when one of them credits the deal's type by another date than this plan does.
+    None in the usual case: the inputs and their fingerprint stay as they were. One query per such
+    quarter."""
     if deals.empty:
         return empty("prior_rules")
-    # Each member's first day on the plan (``engine.crossing.joined_on``), from the rows already read.
-    starts = assignments["start_date"]
-    boundaries = sorted({max(year_start, clean(start)) if clean(start) else year_start for start in starts})
+    spans: dict[str, list] = {}
+    for employee, start, end in assignments[["employee_id", "start_date", "end_date"]].itertuples(
+        index=False
+    ):
+        start, end = clean(start), clean(end)
+        spans.setdefault(employee, []).append((max(year_start, start) if start else year_start, end))
     crossing = {}
     for kind, booked, effective in deals[["type", "booked_on", "effective_on"]].itertuples(index=False):
-        if booked is None or effective is None:
+        if booked is None or effective is None or booked == effective:
             continue
         earlier, later = min(booked, effective), max(booked, effective)
-        if any(earlier < boundary <= later for boundary in boundaries):
+        if any(earlier < min(first for first, _ in days) <= later for days in spans.values()):
             crossing.setdefault(calendar().period_of(earlier), set()).add(kind)
     if not crossing:
         return empty("prior_rules")
     members = scope.people(plan_assignments(plan, period)).values("employee_id")
-    groups: dict[tuple, set] = {}  # (employee, quarter, type) → {(plan, its date for the type)}
+    groups: dict[tuple, set] = {}  # (employee, quarter, type) → {(plan, its date for the type, first, last)}
     for quarter, kinds in sorted(crossing.items(), key=lambda item: item[0].code):
         first, last = calendar().bounds(quarter)
         held = (
@@ -224,17 +227,19 @@ def _prior_rules(
         )
         for assignment in held:
             other = assignment.plan
+            since = max(first, assignment.start_date)
+            until = min(last, assignment.end_date) if assignment.end_date else last
             for kind in kinds:
                 when = (other.credit_date_by_type or {}).get(kind, other.credit_date)
-                key = (assignment.employee.employee_id, quarter.code, first, last, kind)
-                groups.setdefault(key, set()).add((other.code, when))
-    # A person's earlier plans are kept together when one of them disagrees with this plan: the engine
-    # must see the one that credits the deal in its own year, agreeing or not.
+                key = (assignment.employee.employee_id, quarter.code, kind)
+                groups.setdefault(key, set()).add((other.code, when, since, until))
+    # A person's other plans are kept together when one of them disagrees with this plan: the engine
+    # must see the one that credits the deal first, agreeing or not.
     rows = [
-        (eid, code, quarter, first, last, kind, when)
-        for (eid, quarter, first, last, kind), rules in groups.items()
-        if any(when != spec.credit_date_of(kind) for _, when in rules)
-        for code, when in rules
+        (eid, code, quarter, since, until, kind, when)
+        for (eid, quarter, kind), rules in groups.items()
+        if any(when != spec.credit_date_of(kind) for _, when, _, _ in rules)
+        for code, when, since, until in rules
     ]
     return frame("prior_rules", sorted(rows))
 

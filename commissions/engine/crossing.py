@@ -25,13 +25,14 @@ DATED_COLUMNS = ["credit_date", "credited_by", "employee_id"]
 def dated_deals(book: pd.DataFrame, inputs, warnings: list[EngineWarning] | None = None) -> pd.DataFrame:
     """The book's deals (``inputs.deals`` joined to their customer's owner at the quarter's end), each
     with its ``credit_date`` and ``credited_by`` (booked | effective) under the plan's rule for its type
-    — or, for a deal dated before and after its owner joined this plan (``joined_on``), under the rule of
-    the owner's earlier plan (``inputs.prior_rules``) when that plan credits its type by the other date
-    (DESIGN §3 "Plans").
+    — or, for a deal dated before and on or after the day its owner joined this plan (its year's first
+    day, or their first assignment to it when later: ``coverage``), under the rule of the plan the owner
+    was on at its earlier date (``inputs.prior_rules``) when that plan credits its type by the other date
+    (DESIGN §3 "Plans": the plan a person was on at a deal's earlier date decides).
 
-    Such a deal whose later date falls in this quarter adds a warning to ``warnings`` naming the deal, the
-    CSM, both plans and the quarter each would credit it in: ``credit_across_years`` when the person joined
-    on the year's first day, ``credit_across_plans`` when later in the year.
+    When that decision changes whether this quarter credits the deal, a warning is added to ``warnings``
+    naming the deal, the CSM and both plans: ``credit_across_years`` when the earlier date is before the
+    plan's year, ``credit_across_plans`` otherwise.
     Columns: those of ``inputs.deals``, then credit_date, credited_by, employee_id.
     """
     deals = inputs.deals.merge(book, on="customer_id", how="inner")
@@ -41,43 +42,52 @@ def dated_deals(book: pd.DataFrame, inputs, warnings: list[EngineWarning] | None
     if inputs.year_start is None or inputs.prior_rules.empty or deals.empty:
         return deals.reset_index(drop=True)
     deals = deals.reset_index(drop=True)
-    joined = joined_on(inputs)
+    spans = coverage(inputs)
     for index, row in deals.iterrows():
-        boundary = joined.get(row["employee_id"], inputs.year_start)
-        rule = _earlier_rule(row, boundary, inputs.prior_rules)
+        rule = _deciding_rule(row, spans.get(row["employee_id"], []), inputs)
         if rule is None or rule["credit_date"] == row["credited_by"]:
             continue
         own_by, own_date = row["credited_by"], row["credit_date"]
+        decided = row[f"{rule['credit_date']}_on"]
         deals.at[index, "credited_by"] = rule["credit_date"]
-        deals.at[index, "credit_date"] = row[f"{rule['credit_date']}_on"]
-        later = max(row["booked_on"], row["effective_on"])
-        if warnings is not None and inputs.start <= later <= inputs.end:
-            warnings.append(_warning(row, rule, own_by, own_date, boundary, inputs))
+        deals.at[index, "credit_date"] = decided
+        inside = [inputs.start <= day <= inputs.end for day in (own_date, decided)]
+        if warnings is not None and inside[0] != inside[1]:
+            warnings.append(_warning(row, rule, own_by, own_date, decided, inputs))
     return deals
 
 
-def joined_on(inputs) -> dict[str, date]:
-    """Each CSM's first day on this plan in its year: the year's first day (``inputs.year_start``), or
-    the first day of their earliest assignment of the quarter when that is later. Deals dated before it
-    and on or after it are decided by the plan the person was on before (DESIGN §3 "Plans")."""
-    joined: dict[str, date] = {}
-    for employee, start in inputs.assignments[["employee_id", "start_date"]].itertuples(index=False):
-        day = max(inputs.year_start, start) if start is not None else inputs.year_start
-        joined[employee] = min(joined.get(employee, day), day)
-    return joined
+def coverage(inputs) -> dict[str, list[tuple[date, date | None]]]:
+    """Each CSM's days on this plan: their assignments of the quarter, none before the plan's year
+    (``inputs.year_start``); an end of None is open."""
+    spans: dict[str, list[tuple[date, date | None]]] = {}
+    for employee, start, end in inputs.assignments[["employee_id", "start_date", "end_date"]].itertuples(
+        index=False
+    ):
+        first = max(inputs.year_start, start) if start is not None else inputs.year_start
+        spans.setdefault(employee, []).append((first, end))
+    return spans
 
 
-def _earlier_rule(row, boundary: date, rules: pd.DataFrame) -> dict | None:
-    """The owner's earlier plan's rule for a deal dated before and after they joined this plan (its earlier
-    date before ``boundary``, its later one on or after it), or None. Of several plans in that quarter, one
-    that credits the deal before the boundary comes first (by plan code): a deal credited there is not
-    again."""
+def covered(day: date, spans: list[tuple[date, date | None]]) -> bool:
+    """Whether ``day`` falls within one of ``spans`` (both ends included)."""
+    return any(first <= day and (last is None or day <= last) for first, last in spans)
+
+
+def _deciding_rule(row, spans, inputs) -> dict | None:
+    """The rule of the plan the deal's owner was on at its earlier date, when the deal is dated before and
+    on or after the day they joined this plan (its year's first day, or their first assignment to it when
+    later), or None. Of several such
+    plans, one crediting the deal by a date this plan does not cover comes first (by plan code): a deal
+    credited there is not again."""
     booked, effective = row["booked_on"], row["effective_on"]
     if booked is None or effective is None:
         return None
     earlier, later = min(booked, effective), max(booked, effective)
-    if not earlier < boundary <= later:
-        return None
+    joined = min((first for first, _ in spans), default=inputs.year_start)
+    if not earlier < joined <= later:
+        return None  # dated on one side of the day the owner joined this plan: its own rule
+    rules = inputs.prior_rules
     found = rules[
         (rules["employee_id"] == row["employee_id"])
         & (rules["type"] == row["type"])
@@ -87,40 +97,44 @@ def _earlier_rule(row, boundary: date, rules: pd.DataFrame) -> dict | None:
     if found.empty:
         return None
     candidates = sorted(
-        found.to_dict("records"), key=lambda r: (row[f"{r['credit_date']}_on"] >= boundary, r["plan"])
+        found.to_dict("records"), key=lambda r: (covered(row[f"{r['credit_date']}_on"], spans), r["plan"])
     )
     return candidates[0]
 
 
-def _warning(row, rule: dict, own_by: str, own_date: date, boundary: date, inputs) -> EngineWarning:
-    """``credit_across_years`` (joined on the year's first day) or ``credit_across_plans`` (later): what
-    each plan would do with the deal and what the rule made of it."""
-    plan, period, employee = inputs.plan.code, inputs.period, row["employee_id"]
-    across_years = boundary == inputs.year_start
-    prior_date = row[f"{rule['credit_date']}_on"]
-    in_prior = prior_date < boundary
-    left, joined = ("its year", "its year")
-    if not across_years:
-        left, joined = f"{employee} left it", f"{employee} joined it"
-    prior_quarter = rule["period"] if in_prior else f"{period} (after {left})"
-    own_quarter = period if own_date >= boundary else f"{rule['period']} (before {joined})"
-    kind = row["type"]
-    if in_prior:
-        outcome = f"credited once, in {rule['period']} under {rule['plan']}; left out of {period}"
-    else:
-        outcome = f"credited once, in {period} under {plan} by its {rule['credit_date']} date"
-    dated = (
-        "is dated in two fiscal years"
-        if across_years
-        else f"is dated before and after {employee} joined {plan} on {boundary}"
+def _warning(row, rule: dict, own_by: str, own_date: date, decided: date, inputs) -> EngineWarning:
+    """What each plan would do with the deal and what the rule made of it, in this quarter."""
+    plan, period, employee, kind = inputs.plan.code, inputs.period, row["employee_id"], row["type"]
+    earlier = min(row["booked_on"], row["effective_on"])
+    across_years = earlier < inputs.year_start
+    credited = inputs.start <= decided <= inputs.end
+    if across_years:
+        prior_quarter = rule["period"] if decided < inputs.year_start else f"{period} (after its year)"
+        own_quarter = period if own_date >= inputs.year_start else f"{rule['period']} (before its year)"
+        if credited:
+            outcome = f"credited once, in {period} under {plan} by its {rule['credit_date']} date"
+        else:
+            outcome = f"credited once, in {rule['period']} under {rule['plan']}; left out of {period}"
+        return EngineWarning(
+            "credit_across_years",
+            f"Deal {row['deal_id']} ({kind}, booked {row['booked_on']}, effective {row['effective_on']}) of "
+            f"{employee} is dated in two fiscal years: {rule['plan']} credits {kind} deals by "
+            f"{rule['credit_date']} date, in {prior_quarter}; {plan} by {own_by} date, in {own_quarter}. "
+            f"The earlier year's plan decides: {outcome}.",
+            employee_id=employee,
+            customer_id=row["customer_id"],
+        )
+    outcome = (
+        f"credited in {period} by its {rule['credit_date']} date, {decided}"
+        if credited
+        else f"left out of {period}: it counts by its {rule['credit_date']} date, {decided}"
     )
-    decides = "The earlier year's plan decides" if across_years else "The earlier plan decides"
     return EngineWarning(
-        "credit_across_years" if across_years else "credit_across_plans",
+        "credit_across_plans",
         f"Deal {row['deal_id']} ({kind}, booked {row['booked_on']}, effective {row['effective_on']}) of "
-        f"{employee} {dated}: {rule['plan']} credits {kind} deals by {rule['credit_date']} date, in "
-        f"{prior_quarter}; {plan} by {own_by} date, in {own_quarter}. "
-        f"{decides}: {outcome}.",  # the rule is DESIGN §3 "Plans"; warnings are read by CSMs too
+        f"{employee}: on {earlier}, its earlier date, {employee} was on {rule['plan']}, not on {plan}. "
+        f"{rule['plan']} credits {kind} deals by {rule['credit_date']} date, {plan} by {own_by} date; the "
+        f"plan {employee} was on at the earlier date decides, so each plan credits it once: {outcome}.",
         employee_id=employee,
         customer_id=row["customer_id"],
     )

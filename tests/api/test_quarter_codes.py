@@ -77,10 +77,13 @@ def test_a_pull_starts_a_quarter_of_a_planned_year(planned, client_for):
 
 
 @pytest.mark.django_db
-def test_a_run_of_a_quarter_no_plan_covers_is_404_and_creates_nothing(planned, client_for):
+def test_a_run_of_a_quarter_no_plan_covers_names_the_plans_year_and_creates_nothing(planned, client_for):
+    # The plan's year is the real problem (periods.plans_to_calculate): said before the quarter's row.
     response = client_for("ops").post("/api/runs/", {"period": "FY95-Q2", "plan": "CS-FY22"}, format="json")
-    assert response.status_code == 404
-    assert response.json()["error"]["message"] == NO_PLAN.format("FY95-Q2")
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == (
+        "CS-FY22 is a plan of FY22: FY95-Q2 is not one of its quarters."
+    )
     assert not Period.objects.filter(code="FY95-Q2").exists()
 
 

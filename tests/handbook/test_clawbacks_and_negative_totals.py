@@ -187,7 +187,7 @@ def test_the_handbooks_window_is_the_one_clawbacks_are_found_in(
     assert clawbacks_of_d7() == []
     import_rows("deals", HEADER + f"D9,C1,contraction,-3000,USD,{last_day},{last_day}\n", tmp_path)
     [clawback] = clawbacks_of_d7()
-    assert clawback.rows == [{"deal_id": "D7", "share": "0.4", "by_deal": "D9"}]
+    assert clawback.rows == [{"deal_id": "D7", "share": "0.4", "by_deal": "D9", "plans": loaded.code}]
 
 
 @pytest.mark.django_db

@@ -5,7 +5,7 @@ plan they were on at its earlier date decides, as across a fiscal-year boundary.
 The worked example (DESIGN §4): E1 on CS-FY22 (credit_date booked), owning C1; here E1 leaves CS-FY22 on
 2021-07-31 for T-MOVE from 2021-08-01. FY22-Q2 is 2021-05-01 … 2021-07-31, FY22-Q3 2021-08-01 … 10-31."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -30,8 +30,9 @@ def cco(db):
     return make_user(Role.CCO, email="cco@example.com")
 
 
-def moved_to(rules: str) -> Plan:
-    """E1 leaves CS-FY22 on 2021-07-31 for T-MOVE (FY22, NRR only, ``credit_date_by_type`` ``rules``)."""
+def moved_to(rules: str, on: date = date(2021, 8, 1)) -> Plan:
+    """E1 leaves CS-FY22 the day before ``on`` for T-MOVE (FY22, NRR only, ``credit_date_by_type``
+    ``rules``), from ``on``."""
     plan = load_plan(
         source=(
             "code: T-MOVE\nname: T move\nfiscal_year: FY22\ncurrency: USD\n"
@@ -40,8 +41,8 @@ def moved_to(rules: str) -> Plan:
         )
     )
     e1 = User.objects.get(employee_id="E1")
-    Assignment.objects.filter(employee=e1, plan__code="CS-FY22").update(end_date=date(2021, 7, 31))
-    Assignment.objects.create(employee=e1, plan=plan, start_date=date(2021, 8, 1), on_target_amount="1000.00")
+    Assignment.objects.filter(employee=e1, plan__code="CS-FY22").update(end_date=on - timedelta(days=1))
+    Assignment.objects.create(employee=e1, plan=plan, start_date=on, on_target_amount="1000.00")
     return plan
 
 
@@ -62,10 +63,10 @@ def test_an_expansion_credited_by_the_plan_left_is_not_credited_again_by_the_pla
     assert "X7" not in set(after.deals["deal_id"])
     [warning] = [w for w in after.warnings if w.code == "credit_across_plans"]
     assert warning.message == (
-        "Deal X7 (expansion, booked 2021-07-20, effective 2021-08-10) of E1 is dated before and after E1 "
-        "joined T-MOVE on 2021-08-01: CS-FY22 credits expansion deals by booked date, in FY22-Q2; T-MOVE by "
-        "effective date, in FY22-Q3. The earlier plan decides: credited once, in "
-        "FY22-Q2 under CS-FY22; left out of FY22-Q3."
+        "Deal X7 (expansion, booked 2021-07-20, effective 2021-08-10) of E1: on 2021-07-20, its earlier "
+        "date, E1 was on CS-FY22, not on T-MOVE. CS-FY22 credits expansion deals by booked date, T-MOVE by "
+        "effective date; the plan E1 was on at the earlier date decides, so each plan credits it once: left "
+        "out of FY22-Q3: it counts by its booked date, 2021-07-20."
     )
 
 
@@ -84,7 +85,7 @@ def test_a_renewal_neither_plan_would_credit_is_credited_once_by_the_plan_joined
         2021, 8, 11
     )
     [warning] = [w for w in after.warnings if w.code == "credit_across_plans"]
-    assert warning.message.endswith("credited once, in FY22-Q3 under T-MOVE by its effective date.")
+    assert warning.message.endswith("credited in FY22-Q3 by its effective date, 2021-08-11.")
 
 
 @pytest.mark.django_db
@@ -96,3 +97,17 @@ def test_plans_that_agree_around_a_move_read_no_rules_and_keep_their_fingerprint
     assert inputs.prior_rules.empty
     without = type(inputs)(**{**inputs.__dict__, "year_start": None})
     assert fingerprint(inputs) == fingerprint(without)
+
+
+@pytest.mark.django_db
+def test_a_deal_both_plans_credit_in_the_quarter_they_share_is_not_warned_about(cco, tmp_path):
+    # Booked 2021-08-20 on CS-FY22, effective 2021-09-10 on T-MOVE: both dates in FY22-Q3, which both
+    # plans pay part of; each credits it there, and no warning says otherwise.
+    load_worked_example(cco)
+    import_rows("deals", HEADER + "R9,C1,renewal,5000,USD,2021-08-20,2021-09-10\n", tmp_path)
+    plan = moved_to("{renewal: effective}", on=date(2021, 9, 1))
+
+    for each in (Plan.objects.get(code="CS-FY22"), plan):
+        result = credited(each, "FY22-Q3")
+        assert "R9" in set(result.deals["deal_id"])
+        assert [w for w in result.warnings if w.code == "credit_across_plans"] == []
