@@ -5,8 +5,10 @@ Every command runs inside the audit context (docs/audit.md): the command's name,
 """
 
 import getpass
+from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import User
 from core.errors import AttainError
@@ -41,6 +43,16 @@ class AttainCommand(BaseCommand):
         if user is None:
             raise CommandError(f"No user with e-mail {email}.")
         return user
+
+    def month(self, written: str | None) -> date:
+        """The first day of the ``--month`` written ``YYYY-MM``, or — none written — of the month just
+        ended. Raises ``CommandError`` naming a value that is no month."""
+        if not written:
+            return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+        try:
+            return date.fromisoformat(f"{written}-01")
+        except ValueError:
+            raise CommandError(f"--month must be a month like 2026-06, not {written!r}.") from None
 
 
 def _os_user() -> str:

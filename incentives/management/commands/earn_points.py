@@ -1,13 +1,10 @@
 """``python manage.py earn_points [--month YYYY-MM] [--user EMAIL]`` — earn the points rules' points of a
 month that is over (docs/design.md §11.4); default last month. Idempotent: a rerun earns nothing twice."""
 
-from datetime import date, timedelta
-
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from commissions.management.base import AttainCommand
-from incentives.services.points import earn_points, first_of_month
+from incentives.services.points import earn_points
 
 
 class Command(AttainCommand):
@@ -18,13 +15,7 @@ class Command(AttainCommand):
         parser.add_argument("--user", help="the ops person running it (e-mail)")
 
     def handle(self, *args, month=None, user=None, **options):
-        if month:
-            try:
-                month = date.fromisoformat(f"{month}-01")
-            except ValueError:
-                raise CommandError(f"--month must be a month like 2026-06, not {month!r}.") from None
-        else:
-            month = first_of_month(first_of_month(timezone.localdate()) - timedelta(days=1))
+        month = self.month(month)
         run = earn_points(month, user=self.user(user))
         self.stdout.write(
             f"{month:%Y-%m}: {len(run.lots)} lot(s), {run.points} point(s) earned; "

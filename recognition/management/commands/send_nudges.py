@@ -2,13 +2,10 @@
 is over (docs/design.md §11.5), as the 1st's ``month-end-nudges`` job sends them; default the month just
 ended. Idempotent: a month is decided once, so a rerun sends nothing and says so."""
 
-from datetime import date
-
 from django.core.management.base import CommandError
-from django.utils import timezone
 
 from commissions.management.base import AttainCommand
-from recognition.services.nudges import previous_month, send_nudges
+from recognition.services.nudges import send_nudges
 
 
 class Command(AttainCommand):
@@ -19,14 +16,7 @@ class Command(AttainCommand):
         parser.add_argument("--user", help="the ops person or CCO running it (e-mail)")
 
     def handle(self, *args, month=None, user=None, **options):
-        if month:
-            try:
-                month = date.fromisoformat(f"{month}-01")
-            except ValueError:
-                raise CommandError(f"--month must be a month like 2026-06, not {month!r}.") from None
-        else:
-            month = previous_month(timezone.localdate())
-        run = send_nudges(month, user=self.user(user))
+        run = send_nudges(self.month(month), user=self.user(user))
         self.stdout.write(run.summary())
         if run.refused:
             raise CommandError(
