@@ -88,9 +88,9 @@ def plan_payouts(t: dict[str, pd.DataFrame], code: str) -> pd.Series:
     for component in plan["components"]:
         metric = component["metric"]
         if metric == "adoption":
-            attainment = _adoption(t, plan, book, rates, start, end)
+            attainment = _adoption(t, code, book, rates, start, end)
         elif metric == "nrr":
-            attainment = _nrr(t, plan, component, book, csm, rates, start, end)
+            attainment = _nrr(t, code, component, book, csm, rates, start, end)
         else:
             kpis = t["kpis"][(t["kpis"]["period"] == PERIOD) & (t["kpis"]["kpi"] == component["kpi"])]
             value = kpis.set_index("employee_id")["value"].reindex(csm.index).fillna(0.0)
@@ -122,13 +122,13 @@ def _factor(attainment: pd.Series, component: dict) -> pd.Series:
     return f.clip(upper=cap) if cap is not None else f
 
 
-def _adoption(t, plan, book, rates, start, end) -> pd.Series:
+def _adoption(t, code, book, rates, start, end) -> pd.Series:
     """§4.3: A = Σ w·r / Σ w over the counted customers, per CSM; absent where Σ w = 0."""
+    plan = PLANS[code]
     options = plan.get("adoption", {})
     formula, weighting = options.get("formula", "progress"), options.get("weighting", "arr")
     customer_cap = float(options.get("customer_cap", "1.5"))
     window = end - pd.Timedelta(days=plan.get("new_customer_window_days", 90))
-    credit = "effective_on" if plan.get("credit_date") == "effective" else "booked_on"
 
     targets = t["targets"][t["targets"]["period"] == PERIOD][
         ["customer_id", "baseline_score", "target_score"]
@@ -144,7 +144,9 @@ def _adoption(t, plan, book, rates, start, end) -> pd.Series:
     r_target = np.where(s.isna(), 0.0, np.clip(r, 0.0, customer_cap))
     customers, deals = t["customers"], t["deals"]
     new = customers["customer_id"][(customers["start_date"] > window) & (customers["start_date"] <= end)]
-    expansions = deals[(deals["type"] == "expansion") & (deals[credit] > window) & (deals[credit] <= end)]
+    expansions = deals[deals["type"] == "expansion"].merge(book, on="customer_id")
+    credit = _credit_dates(t, code, expansions)
+    expansions = expansions[(credit > window) & (credit <= end)]
     protected = c["customer_id"].isin(new) | c["customer_id"].isin(expansions["customer_id"])
     has_target = tg.notna()
     improved = ~has_target & b.notna() & (s > b)
@@ -161,20 +163,44 @@ def _adoption(t, plan, book, rates, start, end) -> pd.Series:
     return (sums["wr"] / sums["w"])[sums["w"] > 0]
 
 
-def _nrr(t, plan, component, book, csm, rates, start, end) -> pd.Series:
+def _nrr(t, code, component, book, csm, rates, start, end) -> pd.Series:
     """§4.4: NRR = (S + Δ)/S per CSM, attainment max(0, (NRR − floor)/(goal − floor)); absent if S = 0."""
-    credit = "effective_on" if plan.get("credit_date") == "effective" else "booked_on"
     arr = _latest(t["arr"], "as_of", start)
     at_start = pd.Series(rates.convert(arr["arr"], arr["currency"]).values, index=arr["customer_id"])
     s_arr = book["customer_id"].map(at_start).fillna(0.0).groupby(book["employee_id"]).sum()
-    deals = t["deals"]
-    booked = deals[(deals[credit] >= start) & (deals[credit] <= end)].merge(book, on="customer_id")
+    deals = t["deals"].merge(book, on="customer_id")
+    credit = _credit_dates(t, code, deals)
+    booked = deals[(credit >= start) & (credit <= end)]
     delta = rates.convert(booked["arr_delta"], booked["currency"]).groupby(booked["employee_id"]).sum()
     s_arr = s_arr.reindex(csm.index).fillna(0.0)
     nrr = (s_arr + delta.reindex(csm.index).fillna(0.0)) / s_arr.where(s_arr != 0)
     floor = _number(component, "floor", 1.0)
     goal = csm["nrr_goal"].fillna(_number(component, "goal"))
     return ((nrr - floor) / (goal - floor)).clip(lower=0.0)
+
+
+def _credit_field(plan: dict) -> str:
+    return "effective_on" if plan.get("credit_date") == "effective" else "booked_on"
+
+
+def _credit_dates(t, code: str, deals: pd.DataFrame) -> pd.Series:
+    """Per deal row (with its owner's ``employee_id``), the date that credits it to plan ``code``: the
+    plan's own date — or, when the owner was not on ``code`` at the deal's earlier date but on another
+    plan, that plan's (DESIGN §3 "Plans": the plan a person was on at a deal's earlier date decides). The
+    company's plans are all of one year, and a person is on one plan on any day."""
+    earlier = deals[["booked_on", "effective_on"]].min(axis=1)
+    a = t["assignments"]
+    a = a[["employee_id", "plan", "start_date", "end_date"]]
+    rows = pd.DataFrame({"employee_id": deals["employee_id"].values, "earlier": earlier.values})
+    rows["row"] = np.arange(len(rows))
+    on = rows.merge(a, on="employee_id")
+    on = on[(on["start_date"] <= on["earlier"]) & (on["end_date"].isna() | (on["earlier"] <= on["end_date"]))]
+    here = set(on.loc[on["plan"] == code, "row"])
+    elsewhere = on[(on["plan"] != code) & ~on["row"].isin(here)].drop_duplicates("row")
+    field = np.full(len(rows), _credit_field(PLANS[code]), dtype=object)
+    field[elsewhere["row"].to_numpy()] = [_credit_field(PLANS[p]) for p in elsewhere["plan"]]
+    chosen = np.where(field == "effective_on", deals["effective_on"], deals["booked_on"])
+    return pd.Series(chosen, index=deals.index, dtype="datetime64[ns]")
 
 
 def lower_bound_payouts(t: dict[str, pd.DataFrame], seconds: dict[str, float] | None = None) -> Payouts:

@@ -13,10 +13,13 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 from django.conf import settings
+from django.db.models import Q
 
 from accounts.models import User
 from adoption.models import ArrRecord, Customer, Ownership, Snapshot, TargetLine
 from commissions.models import Assignment, Deal, FxRate, KpiActual, Period, Plan, PulledScore, ScorePull
+from core.calendar import FiscalYear
+from core.fiscal import calendar
 
 MAX_CUSTOMERS = 20_000
 CENT = Decimal("0.01")
@@ -70,7 +73,7 @@ def _csm_payout(plan, employee, period, pull, rates) -> Decimal | None:
     lines = []  # (weight, factor) of the components that apply
     for component in plan.components.order_by("position", "id"):
         if component.metric == "adoption":
-            attainment = _adoption(plan, book, period, pull, rates)
+            attainment = _adoption(plan, employee, book, period, pull, rates)
         elif component.metric == "nrr":
             attainment = _nrr(plan, component, last, book, period, rates)
         else:
@@ -113,15 +116,37 @@ def _arr_on(customer, day, plan, rates) -> Decimal | None:
     return None if record is None else _convert(record.arr, record.currency, plan, rates)
 
 
-def _credit_field(plan) -> str:
-    return "effective_on" if plan.credit_date == Plan.CreditDate.EFFECTIVE else "booked_on"
+def _credit_date(plan, employee, deal):
+    """The date that credits ``deal`` of ``employee``'s book to ``plan``: by the rule of the plan they were
+    on at the deal's earlier date — ``plan`` itself, or another they moved from or to (DESIGN §3 "Plans")
+    — for the deal's type; ``plan``'s own when they were on none that day."""
+    earlier = min(deal.booked_on, deal.effective_on)
+    year_start = calendar().year_start(FiscalYear.parse(plan.fiscal_year))
+    on_it = (
+        Assignment.objects.filter(employee=employee, start_date__lte=earlier)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=earlier))
+        .select_related("plan")
+    )
+    deciding = plan
+    if earlier < year_start or not any(a.plan_id == plan.pk for a in on_it):
+        deciding = next(
+            (a.plan for a in sorted(on_it, key=lambda a: a.plan.code) if a.plan_id != plan.pk), plan
+        )
+    rule = (deciding.credit_date_by_type or {}).get(deal.type, deciding.credit_date)
+    return deal.effective_on if rule == Plan.CreditDate.EFFECTIVE else deal.booked_on
 
 
-def _adoption(plan, book, period, pull, rates) -> Decimal | None:
+def _deals_dated(customer, first, last, **filters):
+    """The customer's deals with either date from ``first`` to ``last``."""
+    return Deal.objects.filter(
+        Q(booked_on__range=(first, last)) | Q(effective_on__range=(first, last)), customer=customer, **filters
+    )
+
+
+def _adoption(plan, employee, book, period, pull, rates) -> Decimal | None:
     """A = Σ w·r / Σ w over the counted customers (DESIGN §4.3); None when nothing weighs."""
     snapshot = Snapshot.objects.get(fiscal_year=plan.fiscal_year, status=Snapshot.Status.APPROVED)
     window_start = period.end - timedelta(days=plan.new_customer_window_days)
-    credit = _credit_field(plan)
     weighted, weights = ZERO, ZERO
     for customer in book:
         line = TargetLine.objects.filter(snapshot=snapshot, customer=customer, period=period.code).first()
@@ -145,11 +170,10 @@ def _adoption(plan, book, period, pull, rates) -> Decimal | None:
                 r = ONE if score >= t else ZERO
             r = min(max(r, ZERO), plan.customer_cap)
             new = window_start < customer.start_date <= period.end
-            expanded = Deal.objects.filter(
-                customer=customer,
-                type=Deal.Type.EXPANSION,
-                **{f"{credit}__gt": window_start, f"{credit}__lte": period.end},
-            ).exists()
+            expanded = any(
+                window_start < _credit_date(plan, employee, deal) <= period.end
+                for deal in _deals_dated(customer, window_start, period.end, type=Deal.Type.EXPANSION)
+            )
             if (new or expanded) and r < ONE:
                 continue  # held harmless
         if plan.adoption_weighting == Plan.Weighting.EQUAL:
@@ -163,14 +187,12 @@ def _adoption(plan, book, period, pull, rates) -> Decimal | None:
 
 def _nrr(plan, component, assignment, book, period, rates) -> Decimal | None:
     """max(0, (NRR − floor)/(goal − floor)) with NRR = (S + Δ)/S (DESIGN §4.4); None when S = 0."""
-    credit = _credit_field(plan)
     start_arr, delta = ZERO, ZERO
     for customer in book:
         start_arr += _arr_on(customer, period.start, plan, rates) or ZERO
-        for deal in Deal.objects.filter(
-            customer=customer, **{f"{credit}__range": (period.start, period.end)}
-        ):
-            delta += _convert(deal.arr_delta, deal.currency, plan, rates)
+        for deal in _deals_dated(customer, period.start, period.end):
+            if period.start <= _credit_date(plan, assignment.employee, deal) <= period.end:
+                delta += _convert(deal.arr_delta, deal.currency, plan, rates)
     if start_arr == 0:
         return None
     nrr = (start_arr + delta) / start_arr

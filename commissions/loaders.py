@@ -23,6 +23,7 @@ from . import hooks
 from .book_scope import BookScope, book_scope
 from .engine import ComponentSpec, EscalatorSpec, PlanSpec, QuarterInputs, empty
 from .engine.builtin_metrics import is_attainment, is_builtin
+from .engine.crossing import covered
 from .engine.tables import clean, frame
 from .models import (
     Assignment,
@@ -188,15 +189,15 @@ def _prior_rules(
     year_start,
 ) -> pd.DataFrame:
     """The credit-date rules of the members' other plans that can change a credit date (DESIGN §3 "Plans":
-    the plan a person was on at a deal's earlier date, before they joined this one, decides — across a
-    fiscal-year boundary, or a move between plans within the year; ``engine.crossing``).
+    the plan a person was on at a deal's earlier date decides — an earlier year's plan, or, within the
+    year, the plan they moved from or to; ``engine.crossing``).
 
-    Only the deals dated before and on or after a member's first day on this plan are looked at
-    (``assignments``: the plan's rows of the quarter, the inputs' table); for the quarter of each one's
-    earlier date, a member's other plans in that quarter give a row each — with the member's days on it
-    within that quarter — when one of them credits the deal's type by another date than this plan does.
-    None in the usual case: the inputs and their fingerprint stay as they were. One query per such
-    quarter."""
+    Only the deals whose earlier date a member was not on this plan at are looked at (``assignments``:
+    the plan's rows of the quarter, the inputs' table; a member is on it from its year's first day or
+    their assignment's first day, to its last day); for the quarter of each one's earlier date, a member's
+    other plans in that quarter give a row each — with the member's days on it within that quarter — when
+    one of them credits the deal's type by another date than this plan does. None in the usual case: the
+    inputs and their fingerprint stay as they were. One query per such quarter."""
     if deals.empty:
         return empty("prior_rules")
     spans: dict[str, list] = {}
@@ -205,13 +206,15 @@ def _prior_rules(
     ):
         start, end = clean(start), clean(end)
         spans.setdefault(employee, []).append((max(year_start, start) if start else year_start, end))
-    crossing = {}
+    crossing: dict = {}
+    kinds_on: dict = {}  # a deal's earlier date → the types of the deals dated so
     for kind, booked, effective in deals[["type", "booked_on", "effective_on"]].itertuples(index=False):
-        if booked is None or effective is None or booked == effective:
-            continue
-        earlier, later = min(booked, effective), max(booked, effective)
-        if any(earlier < min(first for first, _ in days) <= later for days in spans.values()):
-            crossing.setdefault(calendar().period_of(earlier), set()).add(kind)
+        if booked is not None and effective is not None and booked != effective:
+            kinds_on.setdefault(min(booked, effective), set()).add(kind)
+    distinct = {tuple(days) for days in spans.values()}  # few: most members share their days
+    for day, kinds in kinds_on.items():
+        if any(not covered(day, days) for days in distinct):
+            crossing.setdefault(calendar().period_of(day), set()).update(kinds)
     if not crossing:
         return empty("prior_rules")
     members = scope.people(plan_assignments(plan, period)).values("employee_id")

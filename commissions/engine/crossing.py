@@ -1,13 +1,14 @@
 """One credit date per deal and person, across a change of plan too (DESIGN §3 "Plans", credit dates per
 type).
 
-A plan credits each deal type by its own date. A deal dated before and after a person joined this plan —
+A plan credits each deal type by its own date. A deal dated on both sides of a person's change of plan —
 booked in one fiscal year and effective in the next, or around a move from one plan to another within a
 year — would be credited twice (the earlier plan by booking, the later one by effective date) or never
-(the other way round). So the person's **earlier** plan decides: the date it names is the deal's credit
-date for this plan as well. The earlier plan's quarter is calculated (and closed) first and never depends
-on a plan loaded after it. A person joins this plan on its year's first day, or on their assignment's
-first day when that is later (``joined_on``).
+(the other way round). So the plan the person was on at the deal's **earlier** date decides, for every
+plan of theirs: the date it names is the deal's credit date for the other plans as well. The plan joined
+reads the plan left for a deal dated before the move; the plan left reads the plan joined for a deal
+dated after it. A person is on a plan from its year's first day, or their assignment's first day when
+later, to their assignment's last day (``coverage``).
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ DATED_COLUMNS = ["credit_date", "credited_by", "employee_id"]
 def dated_deals(book: pd.DataFrame, inputs, warnings: list[EngineWarning] | None = None) -> pd.DataFrame:
     """The book's deals (``inputs.deals`` joined to their customer's owner at the quarter's end), each
     with its ``credit_date`` and ``credited_by`` (booked | effective) under the plan's rule for its type
-    — or, for a deal dated before and on or after the day its owner joined this plan (its year's first
-    day, or their first assignment to it when later: ``coverage``), under the rule of the plan the owner
-    was on at its earlier date (``inputs.prior_rules``) when that plan credits its type by the other date
-    (DESIGN §3 "Plans": the plan a person was on at a deal's earlier date decides).
+    — or, for a deal whose earlier date its owner was not on this plan at (before its year or their
+    assignment, or after their assignment ended: ``coverage``), under the rule of the plan they were on
+    that day (``inputs.prior_rules``) when that plan credits its type by the other date (DESIGN §3
+    "Plans": the plan a person was on at a deal's earlier date decides).
 
     When that decision changes whether this quarter credits the deal, a warning is added to ``warnings``
     naming the deal, the CSM and both plans: ``credit_across_years`` when the earlier date is before the
@@ -38,12 +39,13 @@ def dated_deals(book: pd.DataFrame, inputs, warnings: list[EngineWarning] | None
     deals = inputs.deals.merge(book, on="customer_id", how="inner")
     deals["credit_date"] = credit_dates(deals, inputs.plan)
     deals["credited_by"] = credited_by(deals, inputs.plan)
-    deals = deals[[*inputs.deals.columns, *DATED_COLUMNS]]
+    deals = deals[[*inputs.deals.columns, *DATED_COLUMNS]].reset_index(drop=True)
     if inputs.year_start is None or inputs.prior_rules.empty or deals.empty:
-        return deals.reset_index(drop=True)
-    deals = deals.reset_index(drop=True)
+        return deals
     spans = coverage(inputs)
-    for index, row in deals.iterrows():
+    # Only the deals of people with another plan's rule can change: the others keep their own dates.
+    others = deals[deals["employee_id"].isin(set(inputs.prior_rules["employee_id"]))]
+    for index, row in others.iterrows():
         rule = _deciding_rule(row, spans.get(row["employee_id"], []), inputs)
         if rule is None or rule["credit_date"] == row["credited_by"]:
             continue
@@ -75,18 +77,16 @@ def covered(day: date, spans: list[tuple[date, date | None]]) -> bool:
 
 
 def _deciding_rule(row, spans, inputs) -> dict | None:
-    """The rule of the plan the deal's owner was on at its earlier date, when the deal is dated before and
-    on or after the day they joined this plan (its year's first day, or their first assignment to it when
-    later), or None. Of several such
-    plans, one crediting the deal by a date this plan does not cover comes first (by plan code): a deal
-    credited there is not again."""
+    """The rule of the plan the deal's owner was on at its earlier date, when they were not on this plan
+    that day (``spans``: their days on it), or None: this plan's own rule. Of several such plans, one
+    crediting the deal by a date this plan does not cover comes first (by plan code): a deal credited
+    there is not again."""
     booked, effective = row["booked_on"], row["effective_on"]
-    if booked is None or effective is None:
+    if booked is None or effective is None or booked == effective:
         return None
-    earlier, later = min(booked, effective), max(booked, effective)
-    joined = min((first for first, _ in spans), default=inputs.year_start)
-    if not earlier < joined <= later:
-        return None  # dated on one side of the day the owner joined this plan: its own rule
+    earlier = min(booked, effective)
+    if covered(earlier, spans):
+        return None  # on this plan at the deal's earlier date: its own rule
     rules = inputs.prior_rules
     found = rules[
         (rules["employee_id"] == row["employee_id"])
@@ -95,7 +95,7 @@ def _deciding_rule(row, spans, inputs) -> dict | None:
         & (rules["end"] >= earlier)
     ]
     if found.empty:
-        return None
+        return None  # on no other plan that day either
     candidates = sorted(
         found.to_dict("records"), key=lambda r: (covered(row[f"{r['credit_date']}_on"], spans), r["plan"])
     )

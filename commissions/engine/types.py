@@ -164,8 +164,9 @@ class QuarterInputs:
     base_currency: str = "USD"
     kpi_days: pd.DataFrame = field(default_factory=lambda: empty("kpi_days"))
     person_metrics: pd.DataFrame = field(default_factory=lambda: empty("person_metrics"))
-    # The first day of the plan's fiscal year, and the rules of the CSMs' earlier-year plans for the deals
-    # dated in two fiscal years (DESIGN §3 "Plans": the earlier year's plan decides their credit date).
+    # The first day of the plan's fiscal year, and the credit-date rules of the CSMs' other plans — an
+    # earlier year's, or one they moved from or to within the year — for the deals whose earlier date they
+    # were on another plan at (DESIGN §3 "Plans": that plan decides their credit date).
     year_start: date | None = None
     prior_rules: pd.DataFrame = field(default_factory=lambda: empty("prior_rules"))
 
@@ -179,7 +180,7 @@ class EngineWarning:
     # | component_not_applied | no_component_applies (DESIGN §4.7: the others carry its weight)
     # | escalator_no_value (docs/design.md §11.2: no value of the gating metric, the escalator not applied)
     # | credit_across_years (DESIGN §3 "Plans": a deal dated in two fiscal years whose plans disagree)
-    # | credit_across_plans (the same, around a CSM's move to this plan within its year)
+    # | credit_across_plans (the same, around a CSM's move to or from this plan within its year)
     message: str
     employee_id: str = ""
     customer_id: str = ""

@@ -134,16 +134,17 @@ def negative_balance_sentence(recovery: Recovery) -> str:
 def across_years_sentence(fiscal_year: str) -> str:
     """How a deal dated before and after a person's change of plan counts, for a plan of ``fiscal_year``
     (e.g. FY27): once, by the date the plan they were on at its earlier date names for its type — across a
-    fiscal-year boundary or a move between plans within the year — whatever the later plan says (DESIGN §3
+    fiscal-year boundary, or a move to or from this plan within the year (DESIGN §3
     "Plans"; ``commissions.engine.crossing``, whose ``credit_across_years`` and ``credit_across_plans``
     warnings name such deals on the run). Raises ``CalendarError`` for a code that is no fiscal year."""
     year = FiscalYear.parse(fiscal_year)
     before, after = FiscalYear(year.year - 1).code, FiscalYear(year.year + 1).code
     return (
-        "A deal counts once even when your plan changes between its booking and its effective date: the "
+        "A deal counts once even when you change plans around its booking and effective dates: the "
         f"plan you were on at the earlier date decides. One dated in {before} and {year.code} counts as your "
-        f"{before} plan credits its type, one dated around a move to this plan within {year.code} as the "
-        "plan you left credits it (when you were on one), and one dated in "
+        f"{before} plan credits its type. Within {year.code}, one whose earlier date is before you moved to "
+        "this plan counts as the plan you left credits it, and one whose earlier date is after you moved "
+        "from this plan counts as the plan you joined credits it (when you were on one). One dated in "
         f"{year.code} and {after} counts as this plan credits it, whatever your {after} plan says."
     )
 

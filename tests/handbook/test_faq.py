@@ -136,11 +136,15 @@ def test_credit_dates_and_contacts_are_answered():
 
 def test_a_deal_dated_around_a_change_of_plan_is_answered_with_the_years_of_the_plan():
     # DESIGN §3 "Plans" (commissions.engine.crossing): the plan a person was on at the deal's earlier date
-    # decides its date, across a fiscal-year boundary or a move between plans within the year.
+    # decides its date, across a fiscal-year boundary or a move to or from the plan within the year.
     deals = answers(thirds_plan())["deals"]
     assert "the plan you were on at the earlier date decides" in deals
     assert "One dated in FY21 and FY22 counts as your FY21 plan credits its type" in deals
-    assert "one dated around a move to this plan within FY22 as the plan you left credits it" in deals
-    assert "one dated in FY22 and FY23 counts as this plan credits it, whatever your FY23 plan says" in deals
+    assert (
+        "Within FY22, one whose earlier date is before you moved to this plan counts as the plan you left "
+        "credits it, and one whose earlier date is after you moved from this plan counts as the plan you "
+        "joined credits it (when you were on one)." in deals
+    )
+    assert "One dated in FY22 and FY23 counts as this plan credits it, whatever your FY23 plan says" in deals
     next_year = answers(thirds_plan(), _timeline(fiscal_year="FY23"))["deals"]
     assert "One dated in FY22 and FY23 counts as your FY22 plan credits its type" in next_year

@@ -111,3 +111,60 @@ def test_a_deal_both_plans_credit_in_the_quarter_they_share_is_not_warned_about(
         result = credited(each, "FY22-Q3")
         assert "R9" in set(result.deals["deal_id"])
         assert [w for w in result.warnings if w.code == "credit_across_plans"] == []
+
+
+@pytest.mark.django_db
+def test_a_deal_booked_after_the_move_is_left_out_of_the_plan_left_when_the_plan_joined_credits_it_later(
+    cco, tmp_path
+):
+    # E1 moves on 2021-09-01, mid FY22-Q3, which both plans pay part of. R8 is booked on T-MOVE's side,
+    # 2021-09-15, and effective in FY22-Q4: T-MOVE credits renewals by effective date, in FY22-Q4, so
+    # CS-FY22 (by booking) does not credit it in FY22-Q3 too.
+    load_worked_example(cco)
+    import_rows("deals", HEADER + "R8,C1,renewal,5000,USD,2021-09-15,2021-11-05\n", tmp_path)
+    plan = moved_to("{renewal: effective}", on=date(2021, 9, 1))
+
+    left = credited(Plan.objects.get(code="CS-FY22"), "FY22-Q3")
+    joined = credited(plan, "FY22-Q4")
+
+    assert "R8" not in set(left.deals["deal_id"])
+    assert "R8" in set(joined.deals["deal_id"])
+    [warning] = [w for w in left.warnings if w.code == "credit_across_plans"]
+    assert warning.message == (
+        "Deal R8 (renewal, booked 2021-09-15, effective 2021-11-05) of E1: on 2021-09-15, its earlier "
+        "date, E1 was on T-MOVE, not on CS-FY22. T-MOVE credits renewal deals by effective date, CS-FY22 by "
+        "booked date; the plan E1 was on at the earlier date decides, so each plan credits it once: left "
+        "out of FY22-Q3: it counts by its effective date, 2021-11-05."
+    )
+
+
+@pytest.mark.django_db
+def test_a_deal_dated_wholly_before_the_move_counts_by_the_plan_left_in_the_plan_joined(cco, tmp_path):
+    # R6 is booked in FY22-Q2 and effective 2021-08-15, both before E1 joins T-MOVE on 2021-09-01: CS-FY22
+    # credits it when booked, in FY22-Q2; T-MOVE's part of FY22-Q3 does not count it again by its
+    # effective date.
+    load_worked_example(cco)
+    import_rows("deals", HEADER + "R6,C1,renewal,5000,USD,2021-07-10,2021-08-15\n", tmp_path)
+    plan = moved_to("{renewal: effective}", on=date(2021, 9, 1))
+    assert "R6" in set(credited(Plan.objects.get(code="CS-FY22"), "FY22-Q2").deals["deal_id"])
+
+    joined = credited(plan, "FY22-Q3")
+
+    assert "R6" not in set(joined.deals["deal_id"])
+    [warning] = [w for w in joined.warnings if w.code == "credit_across_plans"]
+    assert warning.message.endswith("left out of FY22-Q3: it counts by its booked date, 2021-07-10.")
+
+
+@pytest.mark.django_db
+def test_a_leaver_without_another_plan_keeps_the_plans_own_dates(cco, tmp_path):
+    # E1 leaves CS-FY22 on 2021-08-31 and joins no plan: a deal booked after that counts by CS-FY22's rule.
+    load_worked_example(cco)
+    import_rows("deals", HEADER + "R5,C1,renewal,5000,USD,2021-09-15,2021-11-05\n", tmp_path)
+    Assignment.objects.filter(employee__employee_id="E1", plan__code="CS-FY22").update(
+        end_date=date(2021, 8, 31)
+    )
+
+    result = credited(Plan.objects.get(code="CS-FY22"), "FY22-Q3")
+
+    assert "R5" in set(result.deals["deal_id"])
+    assert [w for w in result.warnings if w.code.startswith("credit_across")] == []
