@@ -6,15 +6,16 @@ values and FX rates a closed quarter read are refused as the import refuses them
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from core.currencies import is_currency
 
 from .admin_closed import ClosedQuarterAdminMixin
+from .loaders import plan_spec
 from .models import Assignment, Component, Deal, FxRate, ImportRecord, KpiActual, Plan
-from .services.plans import DEFAULT_NRR_FLOOR, component_errors, plan_is_locked
+from .services.plans import DEFAULT_NRR_FLOOR, change_notice, component_errors, plan_is_locked
 from .services.plans.validate import COMPONENT_KEYS
 
 
@@ -105,6 +106,25 @@ class PlanLockMixin:
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
+class PlanChangeNoticeMixin:
+    """After a plan or one of its components is changed here, the notice ``load_plan`` gives: the open
+    quarters whose runs read the old plan, and what to calculate again (``change_notice``). The plan as
+    runs read it is kept on the request before the save."""
+
+    def _remember(self, request, plan) -> None:
+        if plan is not None and plan.pk is not None:
+            request._plan_before = (plan.pk, plan_spec(Plan.objects.get(pk=plan.pk)))
+
+    def _notify(self, request) -> None:
+        remembered = getattr(request, "_plan_before", None)
+        if remembered is None:
+            return
+        pk, before = remembered
+        notice = change_notice(Plan.objects.get(pk=pk), before)
+        if notice:
+            self.message_user(request, notice, messages.WARNING)
+
+
 class ComponentInline(PlanLockMixin, admin.TabularInline):
     model = Component
     form = ComponentForm
@@ -132,7 +152,7 @@ class ComponentInline(PlanLockMixin, admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(PlanLockMixin, admin.ModelAdmin):
+class PlanAdmin(PlanChangeNoticeMixin, PlanLockMixin, admin.ModelAdmin):
     form = PlanForm
     list_display = ("code", "name", "fiscal_year", "currency", "credit_date", "component_count", "updated_at")
     list_filter = ("fiscal_year", "currency", "credit_date")
@@ -152,13 +172,22 @@ class PlanAdmin(PlanLockMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(component_total=Count("components"))
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            self._remember(request, obj)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the components are saved here
+        self._notify(request)
+
     @admin.display(description="components", ordering="component_total")
     def component_count(self, plan: Plan) -> int:
         return plan.component_total
 
 
 @admin.register(Component)
-class ComponentAdmin(PlanLockMixin, admin.ModelAdmin):
+class ComponentAdmin(PlanChangeNoticeMixin, PlanLockMixin, admin.ModelAdmin):
     form = ComponentForm
     list_display = (
         "code",
@@ -180,6 +209,16 @@ class ComponentAdmin(PlanLockMixin, admin.ModelAdmin):
     ordering = ("plan__code", "position")
     list_select_related = ("plan",)
     autocomplete_fields = ("plan",)
+
+    def save_model(self, request, obj, form, change):
+        self._remember(request, obj.plan)
+        super().save_model(request, obj, form, change)
+        self._notify(request)
+
+    def delete_model(self, request, obj):
+        self._remember(request, obj.plan)
+        super().delete_model(request, obj)
+        self._notify(request)
 
 
 @admin.register(Assignment)

@@ -5,6 +5,7 @@ leaves every run current, and says nothing of runs; one it reads leaves them out
 (the one definition calculate, close and the console share) finds."""
 
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -161,3 +162,105 @@ def test_a_file_that_says_what_is_loaded_is_still_unchanged(calculated_q2, tmp_p
     assert load(tmp_path, WORKED_PLAN.read_text()) == (
         f"Plan CS-FY22 unchanged: plan.yaml says what is loaded already; nothing was written ({DESCRIBED})"
     )
+
+
+# --- the same notice after a change in the admin ---------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(client, db):
+    from accounts.models import UserRole
+
+    user = User.objects.create_superuser(email="root@example.com", password="correct horse battery staple")
+    UserRole.objects.get_or_create(user=user, role=Role.ADMIN)
+    client.force_login(user)
+    return client
+
+
+def _plan_form(plan: Plan, **changes) -> dict:
+    components = list(plan.components.order_by("position"))
+    data = {
+        "code": plan.code,
+        "name": plan.name,
+        "fiscal_year": plan.fiscal_year,
+        "currency": plan.currency,
+        "credit_date": plan.credit_date,
+        "new_customer_window_days": plan.new_customer_window_days,
+        "clawback_days": "" if plan.clawback_days is None else plan.clawback_days,
+        "negative_balance": plan.negative_balance,
+        "adoption_formula": plan.adoption_formula,
+        "adoption_weighting": plan.adoption_weighting,
+        "customer_cap": plan.customer_cap,
+        "components-TOTAL_FORMS": len(components),
+        "components-INITIAL_FORMS": len(components),
+        "components-MIN_NUM_FORMS": 0,
+        "components-MAX_NUM_FORMS": 1000,
+    }
+    fields = ("position", "code", "metric", "kpi", "source", "measure", "direction", "weight", "goal")
+    fields += ("ceiling", "floor", "threshold", "accelerator", "cap")
+    for n, component in enumerate(components):
+        data[f"components-{n}-id"] = component.pk
+        data[f"components-{n}-plan"] = plan.pk
+        for name in fields:
+            value = getattr(component, name)
+            data[f"components-{n}-{name}"] = "" if value is None else value
+    data.update(changes)
+    return data
+
+
+def _warnings(response) -> list[str]:
+    return [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+@pytest.mark.django_db
+def test_a_change_in_the_admin_names_the_open_quarter_to_calculate_again(calculated_q2, admin_client):
+    plan = Plan.objects.get(code="CS-FY22")
+    nrr = plan.components.get(code="NRR")
+
+    response = admin_client.post(
+        f"/admin/commissions/plan/{plan.pk}/change/",
+        _plan_form(plan, **{"components-1-goal": "1.20"}),
+        follow=True,
+    )
+
+    nrr.refresh_from_db()
+    assert nrr.goal == Decimal("1.20"), response.content.decode()[-3000:]
+    assert _warnings(response) == [
+        "Plan CS-FY22 changed: runs of its open quarters made before this change read the old plan: "
+        "calculate FY22-Q2 again (manage.py calculate FY22-Q2 --plan CS-FY22)."
+    ]
+    assert not plan_state(period=calculated_q2, plan=plan).up_to_date
+
+
+@pytest.mark.django_db
+def test_a_change_in_the_admin_the_engine_does_not_read_says_nothing_of_runs(calculated_q2, admin_client):
+    plan = Plan.objects.get(code="CS-FY22")
+
+    response = admin_client.post(
+        f"/admin/commissions/plan/{plan.pk}/change/", _plan_form(plan, name="Renamed"), follow=True
+    )
+
+    assert Plan.objects.get(pk=plan.pk).name == "Renamed"
+    assert _warnings(response) == []
+    assert plan_state(period=calculated_q2, plan=plan).up_to_date
+
+
+@pytest.mark.django_db
+def test_a_component_changed_in_the_admin_names_the_open_quarter_to_calculate_again(
+    calculated_q2, admin_client
+):
+    plan = Plan.objects.get(code="CS-FY22")
+    kpi = plan.components.get(code="KPI")
+    data = {name: getattr(kpi, name) for name in ("position", "code", "metric", "kpi", "source", "measure")}
+    data |= {name: getattr(kpi, name) for name in ("direction", "weight", "goal", "threshold", "accelerator")}
+    data |= {"plan": plan.pk, "cap": "1.5", "ceiling": "", "floor": ""}
+    data = {key: "" if value is None else value for key, value in data.items()}
+
+    response = admin_client.post(f"/admin/commissions/component/{kpi.pk}/change/", data, follow=True)
+
+    kpi.refresh_from_db()
+    assert kpi.cap == Decimal("1.5"), response.content.decode()[-3000:]
+    assert _warnings(response) == [
+        "Plan CS-FY22 changed: runs of its open quarters made before this change read the old plan: "
+        "calculate FY22-Q2 again (manage.py calculate FY22-Q2 --plan CS-FY22)."
+    ]

@@ -9,6 +9,7 @@ from .computed import computed_kpis, kpi_unit, line_kind, line_unit, line_value_
 from .validate import DEFAULT_NRR_FLOOR, component_errors, parse_plan
 from .write import (
     PlanLoaded,
+    change_notice,
     closed_quarters_of,
     describe_plan,
     load_message,
@@ -21,6 +22,7 @@ from .write import (
 __all__ = [
     "DEFAULT_NRR_FLOOR",
     "PlanLoaded",
+    "change_notice",
     "closed_quarters_of",
     "component_errors",
     "computed_kpis",

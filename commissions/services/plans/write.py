@@ -244,19 +244,35 @@ def load_message(loaded: PlanLoaded, *, file_name: str) -> str:
         )
     if loaded.status == "created":
         return f"Created plan {described}"
-    message = f"Changed plan {described}"
-    if loaded.stale:
-        message += (
+    return f"Changed plan {described}{_out_of_date_words(plan.code, loaded.stale, loaded.crossing)}"
+
+
+def change_notice(plan: Plan, before: PlanSpec) -> str:
+    """For a change of ``plan`` saved outside ``load_plan`` (the admin's plan and component forms), read
+    as ``before`` by the runs made until then: ``Plan … changed`` and, as ``load_message`` says it, the
+    open quarters whose runs read the old plan and what to calculate again (DESIGN §3 "Plans"); ``""``
+    when the change alters nothing a run reads."""
+    stale, crossing = _out_of_date(plan, before)
+    if not stale and not crossing:
+        return ""
+    return f"Plan {plan.code} changed{_out_of_date_words(plan.code, stale, crossing)}."
+
+
+def _out_of_date_words(code: str, stale: tuple[str, ...], crossing: tuple[tuple[str, tuple], ...]) -> str:
+    """The runs a change of plan ``code`` leaves out of date, and the commands that make them again."""
+    words = ""
+    if stale:
+        words += (
             ": runs of its open quarters made before this change read the old plan: calculate "
-            f"{_named(loaded.stale)} again ({_command(loaded.stale, plan.code)})"
+            f"{_named(stale)} again ({_command(stale, code)})"
         )
-    for code, quarters in loaded.crossing:
-        message += (
-            f". Runs of {code} in {_named(quarters)} may read the old credit dates of {plan.code} (for a "
-            f"deal dated across a change of plan): calculate them again too ({_command(quarters, code)}); a "
+    for other, quarters in crossing:
+        words += (
+            f". Runs of {other} in {_named(quarters)} may read the old credit dates of {code} (for a "
+            f"deal dated across a change of plan): calculate them again too ({_command(quarters, other)}); a "
             "run whose inputs did not change is kept"
         )
-    return message
+    return words
 
 
 def describe_plan(plan: Plan) -> str:
