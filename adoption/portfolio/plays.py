@@ -28,6 +28,7 @@ from adoption.scoring.measures import to_ratio
 from core import formatting as fmt
 from core.errors import AttainError, Conflict
 from core.links import absolute_url
+from core.suggest import with_near_matches
 
 from ..models import Play, PlayNotification, PlayTask, SegmentMembership
 from .inputs import owners_on
@@ -76,7 +77,8 @@ def validate_tasks(tasks: Any) -> list[dict[str, Any]]:
             raise AttainError(f"{where} must be a mapping with title and due_days, not {task!r}")
         unknown = sorted(str(key) for key in task if key not in TASK_KEYS)
         if unknown:
-            raise AttainError(f"{where}: unknown key {', '.join(unknown)} (a task has title and due_days)")
+            named = with_near_matches(unknown, TASK_KEYS)
+            raise AttainError(f"{where}: unknown key {named} (a task has title and due_days)")
         title = task.get("title")
         if not isinstance(title, str) or not title.strip():
             raise AttainError(f"{where}.title is required: what the CSM is to do")

@@ -39,6 +39,7 @@ from django.db.models import Max
 from accounts import access
 from accounts.models import User
 from core.errors import AttainError
+from core.suggest import with_near_matches
 
 from ..models import Play, Segment, SegmentEvaluation
 from ..portfolio_models import CODE_VALIDATOR
@@ -83,7 +84,8 @@ def _keys(where: str, item: Any, known: set[str], required: tuple[str, ...]) -> 
         raise AttainError(f"{where} must be a mapping, not {item!r}")
     unknown = sorted(str(key) for key in item if key not in known)
     if unknown:
-        raise AttainError(f"{where}: unknown key {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        named, known_keys = with_near_matches(unknown, sorted(known)), ", ".join(sorted(known))
+        raise AttainError(f"{where}: unknown key {named} (known: {known_keys})")
     for key in required:
         if item.get(key) in (None, ""):
             raise AttainError(f"{where}.{key} is required")

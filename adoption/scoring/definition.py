@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from core.suggest import did_you_mean
+
 MILESTONE = "milestone"
 MEASURE = "measure"
 KINDS = (MILESTONE, MEASURE)
@@ -260,7 +262,9 @@ def _refuse_unknown_keys(data: Mapping[str, Any], known: tuple[str, ...], path: 
     for key in data:
         if key not in known:
             where = f"{path}.{key}" if path else str(key)
-            raise ScorecardError(f"{where}: unknown key; the known keys are {', '.join(known)}")
+            raise ScorecardError(
+                f"{where}: unknown key{did_you_mean(key, known)}; the known keys are {', '.join(known)}"
+            )
 
 
 def _text(data: Mapping[str, Any], key: str, path: str) -> str:

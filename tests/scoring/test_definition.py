@@ -106,26 +106,33 @@ def test_a_measure_without_a_missing_data_rule_is_refused_not_given_zero():
     ("change", "message"),
     [
         (lambda c: c.update(wieght=1), r"^wieght: unknown key; the known keys are code, name, version"),
-        (lambda c: c["criteria"][1].update(wieght=1), r"criteria\[1\].wieght: unknown key; the known keys"),
+        (
+            lambda c: c["criteria"][1].update(wieght=1),
+            r"criteria\[1\].wieght: unknown key \(did you mean weight\?\); the known keys",
+        ),
         (lambda c: c["criteria"][0].update(points={}), r"criteria\[0\].points: unknown key"),
         (lambda c: c["criteria"][1].update(window_weeks=2), r"criteria\[1\].window_weeks: unknown key"),
         (
             lambda c: c["criteria"][1].update(missing={"rule": "exclude", "dayz": 3}),
-            r"criteria\[1\].missing.dayz: unknown key; the known keys are rule, days",
+            r"criteria\[1\].missing.dayz: unknown key \(did you mean days\?\); the known keys are rule, days",
         ),
         (
             lambda c: c["criteria"][1].update(points={"linear": [[0, 0], [1, 100]], "bandz": []}),
-            r"criteria\[1\].points.bandz: unknown key; the known keys are linear, bands",
+            r"criteria\[1\].points.bandz: unknown key \(did you mean bands\?\); "
+            r"the known keys are linear, bands",
         ),
         (
             lambda c: c["criteria"][1].update(
                 points={"bands": [{"upper": 1, "points": 100, "label": "all", "color": "#fff"}]}
             ),
-            r"criteria\[1\].points.bands\[0\].color: unknown key; the known keys are lower, upper",
+            r"criteria\[1\].points.bands\[0\].color: unknown key \(did you mean colour\?\); "
+            r"the known keys are lower, ",
         ),
     ],
 )
-def test_an_unknown_key_at_any_level_is_refused_naming_its_path_and_the_known_keys(change, message):
+def test_an_unknown_key_at_any_level_is_refused_naming_its_path_its_near_match_and_the_known_keys(
+    change, message
+):
     data = card(milestone(), utilisation())
     change(data)
     with pytest.raises(ScorecardError, match=message):

@@ -95,6 +95,15 @@ def test_the_same_file_again_changes_nothing_and_a_changed_one_updates_by_code(p
             r"segments\[1\] \(top_ten\): unknown key colour \(known:",
         ),
         (
+            ("    rule: top_usage", "    rulle: top_usage"),
+            r"segments\[1\] \(top_ten\): unknown key rulle \(did you mean rule\?\) \(known:",
+        ),
+        (
+            ("due_days: 3}", "due_dayz: 3}"),
+            r"segments\[0\] \(low_util\).plays\[0\].tasks\[0\]: unknown key due_dayz "
+            r"\(did you mean due_days\?\) \(a task has title and due_days\)",
+        ),
+        (
             ("due_days: 3}", "due_days: -3}"),
             r"segments\[0\] \(low_util\).plays\[0\].tasks\[0\].due_days must be a whole number",
         ),
