@@ -19,6 +19,7 @@ from commissions.services.runs import calculate, plan_state
 from tests.builders import make_user
 from tests.quarter.conftest import load_worked_example
 
+from .admin_forms import plan_form
 from .test_load_plan import WORKED_PLAN, close
 
 DESCRIBED = "CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1"
@@ -167,47 +168,6 @@ def test_a_file_that_says_what_is_loaded_is_still_unchanged(calculated_q2, tmp_p
 # --- the same notice after a change in the admin ---------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client, db):
-    from accounts.models import UserRole
-
-    user = User.objects.create_superuser(email="root@example.com", password="correct horse battery staple")
-    UserRole.objects.get_or_create(user=user, role=Role.ADMIN)
-    client.force_login(user)
-    return client
-
-
-def _plan_form(plan: Plan, **changes) -> dict:
-    components = list(plan.components.order_by("position"))
-    data = {
-        "code": plan.code,
-        "name": plan.name,
-        "fiscal_year": plan.fiscal_year,
-        "currency": plan.currency,
-        "credit_date": plan.credit_date,
-        "new_customer_window_days": plan.new_customer_window_days,
-        "clawback_days": "" if plan.clawback_days is None else plan.clawback_days,
-        "negative_balance": plan.negative_balance,
-        "adoption_formula": plan.adoption_formula,
-        "adoption_weighting": plan.adoption_weighting,
-        "customer_cap": plan.customer_cap,
-        "components-TOTAL_FORMS": len(components),
-        "components-INITIAL_FORMS": len(components),
-        "components-MIN_NUM_FORMS": 0,
-        "components-MAX_NUM_FORMS": 1000,
-    }
-    fields = ("position", "code", "metric", "kpi", "source", "measure", "direction", "weight", "goal")
-    fields += ("ceiling", "floor", "threshold", "accelerator", "cap")
-    for n, component in enumerate(components):
-        data[f"components-{n}-id"] = component.pk
-        data[f"components-{n}-plan"] = plan.pk
-        for name in fields:
-            value = getattr(component, name)
-            data[f"components-{n}-{name}"] = "" if value is None else value
-    data.update(changes)
-    return data
-
-
 def _warnings(response) -> list[str]:
     return [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
 
@@ -219,7 +179,7 @@ def test_a_change_in_the_admin_names_the_open_quarter_to_calculate_again(calcula
 
     response = admin_client.post(
         f"/admin/commissions/plan/{plan.pk}/change/",
-        _plan_form(plan, **{"components-1-goal": "1.20"}),
+        plan_form(plan, **{"components-1-goal": "1.20"}),
         follow=True,
     )
 
@@ -237,7 +197,7 @@ def test_a_change_in_the_admin_the_engine_does_not_read_says_nothing_of_runs(cal
     plan = Plan.objects.get(code="CS-FY22")
 
     response = admin_client.post(
-        f"/admin/commissions/plan/{plan.pk}/change/", _plan_form(plan, name="Renamed"), follow=True
+        f"/admin/commissions/plan/{plan.pk}/change/", plan_form(plan, name="Renamed"), follow=True
     )
 
     assert Plan.objects.get(pk=plan.pk).name == "Renamed"

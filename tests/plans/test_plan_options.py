@@ -6,11 +6,11 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Role, User, UserRole
 from commissions.models import Plan
 from commissions.services.plans import describe_plan, load_plan, parse_plan
 from core.errors import PeriodClosed, PlanInvalid
 
+from .admin_forms import plan_form
 from .test_load_plan import HEAD, calculate_and_close, errors_of, plan_yaml
 
 # --- defaults and values read ----------------------------------------------------------------------------
@@ -150,34 +150,8 @@ def test_load_plan_command_prints_the_options(tmp_path):
 # --- the admin ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client, db):
-    user = User.objects.create_superuser(email="root@example.com", password="correct horse battery staple")
-    UserRole.objects.get_or_create(user=user, role=Role.ADMIN)
-    client.force_login(user)
-    return client
-
-
 def _admin_post(client, plan: Plan, **changes):
-    data = {
-        "code": plan.code,
-        "name": plan.name,
-        "fiscal_year": plan.fiscal_year,
-        "currency": plan.currency,
-        "credit_date": plan.credit_date,
-        "new_customer_window_days": plan.new_customer_window_days,
-        "clawback_days": "" if plan.clawback_days is None else plan.clawback_days,
-        "negative_balance": plan.negative_balance,
-        "adoption_formula": plan.adoption_formula,
-        "adoption_weighting": plan.adoption_weighting,
-        "customer_cap": plan.customer_cap,
-        "components-TOTAL_FORMS": 0,
-        "components-INITIAL_FORMS": 0,
-        "components-MIN_NUM_FORMS": 0,
-        "components-MAX_NUM_FORMS": 1000,
-    }
-    data.update(changes)
-    return client.post(f"/admin/commissions/plan/{plan.pk}/change/", data)
+    return client.post(f"/admin/commissions/plan/{plan.pk}/change/", plan_form(plan, **changes))
 
 
 @pytest.mark.django_db
