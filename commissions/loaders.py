@@ -189,15 +189,18 @@ def _prior_rules(
     year_start,
 ) -> pd.DataFrame:
     """The credit-date rules of the members' other plans that can change a credit date (DESIGN §3 "Plans":
-    the plan a person was on at a deal's earlier date decides — an earlier year's plan, or, within the
-    year, the plan they moved from or to; ``engine.crossing``).
+    the plan a person was on at a deal's earlier date — or, in a gap between two plans of that date's
+    fiscal year, the plan they were on last — decides: an earlier year's plan, or, within the year, the
+    plan they moved from or to; ``engine.crossing``).
 
     Only the deals whose earlier date a member was not on this plan at are looked at (``assignments``:
     the plan's rows of the quarter, the inputs' table; a member is on it from its year's first day or
-    their assignment's first day, to its last day); for the quarter of each one's earlier date, a member's
-    other plans in that quarter give a row each — with the member's days on it within that quarter — when
-    one of them credits the deal's type by another date than this plan does. None in the usual case: the
-    inputs and their fingerprint stay as they were. One query per such quarter."""
+    their assignment's first day, to its last day). For the quarter of each one's earlier date, a
+    member's assignments to the other plans of that quarter's fiscal year give a row each — with the
+    member's days on it within that quarter — and, for an earlier date in a gap of theirs, the plan they
+    were on last before it gives one with its own days, when one of them credits the deal's type by
+    another date than this plan does. A plan's assignment counts within its fiscal year only. None in
+    the usual case: the inputs and their fingerprint stay as they were. One query per such quarter."""
     if deals.empty:
         return empty("prior_rules")
     spans: dict[str, list] = {}
@@ -206,35 +209,50 @@ def _prior_rules(
     ):
         start, end = clean(start), clean(end)
         spans.setdefault(employee, []).append((max(year_start, start) if start else year_start, end))
-    crossing: dict = {}
     kinds_on: dict = {}  # a deal's earlier date → the types of the deals dated so
     for kind, booked, effective in deals[["type", "booked_on", "effective_on"]].itertuples(index=False):
         if booked is not None and effective is not None and booked != effective:
             kinds_on.setdefault(min(booked, effective), set()).add(kind)
     distinct = {tuple(days) for days in spans.values()}  # few: most members share their days
+    crossing: dict = {}  # quarter → {earlier date → types}
     for day, kinds in kinds_on.items():
         if any(not covered(day, days) for days in distinct):
-            crossing.setdefault(calendar().period_of(day), set()).update(kinds)
+            crossing.setdefault(calendar().period_of(day), {})[day] = kinds
     if not crossing:
         return empty("prior_rules")
     members = scope.people(plan_assignments(plan, period)).values("employee_id")
     groups: dict[tuple, set] = {}  # (employee, quarter, type) → {(plan, its date for the type, first, last)}
-    for quarter, kinds in sorted(crossing.items(), key=lambda item: item[0].code):
+    for quarter, days in sorted(crossing.items(), key=lambda item: item[0].code):
         first, last = calendar().bounds(quarter)
+        year_first = calendar().year_start(quarter.fy)
         held = (
-            Assignment.objects.filter(employee_id__in=members, start_date__lte=last)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-            .exclude(plan=plan)
+            Assignment.objects.filter(
+                employee_id__in=members, plan__fiscal_year=quarter.fy.code, start_date__lte=last
+            )
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=year_first))
             .select_related("plan", "employee")
             .order_by()
         )
+        by_person: dict[str, list] = {}
         for assignment in held:
-            other = assignment.plan
-            since = max(first, assignment.start_date)
-            until = min(last, assignment.end_date) if assignment.end_date else last
-            for kind in kinds:
+            by_person.setdefault(assignment.employee.employee_id, []).append(assignment)
+        kinds = set().union(*days.values())
+        for employee_id, theirs in by_person.items():
+            rows = {
+                (a.plan, max(first, a.start_date), min(last, a.end_date) if a.end_date else last, kind)
+                for a in theirs
+                if a.plan_id != plan.pk and (a.end_date is None or a.end_date >= first)
+                for kind in kinds
+            }
+            rows |= {
+                (a.plan, a.start_date, a.end_date, kind)
+                for day, day_kinds in days.items()
+                if (a := _last_before_gap(theirs, day)) is not None and a.plan_id != plan.pk
+                for kind in day_kinds
+            }
+            for other, since, until, kind in rows:
                 when = (other.credit_date_by_type or {}).get(kind, other.credit_date)
-                key = (assignment.employee.employee_id, quarter.code, kind)
+                key = (employee_id, quarter.code, kind)
                 groups.setdefault(key, set()).add((other.code, when, since, until))
     # A person's other plans are kept together when one of them disagrees with this plan: the engine
     # must see the one that credits the deal first, agreeing or not.
@@ -245,6 +263,15 @@ def _prior_rules(
         for code, when, since, until in rules
     ]
     return frame("prior_rules", sorted(rows))
+
+
+def _last_before_gap(assignments: list, day) -> Assignment | None:
+    """The assignment a person was on last before ``day``, when ``day`` falls in a gap of theirs — on
+    none of ``assignments`` (one fiscal year's) — after one of them; else None."""
+    if any(a.start_date <= day and (a.end_date is None or day <= a.end_date) for a in assignments):
+        return None
+    ended = [a for a in assignments if a.end_date is not None and a.end_date < day]
+    return max(ended, key=lambda a: a.end_date, default=None)
 
 
 def _person_metrics(plan: Plan, spec: PlanSpec, period: Period, scope: BookScope) -> pd.DataFrame:

@@ -7,8 +7,9 @@ year — would be credited twice (the earlier plan by booking, the later one by 
 (the other way round). So the plan the person was on at the deal's **earlier** date decides, for every
 plan of theirs: the date it names is the deal's credit date for the other plans as well. The plan joined
 reads the plan left for a deal dated before the move; the plan left reads the plan joined for a deal
-dated after it. A person is on a plan from its year's first day, or their assignment's first day when
-later, to their assignment's last day (``coverage``).
+dated after it. On no plan at the earlier date, in a gap between two plans of its year, the plan the
+person was on last before it decides. A person is on a plan from its year's first day, or their
+assignment's first day when later, to their assignment's last day (``coverage``).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def dated_deals(book: pd.DataFrame, inputs, warnings: list[EngineWarning] | None
     with its ``credit_date`` and ``credited_by`` (booked | effective) under the plan's rule for its type
     — or, for a deal whose earlier date its owner was not on this plan at (before its year or their
     assignment, or after their assignment ended: ``coverage``), under the rule of the plan they were on
-    that day (``inputs.prior_rules``) when that plan credits its type by the other date (DESIGN §3
-    "Plans": the plan a person was on at a deal's earlier date decides).
+    that day — or, on none, the plan they were on last before it (``inputs.prior_rules``) — when that plan
+    credits its type by the other date (DESIGN §3 "Plans": the plan a person was on at a deal's earlier
+    date decides).
 
     When that decision changes whether this quarter credits the deal, a warning is added to ``warnings``
     naming the deal, the CSM and both plans: ``credit_across_years`` when the earlier date is before the
@@ -46,16 +48,17 @@ def dated_deals(book: pd.DataFrame, inputs, warnings: list[EngineWarning] | None
     # Only the deals of people with another plan's rule can change: the others keep their own dates.
     others = deals[deals["employee_id"].isin(set(inputs.prior_rules["employee_id"]))]
     for index, row in others.iterrows():
-        rule = _deciding_rule(row, spans.get(row["employee_id"], []), inputs)
-        if rule is None or rule["credit_date"] == row["credited_by"]:
+        decision = _deciding_rule(row, spans.get(row["employee_id"], []), inputs)
+        if decision is None or decision[0]["credit_date"] == row["credited_by"]:
             continue
+        rule, gap = decision
         own_by, own_date = row["credited_by"], row["credit_date"]
         decided = row[f"{rule['credit_date']}_on"]
         deals.at[index, "credited_by"] = rule["credit_date"]
         deals.at[index, "credit_date"] = decided
         inside = [inputs.start <= day <= inputs.end for day in (own_date, decided)]
         if warnings is not None and inside[0] != inside[1]:
-            warnings.append(_warning(row, rule, own_by, own_date, decided, inputs))
+            warnings.append(_warning(row, rule, gap, own_by, own_date, decided, inputs))
     return deals
 
 
@@ -76,11 +79,12 @@ def covered(day: date, spans: list[tuple[date, date | None]]) -> bool:
     return any(first <= day and (last is None or day <= last) for first, last in spans)
 
 
-def _deciding_rule(row, spans, inputs) -> dict | None:
+def _deciding_rule(row, spans, inputs) -> tuple[dict, bool] | None:
     """The rule of the plan the deal's owner was on at its earlier date, when they were not on this plan
-    that day (``spans``: their days on it), or None: this plan's own rule. Of several such plans, one
-    crediting the deal by a date this plan does not cover comes first (by plan code): a deal credited
-    there is not again."""
+    that day (``spans``: their days on it) — or, when they were on no plan that day, of the plan they
+    were on last before it, unless that was this plan — with whether it was such a gap; or None: this
+    plan's own rule. Of several plans on that day, one crediting the deal by a date this plan does not
+    cover comes first (by plan code): a deal credited there is not again."""
     booked, effective = row["booked_on"], row["effective_on"]
     if booked is None or effective is None or booked == effective:
         return None
@@ -88,22 +92,32 @@ def _deciding_rule(row, spans, inputs) -> dict | None:
     if covered(earlier, spans):
         return None  # on this plan at the deal's earlier date: its own rule
     rules = inputs.prior_rules
-    found = rules[
-        (rules["employee_id"] == row["employee_id"])
-        & (rules["type"] == row["type"])
-        & (rules["start"] <= earlier)
-        & (rules["end"] >= earlier)
-    ]
+    theirs = rules[(rules["employee_id"] == row["employee_id"]) & (rules["type"] == row["type"])]
+    found = theirs[(theirs["start"] <= earlier) & (theirs["end"] >= earlier)]
     if found.empty:
-        return None  # on no other plan that day either
+        return _last_before(earlier, theirs, spans)
     candidates = sorted(
         found.to_dict("records"), key=lambda r: (covered(row[f"{r['credit_date']}_on"], spans), r["plan"])
     )
-    return candidates[0]
+    return candidates[0], False
 
 
-def _warning(row, rule: dict, own_by: str, own_date: date, decided: date, inputs) -> EngineWarning:
-    """What each plan would do with the deal and what the rule made of it, in this quarter."""
+def _last_before(earlier: date, theirs: pd.DataFrame, spans) -> tuple[dict, bool] | None:
+    """In a gap between plans (on none at ``earlier``): the rule of the other plan the person was on last
+    before it, when that ended after this plan's days before it did; else None (this plan's own)."""
+    before = theirs[theirs["end"] < earlier]
+    if before.empty:
+        return None
+    last = before.sort_values(["end", "plan"]).to_dict("records")[-1]
+    own = [end for first, end in spans if end is not None and end < earlier]
+    if own and max(own) >= last["end"]:
+        return None  # this plan was the last before the gap: its own rule
+    return last, True
+
+
+def _warning(row, rule: dict, gap: bool, own_by: str, own_date: date, decided: date, inputs) -> EngineWarning:
+    """What each plan would do with the deal and what the rule made of it, in this quarter. ``gap``: the
+    owner was on no plan at the deal's earlier date, and ``rule`` is of the plan they were on last."""
     plan, period, employee, kind = inputs.plan.code, inputs.period, row["employee_id"], row["type"]
     earlier = min(row["booked_on"], row["effective_on"])
     across_years = earlier < inputs.year_start
@@ -124,17 +138,24 @@ def _warning(row, rule: dict, own_by: str, own_date: date, decided: date, inputs
             employee_id=employee,
             customer_id=row["customer_id"],
         )
+    side = "before" if decided < inputs.start else "after"
     outcome = (
         f"credited in {period} by its {rule['credit_date']} date, {decided}"
         if credited
-        else f"left out of {period}: it counts by its {rule['credit_date']} date, {decided}"
+        else f"left out of {period}: it counts in the quarter of its {rule['credit_date']} date, {decided} "
+        f"({side} {period})"
+    )
+    on = (
+        f"on {earlier}, its earlier date, {employee} was on no plan; the plan they were on last before it "
+        f"was {rule['plan']}"
+        if gap
+        else f"on {earlier}, its earlier date, {employee} was on {rule['plan']}, not on {plan}"
     )
     return EngineWarning(
         "credit_across_plans",
         f"Deal {row['deal_id']} ({kind}, booked {row['booked_on']}, effective {row['effective_on']}) of "
-        f"{employee}: on {earlier}, its earlier date, {employee} was on {rule['plan']}, not on {plan}. "
-        f"{rule['plan']} credits {kind} deals by {rule['credit_date']} date, {plan} by {own_by} date; the "
-        f"plan {employee} was on at the earlier date decides, so each plan credits it once: {outcome}.",
+        f"{employee}: {on}. {rule['plan']} credits {kind} deals by {rule['credit_date']} date, {plan} by "
+        f"{own_by} date; {rule['plan']} decides, so the deal is credited once, not by both plans: {outcome}.",
         employee_id=employee,
         customer_id=row["customer_id"],
     )

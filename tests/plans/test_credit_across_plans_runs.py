@@ -65,8 +65,8 @@ def test_an_expansion_credited_by_the_plan_left_is_not_credited_again_by_the_pla
     assert warning.message == (
         "Deal X7 (expansion, booked 2021-07-20, effective 2021-08-10) of E1: on 2021-07-20, its earlier "
         "date, E1 was on CS-FY22, not on T-MOVE. CS-FY22 credits expansion deals by booked date, T-MOVE by "
-        "effective date; the plan E1 was on at the earlier date decides, so each plan credits it once: left "
-        "out of FY22-Q3: it counts by its booked date, 2021-07-20."
+        "effective date; CS-FY22 decides, so the deal is credited once, not by both plans: left out of "
+        "FY22-Q3: it counts in the quarter of its booked date, 2021-07-20 (before FY22-Q3)."
     )
 
 
@@ -133,8 +133,8 @@ def test_a_deal_booked_after_the_move_is_left_out_of_the_plan_left_when_the_plan
     assert warning.message == (
         "Deal R8 (renewal, booked 2021-09-15, effective 2021-11-05) of E1: on 2021-09-15, its earlier "
         "date, E1 was on T-MOVE, not on CS-FY22. T-MOVE credits renewal deals by effective date, CS-FY22 by "
-        "booked date; the plan E1 was on at the earlier date decides, so each plan credits it once: left "
-        "out of FY22-Q3: it counts by its effective date, 2021-11-05."
+        "booked date; T-MOVE decides, so the deal is credited once, not by both plans: left out of FY22-Q3: "
+        "it counts in the quarter of its effective date, 2021-11-05 (after FY22-Q3)."
     )
 
 
@@ -152,7 +152,9 @@ def test_a_deal_dated_wholly_before_the_move_counts_by_the_plan_left_in_the_plan
 
     assert "R6" not in set(joined.deals["deal_id"])
     [warning] = [w for w in joined.warnings if w.code == "credit_across_plans"]
-    assert warning.message.endswith("left out of FY22-Q3: it counts by its booked date, 2021-07-10.")
+    assert warning.message.endswith(
+        "left out of FY22-Q3: it counts in the quarter of its booked date, 2021-07-10 (before FY22-Q3)."
+    )
 
 
 @pytest.mark.django_db
@@ -168,3 +170,63 @@ def test_a_leaver_without_another_plan_keeps_the_plans_own_dates(cco, tmp_path):
 
     assert "R5" in set(result.deals["deal_id"])
     assert [w for w in result.warnings if w.code.startswith("credit_across")] == []
+
+
+def moved_with_a_gap(rules: str) -> Plan:
+    """E1 leaves CS-FY22 on 2021-08-31 and, after a gap, joins T-MOVE (``rules``) on 2021-09-10."""
+    plan = moved_to(rules, on=date(2021, 9, 10))
+    Assignment.objects.filter(employee__employee_id="E1", plan__code="CS-FY22").update(
+        end_date=date(2021, 8, 31)
+    )
+    return plan
+
+
+@pytest.mark.django_db
+def test_in_a_gap_between_two_plans_the_plan_left_decides_so_a_deal_is_credited_once(cco, tmp_path):
+    # G1 is booked 2021-09-05, in E1's gap, and effective 2021-11-15 (FY22-Q4). The plan E1 was on last,
+    # CS-FY22 (expansions by booking), decides: CS-FY22 credits it in FY22-Q3, T-MOVE (by effective date)
+    # not again in FY22-Q4. G2, a renewal T-MOVE credits by booking and CS-FY22 by effective date, counts
+    # in FY22-Q4 under T-MOVE — neither twice nor never, in different quarters.
+    load_worked_example(cco)
+    Plan.objects.filter(code="CS-FY22").update(credit_date_by_type={"renewal": "effective"})
+    rows = "G1,C1,expansion,1000,USD,2021-09-05,2021-11-15\nG2,C1,renewal,2000,USD,2021-09-06,2021-11-16\n"
+    import_rows("deals", HEADER + rows, tmp_path)
+    plan = moved_with_a_gap("{expansion: effective}")
+
+    left = credited(Plan.objects.get(code="CS-FY22"), "FY22-Q3")
+    joined_q3, joined_q4 = credited(plan, "FY22-Q3"), credited(plan, "FY22-Q4")
+
+    assert "G1" in set(left.deals["deal_id"]) and "G2" not in set(left.deals["deal_id"])
+    assert "G1" not in set(joined_q4.deals["deal_id"]) and "G2" in set(joined_q4.deals["deal_id"])
+    # FY22-Q3 is shared: T-MOVE pays its days of it and counts G1 there too, as CS-FY22 does.
+    assert "G1" in set(joined_q3.deals["deal_id"]) and "G2" not in set(joined_q3.deals["deal_id"])
+    [warning] = [w for w in joined_q4.warnings if w.code == "credit_across_plans" and "G1" in w.message]
+    assert warning.message == (
+        "Deal G1 (expansion, booked 2021-09-05, effective 2021-11-15) of E1: on 2021-09-05, its earlier "
+        "date, E1 was on no plan; the plan they were on last before it was CS-FY22. CS-FY22 credits "
+        "expansion deals by booked date, T-MOVE by effective date; CS-FY22 decides, so the deal is credited "
+        "once, not by both plans: left out of FY22-Q4: it counts in the quarter of its booked date, "
+        "2021-09-05 (before FY22-Q4)."
+    )
+
+
+@pytest.mark.django_db
+def test_a_plan_of_another_year_does_not_decide_a_deal_dated_in_this_one(cco, tmp_path):
+    # E1 is on an FY21 plan without an end: its days past FY21 are no days on it, so it decides nothing
+    # of a deal dated in FY22 (DESIGN §3 "Plans": a plan's assignment counts within its fiscal year).
+    load_worked_example(cco)
+    old = load_plan(
+        source=(
+            "code: T-OLD\nname: T old\nfiscal_year: FY21\ncurrency: USD\ncredit_date: effective\n"
+            "components:\n  - {code: NRR, metric: nrr, weight: 1, goal: 1.10}\n"
+        )
+    )
+    e1 = User.objects.get(employee_id="E1")
+    Assignment.objects.create(employee=e1, plan=old, start_date=date(2020, 2, 1), on_target_amount="1000.00")
+    Assignment.objects.filter(employee=e1, plan__code="CS-FY22").update(start_date=date(2021, 8, 1))
+    import_rows("deals", HEADER + "X9,C1,expansion,1000,USD,2021-07-05,2021-08-15\n", tmp_path)
+
+    inputs = load_quarter(plan=Plan.objects.get(code="CS-FY22"), period=get_period("FY22-Q3"), pull=None)
+
+    assert "T-OLD" not in set(inputs.prior_rules["plan"])
+    assert "X9" not in set(calculate_quarter(inputs).deals["deal_id"])  # booked before E1 joined: own rule
