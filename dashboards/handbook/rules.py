@@ -144,8 +144,11 @@ def across_years_sentence(fiscal_year: str) -> str:
         f"plan you were on at the earlier date decides. One dated in {before} and {year.code} counts as your "
         f"{before} plan credits its type. Within {year.code}, one whose earlier date is before you moved to "
         "this plan counts as the plan you left credits it, and one whose earlier date is after you moved "
-        "from this plan counts as the plan you joined credits it (when you were on one). One dated in "
-        f"{year.code} and {after} counts as this plan credits it, whatever your {after} plan says."
+        "from this plan counts as the plan you joined credits it (when you were on one); between two plans, "
+        "the plan you were on last decides. One dated in "
+        f"{year.code} and {after} counts as this plan credits it, whatever your {after} plan says. In the "
+        "quarter you move in, each plan pays its share of the quarter (by your days on it), and each counts "
+        "the deals it dates in that quarter toward that share."
     )
 
 

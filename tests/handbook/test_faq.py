@@ -143,8 +143,13 @@ def test_a_deal_dated_around_a_change_of_plan_is_answered_with_the_years_of_the_
     assert (
         "Within FY22, one whose earlier date is before you moved to this plan counts as the plan you left "
         "credits it, and one whose earlier date is after you moved from this plan counts as the plan you "
-        "joined credits it (when you were on one)." in deals
+        "joined credits it (when you were on one); between two plans, the plan you were on last "
+        "decides." in deals
     )
     assert "One dated in FY22 and FY23 counts as this plan credits it, whatever your FY23 plan says" in deals
+    assert (
+        "In the quarter you move in, each plan pays its share of the quarter (by your days on it), and each "
+        "counts the deals it dates in that quarter toward that share." in deals
+    )
     next_year = answers(thirds_plan(), _timeline(fiscal_year="FY23"))["deals"]
     assert "One dated in FY22 and FY23 counts as your FY22 plan credits its type" in next_year
