@@ -87,6 +87,8 @@ class Statement:
     customers: list[CustomerResult]
     deals: list[dict[str, Any]] = field(default_factory=list)
     deals_note: str = ""
+    # The run's warnings of a deal dated around a change of plan of the CSM (DESIGN §3 "Plans").
+    crediting_notes: list[str] = field(default_factory=list)
     previous: Run | None = None
     line_changes: list[dict[str, Any]] = field(default_factory=list)
     customer_changes: list[dict[str, Any]] = field(default_factory=list)
@@ -147,6 +149,7 @@ def statement_for(viewer: User, csm: User, run_id: int) -> Statement:
     statement.escalators = escalator_rows(lines, payout.currency)
     if any(line.result.metric == "nrr" for line in lines):
         statement.deals, statement.deals_note = credited_deals(run, csm, lines)
+    statement.crediting_notes = crediting_notes(run, csm)
     statement.published_only = published_only(viewer, csm)
     statement.previous, once_published = previous_run(viewer, csm, run)
     if statement.previous is not None:
@@ -261,6 +264,20 @@ def _decimal(value: Any) -> Any:
         except ArithmeticError:
             return value
     return value
+
+
+CREDITING_WARNINGS = ("credit_across_years", "credit_across_plans")
+
+
+def crediting_notes(run: Run, csm: User) -> list[str]:
+    """The run's warnings about ``csm``'s deals dated around a change of plan: which plan's rule dated
+    each, and whether this quarter credits it (DESIGN §3 "Plans"; the engine's ``credit_across_years``
+    and ``credit_across_plans``). No query: the run holds them."""
+    return [
+        w["message"]
+        for w in run.warnings or []
+        if w.get("code") in CREDITING_WARNINGS and w.get("employee_id") == csm.employee_id
+    ]
 
 
 def credited_deals(run: Run, csm: User, lines: list[Line]) -> tuple[list[dict[str, Any]], str]:

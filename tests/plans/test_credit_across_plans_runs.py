@@ -230,3 +230,30 @@ def test_a_plan_of_another_year_does_not_decide_a_deal_dated_in_this_one(cco, tm
 
     assert "T-OLD" not in set(inputs.prior_rules["plan"])
     assert "X9" not in set(calculate_quarter(inputs).deals["deal_id"])  # booked before E1 joined: own rule
+
+
+@pytest.mark.django_db
+def test_the_statement_says_which_plans_rule_dated_a_deal_and_why(cco, tmp_path, client):
+    # R8 as above: CS-FY22's statement of FY22-Q3 leaves it out and says why. R4, dated before the move,
+    # counts in T-MOVE's part of FY22-Q3 by CS-FY22's booking date, not T-MOVE's own effective date for
+    # renewals: its row says so.
+    from commissions.services.pulls import pull_scores
+    from commissions.services.runs import calculate
+
+    load_worked_example(cco)
+    rows = "R8,C1,renewal,5000,USD,2021-09-15,2021-11-05\nR4,C1,renewal,3000,USD,2021-08-05,2021-08-25\n"
+    import_rows("deals", HEADER + rows, tmp_path)
+    plan = moved_to("{renewal: effective}", on=date(2021, 9, 1))
+    ops = make_user(Role.OPS, email="ops@example.com")
+    pull_scores(period=get_period("FY22-Q3"), user=ops)
+    left = calculate(period=get_period("FY22-Q3"), plan=Plan.objects.get(code="CS-FY22"), user=ops).run
+    joined = calculate(period=get_period("FY22-Q3"), plan=plan, user=ops).run
+    client.force_login(ops)
+
+    page = client.get(f"/my/E1/statements/{left.pk}/").content.decode()
+    assert "Deals dated around a change of plan" in page
+    assert "Deal R8 (renewal, booked 2021-09-15, effective 2021-11-05) of E1" in page
+    assert "left out of FY22-Q3: it counts in the quarter of its effective date, 2021-11-05" in page
+
+    page = client.get(f"/my/E1/statements/{joined.pk}/").content.decode()
+    assert "Booking date (by the plan you were on at its earlier date)" in page  # R4, booked 2021-08-05
