@@ -16,7 +16,7 @@ from .admin_closed import ClosedQuarterAdminMixin
 from .loaders import plan_spec
 from .models import Assignment, Component, Deal, FxRate, ImportRecord, KpiActual, Plan
 from .services.plans import DEFAULT_NRR_FLOOR, change_notice, component_errors, plan_is_locked
-from .services.plans.validate import COMPONENT_KEYS
+from .services.plans.validate import COMPONENT_KEYS, canonical_credit
 
 
 def _currency(value: str) -> str:
@@ -43,6 +43,8 @@ class PlanForm(forms.ModelForm):
             "customer_cap",
         )
         help_texts = {
+            "credit_date": "The date that credits every deal type not named in credit date by type below; "
+            "the types named there keep their own date.",
             "clawback_days": "Churn or contraction within this many days after an expansion was credited "
             "recovers that credit. Empty: no clawback.",
             "negative_balance": "What happens to a CSM's negative quarter total.",
@@ -58,6 +60,19 @@ class PlanForm(forms.ModelForm):
                 f"clawback_days ({days}) must be 1 or more; leave it empty for no clawback."
             )
         return days
+
+    def save(self, commit: bool = True) -> Plan:
+        """The plan with its crediting in the one stored form (``canonical_credit``, DESIGN §3 "Plans"):
+        ``credit_date_by_type``, which this form does not edit, keeps each type's own date, without the
+        entries a new ``credit_date`` makes equal to the default."""
+        plan = super().save(commit=False)
+        plan.credit_date, plan.credit_date_by_type = canonical_credit(
+            plan.credit_date, plan.credit_date_by_type
+        )
+        if commit:
+            plan.save()
+            self._save_m2m()
+        return plan
 
 
 class ComponentForm(forms.ModelForm):

@@ -128,19 +128,26 @@ def reopen_period(*, period: Period, user: User, reason: str) -> Period:
 
 
 def _refuse_reopen_when_paid_onward(period: Period) -> None:
-    """A quarter whose payouts reached other quarters stays closed (issue 14): its applied corrections were
-    paid as true-ups elsewhere, and a negative balance it deferred was recovered in a later quarter."""
+    """Refuse to re-open a quarter whose payouts reached other quarters (``reopen_refusal``)."""
+    refusal = reopen_refusal(period)
+    if refusal is not None:
+        why, instead = refusal
+        raise AttainError(f"{period.code} cannot be re-opened: {why}. {instead}")
+
+
+def reopen_refusal(period: Period) -> tuple[str, str] | None:
+    """Why the closed ``period`` cannot be re-opened and what to do instead —
+    ``("corrections of it were applied and paid as true-ups", "Record another correction instead.")`` —
+    or ``None`` when it can. A quarter whose payouts reached other quarters stays closed (issue 14): its
+    applied corrections were paid as true-ups elsewhere, and a negative balance it deferred was recovered
+    in a later quarter. The one rule ``reopen_period`` and ``load_plan``'s refusal of a locked plan read.
+    Two queries at most."""
     if Correction.objects.filter(period=period, status=Correction.Status.APPLIED).exists():
-        raise AttainError(
-            f"{period.code} cannot be re-opened: corrections of it were applied and paid as true-ups. "
-            "Record another correction instead."
-        )
+        return "corrections of it were applied and paid as true-ups", "Record another correction instead."
     carried = PayoutLine.objects.filter(period=period, carried_into__isnull=False).select_related(
         "carried_into__period"
     )
     into = sorted({line.carried_into.period.code for line in carried})
     if into:
-        raise AttainError(
-            f"{period.code} cannot be re-opened: its negative balance was carried into {', '.join(into)}. "
-            "Record a correction instead."
-        )
+        return f"its negative balance was carried into {', '.join(into)}", "Record a correction instead."
+    return None

@@ -3,9 +3,11 @@
 
 import pytest
 
+from commissions.engine.types import DEAL_TYPES
 from commissions.loaders import plan_spec
 from commissions.models import Plan
 from commissions.services.plans import describe_plan, load_plan, parse_plan, upsert_plan
+from core.errors import PeriodClosed
 
 from .test_load_plan import errors_of, plan_yaml
 
@@ -124,3 +126,78 @@ def test_a_stored_rule_naming_the_credit_date_reads_as_the_same_plan_as_the_file
         upsert_plan(source=plan_yaml(extra="credit_date_by_type: {expansion: effective}\n")).status
         == "updated"
     )
+
+
+# --- every deal type credited by one date is that date as the default (DESIGN §3 "Plans") ---------------
+
+EVERY_TYPE_EFFECTIVE = (
+    "credit_date: booked\n"
+    "credit_date_by_type:\n"
+    "  {renewal: effective, expansion: effective, contraction: effective, churn: effective}\n"
+)
+
+
+def test_rules_giving_every_type_one_date_make_it_the_credit_date():
+    spec = parse_plan(plan_yaml(extra=EVERY_TYPE_EFFECTIVE))
+    assert (spec.credit_date, spec.credit_date_by_type) == ("effective", {})
+    # with the default's own entries among them, the same
+    mixed = "credit_date_by_type: {renewal: booked, expansion: booked, contraction: booked, churn: booked}\n"
+    spec = parse_plan(plan_yaml(extra="credit_date: effective\n" + mixed))
+    assert (spec.credit_date, spec.credit_date_by_type) == ("booked", {})
+    # three types of four are rules, not the default
+    three = "credit_date_by_type: {renewal: effective, expansion: effective, contraction: effective}\n"
+    spec = parse_plan(plan_yaml(extra=three))
+    assert spec.credit_date == "booked"
+    assert spec.credit_date_by_type == {
+        "contraction": "effective",
+        "expansion": "effective",
+        "renewal": "effective",
+    }
+
+
+@pytest.mark.django_db
+def test_every_type_credited_by_one_date_is_stored_as_that_credit_date():
+    plan = load_plan(source=plan_yaml(extra=EVERY_TYPE_EFFECTIVE))
+    plan.refresh_from_db()
+    assert (plan.credit_date, plan.credit_date_by_type) == ("effective", {})
+    spec = plan_spec(plan)
+    assert {t: spec.credit_date_of(t) for t in DEAL_TYPES} == dict.fromkeys(DEAL_TYPES, "effective")
+
+
+@pytest.mark.django_db
+def test_the_same_date_for_every_type_spelled_otherwise_is_unchanged(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    load_plan(source=plan_yaml(extra="credit_date: effective\n"))
+    path = tmp_path / "plan.yaml"
+    path.write_text(plan_yaml(extra=EVERY_TYPE_EFFECTIVE))
+    out = StringIO()
+    call_command("load_plan", str(path), stdout=out)
+    assert out.getvalue().startswith("Plan CS-FY22 unchanged: plan.yaml says what is loaded already")
+
+
+@pytest.mark.django_db
+def test_the_same_date_for_every_type_spelled_otherwise_is_no_change_of_a_locked_plan():
+    from .test_load_plan import calculate_and_close
+
+    calculate_and_close("FY22-Q2", load_plan(source=plan_yaml(extra="credit_date: effective\n")))
+    assert upsert_plan(source=plan_yaml(extra=EVERY_TYPE_EFFECTIVE)).status == "unchanged"
+    # one type by another date is a change, refused
+    changed = EVERY_TYPE_EFFECTIVE.replace("churn: effective", "churn: booked")
+    with pytest.raises(PeriodClosed, match="Plan CS-FY22 cannot change"):
+        upsert_plan(source=plan_yaml(extra=changed))
+
+
+@pytest.mark.django_db
+def test_a_stored_plan_spelling_every_type_is_compared_by_the_date_of_each_type():
+    # Stored before such rules were folded into the default: the same crediting read either way.
+    plan = load_plan(source=plan_yaml())
+    every = dict.fromkeys(DEAL_TYPES, "effective")
+    Plan.objects.filter(pk=plan.pk).update(credit_date="booked", credit_date_by_type=every)
+    assert upsert_plan(source=plan_yaml(extra="credit_date: effective\n")).status == "unchanged"
+    assert upsert_plan(source=plan_yaml(extra=EVERY_TYPE_EFFECTIVE)).status == "unchanged"
+    plan.refresh_from_db()
+    assert (plan.credit_date, plan.credit_date_by_type) == ("booked", every)  # nothing was written
+    assert upsert_plan(source=plan_yaml()).status == "updated"  # every type by booked date now

@@ -19,10 +19,6 @@ from core.suggest import did_you_mean
 MAX_DAYS = 2_147_483_647  # the largest PositiveIntegerField the database stores
 
 
-class DuplicateKey(yaml.YAMLError):
-    """A key written twice in one mapping of a plan file: YAML would keep the last silently."""
-
-
 def _written(node: yaml.Node, key: Any) -> str:
     """A key as the file writes it: ``true``, ``1``, ``'1'`` (its quotes kept)."""
     if isinstance(node, yaml.ScalarNode):
@@ -57,9 +53,16 @@ def _duplicate_message(first_key: Any, key: Any, first: yaml.Node, again: yaml.N
 
 class _PlanLoader(yaml.SafeLoader):
     """``SafeLoader`` that reads YAML floats as ``Decimal`` from their text (``1.10`` stays ``1.10``) and
-    refuses a key written twice in one mapping (DESIGN §3 "Plans"), naming the key and both lines. Keys
+    records every key written twice in one mapping (DESIGN §3 "Plans"), naming the key and both lines. Keys
     are compared as the mapping read keys them, by equality: ``1`` and ``true`` (Python's ``True == 1``)
-    would merge into one key silently, so they are refused too, each named as written."""
+    would merge into one key silently, so they are recorded too, each named as written.
+
+    A duplicate does not stop the reading: the mapping keeps the last value, as YAML does, so the rest of
+    the file can be checked too; ``validate.parse_plan`` then refuses the file for its duplicates."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, int, str]] = []  # (line, column, message) of each key written again
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         if isinstance(node, yaml.MappingNode):
@@ -74,8 +77,24 @@ class _PlanLoader(yaml.SafeLoader):
                 except TypeError:  # an unhashable key: the constructor below refuses it
                     continue
                 if first is not key_node:
-                    raise DuplicateKey(_duplicate_message(first_key, key, first, key_node))
+                    mark = key_node.start_mark
+                    message = _duplicate_message(first_key, key, first, key_node)
+                    self.duplicates.append((mark.line, mark.column, message))
         return super().construct_mapping(node, deep=deep)
+
+
+def load_plan_yaml(source: str) -> tuple[Any, list[str]]:
+    """The plan file's document read by ``_PlanLoader``, and the message of every key written twice in it
+    in the file's order (``[]`` when none): each duplicated key holds its last value, as YAML reads it.
+
+    Raises ``yaml.YAMLError`` for text that is not YAML."""
+    loader = _PlanLoader(source)
+    try:
+        data = loader.get_single_data()
+    finally:
+        loader.dispose()
+    # Nested mappings are built after the mapping holding them: put the messages back in line order.
+    return data, [message for _, _, message in sorted(loader.duplicates)]
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Decimal | float:

@@ -21,16 +21,15 @@ from core.errors import PlanInvalid
 
 from .escalators import _EscalatorSpec, parse_escalators
 from .parse import (
-    DuplicateKey,
     _a,
     _either,
     _Errors,
     _model_field,
-    _PlanLoader,
     _Reader,
     _show,
     did_you_mean,
     is_nothing,
+    load_plan_yaml,
     no_value,
 )
 
@@ -121,21 +120,24 @@ class _PlanSpec:
 
 
 def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
-    """Parse and validate plan YAML; raise ``PlanInvalid`` listing every problem found."""
+    """Parse and validate plan YAML; raise ``PlanInvalid`` listing every problem found.
+
+    Every key written twice in one mapping is a problem, each named with its line(s) and prefixed with
+    ``file_name`` (``plan.yaml: duplicate key 'renewal' written twice on line 5: …``), in the file's
+    order and before the others; the rest of the file is still checked, reading each duplicated key's
+    last value as YAML does (DESIGN §3 "Plans"), so one refusal names every problem. Text that is not
+    YAML is refused on its own."""
     where = file_name or "the plan"
     try:
-        data = yaml.load(source, Loader=_PlanLoader)  # noqa: S506 - a SafeLoader subclass
-    except DuplicateKey as exc:
-        raise PlanInvalid([f"{where}: {exc}"]) from exc
+        data, duplicates = load_plan_yaml(source)
     except yaml.YAMLError as exc:
         raise PlanInvalid([f"{where} is not valid YAML: {exc}"]) from exc
+    errors = _Errors([f"{where}: {message}" for message in duplicates])
     if not isinstance(data, dict):
         kind = "empty" if data is None else fmt.with_article(type(data).__name__)
-        raise PlanInvalid(
-            [f"{where} must be a YAML mapping of plan fields (code, name, …), but it is {kind}"]
-        )
+        errors.add(f"{where} must be a YAML mapping of plan fields (code, name, …), but it is {kind}")
+        raise PlanInvalid(errors.messages)
 
-    errors = _Errors()
     top = _Reader(data, "", errors)
     top.unknown_keys(TOP_LEVEL_KEYS)
 
@@ -155,7 +157,7 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
         top.error(f"currency must be an ISO 4217 code such as USD or EUR, got {_show(currency)}")
         currency = None
     credit_date = top.choice("credit_date", Plan.CreditDate.values, DEFAULT_CREDIT_DATE)
-    credit_date_by_type = _credit_date_by_type(top, credit_date)
+    credit_date, credit_date_by_type = canonical_credit(credit_date, _credit_date_by_type(top, credit_date))
     window = top.whole_number("new_customer_window_days", DEFAULT_WINDOW_DAYS)
     # Prior-period processing (docs/design.md §7): absent or written with no value, no clawback; a
     # negative quarter total is carried forward unless the plan says to pay it negative.
@@ -215,7 +217,8 @@ def _credit_date_by_type(top: _Reader, credit_date: str | None) -> dict[str, str
     once; absent or ``{}``: every type by ``credit_date``. Every bad entry is recorded in ``top``'s errors,
     each non-text or unknown type on its own. An entry naming the plan's ``credit_date`` is that default
     spelled out and is dropped (DESIGN §3 "Plans"): the result holds only the types credited otherwise,
-    so the plan is the same with or without it."""
+    so the plan is the same with or without it (``canonical_credit`` then folds a rule naming every type
+    into the default)."""
     both = _either(Plan.CreditDate.values)
     example = "{renewal: effective, churn: effective}"
     if top.written_empty(
@@ -258,6 +261,29 @@ def credit_rules(credit_date: str | None, by_type: dict[str, str] | None) -> dic
     """``by_type`` without the entries that name ``credit_date`` (the default spelled out), sorted by
     type: the types a plan credits otherwise than its ``credit_date`` (DESIGN §3 "Plans")."""
     return dict(sorted((t, when) for t, when in (by_type or {}).items() if when != credit_date))
+
+
+def credit_dates(credit_date: str | None, by_type: dict[str, str] | None) -> dict[str, str | None]:
+    """The date (``booked`` | ``effective``) that credits each deal type, every type of ``Deal.Type`` in
+    its order: the type's entry in ``by_type``, else ``credit_date`` — the engine's
+    ``PlanSpec.credit_date_of`` for every type. Two plans with the same ``credit_dates`` credit every deal
+    alike, however they spell it (DESIGN §3 "Plans")."""
+    return {deal_type: (by_type or {}).get(deal_type, credit_date) for deal_type in Deal.Type.values}
+
+
+def canonical_credit(credit_date: str | None, by_type: dict[str, str] | None) -> tuple[str | None, dict]:
+    """``(credit_date, credit_date_by_type)`` in the one form a plan is stored in (DESIGN §3 "Plans"): the
+    rules per type without the entries naming the default (``credit_rules``); and when every deal type is
+    credited by the same date, that date is the plan's ``credit_date`` and no rule is left
+    (``credit_date: booked`` with all four types ``effective`` is ``credit_date: effective``). The date
+    that credits each type (``credit_dates``) is the same before and after. ``credit_date`` ``None`` (a
+    bad value, already refused) is left as it is."""
+    if credit_date is None:
+        return None, dict(by_type or {})
+    dates = set(credit_dates(credit_date, by_type).values())
+    if len(dates) == 1:
+        return dates.pop(), {}
+    return credit_date, credit_rules(credit_date, by_type)
 
 
 def _named(item: Any) -> bool:

@@ -18,7 +18,7 @@ from core.errors import PeriodClosed
 
 from .escalators import escalators_json, stored_escalators
 from .parse import _plain
-from .validate import credit_rules, parse_plan
+from .validate import credit_dates, parse_plan
 
 
 def closed_quarters_of(plan: Plan) -> list[str]:
@@ -39,21 +39,32 @@ def plan_is_locked(plan: Plan) -> bool:
 
 
 def locked_message(plan: Plan, quarters: list[str]) -> str:
-    """Why ``plan`` cannot change, naming its closed ``quarters`` (``closed_quarters_of``), and the two
-    ways on: re-open them (ops, with a reason) or load the change under a new code (DESIGN §3 "Plans")."""
+    """Why ``plan`` cannot change, naming its closed ``quarters`` (``closed_quarters_of``), and the ways on
+    (DESIGN §3 "Plans"): re-open them (ops, with a reason) and load it again, or load the change under a
+    new code. Re-opening is offered only when every one of the quarters can be re-opened
+    (``close.reopen_refusal``, the rule ``reopen_period`` applies): the plan stays locked while any of
+    them stays closed, so otherwise the message says why each such quarter cannot be re-opened and offers
+    only the new code. One or two queries per quarter."""
+    from commissions.models import Period
+
+    from ..close import reopen_refusal
+
     *rest, last = quarters
     named = f"{', '.join(rest)} and {last}" if rest else last
+    kept = "which must keep the plan they were paid by" if rest else "which must keep the plan it was paid by"
+    locked = f"Plan {plan.code} cannot change: it was calculated and closed in {named}, {kept}."
+    new_code = "load the changed plan under a new code."
+    periods = Period.objects.filter(code__in=quarters).order_by("start")
+    refused = [(period.code, refusal) for period in periods if (refusal := reopen_refusal(period))]
+    if refused:
+        why = " ".join(f"{code} cannot be re-opened: {reason}." for code, (reason, _) in refused)
+        return f"{locked} {why} To change the plan, {new_code}"
     command = "manage.py reopen_period {} --user EMAIL --reason TEXT"
     if rest:
-        kept = "which must keep the plan they were paid by"
         reopen = f"re-open {named}, each with a reason ({command.format('QUARTER')}),"
     else:
-        kept = "which must keep the plan it was paid by"
         reopen = f"re-open {last} with a reason ({command.format(last)})"
-    return (
-        f"Plan {plan.code} cannot change: it was calculated and closed in {named}, {kept}. To change the "
-        f"plan, {reopen} and load it again; or load the changed plan under a new code."
-    )
+    return f"{locked} To change the plan, {reopen} and load it again; or {new_code}"
 
 
 PLAN_FIELDS = (
@@ -118,11 +129,18 @@ def _same(stored: Any, given: Any) -> bool:
 def plan_matches(plan: Plan, spec) -> bool:
     """Whether the stored ``plan`` and its components are what the parsed file ``spec`` says: every plan
     field, and the same components by code in the same order with the same fields. The YAML text itself
-    (comments, spacing, key order) is not compared, nor a ``credit_date_by_type`` entry that spells out
-    the plan's ``credit_date`` (``credit_rules``: the default, the same plan with or without it)."""
-    fields = {name: getattr(plan, name) for name in PLAN_FIELDS}
-    fields["credit_date_by_type"] = credit_rules(plan.credit_date, plan.credit_date_by_type)
-    if not all(_same(fields[name], getattr(spec, name)) for name in PLAN_FIELDS):
+    (comments, spacing, key order) is not compared. Crediting is compared by the date of each deal type
+    (``credit_dates``), not by how ``credit_date`` and ``credit_date_by_type`` spell it: an entry naming
+    the plan's ``credit_date``, or a plan stored as ``credit_date: booked`` with every type ``effective``
+    against a file saying ``credit_date: effective``, is the same plan (DESIGN §3 "Plans")."""
+    crediting = ("credit_date", "credit_date_by_type")
+    if credit_dates(plan.credit_date, plan.credit_date_by_type) != credit_dates(
+        spec.credit_date, spec.credit_date_by_type
+    ):
+        return False
+    if not all(
+        _same(getattr(plan, name), getattr(spec, name)) for name in PLAN_FIELDS if name not in crediting
+    ):
         return False
     stored = list(plan.components.order_by("position", "pk"))
     if [c.code for c in stored] != [item.code for item in spec.components]:
