@@ -18,7 +18,11 @@ Where a row lies, per kind:
   falls inside the quarter, and where. So a change is refused only by the closed quarters whose reading
   of the row changes: an end moved from 2027-01-31 to 2026-10-31 alters no quarter up to 2026-10-31,
   while a new row overlapping a closed quarter, or a changed amount, alters every closed quarter it
-  overlaps (``loaders.fingerprint`` hashes the end the same way, so those quarters keep their inputs);
+  overlaps (``loaders.fingerprint`` hashes the end the same way, so those quarters keep their inputs).
+  An assignment counts within its plan's fiscal year only: a quarter of another year does not read it as
+  a quarter of its plan. It does read it to date deals (the plan a CSM was on at a deal's earlier date
+  decides, DESIGN §3 "Plans"): an assignment to a plan of the quarter's year or the one before, of a CSM
+  on another plan in the quarter that credits some deal type by another date — its plan and days;
 - ownership and ARR rows: from their date on, since the owner and the ARR on a day are the latest row
   on or before it — so a row dated on or before a closed quarter's last day is read by it;
 - scores: on their as_of date, inside a closed quarter (the quarter's pull captured them);
@@ -35,15 +39,16 @@ Where a row lies, per kind:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import models
 
-from core.calendar import CalendarError, FiscalQuarter
+from core.calendar import CalendarError, FiscalQuarter, FiscalYear
 from core.fiscal import calendar
 
+from .engine.types import DEAL_TYPES
 from .models import Period
 
 Span = tuple[str, date, date | None]  # (field, first day, last day or None: on and on)
@@ -54,12 +59,24 @@ class ClosedQuarter:
     code: str
     start: date
     end: date
+    # What a kind's reading needs besides the row (``Reads.context``): read once per check, not per row.
+    context: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def fiscal_year(self) -> str:
+        return FiscalQuarter.parse(self.code).fy.code
 
 
-def closed_quarters() -> list[ClosedQuarter]:
-    """The closed quarters, oldest first."""
+def closed_quarters(model: type[models.Model] | None = None) -> list[ClosedQuarter]:
+    """The closed quarters, oldest first; with ``model``, each carrying what reading its rows needs
+    (``Reads.context``)."""
     rows = Period.objects.filter(status=Period.Status.CLOSED).order_by("start")
-    return [ClosedQuarter(*row) for row in rows.values_list("code", "start", "end")]
+    quarters = [ClosedQuarter(*row) for row in rows.values_list("code", "start", "end")]
+    reads = reads_of(model) if model is not None else None
+    if quarters and reads is not None and reads.context is not None:
+        context = reads.context(quarters)
+        quarters = [replace(quarter, context=context) for quarter in quarters]
+    return quarters
 
 
 def closed_days(first: date, last: date) -> dict[date, str]:
@@ -95,6 +112,8 @@ class Reads:
     sentence_of_many: str = ""
     way_out: str = "ops may re-open it, with a reason"
     way_out_of_many: str = "ops may re-open them, with a reason"
+    # What ``read_by`` reads besides the row, for the closed quarters (``ClosedQuarter.context``).
+    context: Callable[[list[ClosedQuarter]], Any] | None = None
 
 
 def _on(*names: str) -> Callable[[Mapping[str, Any]], list[Span]]:
@@ -121,17 +140,78 @@ def _in_period(name: str) -> Callable[[Mapping[str, Any]], list[Span]]:
 
 
 def _clipped_assignment(row: Mapping[str, Any] | None, quarter: ClosedQuarter) -> tuple | None:
-    """What ``quarter`` reads of an assignment row: None when the row does not overlap it; else every
-    field, the end as the quarter sees it — None when it is open or falls on or after the quarter's last
-    day (the assignment runs to the quarter's end), else the date. The start stays as it is: besides the
-    days in the quarter it is the CSM's first day on the plan (DESIGN §3 "Plans"; ``engine.crossing``)."""
+    """What ``quarter`` reads of an assignment row: None when it reads nothing of it; else, as a pair,
+
+    - what it reads as a quarter of the row's plan — when the plan is of the quarter's fiscal year and the
+      row overlaps it: every field, the end as the quarter sees it, None when it is open or falls on or
+      after the quarter's last day (the assignment runs to the quarter's end), else the date. The start
+      stays as it is: besides the days in the quarter it is the CSM's first day on the plan;
+    - what it reads to date the CSM's deals (DESIGN §3 "Plans"; ``engine.crossing``): the plan and the
+      days, when the CSM is on another plan of the quarter's fiscal year in it that credits some deal
+      type by another date than the row's plan, and the row's plan is of that year or the one before,
+      with days in the row's plan's year up to the quarter's end (``_Crediting``).
+    """
     if row is None or row.get("start_date") is None:
         return None
+    crediting: _Crediting | None = quarter.context
+    plan_year = crediting.plans.get(row.get("plan_id"), (None, None))[0] if crediting else None
+    own = _as_its_plan_reads(row, quarter) if plan_year in (None, quarter.fiscal_year) else None
+    dating = crediting.dating(row, quarter, plan_year) if crediting and plan_year else None
+    return None if own is None and dating is None else (own, dating)
+
+
+def _as_its_plan_reads(row: Mapping[str, Any], quarter: ClosedQuarter) -> tuple | None:
     start, end = row["start_date"], row.get("end_date")
     if start > quarter.end or (end is not None and end < quarter.start):
         return None
     seen = {**row, "end_date": None if end is None or end >= quarter.end else end}
     return tuple(sorted(seen.items()))
+
+
+@dataclass(frozen=True)
+class _Crediting:
+    """What the closed quarters read of assignments to date deals: each plan's fiscal year and date per
+    deal type, and the plans paying each CSM in each closed quarter (of the quarter's fiscal year)."""
+
+    plans: Mapping[int, tuple[str, tuple[str, ...]]]  # plan pk → (fiscal year, its date of each type)
+    payers: Mapping[tuple[int, str], frozenset[int]]  # (employee pk, quarter code) → plan pks
+
+    def dating(self, row: Mapping[str, Any], quarter: ClosedQuarter, plan_year: str) -> tuple | None:
+        year = FiscalYear.parse(quarter.fiscal_year).year
+        if FiscalYear.parse(plan_year).year not in (year, year - 1):
+            return None
+        rules = self.plans[row["plan_id"]][1]
+        others = self.payers.get((row.get("employee_id"), quarter.code), frozenset()) - {row["plan_id"]}
+        if all(self.plans[other][1] == rules for other in others):
+            return None  # no plan of theirs in the quarter dates a deal otherwise
+        first = calendar().year_start(FiscalYear.parse(plan_year))
+        start, end = row["start_date"], row.get("end_date")
+        if start > quarter.end or (end is not None and end < first):
+            return None
+        return (row["plan_id"], max(start, first), None if end is None or end >= quarter.end else end)
+
+
+def _crediting(quarters: list[ClosedQuarter]) -> _Crediting:
+    """``_Crediting`` of ``quarters``: two queries."""
+    from .models import Assignment, Plan
+
+    plans = {
+        pk: (year, tuple((by_type or {}).get(t, default) for t in DEAL_TYPES))
+        for pk, year, default, by_type in Plan.objects.values_list(
+            "pk", "fiscal_year", "credit_date", "credit_date_by_type"
+        )
+    }
+    first, last = min(q.start for q in quarters), max(q.end for q in quarters)
+    held = Assignment.objects.filter(start_date__lte=last).filter(
+        models.Q(end_date__isnull=True) | models.Q(end_date__gte=first)
+    )
+    payers: dict[tuple[int, str], set[int]] = {}
+    for employee, plan, start, end in held.values_list("employee_id", "plan_id", "start_date", "end_date"):
+        for quarter in quarters:
+            overlaps = start <= quarter.end and (end is None or end >= quarter.start)
+            if overlaps and plans[plan][0] == quarter.fiscal_year:
+                payers.setdefault((employee, quarter.code), set()).add(plan)
+    return _Crediting(plans, {key: frozenset(value) for key, value in payers.items()})
 
 
 def reads_of(model: type[models.Model]) -> Reads | None:
@@ -156,10 +236,11 @@ def reads_of(model: type[models.Model]) -> Reads | None:
         KpiActual: Reads("KPI values credited to it", "KPI values credited to them", _in_period("period")),
         FxRate: Reads("FX rates credited to it", "FX rates credited to them", _in_period("period")),
         Assignment: Reads(
-            "assignments that overlap it",
-            "assignments that overlap them",
+            "assignments that overlap it or date its deals",
+            "assignments that overlap them or date their deals",
             _between("start_date", "end_date"),
             read_by=_clipped_assignment,
+            context=_crediting,
         ),
         Ownership: Reads(
             "ownership rows dated on or before its end",
@@ -290,7 +371,7 @@ def refusal_for(instance: models.Model, *, delete: bool = False) -> str | None:
     """
     model = type(instance)
     reads = reads_of(model)
-    closed = closed_quarters() if reads is not None else []
+    closed = closed_quarters(model) if reads is not None else []
     if not closed:
         return None
     stored = model._default_manager.filter(pk=instance.pk).first() if instance.pk else None
@@ -304,7 +385,7 @@ def refusal_for_rows(model: type[models.Model], queryset: models.QuerySet) -> st
     """Why deleting the rows of ``queryset`` would change a closed quarter, naming every closed quarter
     one of them lies in; None if not."""
     reads = reads_of(model)
-    closed = closed_quarters() if reads is not None else []
+    closed = closed_quarters(model) if reads is not None else []
     if not closed:
         return None
     names = [f.attname for f in model._meta.concrete_fields if not f.primary_key]

@@ -15,7 +15,8 @@ from commissions.services.close import reopen_period
 pytestmark = pytest.mark.django_db
 
 ASSIGNMENTS = (
-    "FY22-Q2 is closed: assignments that overlap it cannot change (ops may re-open it, with a reason)"
+    "FY22-Q2 is closed: assignments that overlap it or date its deals cannot change (ops may re-open it, "
+    "with a reason)"
 )
 
 

@@ -37,7 +37,7 @@ PLAN_CHANGE = (
     "E1008,CS-RC-FY27,2026-11-01,2027-01-31,3000.00,,10",
 )
 EVERY_CLOSED_QUARTER = (
-    "FY27-Q1, FY27-Q2 and FY27-Q3 are closed: assignments that overlap them cannot change"
+    "FY27-Q1, FY27-Q2 and FY27-Q3 are closed: assignments that overlap them or date their deals cannot change"
     " (ops may re-open them, with a reason)"
 )
 
@@ -181,7 +181,7 @@ def test_an_end_moved_into_a_closed_quarter_is_refused_naming_only_the_quarters_
             2,
             "start_date",
             "2026-02-01",
-            "FY27-Q2 and FY27-Q3 are closed: assignments that overlap them cannot change"
+            "FY27-Q2 and FY27-Q3 are closed: assignments that overlap them or date their deals cannot change"
             " (ops may re-open them, with a reason)",
         )
     ]
@@ -204,14 +204,14 @@ def test_a_new_row_overlapping_closed_quarters_is_refused_naming_each(load):
             2,
             "start_date",
             "2026-10-01",
-            "FY27-Q3 is closed: assignments that overlap it cannot change"
+            "FY27-Q3 is closed: assignments that overlap it or date its deals cannot change"
             " (ops may re-open it, with a reason)",
         )
     ]
     make_user(Role.CSM, employee_id="E2001")
     errors = refused(load, "E2001,CS-RC-FY27,2026-07-01,,1000.00,,")
     assert [reason for *_, reason in errors] == [
-        "FY27-Q2 and FY27-Q3 are closed: assignments that overlap them cannot change"
+        "FY27-Q2 and FY27-Q3 are closed: assignments that overlap them or date their deals cannot change"
         " (ops may re-open them, with a reason)"
     ]
     assert Assignment.objects.count() == 1

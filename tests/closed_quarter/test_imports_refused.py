@@ -54,7 +54,7 @@ def test_backdated_assignment_amount_is_refused_naming_the_quarter(closed, load)
             2,
             "start_date",
             "2021-02-01",
-            "FY22-Q2 is closed: assignments that overlap it cannot change"
+            "FY22-Q2 is closed: assignments that overlap it or date its deals cannot change"
             " (ops may re-open it, with a reason)",
         )
     ]

@@ -30,7 +30,7 @@ def check_closed(parsed: ParsedFile) -> list[RowError]:
     """
     spec = parsed.spec
     reads = reads_of(spec.model) if spec.model is not None else None
-    closed = closed_quarters() if reads is not None else []
+    closed = closed_quarters(spec.model) if reads is not None else []
     if not closed:
         return []
     meta = spec.model._meta
