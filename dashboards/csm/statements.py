@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -54,6 +54,25 @@ class PayableLine:
     ask_url: str = ""  # the inquiry form prefilled for this line (``offer_asks``), for the CSM only
 
 
+class Restatement(NamedTuple):
+    """What a correction restating a closed quarter settles later, for one plan (docs/design.md §7): a
+    positive amount is paid in ``paid_in``; a negative one is set against what ``paid_in`` pays under that
+    plan (its negative-balance rule decides what is left over)."""
+
+    paid_in: str  # the quarter's code
+    closed: bool  # whether ``paid_in`` is closed
+    amount: Decimal  # in ``currency``
+    currency: str
+    cause: str
+    plan: str  # the plan's code
+
+    @property
+    def settled(self) -> str:
+        """``paid in``, ``to be paid in``, ``set against`` or ``to be set against``."""
+        verb = "paid in" if self.amount >= 0 else "set against"
+        return verb if self.closed else f"to be {verb}"
+
+
 @dataclass
 class Payable:
     """What the quarter pays the CSM, line by line (docs/design.md §7): the commission, true-ups and
@@ -65,9 +84,8 @@ class Payable:
     lines: list[PayableLine]
     # The total to be paid per currency: the lines not held.
     totals: dict[str, Decimal]
-    # The true-ups restating this quarter, wherever paid: (quarter paid in, is it closed, amount, currency,
-    # cause), one per correction and plan.
-    restatements: list[tuple[str, bool, Decimal, str, str]] = field(default_factory=list)
+    # The true-ups and clawbacks restating this quarter, wherever settled: one per correction and plan.
+    restatements: list[Restatement] = field(default_factory=list)
 
     @property
     def incentives(self) -> bool:
@@ -242,16 +260,18 @@ def payable_lines(csm: User, period: Period) -> Payable:
         )
         totals[other.currency] = totals.get(other.currency, Decimal(0)) + Decimal(other.amount)
     restatements = exact_sums(
-        TrueUp.objects.filter(restates=period, employee=csm).order_by("paid_in__start", "correction_id"),
-        ("paid_in__code", "paid_in__status", "currency", "correction__cause"),
+        TrueUp.objects.filter(restates=period, employee=csm).order_by(
+            "paid_in__start", "correction_id", "plan__code"
+        ),
+        ("paid_in__code", "paid_in__status", "currency", "correction__cause", "plan__code"),
     )
     return Payable(
         period=period,
         lines=shown,
         totals=totals,
         restatements=[
-            (paid_in, status == Period.Status.CLOSED, amount, currency, cause)
-            for (paid_in, status, currency, cause), amount in restatements.items()
+            Restatement(paid_in, status == Period.Status.CLOSED, amount, currency, cause, plan)
+            for (paid_in, status, currency, cause, plan), amount in restatements.items()
             if amount != 0
         ],
     )

@@ -87,6 +87,22 @@ def test_the_statement_of_a_restated_quarter_says_so_and_where_the_difference_is
     html = client.get(f"/my/statements/{final.pk}/").content.decode()
     restated = html[html.index('id="restated"') :]
     assert "FY22-Q2 was restated" in restated
-    assert f"166.67 USD to be paid in FY22-Q3 (open): {applied.cause}" in restated
+    assert f"CS-FY22: 166.67 USD to be paid in FY22-Q3 (open): {applied.cause}" in restated
     close_quarter("FY22-Q3", ops)
-    assert "166.67 USD paid in FY22-Q3:" in client.get(f"/my/statements/{final.pk}/").content.decode()
+    page = client.get(f"/my/statements/{final.pk}/").content.decode()
+    assert "CS-FY22: 166.67 USD paid in FY22-Q3:" in page
+
+
+@pytest.mark.parametrize(
+    ("amount", "closed", "said"),
+    [
+        ("166.67", False, "to be paid in"),
+        ("166.67", True, "paid in"),
+        ("-293.47", False, "to be set against"),
+        ("-293.47", True, "set against"),
+    ],
+)
+def test_a_negative_restatement_is_set_against_what_its_quarter_pays_not_paid(amount, closed, said):
+    from dashboards.csm.statements import Restatement
+
+    assert Restatement("FY26-Q4", closed, Decimal(amount), "USD", "cause", "PX-FY26").settled == said

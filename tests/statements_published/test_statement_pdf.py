@@ -11,7 +11,7 @@ from commissions.models import Plan
 from commissions.services.runs import calculate
 from dashboards.csm import pdf
 from dashboards.csm.derivation import line_facts
-from dashboards.csm.statements import statement_for
+from dashboards.csm.statements import Restatement, statement_for
 from tests.builders import make_user
 
 from .conftest import PERIOD, SITE, pdf_text
@@ -73,14 +73,16 @@ def test_the_pdf_says_when_a_closed_quarter_was_restated(client, e1, closed_run,
 
     def restated(csm, period):
         payable = real(csm, period)
-        payable.restatements = [("FY22-Q3", False, Decimal("166.67"), "USD", "FY22-Q2 restated: exception")]
+        payable.restatements = [
+            Restatement("FY22-Q3", False, Decimal("166.67"), "USD", "FY22-Q2 restated: exception", "CS-FY22")
+        ]
         return payable
 
     monkeypatch.setattr(statements, "payable_lines", restated)
     client.force_login(e1)
     text = pdf_text(client.get(f"/my/statements/{closed_run.pk}/pdf/").content, tmp_path)
     assert "FY22-Q2 was restated after its close" in text
-    assert "166.67 USD to be paid in FY22-Q3 (open): FY22-Q2 restated: exception" in text
+    assert "CS-FY22: 166.67 USD to be paid in FY22-Q3 (open): FY22-Q2 restated: exception" in text
 
 
 def test_the_statement_page_links_to_its_pdf(client, e1, closed_run, ops):
