@@ -177,29 +177,37 @@ MANAGEMENT_LEVELS = 12
 EVERYTHING_READERS = "the CCO, finance, ops and admins"
 
 
-def _on_the_plan(person: User, members: QuerySet) -> bool:
-    return members.filter(employee=person).exists()
+# Each reader group's test takes a person and the plan's assignments (``members``) and answers the
+# assignments that admit them (empty: none), so one test serves one plan (``may_see_handbook``) and every
+# plan at once (``plans_with_handbook_for``).
+def _on_the_plan(person: User, members: QuerySet) -> QuerySet:
+    return members.filter(employee=person)
 
 
-def _manages_a_member(person: User, members: QuerySet) -> bool:
-    seen, level = {person.pk}, {person.pk}
+def _manages_a_member(person: User, members: QuerySet) -> QuerySet:
+    return members.filter(employee_id__in=_reports_of(person))
+
+
+def _reports_of(person: User) -> set[int]:
+    """The ids of everyone ``person`` manages, at every level down to ``MANAGEMENT_LEVELS`` (a manager loop
+    ends there, and ``person`` is never their own report). One query a level."""
+    seen, level, reports = {person.pk}, {person.pk}, set()
     for _ in range(MANAGEMENT_LEVELS):
         level = set(User.objects.filter(manager_id__in=level).values_list("pk", flat=True)) - seen
         if not level:
-            return False
-        if members.filter(employee_id__in=level).exists():
-            return True
+            break
+        reports |= level
         seen |= level
-    return False
+    return reports
 
 
-def _geo_vp_of_a_member(person: User, members: QuerySet) -> bool:
-    return is_geo_vp(person) and members.filter(employee__geo=person.geo).exists()
+def _geo_vp_of_a_member(person: User, members: QuerySet) -> QuerySet:
+    return members.filter(employee__geo=person.geo) if is_geo_vp(person) else members.none()
 
 
 # Who reads a plan's handbook besides those who see everything: each group in the words its refusal names
 # it by, with the test that admits it, so the sentence and the rule are one list and cannot disagree.
-HANDBOOK_READERS: tuple[tuple[str, Callable[[User, QuerySet], bool]], ...] = (
+HANDBOOK_READERS: tuple[tuple[str, Callable[[User, QuerySet], QuerySet]], ...] = (
     ("the people on the plan", _on_the_plan),
     ("their managers", _manages_a_member),
     ("the Geo VP of their geo", _geo_vp_of_a_member),
@@ -212,24 +220,52 @@ def handbook_readers_text() -> str:
     return ", ".join([*(words for words, _ in HANDBOOK_READERS), EVERYTHING_READERS])
 
 
+def _reads_every_handbook(person: User | None) -> bool | None:
+    """True for those who read every plan's handbook (nobody named: the system; those who see everything),
+    False for nobody signed in or an inactive account, None where ``HANDBOOK_READERS`` decide."""
+    if person is None or (person.is_authenticated and sees_everything(person)):
+        return True
+    if not person.is_authenticated or not person.is_active:
+        return False
+    return None
+
+
 def may_see_handbook(person: User | None, plan) -> Decision:
     """A plan's handbook (docs/handbook.md) is read by the people on the plan (an assignment to it, at any
     date), their managers at every level above them (``User.manager``), the Geo VP of a geo one of them
     belongs to, and the CCO, finance, ops and admins; anyone else is refused (403: a plan's rules are no
     secret worth a 404), with a sentence naming them all (``handbook_readers_text``). ``plan`` is a
-    ``commissions.Plan`` (read through its ``assignments``)."""
-    if person is None or (person.is_authenticated and sees_everything(person)):
+    ``commissions.Plan`` (read through its ``assignments``). ``plans_with_handbook_for`` is the same rule
+    over many plans."""
+    every = _reads_every_handbook(person)
+    if every:
         return ALLOWED
     refusal = Decision(
         False,
         f"{_who(person)} may not read the handbook of {plan.code}: it is for {handbook_readers_text()}.",
     )
-    if not person.is_authenticated or not person.is_active:
+    if every is False:
         return refusal
     members = plan.assignments.all()
-    if any(admits(person, members) for _, admits in HANDBOOK_READERS):
+    if any(admits(person, members).exists() for _, admits in HANDBOOK_READERS):
         return ALLOWED
     return refusal
+
+
+def plans_with_handbook_for(person: User | None, plans: QuerySet) -> QuerySet:
+    """``plans`` (a ``commissions.Plan`` queryset) cut to those whose handbook ``person`` may read: the rule
+    of ``may_see_handbook`` (``HANDBOOK_READERS``) over every plan at once, so the handbook's index and the
+    API's plans (DESIGN §1) show a person the plans they may read and no other. A few queries, however many
+    plans (one a management level for a manager)."""
+    every = _reads_every_handbook(person)
+    if every is not None:
+        return plans if every else plans.none()
+    # The plan's assignments, read through the plan as ``may_see_handbook`` reads them.
+    members = plans.model.assignments.rel.related_model.objects.all()
+    admitted = members.none()
+    for _, admits in HANDBOOK_READERS:
+        admitted = admitted | admits(person, members)
+    return plans.filter(pk__in=admitted.values("plan_id"))
 
 
 def may_correct(person: User | None, period=None) -> Decision:

@@ -49,15 +49,18 @@ def read_only(
     about: str,
     *,
     tag: str,
-    scoped: bool = True,
+    scoped: bool | str = True,
     example: dict | None = None,
     example_name: str = "",
 ):
     """The summaries and descriptions of a read-only set's two operations, for an integrator.
 
     ``noun``/``plural`` name the rows ("payout", "payouts"); ``about`` says what one is and where its
-    rule is (a DESIGN section); ``example`` is one row, shown on both operations."""
-    scope = SCOPE if scoped else "Everyone signed in sees all of them."
+    rule is (a DESIGN section); ``scoped`` says who sees which: True, the pages' reach (``SCOPE``); False,
+    everyone all; a sentence, a scope of its own. ``example`` is one row, shown on both operations."""
+    everyone = "Everyone signed in sees all of them."
+    scope = scoped if isinstance(scoped, str) else SCOPE if scoped else everyone
+    own_scope = f"{scoped} " if isinstance(scoped, str) else ""  # said on the detail too
     examples = (
         [OpenApiExample(example_name or noun.capitalize(), value=example, response_only=True)]
         if example
@@ -74,7 +77,8 @@ def read_only(
         retrieve=extend_schema(
             tags=[tag],
             summary=f"Get one {noun}",
-            description=f"One {noun} by its id. {about} Out of your scope is a 404, as for no such {noun}.",
+            description=f"One {noun} by its id. {about} {own_scope}Out of your scope is a 404, as for no "
+            f"such {noun}.",
             examples=examples,
         ),
     )
@@ -274,6 +278,14 @@ class FxRateViewSet(ScopedViewSet):
         return FxRate.objects.all()
 
 
+# Who reads a plan here is who reads its handbook (accounts.access.may_see_handbook, docs/handbook.md).
+PLAN_SCOPE = (
+    "Scoped like the plan handbook (`accounts.access.plans_with_handbook_for`): a plan you are or were on, "
+    "one a person you manage (at any level) is or was on, for a Geo VP one a person of their geo is or was "
+    "on; cco/finance/ops/admin see every plan."
+)
+
+
 @read_only(
     "plan",
     "plans",
@@ -282,15 +294,17 @@ class FxRateViewSet(ScopedViewSet):
         "ratios with 4 decimals (DESIGN §2)."
     ),
     tag="plans",
-    scoped=False,
+    scoped=PLAN_SCOPE,
 )
 class PlanViewSet(ScopedViewSet):
+    """The plans whose handbook the person may read: one rule for both (``access.may_see_handbook``)."""
+
     serializer_class = serializers.PlanSerializer
     filterset_class = filters.PlanFilter
     ordering_fields = ["code", "fiscal_year"]
 
     def scoped(self, user) -> QuerySet:
-        return Plan.objects.prefetch_related("components")
+        return access.plans_with_handbook_for(user, Plan.objects.prefetch_related("components"))
 
 
 @read_only(

@@ -184,7 +184,8 @@ def _as_published(payout, viewer: User):
 def _write_zip(archive: StatementArchive, payouts, *, viewer: User, module, out) -> int:
     """One PDF per CSM and plan, named ``FY22-Q2/E1-CS-FY22.pdf`` as ``pdf.zip_member`` says; each is
     written as soon as it is rendered, so memory holds one statement at a time. Then the handbook of each
-    plan paid (``FY22-Q2/handbook-CS-FY22.pdf``). Returns the number of statements."""
+    plan with a statement in the ZIP (``FY22-Q2/handbook-CS-FY22.pdf``, ``handbook_plans``). Returns the
+    number of statements."""
     count = 0
     # PDFs are compressed already: storing them spends no time on deflating them again.
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as zipped:
@@ -204,16 +205,25 @@ def _write_zip(archive: StatementArchive, payouts, *, viewer: User, module, out)
     return count
 
 
+def _plans_paid(run_ids: list[int]):
+    """The plans with a statement in a ZIP of the final runs ``run_ids``: a final run of a plan that paid
+    nobody in the quarter (no payout, so no statement in the ZIP) brings no handbook (docs/handbook.md
+    "Where it is")."""
+    # One filter() over runs: the run must be one of the ZIP's and hold a payout itself.
+    return Plan.objects.filter(runs__pk__in=run_ids, runs__payouts__isnull=False).distinct()
+
+
 def handbook_plans(run_ids: list[int]) -> list[Plan]:
-    """The plans whose handbook a ZIP of the final runs ``run_ids`` holds, once each, by code."""
-    return list(Plan.objects.filter(runs__pk__in=run_ids).distinct().order_by("code"))
+    """The plans whose handbook a ZIP of the final runs ``run_ids`` holds, once each, by code: those with
+    a statement in it (``_plans_paid``)."""
+    return list(_plans_paid(run_ids).order_by("code"))
 
 
 def archive_contents(archive: StatementArchive) -> dict[str, int]:
     """What a ready ``archive``'s ZIP holds, counted as its page says it: ``statements`` (one PDF per CSM
-    and plan) and ``handbooks`` (one plan handbook PDF per plan paid, ``handbook_plans``). One query."""
-    handbooks = Plan.objects.filter(runs__pk__in=archive.run_ids).distinct().count()
-    return {"statements": archive.total, "handbooks": handbooks}
+    and plan) and ``handbooks`` (one plan handbook PDF per plan with a statement in it,
+    ``handbook_plans``). One query."""
+    return {"statements": archive.total, "handbooks": _plans_paid(archive.run_ids).count()}
 
 
 def _progress(archive_id: int, done: int) -> None:

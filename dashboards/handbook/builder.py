@@ -31,7 +31,7 @@ from core.errors import NotFound
 from core.fiscal import calendar
 
 from .examples import EXAMPLE_OTI, WorkedExample, escalated_example, worked_examples
-from .faq import Contacts, FaqItem, faq
+from .faq import Contacts, FaqItem, faq, has_adoption
 from .rules import (
     ComponentRule,
     CreditRule,
@@ -65,6 +65,9 @@ class Handbook:
     has_reader: bool
     shares: str
     components: list[ComponentRule]
+    # False for a plan without an adoption component: its handbook leaves out the target snapshot, the
+    # year-end window for exceptions and extra credit, and every other part about adoption (``has_adoption``).
+    has_adoption: bool
     adoption: list[str]
     credit: list[CreditRule]
     credit_across_years: str
@@ -145,7 +148,8 @@ def build_handbook(
     components = component_rules(spec, goals=goals, units=units)
     credit = credit_date_rules(spec)
     recovery = Recovery.of(plan)
-    timeline = year_timeline(plan.fiscal_year, today)
+    adoption = has_adoption(spec)
+    timeline = year_timeline(plan.fiscal_year, today, adoption=adoption)
     people = contacts()
     return Handbook(
         plan=plan,
@@ -159,7 +163,8 @@ def build_handbook(
         has_reader=reader is not None,
         shares=shares_text(spec),
         components=components,
-        adoption=adoption_sentences(spec) if any(c.metric == "adoption" for c in spec.components) else [],
+        has_adoption=adoption,
+        adoption=adoption_sentences(spec) if adoption else [],
         credit=credit,
         credit_across_years=across_years_sentence(plan.fiscal_year),
         clawbacks=clawback_sentences(recovery, credit),

@@ -44,6 +44,13 @@ class Contacts:
     adoption: str
 
 
+def has_adoption(spec: PlanSpec) -> bool:
+    """Whether ``spec`` has an adoption component (DESIGN §4.3). A plan without one (NRR and KPIs only)
+    reads no score, target or snapshot and takes no exception or extra credit (they change adoption only,
+    docs/design.md §5, §7): its handbook leaves out every part that concerns them (docs/handbook.md)."""
+    return any(c.metric == "adoption" for c in spec.components)
+
+
 def new_customer_days(end: date, window_days: int) -> tuple[date, date] | None:
     """The first and last start date (both included) that make a customer new in a quarter ending on
     ``end``: end − window < start_date ≤ end (DESIGN §4.3); None for a window of 0 days, which no start
@@ -66,7 +73,7 @@ def faq(
     """The FAQ of ``spec`` for the quarter shown (``quarter``: its code and last day). ``recovery``: the
     plan's clawback and negative-balance options (``Recovery.of(plan)``; None: a plan naming neither, no
     clawback and negative totals carried forward)."""
-    adoption = any(c.metric == "adoption" for c in spec.components)
+    adoption = has_adoption(spec)
     return [
         _new_customer(spec, quarter, credit, adoption),
         _no_target(adoption),
@@ -75,7 +82,7 @@ def faq(
         _over_achievement(components, spec),
         _deals(credit, spec, timeline.fiscal_year),
         _clawback(spec, quarter, credit, recovery or Recovery()),
-        _whom(contacts),
+        _whom(contacts, adoption),
     ]
 
 
@@ -159,6 +166,16 @@ def _no_target(adoption: bool) -> FaqItem:
 
 def _requests(timeline: Timeline, adoption: bool) -> FaqItem:
     question = "How do exceptions and extra credit work, and who approves them?"
+    if not adoption:
+        # Neither the approvals nor the year-end window concern a plan they cannot change.
+        return FaqItem(
+            "exceptions",
+            question,
+            (
+                "Exceptions and extra credit change adoption only, and this plan has no adoption "
+                "component: they do not change what it pays.",
+            ),
+        )
     answer = [
         "An exception credits a customer's adoption differently for a quarter, because the score does not "
         "reflect the effort: the Geo VP of the customer's geo files it with the attainment to grant and a "
@@ -174,12 +191,6 @@ def _requests(timeline: Timeline, adoption: bool) -> FaqItem:
         f"({timeline.year_end_span}). Applied, such a request restates the closed quarter; what it paid "
         "stays, and the difference is paid as a true-up in the next open quarter.",
     ]
-    if not adoption:
-        answer.insert(
-            0,
-            "Exceptions and extra credit change adoption only, and this plan has no adoption "
-            "component: they do not change what it pays.",
-        )
     return FaqItem("exceptions", question, tuple(answer))
 
 
@@ -306,16 +317,14 @@ def _clawback(
     )
 
 
-def _whom(contacts: Contacts) -> FaqItem:
-    return FaqItem(
-        "contacts",
-        "Whom do I ask?",
-        (
-            f"About your commission, a statement or this plan: {contacts.commission}. On a statement, every "
-            "line has an “Ask about this line” link that sends your question to operations and your Geo VP.",
-            f"About adoption scores and targets: {contacts.adoption}.",
-        ),
-    )
+def _whom(contacts: Contacts, adoption: bool) -> FaqItem:
+    answer = [
+        f"About your commission, a statement or this plan: {contacts.commission}. On a statement, every "
+        "line has an “Ask about this line” link that sends your question to operations and your Geo VP.",
+    ]
+    if adoption:  # scores and targets concern a plan with adoption only
+        answer.append(f"About adoption scores and targets: {contacts.adoption}.")
+    return FaqItem("contacts", "Whom do I ask?", tuple(answer))
 
 
 def _limit(component: ComponentRule) -> str:

@@ -1,7 +1,8 @@
 """A fiscal year's timeline as the handbook tells it (docs/handbook.md "Timeline"): the target snapshot's
 approval, each quarter's dates, pull date (DESIGN §2), pull, close and finance's sign-off as they happen
 (DESIGN §5), and the year-end window for exceptions and extra credit of closed quarters
-(``approvals.year_end``, docs/design.md §5, §7). Reads only: a quarter nothing happened in yet has no
+(``approvals.year_end``, docs/design.md §5, §7), which the handbook of a plan without adoption leaves out
+with the snapshot (``faq.has_adoption``). Reads only: a quarter nothing happened in yet has no
 period row, and none is created (DESIGN §5: pages never create one on a GET). Six queries.
 """
 
@@ -65,8 +66,9 @@ class Timeline:
         return f"the year's last pull date {after}, both included"
 
 
-def year_timeline(fiscal_year: str, today: date) -> Timeline:
-    """The timeline of ``fiscal_year`` (``FY22``) as stored now, each quarter's state as of ``today``. Raises
+def year_timeline(fiscal_year: str, today: date, *, adoption: bool = True) -> Timeline:
+    """The timeline of ``fiscal_year`` (``FY22``) as stored now, each quarter's state as of ``today`` in the
+    words of a plan with an adoption component or (``adoption`` False) without one. Raises
     ``CalendarError`` for a code that is no fiscal year."""
     fiscal = calendar()
     quarters = FiscalYear.parse(fiscal_year).quarters()
@@ -100,7 +102,7 @@ def year_timeline(fiscal_year: str, today: date) -> Timeline:
             reopened=not closed and bool(events) and events[0].action == "reopened",
             signed_off_at=_local(signed.get(quarter.code)),
         )
-        rows.append(replace(row, state=quarter_state(row, today)))
+        rows.append(replace(row, state=quarter_state(row, today, adoption=adoption)))
     snapshot = Snapshot.objects.filter(fiscal_year=fiscal_year).select_related("approved_by").first()
     approved = snapshot is not None and snapshot.status == Snapshot.Status.APPROVED
     first, last = year_end.window(Period(code=quarters[-1].code))
@@ -122,8 +124,9 @@ def _local(moment: datetime | None) -> datetime | None:
     return timezone.localtime(moment) if moment is not None else None
 
 
-def quarter_state(quarter: QuarterDates, today: date) -> str:
-    """Where ``quarter`` stands on ``today``, in words."""
+def quarter_state(quarter: QuarterDates, today: date, *, adoption: bool = True) -> str:
+    """Where ``quarter`` stands on ``today``, in words; for a plan without adoption (``adoption`` False),
+    which reads no score, an ended quarter is calculated on its pull date rather than waiting for scores."""
     if quarter.signed_off_at is not None:
         return "closed and signed off: its payroll may be exported"
     if quarter.closed_at is not None:
@@ -135,5 +138,7 @@ def quarter_state(quarter: QuarterDates, today: date) -> str:
     if today <= quarter.end:
         return "under way"
     if quarter.pulled_at is None:
+        if not adoption:
+            return "ended: it is calculated on the pull date"
         return "ended: its scores are pulled on the pull date"
     return "ended and pulled: being calculated and reviewed before its close"

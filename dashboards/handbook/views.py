@@ -2,21 +2,27 @@
 /handbook/<code>/ is one plan's handbook (printable) and /handbook/<code>/pdf/ its PDF. ``?period=FY22-Q2``
 picks the quarter whose dates and on-target amount the examples use (a statement links with its own).
 
-Who may read a plan's handbook is ``access.may_see_handbook`` alone: a refusal is a 403 with its sentence;
-an unknown plan or a quarter that is not the plan's is the friendly 404 naming it.
+Who may read a plan's handbook is ``access.may_see_handbook`` alone (``plans_with_handbook_for``, the same
+rule over every plan, lists them): a refusal is a 403 with its sentence; an unknown plan or a quarter that
+is not the plan's is the friendly 404 naming it.
 """
 
 from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts import access
 from commissions.models import Plan
+from core import formatting as fmt
 from core.errors import NotFound
 from dashboards.csm.pdf import PdfUnavailable
 
@@ -32,17 +38,38 @@ UNAVAILABLE = (
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    plans = [
-        plan
-        for plan in Plan.objects.order_by("-fiscal_year", "code")
-        if access.may_see_handbook(request.user, plan)
-    ]
-    own = set(request.user.assignments.values_list("plan_id", flat=True))
+    plans = access.plans_with_handbook_for(request.user, Plan.objects.order_by("-fiscal_year", "code"))
+    spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for plan_id, start, end in request.user.assignments.values_list("plan_id", "start_date", "end_date"):
+        spans[plan_id].append((start, end))
+    today = timezone.localdate()
     return render(
         request,
         "dashboards/handbook/index.html",
-        {"plans": [(plan, plan.pk in own) for plan in plans]},
+        {"plans": [(plan, membership(spans.get(plan.pk, []), today)) for plan in plans]},
     )
+
+
+def membership(spans: list[tuple[date, date | None]], today: date) -> str:
+    """How the reader stands on a plan, in words, by their assignments to it (``spans``: start and end
+    dates, the end included, None while open): ``"you are on this plan"`` while one covers ``today``;
+    ``"you were on this plan until 2025-06-30"`` once the last has ended; ``"you join this plan on
+    2026-08-01"`` before one begins (``"… and join it again on …"`` after an earlier one ended); "" without
+    any (a manager, a Geo VP or a role that reads every plan). Pure."""
+    if any(start <= today and (end is None or today <= end) for start, end in spans):
+        return "you are on this plan"
+    ended = [end for start, end in spans if end is not None and end < today]
+    coming = [start for start, _ in spans if start > today]
+    if ended and coming:
+        return (
+            f"you were on this plan until {fmt.iso_date(max(ended))} and join it again on "
+            f"{fmt.iso_date(min(coming))}"
+        )
+    if ended:
+        return f"you were on this plan until {fmt.iso_date(max(ended))}"
+    if coming:
+        return f"you join this plan on {fmt.iso_date(min(coming))}"
+    return ""
 
 
 def _readable(request: HttpRequest, code: str) -> Plan:
