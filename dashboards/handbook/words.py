@@ -1,13 +1,12 @@
-"""Counted nouns as the handbook writes them: the noun agrees with its number (``1 day``, ``2 days``,
-``0 days``), so a plan's option of 1 never reads "1 days". Pure."""
+"""Counted nouns as the handbook writes them (``core.words.counted``, as every message counts): the noun
+agrees with its number (``1 day``, ``2 days``, ``0 days``), so a plan's option of 1 never reads "1 days".
+Pure."""
 
 from __future__ import annotations
 
+from core.words import counted
 
-def counted(number: int, noun: str, plural: str | None = None) -> str:
-    """``counted(1, "day")`` → ``"1 day"``; ``counted(60, "day")`` → ``"60 days"``; ``plural`` for a noun
-    whose plural is not ``noun + "s"``."""
-    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+__all__ = ["counted", "days", "days_after"]
 
 
 def days(number: int) -> str:

@@ -20,7 +20,7 @@ def test_command_prints_a_one_line_summary(csv_file):
     path = csv_file(lines("customer_id,as_of,score", "C1,2021-07-30,55"))
     out = StringIO()
     call_command("import_csv", "scores", str(path), "--dry-run", stdout=out)
-    assert out.getvalue() == "scores: 1 rows — 1 created, 0 updated, 0 unchanged (dry run)\n"
+    assert out.getvalue() == "scores: 1 row — 1 created, 0 updated, 0 unchanged (dry run)\n"
     call_command("import_csv", "scores", str(path), stdout=out)
     assert ScoreObservation.objects.count() == 1
 

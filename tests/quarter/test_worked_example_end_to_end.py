@@ -19,7 +19,7 @@ def run(*args) -> str:
 def test_worked_example_pays_2333_33_through_the_commands(worked, ops, tmp_path):
     assert "Pulled scores of 3 customers for FY22-Q2" in run("pull_scores", "FY22-Q2")
     summary = run("calculate", "FY22-Q2")
-    assert "CS-FY22 FY22-Q2 v1: 1 CSMs, total 2,333.33 USD" in summary
+    assert "CS-FY22 FY22-Q2 v1: 1 CSM, total 2,333.33 USD" in summary
     assert "E1: — → 2333.33" in summary
     assert "Closed FY22-Q2. Final runs: CS-FY22 v1." in run("close_period", "FY22-Q2", "--user", ops.email)
     # The payroll export waits for finance's sign-off (DESIGN §5).

@@ -165,7 +165,7 @@ def test_a_run_pays_on_the_commission_scorecards_scores(db):
     call_command("pull_scores", "FY22-Q2", stdout=out)
     call_command("calculate", "FY22-Q2", stdout=out)
 
-    assert "CS-FY22 FY22-Q2 v1: 1 CSMs, total 2,166.67 USD" in out.getvalue()
+    assert "CS-FY22 FY22-Q2 v1: 1 CSM, total 2,166.67 USD" in out.getvalue()
     assert "E1: — → 2166.67" in out.getvalue()
     # C2's imported 72 of 2021-07-31 differs from the scorecard's 80: recorded, and the scorecard's used.
     conflict = ScoreFeedWarning.objects.get()

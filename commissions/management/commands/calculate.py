@@ -5,6 +5,7 @@ from commissions.services.periods import plans_to_calculate
 from commissions.services.runs import calculate, finished, outcome
 from commissions.services.shards import MAX_SHARDS, start_sharded_run, wait_for
 from core.errors import AttainError, NotAllowed
+from core.words import counted
 
 
 class Command(AttainCommand):
@@ -60,16 +61,15 @@ class Command(AttainCommand):
         if refused:
             codes = ", ".join(code for code, _ in refused)
             raise CommandError(
-                f"{len(refused)} of {len(plans)} plans of {quarter.code} not calculated: {codes} (each one's "
-                "reason is above)."
+                f"{len(refused)} of {counted(len(plans), 'plan')} of {quarter.code} not calculated: {codes} "
+                "(each one's reason is above)."
             )
 
     def report_sharded(self, calc, wait: int) -> None:
         run = calc.run
         if calc.created:
-            self.stdout.write(
-                f"{run.plan.code} {run.period.code} v{run.version}: {run.shard_count} shards queued"
-            )
+            shards = counted(run.shard_count, "shard")
+            self.stdout.write(f"{run.plan.code} {run.period.code} v{run.version}: {shards} queued")
         run = wait_for(run, timeout=wait)
         if run.status == run.Status.FAILED:  # said beside the refusals; the other plans go on
             raise AttainError(f"{run.plan.code} {run.period.code} v{run.version} failed: {run.error}")
@@ -87,14 +87,15 @@ class Command(AttainCommand):
             return
         total = sum(p.amount for p in run.payouts.all())
         self.stdout.write(
-            f"{run.plan.code} {run.period.code} v{run.version}: {run.payouts.count()} CSMs, total "
-            f"{total:,.2f} {run.plan.currency}, {len(run.warnings)} warnings, "
+            f"{run.plan.code} {run.period.code} v{run.version}: {counted(run.payouts.count(), 'CSM')}, total "
+            f"{total:,.2f} {run.plan.currency}, {counted(len(run.warnings), 'warning')}, "
             f"{run.duration_ms} ms"
         )
         for warning in run.warnings[:20]:
             self.stdout.write(f"  warning: {warning['message']}")
         if len(run.warnings) > 20:
-            self.stdout.write(f"  … and {len(run.warnings) - 20} more warnings (see the run in the admin)")
+            more = counted(len(run.warnings) - 20, "more warning")
+            self.stdout.write(f"  … and {more} (see the run in the admin)")
         label = f"v{calc.previous.version}" if calc.previous else "no previous run"
         self.stdout.write(f"  payout changes against {label}:")
         for employee_id, before, after in calc.changes:

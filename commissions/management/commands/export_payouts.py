@@ -4,6 +4,7 @@ from accounts import access
 from commissions.management.base import AttainCommand
 from commissions.services.export import require_exportable, write_payouts
 from commissions.services.periods import find_period
+from core.words import counted
 
 
 class Command(AttainCommand):
@@ -27,6 +28,6 @@ class Command(AttainCommand):
                 raise CommandError(f"Cannot write {output}: {exc.strerror}.") from exc
             with out:
                 rows = write_payouts(quarter, out, detail=detail, user=person)
-            self.stderr.write(f"Wrote {rows} rows to {output}.")
+            self.stderr.write(f"Wrote {counted(rows, 'row')} to {output}.")
         else:
             write_payouts(quarter, self.stdout, detail=detail, user=person)

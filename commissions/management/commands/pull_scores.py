@@ -1,5 +1,6 @@
 from commissions.management.base import AttainCommand
 from commissions.services.pulls import period_to_pull, pull_scores
+from core.words import counted
 
 
 class Command(AttainCommand):
@@ -13,6 +14,5 @@ class Command(AttainCommand):
 
     def handle(self, *args, period, user=None, **options):
         pull = pull_scores(period=period_to_pull(period), user=self.user(user))
-        self.stdout.write(
-            f"Pulled scores of {pull.customers} customers for {pull.period.code} (pull #{pull.pk})."
-        )
+        customers = counted(pull.customers, "customer")
+        self.stdout.write(f"Pulled scores of {customers} for {pull.period.code} (pull #{pull.pk}).")

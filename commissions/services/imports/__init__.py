@@ -22,6 +22,7 @@ from accounts.models import User
 from commissions.bulk import ANALYZE_AFTER_ROWS, immediate_constraints, refresh_statistics
 from commissions.models import ImportRecord
 from core.errors import AttainError, FileTooLarge
+from core.words import counted
 
 from .base import MAX_REPORTED_ERRORS, ImportRefused, Refusal, RowError, Spec, db_rows
 from .specs import SPECS
@@ -54,7 +55,7 @@ class ImportResult:
     @property
     def summary(self) -> str:
         text = (
-            f"{self.kind}: {self.rows} rows — {self.created} created, {self.updated} updated,"
+            f"{self.kind}: {counted(self.rows, 'row')} — {self.created} created, {self.updated} updated,"
             f" {self.unchanged} unchanged"
         )
         return text + (" (dry run)" if self.dry_run else "") + "".join(f"\n{note}" for note in self.notes)

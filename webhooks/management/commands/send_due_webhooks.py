@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
+from core.words import counted
 from webhooks.services import send_due
 
 
@@ -21,4 +22,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, grace: int, **options) -> None:
         queued = send_due(grace=timedelta(seconds=grace))
-        self.stdout.write(f"{queued} webhook deliveries queued.")
+        self.stdout.write(f"{counted(queued, 'webhook delivery', 'webhook deliveries')} queued.")
