@@ -5,7 +5,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -89,21 +89,41 @@ def quarter_state(start: date, end: date, *, today: date | None = None) -> str:
 
 
 def not_stored(fiscal: FiscalQuarter, *, today: date | None = None) -> str:
-    """Why a quarter has no row, by its dates: ``FY28-Q1 has not started (it starts 2027-02-01): …``, ``…
-    is under way (it ends …): …``, or, once it has ended, ``There is no quarter FY22-Q3 yet: …``."""
+    """Why a quarter has no row, by its dates, and the way on: ``FY28-Q1 has not started (it starts
+    2027-02-01): …``, ``… is under way (it ends …): …``, or, once it has ended, ``There is no quarter
+    FY22-Q3 yet: …``, each followed by ``how_a_quarter_starts``. The one wording of the command, the console
+    and the API (``find_period``, ``period_to_calculate``)."""
     start, end = calendar().bounds(fiscal)
     state = quarter_state(start, end, today=today)
     if state == NOT_STARTED:
-        return (
+        why = (
             f"{fiscal.code} has not started (it starts {start:%Y-%m-%d}): nothing was pulled, calculated "
             "or filed for it yet."
         )
-    if state == UNDER_WAY:
-        return (
+    elif state == UNDER_WAY:
+        why = (
             f"{fiscal.code} is under way (it ends {end:%Y-%m-%d}): nothing was pulled, calculated or filed "
             "for it yet."
         )
-    return f"There is no quarter {fiscal.code} yet: nothing was pulled, calculated or filed for it."
+    else:
+        why = f"There is no quarter {fiscal.code} yet: nothing was pulled, calculated or filed for it."
+    return f"{why} {how_a_quarter_starts(fiscal, ended=state == ENDED)}"
+
+
+def how_a_quarter_starts(fiscal: FiscalQuarter, *, ended: bool) -> str:
+    """The way on for a quarter with no row: its score pull creates it (``pulls.period_to_pull``, DESIGN §2
+    and §5 "A quarter row comes into being only …"), for every plan of its year — a plan without adoption
+    reads no score, yet its quarter starts with the same pull — and a calculation never does. A quarter not
+    over yet is pulled from the day after it ends (``pulls.first_pull_day``)."""
+    code = fiscal.code
+    ways = f"the console's Pull, pull_scores {code} or POST /api/pulls/"
+    if ended:
+        return (
+            f"Pulling its scores creates it ({ways}), for every plan of {fiscal.fy.code}, one without "
+            f"adoption too; then calculate it. run_quarter_end {code} does both."
+        )
+    first = calendar().bounds(fiscal)[1] + timedelta(days=1)
+    return f"Pulling its scores creates it ({ways}) from {first:%Y-%m-%d}, the first day after it ends."
 
 
 def not_a_quarter_of(plan: Plan, quarter: str) -> str:

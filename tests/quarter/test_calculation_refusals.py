@@ -159,12 +159,20 @@ def test_reading_a_quarter_with_no_row_says_by_its_dates_why_nothing_is_stored(o
             code=f"P-{quarter.fy.code}",
             defaults={"name": "p", "fiscal_year": quarter.fy.code, "currency": "USD"},
         )
+    # Each says the way on too: the quarter's score pull creates its row (periods.how_a_quarter_starts).
     expected = {
         upcoming: f"{upcoming.code} has not started (it starts {calendar().bounds(upcoming)[0]:%Y-%m-%d}): "
-        "nothing was pulled, calculated or filed for it yet.",
+        "nothing was pulled, calculated or filed for it yet. Pulling its scores creates it (the console's "
+        f"Pull, pull_scores {upcoming.code} or POST /api/pulls/) from "
+        f"{calendar().pull_date(upcoming):%Y-%m-%d}, the first day after it ends.",
         current: f"{current.code} is under way (it ends {calendar().bounds(current)[1]:%Y-%m-%d}): nothing "
-        "was pulled, calculated or filed for it yet.",
-        ended: f"There is no quarter {ended.code} yet: nothing was pulled, calculated or filed for it.",
+        "was pulled, calculated or filed for it yet. Pulling its scores creates it (the console's Pull, "
+        f"pull_scores {current.code} or POST /api/pulls/) from {calendar().pull_date(current):%Y-%m-%d}, "
+        "the first day after it ends.",
+        ended: f"There is no quarter {ended.code} yet: nothing was pulled, calculated or filed for it. "
+        f"Pulling its scores creates it (the console's Pull, pull_scores {ended.code} or POST /api/pulls/), "
+        f"for every plan of {ended.fy.code}, one without adoption too; then calculate it. "
+        f"run_quarter_end {ended.code} does both.",
     }
     for quarter, message in expected.items():
         with pytest.raises(NotFound) as missing:
