@@ -46,6 +46,7 @@ from commissions.services.signoff import active_sign_off
 from core.calendar import QUARTER_EXAMPLE, FiscalQuarter, not_a_quarter
 from core.errors import AttainError, NotFound
 from core.fiscal import calendar
+from core.words import counted
 from dashboards.tables import download
 
 from . import selectors, tables
@@ -272,7 +273,8 @@ def pull(request: HttpRequest) -> HttpResponse:
         except AttainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Pulled the scores of {done.customers} customers for {period.code}.")
+            customers = counted(done.customers, "customer")
+            messages.success(request, f"Pulled the scores of {customers} for {period.code}.")
     return _back(period)
 
 
