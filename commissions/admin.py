@@ -143,22 +143,7 @@ class PlanChangeNoticeMixin:
 class ComponentInline(PlanLockMixin, admin.TabularInline):
     model = Component
     form = ComponentForm
-    fields = (
-        "position",
-        "code",
-        "metric",
-        "kpi",
-        "source",
-        "measure",
-        "direction",
-        "weight",
-        "goal",
-        "ceiling",
-        "floor",
-        "threshold",
-        "accelerator",
-        "cap",
-    )
+    fields = ("position", *COMPONENT_KEYS)  # a plan file's component keys, in its order
     ordering = ("position",)
     extra = 0
 

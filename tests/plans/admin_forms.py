@@ -4,23 +4,9 @@
 from __future__ import annotations
 
 from commissions.models import Plan
+from commissions.services.plans.validate import COMPONENT_KEYS
 
-COMPONENT_FIELDS = (
-    "position",
-    "code",
-    "metric",
-    "kpi",
-    "source",
-    "measure",
-    "direction",
-    "weight",
-    "goal",
-    "ceiling",
-    "floor",
-    "threshold",
-    "accelerator",
-    "cap",
-)
+COMPONENT_FIELDS = ("position", *COMPONENT_KEYS)
 
 
 def plan_form(plan: Plan, **changes) -> dict:
