@@ -197,9 +197,10 @@ def _prior_rules(
     the plan's rows of the quarter, the inputs' table; a member is on it from its year's first day or
     their assignment's first day, to its last day). For the quarter of each one's earlier date, a
     member's assignments to the other plans of that quarter's fiscal year give a row each — with the
-    member's days on it within that quarter — and, for an earlier date in a gap of theirs, the plan they
-    were on last before it gives one with its own days, when one of them credits the deal's type by
-    another date than this plan does. A plan's assignment counts within its fiscal year only. None in
+    member's days on it within that quarter — and, for an earlier date in a gap of theirs between two
+    assignments, the plan they were on last before it gives one covering the gap's days within that
+    quarter (``last_before``), when one of them credits the deal's type by another date than this plan
+    does. A plan's assignment counts within its fiscal year only. None in
     the usual case: the inputs and their fingerprint stay as they were. One query per such quarter."""
     if deals.empty:
         return empty("prior_rules")
@@ -239,39 +240,43 @@ def _prior_rules(
         kinds = set().union(*days.values())
         for employee_id, theirs in by_person.items():
             rows = {
-                (a.plan, max(first, a.start_date), min(last, a.end_date) if a.end_date else last, kind)
+                (a.plan, max(first, a.start_date), min(last, a.end_date) if a.end_date else last, kind, False)
                 for a in theirs
                 if a.plan_id != plan.pk and (a.end_date is None or a.end_date >= first)
                 for kind in kinds
             }
-            rows |= {
-                (a.plan, a.start_date, a.end_date, kind)
-                for day, day_kinds in days.items()
-                if (a := _last_before_gap(theirs, day)) is not None and a.plan_id != plan.pk
-                for kind in day_kinds
-            }
-            for other, since, until, kind in rows:
+            for day, day_kinds in days.items():
+                gap = _gap_around(theirs, day)
+                if gap is not None and gap[0].plan_id != plan.pk:
+                    since, until = max(first, gap[1]), min(last, gap[2]) if gap[2] else last
+                    rows |= {(gap[0].plan, since, until, kind, True) for kind in day_kinds}
+            for other, since, until, kind, last_before in rows:
                 when = (other.credit_date_by_type or {}).get(kind, other.credit_date)
                 key = (employee_id, quarter.code, kind)
-                groups.setdefault(key, set()).add((other.code, when, since, until))
+                groups.setdefault(key, set()).add((other.code, when, since, until, last_before))
     # A person's other plans are kept together when one of them disagrees with this plan: the engine
     # must see the one that credits the deal first, agreeing or not.
     rows = [
-        (eid, code, quarter, since, until, kind, when)
+        (eid, code, quarter, since, until, kind, when, last_before)
         for (eid, quarter, kind), rules in groups.items()
-        if any(when != spec.credit_date_of(kind) for _, when, _, _ in rules)
-        for code, when, since, until in rules
+        if any(when != spec.credit_date_of(kind) for _, when, _, _, _ in rules)
+        for code, when, since, until, last_before in rules
     ]
     return frame("prior_rules", sorted(rows))
 
 
-def _last_before_gap(assignments: list, day) -> Assignment | None:
-    """The assignment a person was on last before ``day``, when ``day`` falls in a gap of theirs — on
-    none of ``assignments`` (one fiscal year's) — after one of them; else None."""
+def _gap_around(assignments: list, day) -> tuple | None:
+    """When ``day`` falls in a gap of a person's ``assignments`` (one fiscal year's) after one of them:
+    the assignment they were on last, and the gap's first and last days (None: no later assignment);
+    else None."""
     if any(a.start_date <= day and (a.end_date is None or day <= a.end_date) for a in assignments):
         return None
     ended = [a for a in assignments if a.end_date is not None and a.end_date < day]
-    return max(ended, key=lambda a: a.end_date, default=None)
+    if not ended:
+        return None
+    last = max(ended, key=lambda a: a.end_date)
+    later = [a.start_date for a in assignments if a.start_date > day]
+    return last, last.end_date + timedelta(days=1), min(later) - timedelta(days=1) if later else None
 
 
 def _person_metrics(plan: Plan, spec: PlanSpec, period: Period, scope: BookScope) -> pd.DataFrame:

@@ -82,9 +82,10 @@ def covered(day: date, spans: list[tuple[date, date | None]]) -> bool:
 def _deciding_rule(row, spans, inputs) -> tuple[dict, bool] | None:
     """The rule of the plan the deal's owner was on at its earlier date, when they were not on this plan
     that day (``spans``: their days on it) — or, when they were on no plan that day, of the plan they
-    were on last before it, unless that was this plan — with whether it was such a gap; or None: this
-    plan's own rule. Of several plans on that day, one crediting the deal by a date this plan does not
-    cover comes first (by plan code): a deal credited there is not again."""
+    were on last before it (the loader's ``last_before`` rows; none when that was this plan) — with
+    whether it was such a gap; or None: this plan's own rule. Of several plans on that day, one
+    crediting the deal by a date this plan does not cover comes first (by plan code): a deal credited
+    there is not again."""
     booked, effective = row["booked_on"], row["effective_on"]
     if booked is None or effective is None or booked == effective:
         return None
@@ -93,26 +94,14 @@ def _deciding_rule(row, spans, inputs) -> tuple[dict, bool] | None:
         return None  # on this plan at the deal's earlier date: its own rule
     rules = inputs.prior_rules
     theirs = rules[(rules["employee_id"] == row["employee_id"]) & (rules["type"] == row["type"])]
+    # A row covers the days the person was on another plan, or a gap after it (``last_before``).
     found = theirs[(theirs["start"] <= earlier) & (theirs["end"] >= earlier)]
     if found.empty:
-        return _last_before(earlier, theirs, spans)
+        return None  # on no plan that day, and none before it in its year: this plan's own rule
     candidates = sorted(
         found.to_dict("records"), key=lambda r: (covered(row[f"{r['credit_date']}_on"], spans), r["plan"])
     )
-    return candidates[0], False
-
-
-def _last_before(earlier: date, theirs: pd.DataFrame, spans) -> tuple[dict, bool] | None:
-    """In a gap between plans (on none at ``earlier``): the rule of the other plan the person was on last
-    before it, when that ended after this plan's days before it did; else None (this plan's own)."""
-    before = theirs[theirs["end"] < earlier]
-    if before.empty:
-        return None
-    last = before.sort_values(["end", "plan"]).to_dict("records")[-1]
-    own = [end for first, end in spans if end is not None and end < earlier]
-    if own and max(own) >= last["end"]:
-        return None  # this plan was the last before the gap: its own rule
-    return last, True
+    return candidates[0], candidates[0].get("last_before") is True
 
 
 def _warning(row, rule: dict, gap: bool, own_by: str, own_date: date, decided: date, inputs) -> EngineWarning:
@@ -139,12 +128,16 @@ def _warning(row, rule: dict, gap: bool, own_by: str, own_date: date, decided: d
             customer_id=row["customer_id"],
         )
     side = "before" if decided < inputs.start else "after"
-    outcome = (
-        f"credited in {period} by its {rule['credit_date']} date, {decided}"
-        if credited
-        else f"left out of {period}: it counts in the quarter of its {rule['credit_date']} date, {decided} "
-        f"({side} {period})"
-    )
+    shared = rule["period"] == period  # the other plan pays part of this quarter too
+    if credited:
+        outcome = f"credited in {period} by its {rule['credit_date']} date, {decided}"
+        if shared:
+            outcome += f", by both plans, each toward its share of {period}"
+    else:
+        outcome = (
+            f"left out of {period}: it counts in the quarter of its {rule['credit_date']} date, {decided} "
+            f"({side} {period})"
+        )
     on = (
         f"on {earlier}, its earlier date, {employee} was on no plan; the plan they were on last before it "
         f"was {rule['plan']}"
@@ -155,7 +148,8 @@ def _warning(row, rule: dict, gap: bool, own_by: str, own_date: date, decided: d
         "credit_across_plans",
         f"Deal {row['deal_id']} ({kind}, booked {row['booked_on']}, effective {row['effective_on']}) of "
         f"{employee}: {on}. {rule['plan']} credits {kind} deals by {rule['credit_date']} date, {plan} by "
-        f"{own_by} date; {rule['plan']} decides, so the deal is credited once, not by both plans: {outcome}.",
+        f"{own_by} date; {rule['plan']} decides which date credits it for every plan of {employee}'s, so "
+        f"it counts in one quarter only: {outcome}.",
         employee_id=employee,
         customer_id=row["customer_id"],
     )

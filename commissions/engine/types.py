@@ -124,7 +124,8 @@ COLUMNS = {
     # they joined this one (an earlier fiscal year's, or another plan of this year) — per CSM, plan and
     # quarter they were on it (its first and last day), the date (booked | effective) the plan credits a
     # deal type by. Only rows that can change a credit date.
-    "prior_rules": ["employee_id", "plan", "period", "start", "end", "type", "credit_date"],
+    # last_before: the row covers a gap between the person's plans, ``plan`` the one they were on last.
+    "prior_rules": ["employee_id", "plan", "period", "start", "end", "type", "credit_date", "last_before"],
 }
 
 

@@ -149,7 +149,7 @@ CREDITED_BY = {"booked": "Booking date", "effective": "Effective date"}
 
 
 # Said after "Credited by" when the date is not the plan's own rule for the type (DESIGN §3 "Plans").
-OTHER_PLANS_RULE = "by the plan you were on at its earlier date"
+OTHER_PLANS_RULE = "by the plan you were on, or last on, at its earlier date"
 
 
 def _deal_row(deal: dict[str, Any], plan_currency: str, plan=None) -> dict[str, Any]:

@@ -65,8 +65,9 @@ def test_an_expansion_credited_by_the_plan_left_is_not_credited_again_by_the_pla
     assert warning.message == (
         "Deal X7 (expansion, booked 2021-07-20, effective 2021-08-10) of E1: on 2021-07-20, its earlier "
         "date, E1 was on CS-FY22, not on T-MOVE. CS-FY22 credits expansion deals by booked date, T-MOVE by "
-        "effective date; CS-FY22 decides, so the deal is credited once, not by both plans: left out of "
-        "FY22-Q3: it counts in the quarter of its booked date, 2021-07-20 (before FY22-Q3)."
+        "effective date; CS-FY22 decides which date credits it for every plan of E1's, so it counts in one "
+        "quarter only: left out of FY22-Q3: it counts in the quarter of its booked date, 2021-07-20 (before "
+        "FY22-Q3)."
     )
 
 
@@ -133,8 +134,9 @@ def test_a_deal_booked_after_the_move_is_left_out_of_the_plan_left_when_the_plan
     assert warning.message == (
         "Deal R8 (renewal, booked 2021-09-15, effective 2021-11-05) of E1: on 2021-09-15, its earlier "
         "date, E1 was on T-MOVE, not on CS-FY22. T-MOVE credits renewal deals by effective date, CS-FY22 by "
-        "booked date; T-MOVE decides, so the deal is credited once, not by both plans: left out of FY22-Q3: "
-        "it counts in the quarter of its effective date, 2021-11-05 (after FY22-Q3)."
+        "booked date; T-MOVE decides which date credits it for every plan of E1's, so it counts in one "
+        "quarter only: left out of FY22-Q3: it counts in the quarter of its effective date, 2021-11-05 "
+        "(after FY22-Q3)."
     )
 
 
@@ -204,9 +206,9 @@ def test_in_a_gap_between_two_plans_the_plan_left_decides_so_a_deal_is_credited_
     assert warning.message == (
         "Deal G1 (expansion, booked 2021-09-05, effective 2021-11-15) of E1: on 2021-09-05, its earlier "
         "date, E1 was on no plan; the plan they were on last before it was CS-FY22. CS-FY22 credits "
-        "expansion deals by booked date, T-MOVE by effective date; CS-FY22 decides, so the deal is credited "
-        "once, not by both plans: left out of FY22-Q4: it counts in the quarter of its booked date, "
-        "2021-09-05 (before FY22-Q4)."
+        "expansion deals by booked date, T-MOVE by effective date; CS-FY22 decides which date credits it for "
+        "every plan of E1's, so it counts in one quarter only: left out of FY22-Q4: it counts in the quarter "
+        "of its booked date, 2021-09-05 (before FY22-Q4)."
     )
 
 
@@ -256,4 +258,25 @@ def test_the_statement_says_which_plans_rule_dated_a_deal_and_why(cco, tmp_path,
     assert "left out of FY22-Q3: it counts in the quarter of its effective date, 2021-11-05" in page
 
     page = client.get(f"/my/E1/statements/{joined.pk}/").content.decode()
-    assert "Booking date (by the plan you were on at its earlier date)" in page  # R4, booked 2021-08-05
+    assert "Booking date (by the plan you were on, or last on, at its earlier date)" in page  # R4
+
+
+@pytest.mark.django_db
+def test_a_day_on_the_plan_in_another_quarter_is_a_day_on_it_not_a_gap(cco, tmp_path):
+    # E1: CS-FY22 (renewals by effective date) until 2021-06-30, T-MOVE (by booking) in July, then again
+    # from 2021-08-16. R3, booked 2021-07-10 — on T-MOVE — counts by its booking date in FY22-Q2 (both
+    # plans pay part of it), never again in FY22-Q3 by T-MOVE's later assignment.
+    load_worked_example(cco)
+    Plan.objects.filter(code="CS-FY22").update(credit_date_by_type={"renewal": "effective"})
+    import_rows("deals", HEADER + "R3,C1,renewal,1000,USD,2021-07-10,2021-09-01\n", tmp_path)
+    plan = moved_to("{}", on=date(2021, 7, 1))
+    Assignment.objects.filter(plan=plan).update(end_date=date(2021, 7, 31))
+    e1 = User.objects.get(employee_id="E1")
+    Assignment.objects.create(employee=e1, plan=plan, start_date=date(2021, 8, 16), on_target_amount="1000")
+
+    q2 = {each.code: credited(each, "FY22-Q2") for each in (Plan.objects.get(code="CS-FY22"), plan)}
+    q3 = credited(plan, "FY22-Q3")
+
+    assert all("R3" in set(result.deals["deal_id"]) for result in q2.values())
+    assert "R3" not in set(q3.deals["deal_id"])
+    assert [w for w in q3.warnings if "R3" in w.message] == []

@@ -70,6 +70,7 @@ def test_the_later_years_run_credits_by_the_earlier_plan_and_warns(cco, tmp_path
             "end": date(2022, 1, 31),
             "type": "expansion",
             "credit_date": "booked",
+            "last_before": False,
         }
     ]
     run = calculate(period=get_period("FY23-Q1"), plan=plan).run
