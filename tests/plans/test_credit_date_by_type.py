@@ -83,7 +83,10 @@ def test_a_file_that_only_spells_out_the_default_is_the_same_plan():
     loaded = upsert_plan(source=plan_yaml(extra="credit_date_by_type: {expansion: booked}\n"))
     assert loaded.status == "unchanged"
     assert loaded.plan.credit_date_by_type == {}
-    assert describe_plan(loaded.plan) == "CS-FY22 (FY22, USD): 1 component ADOPTION 1"
+    assert (
+        describe_plan(loaded.plan)
+        == "CS-FY22 (FY22, USD): 1 component ADOPTION 1; deals credited by their booking date"
+    )
 
 
 @pytest.mark.django_db

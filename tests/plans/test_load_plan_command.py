@@ -14,7 +14,10 @@ from .test_load_plan import WORKED_PLAN
 def test_load_plan_prints_a_summary():
     out = StringIO()
     call_command("load_plan", str(WORKED_PLAN), stdout=out)
-    assert out.getvalue() == "Created plan CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1\n"
+    assert out.getvalue() == (
+        "Created plan CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1; "
+        "deals credited by their booking date\n"
+    )
     assert Plan.objects.get().components.count() == 3
 
 
@@ -66,7 +69,7 @@ def test_load_plan_says_an_unchanged_plan_is_unchanged_in_a_year_with_a_closed_q
 
     assert out.getvalue() == (
         "Plan CS-FY22 unchanged: plan.yaml says what is loaded already; nothing was written "
-        "(CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1)\n"
+        "(CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1; deals credited by their booking date)\n"
     )
 
 
@@ -104,7 +107,11 @@ def test_load_plan_corrects_a_new_plan_of_a_year_with_a_closed_quarter(tmp_path)
 
     call_command("load_plan", str(path), stdout=out)
 
-    assert out.getvalue() == "Changed plan CD-FY27 (FY27, USD): 3 components ADOPTION 1, NRR 1, KPI 1\n"
+    assert out.getvalue() == (
+        "Changed plan CD-FY27 (FY27, USD): 3 components ADOPTION 1, NRR 1, KPI 1; "
+        "deals credited by their booking date. "
+        "Changes: name 'Customer Success FY27' → 'Customer Success 2027'\n"
+    )
     assert Plan.objects.get(code="CD-FY27").name == "Customer Success 2027"
 
 

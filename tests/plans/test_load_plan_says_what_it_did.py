@@ -22,7 +22,7 @@ from tests.quarter.conftest import load_worked_example
 from .admin_forms import plan_form
 from .test_load_plan import WORKED_PLAN, close
 
-DESCRIBED = "CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1"
+DESCRIBED = "CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1; deals credited by their booking date"
 
 
 def load(tmp_path, source: str) -> str:
@@ -70,7 +70,7 @@ def test_a_change_without_runs_is_changed_and_says_nothing_of_runs(tmp_path):
 
     said = load(tmp_path, WORKED_PLAN.read_text().replace("goal: 1.10", "goal: 1.20"))
 
-    assert said == f"Changed plan {DESCRIBED}"
+    assert said == f"Changed plan {DESCRIBED}. Changes: NRR goal 1.10 → 1.20"
 
 
 @pytest.mark.django_db
@@ -81,7 +81,8 @@ def test_a_change_the_engine_reads_names_the_open_quarter_to_calculate_again(cal
     said = load(tmp_path, WORKED_PLAN.read_text().replace("goal: 1.10", "goal: 1.20"))
 
     assert said == (
-        f"Changed plan {DESCRIBED}: runs of its open quarters made before this change read the old plan: "
+        f"Changed plan {DESCRIBED}. Changes: NRR goal 1.10 → 1.20: "
+        "runs of its open quarters made before this change read the old plan: "
         "calculate FY22-Q2 again (manage.py calculate FY22-Q2 --plan CS-FY22)"
     )
     # What it says is what calculate finds: v1 read the old plan, and a new run is made.

@@ -122,17 +122,24 @@ def test_options_of_a_locked_plan_cannot_change():
 @pytest.mark.django_db
 def test_description_leaves_default_options_out():
     plan = load_plan(source=plan_yaml())
-    assert describe_plan(plan) == "CS-FY22 (FY22, USD): 1 component ADOPTION 1"
+    assert (
+        describe_plan(plan)
+        == "CS-FY22 (FY22, USD): 1 component ADOPTION 1; deals credited by their booking date"
+    )
 
 
 @pytest.mark.django_db
 def test_description_names_options_that_differ_from_the_defaults():
     plan = load_plan(source=plan_yaml(extra="clawback_days: 90\nnegative_balance: pay_negative\n"))
     assert describe_plan(plan) == (
-        "CS-FY22 (FY22, USD): 1 component ADOPTION 1; clawback within 90 days; negative balance paid negative"
+        "CS-FY22 (FY22, USD): 1 component ADOPTION 1; deals credited by their booking date; "
+        "clawback within 90 days; negative balance paid negative"
     )
     plan = load_plan(source=plan_yaml(extra="clawback_days: 1\n"))
-    assert describe_plan(plan) == "CS-FY22 (FY22, USD): 1 component ADOPTION 1; clawback within 1 day"
+    assert describe_plan(plan) == (
+        "CS-FY22 (FY22, USD): 1 component ADOPTION 1; deals credited by their booking date; "
+        "clawback within 1 day"
+    )
 
 
 @pytest.mark.django_db
@@ -143,7 +150,8 @@ def test_load_plan_command_prints_the_options(tmp_path):
     call_command("load_plan", str(path), stdout=out)
     assert (
         out.getvalue()
-        == "Created plan CS-FY22 (FY22, USD): 1 component ADOPTION 1; clawback within 45 days\n"
+        == "Created plan CS-FY22 (FY22, USD): 1 component ADOPTION 1; deals credited by their booking date; "
+        "clawback within 45 days\n"
     )
 
 

@@ -96,12 +96,20 @@ class Command(AttainCommand):
         if len(run.warnings) > 20:
             more = counted(len(run.warnings) - 20, "more warning")
             self.stdout.write(f"  … and {more} (see the run in the admin)")
+        self.report_changes(calc)
+
+    def report_changes(self, calc) -> None:
+        """The payouts that changed against the previous run, under a heading; one line saying none did
+        when none did, rather than a heading over nothing."""
         label = f"v{calc.previous.version}" if calc.previous else "no previous run"
+        changed = [(eid, before, after) for eid, before, after in calc.changes if before != after]
+        if not changed:
+            self.stdout.write(f"  no payout changed against {label}" if calc.previous else "  no payouts")
+            return
         self.stdout.write(f"  payout changes against {label}:")
-        for employee_id, before, after in calc.changes:
-            if before != after:
-                delta = (after or 0) - (before or 0)
-                self.stdout.write(
-                    f"    {employee_id}: {before if before is not None else '—'} → "
-                    f"{after if after is not None else '—'} ({delta:+,.2f})"
-                )
+        for employee_id, before, after in changed:
+            delta = (after or 0) - (before or 0)
+            self.stdout.write(
+                f"    {employee_id}: {before if before is not None else '—'} → "
+                f"{after if after is not None else '—'} ({delta:+,.2f})"
+            )

@@ -214,11 +214,12 @@ def parse_plan(source: str, *, file_name: str = "") -> _PlanSpec:
 
 def _credit_date_by_type(top: _Reader, credit_date: str | None) -> dict[str, str]:
     """``credit_date_by_type`` (issue 20): a mapping of deal type → booked | effective, each type at most
-    once; absent or ``{}``: every type by ``credit_date``. Every bad entry is recorded in ``top``'s errors,
-    each non-text or unknown type on its own. An entry naming the plan's ``credit_date`` is that default
-    spelled out and is dropped (DESIGN §3 "Plans"): the result holds only the types credited otherwise,
-    so the plan is the same with or without it (``canonical_credit`` then folds a rule naming every type
-    into the default)."""
+    once; absent or ``{}``: every type by ``credit_date``. Every problem of every entry is recorded in
+    ``top``'s errors: an unknown (or non-text) type, and its value checked all the same, named as written
+    (``credit_date_by_type.Renewal must be one of booked, effective, got 'Effective'``). An entry naming
+    the plan's ``credit_date`` is that default spelled out and is dropped (DESIGN §3 "Plans"): the result
+    holds only the types credited otherwise, so the plan is the same with or without it
+    (``canonical_credit`` then folds a rule naming every type into the default)."""
     both = _either(Plan.CreditDate.values)
     example = "{renewal: effective, churn: effective}"
     if top.written_empty(
@@ -238,12 +239,15 @@ def _credit_date_by_type(top: _Reader, credit_date: str | None) -> dict[str, str
         return {}
     rules: dict[str, str] = {}
     for deal_type, when in value.items():
-        if deal_type not in Deal.Type.values:
+        known = deal_type in Deal.Type.values
+        if not known:
             top.errors.add(
                 f"credit_date_by_type: unknown deal type {_show(deal_type)}"
                 f"{did_you_mean(deal_type, Deal.Type.values)}; deal types are {', '.join(Deal.Type.values)}"
             )
-        elif is_nothing(when):
+        # The value is checked under an unknown type too, naming the entry as written, so that one
+        # refusal names both of its problems (DESIGN §3 "Plans").
+        if is_nothing(when):
             top.errors.add(
                 no_value(f"credit_date_by_type.{deal_type}", write=both, absent="the plan's credit_date")
             )
@@ -252,7 +256,7 @@ def _credit_date_by_type(top: _Reader, credit_date: str | None) -> dict[str, str
                 f"credit_date_by_type.{deal_type} must be one of {', '.join(Plan.CreditDate.values)}, "
                 f"got {_show(when)}{did_you_mean(when, Plan.CreditDate.values)}"
             )
-        else:
+        elif known:
             rules[deal_type] = when
     return credit_rules(credit_date, rules)
 

@@ -1,7 +1,7 @@
 """Writing a validated plan (DESIGN §6 ``load_plan``): an upsert by plan code in one transaction, refused
 once a quarter the plan was calculated in is closed; a file that says what is loaded already writes
-nothing. ``load_message`` says what was done: created, changed (naming the open quarters whose runs read
-the old plan) or unchanged."""
+nothing. ``load_message`` says what was done: created, changed (naming what changed and the open quarters
+whose runs read the old plan) or unchanged."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from core.errors import PeriodClosed
 
 from .escalators import escalators_json, stored_escalators
 from .parse import _plain
-from .validate import credit_dates, parse_plan
+from .validate import canonical_credit, credit_dates, parse_plan
 
 
 def closed_quarters_of(plan: Plan) -> list[str]:
@@ -106,12 +106,15 @@ class PlanLoaded:
     order, when the change touches what the engine reads (``plan_spec``: not the name, nor the §7 options
     a run does not read); ``crossing`` the other plans sharing a person with it, each with its open
     quarters that have runs, when the change touches a deal type's credit date, which their runs read for
-    a deal dated across a change of plan (DESIGN §3 "Plans", ``loaders._prior_rules``)."""
+    a deal dated across a change of plan (DESIGN §3 "Plans", ``loaders._prior_rules``). ``changes`` says
+    what an update changed of the stored plan, for people (``changes.plan_changes``: ``"credit_date
+    booked → effective"``, ``"NRR goal 1.10 → 1.20"``, ``"component KPI added"``)."""
 
     plan: Plan
     status: str
     stale: tuple[str, ...] = ()
     crossing: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    changes: tuple[str, ...] = ()
 
     @property
     def unchanged(self) -> bool:
@@ -170,9 +173,12 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
     audit event — and is ``"unchanged"``, even for a locked plan. Raises ``PeriodClosed`` when the file
     would change a plan calculated and closed in a quarter (``closed_quarters_of``, DESIGN §3 "Plans"),
     naming the quarters and what to do; a new plan, or one with no closed quarter of its own, is written
-    even when its fiscal year has a closed quarter. A change names the runs it leaves out of date
-    (``PlanLoaded.stale``, ``crossing``; ``load_message`` words them).
+    even when its fiscal year has a closed quarter. A change names what it changed of the stored plan
+    (``PlanLoaded.changes``) and the runs it leaves out of date (``PlanLoaded.stale``, ``crossing``;
+    ``load_message`` words them).
     """
+    from .changes import plan_changes  # it reads this module's fields
+
     spec = parse_plan(source, file_name=file_name)
     with transaction.atomic():
         plan = Plan.objects.select_for_update().filter(code=spec.code).first()
@@ -183,6 +189,7 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
             raise PeriodClosed(locked_message(plan, quarters))
         status = "created" if plan is None else "updated"
         before = plan_spec(plan) if plan is not None else None
+        changes = plan_changes(plan, spec) if plan is not None else ()
         plan = plan or Plan(code=spec.code)
         for name in PLAN_FIELDS:
             setattr(plan, name, getattr(spec, name))
@@ -200,7 +207,7 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
             component.save()
         stale, crossing = ((), ()) if before is None else _out_of_date(plan, before)
     loaded = Plan.objects.prefetch_related("components").get(pk=plan.pk)
-    return PlanLoaded(loaded, status, stale=stale, crossing=crossing)
+    return PlanLoaded(loaded, status, stale=stale, crossing=crossing, changes=changes)
 
 
 def _open_quarters_with_runs(runs) -> tuple[str, ...]:
@@ -250,9 +257,10 @@ def _command(quarters: tuple[str, ...], code: str) -> str:
 
 def load_message(loaded: PlanLoaded, *, file_name: str) -> str:
     """What ``load_plan`` did, for people (DESIGN §6): ``Created plan …`` for a new plan; ``Changed plan
-    …`` for a change, saying when runs made before it read the old plan and which quarters to calculate
-    again (``PlanLoaded.stale``, ``crossing``); ``Plan … unchanged`` for a file that says what is loaded
-    already. ``file_name``: the file's name as given."""
+    …`` for a change, naming what changed of the stored plan (``Changes: NRR goal 1.10 → 1.20; component
+    KPI added``, ``PlanLoaded.changes``) and saying when runs made before it read the old plan and which
+    quarters to calculate again (``PlanLoaded.stale``, ``crossing``); ``Plan … unchanged`` for a file that
+    says what is loaded already. ``file_name``: the file's name as given."""
     plan = loaded.plan
     described = describe_plan(plan)
     if loaded.unchanged:
@@ -262,7 +270,8 @@ def load_message(loaded: PlanLoaded, *, file_name: str) -> str:
         )
     if loaded.status == "created":
         return f"Created plan {described}"
-    return f"Changed plan {described}{_out_of_date_words(plan.code, loaded.stale, loaded.crossing)}"
+    changed = f". Changes: {'; '.join(loaded.changes)}" if loaded.changes else ""
+    return f"Changed plan {described}{changed}{_out_of_date_words(plan.code, loaded.stale, loaded.crossing)}"
 
 
 def change_notice(plan: Plan, before: PlanSpec) -> str:
@@ -294,21 +303,24 @@ def _out_of_date_words(code: str, stale: tuple[str, ...], crossing: tuple[tuple[
 
 
 def describe_plan(plan: Plan) -> str:
-    """One line for people: ``CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1``, followed by
-    the prior-period options that differ from their defaults (``; clawback within 90 days; negative
-    balance paid negative``)."""
+    """One line for people: ``CS-FY22 (FY22, USD): 3 components ADOPTION 1, NRR 1, KPI 1``, then the date
+    that credits its deals (``; deals credited by their booking date``) and each deal type credited
+    otherwise (``; renewal credited by its effective date``), read in the plan's one stored form
+    (``canonical_credit``, DESIGN §3 "Plans"), then the prior-period options that differ from their
+    defaults (``; clawback within 90 days; negative balance paid negative``, §7) and the escalators."""
     components = list(plan.components.all())
     parts = ", ".join(f"{c.code} {_plain(c.weight)}" for c in components)
     noun = "component" if len(components) == 1 else "components"
     line = f"{plan.code} ({plan.fiscal_year}, {plan.currency}): {len(components)} {noun} {parts}"
-    options = []
+    credit_date, by_type = canonical_credit(plan.credit_date, plan.credit_date_by_type)
+    options = [f"deals credited by their {_date_words(credit_date)}"]
+    for deal_type, when in by_type.items():
+        options.append(f"{deal_type} credited by its {_date_words(when)}")
     if plan.clawback_days is not None:
         day = "day" if plan.clawback_days == 1 else "days"
         options.append(f"clawback within {plan.clawback_days} {day}")
     if plan.negative_balance != Plan.NegativeBalance.CARRY_FORWARD:
         options.append(f"negative balance {Plan.NegativeBalance(plan.negative_balance).label.lower()}")
-    for deal_type, when in (plan.credit_date_by_type or {}).items():
-        options.append(f"{deal_type} credited by its {Plan.CreditDate(when).label.lower()}")
     for e in stored_escalators(plan.escalators):
         when = "over the quarter" if e.over == "quarter" else "in each month"
         options.append(
@@ -316,3 +328,8 @@ def describe_plan(plan: Plan) -> str:
             f"on {e.applies_to}"
         )
     return "; ".join([line, *options])
+
+
+def _date_words(credit_date: str) -> str:
+    """``booked`` → ``booking date``, ``effective`` → ``effective date``."""
+    return Plan.CreditDate(credit_date).label.lower()
