@@ -15,7 +15,7 @@ from core.currencies import is_currency
 from .admin_closed import ClosedQuarterAdminMixin
 from .loaders import plan_spec
 from .models import Assignment, Component, Deal, FxRate, ImportRecord, KpiActual, Plan
-from .services.plans import DEFAULT_NRR_FLOOR, change_notice, component_errors, plan_is_locked
+from .services.plans import DEFAULT_NRR_FLOOR, change_notice, component_errors, crediting, plan_is_locked
 from .services.plans.validate import COMPONENT_KEYS, canonical_credit
 
 
@@ -60,6 +60,24 @@ class PlanForm(forms.ModelForm):
                 f"clawback_days ({days}) must be 1 or more; leave it empty for no clawback."
             )
         return days
+
+    def clean(self):
+        """A new ``credit_date`` that closed quarters of other plans dated deals by is refused, as
+        ``load_plan`` refuses it (``crediting``, DESIGN §3 "Plans")."""
+        cleaned = super().clean()
+        new = cleaned.get("credit_date")
+        if self.instance.pk is None or "credit_date" not in self.changed_data or not new:
+            return cleaned
+        stored = Plan.objects.get(pk=self.instance.pk)
+        credit_date, by_type = canonical_credit(new, stored.credit_date_by_type)
+
+        def write() -> None:
+            Plan.objects.filter(pk=stored.pk).update(credit_date=credit_date, credit_date_by_type=by_type)
+
+        message = crediting.refusal_of(stored, write)
+        if message:
+            raise ValidationError(message)
+        return cleaned
 
     def save(self, commit: bool = True) -> Plan:
         """The plan with its crediting in the one stored form (``canonical_credit``, DESIGN §3 "Plans"):

@@ -16,6 +16,7 @@ from commissions.loaders import plan_spec
 from commissions.models import Component, Plan
 from core.errors import PeriodClosed
 
+from . import crediting
 from .escalators import escalators_json, stored_escalators
 from .parse import _plain
 from .validate import canonical_credit, credit_dates, parse_plan
@@ -173,7 +174,9 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
     audit event — and is ``"unchanged"``, even for a locked plan. Raises ``PeriodClosed`` when the file
     would change a plan calculated and closed in a quarter (``closed_quarters_of``, DESIGN §3 "Plans"),
     naming the quarters and what to do; a new plan, or one with no closed quarter of its own, is written
-    even when its fiscal year has a closed quarter. A change names what it changed of the stored plan
+    even when its fiscal year has a closed quarter. Raises ``PeriodClosed`` too when it would change credit
+    dates a closed quarter of another plan dated its CSMs' deals by (``crediting``), writing nothing. A
+    change names what it changed of the stored plan
     (``PlanLoaded.changes``) and the runs it leaves out of date (``PlanLoaded.stale``, ``crossing``;
     ``load_message`` words them).
     """
@@ -190,6 +193,9 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
         status = "created" if plan is None else "updated"
         before = plan_spec(plan) if plan is not None else None
         changes = plan_changes(plan, spec) if plan is not None else ()
+        # Credit dates other plans' closed quarters read (``crediting``), as they read them before.
+        readers = crediting.readers_of(plan) if _credit_dates_change(before, spec) else []
+        read = crediting.rules_read(readers)
         plan = plan or Plan(code=spec.code)
         for name in PLAN_FIELDS:
             setattr(plan, name, getattr(spec, name))
@@ -205,9 +211,21 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
             for name in COMPONENT_FIELDS:
                 setattr(component, name, getattr(item, name))
             component.save()
+        refused = crediting.refusal(plan, read, readers) if readers else None
+        if refused:
+            raise PeriodClosed(refused)  # the transaction is rolled back: nothing written
         stale, crossing = ((), ()) if before is None else _out_of_date(plan, before)
     loaded = Plan.objects.prefetch_related("components").get(pk=plan.pk)
     return PlanLoaded(loaded, status, stale=stale, crossing=crossing, changes=changes)
+
+
+def _credit_dates_change(before: PlanSpec | None, spec) -> bool:
+    """Whether the plan file ``spec`` credits some deal type by another date than the stored plan, read
+    as ``before`` (None: a new plan, nothing changes)."""
+    if before is None:
+        return False
+    rules = spec.credit_date_by_type or {}
+    return any(before.credit_date_of(t) != rules.get(t, spec.credit_date) for t in DEAL_TYPES)
 
 
 def _open_quarters_with_runs(runs) -> tuple[str, ...]:
