@@ -422,13 +422,15 @@ def _scores(pull: ScorePull | None, end, scope: BookScope) -> pd.DataFrame:
     return scope.table("scores", rows)
 
 
-def fingerprint(inputs: QuarterInputs, *, ends_as_read: bool = True) -> str:
+def fingerprint(inputs: QuarterInputs, *, ends_as_read: bool = True, gap_column: bool = True) -> str:
     """SHA-256 of the inputs in a canonical form: the same inputs always give the same fingerprint.
 
     An assignment's end is hashed as the quarter reads it (``_ends_as_read``): an end on or after the
     quarter's last day is an open end, so moving it within or past the quarter's end changes nothing
     (DESIGN §3 "Frozen and closed data"; ``commissions.closed``). ``ends_as_read=False`` hashes the ends as
-    stored: the fingerprint runs made before that rule recorded (``fingerprints``)."""
+    stored: the fingerprint runs made before that rule recorded (``fingerprints``). ``gap_column=False``
+    hashes the other plans' credit rules without their ``last_before`` column, as runs recorded them
+    before gaps between plans were ruled (DESIGN §3 "Plans"): only when no row covers a gap."""
     digest = hashlib.sha256()
     spec = inputs.plan
     digest.update(
@@ -457,6 +459,8 @@ def fingerprint(inputs: QuarterInputs, *, ends_as_read: bool = True) -> str:
         table: pd.DataFrame = getattr(inputs, name)
         if name == "assignments" and ends_as_read:
             table = _ends_as_read(table, inputs.end)
+        if name == "prior_rules" and not gap_column:
+            table = table.drop(columns=["last_before"])
         digest.update(f"\n#{name}:{','.join(table.columns)}:{len(table)}\n".encode())
         if not table.empty:
             # A 64-bit hash per row, sorted: the order rows come from the database does not matter.
@@ -465,10 +469,15 @@ def fingerprint(inputs: QuarterInputs, *, ends_as_read: bool = True) -> str:
 
 
 def fingerprints(inputs: QuarterInputs) -> set[str]:
-    """Every fingerprint a run with these inputs may have recorded: today's (``fingerprint``) and the one
-    runs recorded before assignment ends were hashed as read. What a closed quarter's check compares
-    with its final run's, so a quarter closed before that rule can still be restated."""
-    return {fingerprint(inputs), fingerprint(inputs, ends_as_read=False)}
+    """Every fingerprint a run with these inputs may have recorded: today's (``fingerprint``), the one
+    runs recorded before assignment ends were hashed as read, and — when no other plan's rule covers a
+    gap — the ones recorded before gaps between plans were ruled. What a closed quarter's check compares
+    with its final run's, so a quarter closed before those rules can still be restated."""
+    found = {fingerprint(inputs), fingerprint(inputs, ends_as_read=False)}
+    rules = inputs.prior_rules
+    if not rules.empty and not any(value is True for value in rules["last_before"]):
+        found |= {fingerprint(inputs, ends_as_read=ends, gap_column=False) for ends in (True, False)}
+    return found
 
 
 def _ends_as_read(assignments: pd.DataFrame, end) -> pd.DataFrame:

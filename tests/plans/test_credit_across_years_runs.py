@@ -110,3 +110,22 @@ def test_plans_that_agree_read_no_rules_and_keep_their_fingerprint(cco, tmp_path
     assert inputs.prior_rules.empty
     without = type(inputs)(**{**inputs.__dict__, "year_start": None})
     assert fingerprint(inputs) == fingerprint(without)
+
+
+@pytest.mark.django_db
+def test_a_run_recorded_before_gaps_were_ruled_still_reads_as_run_on_these_inputs(cco, tmp_path):
+    # Its other plans' rules were hashed without the last_before column: a quarter closed then can still be
+    # restated (commissions.loaders.fingerprints).
+    from commissions.loaders import fingerprints
+
+    load_worked_example(cco)
+    import_rows("deals", HEADER + CROSSING, tmp_path)
+    plan = fy23_plan("{expansion: effective}")
+    inputs = load_quarter(plan=plan, period=get_period("FY23-Q1"), pull=None)
+    recorded = type(inputs)(
+        **{**inputs.__dict__, "prior_rules": inputs.prior_rules.drop(columns=["last_before"])}
+    )
+
+    assert not inputs.prior_rules.empty
+    assert fingerprint(recorded) != fingerprint(inputs)
+    assert fingerprint(recorded) in fingerprints(inputs)
