@@ -40,6 +40,17 @@ def worked(db, cco):
     load_worked_example(cco)
 
 
+@pytest.fixture
+def quarter(worked):
+    """FY22-Q2 of the worked example, its scores pulled: ready to calculate."""
+    from commissions.services.periods import get_period
+    from commissions.services.pulls import pull_scores
+
+    period = get_period("FY22-Q2")
+    pull_scores(period=period)
+    return period
+
+
 # Tests of this folder that start real Celery workers (``make test-fast`` leaves them out).
 WORKER_MODULES = {"test_sharded_runs_on_workers.py"}
 WORKER_TESTS = {"test_quarter_end_task_on_a_real_worker_delivered_twice"}

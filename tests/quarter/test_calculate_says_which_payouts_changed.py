@@ -8,18 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from commissions.models import KpiActual
-from commissions.services.periods import get_period
 from commissions.services.plans import load_plan
-from commissions.services.pulls import pull_scores
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def quarter(worked):
-    period = get_period("FY22-Q2")
-    pull_scores(period=period)
-    return period
 
 
 def calculated(plan: str = "CS-FY22") -> list[str]:

@@ -16,13 +16,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quarter(worked):
-    period = get_period("FY22-Q2")
-    pull_scores(period=period)
-    return period
-
-
-@pytest.fixture
 def plan(worked):
     return Plan.objects.get(code="CS-FY22")
 
