@@ -21,7 +21,7 @@ import pandas as pd
 from .tables import credit_dates, credited_by
 from .types import EngineWarning
 
-DATED_COLUMNS = ["credit_date", "credited_by", "employee_id"]
+DATED_COLUMNS = ["credit_date", "credited_by", "employee_id", "rule_of"]
 
 
 def dated_deals(book: pd.DataFrame, inputs, warnings: list[EngineWarning] | None = None) -> pd.DataFrame:
@@ -36,11 +36,13 @@ def dated_deals(book: pd.DataFrame, inputs, warnings: list[EngineWarning] | None
     When that decision changes whether this quarter credits the deal, a warning is added to ``warnings``
     naming the deal, the CSM and both plans: ``credit_across_years`` when the earlier date is before the
     plan's year, ``credit_across_plans`` otherwise.
-    Columns: those of ``inputs.deals``, then credit_date, credited_by, employee_id.
+    Columns: those of ``inputs.deals``, then credit_date, credited_by, employee_id and rule_of (the code of
+    the plan whose rule named the date: this plan's, or the deciding plan's).
     """
     deals = inputs.deals.merge(book, on="customer_id", how="inner")
     deals["credit_date"] = credit_dates(deals, inputs.plan)
     deals["credited_by"] = credited_by(deals, inputs.plan)
+    deals["rule_of"] = inputs.plan.code
     deals = deals[[*inputs.deals.columns, *DATED_COLUMNS]].reset_index(drop=True)
     if inputs.year_start is None or inputs.prior_rules.empty or deals.empty:
         return deals
@@ -55,6 +57,7 @@ def dated_deals(book: pd.DataFrame, inputs, warnings: list[EngineWarning] | None
         own_by, own_date = row["credited_by"], row["credit_date"]
         decided = row[f"{rule['credit_date']}_on"]
         deals.at[index, "credited_by"] = rule["credit_date"]
+        deals.at[index, "rule_of"] = rule["plan"]
         deals.at[index, "credit_date"] = decided
         inside = [inputs.start <= day <= inputs.end for day in (own_date, decided)]
         if warnings is not None and inside[0] != inside[1]:
@@ -118,10 +121,15 @@ def _warning(row, rule: dict, gap: bool, own_by: str, own_date: date, decided: d
             outcome = f"credited once, in {period} under {plan} by its {rule['credit_date']} date"
         else:
             outcome = f"credited once, in {rule['period']} under {rule['plan']}; left out of {period}"
+        last_on = (
+            f" (on {earlier} {employee} was on no plan; {rule['plan']} is the one they were on last)"
+            if gap
+            else ""
+        )
         return EngineWarning(
             "credit_across_years",
             f"Deal {row['deal_id']} ({kind}, booked {row['booked_on']}, effective {row['effective_on']}) of "
-            f"{employee} is dated in two fiscal years: {rule['plan']} credits {kind} deals by "
+            f"{employee} is dated in two fiscal years{last_on}: {rule['plan']} credits {kind} deals by "
             f"{rule['credit_date']} date, in {prior_quarter}; {plan} by {own_by} date, in {own_quarter}. "
             f"The earlier year's plan decides: {outcome}.",
             employee_id=employee,

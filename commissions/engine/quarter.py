@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 
 from .adoption import attainment_by_csm, customer_rows
-from .crossing import dated_deals
+from .crossing import DATED_COLUMNS, dated_deals
 from .escalators import escalate, escalation_amounts, metric_rows, standings
 from .kpi import kpi_attainment, kpi_detail, missing_days_warning
 from .money import Converter, exact
@@ -211,5 +211,5 @@ def _no_customers() -> pd.DataFrame:
 
 
 def _no_deals(inputs: QuarterInputs) -> pd.DataFrame:
-    columns = [*inputs.deals.columns, "credit_date", "credited_by", "employee_id", "rate", "converted"]
+    columns = [*inputs.deals.columns, *DATED_COLUMNS, "rate", "converted"]
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})

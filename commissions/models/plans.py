@@ -71,11 +71,6 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return f"{self.code} ({self.fiscal_year}, {self.currency})"
 
-    def credit_date_of(self, deal_type: str) -> str:
-        """``"booked"`` or ``"effective"``: the date this plan's own rule credits ``deal_type`` by (issue
-        20) — before the rule of a change of plan (DESIGN §3 "Plans") is applied."""
-        return (self.credit_date_by_type or {}).get(deal_type, self.credit_date)
-
 
 class Component(models.Model):
     """A weighted part of a plan's payout: adoption, NRR or one KPI (DESIGN §3 "Plans")."""
@@ -191,7 +186,7 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.employee_id} on {self.plan_id} from {self.start_date}"
+        return f"{self.employee} on {self.plan.code} from {self.start_date}"
 
 
 class Deal(models.Model):

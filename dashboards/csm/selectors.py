@@ -231,7 +231,6 @@ class PlanProjection:
     components: list[dict[str, Any]] = field(default_factory=list)
     deals: list[dict[str, Any]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    plan: Any = None  # the Plan: its own credit rules name the deals another plan's rule dated
 
 
 def plan_projections(projections: list[Projection], employee_id: str) -> list[PlanProjection]:
@@ -239,7 +238,7 @@ def plan_projections(projections: list[Projection], employee_id: str) -> list[Pl
     shown = []
     for projection in projections:
         plan = projection.plan
-        item = PlanProjection(plan.code, plan.name, plan.currency, error=projection.error, plan=plan)
+        item = PlanProjection(plan.code, plan.name, plan.currency, error=projection.error)
         result = projection.result
         if result is not None:
             payouts = result.payouts[result.payouts["employee_id"] == employee_id]

@@ -130,8 +130,8 @@ DEAL_COLUMNS = [
         "credited_by",
         "Credited by",
         help="which of the deal's dates credits it to a quarter: the plan's rule for the deal's type — or, "
-        "for a deal dated around a change of plan, the rule of the plan you were on at its earlier date "
-        "(said so in the row; the handbook explains it)",
+        "for a deal dated around a change of plan, the rule of the plan you were on (or last on) at its "
+        "earlier date, named in the row (the handbook explains it)",
     ),
     Column(
         "rate",
@@ -148,18 +148,14 @@ DEAL_COLUMNS = [
 CREDITED_BY = {"booked": "Booking date", "effective": "Effective date"}
 
 
-# Said after "Credited by" when the date is not the plan's own rule for the type (DESIGN §3 "Plans").
-OTHER_PLANS_RULE = "by the plan you were on, or last on, at its earlier date"
-
-
-def _deal_row(deal: dict[str, Any], plan_currency: str, plan=None) -> dict[str, Any]:
+def _deal_row(deal: dict[str, Any], plan_currency: str) -> dict[str, Any]:
     """A credited deal as its tables show it: a deal in the plan's currency converts at 1, a number like
-    every rate (a download's numeric column holds numbers only). ``plan`` (a ``Plan``): its own rule for
-    the deal's type; a date another plan's rule chose is said so (``OTHER_PLANS_RULE``)."""
-    by = deal.get("credited_by") or ""
-    credited_by = CREDITED_BY.get(by, "")
-    if plan is not None and by and by != plan.credit_date_of(deal.get("type") or ""):
-        credited_by = f"{credited_by} ({OTHER_PLANS_RULE})"
+    every rate (a download's numeric column holds numbers only). A date another plan's rule chose (the
+    plan the CSM was on, or last on, at the deal's earlier date: DESIGN §3 "Plans") names that plan."""
+    credited_by = CREDITED_BY.get(deal.get("credited_by") or "", "")
+    rule_of = deal.get("rule_of")
+    if credited_by and rule_of and rule_of != deal.get("plan", rule_of):
+        credited_by = f"{credited_by} ({rule_of}'s rule)"
     return {
         **deal,
         "rate": deal.get("rate") or Decimal(1),
@@ -169,7 +165,7 @@ def _deal_row(deal: dict[str, Any], plan_currency: str, plan=None) -> dict[str, 
 
 
 def deals_table(plans: list[PlanProjection]) -> Table:
-    rows = [_deal_row(deal, p.currency, p.plan) for p in plans for deal in p.deals]
+    rows = [_deal_row(deal, p.currency) for p in plans for deal in p.deals]
     return Table("deals", "Deals credited this quarter", [Column("plan", "Plan"), *DEAL_COLUMNS], rows)
 
 
@@ -254,7 +250,8 @@ def statement_tables(statement: Statement) -> dict[str, Table]:
         for c in statement.customers
     ]
     currency = statement.payout.currency
-    deals = [_deal_row(deal, currency, statement.payout.run.plan) for deal in statement.deals]
+    plan = statement.payout.run.plan.code
+    deals = [_deal_row({"plan": plan, **deal}, currency) for deal in statement.deals]
     asks = statement.asks
     if asks is not None:  # the CSM's own statement, on the page (downloads hold the figures only)
         _ask(lines, "component", asks.lines)
