@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -51,6 +52,7 @@ from core.fiscal import calendar
 from .engine.types import DEAL_TYPES
 from .models import Period
 
+CENT = Decimal("0.01")
 Span = tuple[str, date, date | None]  # (field, first day, last day or None: on and on)
 
 
@@ -184,11 +186,12 @@ class _Crediting:
         others = self.payers.get((row.get("employee_id"), quarter.code), frozenset()) - {row["plan_id"]}
         if all(self.plans[other][1] == rules for other in others):
             return None  # no plan of theirs in the quarter dates a deal otherwise
-        first = calendar().year_start(FiscalYear.parse(plan_year))
+        first, year_last = calendar().year_bounds(FiscalYear.parse(plan_year))
+        last = min(year_last, quarter.end)  # its days count within its plan's year, up to the quarter's end
         start, end = row["start_date"], row.get("end_date")
-        if start > quarter.end or (end is not None and end < first):
+        if start > last or (end is not None and end < first):
             return None
-        return (row["plan_id"], max(start, first), None if end is None or end >= quarter.end else end)
+        return (row["plan_id"], max(start, first), None if end is None or end >= last else end)
 
 
 def _crediting(quarters: list[ClosedQuarter]) -> _Crediting:
@@ -287,7 +290,17 @@ def closed_quarters_altered(
     if reads.read_by is not None:
         altered = [q for q in closed if reads.read_by(old, q) != reads.read_by(new, q)]
         spans = reads.spans(new if new is not None else old)
-        return (altered, spans[0][0]) if altered and spans else None
+        if not altered or not spans:
+            return None
+        # For a changed row, the first changed field whose change alone alters a quarter (in the row's
+        # order); else the first changed one; for a new or deleted row, where it lies.
+        changed = [n for n in new if n in old and old[n] != new[n]] if old is not None and new else []
+        deciding = [
+            n
+            for n in changed
+            if any(reads.read_by(old, q) != reads.read_by({**old, n: new[n]}, q) for q in altered)
+        ]
+        return altered, (deciding or changed or [spans[0][0]])[0]
     hits: dict[str, str] = {}  # quarter code → the first field that places the row in it
     for row in (new, old):
         for name, first, last in reads.spans(row) if row is not None else ():
@@ -347,7 +360,7 @@ def closed_message(
         stored, asked = old.get(field), new.get(field)
         readers = [q for q in quarters if _read_stored(reads, old, q)]
         read = f", read by {named(readers)}," if readers else ""
-        detail = f"; {field} is stored as {stored}{read} and cannot become {asked}"
+        detail = f"; {field} is stored as {_shown(stored)}{read} and cannot become {_shown(asked)}"
     if many:
         sentence = reads.sentence_of_many or "{quarter} are closed: " + reads.what_of_many + " cannot change"
         way_out = reads.way_out_of_many
@@ -355,6 +368,16 @@ def closed_message(
         sentence = reads.sentence or "{quarter} is closed: " + reads.what + " cannot change"
         way_out = reads.way_out
     return f"{sentence.format(quarter=codes)}{detail} ({way_out.format(quarter=codes)})"
+
+
+def _shown(value: Any) -> str:
+    """A stored or asked value as people write it: empty for None, a Decimal without the trailing zeros
+    its column pads it with past the cents (``10.000000`` → ``10.00``)."""
+    if value is None:
+        return "empty"
+    if isinstance(value, Decimal) and value == value.quantize(CENT):
+        return str(value.quantize(CENT))
+    return str(value)
 
 
 def row_of(instance: models.Model) -> dict[str, Any]:

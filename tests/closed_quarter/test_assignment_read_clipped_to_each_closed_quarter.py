@@ -42,6 +42,16 @@ EVERY_CLOSED_QUARTER = (
 )
 
 
+def because(refusal: str, detail: str) -> str:
+    """``refusal`` naming the changed field: its stored and its asked value (``detail``)."""
+    return refusal.replace(" (ops may", f"; {detail} (ops may")
+
+
+AMOUNT = (
+    "on_target_amount is stored as 3000.00, read by FY27-Q1, FY27-Q2 and FY27-Q3, and cannot become 3300.00"
+)
+
+
 def build(ops, end: str, write) -> None:
     """E1008 on CS-FY27 from 2026-02-01 to ``end`` (empty: open), FY27-Q1 … Q3 calculated and closed."""
     make_user(Role.CSM, employee_id="E1008", email="e1008@example.com")
@@ -164,27 +174,29 @@ def test_the_end_moved_anywhere_on_or_after_the_last_closed_day_is_no_change_to_
 
 def test_a_changed_amount_is_refused_naming_every_closed_quarter_it_overlaps(load):
     errors = refused(load, "E1008,CS-FY27,2026-02-01,2026-10-31,3300.00,,10")
-    assert errors == [(2, "start_date", "2026-02-01", EVERY_CLOSED_QUARTER)]
+    # The amount alone alters them (the end moves past the last closed day): the refusal names it.
+    assert errors == [(2, "on_target_amount", "3300.00", because(EVERY_CLOSED_QUARTER, AMOUNT))]
     assert Assignment.objects.get().on_target_amount == Decimal("3000.00")
 
 
 def test_a_changed_goal_is_refused_naming_every_closed_quarter_it_overlaps(load):
     errors = refused(load, "E1008,CS-FY27,2026-02-01,2026-10-31,3000.00,,12")
-    assert [reason for *_, reason in errors] == [EVERY_CLOSED_QUARTER]
+    goal = "kpi_goal is stored as 10.00, read by FY27-Q1, FY27-Q2 and FY27-Q3, and cannot become 12.00"
+    assert [reason for *_, reason in errors] == [because(EVERY_CLOSED_QUARTER, goal)]
 
 
 def test_an_end_moved_into_a_closed_quarter_is_refused_naming_only_the_quarters_it_alters(load):
     # Ending 2026-06-30 changes FY27-Q2's days and takes the row out of FY27-Q3; FY27-Q1 reads the same.
     errors = refused(load, "E1008,CS-FY27,2026-02-01,2026-06-30,3000.00,,10")
-    assert errors == [
-        (
-            2,
-            "start_date",
-            "2026-02-01",
-            "FY27-Q2 and FY27-Q3 are closed: assignments that overlap them or date their deals cannot change"
-            " (ops may re-open them, with a reason)",
-        )
-    ]
+    [(line, column, value, reason)] = errors
+    assert (line, column, value) == (2, "end_date", "2026-06-30")
+    assert reason.startswith(
+        "FY27-Q2 and FY27-Q3 are closed: assignments that overlap them or date their deals cannot change; "
+        "end_date is stored as "  # empty, or 2027-01-31, as the world stores it
+    )
+    assert reason.endswith(
+        ", read by FY27-Q2 and FY27-Q3, and cannot become 2026-06-30 (ops may re-open them, with a reason)"
+    )
     assert Assignment.objects.get().end_date in (None, date(2027, 1, 31))
 
 
@@ -223,6 +235,6 @@ def test_the_admin_holds_the_same_rule(load):
     assignment.end_date = date(2026, 10, 31)
     assert refusal_for(assignment) is None
     assignment.on_target_amount = Decimal("3300.00")
-    assert refusal_for(assignment) == EVERY_CLOSED_QUARTER
+    assert refusal_for(assignment) == because(EVERY_CLOSED_QUARTER, AMOUNT)
     assert refusal_for(assignment, delete=True) == EVERY_CLOSED_QUARTER
     assert refusal_for_rows(Assignment, Assignment.objects.all()) == EVERY_CLOSED_QUARTER

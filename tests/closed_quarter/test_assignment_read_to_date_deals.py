@@ -72,3 +72,26 @@ def test_an_open_ended_assignment_to_last_years_plan_overlaps_no_quarter_of_this
     stored = Assignment.objects.get(plan=plan)
     stored.on_target_amount = "1200.00"
     assert refusal_for(stored) is None
+
+
+@pytest.mark.django_db
+def test_ending_last_years_open_assignment_on_its_years_last_day_changes_nothing_read(closed, ops, tmp_path):
+    # Stored before FY22-Q2 closed: E1 on T-OLD (FY21) without an end. Its days count within FY21 only,
+    # so ending it on FY21's last day, or later, changes nothing FY22-Q2 read; ending it earlier does.
+    from datetime import date
+
+    from accounts.models import User
+
+    plan = fy21_plan("T-OLD", "{renewal: effective}")
+    e1 = User.objects.get(employee_id="E1")
+    Assignment.objects.create(
+        employee=e1, plan=plan, start_date=date(2020, 11, 1), on_target_amount="1000.00"
+    )
+
+    imported(ops, tmp_path, "E1,T-OLD,2020-11-01,2021-01-31,1000.00,,")
+    imported(ops, tmp_path, "E1,T-OLD,2020-11-01,2021-06-30,1000.00,,")
+
+    assert Assignment.objects.get(plan=plan).end_date == date(2021, 6, 30)
+    with pytest.raises(ImportRefused) as refused:
+        imported(ops, tmp_path, "E1,T-OLD,2020-11-01,2020-12-31,1000.00,,")
+    assert "end_date is stored as 2021-06-30" in str(refused.value.errors[0])

@@ -49,12 +49,14 @@ def refused(load, kind: str, *rows: str, **options) -> list[tuple]:
 
 def test_backdated_assignment_amount_is_refused_naming_the_quarter(closed, load):
     errors = refused(load, "assignments", "E1,CS-FY22,2021-02-01,,4000.00,1.10,10")
+    # The refusal names the column that changed, with the stored and the asked value.
     assert errors == [
         (
             2,
-            "start_date",
-            "2021-02-01",
-            "FY22-Q2 is closed: assignments that overlap it or date its deals cannot change"
+            "on_target_amount",
+            "4000.00",
+            "FY22-Q2 is closed: assignments that overlap it or date its deals cannot change; "
+            "on_target_amount is stored as 3000.00, read by FY22-Q2, and cannot become 4000.00"
             " (ops may re-open it, with a reason)",
         )
     ]
@@ -74,7 +76,7 @@ def test_assignment_moved_out_of_a_closed_quarter_is_refused_as_stored(closed, l
     # As in the file it ends before FY22-Q2; as stored it covers it: the quarter read the stored row.
     errors = refused(load, "assignments", "E1,CS-FY22,2021-02-01,2021-04-30,3000.00,1.10,10")
     assert [(line, column, reason.split(":")[0]) for line, column, _, reason in errors] == [
-        (2, "start_date", "FY22-Q2 is closed")
+        (2, "end_date", "FY22-Q2 is closed")
     ]
 
 
