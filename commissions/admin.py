@@ -191,9 +191,19 @@ class PlanAdmin(PlanChangeNoticeMixin, PlanLockMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(component_total=Count("components"))
 
     def save_model(self, request, obj, form, change):
+        stored = (Plan.objects.get(pk=obj.pk).credit_date_by_type or {}) if change else {}
         if change:
             self._remember(request, obj)
         super().save_model(request, obj, form, change)
+        dropped = sorted(set(stored) - set(obj.credit_date_by_type or {}))
+        if dropped:  # a new credit_date made their own date the default (``PlanForm.save``)
+            types = " and ".join(dropped)
+            self.message_user(
+                request,
+                f"{types} deals now follow credit_date ({obj.credit_date}): the plan no longer names them "
+                "apart. To credit them by another date again, load the plan file with credit_date_by_type.",
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # the components are saved here

@@ -101,3 +101,20 @@ def test_the_admin_says_that_the_types_named_per_type_keep_their_own_date(admin_
     plan = load_plan(source=plan_yaml(extra="credit_date_by_type: {renewal: effective}\n"))
     page = admin_client.get(f"/admin/commissions/plan/{plan.pk}/change/").content.decode()
     assert "the types named there keep their own date" in page
+
+
+@pytest.mark.django_db
+def test_the_admin_warns_when_a_new_credit_date_takes_in_the_types_named_apart(admin_client):
+    plan = load_plan(
+        source=plan_yaml(extra="credit_date: effective\ncredit_date_by_type: {expansion: booked}\n")
+    )
+
+    response = admin_client.post(
+        f"/admin/commissions/plan/{plan.pk}/change/", plan_form(plan, credit_date="booked"), follow=True
+    )
+
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        "expansion deals now follow credit_date (booked): the plan no longer names them apart. To credit "
+        "them by another date again, load the plan file with credit_date_by_type."
+    ]

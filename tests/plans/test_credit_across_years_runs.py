@@ -129,3 +129,22 @@ def test_a_run_recorded_before_gaps_were_ruled_still_reads_as_run_on_these_input
     assert not inputs.prior_rules.empty
     assert fingerprint(recorded) != fingerprint(inputs)
     assert fingerprint(recorded) in fingerprints(inputs)
+
+
+@pytest.mark.django_db
+def test_a_gap_at_the_year_end_is_decided_by_the_plan_left_and_said_so(cco, tmp_path):
+    # E1 leaves CS-FY22 on 2021-12-31, a month before FY22 ends; X9 is booked 2022-01-20, in the gap.
+    load_worked_example(cco)
+    import_rows("deals", HEADER + CROSSING, tmp_path)
+    Assignment.objects.filter(plan__code="CS-FY22").update(end_date=date(2021, 12, 31))
+    plan = fy23_plan("{expansion: effective}")
+
+    result = calculate_quarter(load_quarter(plan=plan, period=get_period("FY23-Q1"), pull=None))
+
+    assert "X9" not in set(result.deals["deal_id"])  # CS-FY22's booking date: FY22-Q4
+    [warning] = [w for w in result.warnings if w.code == "credit_across_years"]
+    assert warning.message.startswith(
+        "Deal X9 (expansion, booked 2022-01-20, effective 2022-02-01) of E1 is dated in two fiscal years (on "
+        "2022-01-20 E1 was on no plan; CS-FY22 is the one they were on last): CS-FY22 credits expansion "
+        "deals by booked date"
+    )

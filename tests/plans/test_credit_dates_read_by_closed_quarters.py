@@ -61,5 +61,7 @@ def test_the_admin_refuses_a_credit_date_a_closed_quarter_of_another_plan_read(c
     )
 
     assert response.status_code == 200
-    assert "CS-FY22 cannot change its credit dates" in response.content.decode()
+    page = response.content.decode()
+    assert "CS-FY22 cannot change its credit dates" in page
+    assert "The change moves renewal deals from booked to effective date; expansion deals from" in page
     assert Plan.objects.get(pk=plan.pk).credit_date == "booked"

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from commissions.loaders import load_quarter
+from commissions.engine import PlanSpec
+from commissions.engine.types import DEAL_TYPES
+from commissions.loaders import load_quarter, plan_spec
 from commissions.models import Assignment, Period, Plan, Run
 from core.calendar import FiscalYear
 
@@ -73,20 +75,30 @@ def rules_read(readers: list[Reader]) -> dict[tuple[str, str], list[tuple]]:
     return read
 
 
-def refusal(plan: Plan, before: dict[tuple[str, str], list[tuple]], readers: list[Reader]) -> str | None:
+def moved_types(old: PlanSpec, new: PlanSpec) -> str:
+    """``"expansion deals from booked to effective date"``: the deal types ``new`` credits by another date
+    than ``old``, in words ("" when none)."""
+    moved = [(t, old.credit_date_of(t), new.credit_date_of(t)) for t in DEAL_TYPES]
+    return "; ".join(f"{t} deals from {a} to {b} date" for t, a, b in moved if a != b)
+
+
+def refusal(
+    plan: Plan, before: dict[tuple[str, str], list[tuple]], readers: list[Reader], *, moved: str = ""
+) -> str | None:
     """Why the change of ``plan`` just written (in the transaction) is refused: the closed quarters of
-    other plans whose CSMs' deals it would date otherwise (``before``: ``rules_read`` before the write);
-    None when it changes none."""
+    other plans whose CSMs' deals it would date otherwise (``before``: ``rules_read`` before the write),
+    and the deal types it moves (``moved``: ``moved_types``); None when it alters no closed quarter."""
     after = rules_read(readers)
     altered = [key for key in before if before[key] != after[key]]
     if not altered:
         return None
     named = ", ".join(f"{quarter} of {code}" for code, quarter in altered)
+    change = f" The change moves {moved}." if moved else ""
     return (
         f"{plan.code} cannot change its credit dates: closed quarters of other plans dated their CSMs' deals "
-        f"by them ({named}; the plan a CSM was on at a deal's earlier date decides its credit date). Re-open "
-        "those quarters, each with a reason, and load the plan again; or load the changed plan under a new "
-        "code."
+        f"by them ({named}; the plan a CSM was on at a deal's earlier date decides its credit date).{change} "
+        "Re-open those quarters, each with a reason, and load the plan again; or load the changed plan under "
+        "a new code."
     )
 
 
@@ -96,9 +108,10 @@ def refusal_of(plan: Plan, write: Callable[[], None]) -> str | None:
     readers = readers_of(plan)
     if not readers:
         return None
-    before = rules_read(readers)
+    before, old = rules_read(readers), plan_spec(plan)
     with transaction.atomic():
         write()
-        message = refusal(plan, before, readers)
+        new = plan_spec(Plan.objects.get(pk=plan.pk))
+        message = refusal(plan, before, readers, moved=moved_types(old, new))
         transaction.set_rollback(True)
     return message

@@ -211,7 +211,8 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
             for name in COMPONENT_FIELDS:
                 setattr(component, name, getattr(item, name))
             component.save()
-        refused = crediting.refusal(plan, read, readers) if readers else None
+        moved = crediting.moved_types(before, plan_spec(plan)) if readers else ""
+        refused = crediting.refusal(plan, read, readers, moved=moved) if readers else None
         if refused:
             raise PeriodClosed(refused)  # the transaction is rolled back: nothing written
         stale, crossing = ((), ()) if before is None else _out_of_date(plan, before)
