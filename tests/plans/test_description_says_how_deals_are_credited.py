@@ -1,16 +1,14 @@
 """``describe_plan`` — the one line ``load_plan`` prints — says the date that credits the plan's deals,
 its ``credit_date``, and each deal type credited otherwise, as the plan is stored (DESIGN §3 "Plans")."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from commissions.engine.types import DEAL_TYPES
 from commissions.models import Plan
 from commissions.services.plans import describe_plan, load_plan
 
 from .test_load_plan import plan_yaml
+from .test_load_plan_says_what_it_did import load
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +19,7 @@ EVERY_TYPE_EFFECTIVE = (
 )
 
 
-def created(tmp_path, source: str) -> str:
-    path = tmp_path / "plan.yaml"
-    path.write_text(source)
-    out = StringIO()
-    call_command("load_plan", str(path), stdout=out)
-    return out.getvalue().rstrip("\n")
+created = load  # what load_plan prints for the file
 
 
 def test_a_plan_by_booking_date_says_its_deals_are_credited_by_their_booking_date():
