@@ -13,10 +13,12 @@ from django.db.models import Count
 from core.currencies import is_currency
 
 from .admin_closed import ClosedQuarterAdminMixin
+from .engine.types import DEAL_TYPES
 from .loaders import plan_spec
 from .models import Assignment, Component, Deal, FxRate, ImportRecord, KpiActual, Plan
 from .services.plans import DEFAULT_NRR_FLOOR, change_notice, component_errors, crediting, plan_is_locked
 from .services.plans.validate import COMPONENT_KEYS, canonical_credit
+from .services.plans.write import closed_quarters_of, locked_message
 
 
 def _currency(value: str) -> str:
@@ -190,20 +192,33 @@ class PlanAdmin(PlanChangeNoticeMixin, PlanLockMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(component_total=Count("components"))
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A locked plan opens read-only, saying why and the ways on (as ``load_plan`` refuses it)."""
+        plan = Plan.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        quarters = closed_quarters_of(plan) if plan is not None and request.method == "GET" else []
+        if quarters:
+            self.message_user(request, locked_message(plan, quarters), messages.INFO)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        stored = (Plan.objects.get(pk=obj.pk).credit_date_by_type or {}) if change else {}
+        stored = Plan.objects.get(pk=obj.pk) if change else None
         if change:
             self._remember(request, obj)
         super().save_model(request, obj, form, change)
-        dropped = sorted(set(stored) - set(obj.credit_date_by_type or {}))
-        if dropped:  # a new credit_date made their own date the default (``PlanForm.save``)
-            types = " and ".join(dropped)
-            self.message_user(
-                request,
-                f"{types} deals now follow credit_date ({obj.credit_date}): the plan no longer names them "
-                "apart. To credit them by another date again, load the plan file with credit_date_by_type.",
-                messages.WARNING,
-            )
+        if stored is None:
+            return
+        moved = crediting.moved_types(plan_spec(stored), plan_spec(obj))
+        # Types named apart whose date a new credit_date made the default (``PlanForm.save``).
+        dropped = [t for t in DEAL_TYPES if t in (stored.credit_date_by_type or {})]
+        dropped = [t for t in dropped if t not in (obj.credit_date_by_type or {})]
+        if moved or dropped:
+            said = f"Now credited by another date: {moved}. " if moved else ""
+            if dropped:
+                said += (
+                    f"{' and '.join(dropped)} deals keep their date, now the plan's credit_date: the plan no "
+                    "longer names them apart. To name types apart again, load the plan file."
+                )
+            self.message_user(request, said.strip(), messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # the components are saved here

@@ -104,7 +104,7 @@ def test_the_admin_says_that_the_types_named_per_type_keep_their_own_date(admin_
 
 
 @pytest.mark.django_db
-def test_the_admin_warns_when_a_new_credit_date_takes_in_the_types_named_apart(admin_client):
+def test_the_admin_names_the_types_a_new_credit_date_moves_and_those_it_takes_in(admin_client):
     plan = load_plan(
         source=plan_yaml(extra="credit_date: effective\ncredit_date_by_type: {expansion: booked}\n")
     )
@@ -113,8 +113,28 @@ def test_the_admin_warns_when_a_new_credit_date_takes_in_the_types_named_apart(a
         f"/admin/commissions/plan/{plan.pk}/change/", plan_form(plan, credit_date="booked"), follow=True
     )
 
+    # Renewals, contractions and churn move to the booking date; expansions keep theirs, now the default.
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
     assert warnings == [
-        "expansion deals now follow credit_date (booked): the plan no longer names them apart. To credit "
-        "them by another date again, load the plan file with credit_date_by_type."
+        "Now credited by another date: renewal deals from effective to booked date; contraction deals from "
+        "effective to booked date; churn deals from effective to booked date. expansion deals keep their "
+        "date, now the plan's credit_date: the plan no longer names them apart. To name types apart again, "
+        "load the plan file."
+    ]
+
+
+@pytest.mark.django_db
+def test_a_locked_plan_opens_in_the_admin_saying_why_it_is_read_only(admin_client):
+    from .test_load_plan import calculate_and_close
+
+    plan = load_plan(source=plan_yaml())
+    calculate_and_close("FY22-Q2", plan)
+
+    response = admin_client.get(f"/admin/commissions/plan/{plan.pk}/change/")
+
+    said = [str(m) for m in response.context["messages"]]
+    assert said == [
+        "Plan CS-FY22 cannot change: it was calculated and closed in FY22-Q2, which must keep the plan it "
+        "was paid by. To change the plan, re-open FY22-Q2 with a reason (manage.py reopen_period FY22-Q2 "
+        "--user EMAIL --reason TEXT) and load it again; or load the changed plan under a new code."
     ]

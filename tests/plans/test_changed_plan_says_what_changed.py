@@ -38,7 +38,7 @@ def test_a_new_credit_date_is_named_with_old_and_new(tmp_path):
 
     assert out.getvalue() == (
         "Changed plan CS-FY22 (FY22, USD): 1 component ADOPTION 1; deals credited by their effective date. "
-        "Changes: credit_date booked → effective\n"
+        "Changes: credit_date booked → effective (every deal type)\n"
     )
 
 
@@ -77,12 +77,14 @@ def test_a_short_name_is_shown_old_and_new_and_a_long_one_only_named():
     assert changes(short, long) == ("name changed",)
 
 
-def test_rules_per_type_are_named_as_the_plan_stores_them():
+def test_crediting_is_named_by_the_deal_types_whose_date_moves():
     by_renewal = plan_yaml(extra="credit_date_by_type: {renewal: effective}\n")
-    assert changes(plan_yaml(), by_renewal) == ("credit_date_by_type none → {renewal: effective}",)
+    assert changes(plan_yaml(), by_renewal) == ("renewal deals booked → effective date",)
+    # Renewals stay on their effective date: only the other three types move.
     assert changes(by_renewal, plan_yaml(extra="credit_date: effective\n")) == (
-        "credit_date booked → effective",
-        "credit_date_by_type {renewal: effective} → none",
+        "expansion deals booked → effective date",
+        "contraction deals booked → effective date",
+        "churn deals booked → effective date",
     )
 
 
@@ -129,8 +131,8 @@ def test_a_created_or_unchanged_plan_has_no_changes():
     [
         ("fiscal_year: FY23\n", "fiscal_year FY22 → FY23"),
         ("currency: EUR\n", "currency USD → EUR"),
-        ("credit_date: effective\n", "credit_date booked → effective"),
-        ("credit_date_by_type: {churn: effective}\n", "credit_date_by_type none → {churn: effective}"),
+        ("credit_date: effective\n", "credit_date booked → effective (every deal type)"),
+        ("credit_date_by_type: {churn: effective}\n", "churn deals booked → effective date"),
         ("new_customer_window_days: 60\n", "new_customer_window_days 90 → 60"),
         ("clawback_days: 90\n", "clawback_days none → 90"),
         ("negative_balance: pay_negative\n", "negative_balance carry_forward → pay_negative"),

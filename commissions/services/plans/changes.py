@@ -1,6 +1,7 @@
 """What loading a plan file changes of the stored plan, for people (DESIGN §6 ``load_plan``): each plan
 field, component and escalator that differs, named as the file writes it, with its old → new value when
-both are short — ``credit_date booked → effective``, ``NRR goal 1.10 → 1.20``, ``component KPI added``.
+both are short — ``contraction deals booked → effective date``, ``NRR goal 1.10 → 1.20``, ``component
+KPI added``.
 ``load_message`` says them after ``Changed plan …``."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from commissions.models import Plan
 
 from .escalators import stored_escalators
 from .parse import _plain
-from .validate import canonical_credit, credit_dates
+from .validate import credit_dates
 from .write import COMPONENT_FIELDS, PLAN_FIELDS, _same
 
 # The file's keys of the plan fields stored under other names (DESIGN §3 "Plans").
@@ -28,8 +29,8 @@ SHORT = 60
 
 def plan_changes(plan: Plan, spec) -> tuple[str, ...]:
     """What the parsed file ``spec`` changes of the stored ``plan`` (read before the write), in the
-    file's order: the plan fields (crediting compared as ``plan_matches`` compares it: by the date of each
-    deal type, then said in the plan's one stored form, ``canonical_credit``), then the components by
+    file's order: the plan fields (crediting compared and said by the date of each deal type, as
+    ``plan_matches`` compares it: ``_crediting_changes``), then the components by
     code (added, removed, each changed field, or their order), then the escalators likewise. Values are
     compared as ``plan_matches`` compares them (``None`` and ``""`` alike, Decimals by value), so a plan
     ``plan_matches`` finds changed has at least one change named. One query (the components)."""
@@ -59,17 +60,17 @@ def plan_changes(plan: Plan, spec) -> tuple[str, ...]:
 
 
 def _crediting_changes(plan: Plan, spec) -> list[str]:
-    """``credit_date`` and ``credit_date_by_type`` as changed, when some deal type is credited by another
-    date than before (DESIGN §3 "Plans"); a change of spelling alone is none."""
-    if credit_dates(plan.credit_date, plan.credit_date_by_type) == credit_dates(
-        spec.credit_date, spec.credit_date_by_type
-    ):
+    """The deal types credited by another date than before (DESIGN §3 "Plans"), as the money moves:
+    ``credit_date booked → effective (every deal type)`` when all of them moved alike, else one entry per
+    type moved, ``contraction deals booked → effective date``; a change of spelling alone is none."""
+    old = credit_dates(plan.credit_date, plan.credit_date_by_type)
+    new = credit_dates(spec.credit_date, spec.credit_date_by_type)
+    moved = [(t, old[t], new[t]) for t in old if old[t] != new[t]]
+    if not moved:
         return []
-    old = canonical_credit(plan.credit_date, plan.credit_date_by_type)
-    new = canonical_credit(spec.credit_date, spec.credit_date_by_type)
-    keys = ("credit_date", "credit_date_by_type")
-    changed = zip(keys, old, new, strict=True)
-    return [_changed(key, before, after) for key, before, after in changed if before != after]
+    if len(moved) == len(old) and len({(a, b) for _, a, b in moved}) == 1:
+        return [f"credit_date {moved[0][1]} → {moved[0][2]} (every deal type)"]
+    return [f"{t} deals {a} → {b} date" for t, a, b in moved]
 
 
 def _items_changed(
