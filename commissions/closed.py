@@ -44,6 +44,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from core.calendar import CalendarError, FiscalQuarter, FiscalYear
@@ -348,6 +349,7 @@ def closed_message(
     field: str = "",
     old: Mapping[str, Any] | None = None,
     new: Mapping[str, Any] | None = None,
+    model: type[models.Model] | None = None,
 ) -> str:
     """Why a change is refused: every closed quarter it would alter (``quarters``, at least one, oldest
     first), what of them cannot change, the way out, and — when a stored row is changed — the field's
@@ -360,7 +362,8 @@ def closed_message(
         stored, asked = old.get(field), new.get(field)
         readers = [q for q in quarters if _read_stored(reads, old, q)]
         read = f", read by {named(readers)}," if readers else ""
-        detail = f"; {field} is stored as {_shown(stored)}{read} and cannot become {_shown(asked)}"
+        label, stored, asked = _named_field(model, field, stored, asked)
+        detail = f"; {label} is stored as {_shown(stored)}{read} and cannot become {_shown(asked)}"
     if many:
         sentence = reads.sentence_of_many or "{quarter} are closed: " + reads.what_of_many + " cannot change"
         way_out = reads.way_out_of_many
@@ -368,6 +371,20 @@ def closed_message(
         sentence = reads.sentence or "{quarter} is closed: " + reads.what + " cannot change"
         way_out = reads.way_out
     return f"{sentence.format(quarter=codes)}{detail} ({way_out.format(quarter=codes)})"
+
+
+def _named_field(model: type[models.Model] | None, field: str, *values: Any) -> tuple[str, ...]:
+    """A reference field as people read it: ``plan`` and the plans it names, not ``plan_id`` and keys."""
+    if model is None or not field.endswith("_id"):
+        return (field, *values)
+    try:
+        related = model._meta.get_field(field[:-3]).related_model
+    except FieldDoesNotExist:
+        related = None
+    if related is None:  # not a relation: the field as it is
+        return (field, *values)
+    named = {obj.pk: str(obj) for obj in related._default_manager.filter(pk__in=[v for v in values if v])}
+    return (field[:-3], *(named.get(v, v) for v in values))
 
 
 def _shown(value: Any) -> str:
@@ -401,7 +418,7 @@ def refusal_for(instance: models.Model, *, delete: bool = False) -> str | None:
     old = row_of(stored) if stored is not None else None
     new = None if delete else row_of(instance)
     hit = closed_quarters_altered(reads, old, new, closed)
-    return None if hit is None else closed_message(reads, hit[0], field=hit[1], old=old, new=new)
+    return None if hit is None else closed_message(reads, hit[0], field=hit[1], old=old, new=new, model=model)
 
 
 def refusal_for_rows(model: type[models.Model], queryset: models.QuerySet) -> str | None:

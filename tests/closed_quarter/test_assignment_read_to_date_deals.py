@@ -95,3 +95,17 @@ def test_ending_last_years_open_assignment_on_its_years_last_day_changes_nothing
     with pytest.raises(ImportRefused) as refused:
         imported(ops, tmp_path, "E1,T-OLD,2020-11-01,2020-12-31,1000.00,,")
     assert "end_date is stored as 2021-06-30" in str(refused.value.errors[0])
+
+
+@pytest.mark.django_db
+def test_a_refused_change_of_plan_names_the_plans_not_their_keys(closed, ops):
+    stored = Assignment.objects.get(employee__employee_id="E1", plan__code="CS-FY22")
+    other = fy21_plan("T-OLD", "{}")
+    stored.plan = Plan.objects.get(pk=other.pk)
+
+    said = refusal_for(stored)
+
+    assert (
+        "; plan is stored as CS-FY22 (FY22, USD), read by FY22-Q2, and cannot become T-OLD (FY21, USD)"
+        in said
+    )

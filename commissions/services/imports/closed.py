@@ -51,7 +51,7 @@ def check_closed(parsed: ParsedFile) -> list[RowError]:
             column = file_column.get(hit[1], hit[1])
             value = parsed.rows[i][parsed.index(column)] if column in spec.column_index else None
             shown = "" if value is None else str(value)
-            message = closed_message(reads, hit[0], field=hit[1], old=stored, new=new)
+            message = closed_message(reads, hit[0], field=hit[1], old=stored, new=new, model=spec.model)
             errors.append(RowError(line, column, shown, message))
     return errors
 
