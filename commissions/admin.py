@@ -201,16 +201,16 @@ class PlanAdmin(PlanChangeNoticeMixin, PlanLockMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
-        stored = Plan.objects.get(pk=obj.pk) if change else None
         if change:
             self._remember(request, obj)
         super().save_model(request, obj, form, change)
-        if stored is None:
+        if not change:
             return
-        moved = crediting.moved_types(plan_spec(stored), plan_spec(obj))
+        _pk, before = request._plan_before  # the plan as runs read it before the save (``_remember``)
+        moved = crediting.moved_types(before, plan_spec(obj))
         # Types named apart whose date a new credit_date made the default (``PlanForm.save``).
-        dropped = [t for t in DEAL_TYPES if t in (stored.credit_date_by_type or {})]
-        dropped = [t for t in dropped if t not in (obj.credit_date_by_type or {})]
+        named_apart = dict(before.credit_date_by_type)
+        dropped = [t for t in DEAL_TYPES if t in named_apart and t not in (obj.credit_date_by_type or {})]
         if moved or dropped:
             said = f"Now credited by another date: {moved}. " if moved else ""
             if dropped:

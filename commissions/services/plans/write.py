@@ -138,9 +138,7 @@ def plan_matches(plan: Plan, spec) -> bool:
     the plan's ``credit_date``, or a plan stored as ``credit_date: booked`` with every type ``effective``
     against a file saying ``credit_date: effective``, is the same plan (DESIGN §3 "Plans")."""
     crediting = ("credit_date", "credit_date_by_type")
-    if credit_dates(plan.credit_date, plan.credit_date_by_type) != credit_dates(
-        spec.credit_date, spec.credit_date_by_type
-    ):
+    if not credits_alike(plan, spec):
         return False
     if not all(
         _same(getattr(plan, name), getattr(spec, name)) for name in PLAN_FIELDS if name not in crediting
@@ -194,7 +192,7 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
         before = plan_spec(plan) if plan is not None else None
         changes = plan_changes(plan, spec) if plan is not None else ()
         # Credit dates other plans' closed quarters read (``crediting``), as they read them before.
-        readers = crediting.readers_of(plan) if _credit_dates_change(before, spec) else []
+        readers = crediting.readers_of(plan) if before is not None and not credits_alike(plan, spec) else []
         read = crediting.rules_read(readers)
         plan = plan or Plan(code=spec.code)
         for name in PLAN_FIELDS:
@@ -220,13 +218,12 @@ def upsert_plan(*, source: str, file_name: str = "") -> PlanLoaded:
     return PlanLoaded(loaded, status, stale=stale, crossing=crossing, changes=changes)
 
 
-def _credit_dates_change(before: PlanSpec | None, spec) -> bool:
-    """Whether the plan file ``spec`` credits some deal type by another date than the stored plan, read
-    as ``before`` (None: a new plan, nothing changes)."""
-    if before is None:
-        return False
-    rules = spec.credit_date_by_type or {}
-    return any(before.credit_date_of(t) != rules.get(t, spec.credit_date) for t in DEAL_TYPES)
+def credits_alike(plan: Plan, spec) -> bool:
+    """Whether the stored ``plan`` and the parsed file ``spec`` credit every deal type by the same date,
+    however each spells it (``credit_dates``, DESIGN §3 "Plans")."""
+    return credit_dates(plan.credit_date, plan.credit_date_by_type) == credit_dates(
+        spec.credit_date, spec.credit_date_by_type
+    )
 
 
 def _open_quarters_with_runs(runs) -> tuple[str, ...]:
